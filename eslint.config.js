@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'assembly/**', 'protocols/**/*.generated.ts'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'assembly/**', '**/*.generated.ts', 'scripts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
