@@ -32,7 +32,7 @@ interface KernelExports {
 
 const WASM_PAGE = 65536;
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -122,7 +122,8 @@ export function checkCounts(originalCount: number, totalCount: number): void {
 
 /**
  * Encodes `width` independent codewords at once (one per symbol column of the grids): reads the k
- * source symbols of each from `source` and writes the n-k repair symbols to `repair`.
+ * source symbols of each from `source` and writes the n-k repair symbols to every grid in `repair`.
+ * With `sourceCopy`, the source symbols are also copied there (a transposing copy, done in WASM).
  */
 export function encodeGrid(
   originalCount: number,
@@ -130,7 +131,8 @@ export function encodeGrid(
   symbolSize: number,
   width: number,
   source: SymbolGrid,
-  repair: SymbolGrid,
+  repair: SymbolGrid | readonly SymbolGrid[],
+  sourceCopy?: SymbolGrid,
 ): void {
   const kernel = reedSolomonKernel();
   const k = kernel.exports;
@@ -140,25 +142,59 @@ export function encodeGrid(
   const workCount = k.encodeWorkCount(originalCount, recoveryCount);
   const work = kernel.alloc(workCount * shardBytes);
   const sourceSpan = gridSpan(source, originalCount, width, symbolSize);
-  const staging = kernel.alloc(Math.max(sourceSpan, gridSpan(repair, recoveryCount, width, symbolSize)));
-  let memory = kernel.bytes();
-  memory.set(source.bytes.subarray(source.offset, source.offset + sourceSpan), staging);
+  const staging = kernel.alloc(Math.max(sourceSpan, totalCount * width * symbolSize));
+  kernel.bytes().set(source.bytes.subarray(source.offset, source.offset + sourceSpan), staging);
   k.toPlanarBatch(staging, source.positionStride, source.symbolStride, originalCount, width, symbolSize, work, shardBytes);
-  k.encode(work, shardBytes, originalCount, recoveryCount);
-  const repairSpan = gridSpan(repair, recoveryCount, width, symbolSize);
-  memory = kernel.bytes();
-  if (repair.positionStride * recoveryCount !== repairSpan || repair.symbolStride !== symbolSize) {
-    // Scatter target is not dense: keep the untouched gaps of the destination intact.
-    memory.set(repair.bytes.subarray(repair.offset, repair.offset + repairSpan), staging);
+  if (sourceCopy !== undefined) {
+    writeGrid(kernel, work, shardBytes, originalCount, width, symbolSize, staging, sourceCopy);
   }
-  k.fromPlanarBatch(work, shardBytes, recoveryCount, width, symbolSize, staging, repair.positionStride, repair.symbolStride);
-  repair.bytes.set(kernel.bytes().subarray(staging, staging + repairSpan), repair.offset);
+  k.encode(work, shardBytes, originalCount, recoveryCount);
+  for (const grid of Array.isArray(repair) ? repair : [repair as SymbolGrid]) {
+    writeGrid(kernel, work, shardBytes, recoveryCount, width, symbolSize, staging, grid);
+  }
 }
 
 /** Bytes from the first to the last byte a grid touches. */
 function gridSpan(grid: SymbolGrid, positions: number, width: number, symbolSize: number): number {
   if (positions === 0 || width === 0) return 0;
   return (positions - 1) * grid.positionStride + (width - 1) * grid.symbolStride + symbolSize;
+}
+
+/**
+ * Copies `positions` planar shards out to a grid. The kernel first lays the symbols out densely in
+ * `staging` along whichever axis is contiguous in the destination, so the copy out is one `set`
+ * per run instead of one per symbol.
+ */
+function writeGrid(
+  kernel: ReedSolomonKernel,
+  work: number,
+  shardBytes: number,
+  positions: number,
+  width: number,
+  symbolSize: number,
+  staging: number,
+  grid: SymbolGrid,
+): void {
+  const k = kernel.exports;
+  if (grid.symbolStride === symbolSize) {
+    // Each position's symbols are contiguous in the destination.
+    const run = width * symbolSize;
+    k.fromPlanarBatch(work, shardBytes, positions, width, symbolSize, staging, run, symbolSize);
+    const memory = kernel.bytes();
+    for (let p = 0; p < positions; p++) {
+      grid.bytes.set(memory.subarray(staging + p * run, staging + (p + 1) * run), grid.offset + p * grid.positionStride);
+    }
+  } else if (grid.positionStride === symbolSize) {
+    // Each codeword's symbols (one per position) are contiguous in the destination.
+    const run = positions * symbolSize;
+    k.fromPlanarBatch(work, shardBytes, positions, width, symbolSize, staging, symbolSize, run);
+    const memory = kernel.bytes();
+    for (let c = 0; c < width; c++) {
+      grid.bytes.set(memory.subarray(staging + c * run, staging + (c + 1) * run), grid.offset + c * grid.symbolStride);
+    }
+  } else {
+    throw new ReedSolomonError('output grids need one contiguous axis');
+  }
 }
 
 /** A received codeword symbol column: codeword index (0..n-1) and where its symbols are. */
@@ -202,8 +238,8 @@ export function decodeGrid(
   const work = kernel.alloc(workCount * shardBytes);
   const flags = kernel.alloc(workCount);
   const span = (width - 1) * Math.max(symbolSize, ...received.map((r) => r.symbolStride)) + symbolSize;
-  const staging = kernel.alloc(Math.max(span, gridSpan(output, originalCount, width, symbolSize)));
-  let memory = kernel.bytes();
+  const staging = kernel.alloc(Math.max(span, originalCount * width * symbolSize));
+  const memory = kernel.bytes();
   memory.fill(0, flags, flags + workCount);
   const unique = new Map<number, ReceivedShard>();
   for (const shard of received) if (!unique.has(shard.index)) unique.set(shard.index, shard);
@@ -226,13 +262,7 @@ export function decodeGrid(
   for (const shard of unique.values()) {
     if (shard.index < originalCount) load(shard, originalBase + shard.index);
   }
-  const outSpan = gridSpan(output, originalCount, width, symbolSize);
-  memory = kernel.bytes();
-  if (output.positionStride * originalCount !== outSpan || output.symbolStride !== symbolSize) {
-    memory.set(output.bytes.subarray(output.offset, output.offset + outSpan), staging);
-  }
-  k.fromPlanarBatch(work + originalBase * shardBytes, shardBytes, originalCount, width, symbolSize, staging, output.positionStride, output.symbolStride);
-  output.bytes.set(kernel.bytes().subarray(staging, staging + outSpan), output.offset);
+  writeGrid(kernel, work + originalBase * shardBytes, shardBytes, originalCount, width, symbolSize, staging, output);
 }
 
 /** Encodes one codeword of k contiguous symbols into all n symbols (k source then n-k repair). */

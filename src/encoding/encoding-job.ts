@@ -1,0 +1,214 @@
+// The RedStuff encoder split into three phases over independent index ranges, so the same code
+// runs in one thread or spread over worker threads (buffers then live in SharedArrayBuffers).
+//
+// The expanded n x n symbol matrix is never held whole. Phase 1 expands the kP systematic rows
+// (secondary code), phase 2 expands every column (primary code), phase 3 finishes the Merkle roots
+// of the rows that only exist after phase 2. Every symbol's leaf hash is computed once per tree it
+// belongs to, except rows >= kP whose leaf hashes phase 2 keeps for phase 3.
+import { DIGEST_LENGTH, HashKernel } from '../crypto/blake2b.js';
+import { encodeGrid, type SymbolGrid } from './reed-solomon.js';
+
+export interface EncodingShape {
+  readonly nShards: number;
+  /** kP: rows of the message matrix, symbols in a secondary sliver. */
+  readonly primarySourceSymbols: number;
+  /** kS: columns of the message matrix, symbols in a primary sliver. */
+  readonly secondarySourceSymbols: number;
+  readonly symbolSize: number;
+}
+
+export interface EncodingBuffers {
+  /** kP x kS symbols: the zero-padded blob, row-major = primary slivers 0..kP-1. */
+  readonly systematic: Uint8Array;
+  /** (n-kP) x kS symbols: primary slivers kP..n-1; null when only metadata is wanted. */
+  readonly primaryRepair: Uint8Array | null;
+  /** n x kP symbols: secondary sliver j at j*kP*s. */
+  readonly secondary: Uint8Array;
+  /** (n-kP) x n leaf hashes of the rows >= kP, row-major. */
+  readonly repairRowLeafHashes: Uint8Array;
+  /** n Merkle roots of the expanded rows (primary sliver hashes), by primary sliver index. */
+  readonly primaryHashes: Uint8Array;
+  /** n Merkle roots of the expanded columns (secondary sliver hashes), by secondary sliver index. */
+  readonly secondaryHashes: Uint8Array;
+}
+
+/** Work area per Reed-Solomon call: bounds memory while keeping batches wide enough for SIMD. */
+const BATCH_TARGET_BYTES = 8 * 1024 * 1024;
+
+/** Allocates the buffers of one job; `shared` puts them in SharedArrayBuffers for workers. */
+export function allocateEncodingBuffers(
+  shape: EncodingShape,
+  withSlivers: boolean,
+  shared: boolean,
+  systematic?: Uint8Array,
+): EncodingBuffers {
+  const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
+  const make = (bytes: number): Uint8Array =>
+    shared ? new Uint8Array(new SharedArrayBuffer(bytes)) : new Uint8Array(bytes);
+  return {
+    systematic: systematic ?? make(kP * kS * s),
+    primaryRepair: withSlivers ? make((n - kP) * kS * s) : null,
+    secondary: make(n * kP * s),
+    repairRowLeafHashes: make((n - kP) * n * DIGEST_LENGTH),
+    primaryHashes: make(n * DIGEST_LENGTH),
+    secondaryHashes: make(n * DIGEST_LENGTH),
+  };
+}
+
+function batchWidth(totalCount: number, symbolSize: number, remaining: number): number {
+  const perCodeword = 2 * totalCount * symbolSize;
+  return Math.max(1, Math.min(remaining, Math.floor(BATCH_TARGET_BYTES / perCodeword)));
+}
+
+/**
+ * Hashes symbols given as contiguous runs (in order) as the leaves of one Merkle tree of n leaves,
+ * writes the root to `rootOut`, and optionally copies the leaf hashes of the run `keepRun` out.
+ */
+function merkleRootOfRuns(
+  runs: readonly { bytes: Uint8Array; offset: number; count: number }[],
+  symbolSize: number,
+  rootOut: Uint8Array,
+  rootOffset: number,
+  keep?: { run: number; into: Uint8Array; offset: number },
+): void {
+  const kernel = HashKernel.shared();
+  let count = 0;
+  for (const run of runs) count += run.count;
+  const [dataPtr, leavesPtr, scratchPtr, rootPtr] = kernel.layout([
+    count * symbolSize,
+    count * DIGEST_LENGTH,
+    Math.ceil(count / 2) * DIGEST_LENGTH,
+    DIGEST_LENGTH,
+  ]) as [number, number, number, number];
+  let memory = kernel.view();
+  let at = dataPtr;
+  for (const run of runs) {
+    const length = run.count * symbolSize;
+    memory.set(run.bytes.subarray(run.offset, run.offset + length), at);
+    at += length;
+  }
+  kernel.hashLeavesAt(dataPtr, count, symbolSize, symbolSize, leavesPtr);
+  kernel.merkleRootAt(leavesPtr, count, DIGEST_LENGTH, scratchPtr, rootPtr);
+  memory = kernel.view();
+  rootOut.set(memory.subarray(rootPtr, rootPtr + DIGEST_LENGTH), rootOffset);
+  if (keep !== undefined) {
+    let first = 0;
+    for (let i = 0; i < keep.run; i++) first += runs[i]!.count;
+    const start = leavesPtr + first * DIGEST_LENGTH;
+    keep.into.set(memory.subarray(start, start + runs[keep.run]!.count * DIGEST_LENGTH), keep.offset);
+  }
+}
+
+/**
+ * Phase 1, rows [rowStart, rowEnd) of 0..kP: expands each systematic row with the secondary code,
+ * fills the secondary slivers (systematic columns by transposition, the rest from the repair
+ * symbols) and computes the primary hashes of these rows.
+ */
+export function encodeSystematicRows(shape: EncodingShape, buffers: EncodingBuffers, rowStart: number, rowEnd: number): void {
+  const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
+  const repairCount = n - kS;
+  for (let r0 = rowStart; r0 < rowEnd; ) {
+    const width = batchWidth(n, s, rowEnd - r0);
+    const rowRepair = new Uint8Array(width * repairCount * s);
+    // Codeword = one row; position = column q; symbol c of a position = row r0 + c.
+    const rows: SymbolGrid = { bytes: buffers.systematic, offset: r0 * kS * s, positionStride: s, symbolStride: kS * s };
+    encodeGrid(
+      kS,
+      n,
+      s,
+      width,
+      rows,
+      [
+        // Secondary slivers kS..n-1, rows r0.. (symbols of one position are contiguous).
+        { bytes: buffers.secondary, offset: kS * kP * s + r0 * s, positionStride: kP * s, symbolStride: s },
+        // The same repair symbols row by row, for hashing.
+        { bytes: rowRepair, offset: 0, positionStride: s, symbolStride: repairCount * s },
+      ],
+      // Systematic secondary slivers 0..kS-1 are the columns of the message matrix.
+      { bytes: buffers.secondary, offset: r0 * s, positionStride: kP * s, symbolStride: s },
+    );
+    for (let c = 0; c < width; c++) {
+      const r = r0 + c;
+      merkleRootOfRuns(
+        [
+          { bytes: buffers.systematic, offset: r * kS * s, count: kS },
+          { bytes: rowRepair, offset: c * repairCount * s, count: repairCount },
+        ],
+        s,
+        buffers.primaryHashes,
+        r * DIGEST_LENGTH,
+      );
+    }
+    r0 += width;
+  }
+}
+
+/**
+ * Phase 2, columns [columnStart, columnEnd) of 0..n: expands each secondary sliver with the
+ * primary code, computes the secondary hashes, writes the repair rows of the primary slivers, and
+ * keeps the leaf hashes of rows >= kP for phase 3.
+ */
+export function encodeColumns(shape: EncodingShape, buffers: EncodingBuffers, columnStart: number, columnEnd: number): void {
+  const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
+  const repairCount = n - kP;
+  const columnLeaves = new Uint8Array(repairCount * DIGEST_LENGTH);
+  const leafWords = new Uint32Array(columnLeaves.buffer);
+  const targetWords = new Uint32Array(
+    buffers.repairRowLeafHashes.buffer,
+    buffers.repairRowLeafHashes.byteOffset,
+    buffers.repairRowLeafHashes.byteLength / 4,
+  );
+  const rowWords = (n * DIGEST_LENGTH) / 4;
+  for (let c0 = columnStart; c0 < columnEnd; ) {
+    // Batches never straddle kS: only columns < kS belong to primary slivers.
+    const limit = c0 < kS ? Math.min(columnEnd, kS) : columnEnd;
+    const width = batchWidth(n, s, limit - c0);
+    const columnRepair = new Uint8Array(width * repairCount * s);
+    const outputs: SymbolGrid[] = [{ bytes: columnRepair, offset: 0, positionStride: s, symbolStride: repairCount * s }];
+    if (c0 < kS && buffers.primaryRepair !== null) {
+      outputs.push({ bytes: buffers.primaryRepair, offset: c0 * s, positionStride: kS * s, symbolStride: s });
+    }
+    // Codeword = one column; position = row r; symbol c of a position = column c0 + c.
+    const columns: SymbolGrid = { bytes: buffers.secondary, offset: c0 * kP * s, positionStride: s, symbolStride: kP * s };
+    encodeGrid(kP, n, s, width, columns, outputs);
+    for (let c = 0; c < width; c++) {
+      const column = c0 + c;
+      merkleRootOfRuns(
+        [
+          { bytes: buffers.secondary, offset: column * kP * s, count: kP },
+          { bytes: columnRepair, offset: c * repairCount * s, count: repairCount },
+        ],
+        s,
+        buffers.secondaryHashes,
+        column * DIGEST_LENGTH,
+        { run: 1, into: columnLeaves, offset: 0 },
+      );
+      // Scatter to row-major order, 8 words per leaf hash.
+      for (let p = 0; p < repairCount; p++) {
+        const to = p * rowWords + (column * DIGEST_LENGTH) / 4;
+        const from = p * 8;
+        for (let w = 0; w < 8; w++) targetWords[to + w] = leafWords[from + w]!;
+      }
+    }
+    c0 += width;
+  }
+}
+
+/** Phase 3, rows [rowStart, rowEnd) of kP..n: primary hashes from the leaf hashes of phase 2. */
+export function hashRepairRows(shape: EncodingShape, buffers: EncodingBuffers, rowStart: number, rowEnd: number): void {
+  const { nShards: n, primarySourceSymbols: kP } = shape;
+  const kernel = HashKernel.shared();
+  const rowBytes = n * DIGEST_LENGTH;
+  const [leavesPtr, scratchPtr, rootPtr] = kernel.layout([rowBytes, Math.ceil(n / 2) * DIGEST_LENGTH, DIGEST_LENGTH]) as [
+    number,
+    number,
+    number,
+  ];
+  const memory = kernel.view();
+  for (let row = rowStart; row < rowEnd; row++) {
+    const from = (row - kP) * rowBytes;
+    memory.set(buffers.repairRowLeafHashes.subarray(from, from + rowBytes), leavesPtr);
+    kernel.merkleRootAt(leavesPtr, n, DIGEST_LENGTH, scratchPtr, rootPtr);
+    buffers.primaryHashes.set(memory.subarray(rootPtr, rootPtr + DIGEST_LENGTH), row * DIGEST_LENGTH);
+  }
+}
