@@ -70,3 +70,37 @@ export class InconsistentBlobError extends FloeError {
     super(message, { code: 'INCONSISTENT_BLOB' });
   }
 }
+
+/** A recovery symbol that fails verification against the metadata or cannot serve the sliver being recovered. */
+export class InvalidRecoverySymbolError extends FloeError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'INVALID_RECOVERY_SYMBOL', cause });
+  }
+}
+
+/** Fewer recovery symbols from distinct source slivers than rebuilding the target sliver needs. */
+export class InsufficientRecoverySymbolsError extends FloeError {
+  constructor(message: string) {
+    super(message, { code: 'INSUFFICIENT_RECOVERY_SYMBOLS' });
+  }
+}
+
+/**
+ * Verified recovery symbols decoded to a sliver whose hash differs from the metadata's: the writer
+ * encoded the blob inconsistently. `proof` lets any other node check that claim (walrus.md 3.2).
+ */
+export class InconsistentEncodingError extends FloeError {
+  readonly proof: import('./inconsistency.js').InconsistencyProof;
+
+  constructor(message: string, proof: import('./inconsistency.js').InconsistencyProof) {
+    super(message, { code: 'INCONSISTENT_ENCODING' });
+    this.proof = proof;
+  }
+}
+
+/** An inconsistency proof that does not show the blob to be inconsistent (bad symbols, wrong count, or a consistent target). */
+export class InvalidInconsistencyProofError extends FloeError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'INVALID_INCONSISTENCY_PROOF', cause });
+  }
+}

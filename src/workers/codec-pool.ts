@@ -1,0 +1,291 @@
+// A pool of worker threads that runs the RedStuff phases in parallel, so encoding, decoding and
+// blob-ID computation use every core and never block the event loop (gossip heartbeats and stream
+// timeouts depend on it). Jobs live in SharedArrayBuffers; workers write results in place.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { FloeError } from '../core/errors.js';
+import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
+import type { BlobId } from '../encoding/blob-id.js';
+import { InvalidSliverError } from '../encoding/errors.js';
+import {
+  checkDecodedConsistency,
+  finishEncoding,
+  finishMetadata,
+  metadataJobFor,
+  prepareDecoding,
+  prepareEncoding,
+  type BlobMetadataResult,
+  type EncodedBlob,
+  type PreparedEncoding,
+} from '../encoding/redstuff.js';
+import { runCodecTask, type CodecTask, type CodecTaskResult } from './codec-tasks.js';
+
+export class CodecWorkerError extends FloeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { code: 'CODEC_WORKER', ...options });
+  }
+}
+
+export class AbortedError extends FloeError {
+  constructor(message = 'the operation was aborted') {
+    super(message, { code: 'ABORTED' });
+  }
+}
+
+export interface CodecPoolOptions {
+  /** Worker threads; defaults to the number of cores. */
+  readonly size?: number;
+  /**
+   * Jobs whose expanded matrix is smaller than this many bytes run in the calling thread: for them
+   * a round trip to a worker costs more than the work (a few hundred microseconds at most).
+   */
+  readonly inlineBelowBytes?: number;
+}
+
+export interface CodecCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface DecodeCallOptions extends CodecCallOptions {
+  /** Re-encode and compare with the blob ID (default true). */
+  readonly verify?: boolean;
+}
+
+interface PendingTask {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  busy: number;
+}
+
+const DEFAULT_INLINE_BELOW_BYTES = 256 * 1024;
+
+function workerEntry(): { url: URL; fromSource: boolean } {
+  const here = new URL(import.meta.url);
+  const fromSource = here.pathname.endsWith('.ts');
+  return { url: new URL(fromSource ? './codec-worker.ts' : './codec-worker.js', here), fromSource };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new AbortedError();
+}
+
+export class CodecPool {
+  private static sharedPool: CodecPool | undefined;
+  readonly size: number;
+  private readonly inlineBelowBytes: number;
+  private readonly workers: PoolWorker[] = [];
+  private readonly pending = new Map<number, PendingTask>();
+  private nextTaskId = 1;
+  private closed = false;
+
+  constructor(options: CodecPoolOptions = {}) {
+    this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+    this.inlineBelowBytes = options.inlineBelowBytes ?? DEFAULT_INLINE_BELOW_BYTES;
+  }
+
+  /** The process-wide pool, created on first use. Its idle workers never keep the process alive. */
+  static shared(): CodecPool {
+    CodecPool.sharedPool ??= new CodecPool();
+    return CodecPool.sharedPool;
+  }
+
+  /** Encodes a blob into n sliver pairs and metadata. */
+  async encode(blob: Uint8Array, nShards: number, options: CodecCallOptions = {}): Promise<EncodedBlob> {
+    throwIfAborted(options.signal);
+    const inline = this.isSmall(nShards, blob.length);
+    const prepared = prepareEncoding(blob, nShards, true, !inline);
+    await this.runEncodingPhases(prepared, inline, options.signal);
+    return finishEncoding(prepared);
+  }
+
+  /** Blob ID, metadata and root hash of a blob, without keeping slivers. */
+  async computeMetadata(blob: Uint8Array, nShards: number, options: CodecCallOptions = {}): Promise<BlobMetadataResult> {
+    throwIfAborted(options.signal);
+    const inline = this.isSmall(nShards, blob.length);
+    const prepared = prepareEncoding(blob, nShards, false, !inline);
+    await this.runEncodingPhases(prepared, inline, options.signal);
+    return finishMetadata(prepared);
+  }
+
+  /** Decodes from at least n-2f primary slivers (any indices), checked against the blob ID. */
+  decode(blobId: BlobId, metadata: BlobMetadata, primarySlivers: readonly SliverData[], options: DecodeCallOptions = {}): Promise<Uint8Array> {
+    return this.decodeWith(blobId, metadata, 'primary', primarySlivers, options);
+  }
+
+  /** Decodes from at least n-f secondary slivers (any indices), checked against the blob ID. */
+  decodeFromSecondary(
+    blobId: BlobId,
+    metadata: BlobMetadata,
+    secondarySlivers: readonly SliverData[],
+    options: DecodeCallOptions = {},
+  ): Promise<Uint8Array> {
+    return this.decodeWith(blobId, metadata, 'secondary', secondarySlivers, options);
+  }
+
+  /** Stops every worker; pending work fails with CodecWorkerError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
+    this.failAll(new CodecWorkerError('the codec pool was closed'));
+    if (CodecPool.sharedPool === this) CodecPool.sharedPool = undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private isSmall(nShards: number, blobLength: number): boolean {
+    // Expanded matrix ~ n^2 symbols plus their leaf hashes; blobLength*4.5 bounds the symbol bytes.
+    return nShards * nShards * 64 + blobLength * 5 < this.inlineBelowBytes;
+  }
+
+  private async decodeWith(
+    blobId: BlobId,
+    metadata: BlobMetadata,
+    kind: 'primary' | 'secondary',
+    slivers: readonly SliverData[],
+    options: DecodeCallOptions,
+  ): Promise<Uint8Array> {
+    throwIfAborted(options.signal);
+    const { shape, params, systematic } = prepareDecoding(blobId, metadata, true);
+    const inline = this.isSmall(params.nShards, metadata.unencodedLength);
+    const needed = kind === 'primary' ? shape.primarySourceSymbols : shape.secondarySourceSymbols;
+    const sliverBytes = (kind === 'primary' ? shape.secondarySourceSymbols : shape.primarySourceSymbols) * shape.symbolSize;
+    // Pick `needed` distinct, well-formed slivers and copy them where every worker can read them.
+    const chosen = new Map<number, SliverData>();
+    for (const sliver of slivers) {
+      if (!Number.isInteger(sliver.index) || sliver.index < 0 || sliver.index >= params.nShards) {
+        throw new InvalidSliverError(`${kind} sliver index ${sliver.index} is outside 0..${params.nShards - 1}`);
+      }
+      if (sliver.symbolSize !== shape.symbolSize || sliver.data.length !== sliverBytes) {
+        throw new InvalidSliverError(
+          `${kind} sliver ${sliver.index} has ${sliver.data.length} bytes of ${sliver.symbolSize}-byte symbols, expected ${sliverBytes} of ${shape.symbolSize}`,
+        );
+      }
+      if (chosen.size < needed && !chosen.has(sliver.index)) chosen.set(sliver.index, sliver);
+    }
+    if (chosen.size < needed) {
+      throw new InvalidSliverError(`decoding needs ${needed} distinct ${kind} slivers, got ${chosen.size}`);
+    }
+    const store = new Uint8Array(new SharedArrayBuffer(needed * sliverBytes));
+    const usable: SliverData[] = [...chosen.values()].map((sliver, i) => {
+      store.set(sliver.data, i * sliverBytes);
+      return { data: store.subarray(i * sliverBytes, (i + 1) * sliverBytes), symbolSize: sliver.symbolSize, index: sliver.index };
+    });
+    const end = kind === 'primary' ? shape.secondarySourceSymbols : shape.primarySourceSymbols;
+    await this.runRanges(
+      (start, stop): CodecTask => ({ kind: kind === 'primary' ? 'decode-primary' : 'decode-secondary', shape, systematic, slivers: usable, start, end: stop }),
+      0,
+      end,
+      inline,
+      options.signal,
+    );
+    if (options.verify ?? true) {
+      const job = metadataJobFor(params, shape, metadata.unencodedLength, systematic, true);
+      await this.runEncodingPhases(job, inline, options.signal);
+      const recomputed = finishMetadata(job);
+      checkDecodedConsistency(job, blobId, () => recomputed);
+    }
+    return systematic.slice(0, metadata.unencodedLength);
+  }
+
+  private async runEncodingPhases(prepared: PreparedEncoding, inline: boolean, signal: AbortSignal | undefined): Promise<void> {
+    const { shape, buffers } = prepared;
+    const { nShards: n, primarySourceSymbols: kP } = shape;
+    await this.runRanges((start, end) => ({ kind: 'systematic-rows', shape, buffers, start, end }), 0, kP, inline, signal);
+    await this.runRanges((start, end) => ({ kind: 'columns', shape, buffers, start, end }), 0, n, inline, signal);
+    await this.runRanges((start, end) => ({ kind: 'repair-rows', shape, buffers, start, end }), kP, n, inline, signal);
+  }
+
+  /** Splits [start, end) into one contiguous range per worker and waits for all of them. */
+  private async runRanges(
+    taskFor: (start: number, end: number) => CodecTask,
+    start: number,
+    end: number,
+    inline: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    throwIfAborted(signal);
+    if (end <= start) return;
+    if (inline) {
+      runCodecTask(taskFor(start, end));
+      return;
+    }
+    const parts = Math.min(this.size, end - start);
+    const tasks: Promise<void>[] = [];
+    for (let part = 0; part < parts; part++) {
+      const from = start + Math.floor(((end - start) * part) / parts);
+      const to = start + Math.floor(((end - start) * (part + 1)) / parts);
+      tasks.push(this.dispatch(taskFor(from, to)));
+    }
+    await Promise.all(tasks);
+    throwIfAborted(signal);
+  }
+
+  private dispatch(task: CodecTask): Promise<void> {
+    if (this.closed) return Promise.reject(new CodecWorkerError('the codec pool is closed'));
+    const target = this.pickWorker();
+    const id = this.nextTaskId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      target.busy++;
+      target.worker.ref();
+      target.worker.postMessage({ id, task });
+    });
+  }
+
+  private pickWorker(): PoolWorker {
+    if (this.workers.length < this.size) {
+      const created = this.spawnWorker();
+      this.workers.push(created);
+      return created;
+    }
+    let best = this.workers[0]!;
+    for (const candidate of this.workers) if (candidate.busy < best.busy) best = candidate;
+    return best;
+  }
+
+  private spawnWorker(): PoolWorker {
+    const { url, fromSource } = workerEntry();
+    // From TypeScript sources (tests, tsx) the worker registers tsx before importing its entry.
+    const worker = fromSource
+      ? new Worker(
+          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true },
+        )
+      : new Worker(url);
+    const entry: PoolWorker = { worker, busy: 0 };
+    worker.unref();
+    worker.on('message', (result: CodecTaskResult) => {
+      const task = this.pending.get(result.id);
+      if (task === undefined) return;
+      this.pending.delete(result.id);
+      entry.busy--;
+      if (entry.busy === 0) worker.unref();
+      if (result.ok) task.resolve();
+      else task.reject(new CodecWorkerError(`${result.name}: ${result.message}`));
+    });
+    worker.on('error', (error) => this.retire(entry, new CodecWorkerError(`a codec worker failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.retire(entry, new CodecWorkerError(`a codec worker exited with code ${code}`));
+    });
+    return entry;
+  }
+
+  /** Removes a dead worker; its tasks cannot be told apart from others', so all pending fail. */
+  private retire(entry: PoolWorker, error: CodecWorkerError): void {
+    const index = this.workers.indexOf(entry);
+    if (index >= 0) this.workers.splice(index, 1);
+    this.failAll(error);
+  }
+
+  private failAll(error: Error): void {
+    const tasks = [...this.pending.values()];
+    this.pending.clear();
+    for (const task of tasks) task.reject(error);
+    for (const entry of this.workers) entry.busy = 0;
+  }
+}
