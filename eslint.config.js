@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'assembly/**', '**/*.generated.ts', 'scripts/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'assembly/**', '**/*.generated.ts', 'scripts/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,5 @@
-// Loads /work/shared/vectors/walrus-rs2.json (official Walrus encoder output) for encoding tests.
+// Loads the official Walrus encoder's output (a copy of ../shared/vectors/walrus-rs2.json kept in
+// test/fixtures so a clone is self-contained) for encoding tests.
 import { readFileSync } from 'node:fs';
 
 export interface VectorSliverPair {
@@ -26,7 +27,7 @@ let cached: WalrusVector[] | undefined;
 
 export function loadVectors(): WalrusVector[] {
   if (cached === undefined) {
-    const url = new URL('../../../../shared/vectors/walrus-rs2.json', import.meta.url);
+    const url = new URL('../../fixtures/walrus-rs2.json', import.meta.url);
     cached = (JSON.parse(readFileSync(url, 'utf8')) as { vectors: WalrusVector[] }).vectors;
   }
   return cached;

@@ -1,0 +1,66 @@
+// Entry point of the `floe` command (bin/floe.js imports this module after the polyfills).
+// Every failure ends as one `floe: <message>` line on stderr and exit status 1; results go to
+// stdout only, so scripts can pipe them.
+import { readFile } from 'node:fs/promises';
+import { Command, CommanderError } from 'commander';
+import { registerBlobIdCommand } from './commands/blob-id.js';
+import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
+import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
+
+const PACKAGE_NAME = 'floe';
+
+/**
+ * Version from package.json, found by walking up from this module: the same code runs from
+ * dist/src/cli (installed) and src/cli (tests), which sit at different depths.
+ */
+async function readPackageVersion(): Promise<string> {
+  let directory = new URL('./', import.meta.url);
+  for (;;) {
+    const candidate = new URL('package.json', directory);
+    try {
+      const manifest = JSON.parse(await readFile(candidate, 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === PACKAGE_NAME && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not here (or not ours): keep walking up
+    }
+    const parent = new URL('../', directory);
+    if (parent.href === directory.href) return 'unknown';
+    directory = parent;
+  }
+}
+
+function createProgram(version: string, output: CliOutput): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description('Floe: a decentralized blob store speaking the Walrus RedStuff storage protocol over libp2p')
+    .version(version, '-V, --version', 'print the Floe version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    // Throw CommanderError instead of calling process.exit, so usage errors take the same exit path.
+    .exitOverride()
+    .configureOutput({
+      // Commander's "error: unknown option '--x'\n(Did you mean --y?)" becomes one `floe:` line.
+      outputError: (text) => output.error(toOneLine(text.replace(/^error: /, ''))),
+    });
+  // Subcommands copy exitOverride and configureOutput from the program, so register them after.
+  registerBlobIdCommand(program, output);
+  return program;
+}
+
+export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {
+  const program = createProgram(await readPackageVersion(), output);
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; commander has already printed its one-line usage error.
+      return error.exitCode === 0 ? 0 : EXIT_FAILURE;
+    }
+    output.error(formatErrorLine(error));
+    if (process.env['FLOE_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+// exitCode instead of process.exit(): let piped stdout drain before the process ends.
+process.exitCode = await runCli(process.argv, processOutput());

@@ -1,0 +1,3 @@
+// The floe package: the RedStuff codec (pure) and its worker-thread pool (Node).
+export * from './encoding/index.js';
+export * from './workers/index.js';

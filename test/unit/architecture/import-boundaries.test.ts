@@ -1,0 +1,245 @@
+// Enforces the layer rules of DESIGN.md section 2 on every import in src/ and protocols/.
+// The RULES table is the single statement of those rules (README.md "Architecture" mirrors it):
+// to change what a layer may use, change the table, and say why in the commit.
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const LAYERS = [
+  'core',
+  'crypto',
+  'encoding',
+  'workers',
+  'storage',
+  'config',
+  'protocols',
+  'network',
+  'client',
+  'node',
+  'cli',
+  'entry',
+] as const;
+type Layer = (typeof LAYERS)[number];
+
+/** Where each layer lives, relative to the repository root. `entry` is files directly in src/. */
+const LAYER_ROOTS: Record<Layer, string> = {
+  core: 'src/core',
+  crypto: 'src/crypto',
+  encoding: 'src/encoding',
+  workers: 'src/workers',
+  storage: 'src/storage',
+  config: 'src/config',
+  protocols: 'protocols',
+  network: 'src/network',
+  client: 'src/client',
+  node: 'src/node',
+  cli: 'src/cli',
+  entry: 'src',
+};
+
+interface LayerRule {
+  /** Other layers this layer may import (its own files are always allowed). */
+  readonly layers: readonly Layer[];
+  /** Node built-in modules it may import, in `node:` form; 'any' for layers that do I/O. */
+  readonly builtins: 'any' | readonly string[];
+  /** Whether it may import the libp2p stack (libp2p, @libp2p/*, @chainsafe/libp2p-*). */
+  readonly libp2p: boolean;
+}
+
+// Pure layers (core, crypto, encoding) take no built-ins at all: no fs, net, timers, worker
+// threads; so they run unchanged in workers and browsers. core is pure because encoding imports it.
+// Nobody lists `cli`: only bin/floe.js (outside src/) may load it.
+const RULES: Record<Layer, LayerRule> = {
+  core: { layers: [], builtins: [], libp2p: false },
+  crypto: { layers: ['core'], builtins: [], libp2p: false },
+  encoding: { layers: ['core', 'crypto'], builtins: [], libp2p: false },
+  workers: { layers: ['core', 'crypto', 'encoding'], builtins: ['node:worker_threads', 'node:os'], libp2p: false },
+  storage: { layers: ['core', 'crypto', 'encoding', 'workers'], builtins: 'any', libp2p: false },
+  config: { layers: ['core', 'crypto', 'encoding'], builtins: 'any', libp2p: true },
+  protocols: { layers: ['core', 'crypto', 'encoding'], builtins: 'any', libp2p: true },
+  network: { layers: ['core', 'crypto', 'encoding', 'config', 'protocols'], builtins: 'any', libp2p: true },
+  // The light client never sees node internals or storage.
+  client: {
+    layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'protocols', 'network'],
+    builtins: 'any',
+    libp2p: true,
+  },
+  node: {
+    layers: ['core', 'crypto', 'encoding', 'workers', 'storage', 'config', 'protocols', 'network'],
+    builtins: 'any',
+    libp2p: true,
+  },
+  cli: { layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'client', 'node'], builtins: 'any', libp2p: true },
+  // src/index.ts and friends: the package's public surface re-exports the SDK, never the CLI.
+  entry: {
+    layers: ['core', 'crypto', 'encoding', 'workers', 'storage', 'config', 'protocols', 'network', 'client', 'node'],
+    builtins: 'any',
+    libp2p: true,
+  },
+};
+
+const LIBP2P_PACKAGE = /^(?:libp2p|@libp2p\/.+|@chainsafe\/libp2p-.+)$/;
+const BARE_BUILTINS = new Set(builtinModules);
+
+interface SourceFile {
+  /** Repository-relative path with `/` separators. */
+  readonly path: string;
+  readonly text: string;
+}
+
+interface Violation {
+  readonly file: string;
+  readonly line: number;
+  readonly specifier: string;
+  readonly problem: string;
+}
+
+type ImportTarget =
+  | { kind: 'layer'; layer: Layer }
+  | { kind: 'outside'; path: string }
+  | { kind: 'builtin'; name: string }
+  | { kind: 'package'; name: string };
+
+function layerOf(path: string): Layer | undefined {
+  const inDirectory = LAYERS.filter((layer) => layer !== 'entry').find((layer) => path.startsWith(`${LAYER_ROOTS[layer]}/`));
+  if (inDirectory !== undefined) return inDirectory;
+  return posix.dirname(path) === LAYER_ROOTS.entry ? 'entry' : undefined;
+}
+
+function classify(importer: string, specifier: string): ImportTarget {
+  if (specifier.startsWith('.')) {
+    const target = posix.normalize(posix.join(posix.dirname(importer), specifier));
+    const layer = layerOf(target);
+    return layer === undefined ? { kind: 'outside', path: target } : { kind: 'layer', layer };
+  }
+  if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier.split('/')[0] ?? specifier };
+  if (BARE_BUILTINS.has(specifier)) return { kind: 'builtin', name: `node:${specifier.split('/')[0]}` };
+  return { kind: 'package', name: specifier };
+}
+
+/** Why `layer` may not import `target`, or undefined when it may. */
+function ruleBroken(layer: Layer, target: ImportTarget): string | undefined {
+  const rule = RULES[layer];
+  switch (target.kind) {
+    case 'layer':
+      if (target.layer === layer || rule.layers.includes(target.layer)) return undefined;
+      return `${layer} may not import ${target.layer} (allowed: ${describeList(rule.layers)})`;
+    case 'outside':
+      return `imports ${target.path}, which is in no layer (only src/ and protocols/ are)`;
+    case 'builtin':
+      if (rule.builtins === 'any' || rule.builtins.includes(target.name)) return undefined;
+      return `${layer} may not import Node built-in ${target.name} (allowed: ${describeList(rule.builtins)})`;
+    case 'package':
+      if (rule.libp2p || !LIBP2P_PACKAGE.test(target.name)) return undefined;
+      return `${layer} may not import libp2p packages`;
+  }
+}
+
+function describeList(items: readonly string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ');
+}
+
+/** Checks every static, type-only, re-export and dynamic import of the given files. */
+function findViolations(files: readonly SourceFile[]): Violation[] {
+  const violations: Violation[] = [];
+  for (const file of files) {
+    const layer = layerOf(file.path);
+    if (layer === undefined) {
+      violations.push({ file: file.path, line: 1, specifier: '', problem: 'file is in no layer: add its directory to LAYER_ROOTS and RULES' });
+      continue;
+    }
+    // TypeScript's own scanner: comments and strings that merely contain "import" are ignored.
+    for (const { fileName: specifier, pos } of ts.preProcessFile(file.text, true, true).importedFiles) {
+      const problem = ruleBroken(layer, classify(file.path, specifier));
+      if (problem !== undefined) violations.push({ file: file.path, line: lineAt(file.text, pos), specifier, problem });
+    }
+  }
+  return violations;
+}
+
+function lineAt(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < position; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function formatViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.file}:${v.line} imports '${v.specifier}': ${v.problem}`).join('\n');
+}
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Every .ts/.mts/.cts file under a repository directory (none if it does not exist yet). */
+function readSources(directory: string): SourceFile[] {
+  const absolute = join(repoRoot, directory);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(absolute, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries.flatMap((entry): SourceFile[] => {
+    const path = `${directory}/${entry.name}`;
+    if (entry.isDirectory()) return readSources(path);
+    if (!entry.isFile() || !/\.[cm]?ts$/.test(entry.name) || entry.name.endsWith('.d.ts')) return [];
+    return [{ path, text: readFileSync(join(repoRoot, path), 'utf8') }];
+  });
+}
+
+describe('import boundaries (DESIGN.md section 2)', () => {
+  const sources = [...readSources('src'), ...readSources('protocols')];
+
+  it('finds the sources it is meant to check', () => {
+    expect(sources.map((file) => file.path)).toContain('src/encoding/redstuff.ts');
+  });
+
+  it('every import in src/ and protocols/ respects its layer', () => {
+    const violations = findViolations(sources);
+    expect(violations, `layer rules broken:\n${formatViolations(violations)}`).toEqual([]);
+  });
+});
+
+describe('the boundary checker itself', () => {
+  it('reports each kind of violation, with file, line and rule', () => {
+    const broken: SourceFile[] = [
+      { path: 'src/encoding/bad-io.ts', text: "// import 'node:net' in a comment is fine\nimport { readFile } from 'node:fs/promises';\n" },
+      { path: 'src/crypto/bad-net.ts', text: "import 'timers';\nimport { createLibp2p } from 'libp2p';\nimport { noise } from '@chainsafe/libp2p-noise';\n" },
+      { path: 'src/core/bad-upward.ts', text: "export {\n  maxBlobSize,\n} from '../encoding/parameters.js';\n" },
+      { path: 'src/client/bad-internals.ts', text: "import type { Store } from '../storage/store.js';\nconst n = await import('../node/node.js');\n" },
+      { path: 'src/node/bad-cli.ts', text: "import { run } from '../cli/main.js';\n" },
+      { path: 'src/workers/bad-fs.ts', text: "import { Worker } from 'node:worker_threads';\nimport { readFileSync } from 'node:fs';\n" },
+      { path: 'protocols/store/bad-network.ts', text: "import { createNode } from '../../src/network/libp2p.js';\n" },
+      { path: 'src/cli/bad-manifest.ts', text: "import manifest from '../../package.json' with { type: 'json' };\n" },
+      { path: 'src/mystery/orphan.ts', text: '' },
+    ];
+    expect(formatViolations(findViolations(broken)).split('\n')).toEqual([
+      "src/encoding/bad-io.ts:2 imports 'node:fs/promises': encoding may not import Node built-in node:fs (allowed: none)",
+      "src/crypto/bad-net.ts:1 imports 'timers': crypto may not import Node built-in node:timers (allowed: none)",
+      "src/crypto/bad-net.ts:2 imports 'libp2p': crypto may not import libp2p packages",
+      "src/crypto/bad-net.ts:3 imports '@chainsafe/libp2p-noise': crypto may not import libp2p packages",
+      "src/core/bad-upward.ts:3 imports '../encoding/parameters.js': core may not import encoding (allowed: none)",
+      "src/client/bad-internals.ts:1 imports '../storage/store.js': client may not import storage (allowed: core, crypto, encoding, workers, config, protocols, network)",
+      "src/client/bad-internals.ts:2 imports '../node/node.js': client may not import node (allowed: core, crypto, encoding, workers, config, protocols, network)",
+      "src/node/bad-cli.ts:1 imports '../cli/main.js': node may not import cli (allowed: core, crypto, encoding, workers, storage, config, protocols, network)",
+      "src/workers/bad-fs.ts:2 imports 'node:fs': workers may not import Node built-in node:fs (allowed: node:worker_threads, node:os)",
+      "protocols/store/bad-network.ts:1 imports '../../src/network/libp2p.js': protocols may not import network (allowed: core, crypto, encoding)",
+      "src/cli/bad-manifest.ts:1 imports '../../package.json': imports package.json, which is in no layer (only src/ and protocols/ are)",
+      "src/mystery/orphan.ts:1 imports '': file is in no layer: add its directory to LAYER_ROOTS and RULES",
+    ]);
+  });
+
+  it('accepts imports the table allows', () => {
+    const fine: SourceFile[] = [
+      { path: 'src/encoding/ok.ts', text: "import { FloeError } from '../core/errors.js';\nimport { blake2b256 } from '../crypto/blake2b.js';\nconst s = \"import 'node:fs'\";\n" },
+      { path: 'src/workers/ok.ts', text: "import { availableParallelism } from 'node:os';\nimport { Worker } from 'worker_threads';\n" },
+      { path: 'src/cli/ok.ts', text: "import { Command } from 'commander';\nimport { readFile } from 'node:fs/promises';\nimport { x } from '../node/x.js';\n" },
+      { path: 'protocols/read/ok.ts', text: "import type { Stream } from '@libp2p/interface';\nimport { parseBlobId } from '../../src/encoding/blob-id.js';\n" },
+      { path: 'src/index.ts', text: "export * from './client/index.js';\n" },
+    ];
+    expect(findViolations(fine)).toEqual([]);
+  });
+});
