@@ -8,11 +8,13 @@ export * from './metadata.js';
 export * from './parameters.js';
 export * from './recovery.js';
 export {
+  allocateBlobBuffer,
   computeMetadata,
   decodeBlob,
   decodeBlobFromSecondary,
   encodeBlob,
   expectedSliverHash,
+  paddedBlobLength,
   sliverHash,
   verifySliver,
   type BlobMetadataResult,

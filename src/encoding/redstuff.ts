@@ -56,13 +56,37 @@ export function encodingShape(params: EncodingParameters, symbolSize: number): E
   };
 }
 
-/** Validates, sizes and allocates a job, and copies the blob into its zero-padded matrix. */
+/** Bytes of the zero-padded kP x kS message matrix that holds a blob of `length` bytes. */
+export function paddedBlobLength(nShards: number, length: number): number {
+  const params = encodingParameters(nShards);
+  return params.primarySourceSymbols * params.secondarySourceSymbols * symbolSizeFor(params, length);
+}
+
+/**
+ * A `length`-byte view at the start of a SharedArrayBuffer of the padded size. Fill it (e.g. read a
+ * file into it) and pass it to CodecPool.encode: the encoder then works in place instead of
+ * copying the blob, which saves one blob's worth of memory on large inputs.
+ */
+export function allocateBlobBuffer(length: number, nShards: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(paddedBlobLength(nShards, length)), 0, length);
+}
+
+/**
+ * Validates, sizes and allocates a job. The blob is copied into the zero-padded matrix, unless it
+ * already lives at the start of a shared buffer of exactly the padded size (see
+ * allocateBlobBuffer): then that buffer is the matrix and only its padding is zeroed.
+ */
 export function prepareEncoding(blob: Uint8Array, nShards: number, withSlivers: boolean, shared: boolean): PreparedEncoding {
   const params = encodingParameters(nShards);
   const symbolSize = symbolSizeFor(params, blob.length);
   const shape = encodingShape(params, symbolSize);
-  const buffers = allocateEncodingBuffers(shape, withSlivers, shared);
-  buffers.systematic.set(blob);
+  const padded = params.primarySourceSymbols * params.secondarySourceSymbols * symbolSize;
+  const inPlace =
+    shared && blob.buffer instanceof SharedArrayBuffer && blob.byteOffset === 0 && blob.buffer.byteLength === padded;
+  const systematic = inPlace ? new Uint8Array(blob.buffer) : undefined;
+  const buffers = allocateEncodingBuffers(shape, withSlivers, shared, systematic);
+  if (systematic === undefined) buffers.systematic.set(blob);
+  else systematic.fill(0, blob.length);
   return { params, shape, unencodedLength: blob.length, buffers };
 }
 

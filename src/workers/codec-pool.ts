@@ -209,6 +209,7 @@ export class CodecPool {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     throwIfAborted(signal);
+    if (this.closed) throw new CodecWorkerError('the codec pool is closed');
     if (end <= start) return;
     if (inline) {
       runCodecTask(taskFor(start, end));

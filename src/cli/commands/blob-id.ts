@@ -1,5 +1,5 @@
 // `floe blob-id`: the Walrus blob ID of a local file, computed offline for an n-shard network.
-import { readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { toHex } from '../../core/bytes.js';
 import { blobIdToString } from '../../encoding/blob-id.js';
@@ -11,7 +11,7 @@ import {
   maxBlobSize,
   symbolSizeFor,
 } from '../../encoding/parameters.js';
-import type { BlobMetadataResult } from '../../encoding/redstuff.js';
+import { allocateBlobBuffer, type BlobMetadataResult } from '../../encoding/redstuff.js';
 import { CodecPool } from '../../workers/codec-pool.js';
 import { CliFileError, describeSystemError } from '../errors.js';
 import type { CliOutput } from '../output.js';
@@ -71,10 +71,24 @@ export async function readBlobFile(path: string, params: EncodingParameters): Pr
       `${path} is ${info.size} bytes, more than the largest blob of ${limit} bytes at n=${params.nShards}`,
     );
   }
+  // Read straight into the encoder's padded shared buffer: it then encodes in place, without a
+  // second copy of the file in memory.
+  const blob = allocateBlobBuffer(info.size, params.nShards);
+  let file: FileHandle | undefined;
   try {
-    return await readFile(path);
+    file = await open(path, 'r');
+    let filled = 0;
+    while (filled < blob.length) {
+      const { bytesRead } = await file.read(blob, filled, blob.length - filled, filled);
+      if (bytesRead === 0) throw new CliFileError(path, 'it shrank while being read');
+      filled += bytesRead;
+    }
+    return blob;
   } catch (error) {
+    if (error instanceof CliFileError) throw error;
     throw new CliFileError(path, describeSystemError(error), error);
+  } finally {
+    await file?.close();
   }
 }
 
