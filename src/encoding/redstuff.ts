@@ -180,7 +180,13 @@ export function sliverHash(params: EncodingParameters, kind: 'primary' | 'second
   return merkleRootOfLeafHashes(hashLeaves(expanded, n, sliver.symbolSize), n);
 }
 
-function checkSliverShape(params: EncodingParameters, kind: 'primary' | 'secondary', sliver: SliverData, symbolSize: number): void {
+/** Throws InvalidSliverError unless the sliver's index, symbol size and length fit the code. */
+export function checkSliverShape(
+  params: EncodingParameters,
+  kind: 'primary' | 'secondary',
+  sliver: SliverData,
+  symbolSize: number,
+): void {
   const k = kind === 'primary' ? params.secondarySourceSymbols : params.primarySourceSymbols;
   checkSliverIndex(sliver.index, params.nShards);
   if (sliver.symbolSize !== symbolSize) {

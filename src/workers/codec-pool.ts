@@ -7,13 +7,16 @@ import { FloeError } from '../core/errors.js';
 import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
 import type { BlobId } from '../encoding/blob-id.js';
 import { InvalidSliverError } from '../encoding/errors.js';
+import { encodingParameters } from '../encoding/parameters.js';
 import {
   checkDecodedConsistency,
+  checkSliverShape,
   finishEncoding,
   finishMetadata,
   metadataJobFor,
   prepareDecoding,
   prepareEncoding,
+  sliverHash,
   type BlobMetadataResult,
   type EncodedBlob,
   type PreparedEncoding,
@@ -124,6 +127,31 @@ export class CodecPool {
     options: DecodeCallOptions = {},
   ): Promise<Uint8Array> {
     return this.decodeWith(blobId, metadata, 'secondary', secondarySlivers, options);
+  }
+
+  /**
+   * Merkle root of a sliver's expansion, to compare with the metadata (see verifySliver). Large
+   * slivers are hashed on a worker so verifying uploads never stalls the event loop.
+   */
+  async sliverHash(
+    nShards: number,
+    kind: 'primary' | 'secondary',
+    sliver: SliverData,
+    options: CodecCallOptions = {},
+  ): Promise<Uint8Array> {
+    throwIfAborted(options.signal);
+    if (this.closed) throw new CodecWorkerError('the codec pool is closed');
+    checkSliverShape(encodingParameters(nShards), kind, sliver, sliver.symbolSize);
+    // Expansion is n symbols: about n/k times the sliver, plus one leaf hash per symbol.
+    const inline = sliver.data.length * 4 + nShards * 64 < this.inlineBelowBytes;
+    if (inline) return sliverHash(encodingParameters(nShards), kind, sliver);
+    const shared = new Uint8Array(new SharedArrayBuffer(sliver.data.length + 32));
+    shared.set(sliver.data);
+    const output = shared.subarray(sliver.data.length);
+    const sharedSliver: SliverData = { data: shared.subarray(0, sliver.data.length), symbolSize: sliver.symbolSize, index: sliver.index };
+    await this.dispatch({ kind: 'sliver-hash', nShards, sliverKind: kind, sliver: sharedSliver, output });
+    throwIfAborted(options.signal);
+    return output.slice();
   }
 
   /** Stops every worker; pending work fails with CodecWorkerError. */

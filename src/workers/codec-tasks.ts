@@ -2,7 +2,8 @@
 // (to build tasks) and the worker (to run them) import this module, so they cannot drift apart.
 import type { SliverData } from '../encoding/bcs.js';
 import { encodeColumns, encodeSystematicRows, hashRepairRows, type EncodingBuffers, type EncodingShape } from '../encoding/encoding-job.js';
-import { decodePrimaryColumns, decodeSecondaryRows } from '../encoding/redstuff.js';
+import { encodingParameters } from '../encoding/parameters.js';
+import { decodePrimaryColumns, decodeSecondaryRows, sliverHash } from '../encoding/redstuff.js';
 
 export type CodecTask =
   | { readonly kind: 'systematic-rows' | 'columns' | 'repair-rows'; readonly shape: EncodingShape; readonly buffers: EncodingBuffers; readonly start: number; readonly end: number }
@@ -13,6 +14,14 @@ export type CodecTask =
       readonly slivers: readonly SliverData[];
       readonly start: number;
       readonly end: number;
+    }
+  | {
+      readonly kind: 'sliver-hash';
+      readonly nShards: number;
+      readonly sliverKind: 'primary' | 'secondary';
+      readonly sliver: SliverData;
+      /** 32 bytes the Merkle root of the sliver's expansion is written to. */
+      readonly output: Uint8Array;
     };
 
 export function runCodecTask(task: CodecTask): void {
@@ -31,6 +40,9 @@ export function runCodecTask(task: CodecTask): void {
       return;
     case 'decode-secondary':
       decodeSecondaryRows(task.shape, task.systematic, task.slivers, task.start, task.end);
+      return;
+    case 'sliver-hash':
+      task.output.set(sliverHash(encodingParameters(task.nShards), task.sliverKind, task.sliver));
       return;
   }
 }

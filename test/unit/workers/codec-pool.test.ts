@@ -11,6 +11,7 @@ import {
   allocateBlobBuffer,
   computeMetadata,
   encodeBlob,
+  expectedSliverHash,
   paddedBlobLength,
   type EncodedBlob,
 } from '../../../src/encoding/redstuff.js';
@@ -355,4 +356,27 @@ describe('CodecPool decode of tampered slivers (verify on)', () => {
       );
     });
   }
+});
+
+describe('CodecPool sliverHash', () => {
+  it('gives the metadata hash of every sliver, inline and on a worker', async () => {
+    const blob = makeBlob(700_000, 12);
+    const encoded = encodeBlob(blob, 13);
+    const inlinePool = new CodecPool();
+    const workerPool = new CodecPool({ inlineBelowBytes: 0 });
+    for (const index of [0, 5, 12]) {
+      for (const kind of ['primary', 'secondary'] as const) {
+        const sliver = kind === 'primary' ? encoded.primarySliver(index) : encoded.secondarySliver(index);
+        const expected = expectedSliverHash(encoded.metadata, kind, index);
+        expectSameBytes(await inlinePool.sliverHash(13, kind, sliver), expected, `${kind} ${index} inline`);
+        expectSameBytes(await workerPool.sliverHash(13, kind, sliver), expected, `${kind} ${index} worker`);
+      }
+    }
+    const tampered = encoded.primarySliver(3);
+    const flipped = { ...tampered, data: tampered.data.slice() };
+    flipped.data[7] = flipped.data[7]! ^ 1;
+    expect(bytesEqual(await workerPool.sliverHash(13, 'primary', flipped), expectedSliverHash(encoded.metadata, 'primary', 3))).toBe(false);
+    await expect(workerPool.sliverHash(13, 'primary', { ...flipped, data: flipped.data.subarray(1) })).rejects.toBeInstanceOf(InvalidSliverError);
+    await Promise.all([inlinePool.close(), workerPool.close()]);
+  });
 });
