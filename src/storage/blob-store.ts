@@ -1,0 +1,578 @@
+// The node's on-disk store: per blob its metadata, its blob record, and the primary and secondary
+// sliver of every pair the node holds, as plain files in the Walrus BCS forms (so they can be
+// exchanged with Walrus tools):
+//
+//   DIR/STORE_VERSION                    {"schema":1}
+//   DIR/blobs/<id[0..2]>/<id>/metadata.bcs       BlobMetadata (BCS)
+//   DIR/blobs/<id[0..2]>/<id>/record.json        BlobRecord (JSON)
+//   DIR/blobs/<id[0..2]>/<id>/p<pair>.primary.bcs / p<pair>.secondary.bcs   SliverData (BCS)
+//   DIR/quarantine/   files that failed to decode, kept for inspection
+//   DIR/trash/        blob directories being deleted (emptied at open)
+//
+// <id> is the unpadded base64url blob ID. Every write is temp file + fsync + rename + directory
+// fsync (fs-atomic.ts), and a put resolves only once its data is durable, because the node signs
+// storage confirmations right after. Reads decode strictly; a file that does not decode is moved
+// to quarantine and reported absent, so the node fetches it again. Checking slivers against the
+// metadata is the node's job (it needs the codec): getSliver returns exactly what was stored.
+import { randomBytes } from 'node:crypto';
+import { lstat, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { FloeError } from '../core/errors.js';
+import {
+  type BlobMetadata,
+  decodeBlobMetadata,
+  decodeSliverData,
+  encodeBlobMetadata,
+  encodeSliverData,
+  type SliverData,
+  type SliverType,
+} from '../encoding/bcs.js';
+import { BLOB_ID_LENGTH, type BlobId, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
+import { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';
+import { DirectoryMaker, fsyncDirectory, isNotFound, isTempName, makeDirectoryDurable, writeFileAtomic } from './fs-atomic.js';
+import { KeyedLock } from './locks.js';
+
+export const STORE_SCHEMA_VERSION = 1;
+/** Largest pair index: Walrus sliver indices are u16. */
+export const MAX_PAIR_INDEX = 0xffff;
+
+export interface StoreCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** What the node knows about a stored blob besides its metadata. Stored as JSON. */
+export interface BlobRecord {
+  /** Unpadded base64url blob ID; must match the blob it is stored under. */
+  readonly blobId: string;
+  readonly unencodedLength: number;
+  /** ISO 8601 time the node first stored the blob. */
+  readonly storedAt: string;
+  /** Epoch in which the blob was stored. */
+  readonly epoch: number;
+  /** First epoch in which the blob is no longer stored. */
+  readonly endEpoch?: number;
+  readonly certified?: boolean;
+}
+
+export interface BlobStoreStats {
+  /** Blob directories (blobs with at least one stored file, once the store has been reopened). */
+  readonly blobs: number;
+  /** Sliver files (primary and secondary counted separately). */
+  readonly slivers: number;
+  /** Bytes in metadata, record and sliver files. */
+  readonly bytes: number;
+  /** Files in DIR/quarantine: found corrupt since the store was created. */
+  readonly corruptFilesQuarantined: number;
+}
+
+const VERSION_FILE = 'STORE_VERSION';
+const BLOBS_DIR = 'blobs';
+const QUARANTINE_DIR = 'quarantine';
+const TRASH_DIR = 'trash';
+const METADATA_FILE = 'metadata.bcs';
+const RECORD_FILE = 'record.json';
+const SLIVER_FILE = /^p(0|[1-9][0-9]{0,4})\.(primary|secondary)\.bcs$/;
+const BLOB_DIR_PREFIX_LENGTH = 2;
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Blob directories examined in parallel by the scan at open. */
+const SCAN_CONCURRENCY = 16;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new StoreAbortedError(signal.reason);
+}
+
+function toStoreError(error: unknown, what: string): Error {
+  if (error instanceof FloeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreIoError(`${what} failed: ${message}`, error);
+}
+
+function blobKey(blobId: BlobId): string {
+  if (!(blobId instanceof Uint8Array) || blobId.length !== BLOB_ID_LENGTH) {
+    const got = blobId instanceof Uint8Array ? `${(blobId as Uint8Array).length} bytes` : typeof blobId;
+    throw new StoreInputError(`blob ID must be ${BLOB_ID_LENGTH} bytes, got ${got}`);
+  }
+  return blobIdToString(blobId);
+}
+
+function sliverFileName(pairIndex: number, kind: SliverType): string {
+  if (typeof pairIndex !== 'number' || !Number.isInteger(pairIndex) || pairIndex < 0 || pairIndex > MAX_PAIR_INDEX) {
+    throw new StoreInputError(`pair index must be an integer in 0..${MAX_PAIR_INDEX}, got ${String(pairIndex)}`);
+  }
+  if (kind !== 'primary' && kind !== 'secondary') {
+    throw new StoreInputError(`sliver kind must be 'primary' or 'secondary', got ${String(kind)}`);
+  }
+  return `p${pairIndex}.${kind}.bcs`;
+}
+
+/** Files the store owns inside a blob directory; anything else there is left alone and not counted. */
+function isStoreFile(name: string): boolean {
+  return name === METADATA_FILE || name === RECORD_FILE || SLIVER_FILE.test(name);
+}
+
+/** Orders base64url text by the bytes it encodes (the alphabet is not in ASCII order). */
+function compareBase64Url(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = BASE64URL_ALPHABET.indexOf(a.charAt(i)) - BASE64URL_ALPHABET.indexOf(b.charAt(i));
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}
+
+function isPrefixName(name: string): boolean {
+  return name.length === BLOB_DIR_PREFIX_LENGTH && [...name].every((char) => BASE64URL_ALPHABET.includes(char));
+}
+
+/** The blob ID a directory name stands for, or undefined for names the store did not create. */
+function blobIdOfDirectory(name: string, prefix: string): BlobId | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  try {
+    return parseBlobId(name);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blob records: validated on the way in (StoreInputError) and on the way out (corrupt file).
+
+function checkRecord(value: unknown, key: string): BlobRecord | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a blob record must be an object';
+  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified } = value as Record<string, unknown>;
+  if (blobId !== key) return `blob record names blob ${String(blobId)}, expected ${key}`;
+  if (typeof unencodedLength !== 'number' || !Number.isSafeInteger(unencodedLength) || unencodedLength < 0) {
+    return `unencodedLength must be a non-negative integer, got ${String(unencodedLength)}`;
+  }
+  if (typeof storedAt !== 'string' || !Number.isFinite(Date.parse(storedAt))) {
+    return `storedAt must be an ISO 8601 date, got ${String(storedAt)}`;
+  }
+  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
+    return `epoch must be a non-negative integer, got ${String(epoch)}`;
+  }
+  if (endEpoch !== undefined && (typeof endEpoch !== 'number' || !Number.isSafeInteger(endEpoch) || endEpoch < 0)) {
+    return `endEpoch must be a non-negative integer, got ${String(endEpoch)}`;
+  }
+  if (certified !== undefined && typeof certified !== 'boolean') return `certified must be a boolean, got ${String(certified)}`;
+  return {
+    blobId,
+    unencodedLength,
+    storedAt,
+    epoch,
+    ...(endEpoch === undefined ? {} : { endEpoch }),
+    ...(certified === undefined ? {} : { certified }),
+  };
+}
+
+function decodeRecord(bytes: Uint8Array, key: string): BlobRecord {
+  const record = checkRecord(JSON.parse(utf8Decoder.decode(bytes)), key);
+  if (typeof record === 'string') throw new Error(record);
+  return record;
+}
+
+async function readOrUndefined(path: string): Promise<Uint8Array | undefined> {
+  try {
+    const buffer = await readFile(path);
+    // A plain Uint8Array view: Buffer#slice does not copy, so decoded fields would come out as
+    // Buffers aliasing the whole file instead of copies.
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function sizeOrUndefined(path: string): Promise<number | undefined> {
+  try {
+    return (await lstat(path)).size;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(runners);
+}
+
+type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
+
+function tryDecode<T>(bytes: Uint8Array, decode: (bytes: Uint8Array) => T): Decoded<T> {
+  try {
+    return { ok: true, value: decode(bytes) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Reads STORE_VERSION, or creates it if the directory is new; never adopts a foreign directory. */
+async function checkSchema(root: string): Promise<void> {
+  const entries = await readdir(root);
+  const leftovers = entries.filter(isTempName);
+  const others = entries.filter((name) => !isTempName(name));
+  const versionPath = join(root, VERSION_FILE);
+  if (!others.includes(VERSION_FILE)) {
+    if (others.length > 0) {
+      throw new StoreSchemaError(`${root} is not empty and has no ${VERSION_FILE}: it is not a Floe blob store`);
+    }
+    // Empty but for temp files of an interrupted first open: a new store.
+    for (const name of leftovers) await unlink(join(root, name));
+    await writeFileAtomic(versionPath, utf8Encoder.encode(`${JSON.stringify({ schema: STORE_SCHEMA_VERSION })}\n`));
+    return;
+  }
+  const bytes = await readFile(versionPath);
+  let found: unknown;
+  try {
+    found = JSON.parse(utf8Decoder.decode(bytes));
+  } catch (error) {
+    throw new StoreSchemaError(`${versionPath} is corrupt (not JSON)`, bytes.toString('latin1').slice(0, 200), error);
+  }
+  const schema = typeof found === 'object' && found !== null && !Array.isArray(found) ? (found as { schema?: unknown }).schema : undefined;
+  if (typeof schema !== 'number' || !Number.isSafeInteger(schema)) {
+    throw new StoreSchemaError(`${versionPath} is corrupt (no integer "schema")`, found);
+  }
+  if (schema !== STORE_SCHEMA_VERSION) {
+    throw new StoreSchemaError(`${root} has store schema ${schema}; this version of Floe reads schema ${STORE_SCHEMA_VERSION}`, found);
+  }
+  for (const name of leftovers) await unlink(join(root, name));
+}
+
+export class BlobStore {
+  private readonly blobsDir: string;
+  private readonly quarantineDir: string;
+  private readonly trashDir: string;
+  private readonly directories: DirectoryMaker;
+  /** Per blob: puts and quarantines share it, deleteBlob takes it exclusively. */
+  private readonly blobLocks = new KeyedLock();
+  /** Per file path, always exclusive: one rename (or quarantine) of a file at a time. */
+  private readonly fileLocks = new KeyedLock();
+  private blobCount = 0;
+  private sliverCount = 0;
+  private byteCount = 0;
+  private quarantinedCount = 0;
+  private closed = false;
+  private active = 0;
+  private whenIdle: (() => void) | undefined;
+
+  private constructor(readonly dir: string) {
+    this.blobsDir = join(dir, BLOBS_DIR);
+    this.quarantineDir = join(dir, QUARANTINE_DIR);
+    this.trashDir = join(dir, TRASH_DIR);
+    this.directories = new DirectoryMaker(this.blobsDir);
+  }
+
+  /**
+   * Opens the store in `dir`, creating it if the directory is missing or empty. Throws
+   * StoreSchemaError for a directory of another format or schema. Removes temp files and
+   * half-deleted blobs left by a crash, and scans the store once to compute stats().
+   */
+  static async open(dir: string, options: StoreCallOptions = {}): Promise<BlobStore> {
+    throwIfAborted(options.signal);
+    const root = resolve(dir);
+    try {
+      await makeDirectoryDurable(root);
+      await checkSchema(root);
+      const store = new BlobStore(root);
+      for (const sub of [store.blobsDir, store.quarantineDir, store.trashDir]) await makeDirectoryDurable(sub);
+      await store.recover(options.signal);
+      return store;
+    } catch (error) {
+      throw toStoreError(error, `opening the blob store in ${root}`);
+    }
+  }
+
+  putMetadata(blobId: BlobId, metadata: BlobMetadata, options: StoreCallOptions = {}): Promise<void> {
+    return this.run(options, 'putMetadata', async () => {
+      const key = blobKey(blobId);
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeBlobMetadata(metadata);
+      } catch (error) {
+        throw new StoreInputError(`metadata cannot be encoded: ${(error as Error).message}`, error);
+      }
+      await this.writeBlobFile(key, METADATA_FILE, bytes, options.signal);
+    });
+  }
+
+  getMetadata(blobId: BlobId, options: StoreCallOptions = {}): Promise<BlobMetadata | undefined> {
+    return this.run(options, 'getMetadata', () => this.readBlobFile(blobKey(blobId), METADATA_FILE, (bytes) => decodeBlobMetadata(bytes)));
+  }
+
+  hasMetadata(blobId: BlobId, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'hasMetadata', () => this.hasBlobFile(blobKey(blobId), METADATA_FILE));
+  }
+
+  putSliver(blobId: BlobId, pairIndex: number, kind: SliverType, sliver: SliverData, options: StoreCallOptions = {}): Promise<void> {
+    return this.run(options, 'putSliver', async () => {
+      const key = blobKey(blobId);
+      const name = sliverFileName(pairIndex, kind);
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeSliverData(sliver);
+      } catch (error) {
+        throw new StoreInputError(`sliver cannot be encoded: ${(error as Error).message}`, error);
+      }
+      await this.writeBlobFile(key, name, bytes, options.signal);
+    });
+  }
+
+  /** The sliver exactly as stored (not checked against the metadata), or undefined. */
+  getSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<SliverData | undefined> {
+    return this.run(options, 'getSliver', () =>
+      this.readBlobFile(blobKey(blobId), sliverFileName(pairIndex, kind), (bytes) => decodeSliverData(bytes)),
+    );
+  }
+
+  /** Whether the sliver file exists; a corrupt file is only detected (and quarantined) by getSliver. */
+  hasSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'hasSliver', () => this.hasBlobFile(blobKey(blobId), sliverFileName(pairIndex, kind)));
+  }
+
+  putBlobRecord(blobId: BlobId, record: BlobRecord, options: StoreCallOptions = {}): Promise<void> {
+    return this.run(options, 'putBlobRecord', async () => {
+      const key = blobKey(blobId);
+      const checked = checkRecord(record, key);
+      if (typeof checked === 'string') throw new StoreInputError(checked);
+      await this.writeBlobFile(key, RECORD_FILE, utf8Encoder.encode(`${JSON.stringify(checked)}\n`), options.signal);
+    });
+  }
+
+  getBlobRecord(blobId: BlobId, options: StoreCallOptions = {}): Promise<BlobRecord | undefined> {
+    return this.run(options, 'getBlobRecord', () => {
+      const key = blobKey(blobId);
+      return this.readBlobFile(key, RECORD_FILE, (bytes) => decodeRecord(bytes, key));
+    });
+  }
+
+  /** Every stored blob, in order of blob ID bytes; reads one prefix directory at a time. */
+  async *listBlobIds(options: StoreCallOptions = {}): AsyncIterable<BlobId> {
+    const prefixes = await this.run(options, 'listBlobIds', async () =>
+      (await readdirOrEmpty(this.blobsDir)).filter(isPrefixName).sort(compareBase64Url),
+    );
+    for (const prefix of prefixes) {
+      const ids = await this.run(options, 'listBlobIds', async () => {
+        const names = await readdirOrEmpty(join(this.blobsDir, prefix));
+        const entries: { name: string; id: BlobId }[] = [];
+        for (const name of names) {
+          const id = blobIdOfDirectory(name, prefix);
+          if (id !== undefined) entries.push({ name, id });
+        }
+        return entries.sort((a, b) => compareBase64Url(a.name, b.name)).map((entry) => entry.id);
+      });
+      yield* ids;
+    }
+  }
+
+  /**
+   * Removes the blob with everything stored for it; resolves false if there was nothing. The blob
+   * directory is first renamed into DIR/trash, so a crash never leaves half a blob behind.
+   */
+  deleteBlob(blobId: BlobId, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'deleteBlob', async () => {
+      const key = blobKey(blobId);
+      return this.blobLocks.with(key, 'exclusive', async () => {
+        throwIfAborted(options.signal);
+        const dir = this.blobDir(key);
+        let names: string[];
+        try {
+          names = await readdir(dir);
+        } catch (error) {
+          if (isNotFound(error)) return false;
+          throw error;
+        }
+        let bytes = 0;
+        let slivers = 0;
+        for (const name of names.filter(isStoreFile)) {
+          bytes += (await sizeOrUndefined(join(dir, name))) ?? 0;
+          if (SLIVER_FILE.test(name)) slivers++;
+        }
+        throwIfAborted(options.signal);
+        const trash = join(this.trashDir, `${key}.${randomBytes(6).toString('hex')}`);
+        await rename(dir, trash);
+        this.blobCount--;
+        this.sliverCount -= slivers;
+        this.byteCount -= bytes;
+        await fsyncDirectory(dirname(dir));
+        // The blob is gone once the rename is durable; a trash entry that survives is removed at open.
+        await rm(trash, { recursive: true, force: true }).catch(() => undefined);
+        return true;
+      });
+    });
+  }
+
+  /** Counts kept up to date in memory (computed by a scan at open). */
+  stats(): BlobStoreStats {
+    return {
+      blobs: this.blobCount,
+      slivers: this.sliverCount,
+      bytes: this.byteCount,
+      corruptFilesQuarantined: this.quarantinedCount,
+    };
+  }
+
+  /** Waits for operations in progress; later calls reject with StoreClosedError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.active === 0) return;
+    await new Promise<void>((resolveIdle) => {
+      this.whenIdle = resolveIdle;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private blobDir(key: string): string {
+    return join(this.blobsDir, key.slice(0, BLOB_DIR_PREFIX_LENGTH), key);
+  }
+
+  /** Every public operation: closed and abort checks, and system errors wrapped in StoreIoError. */
+  private async run<T>(options: StoreCallOptions, what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreClosedError();
+    throwIfAborted(options.signal);
+    this.active++;
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error, what);
+    } finally {
+      this.active--;
+      if (this.active === 0 && this.whenIdle !== undefined) {
+        this.whenIdle();
+        this.whenIdle = undefined;
+      }
+    }
+  }
+
+  private async writeBlobFile(key: string, name: string, bytes: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+    await this.blobLocks.with(key, 'shared', async () => {
+      throwIfAborted(signal);
+      const dir = this.blobDir(key);
+      if (await this.directories.ensure(dir)) this.blobCount++;
+      const path = join(dir, name);
+      await this.fileLocks.with(path, 'exclusive', async () => {
+        throwIfAborted(signal);
+        let oldSize: number | undefined;
+        await writeFileAtomic(path, bytes, {
+          beforeRename: async () => {
+            // Past this point the write completes even if the signal fires.
+            throwIfAborted(signal);
+            oldSize = await sizeOrUndefined(path);
+          },
+          afterRename: () => {
+            this.byteCount += bytes.length - (oldSize ?? 0);
+            if (oldSize === undefined && SLIVER_FILE.test(name)) this.sliverCount++;
+          },
+        });
+      });
+    });
+  }
+
+  private async hasBlobFile(key: string, name: string): Promise<boolean> {
+    try {
+      return (await lstat(join(this.blobDir(key), name))).isFile();
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  private async readBlobFile<T>(key: string, name: string, decode: (bytes: Uint8Array) => T): Promise<T | undefined> {
+    const bytes = await readOrUndefined(join(this.blobDir(key), name));
+    if (bytes === undefined) return undefined;
+    const decoded = tryDecode(bytes, decode);
+    return decoded.ok ? decoded.value : this.quarantine(key, name, decode);
+  }
+
+  /**
+   * Moves a file that failed to decode to DIR/quarantine. Under the file's lock it is read again
+   * first: a write that replaced it in the meantime wins, and a good file is never quarantined.
+   */
+  private quarantine<T>(key: string, name: string, decode: (bytes: Uint8Array) => T): Promise<T | undefined> {
+    const dir = this.blobDir(key);
+    const path = join(dir, name);
+    return this.blobLocks.with(key, 'shared', () =>
+      this.fileLocks.with(path, 'exclusive', async () => {
+        const bytes = await readOrUndefined(path);
+        if (bytes === undefined) return undefined;
+        const decoded = tryDecode(bytes, decode);
+        if (decoded.ok) return decoded.value;
+        const target = join(this.quarantineDir, `${key}.${name}.${Date.now()}.${randomBytes(4).toString('hex')}`);
+        await rename(path, target);
+        this.byteCount -= bytes.length;
+        if (SLIVER_FILE.test(name)) this.sliverCount--;
+        this.quarantinedCount++;
+        await fsyncDirectory(dir);
+        await fsyncDirectory(this.quarantineDir);
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Crash recovery and the stats scan: empties the trash, removes temp files and empty blob
+   * directories, fsyncs every directory (a crashed process may have renamed files without the
+   * directory fsync; nothing read from the store may be less durable than what a put promises).
+   */
+  private async recover(signal: AbortSignal | undefined): Promise<void> {
+    for (const name of await readdir(this.trashDir)) await rm(join(this.trashDir, name), { recursive: true, force: true });
+    await fsyncDirectory(this.trashDir);
+    this.quarantinedCount = (await readdir(this.quarantineDir)).filter((name) => !isTempName(name)).length;
+
+    for (const prefix of (await readdir(this.blobsDir)).filter(isPrefixName)) {
+      throwIfAborted(signal);
+      const prefixDir = join(this.blobsDir, prefix);
+      if (!(await lstat(prefixDir)).isDirectory()) continue;
+      const blobDirs = (await readdir(prefixDir)).filter((name) => blobIdOfDirectory(name, prefix) !== undefined);
+      await forEachLimited(blobDirs, SCAN_CONCURRENCY, async (name) => {
+        throwIfAborted(signal);
+        await this.recoverBlobDirectory(join(prefixDir, name));
+      });
+      await fsyncDirectory(prefixDir);
+    }
+    await fsyncDirectory(this.blobsDir);
+  }
+
+  private async recoverBlobDirectory(dir: string): Promise<void> {
+    if (!(await lstat(dir)).isDirectory()) return;
+    let remaining = 0;
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      if (isTempName(name)) {
+        await unlink(path);
+        continue;
+      }
+      remaining++;
+      if (!isStoreFile(name)) continue;
+      this.byteCount += (await lstat(path)).size;
+      if (SLIVER_FILE.test(name)) this.sliverCount++;
+    }
+    if (remaining === 0) {
+      await rmdir(dir);
+      return;
+    }
+    await fsyncDirectory(dir);
+    this.blobCount++;
+  }
+}

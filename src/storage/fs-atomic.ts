@@ -1,0 +1,128 @@
+// Crash-safe file primitives. A write goes to a fresh temp file in the target's directory, is
+// fsync'ed, renamed over the target, and the directory is fsync'ed: after a crash at any point the
+// target holds either its old or its new complete contents, and once the call resolves the new
+// contents survive power loss. rename(2) within one directory is atomic on POSIX file systems.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Temp files are `.tmp-` and 16 hex digits; one that exists at open is left by an interrupted write. */
+const TEMP_NAME = /^\.tmp-[0-9a-f]{16}$/;
+
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+export function tempName(): string {
+  return `.tmp-${randomBytes(8).toString('hex')}`;
+}
+
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const { code } = error as { code: unknown };
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return errorCode(error) === 'ENOENT';
+}
+
+/**
+ * Makes a directory's entries (created, renamed, removed files) durable. Windows cannot open a
+ * directory for fsync and journals metadata itself, so there it is a no-op.
+ */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface AtomicWriteHooks {
+  /** Runs after the temp file is durable and before the rename; throwing abandons the write. */
+  beforeRename?(): void | Promise<void>;
+  /** Runs right after the rename, before the directory fsync (the new file is now visible). */
+  afterRename?(): void;
+}
+
+/**
+ * Atomically replaces `target` with `bytes` (see the file comment). The temp file is opened with
+ * O_EXCL under a random name, so concurrent writers of one target never share a temp file; the
+ * last rename wins and every reader sees one complete version.
+ */
+export async function writeFileAtomic(target: string, bytes: Uint8Array, hooks: AtomicWriteHooks = {}): Promise<void> {
+  const dir = dirname(target);
+  const temp = `${dir}/${tempName()}`;
+  let renamed = false;
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await hooks.beforeRename?.();
+    await rename(temp, target);
+    renamed = true;
+    hooks.afterRename?.();
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+  await fsyncDirectory(dir);
+}
+
+/**
+ * Creates `dir` and any missing parents, fsync'ing each parent that gained an entry so the new
+ * directories survive power loss. Returns whether `dir` itself was created.
+ */
+export async function makeDirectoryDurable(dir: string): Promise<boolean> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return false;
+  // Every directory from `first` down to `dir` is new; fsync the parent of each, deepest first.
+  const parents: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    parents.push(dirname(current));
+    if (current === first || dirname(current) === current) break;
+  }
+  for (const parent of parents) await fsyncDirectory(parent);
+  return true;
+}
+
+/**
+ * Creates directories below an existing, durable `root` so that a caller who sees a directory
+ * also sees it durable: two writers that race to create the same directory (or directories with a
+ * common new parent) share one creation, and both resolve only after the parents are fsync'ed.
+ */
+export class DirectoryMaker {
+  private readonly pending = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly root: string) {}
+
+  /** Resolves true if this call created `dir`, false if it existed or another caller created it. */
+  ensure(dir: string): Promise<boolean> {
+    if (dir === this.root) return Promise.resolve(false);
+    const inFlight = this.pending.get(dir);
+    if (inFlight !== undefined) return inFlight.then(() => false);
+    const creation = this.create(dir).finally(() => this.pending.delete(dir));
+    this.pending.set(dir, creation);
+    return creation;
+  }
+
+  private async create(dir: string): Promise<boolean> {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`${dir} is not below ${this.root}`);
+    await this.ensure(parent);
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST') return false;
+      throw error;
+    }
+    await fsyncDirectory(parent);
+    return true;
+  }
+}

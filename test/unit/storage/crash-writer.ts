@@ -1,0 +1,21 @@
+// Child process of the crash test in blob-store.test.ts: opens the store (which recovers from the
+// previous kill), then overwrites one sliver pair with numbered versions until it is killed.
+// Prints `ready`, then the number of each version once both of its slivers are durable.
+// Usage: node --import tsx crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion>
+import { parseBlobId } from '../../../src/encoding/blob-id.js';
+import { BlobStore } from '../../../src/storage/blob-store.js';
+import { CRASH_PAIR, crashSliver } from './crash-sliver.js';
+
+const [dir, blobIdText, sizeText, firstText] = process.argv.slice(2);
+if (dir === undefined || blobIdText === undefined || sizeText === undefined || firstText === undefined) {
+  throw new Error('usage: crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion>');
+}
+const blobId = parseBlobId(blobIdText);
+const size = Number(sizeText);
+const store = await BlobStore.open(dir);
+process.stdout.write('ready\n');
+for (let version = Number(firstText); ; version++) {
+  await store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size));
+  await store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size));
+  process.stdout.write(`${version}\n`);
+}
