@@ -1,0 +1,143 @@
+// THE one place that assembles libp2p for Floe (DESIGN.md section 2). Settings that look odd are
+// answers to measured problems; research/stack.md section 9 has the numbers behind each.
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { identify, type Identify } from '@libp2p/identify';
+import type { Libp2p, PrivateKey } from '@libp2p/interface';
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht';
+import { ping, type Ping } from '@libp2p/ping';
+import { prometheusMetrics } from '@libp2p/prometheus-metrics';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import { register as defaultRegistry, type Registry } from 'prom-client';
+import { bootstrapService, type BootstrapService } from './bootstrap.js';
+import { dhtProtocol } from './protocol-ids.js';
+
+/** Services every Floe libp2p node carries, reachable as `node.services.<name>`. */
+export interface FloeServices extends Record<string, unknown> {
+  identify: Identify;
+  ping: Ping;
+  dht: KadDHT;
+  pubsub: GossipSub;
+  bootstrap: BootstrapService;
+}
+
+export type FloeLibp2p = Libp2p<FloeServices>;
+
+export type FloeRole = 'server' | 'client';
+
+export interface FloeNodeOptions {
+  /** The node's Ed25519 key (config/identity.ts). */
+  privateKey: PrivateKey;
+  /** Network name from the genesis file: namespaces the DHT protocol (and every other id). */
+  network: string;
+  /** Listen multiaddrs; `/ws` ones need role 'server'. Clients usually pass []. */
+  listen: string[];
+  /** Addresses to announce instead of the listen addresses (e.g. a public IP or DNS name). */
+  announce?: string[];
+  /** Peers (multiaddrs with /p2p/<peerId>) to stay connected to, retried forever (bootstrap.ts). */
+  bootstrap: string[];
+  /**
+   * 'server': DHT server mode, WebSockets transport so browsers can dial in.
+   * 'client': DHT client mode (answers no DHT queries), TCP only.
+   */
+  role: FloeRole;
+  /** Record libp2p metrics into a prom-client registry (default: prom-client's global one). */
+  metrics?: boolean;
+  metricsRegistry?: Registry;
+  /**
+   * Multiaddr ranges exempt from the connection manager's inbound limits (5 connections per
+   * second per host, 10 pending). Default: loopback (127.0.0.0/8, ::1) when every listen
+   * address is a loopback one, i.e. a local cluster where all peers share one IP; otherwise none.
+   */
+  allow?: string[];
+  /** Check period and first retry delay of the bootstrap loop (bootstrap.ts). */
+  bootstrapIntervalMs?: number;
+  /** Start the node before returning (default true). */
+  start?: boolean;
+}
+
+const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
+const LOOPBACK_ALLOW_IP6 = '/ip6/::1/ipcidr/128';
+
+/** True when `listen` is non-empty and every address binds a loopback IP. */
+export function isLoopbackOnly(listen: readonly string[]): boolean {
+  return (
+    listen.length > 0 &&
+    listen.every((text) => {
+      const first = multiaddr(text).getComponents()[0];
+      if (first?.name === 'ip4') return first.value?.startsWith('127.') === true;
+      if (first?.name === 'ip6') return first.value === '::1';
+      return false;
+    })
+  );
+}
+
+/** The default `allow` list for these listen addresses (see FloeNodeOptions.allow). */
+export function defaultAllowList(listen: readonly string[]): string[] {
+  if (!isLoopbackOnly(listen)) return [];
+  const ip6 = listen.some((text) => multiaddr(text).getComponents()[0]?.name === 'ip6');
+  return ip6 ? [LOOPBACK_ALLOW_IP4, LOOPBACK_ALLOW_IP6] : [LOOPBACK_ALLOW_IP4];
+}
+
+/**
+ * Creates (and by default starts) a Floe libp2p node: TCP (+ WebSockets for servers), noise,
+ * yamux, identify, ping, kad-dht on `/floe/<network>/kad/1.0.0`, gossipsub, and the bootstrap
+ * keeper. Needs Promise.withResolvers: on Node 20 load src/core/polyfills.ts first.
+ */
+export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp2p> {
+  const server = options.role === 'server';
+  const protocol = dhtProtocol(options.network);
+
+  return createLibp2p<FloeServices>({
+    privateKey: options.privateKey,
+    start: options.start ?? true,
+    addresses: { listen: [...options.listen], announce: [...(options.announce ?? [])] },
+    transports: server ? [tcp(), webSockets()] : [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { allow: options.allow ?? defaultAllowList(options.listen) },
+    // The monitor pings every 10 s and by default aborts the connection on a timeout; under CPU
+    // load (encoding) that killed healthy connections and lost gossip (stack.md gotcha 7).
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+    ...(options.metrics === true
+      ? {
+          metrics: prometheusMetrics({
+            registry: options.metricsRegistry ?? defaultRegistry,
+            // By default it clears the global registry, wiping the node's own metrics, and
+            // registers prom-client's default collectors, which throws if the node did already.
+            preserveExistingMetrics: true,
+            collectDefaultMetrics: false,
+          }),
+        }
+      : {}),
+    services: {
+      // kad-dht needs identify and ping (stack.md gotcha 4).
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol,
+        // The default is client mode until a public address is seen, which never happens in a
+        // private cluster; clients must not answer queries.
+        clientMode: !server,
+        // The default mapper strips private and loopback addresses from DHT answers, so peers on
+        // a LAN or one host could never be found. Unreachable addresses cost a failed dial only.
+        peerInfoMapper: passthroughMapper,
+        // true would run the first self-query before the bootstrap connection exists and the
+        // next one only 5 minutes later: nodes would never find each other.
+        allowQueryWithZeroPeers: false,
+      }),
+      pubsub: gossipsub({
+        // Messages on a topic nobody else has joined yet are dropped instead of throwing.
+        allowPublishToZeroTopicPeers: true,
+        // Co-located peers (one host, one NAT) would otherwise be graylisted past 10 per IP.
+        scoreParams: { IPColocationFactorWeight: 0 },
+        emitSelf: false,
+      }),
+      bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
+    },
+  });
+}
