@@ -59,6 +59,7 @@ const RULES: Record<Layer, LayerRule> = {
   workers: { layers: ['core', 'crypto', 'encoding'], builtins: ['node:worker_threads', 'node:os'], libp2p: false },
   storage: { layers: ['core', 'crypto', 'encoding', 'workers'], builtins: 'any', libp2p: false },
   config: { layers: ['core', 'crypto', 'encoding'], builtins: 'any', libp2p: true },
+  // Wire code needs stream framing and the protobuf runtime: @libp2p/interface, @libp2p/utils, protons-runtime, uint8arraylist.
   protocols: { layers: ['core', 'crypto', 'encoding'], builtins: 'any', libp2p: true },
   network: { layers: ['core', 'crypto', 'encoding', 'config', 'protocols'], builtins: 'any', libp2p: true },
   // The light client never sees node internals or storage.

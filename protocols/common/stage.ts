@@ -1,0 +1,56 @@
+// Per-stage time limits. Every wait on the network or on a service runs as a stage: its own
+// timer combined (AbortSignal.any) with the caller's signal. A stage that runs out of time fails
+// with ProtocolError TIMEOUT; a caller abort fails with the caller's abort reason. A stage
+// without a time limit (timeoutMs undefined) only follows the caller's signal.
+import { ProtocolError } from './errors.js';
+
+/**
+ * Runs `work` with a signal that aborts after `timeoutMs` or when `signal` aborts, and settles
+ * as soon as either happens even if `work` ignores its signal (its late result is dropped).
+ */
+export async function runStage<T>(
+  stage: string,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (signal?.aborted === true) throw abortReason(signal);
+  const timer = new AbortController();
+  const timeoutError = new ProtocolError('TIMEOUT', `${stage} timed out after ${timeoutMs} ms`);
+  const timeout = timeoutMs === undefined ? undefined : setTimeout(() => timer.abort(timeoutError), timeoutMs);
+  const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(stageFailure(signal, timer.signal, timeoutError));
+    combined.addEventListener('abort', onAbort, { once: true });
+  });
+  let running: Promise<T>;
+  try {
+    running = work(combined);
+  } catch (error) {
+    running = Promise.reject(error); // a synchronous throw still goes through the cleanup below
+  }
+  try {
+    return await Promise.race([running, aborted]);
+  } catch (error) {
+    if (combined.aborted) throw stageFailure(signal, timer.signal, timeoutError);
+    throw error;
+  } finally {
+    clearTimeout(timeout);
+    if (onAbort !== undefined) combined.removeEventListener('abort', onAbort);
+    running.catch(() => undefined); // a late failure of abandoned work is not unhandled
+    aborted.catch(() => undefined);
+  }
+}
+
+function stageFailure(signal: AbortSignal | undefined, timer: AbortSignal, timeoutError: ProtocolError): unknown {
+  if (signal?.aborted === true) return abortReason(signal);
+  if (timer.aborted) return timeoutError;
+  return new ProtocolError('INTERNAL', 'stage aborted');
+}
+
+/** The caller's abort reason as an Error (a DOMException AbortError when none was given). */
+export function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+}

@@ -1,0 +1,20 @@
+// The wire contract: Floe's libp2p stream protocols (protocols/README.md describes each).
+export * from './common/errors.js';
+export * from './common/names.js';
+export type { HandlerOptions } from './common/serve.js';
+
+export * from './store/confirmation.js';
+export { createStoreHandler, type StoreHandler } from './store/handler.js';
+export * from './store/limits.js';
+export { type SliverPairData, storeOnNode, type StoreOnNodeOptions, type StoreOnNodeRequest, type StoreProgress } from './store/request.js';
+export type * from './store/service.js';
+
+export { createReadHandler, type ReadHandler } from './read/handler.js';
+export * from './read/limits.js';
+export { type ReadCallOptions, ReadClient, type ReadClientOptions } from './read/request.js';
+export * from './read/service.js';
+
+export { createRecoveryHandler, type RecoveryHandler } from './recovery/handler.js';
+export * from './recovery/limits.js';
+export { type RecoveryRequestOptions, requestRecoverySymbols, type RecoverySymbolsRequest } from './recovery/request.js';
+export type * from './recovery/service.js';

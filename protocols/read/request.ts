@@ -1,0 +1,171 @@
+// Client side of the read protocol: a ReadClient sends requests one after another over one
+// long-lived stream (opening a stream costs about 1.5 ms). The caller opens the stream
+// (`libp2p.dialProtocol(peer, readProtocolId)`); the ReadClient owns it from then on.
+//
+// Results are decoded strictly and size-limited, but NOT verified: the caller checks metadata
+// against the blob ID (blobIdOfMetadata / verifyMetadata) and slivers against the metadata
+// (sliver hashes) before trusting them. A node can answer anything.
+import type { Stream } from '@libp2p/interface';
+import {
+  type BlobMetadata,
+  decodeBlobMetadata,
+  decodeSliverData,
+  type SliverData,
+  type SliverType,
+} from '../../src/encoding/bcs.js';
+import type { BlobId } from '../../src/encoding/blob-id.js';
+import { fromWireError, isProtocolError, ProtocolError } from '../common/errors.js';
+import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
+import { PayloadAssembler } from '../common/payload.js';
+import { abortReason } from '../common/stage.js';
+import { abortStream, releaseStream } from '../common/streams.js';
+import { READ_LIMITS, type ReadLimits } from './limits.js';
+import { ReadRequest, ReadResponse, SliverKind } from './read.generated.js';
+import type { BlobStatus } from './service.js';
+
+export interface ReadClientOptions {
+  /** Overrides of READ_LIMITS for this client. */
+  readonly limits?: Partial<ReadLimits>;
+  /** When given, the largest n accepted in metadata (defaults to MAX_SHARDS). */
+  readonly maxShards?: number;
+}
+
+export interface ReadCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Sends read requests over one stream, one at a time (calls made meanwhile wait their turn).
+ * A node's Error answer (e.g. NOT_FOUND) fails only that call; a failure that leaves the stream
+ * out of step (timeout, abort, oversize or malformed frame, stream closed) aborts the stream and
+ * fails every later call with UNAVAILABLE: open a new stream and a new ReadClient then.
+ */
+export class ReadClient {
+  private readonly framed: FramedStream<ReadResponse, Partial<ReadRequest>>;
+  private readonly limits: ReadLimits;
+  private readonly maxShards: number | undefined;
+  private turn: Promise<unknown> = Promise.resolve();
+  private broken: ProtocolError | undefined;
+
+  constructor(readonly stream: Stream, options: ReadClientOptions = {}) {
+    this.limits = { ...READ_LIMITS, ...options.limits };
+    this.maxShards = options.maxShards;
+    const largestAnswer = Math.max(this.limits.maxSliverBytes, this.limits.maxMetadataBytes);
+    this.framed = new FramedStream(
+      stream,
+      { decode: (frame) => ReadResponse.decode(frame), encode: (message) => ReadRequest.encode(message) },
+      {
+        maxMessageBytes: this.limits.maxMessageBytes,
+        // The node streams an answer without waiting for us: room for a whole one, with framing.
+        maxBufferedBytes: Math.ceil(largestAnswer * 1.02) + 2 * (this.limits.maxMessageBytes + FRAME_OVERHEAD_BYTES),
+        malformedCode: 'INVALID_DATA',
+      },
+    );
+  }
+
+  /** The blob's metadata (BCS BlobMetadata). Verify it against the blob ID before use. */
+  getMetadata(blobId: BlobId, options: ReadCallOptions = {}): Promise<BlobMetadata> {
+    return this.call({ metadata: { blobId: plainBytes(blobId) } }, 'metadata', this.limits.maxMetadataBytes, options, (bytes) =>
+      decodeBlobMetadata(bytes, this.maxShards === undefined ? {} : { maxShards: this.maxShards }),
+    );
+  }
+
+  /** One sliver of a pair (BCS SliverData). Verify it against the metadata before use. */
+  getSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: ReadCallOptions = {}): Promise<SliverData> {
+    const request = {
+      sliver: { blobId: plainBytes(blobId), pairIndex, kind: kind === 'primary' ? SliverKind.PRIMARY : SliverKind.SECONDARY },
+    };
+    return this.call(request, `${kind} sliver`, this.limits.maxSliverBytes, options, (bytes) =>
+      decodeSliverData(bytes, { maxDataLength: this.limits.maxSliverBytes }),
+    );
+  }
+
+  /** The node's view of the blob; `known: false` when it has nothing about it. */
+  getStatus(blobId: BlobId, options: ReadCallOptions = {}): Promise<BlobStatus> {
+    return this.inTurn(options, async (signal) => {
+      await this.send({ status: { blobId: plainBytes(blobId) } }, signal);
+      const response = await this.framed.read('waiting for BlobStatus', this.limits.responseTimeoutMs, signal);
+      if (response.error !== undefined) throw answerError(response.error);
+      if (response.status === undefined) throw new ProtocolError('INVALID_DATA', 'expected BlobStatus');
+      const { known, certified, epoch, endEpoch, storedPairs } = response.status;
+      return { known, certified, epoch, endEpoch, storedPairs };
+    });
+  }
+
+  /** Ends the stream after the calls already made: half-closes, then aborts if the node lingers. */
+  async close(): Promise<void> {
+    await this.turn.catch(() => undefined);
+    this.broken ??= new ProtocolError('UNAVAILABLE', 'read client is closed');
+    await releaseStream(this.stream, this.limits.closeTimeoutMs, false);
+  }
+
+  private call<T>(
+    request: Partial<ReadRequest>,
+    what: string,
+    maxBytes: number,
+    options: ReadCallOptions,
+    decode: (bytes: Uint8Array) => T,
+  ): Promise<T> {
+    return this.inTurn(options, async (signal) => {
+      await this.send(request, signal);
+      const header = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
+      if (header.error !== undefined) throw answerError(header.error);
+      if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
+      const { totalBytes } = header.header;
+      if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
+      if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
+      const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_DATA');
+      while (!payload.complete) {
+        const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
+        if (message.chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
+        payload.add(message.chunk.data);
+      }
+      try {
+        return decode(payload.bytes());
+      } catch (error) {
+        // The whole answer was read, so the stream is still in step.
+        throw answerError({ code: 'INVALID_DATA', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    });
+  }
+
+  private send(request: Partial<ReadRequest>, signal: AbortSignal | undefined): Promise<void> {
+    return this.framed.write(request, 'sending a request', this.limits.writeTimeoutMs, signal);
+  }
+
+  /** Runs `work` after the calls before it; a failure that is not a complete answer breaks the stream. */
+  private inTurn<T>(options: ReadCallOptions, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.broken !== undefined) throw new ProtocolError('UNAVAILABLE', `read stream is unusable: ${this.broken.message}`);
+      if (options.signal?.aborted === true) throw abortReason(options.signal);
+      if (this.stream.status !== 'open' || this.stream.remoteWriteStatus !== 'writable' || this.stream.writeStatus !== 'writable') {
+        this.broken = new ProtocolError('UNAVAILABLE', 'stream is closed');
+        throw this.broken;
+      }
+      try {
+        return await work(options.signal);
+      } catch (error) {
+        if (!(error instanceof AnswerError)) {
+          this.broken = isProtocolError(error) ? error : new ProtocolError('UNAVAILABLE', 'request was aborted', { cause: error });
+          abortStream(this.stream, error);
+          throw error;
+        }
+        throw error.error;
+      }
+    };
+    const result = this.turn.then(run, run);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** An Error answer (or an undecodable but complete answer): the stream stays in step. */
+class AnswerError extends Error {
+  constructor(readonly error: ProtocolError) {
+    super(error.message);
+  }
+}
+
+function answerError(wire: { code: string; message: string }): AnswerError {
+  return new AnswerError(fromWireError(wire));
+}

@@ -1,0 +1,177 @@
+// Server side of the store protocol: StoreStart → StoreAccepted, then for each pair PairStart +
+// chunks → PairStored, then StoreEnd → StoreConfirmation (or an Error frame at any point).
+import type { Connection, Stream } from '@libp2p/interface';
+import { type BlobMetadata, decodeBlobMetadata, decodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
+import {
+  type PairIndex,
+  pairIndex as checkedPairIndex,
+  primarySliverOfPair,
+  secondarySliverOfPair,
+} from '../../src/encoding/indices.js';
+import { MIN_SHARDS } from '../../src/encoding/parameters.js';
+import { ProtocolError } from '../common/errors.js';
+import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
+import { PayloadAssembler } from '../common/payload.js';
+import { type HandlerOptions, serveStream } from '../common/serve.js';
+import { runStage } from '../common/stage.js';
+import { STORE_LIMITS, type StoreLimits } from './limits.js';
+import type { StoreService } from './service.js';
+import { StoreRequest, StoreResponse } from './store.generated.js';
+
+export type StoreHandler = (stream: Stream, connection: Connection) => Promise<void>;
+
+export function createStoreHandler(service: StoreService, options: HandlerOptions<StoreLimits> = {}): StoreHandler {
+  const limits: StoreLimits = { ...STORE_LIMITS, ...options.limits };
+  return async (stream) => {
+    const framed = new FramedStream<StoreRequest, Partial<StoreResponse>>(
+      stream,
+      { decode: (frame) => StoreRequest.decode(frame), encode: (message) => StoreResponse.encode(message) },
+      { maxMessageBytes: limits.maxMessageBytes, maxBufferedBytes: inboundBufferBytes(limits), malformedCode: 'INVALID_REQUEST' },
+    );
+    await serveStream(
+      framed,
+      {
+        closeTimeoutMs: limits.closeTimeoutMs,
+        writeTimeoutMs: limits.writeTimeoutMs,
+        signal: options.signal,
+        onError: options.onError,
+        errorMessage: (error) => ({ error }),
+      },
+      (signal) => new StoreExchange(framed, service, limits, signal).run(),
+    );
+  };
+}
+
+/**
+ * Unread bytes a node accepts on one stream: the pairs a client may send ahead while the node
+ * stores the current one (maxPairsInFlight − 1), plus two frames; 2 % slack covers chunk framing.
+ */
+function inboundBufferBytes(limits: StoreLimits): number {
+  const pairAhead = Math.ceil(2 * limits.maxSliverBytes * 1.02) + limits.maxMessageBytes;
+  return Math.max(0, limits.maxPairsInFlight - 1) * pairAhead + 2 * (limits.maxMessageBytes + FRAME_OVERHEAD_BYTES);
+}
+
+class StoreExchange {
+  constructor(
+    private readonly framed: FramedStream<StoreRequest, Partial<StoreResponse>>,
+    private readonly service: StoreService,
+    private readonly limits: StoreLimits,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async run(): Promise<void> {
+    const { blobId, metadata } = await this.readStart();
+    const nShards = metadata.hashes.length;
+    const acceptance = await this.call('beginStore', (signal) => this.service.beginStore(blobId, metadata, signal));
+    const owned = checkOwnedPairs(acceptance.ownedPairIndices, nShards);
+    await this.send(
+      { accepted: { ownedPairIndices: [...owned], maxPairsInFlight: Math.max(1, this.limits.maxPairsInFlight) } },
+      'sending StoreAccepted',
+    );
+
+    const received = new Set<number>();
+    while (true) {
+      const message = await this.framed.read('waiting for the next pair', this.limits.messageTimeoutMs, this.signal);
+      if (message.end !== undefined) break;
+      if (message.pair === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected PairStart or StoreEnd');
+      const { pairIndex: index, primaryBytes, secondaryBytes } = message.pair;
+      if (index >= nShards) throw new ProtocolError('INVALID_REQUEST', `pair index ${index} is outside 0..${nShards - 1}`);
+      if (received.has(index)) throw new ProtocolError('INVALID_REQUEST', `pair ${index} was already sent`);
+      if (!owned.has(index)) throw new ProtocolError('FORBIDDEN', `this node does not store pair ${index} of the blob`);
+      received.add(index);
+      const pair = checkedPairIndex(index, nShards);
+      const primary = await this.receiveSliver(`primary sliver of pair ${index}`, primaryBytes);
+      const secondary = await this.receiveSliver(`secondary sliver of pair ${index}`, secondaryBytes);
+      checkSliverIndices(pair, nShards, primary, secondary);
+      await this.call('storeSliverPair', (signal) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal));
+      await this.send({ stored: { pairIndex: index } }, 'sending PairStored');
+    }
+
+    const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
+    await this.send(
+      {
+        confirmation: {
+          epoch: confirmation.epoch,
+          signedMessage: plainBytes(confirmation.signedMessage),
+          signature: plainBytes(confirmation.signature),
+          publicKey: plainBytes(confirmation.publicKey),
+        },
+      },
+      'sending StoreConfirmation',
+    );
+  }
+
+  private async readStart(): Promise<{ blobId: BlobId; metadata: BlobMetadata }> {
+    const message = await this.framed.read('waiting for StoreStart', this.limits.startTimeoutMs, this.signal);
+    const start = message.start;
+    if (start === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected StoreStart');
+    if (start.blobId?.length !== BLOB_ID_LENGTH) throw new ProtocolError('INVALID_REQUEST', `blob ID must be ${BLOB_ID_LENGTH} bytes`);
+    const { pairCount } = start;
+    if (pairCount > this.limits.maxPairCount) {
+      throw new ProtocolError('TOO_LARGE', `pair count ${pairCount} exceeds the limit of ${this.limits.maxPairCount}`);
+    }
+    if (pairCount < MIN_SHARDS) throw new ProtocolError('INVALID_REQUEST', `pair count ${pairCount} is below ${MIN_SHARDS}`);
+    if (start.metadata === undefined) throw new ProtocolError('INVALID_REQUEST', 'StoreStart carries no metadata');
+    let metadata: BlobMetadata;
+    try {
+      metadata = decodeBlobMetadata(start.metadata, { maxShards: pairCount });
+    } catch (error) {
+      throw new ProtocolError('INVALID_REQUEST', `metadata: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (metadata.hashes.length !== pairCount) {
+      throw new ProtocolError('INVALID_REQUEST', `metadata has ${metadata.hashes.length} pairs, StoreStart says ${pairCount}`);
+    }
+    return { blobId: blobIdFromBytes(start.blobId), metadata };
+  }
+
+  private async receiveSliver(what: string, totalBytes: number): Promise<SliverData> {
+    if (totalBytes > this.limits.maxSliverBytes) {
+      throw new ProtocolError('TOO_LARGE', `${what}: ${totalBytes} bytes exceed the limit of ${this.limits.maxSliverBytes}`);
+    }
+    if (totalBytes === 0) throw new ProtocolError('INVALID_REQUEST', `${what}: declared size is 0`);
+    const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_REQUEST');
+    while (!payload.complete) {
+      const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, this.signal);
+      if (message.chunk === undefined) throw new ProtocolError('INVALID_REQUEST', `${what}: expected a Chunk`);
+      payload.add(message.chunk.data);
+    }
+    try {
+      return decodeSliverData(payload.bytes(), { maxDataLength: this.limits.maxSliverBytes });
+    } catch (error) {
+      throw new ProtocolError('INVALID_DATA', `${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private call<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return runStage(name, this.limits.serviceTimeoutMs, this.signal, work);
+  }
+
+  private send(message: Partial<StoreResponse>, stage: string): Promise<void> {
+    return this.framed.write(message, stage, this.limits.writeTimeoutMs, this.signal);
+  }
+}
+
+/** The service's owned pairs as a set; a malformed list is a node bug (INTERNAL for the peer). */
+function checkOwnedPairs(indices: readonly number[], nShards: number): Set<number> {
+  const owned = new Set<number>();
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= nShards || owned.has(index)) {
+      throw new Error(`store service returned an invalid owned pair list (${index} for n = ${nShards})`);
+    }
+    owned.add(index);
+  }
+  return owned;
+}
+
+/** Slivers name their own index (primary i, secondary n−1−i for pair i); it must match PairStart. */
+function checkSliverIndices(pair: PairIndex, nShards: number, primary: SliverData, secondary: SliverData): void {
+  const primaryIndex = primarySliverOfPair(pair, nShards);
+  const secondaryIndex = secondarySliverOfPair(pair, nShards);
+  if (primary.index !== primaryIndex) {
+    throw new ProtocolError('INVALID_DATA', `primary sliver has index ${primary.index}, pair ${pair} needs ${primaryIndex}`);
+  }
+  if (secondary.index !== secondaryIndex) {
+    throw new ProtocolError('INVALID_DATA', `secondary sliver has index ${secondary.index}, pair ${pair} needs ${secondaryIndex}`);
+  }
+}

@@ -1,0 +1,41 @@
+// Limits of the store protocol. The node passes maxInboundStreams/maxOutboundStreams to
+// libp2p's handle(); handler and client take overrides (tests use short timeouts).
+import { MAX_SHARDS } from '../../src/encoding/parameters.js';
+
+const MiB = 1024 * 1024;
+
+export const STORE_LIMITS = {
+  /** Largest single frame. The biggest is StoreStart: BCS metadata is 13 + 66·n bytes (2.07 MiB at n = 32768). */
+  maxMessageBytes: 3 * MiB,
+  /** Largest Chunk payload; slivers are split into chunks of at most this size. */
+  maxChunkBytes: 1 * MiB,
+  /**
+   * Largest declared BCS SliverData. A primary sliver is (n − f) symbols of at most 65,534 bytes:
+   * 43.7 MB at n = 1000. Slivers above libp2p's 4 MiB message cap work because they are chunked.
+   */
+  maxSliverBytes: 64 * MiB,
+  /** Largest n (pair_count) accepted. */
+  maxPairCount: MAX_SHARDS,
+  /**
+   * Pairs the client may send ahead of the node's PairStored acknowledgements (the node announces
+   * its value in StoreAccepted). Bounds what a node buffers per stream to this many pairs.
+   */
+  maxPairsInFlight: 2,
+  /** Concurrent store streams per connection: each can hold maxPairsInFlight pairs in memory. */
+  maxInboundStreams: 16,
+  maxOutboundStreams: 64,
+  /** Node: from stream open to a complete StoreStart. */
+  startTimeoutMs: 10_000,
+  /** Node: longest silence between two client frames once the store is under way. */
+  messageTimeoutMs: 30_000,
+  /** Node: each service call (beginStore, storeSliverPair, confirm). */
+  serviceTimeoutMs: 60_000,
+  /** Client: waiting for each node answer (StoreAccepted, PairStored, StoreConfirmation). */
+  responseTimeoutMs: 90_000,
+  /** Either side: writing one frame, including waiting for the stream to drain. */
+  writeTimeoutMs: 30_000,
+  /** Either side: how long the peer gets to close its side before the stream is aborted. */
+  closeTimeoutMs: 5_000,
+} as const;
+
+export type StoreLimits = { readonly [K in keyof typeof STORE_LIMITS]: number };

@@ -1,0 +1,209 @@
+// Client side of the store protocol. The caller opens the stream
+// (`libp2p.dialProtocol(peer, storeProtocolId)`); storeOnNode then owns it: it closes it after the
+// confirmation and aborts it on any failure.
+import type { Stream } from '@libp2p/interface';
+import { bytesEqual } from '../../src/core/bytes.js';
+import { type BlobMetadata, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import type { BlobId } from '../../src/encoding/blob-id.js';
+import { fromWireError, hasCode, isProtocolError, ProtocolError } from '../common/errors.js';
+import { chunksOf, FramedStream, plainBytes } from '../common/framing.js';
+import { Inbox } from '../common/inbox.js';
+import { runStage } from '../common/stage.js';
+import { abortStream, releaseStream, settle } from '../common/streams.js';
+import { parseStorageConfirmationMessage } from './confirmation.js';
+import { STORE_LIMITS, type StoreLimits } from './limits.js';
+import type { StorageConfirmation } from './service.js';
+import { StoreRequest, StoreResponse } from './store.generated.js';
+
+export interface SliverPairData {
+  readonly primary: SliverData;
+  readonly secondary: SliverData;
+}
+
+export interface StoreOnNodeRequest {
+  readonly blobId: BlobId;
+  readonly metadata: BlobMetadata;
+  /** The slivers of one pair; called once for each pair the node says it owns, in its order. */
+  readonly slivers: (pairIndex: number) => SliverPairData | Promise<SliverPairData>;
+}
+
+export type StoreProgress =
+  | { readonly type: 'accepted'; readonly ownedPairIndices: readonly number[] }
+  /** After each chunk; `bytesSent` counts sliver bytes sent on this stream so far. */
+  | { readonly type: 'bytes-sent'; readonly pairIndex: number; readonly bytesSent: number }
+  | { readonly type: 'pair-stored'; readonly pairIndex: number; readonly pairsStored: number; readonly pairsTotal: number }
+  | { readonly type: 'confirmed'; readonly epoch: number };
+
+export interface StoreOnNodeOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: StoreProgress) => void;
+  /** Overrides of STORE_LIMITS for this call. */
+  readonly limits?: Partial<StoreLimits>;
+}
+
+/**
+ * Stores the blob's metadata and the node's sliver pairs over `stream` and returns the node's
+ * storage confirmation. The confirmation's message is checked to name this blob and the stated
+ * epoch; its signature is the caller's to verify (against the node's libp2p key).
+ * Fails with a ProtocolError (the node's code when it sent one) or the signal's abort reason.
+ */
+export async function storeOnNode(
+  stream: Stream,
+  request: StoreOnNodeRequest,
+  options: StoreOnNodeOptions = {},
+): Promise<StorageConfirmation> {
+  const limits: StoreLimits = { ...STORE_LIMITS, ...options.limits };
+  const nShards = request.metadata.hashes.length;
+  const framed = new FramedStream<StoreResponse, Partial<StoreRequest>>(
+    stream,
+    {
+      decode: (frame) => StoreResponse.decode(frame, { limits: { accepted: { ownedPairIndices: nShards } } }),
+      encode: (message) => StoreRequest.encode(message),
+    },
+    { maxMessageBytes: limits.maxMessageBytes, malformedCode: 'INVALID_DATA' },
+  );
+  const { signal } = options;
+  let inbox: Inbox<StoreResponse> | undefined;
+  try {
+    await framed.write(
+      { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(encodeBlobMetadata(request.metadata)), pairCount: nShards } },
+      'sending StoreStart',
+      limits.writeTimeoutMs,
+      signal,
+    );
+    inbox = new Inbox(
+      () => framed.read('reading node answers', undefined, signal),
+      (message) => message.error !== undefined || message.confirmation !== undefined,
+    );
+    const confirmation = await new StoreUpload(framed, inbox, request, limits, options).run();
+    void releaseStream(stream, limits.closeTimeoutMs, false); // our side is closed; the node closes its own
+    return confirmation;
+  } catch (caught) {
+    let error = caught;
+    // A write that failed because the node reset the stream: the node's Error frame, which came
+    // before the reset, says why.
+    if (hasCode(error, 'UNAVAILABLE') && inbox !== undefined && signal?.aborted !== true) {
+      await settle();
+      const remote = inbox.find((message) => message.error !== undefined);
+      if (remote !== undefined) error = fromWireError(remote.error);
+    }
+    abortStream(stream, error);
+    throw error;
+  }
+}
+
+class StoreUpload {
+  private readonly signal: AbortSignal | undefined;
+  private bytesSent = 0;
+
+  constructor(
+    private readonly framed: FramedStream<StoreResponse, Partial<StoreRequest>>,
+    private readonly inbox: Inbox<StoreResponse>,
+    private readonly request: StoreOnNodeRequest,
+    private readonly limits: StoreLimits,
+    private readonly options: StoreOnNodeOptions,
+  ) {
+    this.signal = options.signal;
+  }
+
+  async run(): Promise<StorageConfirmation> {
+    const nShards = this.request.metadata.hashes.length;
+    const accepted = expectAnswer(await this.next('waiting for StoreAccepted'), 'accepted');
+    const owned = accepted.ownedPairIndices;
+    if (owned.some((index, position) => index >= nShards || owned.indexOf(index) !== position)) {
+      throw new ProtocolError('INVALID_DATA', 'node answered an invalid list of owned pairs');
+    }
+    this.options.onProgress?.({ type: 'accepted', ownedPairIndices: owned });
+    const window = Math.min(Math.max(1, accepted.maxPairsInFlight), Math.max(1, this.limits.maxPairsInFlight));
+
+    let acknowledged = 0;
+    for (const [position, pairIndex] of owned.entries()) {
+      while (position - acknowledged >= window) await this.awaitStored(owned, acknowledged++);
+      await this.sendPair(pairIndex);
+    }
+    while (acknowledged < owned.length) await this.awaitStored(owned, acknowledged++);
+
+    await this.framed.write({ end: {} }, 'sending StoreEnd', this.limits.writeTimeoutMs, this.signal);
+    await runStage('closing the request side', this.limits.closeTimeoutMs, this.signal, (signal) => this.framed.stream.close({ signal }));
+    const confirmation = expectAnswer(await this.next('waiting for StoreConfirmation'), 'confirmation');
+    const result = checkConfirmation(confirmation, this.request.blobId);
+    this.options.onProgress?.({ type: 'confirmed', epoch: result.epoch });
+    return result;
+  }
+
+  private next(stage: string): Promise<StoreResponse> {
+    return this.inbox.next(stage, this.limits.responseTimeoutMs, this.signal);
+  }
+
+  private async awaitStored(owned: readonly number[], position: number): Promise<void> {
+    const expected = owned[position];
+    const stored = expectAnswer(await this.next(`waiting for PairStored of pair ${expected}`), 'stored');
+    if (stored.pairIndex !== expected) {
+      throw new ProtocolError('INVALID_DATA', `node acknowledged pair ${stored.pairIndex}, expected ${expected}`);
+    }
+    this.options.onProgress?.({ type: 'pair-stored', pairIndex: stored.pairIndex, pairsStored: position + 1, pairsTotal: owned.length });
+  }
+
+  private async sendPair(pairIndex: number): Promise<void> {
+    const pair = await this.request.slivers(pairIndex);
+    const primary = encodeSliverData(pair.primary);
+    const secondary = encodeSliverData(pair.secondary);
+    for (const [what, bytes] of [['primary', primary], ['secondary', secondary]] as const) {
+      if (bytes.length > this.limits.maxSliverBytes) {
+        throw new ProtocolError('TOO_LARGE', `${what} sliver of pair ${pairIndex} is ${bytes.length} bytes, limit ${this.limits.maxSliverBytes}`);
+      }
+    }
+    this.throwIfNodeFailed();
+    await this.framed.write(
+      { pair: { pairIndex, primaryBytes: primary.length, secondaryBytes: secondary.length } },
+      `sending PairStart of pair ${pairIndex}`,
+      this.limits.writeTimeoutMs,
+      this.signal,
+    );
+    for (const sliver of [primary, secondary]) {
+      for (const chunk of chunksOf(sliver, this.limits.maxChunkBytes)) {
+        this.throwIfNodeFailed();
+        await this.framed.write({ chunk: { data: plainBytes(chunk) } }, `sending pair ${pairIndex}`, this.limits.writeTimeoutMs, this.signal);
+        this.bytesSent += chunk.length;
+        this.options.onProgress?.({ type: 'bytes-sent', pairIndex, bytesSent: this.bytesSent });
+      }
+    }
+  }
+
+  /** Stops sending as soon as the node has answered with an Error. */
+  private throwIfNodeFailed(): void {
+    const failed = this.inbox.find((message) => message.error !== undefined);
+    if (failed !== undefined) throw fromWireError(failed.error);
+  }
+}
+
+type Answer = Exclude<keyof StoreResponse, 'error'>;
+
+function expectAnswer<K extends Answer>(message: StoreResponse, kind: K): NonNullable<StoreResponse[K]> {
+  if (message.error !== undefined) throw fromWireError(message.error);
+  const answer = message[kind];
+  if (answer === undefined || answer === null) {
+    throw new ProtocolError('INVALID_DATA', `expected ${kind}, node sent ${Object.keys(message).join(', ') || 'an empty message'}`);
+  }
+  return answer as NonNullable<StoreResponse[K]>;
+}
+
+function checkConfirmation(
+  confirmation: NonNullable<StoreResponse['confirmation']>,
+  blobId: BlobId,
+): StorageConfirmation {
+  const { epoch, signedMessage, signature, publicKey } = confirmation;
+  if (signedMessage === undefined || signature === undefined || signature.length === 0 || publicKey === undefined || publicKey.length === 0) {
+    throw new ProtocolError('INVALID_DATA', 'storage confirmation lacks its message, signature or public key');
+  }
+  let parsed;
+  try {
+    parsed = parseStorageConfirmationMessage(signedMessage);
+  } catch (error) {
+    if (isProtocolError(error)) throw error;
+    throw new ProtocolError('INVALID_DATA', 'storage confirmation message does not parse', { cause: error });
+  }
+  if (!bytesEqual(parsed.blobId, blobId)) throw new ProtocolError('INVALID_DATA', 'storage confirmation is for another blob');
+  if (parsed.epoch !== epoch) throw new ProtocolError('INVALID_DATA', `storage confirmation says epoch ${parsed.epoch}, node said ${epoch}`);
+  return { epoch, signedMessage, signature, publicKey };
+}

@@ -1,0 +1,37 @@
+// What the store handler needs from the node. The handler only moves bytes and enforces limits;
+// every check against the blob (metadata vs blob ID, ownership, sliver vs metadata) is the
+// service's. Throw a ProtocolError to send the peer a specific code and message; any other
+// error reaches the peer as INTERNAL "internal error".
+import type { BlobMetadata, SliverData } from '../../src/encoding/bcs.js';
+import type { BlobId } from '../../src/encoding/blob-id.js';
+import type { PairIndex } from '../../src/encoding/indices.js';
+
+export interface StoreAcceptance {
+  /** Pairs this node stores for the blob (from its shards in the current epoch). */
+  readonly ownedPairIndices: readonly number[];
+}
+
+/** A signed storage confirmation (the message layout is in confirmation.ts). */
+export interface StorageConfirmation {
+  readonly epoch: number;
+  /** storageConfirmationMessage(epoch, blobId), as signed. */
+  readonly signedMessage: Uint8Array;
+  readonly signature: Uint8Array;
+  /** The signer's libp2p public key, protobuf-encoded. */
+  readonly publicKey: Uint8Array;
+}
+
+export interface StoreService {
+  /**
+   * Checks `metadata` against `blobId` (and that the node takes the blob) and says which pairs the
+   * node owns. Throws INVALID_DATA for metadata that does not match, FORBIDDEN for a refused blob.
+   */
+  beginStore(blobId: BlobId, metadata: BlobMetadata, signal: AbortSignal): Promise<StoreAcceptance>;
+  /**
+   * Verifies both slivers of one pair against the metadata and persists them. Throws FORBIDDEN for
+   * a pair the node does not own, INVALID_DATA for a sliver that fails verification.
+   */
+  storeSliverPair(blobId: BlobId, pairIndex: PairIndex, primary: SliverData, secondary: SliverData, signal: AbortSignal): Promise<void>;
+  /** Signs the storage confirmation once every owned pair is stored (else throws, e.g. INVALID_REQUEST). */
+  confirm(blobId: BlobId, signal: AbortSignal): Promise<StorageConfirmation>;
+}

@@ -1,0 +1,169 @@
+// `floe node init|run|status`: create a node directory, run the node until a signal, and report
+// on it. Output follows the CLI's rules: results on stdout (`--json` for scripts), one-line
+// errors on stderr.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { createIdentity, loadIdentity } from '../../config/identity.js';
+import { loadGenesis } from '../../config/genesis.js';
+import {
+  LOG_LEVELS,
+  resolveNodeConfig,
+  writeNodeConfigFile,
+  type LogLevel,
+  type NodeConfigOverrides,
+} from '../../config/node-config.js';
+import { RUNTIME_FILE_NAME, StorageNode, type NodeRuntimeInfo } from '../../node/storage-node.js';
+import type { CliOutput } from '../output.js';
+
+interface RunFlags {
+  readonly dir: string;
+  readonly network?: string;
+  readonly listen?: string[];
+  readonly announce?: string[];
+  readonly httpHost?: string;
+  readonly httpPort?: string;
+  readonly logLevel?: LogLevel;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function overridesFrom(flags: RunFlags): NodeConfigOverrides {
+  const overrides: NodeConfigOverrides = {};
+  if (flags.network !== undefined) overrides.genesisPath = resolve(flags.network);
+  if (flags.listen !== undefined) overrides.listen = flags.listen;
+  if (flags.announce !== undefined) overrides.announce = flags.announce;
+  if (flags.httpHost !== undefined || flags.httpPort !== undefined) {
+    overrides.http = {
+      ...(flags.httpHost !== undefined ? { host: flags.httpHost } : {}),
+      ...(flags.httpPort !== undefined ? { port: Number(flags.httpPort) } : {}),
+    };
+  }
+  if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
+  return overrides;
+}
+
+const LEVEL_RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+export function registerNodeCommands(program: Command, output: CliOutput): void {
+  const node = program.command('node').description('run a Floe storage node');
+
+  node
+    .command('init')
+    .description("create a node directory: a new Ed25519 identity and config.json")
+    .requiredOption('-d, --dir <dir>', 'node directory (created if missing)')
+    .option('-n, --network <genesis>', 'genesis file of the network to join (checked now, read at every start)')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: { dir: string; network?: string; json?: boolean }) => {
+      if (flags.network !== undefined) await loadGenesis(resolve(flags.network));
+      const identity = await createIdentity(flags.dir);
+      const overrides: NodeConfigOverrides = flags.network !== undefined ? { genesisPath: resolve(flags.network) } : {};
+      const configPath = await writeNodeConfigFile(flags.dir, overrides);
+      const peerId = identity.peerId.toString();
+      if (flags.json === true) output.json({ peerId, dir: resolve(flags.dir), config: configPath });
+      else output.line(`created node ${peerId} in ${resolve(flags.dir)}`);
+    });
+
+  node
+    .command('run')
+    .description('run the node until SIGINT or SIGTERM (precedence: defaults < config.json < FLOE_* env < flags)')
+    .requiredOption('-d, --dir <dir>', 'node directory made by `floe node init`')
+    .option('-n, --network <genesis>', 'genesis file (default: config.json, FLOE_GENESIS, or DIR/genesis.json)')
+    .option('--listen <multiaddr>', 'libp2p listen address (repeatable)', collect)
+    .option('--announce <multiaddr>', 'address to announce to peers (repeatable)', collect)
+    .option('--http-host <host>', 'HTTP API host')
+    .option('--http-port <port>', 'HTTP API port (0 = any free port)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .action(async (flags: RunFlags) => {
+      const config = await resolveNodeConfig({ dir: flags.dir, env: process.env, flags: overridesFrom(flags) });
+      const threshold = LEVEL_RANK[config.logLevel];
+      const log = (level: 'info' | 'warn' | 'error', message: string, context: Record<string, unknown> = {}): void => {
+        if (LEVEL_RANK[level] > threshold) return;
+        process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...context })}\n`);
+      };
+      const started = await StorageNode.start(config, { log });
+      output.line(`node ${started.peerId} running; HTTP ${started.http.url}`);
+      await new Promise<void>((resolveStop) => {
+        const stop = (signal: NodeJS.Signals): void => {
+          log('info', 'stopping', { signal });
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolveStop();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await started.stop();
+    });
+
+  node
+    .command('status')
+    .description('peer ID, addresses, epoch, shards, blobs and bytes of a node directory')
+    .requiredOption('-d, --dir <dir>', 'node directory')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: { dir: string; json?: boolean }) => {
+      const identity = await loadIdentity(flags.dir);
+      const status = await nodeStatus(flags.dir, identity.peerId.toString());
+      if (flags.json === true) {
+        output.json(status);
+        return;
+      }
+      output.line(`peer ID   ${status.peerId}`);
+      output.line(`state     ${status.running ? 'running' : 'not running'}`);
+      if (status.health !== undefined) {
+        const health = status.health;
+        output.line(`network   ${health.network}, epoch ${health.epoch}`);
+        output.line(`shards    ${health.shards.length} (${summariseShards(health.shards)})`);
+        output.line(`blobs     ${health.blobs}, ${health.bytes} bytes stored`);
+        output.line(`peers     ${health.connectedPeers} connected`);
+        output.line(`HTTP      ${status.httpUrl ?? ''}`);
+        for (const address of health.addresses) output.line(`address   ${address}`);
+      }
+    });
+}
+
+interface HealthData {
+  network: string;
+  epoch: number;
+  shards: number[];
+  addresses: string[];
+  connectedPeers: number;
+  blobs: number;
+  bytes: number;
+}
+
+/** Asks the running node (found through DIR/node.json) for its health; offline otherwise. */
+async function nodeStatus(
+  dir: string,
+  peerId: string,
+): Promise<{ peerId: string; running: boolean; httpUrl?: string; health?: HealthData }> {
+  let runtime: NodeRuntimeInfo;
+  try {
+    runtime = JSON.parse(await readFile(join(dir, RUNTIME_FILE_NAME), 'utf8')) as NodeRuntimeInfo;
+  } catch {
+    return { peerId, running: false };
+  }
+  try {
+    const response = await fetch(`${runtime.httpUrl}/v1/health`, { signal: AbortSignal.timeout(3_000) });
+    const body = (await response.json()) as { success?: { data?: HealthData } };
+    if (!response.ok || body.success?.data === undefined) return { peerId, running: false };
+    return { peerId, running: true, httpUrl: runtime.httpUrl, health: body.success.data };
+  } catch {
+    // node.json is left over from a node that died without cleaning up.
+    return { peerId, running: false };
+  }
+}
+
+/** "0-3, 7, 9-12" */
+function summariseShards(shards: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < shards.length; ) {
+    let j = i;
+    while (j + 1 < shards.length && shards[j + 1] === shards[j]! + 1) j++;
+    parts.push(i === j ? `${shards[i]}` : `${shards[i]}-${shards[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ') || 'none';
+}

@@ -1,0 +1,459 @@
+import { randomBytes } from 'node:crypto';
+import type { Stream } from '@libp2p/interface';
+import { describe, expect, it, vi } from 'vitest';
+import { bytesEqual } from '../../src/core/bytes.js';
+import { encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import type { BlobId } from '../../src/encoding/blob-id.js';
+import { ProtocolError } from '../../protocols/common/errors.js';
+import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { createStoreHandler } from '../../protocols/store/handler.js';
+import type { StoreLimits } from '../../protocols/store/limits.js';
+import { storeOnNode, type StoreProgress } from '../../protocols/store/request.js';
+import type { StorageConfirmation, StoreService } from '../../protocols/store/service.js';
+import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
+import {
+  connection,
+  delay,
+  expectProtocolError,
+  fakeBlobId,
+  fakeMetadata,
+  fakePair,
+  fakeSliver,
+  hang,
+  isReleased,
+  MiB,
+  pair,
+  rawFrames,
+  settlesWithin,
+} from './helpers.js';
+
+const N = 4;
+const FAST: Partial<StoreLimits> = { startTimeoutMs: 300, messageTimeoutMs: 150, closeTimeoutMs: 50, responseTimeoutMs: 2_000 };
+
+function confirmationFor(blobId: BlobId, epoch = 7): StorageConfirmation {
+  return {
+    epoch,
+    signedMessage: storageConfirmationMessage(epoch, blobId),
+    signature: new Uint8Array(randomBytes(64)),
+    publicKey: new Uint8Array(randomBytes(36)),
+  };
+}
+
+/** A store service that keeps what it is given; each method can be replaced. */
+function fakeService(owned: number[], overrides: Partial<StoreService> = {}) {
+  const stored = new Map<number, { primary: SliverData; secondary: SliverData }>();
+  const service: StoreService = {
+    beginStore: async () => ({ ownedPairIndices: owned }),
+    storeSliverPair: async (_blobId, pairIndex, primary, secondary) => {
+      stored.set(pairIndex, { primary, secondary });
+    },
+    confirm: async (blobId) => confirmationFor(blobId),
+    ...overrides,
+  };
+  return { service, stored };
+}
+
+/** Runs a handler on the node side of a fresh stream pair. */
+async function serve(service: StoreService, limits: Partial<StoreLimits> = FAST, onError?: (error: unknown) => void) {
+  const [client, node] = await pair();
+  const handled = createStoreHandler(service, { limits, ...(onError ? { onError } : {}) })(node, connection);
+  return { client, node, handled };
+}
+
+/** A raw client: writes StoreRequest frames and reads StoreResponse frames. */
+function rawClient(stream: Stream) {
+  const frames = rawFrames(stream);
+  return {
+    ...frames,
+    send: (message: Partial<StoreRequest>) => frames.write(StoreRequest.encode(message)),
+    receive: async () => StoreResponse.decode(await frames.read()),
+  };
+}
+
+function startMessage(blobId: BlobId, nShards = N): Partial<StoreRequest> {
+  return { start: { blobId: new Uint8Array(blobId), metadata: encodeBlobMetadata(fakeMetadata(nShards)) as Uint8Array<ArrayBuffer>, pairCount: nShards } };
+}
+
+describe('store protocol', () => {
+  it('stores the owned pairs, acknowledging each, and returns the confirmation', async () => {
+    const blobId = fakeBlobId();
+    const metadata = fakeMetadata(N);
+    const pairs = [0, 1, 2, 3].map((index) => fakePair(index, N, 1000));
+    let seenMetadata: unknown;
+    const { service, stored } = fakeService([3, 1], {
+      beginStore: async (_id, received) => {
+        seenMetadata = received;
+        return { ownedPairIndices: [3, 1] };
+      },
+    });
+    const { client, node, handled } = await serve(service);
+    const progress: StoreProgress[] = [];
+    const confirmation = await storeOnNode(
+      client,
+      { blobId, metadata, slivers: (index) => pairs[index] ?? fakePair(index, N) },
+      { onProgress: (event) => progress.push(event) },
+    );
+    await settlesWithin(handled, 1_000);
+
+    expect(confirmation.epoch).toBe(7);
+    expect(confirmation.signedMessage).toEqual(storageConfirmationMessage(7, blobId));
+    expect(seenMetadata).toEqual(metadata);
+    expect([...stored.keys()]).toEqual([3, 1]);
+    expect(stored.get(1)).toEqual(pairs[1]);
+    expect(stored.get(3)).toEqual(pairs[3]);
+    expect(progress[0]).toEqual({ type: 'accepted', ownedPairIndices: [3, 1] });
+    expect(progress.filter((event) => event.type === 'pair-stored').map((event) => event.pairIndex)).toEqual([3, 1]);
+    expect(progress.at(-1)).toEqual({ type: 'confirmed', epoch: 7 });
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('streams a 6 MiB sliver in chunks (above the 4 MiB libp2p message default)', async () => {
+    const blobId = fakeBlobId();
+    const big = { primary: fakeSliver(6 * MiB, 2), secondary: fakeSliver(3 * MiB, 1) };
+    const { service, stored } = fakeService([2]);
+    const { client, handled } = await serve(service, FAST);
+    const sent: number[] = [];
+    await storeOnNode(
+      client,
+      { blobId, metadata: fakeMetadata(N), slivers: () => big },
+      { onProgress: (event) => event.type === 'bytes-sent' && sent.push(event.bytesSent) },
+    );
+    await settlesWithin(handled, 1_000);
+    // (bytesEqual: vitest's deep equality walks a 6 MiB array element by element, for seconds)
+    expect(bytesEqual(stored.get(2)?.primary.data ?? new Uint8Array(), big.primary.data)).toBe(true);
+    expect(bytesEqual(stored.get(2)?.secondary.data ?? new Uint8Array(), big.secondary.data)).toBe(true);
+    // 1 MiB chunks: 7 for the primary (6 MiB + 9 bytes of BCS), 4 for the secondary.
+    expect(sent).toHaveLength(11);
+  });
+
+  it('keeps to the pair window so a slow node never buffers more than it allows', async () => {
+    const blobId = fakeBlobId();
+    // The node buffers one pair ahead (window 2) plus two frames; 8 pairs of 2 × 48 KiB would
+    // overflow it many times over if the client ignored the acknowledgements.
+    const limits: Partial<StoreLimits> = { ...FAST, maxSliverBytes: 64 * 1024, maxChunkBytes: 16 * 1024, maxMessageBytes: 32 * 1024, maxPairsInFlight: 2 };
+    const n = 8;
+    let storing = 0;
+    let maxConcurrent = 0;
+    const { service, stored } = fakeService([0, 1, 2, 3, 4, 5, 6, 7], {
+      storeSliverPair: async (_id, index, primary, secondary) => {
+        maxConcurrent = Math.max(maxConcurrent, ++storing);
+        await delay(15);
+        stored.set(index, { primary, secondary });
+        storing--;
+      },
+    });
+    const { client, handled } = await serve(service, limits);
+    await storeOnNode(client, { blobId, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 48 * 1024) }, { limits });
+    await settlesWithin(handled, 1_000);
+    expect(stored.size).toBe(8);
+    expect(maxConcurrent).toBe(1);
+  });
+
+  it('cuts off a client that sends past the window (its unread bytes exceed the node buffer)', async () => {
+    const limits: Partial<StoreLimits> = { ...FAST, maxSliverBytes: 64 * 1024, maxChunkBytes: 16 * 1024, maxMessageBytes: 32 * 1024, maxPairsInFlight: 2 };
+    const n = 8;
+    const { service, stored } = fakeService([0, 1, 2, 3, 4, 5, 6, 7], {
+      storeSliverPair: async (_id, index, primary, secondary) => {
+        await delay(50);
+        stored.set(index, { primary, secondary });
+      },
+    });
+    const { client, node, handled } = await serve(service, limits);
+    const raw = rawClient(client);
+    await raw.send(startMessage(fakeBlobId(), n));
+    await raw.receive();
+    const flood = async (): Promise<void> => {
+      for (let index = 0; index < n; index++) {
+        const { primary, secondary } = fakePair(index, n, 48 * 1024);
+        const bytes = [encodeSliverData(primary), encodeSliverData(secondary)] as Uint8Array<ArrayBuffer>[];
+        await raw.send({ pair: { pairIndex: index, primaryBytes: bytes[0]?.length ?? 0, secondaryBytes: bytes[1]?.length ?? 0 } });
+        for (const sliver of bytes) {
+          for (let at = 0; at < sliver.length; at += 16 * 1024) await raw.send({ chunk: { data: sliver.subarray(at, at + 16 * 1024) } });
+        }
+      }
+    };
+    const flooded = await flood().then(
+      () => 'sent everything',
+      () => 'cut off',
+    );
+    await settlesWithin(handled, 1_000);
+    expect(flooded).toBe('cut off');
+    expect(node.status).toBe('aborted');
+    expect(stored.size).toBeLessThan(n);
+  });
+
+  it('passes a typed ProtocolError of the service through with its code and message', async () => {
+    const { service } = fakeService([], {
+      beginStore: async () => {
+        throw new ProtocolError('FORBIDDEN', 'this node owns no shard of the blob');
+      },
+    });
+    const { client, node, handled } = await serve(service);
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'FORBIDDEN');
+    expect(error.message).toBe('this node owns no shard of the blob');
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('reports FORBIDDEN from storeSliverPair and stops sending', async () => {
+    const sent: number[] = [];
+    const { service } = fakeService([0, 1, 2], {
+      storeSliverPair: async (_id, index) => {
+        if (index === 1) throw new ProtocolError('FORBIDDEN', 'pair 1 moved to another node in this epoch');
+      },
+    });
+    const { client, handled } = await serve(service);
+    const error = await expectProtocolError(
+      storeOnNode(client, {
+        blobId: fakeBlobId(),
+        metadata: fakeMetadata(N),
+        slivers: (index) => {
+          sent.push(index);
+          return fakePair(index, N);
+        },
+      }),
+      'FORBIDDEN',
+    );
+    expect(error.message).toContain('pair 1 moved');
+    expect(sent).not.toContain(3);
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('reports INVALID_DATA for a sliver the service rejects', async () => {
+    const { service } = fakeService([0], {
+      storeSliverPair: async () => {
+        throw new ProtocolError('INVALID_DATA', 'primary sliver of pair 0 does not match the metadata');
+      },
+    });
+    const { client, handled } = await serve(service);
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+    expect(error.message).toContain('does not match the metadata');
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('turns a plain service error into INTERNAL without leaking its message', async () => {
+    const errors: unknown[] = [];
+    const { service } = fakeService([0], {
+      confirm: async () => {
+        throw new Error('EACCES: /var/lib/floe/keys/node.key');
+      },
+    });
+    const { client, handled } = await serve(service, FAST, (error) => errors.push(error));
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INTERNAL');
+    expect(error.message).toBe('internal error');
+    expect(error.message).not.toContain('node.key');
+    await settlesWithin(handled, 1_000);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('node.key');
+  });
+
+  it('answers FORBIDDEN to a pair the node did not accept, before any sliver byte', async () => {
+    const { service } = fakeService([0]);
+    const { client, handled } = await serve(service);
+    const raw = rawClient(client);
+    const blobId = fakeBlobId();
+    await raw.send(startMessage(blobId));
+    expect((await raw.receive()).accepted?.ownedPairIndices).toEqual([0]);
+    await raw.send({ pair: { pairIndex: 2, primaryBytes: 10, secondaryBytes: 10 } });
+    expect((await raw.receive()).error?.code).toBe('FORBIDDEN');
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('rejects declared sizes over the limits with TOO_LARGE', async () => {
+    const { service } = fakeService([0]);
+    const limits = { ...FAST, maxSliverBytes: 1024 };
+    const { client, handled } = await serve(service, limits);
+    const raw = rawClient(client);
+    await raw.send(startMessage(fakeBlobId()));
+    await raw.receive();
+    await raw.send({ pair: { pairIndex: 0, primaryBytes: 1025, secondaryBytes: 10 } });
+    const answer = await raw.receive();
+    expect(answer.error?.code).toBe('TOO_LARGE');
+    expect(answer.error?.message).toContain('1025');
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('rejects a frame whose length prefix exceeds maxMessageBytes with TOO_LARGE', async () => {
+    const { service } = fakeService([0]);
+    const { client, node, handled } = await serve(service, { ...FAST, maxMessageBytes: 4096 });
+    const raw = rawClient(client);
+    await raw.writeBytes(new Uint8Array([0x80, 0x80, 0x04])); // varint 65536, no body
+    expect((await raw.receive()).error?.code).toBe('TOO_LARGE');
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('rejects more chunk bytes than declared, and chunks over maxChunkBytes, with TOO_LARGE', async () => {
+    for (const [declared, chunk, limit] of [
+      [100, 150, 1024],
+      [4096, 2048, 1024],
+    ] as const) {
+      const { service, stored } = fakeService([0]);
+      const { client, handled } = await serve(service, { ...FAST, maxChunkBytes: limit });
+      const raw = rawClient(client);
+      await raw.send(startMessage(fakeBlobId()));
+      await raw.receive();
+      await raw.send({ pair: { pairIndex: 0, primaryBytes: declared, secondaryBytes: 10 } });
+      await raw.send({ chunk: { data: new Uint8Array(chunk) } });
+      expect((await raw.receive()).error?.code).toBe('TOO_LARGE');
+      await settlesWithin(handled, 1_000);
+      expect(stored.size).toBe(0);
+    }
+  });
+
+  it('answers garbage with INVALID_REQUEST and keeps serving other streams', async () => {
+    const { service, stored } = fakeService([0]);
+    const handler = createStoreHandler(service, { limits: FAST });
+    for (const garbage of [new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), new Uint8Array([0x0a, 0x05, 1, 2])]) {
+      const [client, node] = await pair();
+      const handled = handler(node, connection);
+      const raw = rawClient(client);
+      await raw.write(garbage);
+      const answer = await raw.receive();
+      expect(answer.error?.code).toBe('INVALID_REQUEST');
+      await settlesWithin(handled, 1_000);
+      expect(isReleased(node)).toBe(true);
+    }
+    // out of order: a chunk before StoreStart
+    const [client, node] = await pair();
+    const handled = handler(node, connection);
+    await rawClient(client).send({ chunk: { data: new Uint8Array(4) } });
+    expect((await rawClient(client).receive()).error?.code).toBe('INVALID_REQUEST');
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+
+    const [client2, node2] = await pair();
+    const handled2 = handler(node2, connection);
+    await storeOnNode(client2, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) });
+    await settlesWithin(handled2, 1_000);
+    expect(stored.size).toBe(1);
+  });
+
+  it('rejects metadata that does not decode or does not match pair_count with INVALID_REQUEST', async () => {
+    for (const start of [
+      { blobId: fakeBlobId(), metadata: new Uint8Array([9, 9, 9]), pairCount: N },
+      { blobId: fakeBlobId(), metadata: encodeBlobMetadata(fakeMetadata(5)), pairCount: N },
+      { blobId: new Uint8Array(31), metadata: encodeBlobMetadata(fakeMetadata(N)), pairCount: N },
+    ]) {
+      const { service } = fakeService([0]);
+      const { client, handled } = await serve(service);
+      const raw = rawClient(client);
+      await raw.send({ start: start as StoreRequest['start'] });
+      expect((await raw.receive()).error?.code).toBe('INVALID_REQUEST');
+      await settlesWithin(handled, 1_000);
+    }
+  });
+
+  it('times out a client that stops sending mid-pair and releases the stream', async () => {
+    const { service, stored } = fakeService([0]);
+    const { client, node, handled } = await serve(service);
+    const raw = rawClient(client);
+    await raw.send(startMessage(fakeBlobId()));
+    await raw.receive();
+    await raw.send({ pair: { pairIndex: 0, primaryBytes: 4096, secondaryBytes: 4096 } });
+    await raw.send({ chunk: { data: new Uint8Array(1000) } });
+    // ...and nothing more
+    const elapsed = await settlesWithin(handled, 2_000);
+    expect(elapsed).toBeLessThan(1_000);
+    const answer = await raw.receive();
+    expect(answer.error?.code).toBe('TIMEOUT');
+    expect(isReleased(node)).toBe(true);
+    expect(stored.size).toBe(0);
+  });
+
+  it('times out a client that never sends StoreStart', async () => {
+    const { service } = fakeService([0]);
+    const { client, node, handled } = await serve(service, { ...FAST, startTimeoutMs: 100 });
+    await settlesWithin(handled, 1_500);
+    expect((StoreResponse.decode(await rawFrames(client).read())).error?.code).toBe('TIMEOUT');
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('stops promptly when the caller aborts, and the service sees the abort', async () => {
+    const serviceSignal = vi.fn();
+    const { service } = fakeService([0], {
+      beginStore: async (_id, _metadata, signal) => {
+        serviceSignal(signal);
+        return hang(signal);
+      },
+    });
+    const { client, node, handled } = await serve(service);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    const error: unknown = await storeOnNode(
+      client,
+      { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) },
+      { signal: controller.signal },
+    ).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(client.status).toBe('aborted');
+    await settlesWithin(handled, 1_000);
+    expect((serviceSignal.mock.calls[0]?.[0] as AbortSignal).aborted).toBe(true);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('answers UNAVAILABLE to exchanges in progress when the node stops', async () => {
+    const stopping = new AbortController();
+    const { service } = fakeService([0], { beginStore: async (_id, _metadata, signal) => hang(signal) });
+    const [client, node] = await pair();
+    const handled = createStoreHandler(service, { limits: FAST, signal: stopping.signal })(node, connection);
+    setTimeout(() => stopping.abort(), 30);
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'UNAVAILABLE');
+    expect(error.message).toBe('node is shutting down');
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('times out a service call that does not return', async () => {
+    const { service } = fakeService([0], { confirm: async () => new Promise<never>(() => undefined) });
+    const { client, handled } = await serve(service, { ...FAST, serviceTimeoutMs: 100 });
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'TIMEOUT');
+    expect(error.message).toContain('confirm');
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('refuses a sliver larger than its own limit before sending it', async () => {
+    const { service } = fakeService([0]);
+    const { client, handled } = await serve(service);
+    await expectProtocolError(
+      storeOnNode(
+        client,
+        { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => ({ primary: fakeSliver(2048, 0), secondary: fakeSliver(8, 3) }) },
+        { limits: { maxSliverBytes: 1024 } },
+      ),
+      'TOO_LARGE',
+    );
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('rejects a confirmation that names another blob with INVALID_DATA', async () => {
+    const { service } = fakeService([0], { confirm: async () => confirmationFor(fakeBlobId()) });
+    const { client, handled } = await serve(service);
+    await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('encodes slivers as Walrus BCS SliverData on the wire', async () => {
+    const { service } = fakeService([1]);
+    const { client, node, handled } = await serve(service);
+    const raw = rawClient(client);
+    const blobId = fakeBlobId();
+    const pairData = fakePair(1, N, 32);
+    await raw.send(startMessage(blobId));
+    await raw.receive();
+    const primary = encodeSliverData(pairData.primary) as Uint8Array<ArrayBuffer>;
+    const secondary = encodeSliverData(pairData.secondary) as Uint8Array<ArrayBuffer>;
+    await raw.send({ pair: { pairIndex: 1, primaryBytes: primary.length, secondaryBytes: secondary.length } });
+    await raw.send({ chunk: { data: primary.subarray(0, 10) } });
+    await raw.send({ chunk: { data: primary.subarray(10) } });
+    await raw.send({ chunk: { data: secondary } });
+    expect((await raw.receive()).stored?.pairIndex).toBe(1);
+    await raw.send({ end: {} });
+    expect((await raw.receive()).confirmation?.epoch).toBe(7);
+    await client.close();
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+  });
+});
