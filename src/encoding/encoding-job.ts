@@ -33,7 +33,7 @@ export interface EncodingBuffers {
 }
 
 /** Work area per Reed-Solomon call: bounds memory while keeping batches wide enough for SIMD. */
-const BATCH_TARGET_BYTES = 8 * 1024 * 1024;
+const BATCH_TARGET_BYTES = 4 * 1024 * 1024;
 
 /** Allocates the buffers of one job; `shared` puts them in SharedArrayBuffers for workers. */
 export function allocateEncodingBuffers(
@@ -55,7 +55,8 @@ export function allocateEncodingBuffers(
   };
 }
 
-function batchWidth(totalCount: number, symbolSize: number, remaining: number): number {
+/** Codewords per Reed-Solomon call: as many as fit the work-area target, at least one. */
+export function batchWidth(totalCount: number, symbolSize: number, remaining: number): number {
   const perCodeword = 2 * totalCount * symbolSize;
   return Math.max(1, Math.min(remaining, Math.floor(BATCH_TARGET_BYTES / perCodeword)));
 }

@@ -6,6 +6,7 @@ import type { BlobMetadata, SliverData, SliverPairMetadata } from './bcs.js';
 import { type BlobId, blobIdToString, ENCODING_TYPE_RS2 } from './blob-id.js';
 import {
   allocateEncodingBuffers,
+  batchWidth,
   encodeColumns,
   encodeSystematicRows,
   hashRepairRows,
@@ -255,10 +256,8 @@ export function decodePrimaryColumns(
   columnEnd: number,
 ): void {
   const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
-  const perColumn = 2 * n * s;
-  const batch = Math.max(1, Math.floor((8 * 1024 * 1024) / perColumn));
-  for (let c0 = columnStart; c0 < columnEnd; c0 += batch) {
-    const width = Math.min(batch, columnEnd - c0);
+  for (let c0 = columnStart, width = 0; c0 < columnEnd; c0 += width) {
+    width = batchWidth(n, s, columnEnd - c0);
     const received: ReceivedShard[] = slivers.map((sliver) => ({
       index: sliver.index,
       bytes: sliver.data,
@@ -278,10 +277,8 @@ export function decodeSecondaryRows(
   rowEnd: number,
 ): void {
   const { nShards: n, secondarySourceSymbols: kS, symbolSize: s } = shape;
-  const perRow = 2 * n * s;
-  const batch = Math.max(1, Math.floor((8 * 1024 * 1024) / perRow));
-  for (let r0 = rowStart; r0 < rowEnd; r0 += batch) {
-    const width = Math.min(batch, rowEnd - r0);
+  for (let r0 = rowStart, width = 0; r0 < rowEnd; r0 += width) {
+    width = batchWidth(n, s, rowEnd - r0);
     const received: ReceivedShard[] = slivers.map((sliver) => ({
       index: sliver.index,
       bytes: sliver.data,

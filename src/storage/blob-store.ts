@@ -52,6 +52,8 @@ export interface BlobRecord {
   /** First epoch in which the blob is no longer stored. */
   readonly endEpoch?: number;
   readonly certified?: boolean;
+  /** The blob certificate (its wire form, unpadded base64url), once the node has seen a valid one. */
+  readonly certificate?: string;
 }
 
 export interface BlobStoreStats {
@@ -142,7 +144,7 @@ function blobIdOfDirectory(name: string, prefix: string): BlobId | undefined {
 
 function checkRecord(value: unknown, key: string): BlobRecord | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a blob record must be an object';
-  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified } = value as Record<string, unknown>;
+  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate } = value as Record<string, unknown>;
   if (blobId !== key) return `blob record names blob ${String(blobId)}, expected ${key}`;
   if (typeof unencodedLength !== 'number' || !Number.isSafeInteger(unencodedLength) || unencodedLength < 0) {
     return `unencodedLength must be a non-negative integer, got ${String(unencodedLength)}`;
@@ -157,6 +159,9 @@ function checkRecord(value: unknown, key: string): BlobRecord | string {
     return `endEpoch must be a non-negative integer, got ${String(endEpoch)}`;
   }
   if (certified !== undefined && typeof certified !== 'boolean') return `certified must be a boolean, got ${String(certified)}`;
+  if (certificate !== undefined && (typeof certificate !== 'string' || !/^[A-Za-z0-9_-]*$/.test(certificate))) {
+    return 'certificate must be unpadded base64url text';
+  }
   return {
     blobId,
     unencodedLength,
@@ -164,6 +169,7 @@ function checkRecord(value: unknown, key: string): BlobRecord | string {
     epoch,
     ...(endEpoch === undefined ? {} : { endEpoch }),
     ...(certified === undefined ? {} : { certified }),
+    ...(certificate === undefined ? {} : { certificate }),
   };
 }
 
