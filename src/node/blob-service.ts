@@ -80,8 +80,16 @@ export class BlobService {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
       throw new ProtocolError('FORBIDDEN', `this node owns no shard of blob ${blobIdToString(blobId)}`);
     }
+    await this.adoptMetadata(blobId, metadata, options);
+    return { ownedPairIndices: owned };
+  }
+
+  /** Persists metadata already checked against its blob ID (from a writer or a peer), once. */
+  async adoptMetadata(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<void> {
     if (!(await this.options.store.hasMetadata(blobId, options))) {
       await this.options.store.putMetadata(blobId, metadata, options);
+    }
+    if ((await this.options.store.getBlobRecord(blobId, options)) === undefined) {
       await this.options.store.putBlobRecord(
         blobId,
         {
@@ -95,7 +103,48 @@ export class BlobService {
     }
     this.metadataCache.set(blobIdToString(blobId), metadata);
     this.refreshGauges();
-    return { ownedPairIndices: owned };
+  }
+
+  hasSliver(blobId: BlobId, pair: number, kind: SliverType, options: Options = {}): Promise<boolean> {
+    return this.options.store.hasSliver(blobId, pair, kind, options);
+  }
+
+  /** Stores a sliver rebuilt by self-healing (recoverSliver has checked it against the metadata). */
+  async storeRecoveredSliver(blobId: BlobId, pair: number, kind: SliverType, sliver: SliverData, options: Options = {}): Promise<void> {
+    const n = this.params.nShards;
+    if (!this.ownedPairs(blobId).includes(pair)) throw new ProtocolError('FORBIDDEN', `pair ${pair} is not owned here`);
+    const expectedIndex = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
+    const metadata = await this.metadataOf(blobId, options);
+    if (metadata === undefined) throw new ProtocolError('INVALID_REQUEST', 'metadata missing');
+    await this.verifyAgainstMetadata(metadata, kind, sliver, expectedIndex, options);
+    await this.options.store.putSliver(blobId, pair, kind, sliver, options);
+    this.verifiedOnDisk.add(sliverKey(blobId, pair, kind));
+    this.options.metrics.sliversRecovered.inc();
+    this.refreshGauges();
+  }
+
+  /** Records a verified certificate; true when it is new to this node. */
+  async recordCertificate(
+    blobId: BlobId,
+    certificate: { wire: string; endEpoch: number; unencodedLength: number },
+    options: Options = {},
+  ): Promise<boolean> {
+    const record = await this.options.store.getBlobRecord(blobId, options);
+    if (record?.certified === true && record.certificate !== undefined) return false;
+    await this.options.store.putBlobRecord(
+      blobId,
+      {
+        blobId: blobIdToString(blobId),
+        unencodedLength: record?.unencodedLength ?? certificate.unencodedLength,
+        storedAt: record?.storedAt ?? new Date().toISOString(),
+        epoch: record?.epoch ?? this.options.epoch(),
+        endEpoch: certificate.endEpoch,
+        certified: true,
+        certificate: certificate.wire,
+      },
+      options,
+    );
+    return true;
   }
 
   async storeSliverPair(

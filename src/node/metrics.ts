@@ -10,6 +10,8 @@ export interface NodeMetrics {
   readonly protocolErrors: Counter<'protocol' | 'code'>;
   readonly requests: Counter<'protocol' | 'outcome'>;
   readonly sliversStored: Counter;
+  readonly sliversRecovered: Counter;
+  readonly certificatesAccepted: Counter;
   readonly sliversServed: Counter<'kind'>;
   readonly blobsStored: Gauge;
   readonly bytesStored: Gauge;
@@ -42,6 +44,16 @@ export function createNodeMetrics(options: { defaultMetrics?: boolean } = {}): N
       registers,
     }),
     sliversStored: new Counter({ name: 'floe_slivers_stored_total', help: 'Slivers verified and persisted', registers }),
+    sliversRecovered: new Counter({
+      name: 'floe_slivers_recovered_total',
+      help: 'Slivers rebuilt by self-healing from other nodes\' recovery symbols',
+      registers,
+    }),
+    certificatesAccepted: new Counter({
+      name: 'floe_certificates_accepted_total',
+      help: 'Blob certificates verified and recorded',
+      registers,
+    }),
     sliversServed: new Counter({
       name: 'floe_slivers_served_total',
       help: 'Slivers served to readers, by kind',

@@ -21,8 +21,10 @@ import { RECOVERY_LIMITS } from '../../protocols/recovery/limits.js';
 import { createStoreHandler } from '../../protocols/store/handler.js';
 import { STORE_LIMITS } from '../../protocols/store/limits.js';
 import { BlobService } from './blob-service.js';
+import { CertificateKeeper } from './certificates.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
+import { SelfHealer } from './self-healing.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
 export interface NodeRuntimeInfo {
@@ -59,6 +61,7 @@ export class StorageNode {
     readonly http: HttpApi,
     readonly metrics: NodeMetrics,
     readonly shards: readonly number[],
+    readonly certificates: CertificateKeeper,
     private readonly log: NonNullable<StorageNodeOptions['log']>,
   ) {}
 
@@ -146,8 +149,28 @@ export class StorageNode {
       await store.close();
       throw error;
     }
-    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, shards, log);
+    const healer = new SelfHealer({
+      libp2p,
+      network: genesis.network,
+      nShards: genesis.nShards,
+      peers: () => genesis.committee.map((member) => member.peerId).filter((id) => id !== peerId),
+      blobs,
+      log,
+    });
+    const certificates = new CertificateKeeper({
+      libp2p,
+      network: genesis.network,
+      nShards: genesis.nShards,
+      ownerOfShard: assignment.ownerOfShard,
+      blobs,
+      store,
+      healer,
+      metrics,
+      log,
+    });
+    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, shards, certificates, log);
     started.node = node;
+    await certificates.start();
     node.watchCommittee();
     await node.writeRuntimeInfo();
     log('info', 'node started', { peerId, shards: shards.length, http: http.url, addresses: node.addresses() });
@@ -182,6 +205,7 @@ export class StorageNode {
     if (this.stopping) return;
     this.stopping = true;
     if (this.committeeTimer !== undefined) clearInterval(this.committeeTimer);
+    this.certificates.stop();
     await rm(join(this.config.dataDir, RUNTIME_FILE_NAME), { force: true });
     await this.http.stop();
     await this.libp2p.stop();

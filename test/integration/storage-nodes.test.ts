@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { generateKeyPair, publicKeyFromProtobuf } from '@libp2p/crypto/keys';
+import { generateKeyPair, publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesEqual } from '../../src/core/bytes.js';
@@ -20,13 +20,14 @@ import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { verifyMetadata } from '../../src/encoding/metadata.js';
 import { decodeBlob, encodeBlob, verifySliver, type EncodedBlob } from '../../src/encoding/redstuff.js';
 import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
-import { protocolId } from '../../src/network/protocol-ids.js';
+import { protocolId, topic } from '../../src/network/protocol-ids.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { FramedStream, plainBytes } from '../../protocols/common/framing.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import { storeOnNode } from '../../protocols/store/request.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
+import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -245,6 +246,44 @@ describe('five storage nodes on loopback', () => {
     for (let i = 0; i < after.length; i++) expect(bytesEqual(after[i]!.data, before[i]!.data)).toBe(true);
   }, 90_000);
 
+  it('a node that was down during a store heals its slivers from the certificate after restart', async () => {
+    const absent = nodes[4]!;
+    absent.process.kill('SIGKILL');
+    await new Promise((resolve) => absent.process.once('exit', resolve));
+    const healed = encodeBlob(makeBlob(200_000, 11), N_SHARDS);
+    const signers: { publicKey: Uint8Array; signature: Uint8Array }[] = [];
+    let epoch = 0;
+    for (const node of nodes.filter((candidate) => candidate !== absent)) {
+      const confirmation = await storeOnNode(await openStream(node, 'store'), {
+        blobId: healed.blobId,
+        metadata: healed.metadata,
+        slivers: (pair) => healed.sliverPair(pair),
+      });
+      epoch = confirmation.epoch;
+      signers.push({ publicKey: confirmation.publicKey, signature: confirmation.signature });
+    }
+    const certificate = encodeBlobCertificate({
+      blobId: healed.blobId,
+      epoch,
+      endEpoch: epoch + 1,
+      unencodedLength: healed.unencodedLength,
+      signers,
+    });
+    await startNode(absent);
+    // The client publishes once; the others keep re-gossiping it, so the restarted node learns it too.
+    await client.services.pubsub.publish(topic(NETWORK, 'blobs'), certificate);
+    const previous = encoded;
+    encoded = healed;
+    try {
+      const slivers = await waitFor('self-healing', async () => readBackVerified(absent), 60_000);
+      expect(slivers.length).toBe(shardsOf.get(absent.peerId)!.length);
+      const metrics = await (await fetch(`${absent.httpUrl}/metrics`)).text();
+      expect(metrics).toMatch(/floe_slivers_recovered_total [1-9]/);
+    } finally {
+      encoded = previous;
+    }
+  }, 120_000);
+
   it('rejects hostile input with clear errors, counts it, and keeps running', async () => {
     const node = nodes[3]!;
     const owned = ownedPairs(shardsOf.get(node.peerId)!, encoded.blobId);
@@ -302,6 +341,28 @@ describe('five storage nodes on loopback', () => {
     const noise = await openStream(node, 'store');
     noise.send(makeBlob(4096, 9));
     await noise.close().catch(() => undefined);
+
+    // A certificate signed by keys that are not committee members is refused by gossip validation.
+    const outsiders = await Promise.all(nodes.map(() => generateKeyPair('Ed25519')));
+    const forgedMessage = storageConfirmationMessage(0, other.blobId);
+    const forged = encodeBlobCertificate({
+      blobId: other.blobId,
+      epoch: 0,
+      endEpoch: 1,
+      unencodedLength: other.unencodedLength,
+      signers: await Promise.all(
+        outsiders.map(async (key) => ({ publicKey: publicKeyToProtobuf(key.publicKey), signature: await key.sign(forgedMessage) })),
+      ),
+    });
+    await client.services.pubsub.publish(topic(NETWORK, 'blobs'), forged).catch(() => undefined);
+    await waitFor('the forged certificate to be refused', async () => {
+      const text = await (await fetch(`${node.httpUrl}/metrics`)).text();
+      return /floe_rejected_total\{protocol="gossip",reason="invalid-certificate"\} [1-9]/.test(text) ? true : undefined;
+    }, 15_000);
+    const forgedStatus = (await (await fetch(`${node.httpUrl}/v1/blobs/${blobIdToString(other.blobId)}/status`)).json()) as {
+      success: { data: { certified: boolean } };
+    };
+    expect(forgedStatus.success.data.certified).toBe(false);
 
     // The node is alive, still serves verified data, and counted what it refused.
     expect((await health(node)).status).toBe('ready');
