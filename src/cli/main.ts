@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { registerBlobIdCommand } from './commands/blob-id.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerNodeCommands } from './commands/node.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
@@ -45,6 +46,7 @@ function createProgram(version: string, output: CliOutput): Command {
   // Subcommands copy exitOverride and configureOutput from the program, so register them after.
   registerBlobIdCommand(program, output);
   registerNodeCommands(program, output);
+  registerClusterCommands(program, output);
   return program;
 }
 

@@ -19,6 +19,7 @@ const LAYERS = [
   'network',
   'client',
   'node',
+  'cluster',
   'cli',
   'entry',
 ] as const;
@@ -36,6 +37,7 @@ const LAYER_ROOTS: Record<Layer, string> = {
   network: 'src/network',
   client: 'src/client',
   node: 'src/node',
+  cluster: 'src/cluster',
   cli: 'src/cli',
   entry: 'src',
 };
@@ -73,7 +75,9 @@ const RULES: Record<Layer, LayerRule> = {
     builtins: 'any',
     libp2p: true,
   },
-  cli: { layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'client', 'node'], builtins: 'any', libp2p: true },
+  // Local cluster management (`floe cluster`): writes genesis and identities, spawns and signals `floe node run` processes; only the CLI uses it.
+  cluster: { layers: ['core', 'encoding', 'config', 'node'], builtins: 'any', libp2p: false },
+  cli: { layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'client', 'node', 'cluster'], builtins: 'any', libp2p: true },
   // src/index.ts and friends: the package's public surface re-exports the SDK, never the CLI.
   entry: {
     layers: ['core', 'crypto', 'encoding', 'workers', 'storage', 'config', 'protocols', 'network', 'client', 'node'],

@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1
+# The Floe image: one storage node per container (`floe node run`), and the CLI for everything
+# else (the docker-compose `init` service runs `floe cluster genesis` from it).
+#
+#   docker build -t floe .
+#   docker run --rm -v floe-data:/data floe node init --dir /data        # prints the peer ID
+#   docker run -d -v floe-data:/data -v $PWD/genesis.json:/genesis.json:ro -e FLOE_GENESIS=/genesis.json \
+#     -p 4001:4001 -e FLOE_ANNOUNCE=/ip4/<public IP>/tcp/4001 floe
+#
+# A whole cluster (bootstrap node + storage nodes): docker-compose.yml.
+#
+# The build stage needs devDependencies (TypeScript, AssemblyScript for the WASM kernels); the
+# runtime stage gets only the production dependencies and the compiled output.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are here. The only dependencies with
+# install scripts are dev tools the build does not use (esbuild under tsx, protobufjs under protons).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY assembly ./assembly
+COPY src ./src
+COPY protocols ./protocols
+COPY bench ./bench
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    FLOE_LISTEN=/ip4/0.0.0.0/tcp/4001,/ip4/0.0.0.0/tcp/4002/ws \
+    FLOE_HTTP_HOST=0.0.0.0 \
+    FLOE_HTTP_PORT=8080
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+# The WASM kernels are embedded in dist (base64), so build/*.wasm is not needed at run time.
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/protocols ./dist/protocols
+COPY package.json ./
+COPY bin ./bin
+COPY docker ./docker
+# Owned by the unprivileged `node` user (uid 1000) of the base image, so fresh volumes are too.
+RUN mkdir -p /data /cluster && chown node:node /data /cluster
+USER node
+VOLUME /data
+# libp2p TCP, libp2p WebSockets (browser clients), HTTP API.
+EXPOSE 4001 4002 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.js"]
+ENTRYPOINT ["node", "bin/floe.js"]
+# The node's genesis: /data/genesis.json by default, or FLOE_GENESIS / --network.
+CMD ["node", "run", "--dir", "/data"]

@@ -1,0 +1,654 @@
+// A local Floe cluster: N storage-node processes on loopback, started from one directory
+// (`floe cluster up|down|status`). The same network runs in containers through docker-compose.yml;
+// this is the way without Docker.
+//
+//   DIR/genesis.json, DIR/node-<i>/   the layout (layout.ts); kept by `down`, reused by the next `up`
+//   DIR/node-<i>/node.log              stdout and stderr of node i (appended to across restarts)
+//   DIR/cluster.json                   what `up` started: pids, peer IDs, addresses, HTTP URLs
+//
+// Nodes run detached (their own process group, not tied to the terminal), so `up` returns while
+// they keep running and `down` stops them by pid. Before `down` signals a pid it checks (on Linux,
+// through /proc) that the pid still runs `floe node run` on that node's directory: a stale
+// cluster.json after a reboot must not get an unrelated process killed.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic, isErrnoException } from '../config/files.js';
+import type { HealthInfo } from '../node/http-server.js';
+import { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from '../node/storage-node.js';
+import { ClusterError } from './errors.js';
+import {
+  DEFAULT_EPOCH_DURATION_MS,
+  DEFAULT_NETWORK_NAME,
+  DEFAULT_NODE_COUNT,
+  bootstrapPortOf,
+  createClusterLayout,
+  defaultShardCount,
+  hasGenesis,
+  loadClusterLayout,
+  type ClusterLayout,
+} from './layout.js';
+
+export const CLUSTER_FILE_NAME = 'cluster.json';
+export const NODE_LOG_FILE_NAME = 'node.log';
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+const POLL_INTERVAL_MS = 250;
+const HEALTH_REQUEST_TIMEOUT_MS = 2_000;
+/** After SIGKILL, how long to wait for the kernel to take the process away. */
+const KILL_WAIT_MS = 5_000;
+const LOOPBACK = '127.0.0.1';
+
+/** One node in cluster.json. */
+export interface ClusterNodeEntry {
+  readonly index: number;
+  /** Absolute path of the node directory. */
+  readonly dir: string;
+  readonly pid: number;
+  readonly peerId: string;
+  /** The node's libp2p addresses (with /p2p/<peerId>); empty until the node has started. */
+  readonly multiaddrs: readonly string[];
+  /** Base URL of the node's HTTP API; empty until the node has started. */
+  readonly httpUrl: string;
+}
+
+/** DIR/cluster.json. Field names are a public interface for scripts: keep them stable. */
+export interface ClusterFile {
+  /** Absolute path of the genesis file. */
+  readonly genesis: string;
+  readonly network: string;
+  readonly nShards: number;
+  readonly nodes: readonly ClusterNodeEntry[];
+}
+
+export interface StartClusterOptions {
+  readonly dir: string;
+  /** Node count (default 4; must match DIR's genesis when DIR already has one). */
+  readonly nodes?: number;
+  /** Shard count (default defaultShardCount(nodes)). */
+  readonly shards?: number;
+  /** Epoch length in ms (default 1 hour). */
+  readonly epochDurationMs?: number;
+  /** Network name (default "local"). */
+  readonly network?: string;
+  /** Node i listens on basePort + i; default: free ports the OS picks (node 0's is then fixed in the genesis). */
+  readonly basePort?: number;
+  /** How long to wait for every node to be ready and connected to all others (default 60 s). */
+  readonly timeoutMs?: number;
+  /** The `floe` launcher to run (default: this package's bin/floe.js). */
+  readonly floeBin?: string;
+  /** Extra environment for the node processes (on top of process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborting stops the nodes started so far and rejects. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Creates (or reuses) DIR's layout, starts one detached `floe node run` per node, waits until
+ * every node is ready and connected to all the others, and writes DIR/cluster.json. On any
+ * failure the nodes it started are stopped again and cluster.json is removed.
+ */
+export async function startLocalCluster(options: StartClusterOptions): Promise<ClusterFile> {
+  const dir = resolve(options.dir);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new ClusterError('CLUSTER_OPTIONS', `the start timeout must be a positive number of ms, got ${timeoutMs}`);
+  }
+  if (options.basePort !== undefined) checkBasePort(options.basePort, options.nodes ?? DEFAULT_NODE_COUNT);
+  await refuseLiveCluster(dir);
+
+  const { layout, ports } = await prepareLayout(dir, options);
+  await refuseRunningNodes(layout);
+  // node.json of a node that died unclean would otherwise pass for the new process's.
+  await Promise.all(layout.nodes.map((node) => rm(join(node.dir, RUNTIME_FILE_NAME), { force: true })));
+  const floeBin = options.floeBin ?? defaultFloeBin();
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  // Flags set listen, HTTP and genesis; an inherited FLOE_ANNOUNCE would still win and break dialing.
+  delete env['FLOE_ANNOUNCE'];
+
+  const started: StartingNode[] = [];
+  try {
+    for (const node of layout.nodes) {
+      const port = ports[node.index]!;
+      const logPath = join(node.dir, NODE_LOG_FILE_NAME);
+      const log = openSync(logPath, 'a');
+      try {
+        const child = spawn(
+          process.execPath,
+          [
+            floeBin, 'node', 'run',
+            '--dir', node.dir,
+            '--network', layout.genesisPath,
+            '--listen', `/ip4/${LOOPBACK}/tcp/${port}`,
+            '--http-host', LOOPBACK,
+            '--http-port', '0',
+          ],
+          { cwd: dir, env, detached: true, stdio: ['ignore', log, log] },
+        );
+        const entry: StartingNode = { ...node, port, logPath, pid: child.pid ?? 0, exit: undefined, runtime: undefined, health: undefined };
+        child.on('error', (error) => (entry.exit ??= `could not be started: ${error.message}`));
+        child.on('exit', (code, signal) => (entry.exit ??= signal !== null ? `killed by ${signal}` : `exit status ${code}`));
+        child.unref();
+        started.push(entry);
+      } finally {
+        closeSync(log);
+      }
+    }
+    // Written before waiting, so `floe cluster down` can clean up after an interrupted `up`.
+    await writeClusterFile(dir, clusterFileOf(layout, started));
+    await waitUntilConnected(started, timeoutMs, options.signal);
+    const file = clusterFileOf(layout, started);
+    await writeClusterFile(dir, file);
+    return file;
+  } catch (error) {
+    await terminate(started.map((node) => ({ pid: node.pid, dir: node.dir })), KILL_WAIT_MS);
+    await rm(join(dir, CLUSTER_FILE_NAME), { force: true });
+    if (options.signal?.aborted === true) {
+      throw new ClusterError('CLUSTER_START_FAILED', `interrupted; stopped the ${started.length} node(s) started in ${dir}`, error);
+    }
+    throw error;
+  }
+}
+
+export interface StopClusterOptions {
+  /** How long to wait after SIGTERM before SIGKILL (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface StopClusterResult {
+  readonly dir: string;
+  /** False when DIR had no cluster.json: nothing was running, nothing was done. */
+  readonly wasRunning: boolean;
+  /** Indices of nodes that exited after SIGTERM. */
+  readonly stopped: readonly number[];
+  /** Indices of nodes that needed SIGKILL. */
+  readonly killed: readonly number[];
+  /** Indices of nodes in cluster.json that were not running any more. */
+  readonly alreadyDown: readonly number[];
+}
+
+/**
+ * SIGTERM to every live node of DIR/cluster.json, SIGKILL to those still alive after the
+ * timeout, then removes cluster.json (the layout and data stay). Idempotent: a DIR with a
+ * genesis but no cluster.json is a stopped cluster. Throws ClusterError `CLUSTER_NOT_FOUND`
+ * for a DIR that does not exist or holds no cluster.
+ */
+export async function stopLocalCluster(dir: string, options: StopClusterOptions = {}): Promise<StopClusterResult> {
+  const absolute = resolve(dir);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  const file = await tryReadClusterFile(absolute);
+  if (file === undefined) {
+    await requireClusterDir(absolute);
+    return { dir: absolute, wasRunning: false, stopped: [], killed: [], alreadyDown: [] };
+  }
+  const alive = await Promise.all(file.nodes.map((node) => isNodeProcessAlive(node.pid, node.dir)));
+  const live = file.nodes.filter((_, index) => alive[index]);
+  const alreadyDown = file.nodes.filter((_, index) => !alive[index]).map((node) => node.index);
+  const { killed } = await terminate(live, timeoutMs);
+  const killedIndices = live.filter((node) => killed.includes(node.pid)).map((node) => node.index);
+  // A node that was SIGKILLed (or died earlier) could not remove its node.json.
+  await Promise.all(file.nodes.map((node) => removeStaleRuntimeFile(node.dir, node.pid)));
+  await rm(join(absolute, CLUSTER_FILE_NAME), { force: true });
+  return {
+    dir: absolute,
+    wasRunning: true,
+    stopped: live.filter((node) => !killed.includes(node.pid)).map((node) => node.index),
+    killed: killedIndices,
+    alreadyDown,
+  };
+}
+
+/** Reads DIR/cluster.json. Throws ClusterError `CLUSTER_NOT_FOUND` if there is none. */
+export async function readClusterFile(dir: string): Promise<ClusterFile> {
+  const absolute = resolve(dir);
+  const file = await tryReadClusterFile(absolute);
+  if (file === undefined) {
+    throw new ClusterError('CLUSTER_NOT_FOUND', `no cluster is running in ${absolute} (no ${CLUSTER_FILE_NAME}); start one with \`floe cluster up\``);
+  }
+  return file;
+}
+
+export type NodeState = HealthInfo['status'] | 'unresponsive' | 'down';
+
+export interface ClusterNodeStatus {
+  readonly index: number;
+  readonly dir: string;
+  readonly peerId: string;
+  /** Null when the node is not running. */
+  readonly pid: number | null;
+  readonly httpUrl: string | null;
+  /** 'unresponsive': the process lives but its HTTP API did not answer. */
+  readonly state: NodeState;
+  readonly health: HealthInfo | null;
+}
+
+export interface ClusterStatus {
+  readonly dir: string;
+  readonly genesis: string;
+  readonly network: string;
+  readonly nShards: number;
+  /** True when DIR has a cluster.json (the cluster was started and not stopped). */
+  readonly running: boolean;
+  readonly nodes: readonly ClusterNodeStatus[];
+}
+
+/** Each node's health, or why there is none. */
+export async function clusterStatus(dir: string): Promise<ClusterStatus> {
+  const absolute = resolve(dir);
+  const file = await tryReadClusterFile(absolute);
+  if (file !== undefined) {
+    const nodes = await Promise.all(file.nodes.map((node) => nodeStatus(node, node.pid, node.httpUrl)));
+    return { dir: absolute, genesis: file.genesis, network: file.network, nShards: file.nShards, running: true, nodes };
+  }
+  await requireClusterDir(absolute);
+  // Stopped (or never started by `up`): a node may still have been started by hand.
+  const layout = await loadClusterLayout(absolute);
+  const nodes = await Promise.all(
+    layout.nodes.map(async (node) => {
+      const runtime = await readRuntimeFile(node.dir);
+      return nodeStatus(node, runtime?.pid ?? null, runtime?.httpUrl ?? null);
+    }),
+  );
+  const { genesis } = layout;
+  return { dir: absolute, genesis: layout.genesisPath, network: genesis.network, nShards: genesis.nShards, running: false, nodes };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface StartingNode {
+  readonly index: number;
+  readonly dir: string;
+  readonly peerId: string;
+  readonly port: number;
+  readonly logPath: string;
+  readonly pid: number;
+  /** Set once the process is gone: how it ended. */
+  exit: string | undefined;
+  runtime: NodeRuntimeInfo | undefined;
+  health: HealthInfo | undefined;
+}
+
+function checkBasePort(basePort: number, nodes: number): void {
+  if (!Number.isInteger(basePort) || basePort < 1 || basePort + nodes - 1 > 65_535) {
+    throw new ClusterError('CLUSTER_OPTIONS', `the base port must be an integer with base port + ${nodes - 1} <= 65535, got ${basePort}`);
+  }
+}
+
+async function refuseLiveCluster(dir: string): Promise<void> {
+  const file = await tryReadClusterFile(dir);
+  if (file === undefined) return;
+  const alive = await Promise.all(file.nodes.map((node) => isNodeProcessAlive(node.pid, node.dir)));
+  const live = file.nodes.filter((_, index) => alive[index]);
+  if (live.length > 0) {
+    throw new ClusterError(
+      'CLUSTER_RUNNING',
+      `a cluster is already running in ${dir} (pids ${live.map((node) => node.pid).join(', ')}); run \`floe cluster down --dir ${dir}\` first`,
+    );
+  }
+  // Left over from nodes that died: nothing to protect.
+  await Promise.all(file.nodes.map((node) => removeStaleRuntimeFile(node.dir, node.pid)));
+  await rm(join(dir, CLUSTER_FILE_NAME), { force: true });
+}
+
+/** A node started by hand on one of DIR's node directories must not get a twin on the same store. */
+async function refuseRunningNodes(layout: ClusterLayout): Promise<void> {
+  for (const node of layout.nodes) {
+    const runtime = await readRuntimeFile(node.dir);
+    if (runtime !== undefined && (await isNodeProcessAlive(runtime.pid, node.dir))) {
+      throw new ClusterError('CLUSTER_RUNNING', `node ${node.index} of ${layout.dir} already runs outside \`floe cluster up\` (pid ${runtime.pid}); stop it first`);
+    }
+  }
+}
+
+/** A new layout on fresh ports, or DIR's existing one with node 0 on the port its genesis names. */
+async function prepareLayout(dir: string, options: StartClusterOptions): Promise<{ layout: ClusterLayout; ports: number[] }> {
+  if (!(await hasGenesis(dir))) {
+    const nodes = options.nodes ?? DEFAULT_NODE_COUNT;
+    const ports = options.basePort !== undefined ? await reservedPorts(options.basePort, nodes) : await freePorts(nodes);
+    const layout = await createClusterLayout({
+      dir,
+      nodes,
+      shards: options.shards ?? defaultShardCount(nodes),
+      epochDurationMs: options.epochDurationMs ?? DEFAULT_EPOCH_DURATION_MS,
+      network: options.network ?? DEFAULT_NETWORK_NAME,
+      bootstrapHost: LOOPBACK,
+      bootstrapPort: ports[0]!,
+    });
+    return { layout, ports };
+  }
+  const layout = await loadClusterLayout(dir);
+  const { genesis } = layout;
+  const mismatch = (what: string, given: number | string | undefined, actual: number | string): void => {
+    if (given !== undefined && given !== actual) {
+      throw new ClusterError(
+        'CLUSTER_INVALID',
+        `${dir} holds a cluster with ${what} ${actual} (its genesis.json), not ${given}; use another directory, or remove this one`,
+      );
+    }
+  };
+  mismatch('node count', options.nodes, layout.nodes.length);
+  mismatch('shard count', options.shards, genesis.nShards);
+  mismatch('epoch duration (ms)', options.epochDurationMs, genesis.epochDurationMs);
+  mismatch('network name', options.network, genesis.network);
+  const bootstrap = genesis.bootstrap[0] ?? '';
+  const port0 = bootstrapPortOf(genesis);
+  if (port0 === undefined || !bootstrap.startsWith(`/ip4/${LOOPBACK}/tcp/`)) {
+    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${bootstrap || 'nothing'}, not from ${LOOPBACK}: it was not made for a local cluster`);
+  }
+  const nodes = layout.nodes.length;
+  if (options.basePort !== undefined && options.basePort !== port0) {
+    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} puts node 0 on port ${port0}, so the base port must be ${port0} (or left out), not ${options.basePort}`);
+  }
+  const ports =
+    options.basePort !== undefined ? await reservedPorts(port0, nodes) : [...(await reservedPorts(port0, 1)), ...(await freePorts(nodes - 1, [port0]))];
+  return { layout, ports };
+}
+
+/** Ports base..base+count-1, each checked to be free on loopback. */
+async function reservedPorts(base: number, count: number): Promise<number[]> {
+  const ports = Array.from({ length: count }, (_, index) => base + index);
+  const servers: Server[] = [];
+  try {
+    for (const [index, port] of ports.entries()) {
+      try {
+        servers.push(await listen(port));
+      } catch (error) {
+        const reason = isErrnoException(error, 'EADDRINUSE') ? 'is in use' : `cannot be used (${(error as Error).message})`;
+        throw new ClusterError('CLUSTER_START_FAILED', `port ${port} for node ${index} on ${LOOPBACK} ${reason}`, error);
+      }
+    }
+  } finally {
+    await Promise.all(servers.map(close));
+  }
+  return ports;
+}
+
+/** `count` distinct free ports, all held open at once so the OS cannot hand one out twice. */
+async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    while (servers.length < count) {
+      const server = await listen(0);
+      const port = portOf(server);
+      if (exclude.includes(port)) await close(server);
+      else servers.push(server);
+    }
+    return servers.map(portOf);
+  } finally {
+    await Promise.all(servers.map(close));
+  }
+}
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolveListen, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port, host: LOOPBACK, exclusive: true }, () => resolveListen(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolveClose) => server.close(() => resolveClose()));
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** Polls node.json and /v1/health until every node is ready with connectedPeers >= N-1. */
+async function waitUntilConnected(nodes: StartingNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const peersNeeded = nodes.length - 1;
+  const isReady = (node: StartingNode): boolean => node.health?.status === 'ready' && node.health.connectedPeers >= peersNeeded;
+  for (;;) {
+    signal?.throwIfAborted();
+    await Promise.all(nodes.filter((node) => !isReady(node)).map((node) => probe(node)));
+    const exited = nodes.find((node) => node.exit !== undefined);
+    if (exited !== undefined) {
+      const last = await lastLogLine(exited.logPath);
+      throw new ClusterError(
+        'CLUSTER_START_FAILED',
+        `node ${exited.index} ${exited.exit!.startsWith('could not') ? exited.exit : `exited during startup (${exited.exit})`}${last === undefined ? '' : `: ${last}`}; see ${exited.logPath}`,
+      );
+    }
+    const waiting = nodes.find((node) => !isReady(node));
+    if (waiting === undefined) return;
+    if (Date.now() >= deadline) {
+      const seconds = Number((timeoutMs / 1000).toFixed(1));
+      const problem =
+        waiting.runtime === undefined
+          ? `did not start within ${seconds} s`
+          : waiting.health === undefined
+            ? `did not answer on ${waiting.runtime.httpUrl}/v1/health within ${seconds} s`
+            : waiting.health.status !== 'ready'
+              ? `was still ${waiting.health.status} after ${seconds} s`
+              : `was connected to ${waiting.health.connectedPeers} of ${peersNeeded} peers after ${seconds} s`;
+      throw new ClusterError('CLUSTER_START_FAILED', `node ${waiting.index} (${waiting.peerId}) ${problem}; see ${waiting.logPath}`);
+    }
+    await sleep(POLL_INTERVAL_MS, undefined, signal === undefined ? {} : { signal });
+  }
+}
+
+async function probe(node: StartingNode): Promise<void> {
+  if (node.runtime === undefined) {
+    const runtime = await readRuntimeFile(node.dir);
+    if (runtime?.pid !== node.pid) return;
+    node.runtime = runtime;
+  }
+  node.health = (await fetchHealth(node.runtime.httpUrl)) ?? node.health;
+}
+
+function clusterFileOf(layout: ClusterLayout, nodes: readonly StartingNode[]): ClusterFile {
+  return {
+    genesis: layout.genesisPath,
+    network: layout.genesis.network,
+    nShards: layout.genesis.nShards,
+    nodes: nodes.map((node) => ({
+      index: node.index,
+      dir: node.dir,
+      pid: node.pid,
+      peerId: node.peerId,
+      multiaddrs: [...(node.health?.addresses ?? node.runtime?.addresses ?? [])],
+      httpUrl: node.runtime?.httpUrl ?? '',
+    })),
+  };
+}
+
+async function writeClusterFile(dir: string, file: ClusterFile): Promise<void> {
+  await writeFileAtomic(join(dir, CLUSTER_FILE_NAME), `${JSON.stringify(file, undefined, 2)}\n`);
+}
+
+async function tryReadClusterFile(dir: string): Promise<ClusterFile | undefined> {
+  const path = join(dir, CLUSTER_FILE_NAME);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (isErrnoException(error, 'ENOENT') || isErrnoException(error, 'ENOTDIR')) return undefined;
+    throw new ClusterError('CLUSTER_INVALID', `cannot read ${path}: ${(error as Error).message}`, error);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ClusterError('CLUSTER_INVALID', `${path} is not valid JSON; remove it if no node of ${dir} runs`, error);
+  }
+  if (!isClusterFile(json)) {
+    throw new ClusterError('CLUSTER_INVALID', `${path} is not a cluster file (genesis, network, nShards, nodes); remove it if no node of ${dir} runs`);
+  }
+  return json;
+}
+
+function isClusterFile(value: unknown): value is ClusterFile {
+  if (typeof value !== 'object' || value === null) return false;
+  const file = value as Record<string, unknown>;
+  return (
+    typeof file['genesis'] === 'string' &&
+    typeof file['network'] === 'string' &&
+    typeof file['nShards'] === 'number' &&
+    Array.isArray(file['nodes']) &&
+    file['nodes'].every((entry: unknown) => {
+      if (typeof entry !== 'object' || entry === null) return false;
+      const node = entry as Record<string, unknown>;
+      return (
+        Number.isSafeInteger(node['index']) &&
+        typeof node['dir'] === 'string' &&
+        Number.isSafeInteger(node['pid']) &&
+        typeof node['peerId'] === 'string' &&
+        Array.isArray(node['multiaddrs']) &&
+        typeof node['httpUrl'] === 'string'
+      );
+    })
+  );
+}
+
+/** Throws CLUSTER_NOT_FOUND unless DIR exists and has a genesis.json. */
+async function requireClusterDir(dir: string): Promise<void> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} is not a directory`);
+  } catch (error) {
+    if (error instanceof ClusterError) throw error;
+    if (isErrnoException(error, 'ENOENT')) throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} does not exist`, error);
+    throw new ClusterError('CLUSTER_NOT_FOUND', `cannot use ${dir}: ${(error as Error).message}`, error);
+  }
+  if (!(await hasGenesis(dir))) {
+    throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} holds no cluster (no ${CLUSTER_FILE_NAME} or genesis.json)`);
+  }
+}
+
+async function readRuntimeFile(nodeDir: string): Promise<NodeRuntimeInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(join(nodeDir, RUNTIME_FILE_NAME), 'utf8')) as Partial<NodeRuntimeInfo>;
+    return typeof info.pid === 'number' && typeof info.httpUrl === 'string' ? (info as NodeRuntimeInfo) : undefined;
+  } catch {
+    return undefined; // missing, or being replaced right now
+  }
+}
+
+async function removeStaleRuntimeFile(nodeDir: string, pid: number): Promise<void> {
+  const runtime = await readRuntimeFile(nodeDir);
+  if (runtime?.pid === pid && !(await isNodeProcessAlive(pid, nodeDir))) {
+    await rm(join(nodeDir, RUNTIME_FILE_NAME), { force: true });
+  }
+}
+
+async function fetchHealth(httpUrl: string): Promise<HealthInfo | undefined> {
+  if (httpUrl === '') return undefined;
+  try {
+    const response = await fetch(`${httpUrl}/v1/health`, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) });
+    const body = (await response.json()) as { success?: { data?: HealthInfo } };
+    return response.ok ? body.success?.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function nodeStatus(
+  node: { index: number; dir: string; peerId: string },
+  pid: number | null,
+  httpUrl: string | null,
+): Promise<ClusterNodeStatus> {
+  const base = { index: node.index, dir: node.dir, peerId: node.peerId };
+  if (pid === null || !(await isNodeProcessAlive(pid, node.dir))) return { ...base, pid: null, httpUrl: null, state: 'down', health: null };
+  // cluster.json of an interrupted `up` has no URL yet; the node's own node.json may.
+  const url = httpUrl || ((await readRuntimeFile(node.dir))?.httpUrl ?? '');
+  const health = await fetchHealth(url);
+  return { ...base, pid, httpUrl: url || null, state: health?.status ?? 'unresponsive', health: health ?? null };
+}
+
+/**
+ * True when `pid` is alive and, on Linux, is `floe node run` on `nodeDir` (from
+ * /proc/<pid>/cmdline, which is empty for zombies). Elsewhere only liveness is checked.
+ */
+export async function isNodeProcessAlive(pid: number, nodeDir: string): Promise<boolean> {
+  // pid 0 and negative pids address process groups in kill(2).
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if (!isErrnoException(error, 'EPERM')) return false;
+  }
+  if (process.platform !== 'linux') return true;
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return false;
+  }
+  const args = cmdline.split('\0');
+  return args.includes('run') && args.includes(nodeDir);
+}
+
+/** SIGTERM, wait up to `timeoutMs`, SIGKILL whatever is left, wait for it to go. */
+async function terminate(nodes: readonly { pid: number; dir: string }[], timeoutMs: number): Promise<{ killed: number[] }> {
+  const signal = async (list: readonly { pid: number; dir: string }[], name: NodeJS.Signals): Promise<void> => {
+    for (const node of list) {
+      if (!(await isNodeProcessAlive(node.pid, node.dir))) continue;
+      try {
+        process.kill(node.pid, name);
+      } catch {
+        // gone in between
+      }
+    }
+  };
+  const stillAlive = async (list: readonly { pid: number; dir: string }[]): Promise<{ pid: number; dir: string }[]> => {
+    const alive = await Promise.all(list.map((node) => isNodeProcessAlive(node.pid, node.dir)));
+    return list.filter((_, index) => alive[index]);
+  };
+  const waitFor = async (list: readonly { pid: number; dir: string }[], ms: number): Promise<{ pid: number; dir: string }[]> => {
+    const deadline = Date.now() + ms;
+    let left = await stillAlive(list);
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(100);
+      left = await stillAlive(left);
+    }
+    return left;
+  };
+  await signal(nodes, 'SIGTERM');
+  const stragglers = await waitFor(nodes, timeoutMs);
+  if (stragglers.length === 0) return { killed: [] };
+  await signal(stragglers, 'SIGKILL');
+  const survivors = await waitFor(stragglers, KILL_WAIT_MS);
+  if (survivors.length > 0) {
+    throw new ClusterError('CLUSTER_INVALID', `pid ${survivors.map((node) => node.pid).join(', ')} did not exit even after SIGKILL`);
+  }
+  return { killed: stragglers.map((node) => node.pid) };
+}
+
+/** The last non-empty line of a log, shortened: usually the node's `floe: …` error. */
+async function lastLogLine(path: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    const line = text.trimEnd().split('\n').at(-1)?.trim();
+    if (line === undefined || line === '') return undefined;
+    return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * bin/floe.js of this package, found by walking up from this module: the same code runs from
+ * dist/src/cluster (built) and src/cluster (tests), which sit at different depths.
+ */
+export function defaultFloeBin(): string {
+  let directory = new URL('./', import.meta.url);
+  for (;;) {
+    const candidate = new URL('bin/floe.js', directory);
+    const manifest = new URL('package.json', directory);
+    try {
+      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+      if (parsed.name === 'floe') return fileURLToPath(candidate);
+    } catch {
+      // not here: keep walking up
+    }
+    const parent = new URL('../', directory);
+    if (parent.href === directory.href) throw new ClusterError('CLUSTER_START_FAILED', 'cannot find bin/floe.js of the floe package');
+    directory = parent;
+  }
+}
