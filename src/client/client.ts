@@ -1,0 +1,210 @@
+// FloeClient: the light client / SDK (DESIGN.md sections 2, 5 and 7). It stores blobs on the
+// committee and forms their certificates, reads blobs back verified (whole or a byte range), and
+// reports a blob's status. It never sees node internals: it speaks the store and read protocols
+// to the members the genesis assignment names, and finds them through the DHT.
+import type { PrivateKey } from '@libp2p/interface';
+import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
+import type { Genesis } from '../config/genesis.js';
+import { type BlobId, blobIdFromBytes, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
+import { allocateBlobBuffer } from '../encoding/redstuff.js';
+import { groupAddressesByPeer } from '../network/bootstrap.js';
+import type { FloeLibp2p } from '../network/libp2p.js';
+import { topic } from '../network/protocol-ids.js';
+import { CodecPool } from '../workers/codec-pool.js';
+import { Committee } from './committee.js';
+import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
+import { ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
+import { readBlob } from './read.js';
+import { blobStatus } from './status.js';
+import { storeBlob } from './store.js';
+import { createClientTransport } from './transport.js';
+import type { BlobStatusSummary, CallOptions, ReadOptions, StoreOptions, StoreResult } from './types.js';
+import { anySignal, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
+
+export interface FloeClientOptions extends Partial<ClientSettings> {
+  readonly genesis: Genesis;
+  /** Peers to join the network through (multiaddrs ending in /p2p/<peerId>); default genesis.bootstrap. */
+  readonly bootstrap?: readonly string[];
+  /** Aborts connecting. */
+  readonly signal?: AbortSignal;
+  /** Worker pool for encoding, decoding and sliver hashing; default CodecPool.shared(). */
+  readonly codec?: CodecPool;
+  /** A libp2p node to use instead of creating one (e.g. a browser's WebSockets node); close() leaves it running. */
+  readonly libp2p?: FloeLibp2p;
+  /** Identity of the libp2p node the client creates; a fresh key by default. */
+  readonly privateKey?: PrivateKey;
+  /** How long connect() waits for a connection to a bootstrap peer (default 15 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** Re-publications of a certificate that reached no gossip peer, one per second. */
+const REPUBLISH_ATTEMPTS = 3;
+const REPUBLISH_DELAY_MS = 1_000;
+
+export class FloeClient {
+  private closed = false;
+  private readonly lifetime = new AbortController();
+  private readonly background = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly context: ClientContext,
+    private readonly ownsLibp2p: boolean,
+  ) {}
+
+  /**
+   * Starts a libp2p node in client role (or adopts `options.libp2p`) and waits until it is
+   * connected to a bootstrap peer. Throws NetworkUnavailableError (retryable) when none answers.
+   */
+  static async connect(options: FloeClientOptions): Promise<FloeClient> {
+    const { genesis, signal } = options;
+    const settings = settingsOf(options);
+    const committee = new Committee(genesis);
+    const bootstrap = options.bootstrap ?? genesis.bootstrap;
+    throwIfAborted(signal);
+    const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
+    try {
+      await waitForBootstrap(libp2p, bootstrap, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal);
+    } catch (error) {
+      if (options.libp2p === undefined) await libp2p.stop();
+      throw error;
+    }
+    const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? CodecPool.shared(), settings };
+    return new FloeClient(context, options.libp2p === undefined);
+  }
+
+  /** The client's own peer ID. */
+  get peerId(): string {
+    return this.context.libp2p.peerId.toString();
+  }
+
+  get nShards(): number {
+    return this.context.committee.nShards;
+  }
+
+  /**
+   * A buffer of `length` bytes to fill with a blob before store(): the encoder then works in it
+   * in place instead of copying the blob (saves one blob of memory on large blobs). Do not change
+   * it until store() has returned.
+   */
+  allocateBlob(length: number): Uint8Array {
+    return allocateBlobBuffer(length, this.nShards);
+  }
+
+  /**
+   * Encodes `data`, uploads every member's sliver pairs, and resolves once storage confirmations
+   * from nodes owning n - f shards are verified and made into a certificate (published on the
+   * `blobs` gossip topic). Throws NotEnoughConfirmationsError (retryable) when nodes owning more
+   * than f shards fail.
+   */
+  async store(data: Uint8Array, options: StoreOptions = {}): Promise<StoreResult> {
+    this.checkOpen();
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    const outcome = await storeBlob(this.context, data, { ...options, signal });
+    const { certificate } = outcome;
+    await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
+    return {
+      blobId: blobIdToString(outcome.encoded.blobId),
+      certificate,
+      unencodedLength: outcome.encoded.unencodedLength,
+      encodedLength: outcome.encodedLength,
+      epoch: certificate.epoch,
+      endEpoch: certificate.endEpoch,
+      confirmedShards: outcome.confirmedShards,
+      timings: outcome.timings,
+    };
+  }
+
+  /**
+   * The blob's bytes (or bytes [start, end) of it), rebuilt from slivers verified against
+   * metadata verified against the blob ID. Throws BlobNotFoundError when nodes owning n - f shards
+   * do not know the blob, NotEnoughSliversError / MetadataUnavailableError (retryable) when too few
+   * nodes answer correctly.
+   */
+  async read(blobId: BlobId | string, options: ReadOptions = {}): Promise<Uint8Array> {
+    this.checkOpen();
+    return readBlob(this.context, toBlobId(blobId), { ...options, signal: anySignal(options.signal, this.lifetime.signal) });
+  }
+
+  /** What the committee says about the blob (see BlobStatusSummary). */
+  async status(blobId: BlobId | string, options: CallOptions = {}): Promise<BlobStatusSummary> {
+    this.checkOpen();
+    return blobStatus(this.context, toBlobId(blobId), { ...options, signal: anySignal(options.signal, this.lifetime.signal) });
+  }
+
+  /** Aborts operations in progress (they fail with ClientClosedError) and stops the libp2p node the client created. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.lifetime.abort(new ClientClosedError());
+    await Promise.allSettled([...this.background]);
+    if (this.ownsLibp2p) await this.context.libp2p.stop();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ClientClosedError();
+  }
+
+  /** Publishes the certificate on the `blobs` topic; if no peer got it, tries again a few times in the background. */
+  private async publish(bytes: Uint8Array, emit: ReturnType<typeof progressEmitter>): Promise<void> {
+    const { libp2p, network } = this.context;
+    const name = topic(network, 'blobs');
+    const attempt = async (): Promise<number> => (await libp2p.services.pubsub.publish(name, bytes)).recipients.length;
+    let recipients = 0;
+    try {
+      recipients = await attempt();
+      emit({ type: 'published', recipients });
+    } catch (error) {
+      emit({ type: 'published', recipients: 0, error: errorOf(error) });
+    }
+    if (recipients > 0) return;
+    const retry = (async (): Promise<void> => {
+      for (let i = 0; i < REPUBLISH_ATTEMPTS; i++) {
+        await sleep(REPUBLISH_DELAY_MS, this.lifetime.signal);
+        if ((await attempt().catch(() => 0)) > 0) return;
+      }
+    })().catch(() => undefined);
+    this.background.add(retry);
+    void retry.finally(() => this.background.delete(retry));
+  }
+}
+
+function settingsOf(options: Partial<ClientSettings>): ClientSettings {
+  const settings: { -readonly [K in keyof ClientSettings]: number } = { ...DEFAULT_CLIENT_SETTINGS };
+  for (const key of Object.keys(DEFAULT_CLIENT_SETTINGS) as (keyof ClientSettings)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value < 0) throw new InvalidRequestError(`${key} must be a non-negative number, got ${value}`);
+    settings[key] = value;
+  }
+  if (settings.sliverConcurrency < 1 || settings.metadataConcurrency < 1) throw new InvalidRequestError('concurrency settings must be at least 1');
+  return settings;
+}
+
+function toBlobId(blobId: BlobId | string): BlobId {
+  try {
+    return typeof blobId === 'string' ? parseBlobId(blobId) : blobIdFromBytes(blobId);
+  } catch (error) {
+    throw new InvalidRequestError(`not a blob ID: ${errorOf(error).message}`, { cause: error });
+  }
+}
+
+/** Resolves once the node is connected to any bootstrap peer (at once for an empty list). */
+async function waitForBootstrap(libp2p: FloeLibp2p, bootstrap: readonly string[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  let peers;
+  try {
+    peers = groupAddressesByPeer(bootstrap, libp2p.peerId).map((target) => target.peerId);
+  } catch (error) {
+    throw new InvalidRequestError(`bad bootstrap address: ${errorOf(error).message}`, { cause: error });
+  }
+  if (peers.length === 0) return;
+  const deadline = withTimeout(signal, timeoutMs);
+  while (!peers.some((peer) => libp2p.getConnections(peer).length > 0)) {
+    try {
+      await sleep(50, deadline);
+    } catch (error) {
+      throwIfAborted(signal);
+      throw new NetworkUnavailableError(`no bootstrap peer answered within ${timeoutMs} ms (${bootstrap.join(', ')})`, { cause: error });
+    }
+  }
+}

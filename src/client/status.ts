@@ -1,0 +1,82 @@
+// Blob status (walrus.md 4.3): every member's read-protocol status, combined so that no single
+// node can fake the answer: a flag or epoch counts only when nodes owning f + 1 shards (so at
+// least one honest node) report it.
+import type { BlobStatus } from '../../protocols/read/service.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import type { ClientContext } from './context.js';
+import { openReadSession } from './read.js';
+import type { BlobStatusSummary, CallOptions, NodeBlobStatus } from './types.js';
+import { anySignal, errorOf, sleep, throwIfAborted } from './util.js';
+
+export async function blobStatus(context: ClientContext, blobId: BlobId, options: CallOptions = {}): Promise<BlobStatusSummary> {
+  const { committee, settings } = context;
+  const { signal } = options;
+  throwIfAborted(signal);
+  const stop = new AbortController();
+  const callSignal = anySignal(signal, stop.signal);
+  const session = openReadSession(context, callSignal);
+  const answers = new Map<string, NodeBlobStatus>();
+  const started = performance.now();
+  let quorumReached: (() => void) | undefined;
+  const quorum = new Promise<void>((resolve) => {
+    quorumReached = resolve;
+  });
+  try {
+    const queries = Promise.all(
+      committee.members.map(async (peer) => {
+        const shards = committee.shardsOf(peer).length;
+        try {
+          const status = await session.request(peer, (client) => client.getStatus(blobId, { signal: callSignal }));
+          answers.set(peer, { peerId: peer, shards, status });
+          if (committee.weightOf(answers.keys()) >= committee.params.quorum) quorumReached?.();
+        } catch (error) {
+          if (!callSignal.aborted) answers.set(peer, { peerId: peer, shards, error: errorOf(error).message });
+        }
+      }),
+    );
+    // Once n - f shards answered, slower nodes get the same extra time a store gives them.
+    const extra = quorum.then(() =>
+      sleep(settings.extraTimeFactor * (performance.now() - started) + settings.extraTimeMs, callSignal).catch(() => undefined),
+    );
+    await Promise.race([queries, extra]);
+    throwIfAborted(signal);
+  } finally {
+    stop.abort();
+    session.close();
+  }
+  const nodes = committee.members.map(
+    (peer): NodeBlobStatus => answers.get(peer) ?? { peerId: peer, shards: committee.shardsOf(peer).length, error: 'no answer in time' },
+  );
+  return summarize(context, blobId, nodes);
+}
+
+function summarize(context: ClientContext, blobId: BlobId, nodes: readonly NodeBlobStatus[]): BlobStatusSummary {
+  const { committee } = context;
+  const { validity, quorum, nShards } = committee.params;
+  const answered = nodes.filter((node): node is NodeBlobStatus & { status: BlobStatus } => node.status !== undefined);
+  const knowing = answered.filter((node) => node.status.known);
+  const weight = (list: readonly NodeBlobStatus[]): number => committee.weightOf(list.map((node) => node.peerId));
+  const known = weight(knowing) >= validity;
+  return {
+    blobId: blobIdToString(blobId),
+    nShards,
+    known,
+    certified: weight(knowing.filter((node) => node.status.certified)) >= validity,
+    epoch: known ? vouchedValue(knowing.map((node) => [node.status.epoch, node.shards]), validity) : undefined,
+    endEpoch: known ? vouchedValue(knowing.filter((node) => node.status.endEpoch > 0).map((node) => [node.status.endEpoch, node.shards]), validity) : undefined,
+    storedShards: weight(knowing.filter((node) => node.status.storedPairs === node.shards)),
+    respondedShards: weight(answered),
+    quorum,
+    nodes,
+  };
+}
+
+/** The largest value that nodes with at least `threshold` shards report (that value or more); undefined if none. */
+function vouchedValue(reports: readonly (readonly [value: number, shards: number])[], threshold: number): number | undefined {
+  let weight = 0;
+  for (const [value, shards] of [...reports].sort((a, b) => b[0] - a[0])) {
+    weight += shards;
+    if (weight >= threshold) return value;
+  }
+  return undefined;
+}
