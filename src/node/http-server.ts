@@ -1,12 +1,15 @@
-// The node's HTTP API: health, Prometheus metrics, and Walrus storage-node style reads. Writes go
-// over libp2p (protocols/store); the client issue adds the publisher routes.
+// The node's HTTP API: health, Prometheus metrics, Walrus storage-node style reads of this node's
+// metadata and slivers, and Walrus publisher/aggregator routes (`PUT /v1/blobs`, `GET
+// /v1/blobs/{id}` with Range) that store and read whole blobs through the network.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeBlobMetadataWithId, encodeSliverData, type SliverType } from '../encoding/bcs.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
+import { BlobNotFoundError, FloeClientError, InvalidRequestError } from '../client/errors.js';
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
+import type { Publisher } from './publisher.js';
 
 export interface HealthInfo {
   readonly peerId: string;
@@ -27,7 +30,15 @@ export interface HttpApiOptions {
   readonly blobs: BlobService;
   readonly metrics: NodeMetrics;
   readonly health: () => HealthInfo;
+  /** Stores and reads whole blobs for `PUT /v1/blobs` and `GET /v1/blobs/{id}`. */
+  readonly publisher: Publisher;
+  /** Largest `PUT /v1/blobs` body (Walrus's publisher default is 10 MiB); larger ones get 413. */
+  readonly maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** A stored blob is kept for at most this many epochs ahead (Walrus: 53). */
+const MAX_EPOCHS_AHEAD = 53;
 
 class HttpError extends Error {
   constructor(
@@ -83,10 +94,13 @@ export class HttpApi {
 async function handle(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://node');
   const path = url.pathname.split('/').filter((part) => part.length > 0);
+  const protocol = 'http';
+  if (request.method === 'PUT' && url.pathname === '/v1/blobs') {
+    return putBlob(options, request, response, url);
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     throw new HttpError(405, `${request.method ?? 'this method'} is not supported here`);
   }
-  const protocol = 'http';
   if (url.pathname === '/v1/health') {
     options.metrics.requests.inc({ protocol, outcome: 'ok' });
     return sendJson(response, 200, { success: { code: 200, data: options.health() } });
@@ -100,6 +114,7 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
   // /v1/blobs/{id}/metadata | /v1/blobs/{id}/status | /v1/blobs/{id}/slivers/{pair}/{kind}
   if (path[0] === 'v1' && path[1] === 'blobs' && path[2] !== undefined) {
     const blobId = parseId(path[2]);
+    if (path.length === 3) return getBlob(options, request, response, blobId);
     if (path.length === 4 && path[3] === 'metadata') {
       const metadata = await options.blobs.getMetadata(blobId);
       if (metadata === undefined) throw new HttpError(404, 'this node has no metadata for the blob');
@@ -124,6 +139,109 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
     }
   }
   throw new HttpError(404, `no route for ${url.pathname}`);
+}
+
+/** Walrus publisher `PUT /v1/blobs?epochs=N`: the body is the blob. */
+async function putBlob(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  const epochsText = url.searchParams.get('epochs') ?? '1';
+  if (!/^[0-9]+$/.test(epochsText) || Number(epochsText) < 1 || Number(epochsText) > MAX_EPOCHS_AHEAD) {
+    throw new HttpError(400, `epochs must be a whole number from 1 to ${MAX_EPOCHS_AHEAD}`);
+  }
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    throw new HttpError(413, `the blob is larger than this publisher's limit of ${limit} bytes`);
+  }
+  const body = await readBody(request, limit);
+  const client = await options.publisher.client();
+  const stored = await client.store(body, { epochs: Number(epochsText) });
+  options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+  sendJson(response, 200, {
+    newlyCreated: {
+      blobObject: {
+        blobId: stored.blobId,
+        size: stored.unencodedLength,
+        encodingType: 'RS2',
+        certifiedEpoch: stored.epoch,
+        storage: { startEpoch: stored.epoch, endEpoch: stored.endEpoch, storageSize: stored.encodedLength },
+      },
+      resourceOperation: { registerFromScratch: { encodedLength: stored.encodedLength, epochsAhead: Number(epochsText) } },
+      cost: 0,
+    },
+  });
+}
+
+/** Reads a request body of at most `limit` bytes (413 beyond it, without buffering the rest). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      request.destroy();
+      throw new HttpError(413, `the blob is larger than this publisher's limit of ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  return body;
+}
+
+/** Walrus aggregator `GET /v1/blobs/{id}`: the verified blob, or one byte range of it (206). */
+async function getBlob(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse, blobId: BlobId): Promise<void> {
+  const client = await options.publisher.client();
+  const rangeHeader = request.headers.range;
+  if (rangeHeader === undefined) {
+    const blob = await client.read(blobId);
+    options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': blob.length, 'accept-ranges': 'bytes' });
+    response.end(request.method === 'HEAD' ? undefined : blob);
+    return;
+  }
+  // The length comes from this node's verified metadata; a node without it reads the whole blob.
+  const metadata = await options.blobs.getMetadata(blobId);
+  const whole = metadata === undefined ? await client.read(blobId) : undefined;
+  const size = metadata?.unencodedLength ?? whole!.length;
+  const range = parseRange(rangeHeader, size);
+  if (range === undefined) {
+    response.writeHead(416, { 'content-range': `bytes */${size}`, 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { code: 416, message: `range ${rangeHeader} is not satisfiable for ${size} bytes` } }));
+    return;
+  }
+  const bytes = whole !== undefined ? whole.subarray(range.start, range.end) : await client.read(blobId, { range });
+  options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+  response.writeHead(206, {
+    'content-type': 'application/octet-stream',
+    'content-length': bytes.length,
+    'content-range': `bytes ${range.start}-${range.end - 1}/${size}`,
+    'accept-ranges': 'bytes',
+  });
+  response.end(request.method === 'HEAD' ? undefined : bytes);
+}
+
+/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range as [start, end); undefined when unsatisfiable. */
+export function parseRange(header: string, size: number): { start: number; end: number } | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (match === null) throw new HttpError(400, `unsupported Range header '${header}' (one bytes=a-b range)`);
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') throw new HttpError(400, `unsupported Range header '${header}'`);
+  let start: number;
+  let end: number;
+  if (first === '') {
+    const suffix = Number(last);
+    start = Math.max(0, size - suffix);
+    end = size;
+  } else {
+    start = Number(first);
+    end = last === '' ? size : Math.min(size, Number(last) + 1);
+  }
+  if (start >= size || end <= start) return undefined;
+  return { start, end };
 }
 
 function parseId(text: string): BlobId {
@@ -155,6 +273,16 @@ function sendError(response: ServerResponse, error: unknown, metrics: NodeMetric
   } else if (error instanceof ProtocolError) {
     status = STATUS_OF_PROTOCOL_ERROR[error.code] ?? 500;
     if (status !== 500) message = error.message;
+  } else if (error instanceof BlobNotFoundError) {
+    status = 404;
+    message = error.message;
+  } else if (error instanceof InvalidRequestError) {
+    status = 400;
+    message = error.message;
+  } else if (error instanceof FloeClientError) {
+    // Not enough nodes answered (or confirmed): the caller may retry later.
+    status = error.retryable ? 503 : 502;
+    message = error.message;
   }
   metrics.requests.inc({ protocol: 'http', outcome: status >= 500 ? 'error' : 'rejected' });
   if (status === 400) metrics.rejected.inc({ protocol: 'http', reason: 'bad-request' });

@@ -24,6 +24,7 @@ import { BlobService } from './blob-service.js';
 import { CertificateKeeper } from './certificates.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
+import { Publisher } from './publisher.js';
 import { SelfHealer } from './self-healing.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
@@ -62,6 +63,7 @@ export class StorageNode {
     readonly metrics: NodeMetrics,
     readonly shards: readonly number[],
     readonly certificates: CertificateKeeper,
+    private readonly publisher: Publisher,
     private readonly log: NonNullable<StorageNodeOptions['log']>,
   ) {}
 
@@ -133,6 +135,7 @@ export class StorageNode {
       await store.close();
       throw error;
     }
+    const publisher = new Publisher(genesis, CodecPool.shared());
     // The HTTP API reports the node's health, and the node owns the HTTP API.
     const started: { node?: StorageNode } = {};
     let http: HttpApi;
@@ -143,6 +146,7 @@ export class StorageNode {
         blobs,
         metrics,
         health: () => started.node!.health(),
+        publisher,
       });
     } catch (error) {
       await libp2p.stop();
@@ -168,7 +172,7 @@ export class StorageNode {
       metrics,
       log,
     });
-    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, shards, certificates, log);
+    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, shards, certificates, publisher, log);
     started.node = node;
     await certificates.start();
     node.watchCommittee();
@@ -208,6 +212,7 @@ export class StorageNode {
     this.certificates.stop();
     await rm(join(this.config.dataDir, RUNTIME_FILE_NAME), { force: true });
     await this.http.stop();
+    await this.publisher.close();
     await this.libp2p.stop();
     await this.store.close();
     this.log('info', 'node stopped', { peerId: this.peerId });

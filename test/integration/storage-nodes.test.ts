@@ -4,6 +4,7 @@
 // HTTP, survive `kill -9`, and refuse hostile input without crashing.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -283,6 +284,48 @@ describe('five storage nodes on loopback', () => {
       encoded = previous;
     }
   }, 120_000);
+
+  it('stores and reads whole blobs through the Walrus-style publisher/aggregator routes', async () => {
+    const node = nodes[1]!;
+    const data = makeBlob(150_000, 21);
+    const put = await fetch(`${node.httpUrl}/v1/blobs?epochs=2`, { method: 'PUT', body: Buffer.from(data) });
+    expect(put.status).toBe(200);
+    const created = (await put.json()) as { newlyCreated: { blobObject: { blobId: string; size: number; storage: { endEpoch: number } } } };
+    expect(created.newlyCreated.blobObject.size).toBe(data.length);
+    const id = created.newlyCreated.blobObject.blobId;
+    expect(id).toBe(blobIdToString(encodeBlob(data, N_SHARDS).blobId));
+
+    const whole = await fetch(`${nodes[3]!.httpUrl}/v1/blobs/${id}`);
+    expect(whole.status).toBe(200);
+    expect(bytesEqual(new Uint8Array(await whole.arrayBuffer()), data)).toBe(true);
+
+    const partial = await fetch(`${node.httpUrl}/v1/blobs/${id}`, { headers: { range: 'bytes=1000-60999' } });
+    expect(partial.status).toBe(206);
+    expect(partial.headers.get('content-range')).toBe(`bytes 1000-60999/${data.length}`);
+    expect(bytesEqual(new Uint8Array(await partial.arrayBuffer()), data.subarray(1000, 61000))).toBe(true);
+    const suffix = await fetch(`${node.httpUrl}/v1/blobs/${id}`, { headers: { range: 'bytes=-10' } });
+    expect(bytesEqual(new Uint8Array(await suffix.arrayBuffer()), data.subarray(data.length - 10))).toBe(true);
+    expect((await fetch(`${node.httpUrl}/v1/blobs/${id}`, { headers: { range: `bytes=${data.length}-` } })).status).toBe(416);
+    expect((await fetch(`${node.httpUrl}/v1/blobs/${id}`, { headers: { range: 'lines=1-2' } })).status).toBe(400);
+    expect((await fetch(`${node.httpUrl}/v1/blobs?epochs=0`, { method: 'PUT', body: Buffer.from(data) })).status).toBe(400);
+    const unknown = blobIdToString(encodeBlob(makeBlob(10, 99), N_SHARDS).blobId);
+    const missing = await fetch(`${node.httpUrl}/v1/blobs/${unknown}`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/does not exist/);
+
+    // A body over the limit is refused from its declared length, before it is sent.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${node.httpUrl}/v1/blobs`, { method: 'PUT', headers: { 'content-length': String(11 * 1024 * 1024) } });
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(status).toBe(413);
+  }, 90_000);
 
   it('rejects hostile input with clear errors, counts it, and keeps running', async () => {
     const node = nodes[3]!;

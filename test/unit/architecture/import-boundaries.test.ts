@@ -70,8 +70,9 @@ const RULES: Record<Layer, LayerRule> = {
     builtins: 'any',
     libp2p: true,
   },
+  // The node also acts as a Walrus publisher/aggregator over HTTP, through the light client.
   node: {
-    layers: ['core', 'crypto', 'encoding', 'workers', 'storage', 'config', 'protocols', 'network'],
+    layers: ['core', 'crypto', 'encoding', 'workers', 'storage', 'config', 'protocols', 'network', 'client'],
     builtins: 'any',
     libp2p: true,
   },
@@ -229,7 +230,7 @@ describe('the boundary checker itself', () => {
       "src/core/bad-upward.ts:3 imports '../encoding/parameters.js': core may not import encoding (allowed: none)",
       "src/client/bad-internals.ts:1 imports '../storage/store.js': client may not import storage (allowed: core, crypto, encoding, workers, config, protocols, network)",
       "src/client/bad-internals.ts:2 imports '../node/node.js': client may not import node (allowed: core, crypto, encoding, workers, config, protocols, network)",
-      "src/node/bad-cli.ts:1 imports '../cli/main.js': node may not import cli (allowed: core, crypto, encoding, workers, storage, config, protocols, network)",
+      "src/node/bad-cli.ts:1 imports '../cli/main.js': node may not import cli (allowed: core, crypto, encoding, workers, storage, config, protocols, network, client)",
       "src/workers/bad-fs.ts:2 imports 'node:fs': workers may not import Node built-in node:fs (allowed: node:worker_threads, node:os)",
       "protocols/store/bad-network.ts:1 imports '../../src/network/libp2p.js': protocols may not import network (allowed: core, crypto, encoding)",
       "src/cli/bad-manifest.ts:1 imports '../../package.json': imports package.json, which is in no layer (only src/ and protocols/ are)",
