@@ -18,3 +18,6 @@ export { createRecoveryHandler, type RecoveryHandler } from './recovery/handler.
 export * from './recovery/limits.js';
 export { type RecoveryRequestOptions, requestRecoverySymbols, type RecoverySymbolsRequest } from './recovery/request.js';
 export type * from './recovery/service.js';
+
+export * from './certificate/certificate.js';
+export * from './certificate/limits.js';
