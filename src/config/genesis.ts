@@ -205,6 +205,11 @@ export function epochStartMs(genesis: Genesis, epoch: number): number {
   return genesisTimeMs(genesis) + epoch * genesis.epochDurationMs;
 }
 
+/** The epoch running at `nowMs` (0 before genesis). */
+export function epochAt(genesis: Genesis, nowMs: number = Date.now()): number {
+  return Math.max(0, Math.floor((nowMs - genesisTimeMs(genesis)) / genesis.epochDurationMs));
+}
+
 /**
  * Canonical JSON: object keys sorted by UTF-16 code unit, no whitespace, arrays in their given
  * order, numbers in ECMAScript's shortest round-trip form. Two files with the same content in

@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { loadGenesis, type Genesis } from '../config/genesis.js';
+import { epochAt, loadGenesis, type Genesis } from '../config/genesis.js';
 import { loadIdentity } from '../config/identity.js';
 import { writeFileAtomic } from '../config/files.js';
 import type { NodeConfig } from '../config/node-config.js';
@@ -78,7 +78,7 @@ export class StorageNode {
     const metrics = createNodeMetrics();
     metrics.shardsOwned.set(shards.length);
     const store = await BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal });
-    const epoch = (): number => currentEpoch(genesis);
+    const epoch = (): number => epochAt(genesis);
     const blobs = new BlobService({
       store,
       nShards: genesis.nShards,
@@ -194,7 +194,7 @@ export class StorageNode {
     return {
       peerId: this.peerId,
       network: this.genesis.network,
-      epoch: currentEpoch(this.genesis),
+      epoch: epochAt(this.genesis),
       shards: this.shards,
       status: this.stopping ? 'stopping' : 'ready',
       addresses: this.addresses(),
@@ -259,10 +259,4 @@ export class StorageNode {
     };
     await writeFileAtomic(join(this.config.dataDir, RUNTIME_FILE_NAME), `${JSON.stringify(info, null, 2)}\n`);
   }
-}
-
-/** Epoch e starts at genesisTime + e * epochDuration (never negative before genesis). */
-export function currentEpoch(genesis: Genesis, now = Date.now()): number {
-  const start = Date.parse(genesis.genesisTime);
-  return Math.max(0, Math.floor((now - start) / genesis.epochDurationMs));
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenesisError } from '../../../src/config/errors.js';
 import {
   canonicalJson,
+  epochAt,
   epochStartMs,
   genesisDigest,
   genesisTimeMs,
@@ -191,6 +192,16 @@ describe('epoch clock', () => {
     expect(epochStartMs(genesis, 0)).toBe(Date.UTC(2025, 0, 1));
     expect(epochStartMs(genesis, 3)).toBe(Date.UTC(2025, 0, 1) + 180_000);
     expect(() => epochStartMs(genesis, -1)).toThrow(RangeError);
+  });
+
+  it('tells the epoch running at a given time, and 0 before genesis', () => {
+    const genesis = parseGenesis(withChange((g) => (g['genesisTime'] = '2025-01-01T00:00:00Z')));
+    const start = Date.UTC(2025, 0, 1);
+    expect(epochAt(genesis, start - 1)).toBe(0);
+    expect(epochAt(genesis, start)).toBe(0);
+    expect(epochAt(genesis, start + 59_999)).toBe(0);
+    expect(epochAt(genesis, start + 60_000)).toBe(1);
+    expect(epochAt(genesis, start + 3 * 60_000 + 1)).toBe(3);
   });
 });
 
