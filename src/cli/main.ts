@@ -6,6 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { registerBlobIdCommand } from './commands/blob-id.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerReadCommand } from './commands/read.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerStoreCommand } from './commands/store.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
 
@@ -47,6 +50,9 @@ function createProgram(version: string, output: CliOutput): Command {
   registerBlobIdCommand(program, output);
   registerNodeCommands(program, output);
   registerClusterCommands(program, output);
+  registerStoreCommand(program, output);
+  registerReadCommand(program, output);
+  registerStatusCommand(program, output);
   return program;
 }
 

@@ -1,0 +1,225 @@
+// `floe store FILE`: stores a file on a Floe network through the light client and prints its blob
+// ID once a certificate (storage confirmations covering n - f shards) is formed. The file is read
+// straight into the encoder's buffer (client.allocateBlob), so it is encoded in place.
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { ClientProgress, StoreResult } from '../../client/index.js';
+import { BlobTooLargeError } from '../../encoding/errors.js';
+import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
+import { CliFileError, describeSystemError } from '../errors.js';
+import {
+  formatBytes,
+  formatMs,
+  NETWORK_OPTION_FLAGS,
+  NETWORK_OPTION_HELP,
+  resolveNetwork,
+  roundMs,
+  wholeNumber,
+  withClient,
+} from '../network.js';
+import type { CliOutput } from '../output.js';
+import { bar, ProgressLine } from '../progress.js';
+
+const U32_MAX = 0xffff_ffff;
+
+/** What `--json` prints. Field names are a public interface for scripts: keep them stable. */
+export interface StoreReport {
+  readonly blobId: string;
+  readonly certificate: {
+    readonly epoch: number;
+    /** First epoch in which the blob is no longer stored. */
+    readonly endEpoch: number;
+    /** Nodes whose signed storage confirmations the certificate holds. */
+    readonly signers: number;
+    /** Shards those nodes own (at least n - f). */
+    readonly signedShards: number;
+  };
+  readonly nShards: number;
+  readonly unencodedLength: number;
+  /** Bytes the network stores for the blob (slivers plus n copies of the metadata). */
+  readonly encodedLength: number;
+  readonly timings: {
+    /** Connecting to the network (until a bootstrap peer answered). */
+    readonly connectMs: number;
+    /** Reading FILE. */
+    readonly readMs: number;
+    readonly encodeMs: number;
+    /** From the first upload to the certificate (and the extra time slower nodes get). */
+    readonly uploadMs: number;
+    /** The whole command. */
+    readonly totalMs: number;
+  };
+}
+
+interface StoreFlags {
+  readonly epochs: number;
+  readonly network?: string;
+  readonly json?: boolean;
+}
+
+export function registerStoreCommand(program: Command, output: CliOutput): void {
+  program
+    .command('store')
+    .summary('store a file on a Floe network and print its blob ID')
+    .description(
+      'Encode FILE with RedStuff, upload a sliver pair per shard to the committee, and print the blob ID once ' +
+        'storage confirmations from nodes owning n - f shards form its certificate. A progress line shows on ' +
+        'stderr when it is a terminal.',
+    )
+    .argument('<file>', 'the file to store')
+    .option('-e, --epochs <n>', 'epochs to store the blob for', wholeNumber(1, U32_MAX), 1)
+    .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
+    .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings')
+    .action(async (file: string, flags: StoreFlags) => {
+      const report = await storeFile(file, flags);
+      if (flags.json === true) output.json(report);
+      else output.line(report.blobId);
+    });
+}
+
+async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> {
+  const began = performance.now();
+  const size = await blobFileSize(path);
+  const network = await resolveNetwork(flags.network);
+  const { nShards } = network.genesis;
+  const params = encodingParameters(nShards);
+  const limit = maxBlobSize(params);
+  if (size > limit) {
+    throw new BlobTooLargeError(`${path} is ${size} bytes, more than the largest blob of ${limit} bytes this network (n = ${nShards}) stores`);
+  }
+  const progress = new ProgressLine();
+  const view = new StoreProgressView(progress, size, nShards, params.quorum);
+  progress.update(`connecting to ${network.genesis.network}…`);
+  let result: StoreResult;
+  let connectMs = 0;
+  let readMs = 0;
+  try {
+    result = await withClient(network, async (client, signal) => {
+      connectMs = performance.now() - began;
+      const readStarted = performance.now();
+      const blob = client.allocateBlob(size);
+      await fillFromFile(path, blob);
+      readMs = performance.now() - readStarted;
+      view.encoding();
+      return client.store(blob, { epochs: flags.epochs, signal, onProgress: (event) => view.onEvent(event) });
+    });
+  } catch (error) {
+    progress.done();
+    throw error;
+  }
+  const totalMs = performance.now() - began;
+  const { certificate } = result;
+  progress.done(
+    `stored ${formatBytes(size)} in ${formatMs(totalMs)}: certified by ${certificate.signers.length} of ${network.genesis.committee.length} nodes ` +
+      `(${result.confirmedShards}/${nShards} shards), epochs ${result.epoch}..${result.endEpoch}`,
+  );
+  return {
+    blobId: result.blobId,
+    certificate: {
+      epoch: result.epoch,
+      endEpoch: result.endEpoch,
+      signers: certificate.signers.length,
+      signedShards: result.confirmedShards,
+    },
+    nShards,
+    unencodedLength: result.unencodedLength,
+    encodedLength: result.encodedLength,
+    timings: {
+      connectMs: roundMs(connectMs),
+      readMs: roundMs(readMs),
+      encodeMs: roundMs(result.timings.encodeMs),
+      uploadMs: roundMs(result.timings.uploadMs),
+      totalMs: roundMs(totalMs),
+    },
+  };
+}
+
+/** The size of a regular file, or a CliFileError saying why it cannot be stored. */
+async function blobFileSize(path: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new CliFileError(path, describeSystemError(error), error);
+  }
+  if (!info.isFile()) throw new CliFileError(path, info.isDirectory() ? 'it is a directory' : 'it is not a regular file');
+  return info.size;
+}
+
+/** Reads the file into `buffer` (exactly its length). */
+async function fillFromFile(path: string, buffer: Uint8Array): Promise<void> {
+  let file: FileHandle | undefined;
+  try {
+    file = await open(path, 'r');
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) throw new CliFileError(path, 'it shrank while being read');
+      filled += bytesRead;
+    }
+  } catch (error) {
+    if (error instanceof CliFileError) throw error;
+    throw new CliFileError(path, describeSystemError(error), error);
+  } finally {
+    await file?.close();
+  }
+}
+
+/** Turns the client's store events into the progress line: encoding → uploading → certified. */
+class StoreProgressView {
+  private sent = 0;
+  private total = 0;
+  private confirmedShards = 0;
+  private failedShards = 0;
+  private certified = false;
+
+  constructor(
+    private readonly line: ProgressLine,
+    private readonly size: number,
+    private readonly nShards: number,
+    private quorum: number,
+  ) {}
+
+  encoding(): void {
+    this.line.update(`encoding ${formatBytes(this.size)} for ${this.nShards} shards…`);
+  }
+
+  onEvent(event: ClientProgress): void {
+    if (!this.line.enabled) return;
+    switch (event.type) {
+      case 'encoded':
+        this.line.update(`encoded in ${formatMs(event.ms)}; uploading…`);
+        return;
+      case 'upload':
+        this.sent = event.totalBytesSent;
+        this.total = event.totalBytes;
+        break;
+      case 'confirmation':
+        this.confirmedShards = Math.max(this.confirmedShards, event.confirmedShards);
+        this.quorum = event.quorum;
+        break;
+      case 'node-failed':
+        if (!event.willRetry) this.failedShards += event.shards;
+        break;
+      case 'certified':
+        this.certified = true;
+        this.confirmedShards = Math.max(this.confirmedShards, event.confirmedShards);
+        break;
+      default:
+        return;
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const confirmations = `confirmations ${this.confirmedShards}/${this.nShards} shards${this.failedShards > 0 ? `, ${this.failedShards} failed` : ''}`;
+    if (this.certified) {
+      this.line.update(`certified (${confirmations}); waiting briefly for slower nodes…`);
+      return;
+    }
+    const fraction = this.total > 0 ? this.sent / this.total : 0;
+    this.line.update(
+      `uploading ${bar(fraction)} ${formatBytes(this.sent)}/${formatBytes(this.total)}  ${confirmations} (need ${this.quorum})`,
+    );
+  }
+}
