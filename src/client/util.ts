@@ -1,6 +1,7 @@
 // Small helpers for the client flows: abort handling, back-off sleeps, shuffling, bounded
 // parallelism. Browser-safe (timers and AbortSignal only).
 import { abortReason } from '../../protocols/common/stage.js';
+import { withDeadline } from '../core/abort.js';
 
 /** Throws the signal's abort reason if it has aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -16,7 +17,7 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal 
 
 /** `signal` combined with a timeout of `ms`. */
 export function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
-  return anySignal(signal, AbortSignal.timeout(ms));
+  return withDeadline(signal, ms);
 }
 
 /** Resolves after `ms`, or rejects with the abort reason as soon as `signal` aborts. */

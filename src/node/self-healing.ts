@@ -2,6 +2,7 @@
 // (it was down during the store, or the writer skipped it) rebuilds them from other nodes'
 // recovery symbols, each checked against its Merkle proof, and stores them.
 import type { PeerId } from '@libp2p/interface';
+import { withDeadline } from '../core/abort.js';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { blobIdToString, type BlobId } from '../encoding/blob-id.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
@@ -128,8 +129,7 @@ export class SelfHealer {
 }
 
 function timeoutSignal(signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+  return withDeadline(signal, REQUEST_TIMEOUT_MS);
 }
 
 function shuffled<T>(items: readonly T[]): T[] {

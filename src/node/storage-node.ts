@@ -7,6 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { epochAt, loadGenesis, type Genesis } from '../config/genesis.js';
 import { loadIdentity } from '../config/identity.js';
 import { writeFileAtomic } from '../config/files.js';
+import { timeoutSignal } from '../core/abort.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { assignShards } from '../config/shard-assignment.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
@@ -233,8 +234,8 @@ export class StorageNode {
           const peer = peerIdFromString(member);
           if (this.libp2p.getConnections(peer).length > 0) continue;
           try {
-            const info = await this.libp2p.peerRouting.findPeer(peer, { signal: AbortSignal.timeout(5_000) });
-            await this.libp2p.dial(info.multiaddrs, { signal: AbortSignal.timeout(5_000) });
+            const info = await this.libp2p.peerRouting.findPeer(peer, { signal: timeoutSignal(5_000) });
+            await this.libp2p.dial(info.multiaddrs, { signal: timeoutSignal(5_000) });
           } catch {
             // Not found or not reachable yet: the next round tries again.
           }
