@@ -7,7 +7,7 @@
 //   - end of stream, reset, closed: UNAVAILABLE
 import type { Stream } from '@libp2p/interface';
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils';
-import type { Uint8ArrayList } from 'uint8arraylist';
+import { Uint8ArrayList } from 'uint8arraylist';
 import { isProtocolError, ProtocolError } from './errors.js';
 import { runStage } from './stage.js';
 
@@ -77,6 +77,30 @@ export class FramedStream<In, Out> {
     }
   }
 
+  /**
+   * Encodes and writes several frames with one send on the stream (one muxer frame and one
+   * encrypted message instead of one per frame: what small frames cost on libp2p is per send).
+   */
+  async writeMany(messages: readonly Out[], stage: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.writeEncoded(
+      messages.map((message) => this.codec.encode(message)),
+      stage,
+      timeoutMs,
+      signal,
+    );
+  }
+
+  /** writeMany for frames already encoded (e.g. by bytesFieldFrame, without copying their payload). */
+  async writeEncoded(frames: readonly (Uint8Array | Uint8ArrayList)[], stage: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (frames.length === 0) return;
+    try {
+      await runStage(stage, timeoutMs, signal, (stageSignal) => this.lp.writeV([...frames], { signal: stageSignal }));
+    } catch (error) {
+      if (isProtocolError(error) || signal?.aborted === true) throw error;
+      throw new ProtocolError('UNAVAILABLE', `${stage}: stream is not writable (${describe(error)})`, { cause: error });
+    }
+  }
+
   private readFailure(error: unknown, signal: AbortSignal | undefined): unknown {
     if (isProtocolError(error) || signal?.aborted === true) return error;
     const name = error instanceof Error ? error.name : '';
@@ -109,4 +133,27 @@ export function* chunksOf(bytes: Uint8Array, chunkBytes: number): Generator<Uint
   for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
     yield bytes.subarray(offset, Math.min(offset + chunkBytes, bytes.length));
   }
+}
+
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return bytes;
+}
+
+/**
+ * The protobuf encoding of an envelope whose field `outerField` is a message with one bytes field
+ * `innerField` holding `data` (e.g. StoreRequest{chunk: Chunk{data}}), as a list that references
+ * `data` instead of copying it: what the generated encoder produces, byte for byte.
+ */
+export function bytesFieldFrame(outerField: number, innerField: number, data: Uint8Array | Uint8ArrayList): Uint8ArrayList {
+  const dataLength = data.byteLength;
+  const inner = [(innerField << 3) | 2, ...varint(dataLength)];
+  const header = Uint8Array.from([(outerField << 3) | 2, ...varint(inner.length + dataLength), ...inner]);
+  return new Uint8ArrayList(header, data);
 }

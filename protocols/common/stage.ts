@@ -16,12 +16,13 @@ export async function runStage<T>(
 ): Promise<T> {
   if (signal?.aborted === true) throw abortReason(signal);
   const timer = new AbortController();
-  const timeoutError = new ProtocolError('TIMEOUT', `${stage} timed out after ${timeoutMs} ms`);
-  const timeout = timeoutMs === undefined ? undefined : setTimeout(() => timer.abort(timeoutError), timeoutMs);
+  // Created only when the time is up: an Error with its stack costs more than a small frame's write.
+  const timeout =
+    timeoutMs === undefined ? undefined : setTimeout(() => timer.abort(new ProtocolError('TIMEOUT', `${stage} timed out after ${timeoutMs} ms`)), timeoutMs);
   const combined = signal === undefined ? timer.signal : AbortSignal.any([signal, timer.signal]);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(stageFailure(signal, timer.signal, timeoutError));
+    onAbort = () => reject(stageFailure(signal, timer.signal));
     combined.addEventListener('abort', onAbort, { once: true });
   });
   let running: Promise<T>;
@@ -33,7 +34,7 @@ export async function runStage<T>(
   try {
     return await Promise.race([running, aborted]);
   } catch (error) {
-    if (combined.aborted) throw stageFailure(signal, timer.signal, timeoutError);
+    if (combined.aborted) throw stageFailure(signal, timer.signal);
     throw error;
   } finally {
     clearTimeout(timeout);
@@ -43,9 +44,9 @@ export async function runStage<T>(
   }
 }
 
-function stageFailure(signal: AbortSignal | undefined, timer: AbortSignal, timeoutError: ProtocolError): unknown {
+function stageFailure(signal: AbortSignal | undefined, timer: AbortSignal): unknown {
   if (signal?.aborted === true) return abortReason(signal);
-  if (timer.aborted) return timeoutError;
+  if (timer.aborted) return timer.reason as unknown;
   return new ProtocolError('INTERNAL', 'stage aborted');
 }
 

@@ -3,11 +3,13 @@
 // field, service failure) gets an Error frame and the stream goes on; a framing failure,
 // a timeout or a broken write ends the stream.
 import type { Connection, Stream } from '@libp2p/interface';
-import { encodeBlobMetadata, encodeSliverData } from '../../src/encoding/bcs.js';
+import { encodeBlobMetadata, encodeSliverData, type SliverType } from '../../src/encoding/bcs.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import { MAX_SHARDS } from '../../src/encoding/parameters.js';
 import { hasCode, ProtocolError, toWireError } from '../common/errors.js';
-import { chunksOf, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
+import { Uint8ArrayList } from 'uint8arraylist';
+import { bytesFieldFrame, FRAME_OVERHEAD_BYTES, FramedStream } from '../common/framing.js';
+import { sliverDataParts } from '../common/sliver-bytes.js';
 import { type HandlerOptions, reportError, serveStream } from '../common/serve.js';
 import { sliverTypeOf } from '../common/sliver-kind.js';
 import { runStage } from '../common/stage.js';
@@ -25,7 +27,10 @@ export function createReadHandler(service: ReadService, options: HandlerOptions<
   return async (stream) => {
     const framed = new FramedStream<ReadRequest, Partial<ReadResponse>>(
       stream,
-      { decode: (frame) => ReadRequest.decode(frame), encode: (message) => ReadResponse.encode(message) },
+      {
+        decode: (frame) => ReadRequest.decode(frame, { limits: { slivers: { pairIndices: limits.maxSliversPerRequest } } }),
+        encode: (message) => ReadResponse.encode(message),
+      },
       {
         maxMessageBytes: limits.maxRequestBytes,
         maxBufferedBytes: PIPELINED_REQUESTS * (limits.maxRequestBytes + FRAME_OVERHEAD_BYTES),
@@ -84,6 +89,9 @@ async function answer(
       if (sliver === undefined) throw new ProtocolError('NOT_FOUND', `no ${kind} sliver of pair ${pairIndex} for this blob`);
       payload = { bytes: encodeSliverData(sliver), what: `${kind} sliver` };
       checkSize(payload.bytes, limits.maxSliverBytes, payload.what);
+    } else if (request.slivers !== undefined) {
+      await answerBatch(framed, service, limits, request.slivers, signal, onError);
+      return;
     } else if (request.status !== undefined) {
       const blobId = requestedBlob(request.status.blobId);
       const status = (await runStage('getStatus', limits.serviceTimeoutMs, signal, (s) => service.getStatus(blobId, s))) ?? UNKNOWN_BLOB_STATUS;
@@ -99,10 +107,105 @@ async function answer(
     await send({ error: toWireError(error) }, 'sending Error');
     return;
   }
-  await send({ header: { totalBytes: payload.bytes.length } }, `sending ${payload.what} header`);
-  for (const chunk of chunksOf(payload.bytes, limits.maxChunkBytes)) {
-    await send({ chunk: { data: plainBytes(chunk) } }, `sending ${payload.what}`);
+  const out = new Outbox(framed, limits, signal);
+  await out.payload(payload.bytes, payload.what);
+  await out.flush(`sending ${payload.what}`);
+}
+
+/**
+ * Frames of an answer, sent in writes of about one chunk's size: the header and chunk of a small
+ * sliver (or of several, in a batch) share one send, a large sliver goes chunk by chunk.
+ */
+class Outbox {
+  private readonly frames: (Uint8Array | Uint8ArrayList)[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly framed: FramedStream<ReadRequest, Partial<ReadResponse>>,
+    private readonly limits: ReadLimits,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async add(frame: Partial<ReadResponse>, bytes: number, stage: string): Promise<void> {
+    await this.addEncoded(ReadResponse.encode(frame), bytes, stage);
   }
+
+  /** A ReadHeader and the payload in chunks (frames that reference the payload, not copies). */
+  async payload(bytes: Uint8Array | Uint8ArrayList, what: string): Promise<void> {
+    const list = bytes instanceof Uint8Array ? new Uint8ArrayList(bytes) : bytes;
+    await this.add({ header: { totalBytes: list.byteLength } }, 0, `sending ${what}`);
+    for (let offset = 0; offset < list.byteLength; offset += this.limits.maxChunkBytes) {
+      const chunk = list.sublist(offset, Math.min(offset + this.limits.maxChunkBytes, list.byteLength));
+      // ReadResponse field 2 (chunk) = Chunk field 1 (data).
+      await this.addEncoded(bytesFieldFrame(2, 1, chunk), chunk.byteLength, `sending ${what}`);
+    }
+  }
+
+  async flush(stage: string): Promise<void> {
+    const frames = this.frames.splice(0);
+    this.bytes = 0;
+    await this.framed.writeEncoded(frames, stage, this.limits.writeTimeoutMs, this.signal);
+  }
+
+  private async addEncoded(frame: Uint8Array | Uint8ArrayList, bytes: number, stage: string): Promise<void> {
+    this.frames.push(frame);
+    this.bytes += bytes;
+    if (this.bytes >= this.limits.maxChunkBytes) await this.flush(stage);
+  }
+}
+
+type Item = { readonly bytes: Uint8Array | Uint8ArrayList } | { readonly error: unknown };
+
+/**
+ * A SliversRequest: a BatchHeader, then one answer per pair in the order asked. The next sliver is
+ * read from the service while the current one is sent. A pair that cannot be served gets its own
+ * Error and the batch goes on; an invalid request as a whole gets one Error instead of the header.
+ */
+async function answerBatch(
+  framed: FramedStream<ReadRequest, Partial<ReadResponse>>,
+  service: ReadService,
+  limits: ReadLimits,
+  request: NonNullable<ReadRequest['slivers']>,
+  signal: AbortSignal,
+  onError: ((error: unknown) => void) | undefined,
+): Promise<void> {
+  const { pairIndices } = request;
+  let blobId: BlobId;
+  let kind: SliverType;
+  try {
+    blobId = requestedBlob(request.blobId);
+    kind = sliverTypeOf(request.kind, 'sliver kind');
+    if (pairIndices.length === 0) throw new ProtocolError('INVALID_REQUEST', 'no pair indices');
+    const outside = pairIndices.find((pairIndex) => pairIndex >= MAX_SHARDS);
+    if (outside !== undefined) throw new ProtocolError('INVALID_REQUEST', `pair index ${outside} is not below ${MAX_SHARDS}`);
+  } catch (error) {
+    await framed.write({ error: toWireError(error) }, 'sending Error', limits.writeTimeoutMs, signal);
+    return;
+  }
+  const fetch = (pairIndex: number): Promise<Item> =>
+    runStage('getSliver', limits.serviceTimeoutMs, signal, (s) => service.getSliver(blobId, pairIndex, kind, s)).then(
+      (sliver): Item => {
+        if (sliver === undefined) return { error: new ProtocolError('NOT_FOUND', `no ${kind} sliver of pair ${pairIndex} for this blob`) };
+        const bytes = sliverDataParts(sliver);
+        checkSize(bytes, limits.maxSliverBytes, `${kind} sliver`);
+        return { bytes };
+      },
+    ).catch((error: unknown): Item => ({ error }));
+  const out = new Outbox(framed, limits, signal);
+  await out.add({ batch: { items: pairIndices.length } }, 0, 'sending BatchHeader');
+  let next = fetch(pairIndices[0]!);
+  for (let i = 0; i < pairIndices.length; i++) {
+    const item = await next;
+    if (i + 1 < pairIndices.length) next = fetch(pairIndices[i + 1]!);
+    if ('error' in item) {
+      if (signal.aborted) throw item.error;
+      if (!(item.error instanceof ProtocolError)) reportError(framed.stream, onError, item.error);
+      await out.add({ error: toWireError(item.error) }, 0, 'sending Error');
+    } else {
+      await out.payload(item.bytes, `${kind} sliver of pair ${pairIndices[i]!}`);
+    }
+  }
+  await out.flush(`sending ${kind} slivers`);
 }
 
 function requestedBlob(bytes: Uint8Array | undefined): BlobId {
@@ -111,6 +214,6 @@ function requestedBlob(bytes: Uint8Array | undefined): BlobId {
 }
 
 
-function checkSize(bytes: Uint8Array, limit: number, what: string): void {
-  if (bytes.length > limit) throw new ProtocolError('TOO_LARGE', `${what} is ${bytes.length} bytes, over the limit of ${limit}`);
+function checkSize(bytes: Uint8Array | Uint8ArrayList, limit: number, what: string): void {
+  if (bytes.byteLength > limit) throw new ProtocolError('TOO_LARGE', `${what} is ${bytes.byteLength} bytes, over the limit of ${limit}`);
 }

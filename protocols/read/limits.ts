@@ -5,8 +5,10 @@ const MiB = 1024 * 1024;
 export const READ_LIMITS = {
   /** Largest answer frame: a Chunk plus its framing. */
   maxMessageBytes: 1 * MiB + 64,
-  /** Largest request frame (a request is under 64 bytes). */
-  maxRequestBytes: 1024,
+  /** Largest request frame (a request is under 64 bytes; a SliversRequest of maxSliversPerRequest pairs under 1.1 KiB). */
+  maxRequestBytes: 2048,
+  /** Most pairs in one SliversRequest (a client asks for more in several). */
+  maxSliversPerRequest: 256,
   /** Largest Chunk payload; answers are split into chunks of at most this size. */
   maxChunkBytes: 1 * MiB,
   /** Largest BCS SliverData answered or accepted (see STORE_LIMITS.maxSliverBytes). */

@@ -1,5 +1,5 @@
 // Generated from read.proto by protons 9 via protocols/generate.sh. Do not edit.
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -329,10 +329,164 @@ export namespace StatusRequest {
   }
 }
 
+export interface SliversRequest {
+  blobId?: Uint8Array<ArrayBuffer>
+  pairIndices: number[]
+  kind: SliverKind
+}
+
+export namespace SliversRequest {
+  let _codec: Codec<SliversRequest>
+
+  export const codec = (): Codec<SliversRequest> => {
+    if (_codec == null) {
+      _codec = message<SliversRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.blobId != null) {
+          w.uint32(10)
+          w.bytes(obj.blobId)
+        }
+
+        if (obj.pairIndices != null && obj.pairIndices.length > 0) {
+          for (const value of obj.pairIndices) {
+            w.uint32(16)
+            w.uint32(value)
+          }
+        }
+
+        if (obj.kind != null && __SliverKindValues[obj.kind] !== 0) {
+          w.uint32(24)
+          SliverKind.codec().encode(obj.kind, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          pairIndices: [],
+          kind: SliverKind.SLIVER_KIND_UNSPECIFIED
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.blobId = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.pairIndices != null && obj.pairIndices.length === opts.limits.pairIndices) {
+                throw new MaxLengthError('Decode error - repeated field "pairIndices" had too many elements')
+              }
+
+              obj.pairIndices.push(reader.uint32())
+              break
+            }
+            case 3: {
+              obj.kind = SliverKind.codec().decode(reader)
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          pairIndices: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.blobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.pairIndices != null && obj.pairIndices === opts.limits.pairIndices) {
+                throw new MaxLengthError('Streaming decode error - repeated field "pairIndices" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.pairIndices[]`,
+                index: obj.pairIndices,
+                value: reader.uint32()
+              }
+
+              obj.pairIndices++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.kind`,
+                value: SliverKind.codec().decode(reader)
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SliversRequestBlobIdFieldEvent {
+    field: '$.blobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SliversRequestPairIndicesFieldEvent {
+    field: '$.pairIndices[]'
+    index: number
+    value: number
+  }
+
+  export interface SliversRequestKindFieldEvent {
+    field: '$.kind'
+    value: SliverKind
+  }
+
+  export function encode (obj: Partial<SliversRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SliversRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SliversRequest>): SliversRequest {
+    return decodeMessage(buf, SliversRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SliversRequest>): Generator<SliversRequestBlobIdFieldEvent | SliversRequestPairIndicesFieldEvent | SliversRequestKindFieldEvent> {
+    return streamMessage(buf, SliversRequest.codec(), opts)
+  }
+}
+
 export interface ReadRequest {
   metadata?: MetadataRequest
   sliver?: SliverRequest
   status?: StatusRequest
+  slivers?: SliversRequest
 }
 
 export namespace ReadRequest {
@@ -347,17 +501,26 @@ export namespace ReadRequest {
 
         obj = { ...obj }
 
+        if (obj.slivers != null) {
+          obj.status = undefined
+          obj.sliver = undefined
+          obj.metadata = undefined
+        }
+
         if (obj.status != null) {
+          obj.slivers = undefined
           obj.sliver = undefined
           obj.metadata = undefined
         }
 
         if (obj.sliver != null) {
+          obj.slivers = undefined
           obj.status = undefined
           obj.metadata = undefined
         }
 
         if (obj.metadata != null) {
+          obj.slivers = undefined
           obj.status = undefined
           obj.sliver = undefined
         }
@@ -375,6 +538,11 @@ export namespace ReadRequest {
         if (obj.status != null) {
           w.uint32(26)
           StatusRequest.codec().encode(obj.status, w)
+        }
+
+        if (obj.slivers != null) {
+          w.uint32(34)
+          SliversRequest.codec().encode(obj.slivers, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -407,6 +575,12 @@ export namespace ReadRequest {
               })
               break
             }
+            case 4: {
+              obj.slivers = SliversRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.slivers
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -414,17 +588,26 @@ export namespace ReadRequest {
           }
         }
 
+        if (obj.slivers != null) {
+          delete obj.status
+          delete obj.sliver
+          delete obj.metadata
+        }
+
         if (obj.status != null) {
+          delete obj.slivers
           delete obj.sliver
           delete obj.metadata
         }
 
         if (obj.sliver != null) {
+          delete obj.slivers
           delete obj.status
           delete obj.metadata
         }
 
         if (obj.metadata != null) {
+          delete obj.slivers
           delete obj.status
           delete obj.sliver
         }
@@ -454,6 +637,13 @@ export namespace ReadRequest {
             case 3: {
               yield * StatusRequest.codec().stream(reader, reader.uint32(), `${prefix}.status`, {
                 limits: opts.limits?.status
+              })
+
+              break
+            }
+            case 4: {
+              yield * SliversRequest.codec().stream(reader, reader.uint32(), `${prefix}.slivers`, {
+                limits: opts.limits?.slivers
               })
 
               break
@@ -495,6 +685,22 @@ export namespace ReadRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ReadRequestSliversBlobIdFieldEvent {
+    field: '$.slivers.blobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReadRequestSliversPairIndicesFieldEvent {
+    field: '$.slivers.pairIndices[]'
+    index: number
+    value: number
+  }
+
+  export interface ReadRequestSliversKindFieldEvent {
+    field: '$.slivers.kind'
+    value: SliverKind
+  }
+
   export function encode (obj: Partial<ReadRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReadRequest.codec())
   }
@@ -503,7 +709,7 @@ export namespace ReadRequest {
     return decodeMessage(buf, ReadRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadRequest>): Generator<ReadRequestMetadataBlobIdFieldEvent | ReadRequestSliverBlobIdFieldEvent | ReadRequestSliverPairIndexFieldEvent | ReadRequestSliverKindFieldEvent | ReadRequestStatusBlobIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadRequest>): Generator<ReadRequestMetadataBlobIdFieldEvent | ReadRequestSliverBlobIdFieldEvent | ReadRequestSliverPairIndexFieldEvent | ReadRequestSliverKindFieldEvent | ReadRequestStatusBlobIdFieldEvent | ReadRequestSliversBlobIdFieldEvent | ReadRequestSliversPairIndicesFieldEvent | ReadRequestSliversKindFieldEvent> {
     return streamMessage(buf, ReadRequest.codec(), opts)
   }
 }
@@ -977,11 +1183,101 @@ export namespace Error {
   }
 }
 
+export interface BatchHeader {
+  items: number
+}
+
+export namespace BatchHeader {
+  let _codec: Codec<BatchHeader>
+
+  export const codec = (): Codec<BatchHeader> => {
+    if (_codec == null) {
+      _codec = message<BatchHeader>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.items != null && obj.items !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.items)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          items: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.items = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.items`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BatchHeaderItemsFieldEvent {
+    field: '$.items'
+    value: number
+  }
+
+  export function encode (obj: Partial<BatchHeader>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BatchHeader.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BatchHeader>): BatchHeader {
+    return decodeMessage(buf, BatchHeader.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BatchHeader>): Generator<BatchHeaderItemsFieldEvent> {
+    return streamMessage(buf, BatchHeader.codec(), opts)
+  }
+}
+
 export interface ReadResponse {
   header?: ReadHeader
   chunk?: Chunk
   status?: BlobStatus
   error?: Error
+  batch?: BatchHeader
 }
 
 export namespace ReadResponse {
@@ -996,25 +1292,36 @@ export namespace ReadResponse {
 
         obj = { ...obj }
 
+        if (obj.batch != null) {
+          obj.error = undefined
+          obj.status = undefined
+          obj.chunk = undefined
+          obj.header = undefined
+        }
+
         if (obj.error != null) {
+          obj.batch = undefined
           obj.status = undefined
           obj.chunk = undefined
           obj.header = undefined
         }
 
         if (obj.status != null) {
+          obj.batch = undefined
           obj.error = undefined
           obj.chunk = undefined
           obj.header = undefined
         }
 
         if (obj.chunk != null) {
+          obj.batch = undefined
           obj.error = undefined
           obj.status = undefined
           obj.header = undefined
         }
 
         if (obj.header != null) {
+          obj.batch = undefined
           obj.error = undefined
           obj.status = undefined
           obj.chunk = undefined
@@ -1038,6 +1345,11 @@ export namespace ReadResponse {
         if (obj.error != null) {
           w.uint32(34)
           Error.codec().encode(obj.error, w)
+        }
+
+        if (obj.batch != null) {
+          w.uint32(42)
+          BatchHeader.codec().encode(obj.batch, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1076,6 +1388,12 @@ export namespace ReadResponse {
               })
               break
             }
+            case 5: {
+              obj.batch = BatchHeader.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.batch
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1083,25 +1401,36 @@ export namespace ReadResponse {
           }
         }
 
+        if (obj.batch != null) {
+          delete obj.error
+          delete obj.status
+          delete obj.chunk
+          delete obj.header
+        }
+
         if (obj.error != null) {
+          delete obj.batch
           delete obj.status
           delete obj.chunk
           delete obj.header
         }
 
         if (obj.status != null) {
+          delete obj.batch
           delete obj.error
           delete obj.chunk
           delete obj.header
         }
 
         if (obj.chunk != null) {
+          delete obj.batch
           delete obj.error
           delete obj.status
           delete obj.header
         }
 
         if (obj.header != null) {
+          delete obj.batch
           delete obj.error
           delete obj.status
           delete obj.chunk
@@ -1139,6 +1468,13 @@ export namespace ReadResponse {
             case 4: {
               yield * Error.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
                 limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 5: {
+              yield * BatchHeader.codec().stream(reader, reader.uint32(), `${prefix}.batch`, {
+                limits: opts.limits?.batch
               })
 
               break
@@ -1200,6 +1536,11 @@ export namespace ReadResponse {
     value: string
   }
 
+  export interface ReadResponseBatchItemsFieldEvent {
+    field: '$.batch.items'
+    value: number
+  }
+
   export function encode (obj: Partial<ReadResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReadResponse.codec())
   }
@@ -1208,7 +1549,7 @@ export namespace ReadResponse {
     return decodeMessage(buf, ReadResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadResponse>): Generator<ReadResponseHeaderTotalBytesFieldEvent | ReadResponseChunkDataFieldEvent | ReadResponseStatusKnownFieldEvent | ReadResponseStatusCertifiedFieldEvent | ReadResponseStatusEpochFieldEvent | ReadResponseStatusEndEpochFieldEvent | ReadResponseStatusStoredPairsFieldEvent | ReadResponseErrorCodeFieldEvent | ReadResponseErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadResponse>): Generator<ReadResponseHeaderTotalBytesFieldEvent | ReadResponseChunkDataFieldEvent | ReadResponseStatusKnownFieldEvent | ReadResponseStatusCertifiedFieldEvent | ReadResponseStatusEpochFieldEvent | ReadResponseStatusEndEpochFieldEvent | ReadResponseStatusStoredPairsFieldEvent | ReadResponseErrorCodeFieldEvent | ReadResponseErrorMessageFieldEvent | ReadResponseBatchItemsFieldEvent> {
     return streamMessage(buf, ReadResponse.codec(), opts)
   }
 }

@@ -17,6 +17,7 @@ import type { BlobId } from '../../src/encoding/blob-id.js';
 import { fromWireError, isProtocolError, ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { PayloadAssembler } from '../common/payload.js';
+import { sliverDataView } from '../common/sliver-bytes.js';
 import { abortReason } from '../common/stage.js';
 import { abortStream, releaseStream } from '../common/streams.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
@@ -32,6 +33,16 @@ export interface ReadClientOptions {
 
 export interface ReadCallOptions {
   readonly signal?: AbortSignal;
+}
+
+/** One pair's answer in a batch: its sliver (not verified), or the node's error for that pair. */
+export type SliverResult =
+  | { readonly pairIndex: number; readonly sliver: SliverData; readonly error?: undefined }
+  | { readonly pairIndex: number; readonly sliver?: undefined; readonly error: ProtocolError };
+
+export interface SliversCallOptions extends ReadCallOptions {
+  /** Called with each pair's answer as soon as it is in (e.g. to start verifying it). */
+  readonly onSliver?: (result: SliverResult) => void;
 }
 
 /**
@@ -80,6 +91,51 @@ export class ReadClient {
     );
   }
 
+  /**
+   * Slivers of one kind for several pairs, in one request per maxSliversPerRequest pairs: one
+   * result per pair, in the order asked. A pair the node cannot serve (NOT_FOUND, an undecodable
+   * sliver) fails only its own result; a refusal of the whole request (e.g. INVALID_REQUEST)
+   * rejects the call. Verify every sliver against the metadata before use.
+   */
+  getSlivers(blobId: BlobId, pairIndices: readonly number[], kind: SliverType, options: SliversCallOptions = {}): Promise<SliverResult[]> {
+    return this.inTurn(options, async (signal) => {
+      const results: SliverResult[] = [];
+      for (let start = 0; start < pairIndices.length; start += this.limits.maxSliversPerRequest) {
+        const batch = pairIndices.slice(start, start + this.limits.maxSliversPerRequest);
+        await this.send(
+          { slivers: { blobId: plainBytes(blobId), pairIndices: [...batch], kind: kind === 'primary' ? SliverKind.PRIMARY : SliverKind.SECONDARY } },
+          signal,
+        );
+        const first = await this.framed.read(`waiting for ${kind} slivers`, this.limits.responseTimeoutMs, signal);
+        if (first.error !== undefined) throw answerError(first.error);
+        if (first.batch === undefined) throw new ProtocolError('INVALID_DATA', 'expected a BatchHeader');
+        if (first.batch.items !== batch.length) {
+          throw new ProtocolError('INVALID_DATA', `node announced ${first.batch.items} answers for ${batch.length} pairs`);
+        }
+        for (const pairIndex of batch) {
+          const what = `${kind} sliver of pair ${pairIndex}`;
+          const frame = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
+          let result: SliverResult;
+          if (frame.error !== undefined) {
+            result = { pairIndex, error: fromWireError(frame.error) };
+          } else {
+            const bytes = await this.readPayload(frame, what, this.limits.maxSliverBytes, signal);
+            try {
+              // A view: the assembled payload is ours alone (no copy of the bulk of the answer).
+              result = { pairIndex, sliver: sliverDataView(bytes, { maxDataLength: this.limits.maxSliverBytes }) };
+            } catch (error) {
+              // The whole answer was read, so the stream is still in step.
+              result = { pairIndex, error: new ProtocolError('INVALID_DATA', `${what}: ${error instanceof Error ? error.message : String(error)}`) };
+            }
+          }
+          results.push(result);
+          options.onSliver?.(result);
+        }
+      }
+      return results;
+    });
+  }
+
   /** The node's view of the blob; `known: false` when it has nothing about it. */
   getStatus(blobId: BlobId, options: ReadCallOptions = {}): Promise<BlobStatus> {
     return this.inTurn(options, async (signal) => {
@@ -110,23 +166,29 @@ export class ReadClient {
       await this.send(request, signal);
       const header = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
       if (header.error !== undefined) throw answerError(header.error);
-      if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
-      const { totalBytes } = header.header;
-      if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
-      if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
-      const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_DATA');
-      while (!payload.complete) {
-        const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
-        if (message.chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
-        payload.add(message.chunk.data);
-      }
+      const bytes = await this.readPayload(header, what, maxBytes, signal);
       try {
-        return decode(payload.bytes());
+        return decode(bytes);
       } catch (error) {
         // The whole answer was read, so the stream is still in step.
         throw answerError({ code: 'INVALID_DATA', message: `${what}: ${error instanceof Error ? error.message : String(error)}` });
       }
     });
+  }
+
+  /** The payload announced by `header` (a ReadHeader frame), assembled from its chunks. */
+  private async readPayload(header: ReadResponse, what: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
+    const { totalBytes } = header.header;
+    if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
+    if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
+    const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_DATA');
+    while (!payload.complete) {
+      const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
+      if (message.chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
+      payload.add(message.chunk.data);
+    }
+    return payload.bytes();
   }
 
   private send(request: Partial<ReadRequest>, signal: AbortSignal | undefined): Promise<void> {

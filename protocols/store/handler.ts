@@ -1,7 +1,7 @@
 // Server side of the store protocol: StoreStart → StoreAccepted, then for each pair PairStart +
 // chunks → PairStored, then StoreEnd → StoreConfirmation (or an Error frame at any point).
 import type { Connection, Stream } from '@libp2p/interface';
-import { type BlobMetadata, decodeBlobMetadata, decodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import { type BlobMetadata, decodeBlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import {
   type PairIndex,
@@ -9,10 +9,11 @@ import {
   primarySliverOfPair,
   secondarySliverOfPair,
 } from '../../src/encoding/indices.js';
-import { MIN_SHARDS } from '../../src/encoding/parameters.js';
+import { encodingParameters, MIN_SHARDS, symbolSizeFor } from '../../src/encoding/parameters.js';
 import { ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { PayloadAssembler } from '../common/payload.js';
+import { sliverDataView } from '../common/sliver-bytes.js';
 import { type HandlerOptions, serveStream } from '../common/serve.js';
 import { runStage } from '../common/stage.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
@@ -43,13 +44,39 @@ export function createStoreHandler(service: StoreService, options: HandlerOption
   };
 }
 
+/** Bytes a BCS SliverData adds to its symbols (ULEB length, symbol size, index), rounded up. */
+const SLIVER_BCS_OVERHEAD = 16;
+/** Frames of one small pair (PairStart, one chunk per sliver) and their prefixes, rounded up. */
+const PAIR_FRAMES_OVERHEAD = 4 * (FRAME_OVERHEAD_BYTES + 16);
+
 /**
  * Unread bytes a node accepts on one stream: the pairs a client may send ahead while the node
- * stores the current one (maxPairsInFlight − 1), plus two frames; 2 % slack covers chunk framing.
+ * verifies the current one (see pairWindow: one pair of the largest size, or up to
+ * maxBytesInFlight of smaller ones), plus two frames; 2 % slack covers chunk framing.
  */
 function inboundBufferBytes(limits: StoreLimits): number {
-  const pairAhead = Math.ceil(2 * limits.maxSliverBytes * 1.02) + limits.maxMessageBytes;
-  return Math.max(0, limits.maxPairsInFlight - 1) * pairAhead + 2 * (limits.maxMessageBytes + FRAME_OVERHEAD_BYTES);
+  if (limits.maxPairsInFlight <= 1) return 2 * (limits.maxMessageBytes + FRAME_OVERHEAD_BYTES);
+  const onePair = Math.ceil(2 * limits.maxSliverBytes * 1.02) + limits.maxMessageBytes;
+  const budget = Math.ceil(limits.maxBytesInFlight * 1.02) + (limits.maxPairsInFlight - 1) * PAIR_FRAMES_OVERHEAD;
+  return Math.max(onePair, budget) + 2 * (limits.maxMessageBytes + FRAME_OVERHEAD_BYTES);
+}
+
+/** The window announced for a blob: its pairs of `pairBytes` each that fit the buffer above. */
+function pairWindow(limits: StoreLimits, pairBytes: number): number {
+  if (limits.maxPairsInFlight <= 1) return 1;
+  const ahead = Math.max(1, Math.floor(limits.maxBytesInFlight / Math.max(1, pairBytes)));
+  return Math.min(limits.maxPairsInFlight, 1 + ahead);
+}
+
+/** Largest BCS size of one pair's slivers: a primary has n − f symbols, a secondary n − 2f. */
+function pairBytesOf(metadata: BlobMetadata): number {
+  try {
+    const params = encodingParameters(metadata.hashes.length);
+    const symbolSize = symbolSizeFor(params, metadata.unencodedLength);
+    return (params.primarySourceSymbols + params.secondarySourceSymbols) * symbolSize + 2 * SLIVER_BCS_OVERHEAD;
+  } catch {
+    return Number.POSITIVE_INFINITY; // the service accepted it, so this cannot happen; one pair ahead is always safe
+  }
 }
 
 class StoreExchange {
@@ -65,14 +92,23 @@ class StoreExchange {
     const nShards = metadata.hashes.length;
     const acceptance = await this.call('beginStore', (signal) => this.service.beginStore(blobId, metadata, signal));
     const owned = checkOwnedPairs(acceptance.ownedPairIndices, nShards);
-    await this.send(
-      { accepted: { ownedPairIndices: [...owned], maxPairsInFlight: Math.max(1, this.limits.maxPairsInFlight) } },
-      'sending StoreAccepted',
-    );
+    const window = pairWindow(this.limits, pairBytesOf(metadata));
+    await this.send({ accepted: { ownedPairIndices: [...owned], maxPairsInFlight: window } }, 'sending StoreAccepted');
 
     const received = new Set<number>();
+    // PairStored acknowledgements go out together when the node has caught up with what the
+    // client sent (each send costs more than the frame): a client waiting for one sends nothing,
+    // so a pending acknowledgement is never held back from a client that needs it. Once half a
+    // window's worth is pending they go out at once (at once for large pairs, whose window is
+    // small), so the client keeps sending while the node verifies the next pair.
+    const acks: Partial<StoreResponse>[] = [];
+    const sendAcks = (): Promise<void> => this.framed.writeMany(acks.splice(0), 'sending PairStored', this.limits.writeTimeoutMs, this.signal);
     while (true) {
-      const message = await this.framed.read('waiting for the next pair', this.limits.messageTimeoutMs, this.signal);
+      const reading = this.framed.read('waiting for the next pair', this.limits.messageTimeoutMs, this.signal);
+      if (acks.length > 0 && !(await isReadyNow(reading))) await sendAcks();
+      const message = await reading;
+      // The last acknowledgements go out with the confirmation (one send); the client, done
+      // sending, only waits for both.
       if (message.end !== undefined) break;
       if (message.pair === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected PairStart or StoreEnd');
       const { pairIndex: index, primaryBytes, secondaryBytes } = message.pair;
@@ -85,21 +121,26 @@ class StoreExchange {
       const secondary = await this.receiveSliver(`secondary sliver of pair ${index}`, secondaryBytes);
       checkSliverIndices(pair, nShards, primary, secondary);
       await this.call('storeSliverPair', (signal) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal));
-      await this.send({ stored: { pairIndex: index } }, 'sending PairStored');
+      acks.push({ stored: { pairIndex: index } });
+      if (acks.length >= Math.max(1, Math.floor(window / 2))) await sendAcks();
     }
 
-    const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
-    await this.send(
-      {
-        confirmation: {
-          epoch: confirmation.epoch,
-          signedMessage: plainBytes(confirmation.signedMessage),
-          signature: plainBytes(confirmation.signature),
-          publicKey: plainBytes(confirmation.publicKey),
-        },
+    let confirmation;
+    try {
+      confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
+    } catch (error) {
+      await sendAcks().catch(() => undefined); // what was stored before the failure
+      throw error;
+    }
+    acks.push({
+      confirmation: {
+        epoch: confirmation.epoch,
+        signedMessage: plainBytes(confirmation.signedMessage),
+        signature: plainBytes(confirmation.signature),
+        publicKey: plainBytes(confirmation.publicKey),
       },
-      'sending StoreConfirmation',
-    );
+    });
+    await this.framed.writeMany(acks.splice(0), 'sending StoreConfirmation', this.limits.writeTimeoutMs, this.signal);
   }
 
   private async readStart(): Promise<{ blobId: BlobId; metadata: BlobMetadata }> {
@@ -137,7 +178,7 @@ class StoreExchange {
       payload.add(message.chunk.data);
     }
     try {
-      return decodeSliverData(payload.bytes(), { maxDataLength: this.limits.maxSliverBytes });
+      return sliverDataView(payload.bytes());
     } catch (error) {
       throw new ProtocolError('INVALID_DATA', `${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -150,6 +191,17 @@ class StoreExchange {
   private send(message: Partial<StoreResponse>, stage: string): Promise<void> {
     return this.framed.write(message, stage, this.limits.writeTimeoutMs, this.signal);
   }
+}
+
+/** Whether `promise` settles before the event loop turns (its data was already buffered). */
+async function isReadyNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  const mark = (): void => {
+    settled = true;
+  };
+  promise.then(mark, mark);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return settled;
 }
 
 /** The service's owned pairs as a set; a malformed list is a node bug (INTERNAL for the peer). */

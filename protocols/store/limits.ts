@@ -17,10 +17,14 @@ export const STORE_LIMITS = {
   /** Largest n (pair_count) accepted. */
   maxPairCount: MAX_SHARDS,
   /**
-   * Pairs the client may send ahead of the node's PairStored acknowledgements (the node announces
-   * its value in StoreAccepted). Bounds what a node buffers per stream to this many pairs.
+   * Most pairs the client may send ahead of the node's PairStored acknowledgements (the node
+   * announces its window in StoreAccepted). The node's window is 1 + as many pairs as fit in
+   * maxBytesInFlight (at least 1 ahead, at most this in all), so small slivers go out in one
+   * burst and large ones stay at one pair ahead.
    */
-  maxPairsInFlight: 2,
+  maxPairsInFlight: 64,
+  /** Sliver bytes of the pairs sent ahead that a node buffers per stream (when a pair is smaller). */
+  maxBytesInFlight: 8 * MiB,
   /** Concurrent store streams per connection: each can hold maxPairsInFlight pairs in memory. */
   maxInboundStreams: 16,
   maxOutboundStreams: 64,

@@ -3,11 +3,13 @@
 // confirmation and aborts it on any failure.
 import type { Stream } from '@libp2p/interface';
 import { bytesEqual } from '../../src/core/bytes.js';
-import { type BlobMetadata, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import type { Uint8ArrayList } from 'uint8arraylist';
+import { type BlobMetadata, encodeBlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { fromWireError, hasCode, isProtocolError, ProtocolError } from '../common/errors.js';
-import { chunksOf, FramedStream, plainBytes } from '../common/framing.js';
+import { bytesFieldFrame, FramedStream, plainBytes } from '../common/framing.js';
 import { Inbox } from '../common/inbox.js';
+import { sliverDataParts } from '../common/sliver-bytes.js';
 import { runStage } from '../common/stage.js';
 import { abortStream, releaseStream, settle } from '../common/streams.js';
 import { parseStorageConfirmationMessage } from './confirmation.js';
@@ -95,6 +97,10 @@ export async function storeOnNode(
 class StoreUpload {
   private readonly signal: AbortSignal | undefined;
   private bytesSent = 0;
+  /** Frames waiting to go out in one send (see flush), and the chunks among them. */
+  private readonly queued: (Uint8Array | Uint8ArrayList)[] = [];
+  private readonly queuedChunks: { pairIndex: number; bytes: number }[] = [];
+  private queuedBytes = 0;
 
   constructor(
     private readonly framed: FramedStream<StoreResponse, Partial<StoreRequest>>,
@@ -118,12 +124,16 @@ class StoreUpload {
 
     let acknowledged = 0;
     for (const [position, pairIndex] of owned.entries()) {
-      while (position - acknowledged >= window) await this.awaitStored(owned, acknowledged++);
-      await this.sendPair(pairIndex);
+      if (position - acknowledged >= window) {
+        await this.flush();
+        while (position - acknowledged >= window) await this.awaitStored(owned, acknowledged++);
+      }
+      await this.queuePair(pairIndex);
     }
+    this.queued.push(StoreRequest.encode({ end: {} }));
+    await this.flush();
     while (acknowledged < owned.length) await this.awaitStored(owned, acknowledged++);
 
-    await this.framed.write({ end: {} }, 'sending StoreEnd', this.limits.writeTimeoutMs, this.signal);
     await runStage('closing the request side', this.limits.closeTimeoutMs, this.signal, (signal) => this.framed.stream.close({ signal }));
     const confirmation = expectAnswer(await this.next('waiting for StoreConfirmation'), 'confirmation');
     const result = checkConfirmation(confirmation, this.request.blobId);
@@ -144,29 +154,44 @@ class StoreUpload {
     this.options.onProgress?.({ type: 'pair-stored', pairIndex: stored.pairIndex, pairsStored: position + 1, pairsTotal: owned.length });
   }
 
-  private async sendPair(pairIndex: number): Promise<void> {
+  /**
+   * Queues a pair's frames (PairStart, then its chunks); they go out in sends of about one chunk's
+   * size, so the small pairs of a small blob share one send and a large sliver goes chunk by chunk.
+   */
+  private async queuePair(pairIndex: number): Promise<void> {
     const pair = await this.request.slivers(pairIndex);
-    const primary = encodeSliverData(pair.primary);
-    const secondary = encodeSliverData(pair.secondary);
+    const primary = sliverDataParts(pair.primary);
+    const secondary = sliverDataParts(pair.secondary);
     for (const [what, bytes] of [['primary', primary], ['secondary', secondary]] as const) {
-      if (bytes.length > this.limits.maxSliverBytes) {
-        throw new ProtocolError('TOO_LARGE', `${what} sliver of pair ${pairIndex} is ${bytes.length} bytes, limit ${this.limits.maxSliverBytes}`);
+      if (bytes.byteLength > this.limits.maxSliverBytes) {
+        throw new ProtocolError('TOO_LARGE', `${what} sliver of pair ${pairIndex} is ${bytes.byteLength} bytes, limit ${this.limits.maxSliverBytes}`);
       }
     }
-    this.throwIfNodeFailed();
-    await this.framed.write(
-      { pair: { pairIndex, primaryBytes: primary.length, secondaryBytes: secondary.length } },
-      `sending PairStart of pair ${pairIndex}`,
-      this.limits.writeTimeoutMs,
-      this.signal,
-    );
+    this.queued.push(StoreRequest.encode({ pair: { pairIndex, primaryBytes: primary.byteLength, secondaryBytes: secondary.byteLength } }));
     for (const sliver of [primary, secondary]) {
-      for (const chunk of chunksOf(sliver, this.limits.maxChunkBytes)) {
-        this.throwIfNodeFailed();
-        await this.framed.write({ chunk: { data: plainBytes(chunk) } }, `sending pair ${pairIndex}`, this.limits.writeTimeoutMs, this.signal);
-        this.bytesSent += chunk.length;
-        this.options.onProgress?.({ type: 'bytes-sent', pairIndex, bytesSent: this.bytesSent });
+      for (let offset = 0; offset < sliver.byteLength; offset += this.limits.maxChunkBytes) {
+        const chunk = sliver.sublist(offset, Math.min(offset + this.limits.maxChunkBytes, sliver.byteLength));
+        // StoreRequest field 3 (chunk) = Chunk field 1 (data): the frame references the sliver.
+        this.queued.push(bytesFieldFrame(3, 1, chunk));
+        this.queuedChunks.push({ pairIndex, bytes: chunk.byteLength });
+        this.queuedBytes += chunk.byteLength;
+        if (this.queuedBytes >= this.limits.maxChunkBytes) await this.flush();
       }
+    }
+  }
+
+  /** Sends the queued frames in one write, then reports their chunks as sent. */
+  private async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
+    this.throwIfNodeFailed();
+    const frames = this.queued.splice(0);
+    const chunks = this.queuedChunks.splice(0);
+    this.queuedBytes = 0;
+    const first = chunks[0]?.pairIndex;
+    await this.framed.writeEncoded(frames, first === undefined ? 'sending StoreEnd' : `sending pair ${first}`, this.limits.writeTimeoutMs, this.signal);
+    for (const chunk of chunks) {
+      this.bytesSent += chunk.bytes;
+      this.options.onProgress?.({ type: 'bytes-sent', pairIndex: chunk.pairIndex, bytesSent: this.bytesSent });
     }
   }
 

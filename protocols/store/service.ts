@@ -28,10 +28,13 @@ export interface StoreService {
    */
   beginStore(blobId: BlobId, metadata: BlobMetadata, signal: AbortSignal): Promise<StoreAcceptance>;
   /**
-   * Verifies both slivers of one pair against the metadata and persists them. Throws FORBIDDEN for
-   * a pair the node does not own, INVALID_DATA for a sliver that fails verification.
+   * Verifies both slivers of one pair against the metadata and persists them. It may resolve once
+   * they are verified, with the durable write still running: confirm() must wait for it (so the
+   * node acknowledges a pair without a disk round trip and writes a blob's files as one batch).
+   * Throws FORBIDDEN for a pair the node does not own, INVALID_DATA for a sliver that fails
+   * verification.
    */
   storeSliverPair(blobId: BlobId, pairIndex: PairIndex, primary: SliverData, secondary: SliverData, signal: AbortSignal): Promise<void>;
-  /** Signs the storage confirmation once every owned pair is stored (else throws, e.g. INVALID_REQUEST). */
+  /** Signs the storage confirmation once every owned pair is durably stored (else throws, e.g. INVALID_REQUEST). */
   confirm(blobId: BlobId, signal: AbortSignal): Promise<StorageConfirmation>;
 }

@@ -1,7 +1,11 @@
 // One read operation's connections: at most one read-protocol stream (ReadClient) per node, opened
 // on first use and reused for every request to that node (opening a stream costs a round trip).
 // A node that cannot be dialled, or that served metadata of another blob, is written off for the
-// rest of the operation.
+// rest of the operation. When the operation ends its streams that are still usable are kept idle
+// (a few per node) and taken by the next operation, so back-to-back reads skip the stream setup;
+// a node closes a stream that stays idle past its request timeout.
+import type { PeerId, Stream } from '@libp2p/interface';
+import { hasCode } from '../../protocols/common/errors.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import type { Committee } from './committee.js';
@@ -21,9 +25,55 @@ export interface ReadSessionOptions {
 interface Connection {
   readonly client: Promise<ReadClient>;
   redials: number;
+  /** Taken from the idle streams of an earlier operation (it may have gone stale since). */
+  readonly reused: boolean;
 }
 
 const MAX_REDIALS = 1;
+/** Idle streams kept per node between operations. */
+const MAX_IDLE_PER_PEER = 2;
+
+/** Usable streams of finished operations, per libp2p node and peer; each is used by one operation at a time. */
+const idleClients = new WeakMap<FloeLibp2p, Map<string, ReadClient[]>>();
+
+function takeIdle(libp2p: FloeLibp2p, peer: string): ReadClient | undefined {
+  const list = idleClients.get(libp2p)?.get(peer);
+  while (list !== undefined && list.length > 0) {
+    const client = list.pop()!;
+    if (isUsable(client)) return client;
+    void client.close().catch(() => undefined);
+  }
+  return undefined;
+}
+
+function putIdle(libp2p: FloeLibp2p, peer: string, client: ReadClient): void {
+  let byPeer = idleClients.get(libp2p);
+  if (byPeer === undefined) {
+    byPeer = new Map();
+    idleClients.set(libp2p, byPeer);
+  }
+  const list = byPeer.get(peer) ?? [];
+  byPeer.set(peer, list);
+  if (isUsable(client) && list.length < MAX_IDLE_PER_PEER) list.push(client);
+  else void client.close().catch(() => undefined);
+}
+
+/**
+ * A protocol stream to a committee member. Over an existing connection the protocol is negotiated
+ * optimistically (its name goes out with the first request instead of a round trip before it);
+ * otherwise dialMember finds and dials the member first.
+ */
+export function openMemberStream(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, signal: AbortSignal): Promise<Stream> {
+  if (libp2p.getConnections(peerId).length > 0) return libp2p.dialProtocol(peerId, protocol, { signal, negotiateFully: false });
+  return dialMember(libp2p, peerId, protocol, signal);
+}
+
+/** Closes the idle read streams kept for `libp2p` (when the client closes). */
+export function closeIdleReadStreams(libp2p: FloeLibp2p): void {
+  const byPeer = idleClients.get(libp2p);
+  idleClients.delete(libp2p);
+  for (const list of byPeer?.values() ?? []) for (const client of list) void client.close().catch(() => undefined);
+}
 
 export class ReadSession {
   private readonly connections = new Map<string, Connection>();
@@ -54,13 +104,22 @@ export class ReadSession {
       connection = current !== undefined && current !== connection ? current : this.open(peer, connection.redials + 1);
       client = await this.clientOf(peer, connection);
     }
-    return request(client);
+    try {
+      return await request(client);
+    } catch (error) {
+      // A stream kept from an earlier operation that the node has closed meanwhile: one more try
+      // on a fresh stream (this is not the node failing).
+      if (!connection.reused || !hasCode(error, 'UNAVAILABLE') || this.options.signal?.aborted === true) throw error;
+      if (this.connections.get(peer) === connection) this.open(peer, connection.redials);
+      return request(await this.clientOf(peer, this.connections.get(peer)!));
+    }
   }
 
-  /** Half-closes every stream in the background (the operation's result does not wait for it). */
+  /** Keeps the streams that are still usable for later operations and closes the others, in the background. */
   close(): void {
-    for (const connection of this.connections.values()) {
-      void connection.client.then((client) => client.close()).catch(() => undefined);
+    const { libp2p } = this.options;
+    for (const [peer, connection] of this.connections) {
+      void connection.client.then((client) => putIdle(libp2p, peer, client)).catch(() => undefined);
     }
     this.connections.clear();
   }
@@ -76,12 +135,18 @@ export class ReadSession {
 
   private open(peer: string, redials: number): Connection {
     const { libp2p, committee, protocol, dialTimeoutMs, requestTimeoutMs, signal } = this.options;
+    const idle = this.connections.has(peer) ? undefined : takeIdle(libp2p, peer);
+    if (idle !== undefined) {
+      const connection = { client: Promise.resolve(idle), redials, reused: true };
+      this.connections.set(peer, connection);
+      return connection;
+    }
     const limits = { responseTimeoutMs: requestTimeoutMs, messageTimeoutMs: requestTimeoutMs };
-    const client = dialMember(libp2p, committee.peerId(peer), protocol, withTimeout(signal, dialTimeoutMs)).then(
+    const client = openMemberStream(libp2p, committee.peerId(peer), protocol, withTimeout(signal, dialTimeoutMs)).then(
       (stream) => new ReadClient(stream, { maxShards: committee.nShards, limits }),
     );
     client.catch(() => undefined);
-    const connection = { client, redials };
+    const connection = { client, redials, reused: false };
     this.connections.set(peer, connection);
     return connection;
   }

@@ -1,6 +1,8 @@
 // The read flow (DESIGN.md section 5, walrus.md 4.2 and 3.3): metadata from any node, checked
-// against the blob ID; then primary slivers from their owners, each checked against the metadata,
-// until n - 2f verified ones are in; decode and check that the result re-encodes to the blob ID.
+// against the blob ID; then primary slivers from their owners (one batched request per node),
+// each checked against the metadata, until n - 2f verified ones are in; decode and check that
+// every systematic sliver of the result is the one the metadata commits to (see
+// checkSystematicSlivers for why that is enough).
 // If primaries cannot be had, n - f secondary slivers do the same job. A byte range needs only
 // the systematic primary slivers (rows of the message matrix) that cover it.
 //
@@ -24,6 +26,7 @@ import {
   MetadataUnavailableError,
   NotEnoughSliversError,
 } from './errors.js';
+import type { SliverResult } from '../../protocols/read/request.js';
 import { ReadSession } from './read-session.js';
 import type { ClientProgress, ReadOptions } from './types.js';
 import { anySignal, elapsedMs, errorOf, forEachConcurrently, shuffled, throwIfAborted } from './util.js';
@@ -150,11 +153,18 @@ async function readWhole(
   const primaryOrder = [...shuffled(pairs.slice(0, primarySourceSymbols)), ...shuffled(pairs.slice(primarySourceSymbols))];
   const primary = await collectSlivers(context, session, blobId, metadata, 'primary', primarySourceSymbols, primaryOrder, emit, signal);
   if (primary.slivers.length >= primarySourceSymbols) {
-    return decode(() => context.codec.decode(blobId, metadata, primary.slivers, { signal, verify: true }), blobId, signal);
+    const rows = systematicBlob(blobId, primary.slivers, primarySourceSymbols, metadata.unencodedLength);
+    // Every row arrived verified: the blob is their concatenation, nothing to decode or check.
+    if (rows !== undefined) return rows;
+    const blob = await decode(() => context.codec.decode(blobId, metadata, primary.slivers, { signal, verify: false }), blobId, signal);
+    await checkSystematicSlivers(context, blobId, metadata, blob, primary.slivers, signal);
+    return blob;
   }
   const secondary = await collectSlivers(context, session, blobId, metadata, 'secondary', secondarySourceSymbols, shuffled(pairs), emit, signal);
   if (secondary.slivers.length >= secondarySourceSymbols) {
-    return decode(() => context.codec.decodeFromSecondary(blobId, metadata, secondary.slivers, { signal, verify: true }), blobId, signal);
+    const blob = await decode(() => context.codec.decodeFromSecondary(blobId, metadata, secondary.slivers, { signal, verify: false }), blobId, signal);
+    await checkSystematicSlivers(context, blobId, metadata, blob, [], signal);
+    return blob;
   }
   throw new NotEnoughSliversError(
     `blob ${blobIdToString(blobId)}: verified ${primary.slivers.length} of ${primarySourceSymbols} primary and ${secondary.slivers.length} of ${secondarySourceSymbols} secondary slivers ` +
@@ -210,8 +220,10 @@ interface Collected {
 }
 
 /**
- * Fetches slivers of `kind` for `pairs`, in order, `needed` at a time at most (replacing each
- * failure with the next pair), verifying each against the metadata, until `needed` are verified.
+ * Fetches slivers of `kind` for `pairs` (in order of preference) until `needed` are verified
+ * against the metadata. Each round asks for as many untried pairs as are still missing, with one
+ * batched request per owning node, all nodes in parallel; each sliver is verified as it arrives.
+ * A failed or invalid sliver is replaced by the next untried pair in the following round.
  */
 async function collectSlivers(
   context: ClientContext,
@@ -224,48 +236,69 @@ async function collectSlivers(
   emit: Emit,
   signal: AbortSignal | undefined,
 ): Promise<Collected> {
-  const { committee, settings } = context;
+  const { committee } = context;
   const { nShards } = committee.params;
-  const slivers: SliverData[] = [];
+  const slivers = new Map<number, SliverData>();
   let invalid = 0;
   let failed = 0;
   const stop = new AbortController();
   const callSignal = anySignal(signal, stop.signal);
-  const enough = (): boolean => slivers.length >= needed;
+  const enough = (): boolean => slivers.size >= needed;
   // A node that served one bad sliver is not asked for more of this kind (its other kind may still help).
   const liars = new Set<string>();
-  await forEachConcurrently(
-    pairs,
-    Math.min(settings.sliverConcurrency, needed),
-    async (pair) => {
+
+  const handle = async (peer: string, result: SliverResult): Promise<void> => {
+    if (result.sliver === undefined || liars.has(peer)) {
+      failed++;
+      return;
+    }
+    if (enough()) return;
+    const { pairIndex: pair, sliver } = result;
+    const index = kind === 'primary' ? pair : nShards - 1 - pair;
+    const valid = await isValidSliver(context, metadata, kind, index, sliver, signal);
+    if (enough()) return;
+    if (valid) slivers.set(index, sliver);
+    else {
+      invalid++;
+      liars.add(peer);
+    }
+    emit({ type: 'sliver', peerId: peer, pairIndex: pair, kind, valid, verified: slivers.size, needed });
+    if (enough()) stop.abort();
+  };
+
+  const fetchFrom = async (peer: string, batch: readonly number[]): Promise<void> => {
+    const verifications: Promise<void>[] = [];
+    try {
+      await session.request(peer, (client) =>
+        client.getSlivers(blobId, batch, kind, { signal: callSignal, onSliver: (result) => verifications.push(handle(peer, result)) }),
+      );
+    } catch {
+      // Pairs the node never answered (unreachable, stream broken, request refused).
+      if (!callSignal.aborted) failed += batch.length - verifications.length;
+    }
+    await Promise.all(verifications);
+  };
+
+  let next = 0;
+  while (!enough() && next < pairs.length && signal?.aborted !== true) {
+    const byPeer = new Map<string, number[]>();
+    let picked = 0;
+    while (picked < needed - slivers.size && next < pairs.length) {
+      const pair = pairs[next++]!;
       const peer = committee.ownerOfPair(pair, blobId);
       if (session.isWrittenOff(peer) || liars.has(peer)) {
         failed++;
-        return;
+        continue;
       }
-      let sliver: SliverData;
-      try {
-        sliver = await session.request(peer, (client) => client.getSliver(blobId, pair, kind, { signal: callSignal }));
-      } catch {
-        if (!callSignal.aborted) failed++;
-        return;
-      }
-      if (enough()) return;
-      const index = kind === 'primary' ? pair : nShards - 1 - pair;
-      const valid = await isValidSliver(context, metadata, kind, index, sliver, signal);
-      if (enough()) return;
-      if (valid) slivers.push(sliver);
-      else {
-        invalid++;
-        liars.add(peer);
-      }
-      emit({ type: 'sliver', peerId: peer, pairIndex: pair, kind, valid, verified: slivers.length, needed });
-      if (enough()) stop.abort();
-    },
-    () => enough() || signal?.aborted === true,
-  );
+      const batch = byPeer.get(peer);
+      if (batch === undefined) byPeer.set(peer, [pair]);
+      else batch.push(pair);
+      picked++;
+    }
+    await Promise.all([...byPeer].map(([peer, batch]) => fetchFrom(peer, batch)));
+  }
   throwIfAborted(signal);
-  return { slivers, invalid, failed };
+  return { slivers: [...slivers.values()], invalid, failed };
 }
 
 /** Whether a sliver is the one the metadata commits to at `index` (shape, index and hash). */
@@ -286,6 +319,87 @@ async function isValidSliver(
   }
   const hash = await context.codec.sliverHash(params.nShards, kind, sliver, { signal });
   return bytesEqual(hash, expectedSliverHash(metadata, kind, index));
+}
+
+/**
+ * The blob from all kP systematic primary slivers (rows 0..kP-1), or undefined if one is missing.
+ * Their bytes past the blob's end are padding and must be zero, as checkSystematicSlivers demands.
+ */
+function systematicBlob(blobId: BlobId, slivers: readonly SliverData[], rowCount: number, length: number): Uint8Array | undefined {
+  const rows = new Map(slivers.filter((sliver) => sliver.index < rowCount).map((sliver) => [sliver.index, sliver]));
+  if (rows.size < rowCount) return undefined;
+  const blob = new Uint8Array(length);
+  let at = 0;
+  for (let row = 0; row < rowCount; row++) {
+    const data = rows.get(row)!.data;
+    const take = Math.min(data.length, length - at);
+    blob.set(data.subarray(0, take), at);
+    at += take;
+    if (!data.subarray(take).every((byte) => byte === 0)) {
+      throw new InconsistentBlobReadError(`blob ${blobIdToString(blobId)} was encoded inconsistently: systematic primary sliver ${row} has non-zero padding`);
+    }
+  }
+  return blob;
+}
+
+/**
+ * The consistency check of a decoded blob (Walrus's default check, walrus.md 3.3): every
+ * systematic primary sliver of the result (row i = bytes [i·kS·s, (i+1)·kS·s), zero-padded past
+ * the blob's end) must be the one the metadata commits to. A row that arrived as a verified primary
+ * sliver must come out of the decoder unchanged (a byte comparison); every other row is expanded
+ * and hashed here and compared with the metadata's hash.
+ *
+ * Why this is sound without re-encoding the whole blob: the metadata is checked against the blob
+ * ID, and its primary hashes commit to the systematic rows, which are the blob. So a read returns
+ * bytes only if they are the unique bytes (short of a Blake2b-256 collision) whose rows the blob
+ * ID commits to: for an honest writer its data, and any two readers that return data return the
+ * same. A lying node cannot change that, since every sliver used was verified too. What the full
+ * re-encoding adds is that a blob whose writer encoded it inconsistently (repair slivers that do
+ * not match its rows) is refused by every reader; here a reader that got all systematic slivers
+ * may still return the committed rows while one that decoded from repair slivers fails with
+ * InconsistentBlobReadError. Walrus accepts the same by default (since v1.37), byte-range reads
+ * have always had it, and such blobs are for inconsistency proofs to invalidate. The cost is at
+ * most kP sliver hashes, none when all systematic slivers were fetched, instead of n² symbols.
+ */
+async function checkSystematicSlivers(
+  context: ClientContext,
+  blobId: BlobId,
+  metadata: BlobMetadata,
+  blob: Uint8Array,
+  verified: readonly SliverData[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { params } = context.committee;
+  const symbolSize = symbolSizeFor(params, metadata.unencodedLength);
+  const rowBytes = params.secondarySourceSymbols * symbolSize;
+  const received = new Map(verified.map((sliver) => [sliver.index, sliver]));
+  const checks: Promise<boolean>[] = [];
+  for (let row = 0; row < params.primarySourceSymbols; row++) {
+    const start = row * rowBytes;
+    const inBlob = blob.subarray(Math.min(start, blob.length), Math.min(start + rowBytes, blob.length));
+    const sliver = received.get(row);
+    if (sliver !== undefined) {
+      // The sliver's bytes past the blob's end are padding and must be zero.
+      const padding = sliver.data.subarray(inBlob.length);
+      checks.push(Promise.resolve(bytesEqual(sliver.data.subarray(0, inBlob.length), inBlob) && padding.every((byte) => byte === 0)));
+      continue;
+    }
+    const data = new Uint8Array(rowBytes);
+    data.set(inBlob);
+    checks.push(
+      context.codec
+        .sliverHash(params.nShards, 'primary', { data, symbolSize, index: row }, { signal })
+        .then((hash) => bytesEqual(hash, expectedSliverHash(metadata, 'primary', row))),
+    );
+  }
+  const results = await Promise.all(checks);
+  throwIfAborted(signal);
+  const bad = results.indexOf(false);
+  if (bad !== -1) {
+    throw new InconsistentBlobReadError(
+      `blob ${blobIdToString(blobId)} was encoded inconsistently: decoded systematic primary sliver ${bad} does not match the metadata`,
+    );
+  }
 }
 
 async function decode(run: () => Promise<Uint8Array>, blobId: BlobId, signal: AbortSignal | undefined): Promise<Uint8Array> {

@@ -16,7 +16,7 @@ import { encodedBlobLength, maxBlobSize } from '../encoding/parameters.js';
 import type { EncodedBlob } from '../encoding/redstuff.js';
 import { protocolId } from '../network/protocol-ids.js';
 import { type ClientContext, progressEmitter } from './context.js';
-import { dialMember } from './dial.js';
+import { openMemberStream } from './read-session.js';
 import { InvalidRequestError, NodeAnswerError, type NodeFailure, NotEnoughConfirmationsError } from './errors.js';
 import type { ClientProgress, StoreOptions } from './types.js';
 import { elapsedMs, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
@@ -169,7 +169,7 @@ class Upload {
       if (signal.aborted) return;
       let sent = 0;
       try {
-        const stream = await dialMember(libp2p, committee.peerId(member), protocolId(network, 'store'), withTimeout(signal, settings.dialTimeoutMs));
+        const stream = await openMemberStream(libp2p, committee.peerId(member), protocolId(network, 'store'), withTimeout(signal, settings.dialTimeoutMs));
         const confirmation = await storeOnNode(
           stream,
           { blobId: encoded.blobId, metadata: encoded.metadata, slivers: (pair) => encoded.sliverPair(pair) },

@@ -1,8 +1,11 @@
 // THE one place that assembles libp2p for Floe (DESIGN.md section 2). Settings that look odd are
 // answers to measured problems; research/stack.md section 9 has the numbers behind each.
+import { createHash } from 'node:crypto';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
+import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
+import type { RPC } from '@libp2p/gossipsub/message';
 import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht';
@@ -14,7 +17,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
-import { dhtProtocol } from './protocol-ids.js';
+import { dhtProtocol, parseTopic } from './protocol-ids.js';
 
 /** Services every Floe libp2p node carries, reachable as `node.services.<name>`. */
 export interface FloeServices extends Record<string, unknown> {
@@ -136,8 +139,43 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         // Co-located peers (one host, one NAT) would otherwise be graylisted past 10 per IP.
         scoreParams: { IPColocationFactorWeight: 0 },
         emitSelf: false,
+        msgIdFn: messageId,
+        // Drops copies of a message before their signature is checked (gossipsub verifies first
+        // and looks the ID up after): every node gets each certificate from several mesh peers.
+        fastMsgIdFn: fastMessageId,
+        // IDONTWANT to every mesh peer saves bandwidth on large messages only; for certificates
+        // (about 1 KiB) it doubled the messages each node sends per blob.
+        idontwantMinDataSize: 16 * 1024,
       }),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
     },
   });
+}
+
+/** The cache key of `messageId` for a raw message, computed before any validation. */
+function fastMessageId(message: RPC.Message): string {
+  if (parseTopic(message.topic)?.name === 'blobs') {
+    return createHash('sha256').update(message.topic).update(message.data ?? new Uint8Array()).digest('base64');
+  }
+  // Author and sequence number (as messageId): a forged copy fails validation and is never cached.
+  const from = message.from ?? new Uint8Array();
+  const seqno = message.seqno ?? new Uint8Array();
+  return `${Buffer.from(from).toString('base64')}/${Buffer.from(seqno).toString('base64')}`;
+}
+
+/**
+ * Gossip message IDs. On the `blobs` topic the ID is a hash of the data, so a certificate that
+ * several nodes (re)publish is one message: peers drop the copies as seen before validating them.
+ * Other topics keep gossipsub's StrictSign default (author key and sequence number).
+ */
+function messageId(message: Message): Uint8Array {
+  if (parseTopic(message.topic)?.name === 'blobs') {
+    return createHash('sha256').update(message.topic).update(message.data).digest();
+  }
+  if (message.type !== 'signed') throw new Error('gossip messages must be signed (StrictSign)');
+  const key = publicKeyToProtobuf(message.from.publicKey ?? message.key);
+  const id = new Uint8Array(key.length + 8);
+  id.set(key);
+  new DataView(id.buffer).setBigUint64(key.length, message.sequenceNumber);
+  return id;
 }

@@ -18,6 +18,10 @@ import { ProtocolError } from '../../protocols/common/errors.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import type { NodeMetrics } from './metrics.js';
 
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new ProtocolError('UNAVAILABLE', 'the request was aborted');
+}
+
 export interface SignedConfirmation {
   readonly epoch: number;
   readonly signedMessage: Uint8Array;
@@ -52,6 +56,12 @@ export class BlobService {
   /** Sliver files checked against their metadata since start (disk corruption is caught once). */
   private readonly verifiedOnDisk = new Set<string>();
   private readonly metadataCache = new Map<string, BlobMetadata>();
+  /**
+   * Writes of the store protocol still running, by blob: a pair is acknowledged once verified and
+   * its files are written in the background without the per-file directory fsync; confirm() waits
+   * for them and fsyncs the blob's directory once before signing.
+   */
+  private readonly pendingWrites = new Map<string, Set<Promise<unknown>>>();
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
@@ -80,29 +90,54 @@ export class BlobService {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
       throw new ProtocolError('FORBIDDEN', `this node owns no shard of blob ${blobIdToString(blobId)}`);
     }
-    await this.adoptMetadata(blobId, metadata, options);
+    throwIfAborted(options.signal);
+    // Verified metadata is usable at once; its files join the blob's batch (durable by confirm()).
+    this.metadataCache.set(blobIdToString(blobId), metadata);
+    this.track(blobId, this.persistMetadata(blobId, metadata, false));
     return { ownedPairIndices: owned };
   }
 
-  /** Persists metadata already checked against its blob ID (from a writer or a peer), once. */
+  /** Persists metadata already checked against its blob ID (from a writer or a peer), once, durably. */
   async adoptMetadata(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<void> {
-    if (!(await this.options.store.hasMetadata(blobId, options))) {
-      await this.options.store.putMetadata(blobId, metadata, options);
-    }
-    if ((await this.options.store.getBlobRecord(blobId, options)) === undefined) {
-      await this.options.store.putBlobRecord(
-        blobId,
-        {
-          blobId: blobIdToString(blobId),
-          unencodedLength: metadata.unencodedLength,
-          storedAt: new Date().toISOString(),
-          epoch: this.options.epoch(),
-        },
-        options,
-      );
-    }
+    await this.persistMetadata(blobId, metadata, true, options);
     this.metadataCache.set(blobIdToString(blobId), metadata);
+  }
+
+  private async persistMetadata(blobId: BlobId, metadata: BlobMetadata, syncDirectory: boolean, options: Options = {}): Promise<void> {
+    const { store } = this.options;
+    const writes: Promise<void>[] = [];
+    if (!(await store.hasMetadata(blobId, options))) writes.push(store.putMetadata(blobId, metadata, { ...options, syncDirectory }));
+    if ((await store.getBlobRecord(blobId, options)) === undefined) {
+      const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: this.options.epoch() };
+      writes.push(store.putBlobRecord(blobId, record, { ...options, syncDirectory }));
+    }
+    await Promise.all(writes);
     this.refreshGauges();
+  }
+
+  /** Keeps a background write of the store protocol until confirm() (or a certificate) waits for it. */
+  private track(blobId: BlobId, work: Promise<unknown>): void {
+    const key = blobIdToString(blobId);
+    let writes = this.pendingWrites.get(key);
+    if (writes === undefined) {
+      writes = new Set();
+      this.pendingWrites.set(key, writes);
+    }
+    const set = writes;
+    const entry: Promise<unknown> = work.finally(() => {
+      set.delete(entry);
+      if (set.size === 0 && this.pendingWrites.get(key) === set) this.pendingWrites.delete(key);
+    });
+    entry.catch(() => undefined); // the failure surfaces in flush(); a crash-free node must not see it unhandled
+    set.add(entry);
+  }
+
+  /** Waits for the blob's background writes (including ones added meanwhile); rethrows the first failure. */
+  private async flush(blobId: BlobId): Promise<void> {
+    const key = blobIdToString(blobId);
+    for (let writes = this.pendingWrites.get(key); writes !== undefined && writes.size > 0; writes = this.pendingWrites.get(key)) {
+      await Promise.all([...writes]);
+    }
   }
 
   hasSliver(blobId: BlobId, pair: number, kind: SliverType, options: Options = {}): Promise<boolean> {
@@ -129,6 +164,8 @@ export class BlobService {
     certificate: { wire: string; endEpoch: number; unencodedLength: number },
     options: Options = {},
   ): Promise<boolean> {
+    // A store in progress may still be writing the first record: the certificate must not race it.
+    await this.flush(blobId).catch(() => undefined);
     const record = await this.options.store.getBlobRecord(blobId, options);
     if (record?.certified === true && record.certificate !== undefined) return false;
     await this.options.store.putBlobRecord(
@@ -164,24 +201,38 @@ export class BlobService {
       throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
     }
     const secondaryIndex = secondarySliverOfPair(pairIndex(pair, n), n);
-    await this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options);
-    await this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondaryIndex, options);
-    await this.options.store.putSliver(blobId, pair, 'primary', primary, options);
-    await this.options.store.putSliver(blobId, pair, 'secondary', secondary, options);
-    this.verifiedOnDisk.add(sliverKey(blobId, pair, 'primary'));
-    this.verifiedOnDisk.add(sliverKey(blobId, pair, 'secondary'));
-    this.options.metrics.sliversStored.inc(2);
-    this.refreshGauges();
+    await Promise.all([
+      this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
+      this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondaryIndex, options),
+    ]);
+    // Verified: acknowledge now and write in the background (no signal: a write, once started,
+    // completes). confirm() waits for it and makes the directory entries durable in one fsync.
+    const { store } = this.options;
+    const written = Promise.all([
+      store.putSliver(blobId, pair, 'primary', primary, { syncDirectory: false }),
+      store.putSliver(blobId, pair, 'secondary', secondary, { syncDirectory: false }),
+    ]).then(() => {
+      this.verifiedOnDisk.add(sliverKey(blobId, pair, 'primary'));
+      this.verifiedOnDisk.add(sliverKey(blobId, pair, 'secondary'));
+      this.options.metrics.sliversStored.inc(2);
+      this.refreshGauges();
+    });
+    this.track(blobId, written);
   }
 
   /** Signs a confirmation once every owned pair of the blob is durably stored. */
   async confirm(blobId: BlobId, options: Options = {}): Promise<SignedConfirmation> {
-    for (const pair of this.ownedPairs(blobId)) {
-      for (const kind of ['primary', 'secondary'] as const) {
-        if (!(await this.options.store.hasSliver(blobId, pair, kind, options))) {
-          throw new ProtocolError('INVALID_REQUEST', `sliver pair ${pair} of blob ${blobIdToString(blobId)} is not stored yet`);
-        }
-      }
+    await this.flush(blobId);
+    // One directory fsync makes every rename of the batch durable before anything is signed.
+    await this.options.store.syncBlob(blobId, options);
+    const present = await Promise.all(
+      this.ownedPairs(blobId).flatMap((pair) =>
+        (['primary', 'secondary'] as const).map(async (kind) => ({ pair, stored: await this.options.store.hasSliver(blobId, pair, kind, options) })),
+      ),
+    );
+    const missing = present.find((entry) => !entry.stored);
+    if (missing !== undefined) {
+      throw new ProtocolError('INVALID_REQUEST', `sliver pair ${missing.pair} of blob ${blobIdToString(blobId)} is not stored yet`);
     }
     const epoch = this.options.epoch();
     const signedMessage = storageConfirmationMessage(epoch, blobId);

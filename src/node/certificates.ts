@@ -1,20 +1,28 @@
 // Blob certificates on the node side: validate them before gossip propagates them (a forged one is
 // rejected and costs its sender peer score), record them, and start self-healing for blobs whose
-// slivers this node lacks. Until the sync protocol exists, nodes re-gossip recent certificates (a
-// few seconds after any peer connects, and periodically) so that a node that was down when a blob
-// was stored still learns of it and heals.
+// slivers this node lacks. Until the sync protocol exists, a node pushes the certificates it
+// learned recently to every committee member that connects to it (protocols/certificate/push.ts),
+// so a node that was down when a blob was stored still learns of it and heals.
+//
+// Cost: a certificate is verified once per node. Gossip message IDs on the `blobs` topic are a
+// hash of the certificate (src/network/libp2p.ts), so copies from several publishers are dropped
+// before validation, and verified certificates are cached by the hash of their bytes, so the
+// gossip validator, the message listener and pushes share one verification.
+import { createHash } from 'node:crypto';
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
+import { withDeadline } from '../core/abort.js';
 import { base64UrlEncode } from '../core/bytes.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
-import { topic } from '../network/protocol-ids.js';
+import { protocolId, topic } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import {
   decodeBlobCertificate,
   verifyBlobCertificate,
   type BlobCertificate,
 } from '../../protocols/certificate/certificate.js';
+import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { SelfHealer } from './self-healing.js';
@@ -31,28 +39,37 @@ export interface CertificateKeeperOptions {
   readonly log: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
 }
 
-/** How long a certificate is re-gossiped after this node learned it, and how often. */
-const REGOSSIP_WINDOW_MS = 10 * 60_000;
-const REGOSSIP_INTERVAL_MS = 30_000;
-/** After a peer connects: time for it to subscribe to the topic before we re-gossip. */
-const REGOSSIP_AFTER_CONNECT_MS = 3_000;
-const REGOSSIP_MAX = 64;
+/** Certificates learned this recently are pushed to members that connect. */
+const RECENT_WINDOW_MS = 10 * 60_000;
+/** After a peer connects: time for its protocols to be known (identify) before the push. */
+const PUSH_AFTER_CONNECT_MS = 3_000;
+/** A whole push, dial included. */
+const PUSH_DEADLINE_MS = 15_000;
+/** Verified certificates remembered (by hash of their bytes). */
+const VERIFIED_CACHE_SIZE = 4096;
 /** Healing is retried this many times (peers may not have their slivers yet). */
 const HEAL_ATTEMPTS = 5;
 const HEAL_RETRY_MS = 3_000;
 
 export class CertificateKeeper {
   private readonly topicName: string;
+  private readonly pushProtocol: string;
   private readonly recent = new Map<string, { bytes: Uint8Array; learnedAt: number }>();
-  private timer: NodeJS.Timeout | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private readonly onPeerConnect = (): void => {
-    if (this.recent.size === 0 || this.connectTimer !== undefined) return;
-    this.connectTimer = setTimeout(() => {
-      this.connectTimer = undefined;
-      this.regossip();
-    }, REGOSSIP_AFTER_CONNECT_MS);
-    this.connectTimer.unref();
+  /** Verifications by hash of the wire bytes; a failed one is removed so a later copy is checked again. */
+  private readonly verified = new Map<string, Promise<BlobCertificate>>();
+  /** Blobs whose certificate is recorded on disk (saves the record lookup for every copy). */
+  private readonly recorded = new Set<string>();
+  private readonly pushTimers = new Set<NodeJS.Timeout>();
+  private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
+    const peer = event.detail;
+    // Members only (clients run no push handler); the owner list may change with the epoch.
+    if (!this.options.ownerOfShard.includes(peer.toString())) return;
+    const timer = setTimeout(() => {
+      this.pushTimers.delete(timer);
+      void this.pushRecent(peer);
+    }, PUSH_AFTER_CONNECT_MS);
+    timer.unref();
+    this.pushTimers.add(timer);
   };
   private readonly stopController = new AbortController();
   private readonly onMessage = (event: CustomEvent<Message>): void => {
@@ -62,51 +79,85 @@ export class CertificateKeeper {
 
   constructor(private readonly options: CertificateKeeperOptions) {
     this.topicName = topic(options.network, 'blobs');
+    this.pushProtocol = protocolId(options.network, 'certificates');
   }
 
   async start(): Promise<void> {
-    const { pubsub } = this.options.libp2p.services;
+    const { libp2p } = this.options;
+    const { pubsub } = libp2p.services;
     pubsub.topicValidators.set(this.topicName, (_peer: PeerId, message: Message) => this.validate(message.data));
     pubsub.subscribe(this.topicName);
     pubsub.addEventListener('message', this.onMessage);
-    this.options.libp2p.addEventListener('peer:connect', this.onPeerConnect);
-    this.timer = setInterval(() => this.regossip(), REGOSSIP_INTERVAL_MS + Math.floor(Math.random() * 5_000));
-    this.timer.unref();
+    const handler = createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal: this.stopController.signal });
+    await libp2p.handle(this.pushProtocol, (stream) => handler(stream), {
+      maxInboundStreams: CERTIFICATE_PUSH_LIMITS.maxInboundStreams,
+      maxOutboundStreams: CERTIFICATE_PUSH_LIMITS.maxOutboundStreams,
+    });
+    libp2p.addEventListener('peer:connect', this.onPeerConnect);
     // Resume healing of certified blobs that are still missing slivers (e.g. after a crash).
     void this.resumeHealing();
   }
 
   stop(): void {
     this.stopController.abort();
-    if (this.timer !== undefined) clearInterval(this.timer);
-    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    for (const timer of this.pushTimers) clearTimeout(timer);
+    this.pushTimers.clear();
     this.options.libp2p.removeEventListener('peer:connect', this.onPeerConnect);
+    void this.options.libp2p.unhandle(this.pushProtocol).catch(() => undefined);
     const { pubsub } = this.options.libp2p.services;
     pubsub.removeEventListener('message', this.onMessage);
     pubsub.topicValidators.delete(this.topicName);
   }
 
   /** Verifies a certificate given in its wire form; throws InvalidCertificateError if it is not valid. */
-  async verify(bytes: Uint8Array): Promise<BlobCertificate> {
-    const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
-    await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard });
-    return certificate;
+  verify(bytes: Uint8Array): Promise<BlobCertificate> {
+    const key = createHash('sha256').update(bytes).digest('base64');
+    const cached = this.verified.get(key);
+    if (cached !== undefined) {
+      // Most recently used last, so the oldest entry is the first one evicted.
+      this.verified.delete(key);
+      this.verified.set(key, cached);
+      return cached;
+    }
+    const verification = (async () => {
+      const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
+      await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard });
+      return certificate;
+    })();
+    verification.catch(() => this.verified.delete(key));
+    this.verified.set(key, verification);
+    if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    return verification;
   }
 
   /** Records a valid certificate and heals the blob's missing slivers in the background. */
   async accept(bytes: Uint8Array): Promise<BlobCertificate> {
     const certificate = await this.verify(bytes);
+    const id = blobIdToString(certificate.blobId);
+    if (this.recorded.has(id)) return certificate;
     const isNew = await this.options.blobs.recordCertificate(certificate.blobId, {
       wire: base64UrlEncode(bytes),
       endEpoch: certificate.endEpoch,
       unencodedLength: certificate.unencodedLength,
     });
+    if (this.recorded.size > VERIFIED_CACHE_SIZE) this.recorded.clear();
+    this.recorded.add(id);
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
-      this.recent.set(blobIdToString(certificate.blobId), { bytes, learnedAt: Date.now() });
+      this.recent.set(id, { bytes, learnedAt: Date.now() });
       void this.healWithRetries(certificate);
     }
     return certificate;
+  }
+
+  /** A pushed certificate: like a gossiped one, and an invalid one is counted the same way. */
+  private async acceptPushed(bytes: Uint8Array): Promise<void> {
+    try {
+      await this.accept(bytes);
+    } catch (error) {
+      this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
+      throw error;
+    }
   }
 
   private async validate(data: Uint8Array): Promise<TopicValidatorResult> {
@@ -148,16 +199,26 @@ export class CertificateKeeper {
     }
   }
 
-  private regossip(): void {
+  /** Sends the certificates learned within RECENT_WINDOW_MS to one peer (best effort). */
+  private async pushRecent(peer: PeerId): Promise<void> {
     const now = Date.now();
-    let sent = 0;
+    const certificates: Uint8Array[] = [];
     for (const [id, entry] of this.recent) {
-      if (now - entry.learnedAt > REGOSSIP_WINDOW_MS) {
-        this.recent.delete(id);
-        continue;
-      }
-      if (sent++ >= REGOSSIP_MAX) break;
-      void this.options.libp2p.services.pubsub.publish(this.topicName, entry.bytes).catch(() => undefined);
+      if (now - entry.learnedAt > RECENT_WINDOW_MS) this.recent.delete(id);
+      else certificates.push(entry.bytes);
+    }
+    if (certificates.length === 0 || this.stopController.signal.aborted) return;
+    // The newest ones if there are more than one push carries.
+    const newest = certificates.slice(-CERTIFICATE_PUSH_LIMITS.maxCertificates);
+    try {
+      const signal = withDeadline(this.stopController.signal, PUSH_DEADLINE_MS);
+      const stream = await this.options.libp2p.dialProtocol(peer, this.pushProtocol, { signal });
+      await pushCertificates(stream, newest, { signal });
+    } catch (error) {
+      this.options.log('info', 'pushing recent certificates failed', {
+        peerId: peer.toString(),
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -11,7 +11,9 @@
 //
 // <id> is the unpadded base64url blob ID. Every write is temp file + fsync + rename + directory
 // fsync (fs-atomic.ts), and a put resolves only once its data is durable, because the node signs
-// storage confirmations right after. Reads decode strictly; a file that does not decode is moved
+// storage confirmations right after. A batch of files of one blob may skip the per-file directory
+// fsync (`syncDirectory: false`) and make all its renames durable at once with syncBlob(); each
+// file's contents are still fsync'ed before its rename, so no file is ever seen torn. Reads decode strictly; a file that does not decode is moved
 // to quarantine and reported absent, so the node fetches it again. Checking slivers against the
 // metadata is the node's job (it needs the codec): getSliver returns exactly what was stored.
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,7 @@ import { lstat, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/pro
 import { dirname, join, resolve } from 'node:path';
 import { FloeError } from '../core/errors.js';
 import {
+  BcsWriter,
   type BlobMetadata,
   decodeBlobMetadata,
   decodeSliverData,
@@ -38,6 +41,14 @@ export const MAX_PAIR_INDEX = 0xffff;
 
 export interface StoreCallOptions {
   readonly signal?: AbortSignal;
+}
+
+export interface StoreWriteOptions extends StoreCallOptions {
+  /**
+   * false: the put resolves once the file's contents are durable and it is renamed into place;
+   * the rename is durable only after syncBlob() for the blob (one directory fsync for a batch).
+   */
+  readonly syncDirectory?: boolean;
 }
 
 /** What the node knows about a stored blob besides its metadata. Stored as JSON. */
@@ -108,6 +119,19 @@ function sliverFileName(pairIndex: number, kind: SliverType): string {
     throw new StoreInputError(`sliver kind must be 'primary' or 'secondary', got ${String(kind)}`);
   }
   return `p${pairIndex}.${kind}.bcs`;
+}
+
+/**
+ * A sliver's file contents, byte for byte encodeSliverData, as parts (ULEB128 length, the data,
+ * symbol size and index) so the data is written from where it is instead of being copied first.
+ */
+function sliverDataParts(sliver: SliverData): Uint8Array[] {
+  // The trailer (and every check) is that of the same sliver with empty data.
+  const trailer = encodeSliverData({ data: new Uint8Array(0), symbolSize: sliver.symbolSize, index: sliver.index }).subarray(1);
+  if (!(sliver.data instanceof Uint8Array) || sliver.data.length % sliver.symbolSize !== 0) {
+    throw new StoreInputError('sliver data must be a whole number of symbols');
+  }
+  return [new BcsWriter(8).uleb128(sliver.data.length).toBytes(), sliver.data, trailer];
 }
 
 /** Files the store owns inside a blob directory; anything else there is left alone and not counted. */
@@ -309,7 +333,7 @@ export class BlobStore {
     }
   }
 
-  putMetadata(blobId: BlobId, metadata: BlobMetadata, options: StoreCallOptions = {}): Promise<void> {
+  putMetadata(blobId: BlobId, metadata: BlobMetadata, options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putMetadata', async () => {
       const key = blobKey(blobId);
       let bytes: Uint8Array;
@@ -318,7 +342,7 @@ export class BlobStore {
       } catch (error) {
         throw new StoreInputError(`metadata cannot be encoded: ${(error as Error).message}`, error);
       }
-      await this.writeBlobFile(key, METADATA_FILE, bytes, options.signal);
+      await this.writeBlobFile(key, METADATA_FILE, bytes, options);
     });
   }
 
@@ -330,17 +354,17 @@ export class BlobStore {
     return this.run(options, 'hasMetadata', () => this.hasBlobFile(blobKey(blobId), METADATA_FILE));
   }
 
-  putSliver(blobId: BlobId, pairIndex: number, kind: SliverType, sliver: SliverData, options: StoreCallOptions = {}): Promise<void> {
+  putSliver(blobId: BlobId, pairIndex: number, kind: SliverType, sliver: SliverData, options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putSliver', async () => {
       const key = blobKey(blobId);
       const name = sliverFileName(pairIndex, kind);
-      let bytes: Uint8Array;
+      let parts: Uint8Array[];
       try {
-        bytes = encodeSliverData(sliver);
+        parts = sliverDataParts(sliver);
       } catch (error) {
         throw new StoreInputError(`sliver cannot be encoded: ${(error as Error).message}`, error);
       }
-      await this.writeBlobFile(key, name, bytes, options.signal);
+      await this.writeBlobFile(key, name, parts, options);
     });
   }
 
@@ -356,12 +380,12 @@ export class BlobStore {
     return this.run(options, 'hasSliver', () => this.hasBlobFile(blobKey(blobId), sliverFileName(pairIndex, kind)));
   }
 
-  putBlobRecord(blobId: BlobId, record: BlobRecord, options: StoreCallOptions = {}): Promise<void> {
+  putBlobRecord(blobId: BlobId, record: BlobRecord, options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putBlobRecord', async () => {
       const key = blobKey(blobId);
       const checked = checkRecord(record, key);
       if (typeof checked === 'string') throw new StoreInputError(checked);
-      await this.writeBlobFile(key, RECORD_FILE, utf8Encoder.encode(`${JSON.stringify(checked)}\n`), options.signal);
+      await this.writeBlobFile(key, RECORD_FILE, utf8Encoder.encode(`${JSON.stringify(checked)}\n`), options);
     });
   }
 
@@ -369,6 +393,23 @@ export class BlobStore {
     return this.run(options, 'getBlobRecord', () => {
       const key = blobKey(blobId);
       return this.readBlobFile(key, RECORD_FILE, (bytes) => decodeRecord(bytes, key));
+    });
+  }
+
+  /**
+   * Makes every file of the blob that a put with `syncDirectory: false` renamed into place durable
+   * (one fsync of the blob's directory). Resolves at once if the blob has no directory.
+   */
+  syncBlob(blobId: BlobId, options: StoreCallOptions = {}): Promise<void> {
+    return this.run(options, 'syncBlob', async () => {
+      const key = blobKey(blobId);
+      await this.blobLocks.with(key, 'shared', async () => {
+        try {
+          await fsyncDirectory(this.blobDir(key));
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      });
     });
   }
 
@@ -471,7 +512,9 @@ export class BlobStore {
     }
   }
 
-  private async writeBlobFile(key: string, name: string, bytes: Uint8Array, signal: AbortSignal | undefined): Promise<void> {
+  private async writeBlobFile(key: string, name: string, content: Uint8Array | readonly Uint8Array[], options: StoreWriteOptions): Promise<void> {
+    const { signal } = options;
+    const bytes = { length: content instanceof Uint8Array ? content.length : content.reduce((sum, part) => sum + part.length, 0) };
     await this.blobLocks.with(key, 'shared', async () => {
       throwIfAborted(signal);
       const dir = this.blobDir(key);
@@ -480,7 +523,7 @@ export class BlobStore {
       await this.fileLocks.with(path, 'exclusive', async () => {
         throwIfAborted(signal);
         let oldSize: number | undefined;
-        await writeFileAtomic(path, bytes, {
+        await writeFileAtomic(path, content, {
           beforeRename: async () => {
             // Past this point the write completes even if the signal fires.
             throwIfAborted(signal);
@@ -490,6 +533,7 @@ export class BlobStore {
             this.byteCount += bytes.length - (oldSize ?? 0);
             if (oldSize === undefined && SLIVER_FILE.test(name)) this.sliverCount++;
           },
+          syncDirectory: options.syncDirectory ?? true,
         });
       });
     });
@@ -580,5 +624,32 @@ export class BlobStore {
     }
     await fsyncDirectory(dir);
     this.blobCount++;
+  }
+
+  // -- shard migration (src/node/shard-migration.ts) ------------------------------------------
+
+  /**
+   * Removes one sliver file, e.g. of a shard the node lost at an epoch change; metadata and the
+   * blob record stay. Resolves false if there was no such file.
+   */
+  deleteSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'deleteSliver', async () => {
+      const key = blobKey(blobId);
+      const dir = this.blobDir(key);
+      const path = join(dir, sliverFileName(pairIndex, kind));
+      // The same locks as a put, so a delete never races a write of the same file.
+      return this.blobLocks.with(key, 'shared', () =>
+        this.fileLocks.with(path, 'exclusive', async () => {
+          throwIfAborted(options.signal);
+          const size = await sizeOrUndefined(path);
+          if (size === undefined) return false;
+          await unlink(path);
+          this.byteCount -= size;
+          this.sliverCount--;
+          await fsyncDirectory(dir);
+          return true;
+        }),
+      );
+    });
   }
 }

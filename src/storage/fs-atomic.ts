@@ -3,7 +3,7 @@
 // target holds either its old or its new complete contents, and once the call resolves the new
 // contents survive power loss. rename(2) within one directory is atomic on POSIX file systems.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Temp files are `.tmp-` and 16 hex digits; one that exists at open is left by an interrupted write. */
@@ -46,6 +46,12 @@ export interface AtomicWriteHooks {
   beforeRename?(): void | Promise<void>;
   /** Runs right after the rename, before the directory fsync (the new file is now visible). */
   afterRename?(): void;
+  /**
+   * false: skip the directory fsync. The contents are still durable before the rename, so after
+   * a crash the target holds its old or its new complete contents, but the rename itself is
+   * durable only once the caller fsyncs the directory (one fsync for a batch of files).
+   */
+  syncDirectory?: boolean;
 }
 
 /**
@@ -53,14 +59,16 @@ export interface AtomicWriteHooks {
  * O_EXCL under a random name, so concurrent writers of one target never share a temp file; the
  * last rename wins and every reader sees one complete version.
  */
-export async function writeFileAtomic(target: string, bytes: Uint8Array, hooks: AtomicWriteHooks = {}): Promise<void> {
+export async function writeFileAtomic(target: string, bytes: Uint8Array | readonly Uint8Array[], hooks: AtomicWriteHooks = {}): Promise<void> {
   const dir = dirname(target);
   const temp = `${dir}/${tempName()}`;
   let renamed = false;
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(bytes);
+      // Several parts (e.g. a sliver's BCS header, data and trailer) go out without being joined first.
+      if (bytes instanceof Uint8Array) await handle.writeFile(bytes);
+      else await writeAll(handle, bytes);
       await handle.sync();
     } finally {
       await handle.close();
@@ -72,7 +80,27 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array, hooks: 
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
-  await fsyncDirectory(dir);
+  if (hooks.syncDirectory !== false) await fsyncDirectory(dir);
+}
+
+/** Writes `parts` in order at the start of the file; writev may write less than asked, so it loops. */
+async function writeAll(handle: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
+  let pending = parts.filter((part) => part.length > 0);
+  let position = 0;
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending, position);
+    position += bytesWritten;
+    let skip = bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const part of pending) {
+      if (skip >= part.length) skip -= part.length;
+      else {
+        rest.push(part.subarray(skip));
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
 }
 
 /**

@@ -6,5 +6,6 @@ export {
   type BlobRecord,
   type BlobStoreStats,
   type StoreCallOptions,
+  type StoreWriteOptions,
 } from './blob-store.js';
 export { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';

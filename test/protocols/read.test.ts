@@ -5,7 +5,7 @@ import { type BlobMetadata, encodeSliverData, type SliverData } from '../../src/
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { createReadHandler } from '../../protocols/read/handler.js';
-import type { ReadLimits } from '../../protocols/read/limits.js';
+import { READ_LIMITS, type ReadLimits } from '../../protocols/read/limits.js';
 import { ReadRequest, ReadResponse, SliverKind } from '../../protocols/read/read.generated.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import type { BlobStatus, ReadService } from '../../protocols/read/service.js';
@@ -110,6 +110,65 @@ describe('read protocol', () => {
     const reader = new ReadClient(client);
     const slivers = await Promise.all([0, 1, 2, 3].map((index) => reader.getSliver(blobId, index, 'primary')));
     expect(slivers.map((sliver) => sliver.index)).toEqual([0, 1, 2, 3]);
+    await reader.close();
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('answers a batch of slivers in the order asked, with per-pair errors, on one stream', async () => {
+    const blobId = fakeBlobId();
+    const stored: Stored = {
+      metadata: fakeMetadata(8),
+      primary: new Map([5, 1, 6].map((index) => [index, fakeSliver(2 * MiB + 8, index)])),
+      secondary: new Map([[2, fakeSliver(500, 5)]]),
+      status: { known: true, certified: true, epoch: 1, endEpoch: 3, storedPairs: 3 },
+    };
+    const failing = new ProtocolError('FORBIDDEN', 'pair 3 is not served here');
+    const asked: number[] = [];
+    const service = fakeService(oneBlob(blobId, stored), {
+      getSliver: async (id, pairIndex, kind) => {
+        asked.push(pairIndex);
+        if (pairIndex === 3) throw failing;
+        return Buffer.from(id).equals(Buffer.from(blobId)) ? stored[kind].get(pairIndex) : undefined;
+      },
+    });
+    const { client, handled } = await serve(service);
+    const reader = new ReadClient(client);
+    const seen: number[] = [];
+    const results = await reader.getSlivers(blobId, [6, 0, 1, 3, 5], 'primary', { onSliver: (result) => seen.push(result.pairIndex) });
+    expect(results.map((result) => result.pairIndex)).toEqual([6, 0, 1, 3, 5]);
+    expect(seen).toEqual([6, 0, 1, 3, 5]);
+    expect(asked).toEqual([6, 0, 1, 3, 5]);
+    for (const index of [6, 1, 5]) {
+      const result = results.find((entry) => entry.pairIndex === index)!;
+      expect(result.error).toBeUndefined();
+      expect(bytesEqual(result.sliver!.data, stored.primary.get(index)!.data)).toBe(true);
+    }
+    expect(results[1]!.error?.code).toBe('NOT_FOUND');
+    expect(results[3]!.error?.code).toBe('FORBIDDEN');
+    expect(results[3]!.error?.message).toBe('pair 3 is not served here');
+    // The stream is still in step: a second batch and a plain call work on it.
+    const second = await reader.getSlivers(blobId, [2], 'secondary');
+    expect(second[0]!.sliver).toEqual(stored.secondary.get(2));
+    expect((await reader.getMetadata(blobId)).hashes).toHaveLength(8);
+    await reader.close();
+    await settlesWithin(handled, 1_000);
+  });
+
+  it('splits a batch over maxSliversPerRequest into several requests, and refuses an invalid batch as a whole', async () => {
+    const blobId = fakeBlobId();
+    const stored: Stored = {
+      metadata: fakeMetadata(10),
+      primary: new Map([0, 1, 2, 3, 4, 5, 6].map((index) => [index, fakeSliver(100, index)])),
+      secondary: new Map(),
+      status: { known: true, certified: true, epoch: 1, endEpoch: 3, storedPairs: 7 },
+    };
+    const limits = { ...FAST, maxSliversPerRequest: 3 };
+    const { client, handled } = await serve(fakeService(oneBlob(blobId, stored)), limits);
+    const reader = new ReadClient(client, { limits });
+    const results = await reader.getSlivers(blobId, [0, 1, 2, 3, 4, 5, 6], 'primary');
+    expect(results.map((result) => result.sliver?.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    await expectProtocolError(reader.getSlivers(fakeBlobId().subarray(0, 5) as BlobId, [1], 'primary'), 'INVALID_REQUEST');
+    expect((await reader.getSlivers(blobId, [4], 'primary'))[0]!.sliver?.index).toBe(4);
     await reader.close();
     await settlesWithin(handled, 1_000);
   });
@@ -223,7 +282,7 @@ describe('read protocol', () => {
   it('rejects a request frame over maxRequestBytes with TOO_LARGE', async () => {
     const { client, node, handled } = await serve(fakeService(new Map()));
     const raw = rawClient(client);
-    await raw.write(ReadRequest.encode({ metadata: { blobId: new Uint8Array(2000) } }));
+    await raw.write(ReadRequest.encode({ metadata: { blobId: new Uint8Array(READ_LIMITS.maxRequestBytes + 1) } }));
     expect((await raw.receive()).error?.code).toBe('TOO_LARGE');
     await settlesWithin(handled, 1_000);
     expect(isReleased(node)).toBe(true);

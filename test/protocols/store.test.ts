@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import { describe, expect, it, vi } from 'vitest';
 import { bytesEqual } from '../../src/core/bytes.js';
-import { encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
+import { decodeSliverData, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import { createStoreHandler } from '../../protocols/store/handler.js';
 import type { StoreLimits } from '../../protocols/store/limits.js';
+import { sliverDataParts, sliverDataView } from '../../protocols/common/sliver-bytes.js';
 import { storeOnNode, type StoreProgress } from '../../protocols/store/request.js';
 import type { StorageConfirmation, StoreService } from '../../protocols/store/service.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
@@ -75,6 +76,37 @@ function startMessage(blobId: BlobId, nShards = N): Partial<StoreRequest> {
 }
 
 describe('store protocol', () => {
+  it('sends a sliver as the exact BCS SliverData bytes without copying it', () => {
+    for (const [size, symbolSize, index] of [[0, 2, 0], [6, 2, 3], [300, 2, 65_535], [20_000, 4, 7]] as const) {
+      const sliver = { data: new Uint8Array(randomBytes(size)), symbolSize, index };
+      const parts = sliverDataParts(sliver);
+      expect(bytesEqual(parts.subarray(), encodeSliverData(sliver))).toBe(true);
+      // The data part is the sliver's own buffer, not a copy.
+      if (size > 0) expect([...parts].some((part) => part.buffer === sliver.data.buffer && part.byteLength === size)).toBe(true);
+      // Decoding as a view gives the same sliver, its data inside the given bytes.
+      const encoded = encodeSliverData(sliver);
+      const view = sliverDataView(encoded);
+      expect(view).toEqual(sliver);
+      expect(view.data.buffer).toBe(encoded.buffer);
+    }
+  });
+
+  it('decodes SliverData views as strictly as decodeSliverData', () => {
+    const good = encodeSliverData({ data: new Uint8Array(8), symbolSize: 2, index: 5 });
+    const bad: Uint8Array[] = [
+      good.subarray(0, good.length - 1), // truncated trailer
+      Uint8Array.of(...good, 0), // trailing byte
+      Uint8Array.of(0x88, 0x00, ...good.subarray(1)), // non-canonical length
+      encodeSliverData({ data: new Uint8Array(6), symbolSize: 3, index: 1 }).map((byte, i, all) => (i === all.length - 4 ? 4 : byte)), // 6 bytes of 4-byte symbols
+      encodeSliverData({ data: new Uint8Array(4), symbolSize: 2, index: 1 }).map((byte, i, all) => (i === all.length - 4 ? 0 : byte)), // symbol size 0
+    ];
+    for (const bytes of bad) {
+      expect(() => sliverDataView(bytes)).toThrow();
+      expect(() => decodeSliverData(bytes)).toThrow();
+    }
+    expect(() => sliverDataView(good, { maxDataLength: 7 })).toThrow();
+  });
+
   it('stores the owned pairs, acknowledging each, and returns the confirmation', async () => {
     const blobId = fakeBlobId();
     const metadata = fakeMetadata(N);
@@ -149,8 +181,56 @@ describe('store protocol', () => {
     expect(maxConcurrent).toBe(1);
   });
 
+  it('announces a window of every pair when the pairs are small, and the client sends them all before any acknowledgement', async () => {
+    const blobId = fakeBlobId();
+    const n = 8;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let received = 0;
+    const { service, stored } = fakeService([0, 1, 2, 3, 4, 5, 6, 7], {
+      storeSliverPair: async (_id, index, primary, secondary) => {
+        received++;
+        // The first pair is held until every pair has been sent: only a window of 8 gets there.
+        if (index === 0) await gate;
+        stored.set(index, { primary, secondary });
+      },
+    });
+    const { client, handled } = await serve(service);
+    let windowAnnounced = 0;
+    const sentPairs = new Set<number>();
+    const done = storeOnNode(
+      client,
+      { blobId, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 1000) },
+      {
+        onProgress: (event) => {
+          if (event.type === 'bytes-sent') {
+            sentPairs.add(event.pairIndex);
+            if (sentPairs.size === n) release();
+          }
+        },
+      },
+    );
+    void done.then(undefined, () => release());
+    const client2 = await done;
+    await settlesWithin(handled, 1_000);
+    windowAnnounced = sentPairs.size;
+    expect(client2.epoch).toBe(7);
+    expect(windowAnnounced).toBe(n);
+    expect(received).toBe(n);
+    expect(stored.size).toBe(n);
+  });
+
   it('cuts off a client that sends past the window (its unread bytes exceed the node buffer)', async () => {
-    const limits: Partial<StoreLimits> = { ...FAST, maxSliverBytes: 64 * 1024, maxChunkBytes: 16 * 1024, maxMessageBytes: 32 * 1024, maxPairsInFlight: 2 };
+    const limits: Partial<StoreLimits> = {
+      ...FAST,
+      maxSliverBytes: 64 * 1024,
+      maxChunkBytes: 16 * 1024,
+      maxMessageBytes: 32 * 1024,
+      maxPairsInFlight: 2,
+      maxBytesInFlight: 64 * 1024,
+    };
     const n = 8;
     const { service, stored } = fakeService([0, 1, 2, 3, 4, 5, 6, 7], {
       storeSliverPair: async (_id, index, primary, secondary) => {

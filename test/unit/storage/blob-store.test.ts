@@ -113,6 +113,32 @@ describe('BlobStore round trips and layout', () => {
     expect(await store.getMetadata(blobId(10))).toBeUndefined();
   });
 
+  it('batches: puts without the directory fsync are visible and counted at once; syncBlob makes them durable', async () => {
+    const root = await tempDir();
+    const store = await openStore(root);
+    const id = blobId(21);
+    // Nothing stored yet: syncing is a no-op, not an error.
+    await store.syncBlob(id);
+    await Promise.all([
+      store.putMetadata(id, metadata(), { syncDirectory: false }),
+      store.putBlobRecord(id, record(id), { syncDirectory: false }),
+      ...[0, 1, 2].flatMap((pair) => [
+        store.putSliver(id, pair, 'primary', sliver(pair, 8, 4, pair), { syncDirectory: false }),
+        store.putSliver(id, pair, 'secondary', sliver(pair + 10, 8, 4, 3 - pair), { syncDirectory: false }),
+      ]),
+    ]);
+    await store.syncBlob(id);
+    expect(await store.getSliver(id, 2, 'secondary')).toEqual(sliver(12, 8, 4, 1));
+    expect(await store.getMetadata(id)).toEqual(metadata());
+    expect(store.stats()).toMatchObject({ blobs: 1, slivers: 6 });
+    expect((await readdir(blobDir(root, id))).filter((name) => TEMP_NAME.test(name))).toEqual([]);
+    // Reopening (the crash-recovery scan) finds the same.
+    await closeStore(store);
+    const reopened = await openStore(root);
+    expect(reopened.stats()).toMatchObject({ blobs: 1, slivers: 6, corruptFilesQuarantined: 0 });
+    expect(await reopened.getSliver(id, 0, 'primary')).toEqual(sliver(0, 8, 4, 0));
+  });
+
   it('writes the Walrus BCS forms at the documented paths', async () => {
     const root = await tempDir();
     const store = await openStore(root);
@@ -463,7 +489,10 @@ describe('BlobStore crash safety', () => {
     return acknowledged;
   }
 
-  it('leaves every sliver either an old or a new complete version when killed mid-write', async () => {
+  it.each([
+    ['one durable write per file', []],
+    ['batches made durable by syncBlob', ['batch']],
+  ])('leaves every sliver either an old or a new complete version when killed mid-write (%s)', async (_name, mode) => {
     const root = await tempDir();
     const id = blobId(0x42);
     // What each sliver held when last checked; a round that acknowledges nothing may leave it so.
@@ -471,7 +500,7 @@ describe('BlobStore crash safety', () => {
     for (let round = 0; round < rounds; round++) {
       const first = round * 1_000_000;
       const runMs = 20 + Math.floor(Math.random() * 150);
-      const acknowledged = await runAndKill([root, blobIdToString(id), String(sliverBytes), String(first)], runMs);
+      const acknowledged = await runAndKill([root, blobIdToString(id), String(sliverBytes), String(first), ...mode], runMs);
       const last = acknowledged.at(-1);
 
       const store = await openStore(root);

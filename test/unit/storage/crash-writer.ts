@@ -1,12 +1,14 @@
 // Child process of the crash test in blob-store.test.ts: opens the store (which recovers from the
 // previous kill), then overwrites one sliver pair with numbered versions until it is killed.
 // Prints `ready`, then the number of each version once both of its slivers are durable.
-// Usage: node --import tsx crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion>
+// Usage: node --import tsx crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion> [batch]
+// `batch`: both slivers are written at once without the per-file directory fsync, then made
+// durable together with syncBlob() (as the node stores a blob's slivers).
 import { parseBlobId } from '../../../src/encoding/blob-id.js';
 import { BlobStore } from '../../../src/storage/blob-store.js';
 import { CRASH_PAIR, crashSliver } from './crash-sliver.js';
 
-const [dir, blobIdText, sizeText, firstText] = process.argv.slice(2);
+const [dir, blobIdText, sizeText, firstText, mode] = process.argv.slice(2);
 if (dir === undefined || blobIdText === undefined || sizeText === undefined || firstText === undefined) {
   throw new Error('usage: crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion>');
 }
@@ -15,7 +17,15 @@ const size = Number(sizeText);
 const store = await BlobStore.open(dir);
 process.stdout.write('ready\n');
 for (let version = Number(firstText); ; version++) {
-  await store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size));
-  await store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size));
+  if (mode === 'batch') {
+    await Promise.all([
+      store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size), { syncDirectory: false }),
+      store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size), { syncDirectory: false }),
+    ]);
+    await store.syncBlob(blobId);
+  } else {
+    await store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size));
+    await store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size));
+  }
   process.stdout.write(`${version}\n`);
 }

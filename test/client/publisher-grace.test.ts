@@ -1,0 +1,212 @@
+// Two store behaviours against six real storage nodes in this process (n = 16: shards 3,3,3,3,2,2;
+// f = 5, quorum 11): the grace period a store gives slow nodes after the quorum (Walrus: keep
+// writing for a while, then stop), and the publisher's `PUT /v1/blobs` answering
+// `alreadyCertified` for a blob that is certified long enough instead of storing it again.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signerPeerId } from '../../protocols/certificate/certificate.js';
+import { FloeClient } from '../../src/client/index.js';
+import { Committee } from '../../src/client/committee.js';
+import { epochAt, type Genesis, writeGenesis } from '../../src/config/genesis.js';
+import { createIdentity } from '../../src/config/identity.js';
+import type { NodeConfig } from '../../src/config/node-config.js';
+import { parseBlobId } from '../../src/encoding/blob-id.js';
+import { StorageNode } from '../../src/node/storage-node.js';
+
+const NETWORK = 'gracetest';
+const N_SHARDS = 16;
+const NODE_COUNT = 6;
+
+let root: string;
+let genesis: Genesis;
+let committee: Committee;
+const configs: NodeConfig[] = [];
+const peerIds: string[] = [];
+const nodes: StorageNode[] = [];
+const clients: FloeClient[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Makes node `index` wait `delayMs` before it takes each sliver pair; returns the undo. */
+function slowDown(index: number, delayMs: number): () => void {
+  const service = nodes[index]!.blobs;
+  const original = service.storeSliverPair;
+  service.storeSliverPair = async (...args) => {
+    await sleep(delayMs);
+    return original.apply(service, args);
+  };
+  return () => {
+    service.storeSliverPair = original;
+  };
+}
+
+/** Whether node `index` holds both slivers of every pair it owns of the blob. */
+async function holdsAll(index: number, blobId: string): Promise<boolean> {
+  const id = parseBlobId(blobId);
+  const blobs = nodes[index]!.blobs;
+  for (const pair of committee.pairsOf(peerIds[index]!, id)) {
+    if (!(await blobs.hasSliver(id, pair, 'primary')) || !(await blobs.hasSliver(id, pair, 'secondary'))) return false;
+  }
+  return true;
+}
+
+async function connect(settings: { extraTimeFactor: number; extraTimeMs: number }): Promise<FloeClient> {
+  const client = await FloeClient.connect({ genesis, ...settings });
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-grace-'));
+  const genesisPath = join(root, 'genesis.json');
+  for (let i = 0; i < NODE_COUNT; i++) {
+    const dataDir = join(root, `node-${i}`);
+    const identity = await createIdentity(dataDir);
+    peerIds.push(identity.peerId.toString());
+    configs.push({
+      dataDir,
+      genesisPath,
+      listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`],
+      announce: [],
+      http: { host: '127.0.0.1', port: 0 },
+      logLevel: 'warn',
+    });
+  }
+  genesis = {
+    network: NETWORK,
+    nShards: N_SHARDS,
+    epochDurationMs: 3_600_000,
+    genesisTime: new Date(Date.now() - 1_000).toISOString(),
+    committee: peerIds.map((peerId) => ({ peerId, weight: 1 })),
+    bootstrap: [`${configs[0]!.listen[0]}/p2p/${peerIds[0]}`],
+  };
+  await writeGenesis(genesisPath, genesis);
+  committee = new Committee(genesis);
+  nodes.push(...(await Promise.all(configs.map((config) => StorageNode.start(config)))));
+  await waitFor('the committee to connect', () => (nodes.every((node) => node.libp2p.getPeers().length >= NODE_COUNT - 1) ? true : undefined));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await Promise.all(nodes.map((node) => node.stop()));
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('store grace period for slow nodes', () => {
+  // A slow node with 3 shards (at most f = 5 may be missing, so the quorum does not need it).
+  const SLOW = 0;
+
+  it('keeps sending to a slow node after the quorum: it gets all its slivers and signs within the grace period', async () => {
+    expect(committee.shardsOf(peerIds[SLOW]!).length).toBe(3);
+    const client = await connect({ extraTimeFactor: 0, extraTimeMs: 4_000 });
+    const undo = slowDown(SLOW, 400);
+    try {
+      const events: { type: string; peerId?: string; at: number }[] = [];
+      const started = performance.now();
+      const result = await client.store(new Uint8Array(randomBytes(20_000)), {
+        onProgress: (event) => events.push({ type: event.type, ...('peerId' in event ? { peerId: event.peerId } : {}), at: performance.now() - started }),
+      });
+      const certifiedAt = events.find((event) => event.type === 'certified')!.at;
+      const slowConfirmedAt = events.find((event) => event.type === 'confirmation' && event.peerId === peerIds[SLOW])?.at;
+      // The quorum came without the slow node; its confirmation came later, inside the grace period.
+      expect(slowConfirmedAt).toBeDefined();
+      expect(slowConfirmedAt!).toBeGreaterThan(certifiedAt);
+      expect(slowConfirmedAt!).toBeLessThan(certifiedAt + 4_000);
+      // So the store waited for it: its signature is in the certificate and it holds every sliver.
+      expect(result.certificate.signers.map(signerPeerId)).toContain(peerIds[SLOW]);
+      expect(result.confirmedShards).toBe(N_SHARDS);
+      expect(await holdsAll(SLOW, result.blobId)).toBe(true);
+    } finally {
+      undo();
+    }
+  }, 60_000);
+
+  it('stops sending to a node still busy when the grace period ends', async () => {
+    const client = await connect({ extraTimeFactor: 0, extraTimeMs: 300 });
+    const undo = slowDown(SLOW, 5_000);
+    try {
+      const started = performance.now();
+      const result = await client.store(new Uint8Array(randomBytes(20_000)));
+      const elapsed = performance.now() - started;
+      // It returned after the quorum plus 300 ms, long before the slow node could have answered.
+      expect(elapsed).toBeLessThan(4_000);
+      expect(result.certificate.signers.map(signerPeerId)).not.toContain(peerIds[SLOW]);
+      expect(result.confirmedShards).toBe(N_SHARDS - committee.shardsOf(peerIds[SLOW]!).length);
+    } finally {
+      undo();
+    }
+  }, 60_000);
+});
+
+describe('publisher PUT /v1/blobs', () => {
+  it('answers alreadyCertified for a blob certified long enough, and stores again when more epochs are asked', async () => {
+    const url = nodes[2]!.http.url;
+    const blob = new Uint8Array(randomBytes(30_000));
+    const put = async (epochs: number): Promise<Record<string, unknown>> => {
+      const response = await fetch(`${url}/v1/blobs?epochs=${epochs}`, { method: 'PUT', body: blob });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const first = (await put(3)) as { newlyCreated?: { blobObject: { blobId: string; storage: { endEpoch: number } } } };
+    expect(first.newlyCreated).toBeDefined();
+    const { blobId } = first.newlyCreated!.blobObject;
+    const endEpoch = first.newlyCreated!.blobObject.storage.endEpoch;
+    expect(endEpoch).toBe(epochAt(genesis) + 3);
+    // The nodes take the gossiped certificate; then the same blob for as long or shorter is not stored again.
+    const observer = clients[0] ?? (await connect({ extraTimeFactor: 0.5, extraTimeMs: 500 }));
+    await waitFor('the nodes to record the certificate', async () => {
+      const status = await observer.status(blobId);
+      return status.certified && status.endEpoch === endEpoch ? true : undefined;
+    });
+    // Count store requests reaching any node while the publisher answers from the status.
+    let storesBegun = 0;
+    const undo = nodes.map((node) => {
+      const service = node.blobs;
+      const original = service.beginStore;
+      service.beginStore = (...args) => {
+        storesBegun++;
+        return original.apply(service, args);
+      };
+      return () => {
+        service.beginStore = original;
+      };
+    });
+    try {
+      expect(await put(3)).toEqual({ alreadyCertified: { blobId, endEpoch } });
+      expect(await put(1)).toEqual({ alreadyCertified: { blobId, endEpoch } });
+      expect(storesBegun).toBe(0);
+      // Longer than certified: a new store, with the later end epoch.
+      const longer = (await put(5)) as { newlyCreated?: { blobObject: { blobId: string; storage: { endEpoch: number } } } };
+      expect(longer.newlyCreated?.blobObject.blobId).toBe(blobId);
+      expect(longer.newlyCreated?.blobObject.storage.endEpoch).toBe(epochAt(genesis) + 5);
+      expect(storesBegun).toBeGreaterThanOrEqual(NODE_COUNT - 1);
+    } finally {
+      for (const restore of undo) restore();
+    }
+  }, 90_000);
+});
