@@ -3,7 +3,7 @@
 # targets protons-runtime 7, the runtime the libp2p stack uses too). Run from the repository
 # root: sh protocols/generate.sh
 set -eu
-for name in store read recovery certificate; do
+for name in store read recovery certificate sync challenge; do
   dir="protocols/$name"
   npx protons "$dir/$name.proto"
   {

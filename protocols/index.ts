@@ -21,3 +21,22 @@ export type * from './recovery/service.js';
 
 export * from './certificate/certificate.js';
 export * from './certificate/limits.js';
+
+export { createSyncHandler, type SyncHandler } from './sync/handler.js';
+export * from './sync/limits.js';
+export {
+  type BlobPageResult,
+  type ChainPageResult,
+  compareBlobIds,
+  type FetchedShardBlob,
+  type ShardSliversResult,
+  type SyncCallOptions,
+  SyncClient,
+  type SyncClientOptions,
+} from './sync/request.js';
+export type * from './sync/service.js';
+
+export { createChallengeHandler, type ChallengeHandler } from './challenge/handler.js';
+export * from './challenge/limits.js';
+export { challengeResultOf, type ChallengeRequestInput, type ChallengeRun, runChallenge, type RunChallengeOptions, unreachableRun } from './challenge/request.js';
+export type * from './challenge/service.js';

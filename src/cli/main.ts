@@ -4,11 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { registerBlobIdCommand } from './commands/blob-id.js';
+import { registerChallengesCommand } from './commands/challenges.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerReadCommand } from './commands/read.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerStoreCommand } from './commands/store.js';
+import { registerVoteCommand } from './commands/vote.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
 
@@ -53,6 +55,8 @@ function createProgram(version: string, output: CliOutput): Command {
   registerStoreCommand(program, output);
   registerReadCommand(program, output);
   registerStatusCommand(program, output);
+  registerVoteCommand(program, output);
+  registerChallengesCommand(program, output);
   return program;
 }
 

@@ -11,10 +11,12 @@ import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
 import { CodecPool } from '../workers/codec-pool.js';
+import { fetchVerifiedAssignment } from './chain.js';
 import { Committee } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
 import { readBlob } from './read.js';
+import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
 import { createClientTransport } from './transport.js';
@@ -59,7 +61,6 @@ export class FloeClient {
   static async connect(options: FloeClientOptions): Promise<FloeClient> {
     const { genesis, signal } = options;
     const settings = settingsOf(options);
-    const committee = new Committee(genesis);
     const bootstrap = options.bootstrap ?? genesis.bootstrap;
     throwIfAborted(signal);
     const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
@@ -69,6 +70,8 @@ export class FloeClient {
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
+    // Who owns which shard now: the newest assignment a connected node can prove from the genesis.
+    const committee = new Committee(genesis, await fetchVerifiedAssignment(libp2p, genesis, { signal }));
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? CodecPool.shared(), settings };
     return new FloeClient(context, options.libp2p === undefined);
   }
@@ -138,6 +141,7 @@ export class FloeClient {
     this.closed = true;
     this.lifetime.abort(new ClientClosedError());
     await Promise.allSettled([...this.background]);
+    closeIdleReadStreams(this.context.libp2p);
     if (this.ownsLibp2p) await this.context.libp2p.stop();
   }
 
@@ -149,7 +153,11 @@ export class FloeClient {
   private async publish(bytes: Uint8Array, emit: ReturnType<typeof progressEmitter>): Promise<void> {
     const { libp2p, network } = this.context;
     const name = topic(network, 'blobs');
-    const attempt = async (): Promise<number> => (await libp2p.services.pubsub.publish(name, bytes)).recipients.length;
+    const { pubsub } = libp2p.services;
+    // Gossip IDs on this topic are a hash of the data, so a publication marks the certificate as
+    // seen: publishing while no peer is subscribed would make every later attempt a duplicate.
+    const attempt = async (): Promise<number> =>
+      pubsub.getSubscribers(name).length === 0 ? 0 : (await pubsub.publish(name, bytes)).recipients.length;
     let recipients = 0;
     try {
       recipients = await attempt();

@@ -1,6 +1,6 @@
 // The client's view of the committee: who owns which shard, and so which node holds which sliver
-// pair of a blob. Until epochs land, the assignment of epoch 0 (computed from the genesis file
-// alone) is the assignment of every epoch.
+// pair of a blob. Built from the genesis file (epoch 0), or from a later assignment the client
+// verified from the genesis through the certificate chain (chain.ts).
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { shardWeightOf } from '../../protocols/certificate/certificate.js';
@@ -18,13 +18,31 @@ export class Committee {
   private readonly shardsByPeer: ReadonlyMap<string, readonly number[]>;
   private readonly peerIds = new Map<string, PeerId>();
 
-  constructor(genesis: Pick<Genesis, 'nShards' | 'committee'>) {
-    const assignment = assignShards(genesis);
+  /** Epoch of the assignment (0 for the genesis one). */
+  readonly epoch: number;
+
+  /** `assignment`: a verified later one (membership/certificate.ts); default the genesis assignment. */
+  constructor(genesis: Pick<Genesis, 'nShards' | 'committee'>, assignment?: { readonly epoch: number; readonly ownerOfShard: readonly string[] }) {
     this.nShards = genesis.nShards;
     this.params = encodingParameters(genesis.nShards);
-    this.shardsByPeer = assignment.shardsByPeer;
-    this.ownerOfShard = assignment.ownerOfShard;
-    this.members = [...assignment.shardsByPeer.keys()];
+    if (assignment === undefined) {
+      const initial = assignShards(genesis);
+      this.epoch = 0;
+      this.shardsByPeer = initial.shardsByPeer;
+      this.ownerOfShard = initial.ownerOfShard;
+    } else {
+      if (assignment.ownerOfShard.length !== genesis.nShards) throw new RangeError(`assignment names ${assignment.ownerOfShard.length} owners for ${genesis.nShards} shards`);
+      const byPeer = new Map<string, number[]>();
+      assignment.ownerOfShard.forEach((owner, shard) => {
+        const shards = byPeer.get(owner) ?? [];
+        shards.push(shard);
+        byPeer.set(owner, shards);
+      });
+      this.epoch = assignment.epoch;
+      this.shardsByPeer = new Map([...byPeer].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.ownerOfShard = [...assignment.ownerOfShard];
+    }
+    this.members = [...this.shardsByPeer.keys()];
     for (const member of this.members) this.peerIds.set(member, peerIdFromString(member));
   }
 

@@ -35,6 +35,16 @@ export function dhtProtocol(network: string): string {
   return protocolId(network, 'kad', '1.0.0');
 }
 
+/** The sync protocol (protocols/sync): certificate chain and shard migration between epochs. */
+export function syncProtocol(network: string): string {
+  return protocolId(network, 'sync', '1.0.0');
+}
+
+/** The storage-challenge protocol (protocols/challenge). */
+export function challengeProtocol(network: string): string {
+  return protocolId(network, 'challenge', '1.0.0');
+}
+
 /** `floe/<network>/<name>/1`, e.g. `floe/devnet/blobs/1`. */
 export function topic(network: string, name: GossipTopicName): string {
   checkNetwork(network);

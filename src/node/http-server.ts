@@ -8,6 +8,7 @@ import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { BlobNotFoundError, FloeClientError, InvalidRequestError } from '../client/errors.js';
 import type { BlobService } from './blob-service.js';
+import { type ChallengeRouteSource, serveChallengeRoute } from './challenge-routes.js';
 import type { NodeMetrics } from './metrics.js';
 import type { Publisher } from './publisher.js';
 
@@ -22,6 +23,20 @@ export interface HealthInfo {
   readonly blobs: number;
   readonly bytes: number;
   readonly uptimeSeconds: number;
+  /** Epoch, committee and assignment as this node's certificate chain has them (epoch-manager.ts). */
+  readonly membership?: unknown;
+  /** This node's challenge score and recent results (challenge-runner.ts). */
+  readonly challenges?: unknown;
+}
+
+/** The epoch manager's operator interface (routes under /v1/membership). */
+export interface MembershipApi {
+  status(): unknown;
+  /** Casts the node's vote; `kind` and `subject` are checked by the manager. */
+  vote(kind: string, subject: string): Promise<unknown>;
+  leave(): Promise<unknown>;
+  /** Encoded assignment certificates from `fromEpoch` on. */
+  chain(fromEpoch: number, limit: number): Uint8Array[];
 }
 
 export interface HttpApiOptions {
@@ -32,6 +47,10 @@ export interface HttpApiOptions {
   readonly health: () => HealthInfo;
   /** Stores and reads whole blobs for `PUT /v1/blobs` and `GET /v1/blobs/{id}`. */
   readonly publisher: Publisher;
+  /** Membership routes; absent: 404. */
+  readonly membership?: MembershipApi;
+  /** Storage-challenge results and scores (GET /v1/challenges); absent: 404. */
+  readonly challenges?: ChallengeRouteSource;
   /** Largest `PUT /v1/blobs` body (Walrus's publisher default is 10 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
 }
@@ -98,6 +117,8 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
   if (request.method === 'PUT' && url.pathname === '/v1/blobs') {
     return putBlob(options, request, response, url);
   }
+  if (path[0] === 'v1' && path[1] === 'membership') return membershipRoute(options, request, response, url, path.slice(2));
+  if (options.challenges !== undefined && serveChallengeRoute(options.challenges, request, response)) return;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     throw new HttpError(405, `${request.method ?? 'this method'} is not supported here`);
   }
@@ -141,6 +162,56 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
   throw new HttpError(404, `no route for ${url.pathname}`);
 }
 
+/** Most bytes of a vote request body. */
+const MAX_VOTE_BODY_BYTES = 4096;
+
+/**
+ * GET /v1/membership (status), GET /v1/membership/chain?from=E (certificates, base64url),
+ * POST /v1/membership/votes {kind, subject} and POST /v1/membership/leave. The POST routes act
+ * with the node's key, so they answer only requests from a loopback address (the operator's CLI).
+ */
+async function membershipRoute(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse, url: URL, rest: string[]): Promise<void> {
+  const membership = options.membership;
+  if (membership === undefined) throw new HttpError(404, 'this node has no membership routes');
+  const route = rest.join('/');
+  if (request.method === 'GET' && route === '') {
+    options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+    return sendJson(response, 200, { success: { code: 200, data: membership.status() } });
+  }
+  if (request.method === 'GET' && route === 'chain') {
+    const fromText = url.searchParams.get('from') ?? '0';
+    if (!/^[0-9]{1,10}$/.test(fromText)) throw new HttpError(400, 'from must be an epoch number');
+    const certificates = membership.chain(Number(fromText), 256).map((bytes) => Buffer.from(bytes).toString('base64url'));
+    options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+    return sendJson(response, 200, { success: { code: 200, data: { certificates } } });
+  }
+  if (request.method === 'POST' && (route === 'votes' || route === 'leave')) {
+    if (!isLoopback(request.socket.remoteAddress)) throw new HttpError(403, 'votes are accepted from the node\'s own host only');
+    let result: unknown;
+    if (route === 'leave') {
+      result = await membership.leave();
+    } else {
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder().decode(await readBody(request, MAX_VOTE_BODY_BYTES)));
+      } catch (error) {
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(400, 'the body must be JSON {"kind": ..., "subject": ...}');
+      }
+      const { kind, subject } = (body ?? {}) as { kind?: unknown; subject?: unknown };
+      if (typeof kind !== 'string' || typeof subject !== 'string') throw new HttpError(400, 'the body must be JSON {"kind": ..., "subject": ...}');
+      result = await membership.vote(kind, subject);
+    }
+    options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
+    return sendJson(response, 202, { success: { code: 202, data: result } });
+  }
+  throw new HttpError(request.method === 'GET' || request.method === 'POST' ? 404 : 405, `no route for ${request.method ?? ''} ${url.pathname}`);
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+}
+
 /** Walrus publisher `PUT /v1/blobs?epochs=N`: the body is the blob. */
 async function putBlob(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   const epochsText = url.searchParams.get('epochs') ?? '1';
@@ -153,22 +224,10 @@ async function putBlob(options: HttpApiOptions, request: IncomingMessage, respon
     throw new HttpError(413, `the blob is larger than this publisher's limit of ${limit} bytes`);
   }
   const body = await readBody(request, limit);
-  const client = await options.publisher.client();
-  const stored = await client.store(body, { epochs: Number(epochsText) });
+  // `newlyCreated`, or `alreadyCertified` when the blob is certified long enough (publisher.ts).
+  const answer = await options.publisher.put(body, Number(epochsText));
   options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
-  sendJson(response, 200, {
-    newlyCreated: {
-      blobObject: {
-        blobId: stored.blobId,
-        size: stored.unencodedLength,
-        encodingType: 'RS2',
-        certifiedEpoch: stored.epoch,
-        storage: { startEpoch: stored.epoch, endEpoch: stored.endEpoch, storageSize: stored.encodedLength },
-      },
-      resourceOperation: { registerFromScratch: { encodedLength: stored.encodedLength, epochsAhead: Number(epochsText) } },
-      cost: 0,
-    },
-  });
+  sendJson(response, 200, answer);
 }
 
 /** Reads a request body of at most `limit` bytes (413 beyond it, without buffering the rest). */

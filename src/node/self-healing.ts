@@ -126,6 +126,26 @@ export class SelfHealer {
     }
     return recoverSliver(metadata, targetKind, targetIndex, [...bySource.values()].slice(0, needed));
   }
+
+  /**
+   * Rebuilds both slivers of pair `pair` from peers' recovery symbols, whichever shards this node
+   * owns (shard migration recovers pairs of shards it is gaining). Uses `metadata` when given
+   * (already checked against the blob ID), else the stored one, else a peer's. Every symbol is
+   * checked against its proof and the rebuilt slivers against the metadata; nothing is stored.
+   */
+  async recoverPair(
+    blobId: BlobId,
+    pair: number,
+    options: { metadata?: BlobMetadata; signal?: AbortSignal } = {},
+  ): Promise<{ metadata: BlobMetadata; primary: SliverData; secondary: SliverData }> {
+    const { nShards } = this.options;
+    const { signal } = options;
+    const metadata = options.metadata ?? (await this.options.blobs.getMetadata(blobId, { signal })) ?? (await this.fetchMetadata(blobId, signal));
+    const secondaryIndex = secondarySliverOfPair(pairIndex(pair, nShards), nShards) as number;
+    const secondary = await this.recover(blobId, metadata, 'secondary', secondaryIndex, signal);
+    const primary = await this.recover(blobId, metadata, 'primary', pair, signal);
+    return { metadata, primary, secondary };
+  }
 }
 
 function timeoutSignal(signal: AbortSignal | undefined): AbortSignal {

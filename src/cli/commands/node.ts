@@ -14,7 +14,10 @@ import {
   type NodeConfigOverrides,
 } from '../../config/node-config.js';
 import { RUNTIME_FILE_NAME, StorageNode, type NodeRuntimeInfo } from '../../node/storage-node.js';
+import { FloeError } from '../../core/errors.js';
 import type { CliOutput } from '../output.js';
+import type { ChallengeStatus } from '../../node/challenge-runner.js';
+import { formatChallengeStatus } from './challenges.js';
 
 interface RunFlags {
   readonly dir: string;
@@ -24,6 +27,7 @@ interface RunFlags {
   readonly httpHost?: string;
   readonly httpPort?: string;
   readonly logLevel?: LogLevel;
+  readonly join?: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -76,6 +80,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     .option('--http-host <host>', 'HTTP API host')
     .option('--http-port <port>', 'HTTP API port (0 = any free port)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .option('--join', 'ask the committee to admit this node (repeated every epoch until it is a member)')
     .action(async (flags: RunFlags) => {
       const config = await resolveNodeConfig({ dir: flags.dir, env: process.env, flags: overridesFrom(flags) });
       const threshold = LEVEL_RANK[config.logLevel];
@@ -83,7 +88,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         if (LEVEL_RANK[level] > threshold) return;
         process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...context })}\n`);
       };
-      const started = await StorageNode.start(config, { log });
+      const started = await StorageNode.start(config, { log, join: flags.join === true });
       output.line(`node ${started.peerId} running; HTTP ${started.http.url}`);
       await new Promise<void>((resolveStop) => {
         const stop = (signal: NodeJS.Signals): void => {
@@ -96,6 +101,17 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         process.on('SIGTERM', stop);
       });
       await started.stop();
+    });
+
+  node
+    .command('leave')
+    .description('announce that this node leaves the committee (its shards move at the next certified assignment)')
+    .requiredOption('-d, --dir <dir>', 'node directory of a running node')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: { dir: string; json?: boolean }) => {
+      const result = await postToNode(flags.dir, '/v1/membership/leave', undefined);
+      if (flags.json === true) output.json(result);
+      else output.line(result.queued ? 'leave announced for the next voting window' : `leave announced in epoch ${result.vote?.epoch ?? '?'}`);
     });
 
   node
@@ -115,7 +131,20 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
       if (status.health !== undefined) {
         const health = status.health;
         output.line(`network   ${health.network}, epoch ${health.epoch}`);
+        const membership = health.membership;
+        if (membership !== undefined) {
+          const role = membership.member ? 'member' : membership.joining ? 'asking to join' : 'not a member';
+          output.line(`committee ${membership.committeeSize} members (assignment of epoch ${membership.assignmentEpoch}, digest ${membership.digest.slice(0, 16)}); this node: ${role}`);
+          const migration = membership.migration;
+          if (migration !== undefined && migration.shardsTotal > 0) {
+            output.line(
+              `migration epoch ${migration.epoch}: ${migration.shardsDone}/${migration.shardsTotal} shards done, ${migration.blobsMigrated} blobs pulled, ` +
+                `${migration.blobsRecovered} recovered, ${migration.blobsFailed} failed${membership.migrating ? ' (running)' : ''}`,
+            );
+          }
+        }
         output.line(`shards    ${health.shards.length} (${summariseShards(health.shards)})`);
+        if (health.challenges !== undefined) for (const line of formatChallengeStatus(health.challenges)) output.line(line);
         output.line(`blobs     ${health.blobs}, ${health.bytes} bytes stored`);
         output.line(`peers     ${health.connectedPeers} connected`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
@@ -124,7 +153,20 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     });
 }
 
+interface MembershipData {
+  epoch: number;
+  assignmentEpoch: number;
+  digest: string;
+  committeeSize: number;
+  member: boolean;
+  joining: boolean;
+  migrating: boolean;
+  migration?: { epoch: number; shardsTotal: number; shardsDone: number; blobsMigrated: number; blobsRecovered: number; blobsFailed: number };
+}
+
 interface HealthData {
+  membership?: MembershipData;
+  challenges?: ChallengeStatus;
   network: string;
   epoch: number;
   shards: number[];
@@ -166,4 +208,28 @@ function summariseShards(shards: readonly number[]): string {
     i = j + 1;
   }
   return parts.join(', ') || 'none';
+}
+
+/** A command for a running node could not reach it, or the node refused. */
+export class NodeCommandError extends FloeError {}
+
+/** POSTs to the running node of DIR (found through DIR/node.json); its error message on failure. */
+export async function postToNode(dir: string, path: string, body: unknown): Promise<{ queued: boolean; vote?: { epoch: number } }> {
+  let runtime: NodeRuntimeInfo;
+  try {
+    runtime = JSON.parse(await readFile(join(dir, RUNTIME_FILE_NAME), 'utf8')) as NodeRuntimeInfo;
+  } catch (error) {
+    throw new NodeCommandError(`no running node in ${resolve(dir)} (${join(dir, RUNTIME_FILE_NAME)} is missing)`, { cause: error });
+  }
+  const response = await fetch(`${runtime.httpUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { success?: { data?: { queued: boolean; vote?: { epoch: number } } }; error?: { message?: string } };
+  if (!response.ok || answer.success?.data === undefined) {
+    throw new NodeCommandError(`the node refused: ${answer.error?.message ?? `HTTP ${response.status}`}`);
+  }
+  return answer.success.data;
 }

@@ -1,0 +1,62 @@
+// The light client learns who owns which shard now (DESIGN.md section 4): it fetches the
+// assignment certificate chain over the `sync` protocol from a few connected nodes and verifies
+// each from the genesis file, so no node has to be trusted. A node can withhold recent
+// certificates but not forge one, so the client keeps the longest chain that verifies.
+import type { PeerId } from '@libp2p/interface';
+import { withDeadline } from '../core/abort.js';
+import type { Genesis } from '../config/genesis.js';
+import { type Assignment, decodeAssignmentCertificate, verifyChain } from '../membership/index.js';
+import type { FloeLibp2p } from '../network/libp2p.js';
+import { syncProtocol } from '../network/protocol-ids.js';
+import { SyncClient } from '../../protocols/sync/request.js';
+
+export interface FetchAssignmentOptions {
+  readonly signal?: AbortSignal;
+  /** Nodes asked (default: up to 3 connected peers). */
+  readonly peers?: readonly PeerId[];
+  /** Deadline per node (default 5 s). */
+  readonly timeoutMs?: number;
+}
+
+/** Pages asked of one node at most (256 certificates each). */
+const MAX_PAGES = 64;
+
+/**
+ * The newest assignment any of the asked nodes can prove from the genesis, or undefined when none
+ * answered with a chain that verifies (the caller then uses the genesis assignment).
+ */
+export async function fetchVerifiedAssignment(libp2p: FloeLibp2p, genesis: Genesis, options: FetchAssignmentOptions = {}): Promise<Assignment | undefined> {
+  const peers = options.peers ?? libp2p.getPeers().slice(0, 3);
+  const results = await Promise.all(
+    peers.map(async (peer) => {
+      try {
+        const certificates = await fetchChain(libp2p, genesis, peer, withDeadline(options.signal, options.timeoutMs ?? 5_000));
+        return await verifyChain(genesis, certificates);
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  let best: Assignment | undefined;
+  for (const tip of results) if (tip !== undefined && (best === undefined || tip.epoch > best.epoch)) best = tip;
+  return best;
+}
+
+async function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {
+  const stream = await libp2p.dialProtocol(peer, syncProtocol(genesis.network), { signal });
+  const client = new SyncClient(stream, { nShards: genesis.nShards });
+  const certificates: Uint8Array[] = [];
+  try {
+    let from = 1;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await client.getChain(from, { signal });
+      certificates.push(...answer.certificates);
+      const last = answer.certificates.at(-1);
+      if (!answer.more || last === undefined) break;
+      from = decodeAssignmentCertificate(last, genesis.nShards).assignment.epoch + 1;
+    }
+  } finally {
+    await client.close();
+  }
+  return certificates;
+}

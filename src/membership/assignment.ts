@@ -1,0 +1,279 @@
+// Shard assignments of epochs after 0 (DESIGN.md section 4). Epoch 0 is config/shard-assignment.ts
+// (largest remainder over the genesis committee); every later assignment is computed from the
+// one before it and the certified membership changes, deterministically, so every member gets the
+// same bytes and so the same digest to sign:
+//  1. Members: previous members minus the removed (evicted or left), plus the admitted; sorted by
+//     peer ID. When there are more members than shards, only the n heaviest (ties: smaller peer ID)
+//     get shards; the others drop out of the committee.
+//  2. Counts by D'Hondt (Jefferson, as Walrus apportions stake), with a per-node cap: each member
+//     first gets min(cap, floor(n * w / W)) (D'Hondt never gives less than that lower quota), then
+//     each remaining shard goes to the member with the largest quotient w / (seats + 1) below the
+//     cap, ties to the smaller peer ID. Quotients are compared by cross-multiplying bigints.
+//  3. Minimum one: a member left with 0 takes a shard from the member with the most (ties: larger
+//     peer ID), served in peer ID order.
+//  4. Minimal movement: a member keeps its lowest-numbered previous shards, up to its new count;
+//     the shards so freed (and those of removed members) go, in ascending order, to the members
+//     below their count, in peer ID order. No shard moves that need not.
+import { blake2b256 } from '../crypto/blake2b.js';
+import { bytesEqual, concatBytes } from '../core/bytes.js';
+import type { CommitteeMember, Genesis } from '../config/genesis.js';
+import { assignShards, sortByPeerId } from '../config/shard-assignment.js';
+import { MembershipError } from './errors.js';
+import { Assignment as AssignmentMessage } from './membership.generated.js';
+import { checkPeerId } from './signing.js';
+
+export interface Assignment {
+  /** The epoch this assignment starts in. */
+  readonly epoch: number;
+  /** Committee members in peer ID order, each owning at least one shard. */
+  readonly members: readonly CommitteeMember[];
+  /** Owner (peer ID) of each shard; index = shard; length n. */
+  readonly ownerOfShard: readonly string[];
+  /** Protocol parameters in force (genesis parameters, changed by certified param votes). */
+  readonly params: Readonly<Record<string, number>>;
+}
+
+/** Certified changes that turn assignment(e) into assignment(e+1). */
+export interface MembershipChanges {
+  /** New members with their weights. */
+  readonly admitted: readonly CommitteeMember[];
+  /** Evicted members and members that left. */
+  readonly removed: readonly string[];
+  /** Parameter values to set. */
+  readonly params: Readonly<Record<string, number>>;
+}
+
+export const NO_CHANGES: MembershipChanges = Object.freeze({ admitted: [], removed: [], params: {} });
+
+export interface ComputeAssignmentOptions {
+  /** Epoch of the result (later than prev.epoch; epochs without a certificate are skipped). */
+  readonly epoch: number;
+  readonly nShards: number;
+  /** Most shards per node; default defaultShardCap. Raised to ceil(n / members) when lower. */
+  readonly cap?: number;
+}
+
+const U32_MAX = 0xffff_ffff;
+const encoder = new TextEncoder();
+const DIGEST_DOMAIN = encoder.encode('floe-assignment/1\0');
+
+/** Walrus's cap (walrus.md 6.2): n/10 from 20 nodes on, else ceil(2n / nodes). */
+export function defaultShardCap(nShards: number, memberCount: number): number {
+  if (memberCount <= 0) return nShards;
+  return memberCount >= 20 ? Math.ceil(nShards / 10) : Math.ceil((2 * nShards) / memberCount);
+}
+
+/** Assignment of epoch 0, from the genesis file alone. */
+export function genesisAssignment(genesis: Pick<Genesis, 'nShards' | 'committee' | 'parameters'>): Assignment {
+  const base = assignShards(genesis);
+  return freeze({
+    epoch: 0,
+    members: sortByPeerId(genesis.committee),
+    ownerOfShard: base.ownerOfShard,
+    params: { ...(genesis.parameters ?? {}) },
+  });
+}
+
+/** Shards of `peerId`, ascending (empty for a non-member). */
+export function shardsOf(assignment: Assignment, peerId: string): number[] {
+  const shards: number[] = [];
+  assignment.ownerOfShard.forEach((owner, shard) => {
+    if (owner === peerId) shards.push(shard);
+  });
+  return shards;
+}
+
+export function shardsByPeer(assignment: Assignment): Map<string, number[]> {
+  const map = new Map<string, number[]>(assignment.members.map((member) => [member.peerId, []]));
+  assignment.ownerOfShard.forEach((owner, shard) => map.get(owner)?.push(shard));
+  return map;
+}
+
+export function isMember(assignment: Assignment, peerId: string): boolean {
+  return assignment.members.some((member) => member.peerId === peerId);
+}
+
+/** Shards owned by the distinct peers of `peerIds`. */
+export function weightOf(assignment: Assignment, peerIds: Iterable<string>): number {
+  const set = new Set(peerIds);
+  let weight = 0;
+  for (const owner of assignment.ownerOfShard) if (set.has(owner)) weight++;
+  return weight;
+}
+
+export function computeAssignment(prev: Assignment, changes: MembershipChanges, options: ComputeAssignmentOptions): Assignment {
+  const { epoch, nShards } = options;
+  if (!isU32(epoch) || epoch <= prev.epoch) throw new RangeError(`epoch must be a u32 after ${prev.epoch}, got ${epoch}`);
+  if (prev.ownerOfShard.length !== nShards) throw new RangeError(`previous assignment has ${prev.ownerOfShard.length} shards, expected ${nShards}`);
+  const removed = new Set(changes.removed);
+  const byPeer = new Map<string, CommitteeMember>();
+  for (const member of prev.members) if (!removed.has(member.peerId)) byPeer.set(member.peerId, member);
+  for (const member of changes.admitted) if (!removed.has(member.peerId) && !byPeer.has(member.peerId)) byPeer.set(member.peerId, member);
+  if (byPeer.size === 0) throw new RangeError('the changes leave no committee member');
+
+  let candidates = [...byPeer.values()];
+  if (candidates.length > nShards) {
+    candidates = [...candidates]
+      .sort((a, b) => b.weight - a.weight || compareStrings(a.peerId, b.peerId))
+      .slice(0, nShards);
+  }
+  const members = sortByPeerId(candidates);
+  const cap = Math.max(options.cap ?? defaultShardCap(nShards, members.length), Math.ceil(nShards / members.length));
+  const counts = apportionDHondt(nShards, members, cap);
+  const ownerOfShard = transition(prev.ownerOfShard, members, counts);
+  return freeze({ epoch, members, ownerOfShard, params: { ...prev.params, ...changes.params } });
+}
+
+/**
+ * Shard counts per member in the order of `members` (sorted by peer ID): steps 2 and 3 above.
+ * Needs cap * members >= n.
+ */
+export function apportionDHondt(nShards: number, members: readonly CommitteeMember[], cap: number): number[] {
+  if (members.length === 0) throw new RangeError('cannot apportion shards to nobody');
+  if (cap * members.length < nShards) throw new RangeError(`cap ${cap} x ${members.length} members cannot hold ${nShards} shards`);
+  for (const member of members) {
+    if (!Number.isSafeInteger(member.weight) || member.weight <= 0) {
+      throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${member.weight}`);
+    }
+  }
+  const n = BigInt(nShards);
+  const weights = members.map((member) => BigInt(member.weight));
+  const total = weights.reduce((sum, weight) => sum + weight, 0n);
+  const counts = weights.map((weight) => Math.min(cap, Number((n * weight) / total)));
+  let left = nShards - counts.reduce((sum, count) => sum + count, 0);
+  while (left > 0) {
+    let best = -1;
+    for (let index = 0; index < members.length; index++) {
+      if (counts[index]! >= cap) continue;
+      // w_i / (s_i + 1) > w_b / (s_b + 1)  <=>  w_i * (s_b + 1) > w_b * (s_i + 1); ties keep the earlier (smaller) peer ID.
+      if (best === -1 || weights[index]! * BigInt(counts[best]! + 1) > weights[best]! * BigInt(counts[index]! + 1)) best = index;
+    }
+    counts[best]!++;
+    left--;
+  }
+  if (nShards >= members.length) {
+    for (let taker = 0; taker < members.length; taker++) {
+      if (counts[taker] !== 0) continue;
+      let donor = 0;
+      for (let index = 1; index < members.length; index++) if (counts[index]! >= counts[donor]!) donor = index;
+      counts[donor]!--;
+      counts[taker] = 1;
+    }
+  }
+  return counts;
+}
+
+/** Step 4: owners of e+1 from the owners of e and the new counts, moving as few shards as possible. */
+function transition(previousOwners: readonly string[], members: readonly CommitteeMember[], counts: readonly number[]): string[] {
+  const target = new Map(members.map((member, index) => [member.peerId, counts[index] ?? 0]));
+  const kept = new Map<string, number>();
+  const owners: (string | undefined)[] = previousOwners.map((owner) => {
+    const limit = target.get(owner);
+    if (limit === undefined) return undefined;
+    const have = kept.get(owner) ?? 0;
+    if (have >= limit) return undefined;
+    kept.set(owner, have + 1);
+    return owner;
+  });
+  const free: number[] = [];
+  owners.forEach((owner, shard) => {
+    if (owner === undefined) free.push(shard);
+  });
+  let next = 0;
+  for (const member of members) {
+    let missing = (target.get(member.peerId) ?? 0) - (kept.get(member.peerId) ?? 0);
+    while (missing-- > 0) owners[free[next++]!] = member.peerId;
+  }
+  return owners as string[];
+}
+
+// -- encoding -------------------------------------------------------------------------------
+
+export function encodeAssignment(assignment: Assignment): Uint8Array {
+  const index = new Map(assignment.members.map((member, position) => [member.peerId, position]));
+  return AssignmentMessage.encode({
+    epoch: assignment.epoch,
+    members: assignment.members.map((member) => ({ peerId: member.peerId, weight: member.weight })),
+    ownerOfShard: assignment.ownerOfShard.map((owner) => {
+      const position = index.get(owner);
+      if (position === undefined) throw new MembershipError('invalid-field', `owner ${owner} is not a listed member`);
+      return position;
+    }),
+    params: Object.keys(assignment.params)
+      .sort(compareStrings)
+      .map((name) => ({ name, value: assignment.params[name]! })),
+  });
+}
+
+/** Decodes and checks an assignment (canonical bytes, n owners, sorted distinct members each owning a shard). */
+export function decodeAssignment(bytes: Uint8Array, nShards: number): Assignment {
+  let decoded: AssignmentMessage;
+  try {
+    decoded = AssignmentMessage.decode(bytes, { limits: { members: nShards, ownerOfShard: nShards, params: 256 } });
+  } catch (error) {
+    throw new MembershipError('malformed', `assignment does not decode: ${messageOf(error)}`, { cause: error });
+  }
+  const members = decoded.members.map((member) => ({ peerId: member.peerId, weight: member.weight }));
+  const ownerOfShard = decoded.ownerOfShard.map((position) => {
+    const member = members[position];
+    if (member === undefined) throw new MembershipError('invalid-field', `assignment names owner ${position} of ${members.length} members`);
+    return member.peerId;
+  });
+  // fromEntries defines own properties: a name like "__proto__" cannot touch a prototype.
+  const params = Object.fromEntries(decoded.params.map((param) => [param.name, param.value]));
+  const assignment = freeze({ epoch: decoded.epoch, members, ownerOfShard, params });
+  checkAssignment(assignment, nShards);
+  if (!bytesEqual(encodeAssignment(assignment), bytes)) throw new MembershipError('malformed', 'assignment bytes are not in canonical form');
+  return assignment;
+}
+
+/** Throws MembershipError('invalid-field') unless the assignment is well formed for n shards. */
+export function checkAssignment(assignment: Assignment, nShards: number): void {
+  const fail = (why: string): never => {
+    throw new MembershipError('invalid-field', `assignment of epoch ${assignment.epoch}: ${why}`);
+  };
+  if (!isU32(assignment.epoch)) fail('epoch is not a u32');
+  if (assignment.ownerOfShard.length !== nShards) fail(`names ${assignment.ownerOfShard.length} owners for ${nShards} shards`);
+  if (assignment.members.length === 0) fail('has no members');
+  const owned = new Map<string, number>();
+  assignment.members.forEach((member, index) => {
+    checkPeerId(member.peerId, `member ${index}`);
+    if (index > 0 && compareStrings(assignment.members[index - 1]!.peerId, member.peerId) >= 0) fail('members are not sorted and distinct');
+    if (!Number.isSafeInteger(member.weight) || member.weight <= 0) fail(`weight of ${member.peerId} is not a positive integer`);
+    owned.set(member.peerId, 0);
+  });
+  for (const owner of assignment.ownerOfShard) {
+    const count = owned.get(owner);
+    if (count === undefined) fail(`owner ${owner} is not a member`);
+    owned.set(owner, (count ?? 0) + 1);
+  }
+  for (const [peerId, count] of owned) if (count === 0) fail(`member ${peerId} owns no shard`);
+  const names = Object.keys(assignment.params);
+  for (const name of names) if (!Number.isFinite(assignment.params[name])) fail(`parameter ${name} is not a finite number`);
+}
+
+/** Blake2b-256 of a domain tag and the canonical encoding: what members sign. */
+export function assignmentDigest(assignment: Assignment): Uint8Array {
+  return blake2b256(concatBytes(DIGEST_DOMAIN, encodeAssignment(assignment)));
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isU32(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= U32_MAX;
+}
+
+function freeze(assignment: Assignment): Assignment {
+  return Object.freeze({
+    epoch: assignment.epoch,
+    members: Object.freeze(assignment.members.map((member) => Object.freeze({ peerId: member.peerId, weight: member.weight }))),
+    ownerOfShard: Object.freeze([...assignment.ownerOfShard]),
+    params: Object.freeze({ ...assignment.params }),
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

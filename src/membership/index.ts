@@ -1,0 +1,57 @@
+// Membership, epochs and shard assignments agreed by the committee (DESIGN.md section 4). Pure:
+// no I/O and no timers; keys through @libp2p/crypto only.
+export {
+  type Assignment,
+  type ComputeAssignmentOptions,
+  type MembershipChanges,
+  NO_CHANGES,
+  apportionDHondt,
+  assignmentDigest,
+  checkAssignment,
+  computeAssignment,
+  decodeAssignment,
+  defaultShardCap,
+  encodeAssignment,
+  genesisAssignment,
+  isMember,
+  shardsByPeer,
+  shardsOf,
+  weightOf,
+} from './assignment.js';
+export {
+  type AssignmentCertificate,
+  type CertificateSignature,
+  CertificateChain,
+  type MembershipContext,
+  buildCertificate,
+  decodeAssignmentCertificate,
+  encodeAssignmentCertificate,
+  verifyAssignmentCertificate,
+  verifyChain,
+} from './certificate.js';
+export { MembershipError, type MembershipFailure } from './errors.js';
+export {
+  type AssignmentSignature,
+  MEMBERSHIP_LIMITS,
+  type MembershipMessage,
+  type NodeRecord,
+  type SyncDone,
+  type UnsignedNodeRecord,
+  type UnsignedVote,
+  VOTE_KINDS,
+  type Vote,
+  type VoteKind,
+  decodeMembershipMessage,
+  encodeMembershipMessage,
+  isJoinRequest,
+  parseParamSubject,
+  signAssignmentDigest,
+  signNodeRecord,
+  signSyncDone,
+  signVote,
+  verifyAssignmentSignature,
+  verifyNodeRecord,
+  verifySyncDone,
+  verifyVote,
+} from './messages.js';
+export { DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';

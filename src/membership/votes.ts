@@ -1,0 +1,86 @@
+// Counting votes (DESIGN.md section 4): the votes of one epoch by members of that epoch's
+// committee; a (kind, subject) with votes from members holding n - f shards is certified. A node
+// announcing its own leave needs nobody else. A join request (a candidate's admit vote for
+// itself) is never counted. Pure: the caller verifies signatures first (messages.ts).
+import type { CommitteeMember } from '../config/genesis.js';
+import { encodingParameters } from '../encoding/parameters.js';
+import { type Assignment, compareStrings, isMember, type MembershipChanges, weightOf } from './assignment.js';
+import { isJoinRequest, parseParamSubject, type Vote, type VoteKind } from './messages.js';
+
+/** Weight of an admitted node unless the `admitWeight` parameter says otherwise. */
+export const DEFAULT_ADMIT_WEIGHT = 1;
+
+export interface TallyOptions {
+  /** The epoch whose votes count. */
+  readonly epoch: number;
+  readonly nShards: number;
+}
+
+export interface TallyEntry {
+  readonly kind: VoteKind;
+  readonly subject: string;
+  /** Distinct committee members that voted for it. */
+  readonly voters: readonly string[];
+  /** Shards they hold. */
+  readonly weight: number;
+  readonly certified: boolean;
+}
+
+/** Every (kind, subject) voted on in `options.epoch` by members of `committee`, with its weight. */
+export function tallyVotes(votes: Iterable<Vote>, committee: Assignment, options: TallyOptions): TallyEntry[] {
+  const { quorum } = encodingParameters(options.nShards);
+  const groups = new Map<string, { kind: VoteKind; subject: string; voters: Set<string> }>();
+  for (const vote of votes) {
+    if (vote.epoch !== options.epoch || isJoinRequest(vote)) continue;
+    if (!isMember(committee, vote.voter)) continue;
+    const key = `${vote.kind}\n${vote.subject}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { kind: vote.kind, subject: vote.subject, voters: new Set() };
+      groups.set(key, group);
+    }
+    group.voters.add(vote.voter);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      const weight = weightOf(committee, group.voters);
+      const selfLeave = group.kind === 'leave' && group.voters.has(group.subject);
+      return {
+        kind: group.kind,
+        subject: group.subject,
+        voters: [...group.voters].sort(compareStrings),
+        weight,
+        certified: selfLeave || weight >= quorum,
+      };
+    })
+    .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.subject, b.subject));
+}
+
+/** The membership changes that the certified votes of `options.epoch` make for the next assignment. */
+export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, options: TallyOptions): MembershipChanges {
+  const admitted: CommitteeMember[] = [];
+  const removed: string[] = [];
+  const params: Record<string, number> = {};
+  const weight = committee.params['admitWeight'];
+  const admitWeight = weight !== undefined && Number.isSafeInteger(weight) && weight > 0 ? weight : DEFAULT_ADMIT_WEIGHT;
+  for (const entry of tallyVotes(votes, committee, options)) {
+    if (!entry.certified) continue;
+    const member = isMember(committee, entry.subject);
+    switch (entry.kind) {
+      case 'admit':
+        if (!member) admitted.push({ peerId: entry.subject, weight: admitWeight });
+        break;
+      case 'evict':
+      case 'leave':
+        if (member && !removed.includes(entry.subject)) removed.push(entry.subject);
+        break;
+      case 'param': {
+        const param = parseParamSubject(entry.subject);
+        // Entries come sorted by subject: the first certified value of a name wins.
+        if (param !== undefined && !Object.hasOwn(params, param.name)) params[param.name] = param.value;
+        break;
+      }
+    }
+  }
+  return { admitted, removed: removed.sort(compareStrings), params };
+}

@@ -1,0 +1,831 @@
+// The node's side of DESIGN.md section 4: epochs from the genesis clock, signed node records and
+// join requests on the `members` topic, votes, and the assignment agreement on the `epoch` topic.
+//
+// Timeline of epoch e (phase = fraction of the epoch elapsed):
+//   [0, VOTE_CUTOFF)      records and join requests are published; members vote (automatically
+//                         for reachable candidates, or on the operator's command). Votes cast
+//                         later wait for the next epoch, so that every member has seen the same
+//                         votes when it computes the next assignment.
+//   MIDPOINT              every member of committee(e) computes assignment(e+1) from assignment(e)
+//                         and the certified votes of e, signs its digest (once per epoch, never a
+//                         second digest) and gossips the signature, again every few seconds
+//                         until the certificate exists.
+//   on 2f+1 signatures    the first digest whose signers hold n - f shards of committee(e) is the
+//   for one digest        certificate of e+1: appended to the chain, persisted, gossiped.
+// The chain (CertificateChain) verifies every certificate against the assignment before it;
+// ownership follows the assignment in force in the current epoch. Without a certificate the
+// assignment carries over.
+//
+// Gossip validators run before propagation: anything malformed, wrongly signed, or signed by a
+// node outside the committee that has to sign it is rejected (TopicValidatorResult.Reject, which
+// gossipsub counts against the sender's peer score); stale or duplicate messages are ignored.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TopicValidatorResult, type Message } from '@libp2p/gossipsub';
+import type { PeerId, PrivateKey } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import { withDeadline } from '../core/abort.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
+import { FloeError } from '../core/errors.js';
+import { epochAt, epochStartMs, type Genesis } from '../config/genesis.js';
+import { quorum } from '../config/shard-assignment.js';
+import {
+  type Assignment,
+  type AssignmentSignature,
+  assignmentDigest,
+  buildCertificate,
+  CertificateChain,
+  certifiedChanges,
+  computeAssignment,
+  decodeAssignmentCertificate,
+  decodeMembershipMessage,
+  encodeAssignmentCertificate,
+  encodeMembershipMessage,
+  isJoinRequest,
+  isMember,
+  MembershipError,
+  type MembershipMessage,
+  type NodeRecord,
+  shardsOf,
+  signAssignmentDigest,
+  signNodeRecord,
+  signSyncDone,
+  signVote,
+  type SyncDone,
+  tallyVotes,
+  verifyAssignmentSignature,
+  verifyNodeRecord,
+  verifySyncDone,
+  verifyVote,
+  type Vote,
+  type VoteKind,
+  weightOf,
+} from '../membership/index.js';
+import type { FloeLibp2p } from '../network/libp2p.js';
+import { topic } from '../network/protocol-ids.js';
+import { fsyncDirectory, isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
+import type { NodeMetrics } from './metrics.js';
+
+/** Votes are cast before this fraction of an epoch; later ones count in the next epoch. */
+export const VOTE_CUTOFF = 0.4;
+/** Members compute and sign the next assignment at this fraction of the epoch. */
+export const MIDPOINT = 0.5;
+/** How often the manager looks at the clock. */
+const TICK_MS = 250;
+/** Join requests and unanswered assignment signatures are repeated this often. */
+const REPEAT_MS = 2_000;
+/** A candidate must answer a dial and a ping within this time to get an automatic admit vote. */
+const REACHABILITY_TIMEOUT_MS = 3_000;
+/** Catching up on the chain from a peer (when a certificate cannot be placed). */
+const CATCH_UP_TIMEOUT_MS = 10_000;
+const CATCH_UP_LIMIT = 1_000;
+export const CHAIN_FILE_NAME = 'chain.bin';
+/** The epoch and digest this node signed last (so a restart cannot make it sign a second one). */
+export const SIGNED_MARKER_FILE_NAME = 'assignment-signed.json';
+/** Stands in for the own signature while it is being made (tick() must not publish it yet). */
+const PENDING_SIGNATURE: AssignmentSignature = Object.freeze({ epoch: -1, digest: new Uint8Array(), signer: '', signature: new Uint8Array() });
+
+export class EpochManagerError extends FloeError {}
+
+export type Log = (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+
+/** Fetches encoded certificates of epochs >= fromEpoch from a peer (the sync protocol's GetChain). */
+export type ChainFetcher = (peer: PeerId, fromEpoch: number, limit: number, signal: AbortSignal) => Promise<Uint8Array[]>;
+
+export interface EpochManagerOptions {
+  readonly libp2p: FloeLibp2p;
+  readonly genesis: Genesis;
+  readonly privateKey: PrivateKey;
+  /** The node directory: the chain is kept in DIR/chain.bin. */
+  readonly dataDir: string;
+  /** Ask the committee to admit this node (`floe node run --join`). */
+  readonly join?: boolean;
+  /** Published in the node record. */
+  readonly version: string;
+  readonly capacity: number;
+  readonly log: Log;
+  readonly metrics?: NodeMetrics;
+  /** Called when the assignment in force changes (a new epoch, or a late certificate). */
+  readonly onAssignment?: (current: Assignment, previous: Assignment) => void;
+  readonly fetchChain?: ChainFetcher;
+  /** The clock (tests). */
+  readonly now?: () => number;
+}
+
+export interface MembershipStatus {
+  readonly epoch: number;
+  /** Epoch whose certified assignment is in force (older when later epochs had no certificate). */
+  readonly assignmentEpoch: number;
+  /** Hex Blake2b digest of the assignment in force. */
+  readonly digest: string;
+  readonly committeeSize: number;
+  readonly member: boolean;
+  readonly shards: readonly number[];
+  /** Certified epochs and their digests, newest last (at most the last 32). */
+  readonly certified: readonly { readonly epoch: number; readonly digest: string }[];
+  /** This node's pending join request, if any. */
+  readonly joining: boolean;
+  /** Shard weight of sync-done attestations for the current epoch. */
+  readonly syncDoneShards: number;
+}
+
+interface Proposal {
+  readonly assignment: Assignment;
+  readonly digest: Uint8Array;
+  readonly signature: AssignmentSignature;
+}
+
+export class EpochManager {
+  readonly peerId: string;
+  private readonly chain: CertificateChain;
+  private readonly membersTopic: string;
+  private readonly epochTopic: string;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly stopController = new AbortController();
+  /** Assignment in force as last reported through onAssignment. */
+  private applied: Assignment;
+  private appliedDigest: Uint8Array;
+  private record: NodeRecord | undefined;
+  private recordSeq = 0;
+  private readonly records = new Map<string, NodeRecord>();
+  /** Votes by epoch, then by voter/kind/subject. */
+  private readonly votes = new Map<number, Map<string, Vote>>();
+  /** Operator votes waiting for the next voting window. */
+  private readonly queuedVotes: { kind: VoteKind; subject: string }[] = [];
+  /** Candidates this node already checked (by epoch and peer). */
+  private readonly checkedCandidates = new Set<string>();
+  /** This node's proposal (assignment and own signature) per epoch it is for. */
+  private readonly proposals = new Map<number, Proposal>();
+  /** Received assignment signatures: epoch -> digest hex -> signer -> signature. */
+  private readonly signatures = new Map<number, Map<string, Map<string, AssignmentSignature>>>();
+  private readonly syncDone = new Map<number, Set<string>>();
+  private lastRecordEpoch = -1;
+  private lastJoinAt = 0;
+  private lastSignatureAt = 0;
+  private catchingUp: Promise<void> | undefined;
+  private signedMarker: { epoch: number; digest: string } | undefined;
+  /** Epochs this node will not sign for (it signed another digest before a restart). */
+  private readonly refused = new Set<number>();
+  private ticking = false;
+  private persisting: Promise<void> = Promise.resolve();
+
+  private readonly onMessage = (event: CustomEvent<Message>): void => {
+    const { topic: name, data } = event.detail;
+    if (name !== this.membersTopic && name !== this.epochTopic) return;
+    void this.receive(new Uint8Array(data), this.propagationSource(event.detail)).catch((error: unknown) => {
+      this.options.log('warn', 'membership message failed', { error: messageOf(error) });
+    });
+  };
+
+  private constructor(
+    private readonly options: EpochManagerOptions,
+    chain: CertificateChain,
+  ) {
+    this.peerId = options.libp2p.peerId.toString();
+    this.chain = chain;
+    this.membersTopic = topic(options.genesis.network, 'members');
+    this.epochTopic = topic(options.genesis.network, 'epoch');
+    this.now = options.now ?? Date.now;
+    this.applied = chain.assignmentAt(this.epoch());
+    this.appliedDigest = assignmentDigest(this.applied);
+  }
+
+  /** Loads (and re-verifies) the chain file of the node directory. */
+  static async open(options: EpochManagerOptions, signal?: AbortSignal): Promise<EpochManager> {
+    const chain = new CertificateChain(options.genesis);
+    const path = join(options.dataDir, CHAIN_FILE_NAME);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readFile(path, { signal });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    if (bytes !== undefined) {
+      for (const certificate of splitChainFile(bytes)) {
+        try {
+          await chain.append(certificate);
+        } catch (error) {
+          // A damaged tail must not stop the node: it fetches the chain again from peers.
+          options.log('warn', 'chain file: certificate does not verify; ignoring it and the rest', { error: messageOf(error) });
+          break;
+        }
+      }
+    }
+    const manager = new EpochManager(options, chain);
+    try {
+      const marker = JSON.parse(await readFile(join(options.dataDir, SIGNED_MARKER_FILE_NAME), { encoding: 'utf8', signal })) as { epoch?: unknown; digest?: unknown };
+      if (typeof marker.epoch === 'number' && typeof marker.digest === 'string') manager.signedMarker = { epoch: marker.epoch, digest: marker.digest };
+    } catch (error) {
+      if (!isNotFound(error)) options.log('warn', 'cannot read the signed-assignment marker', { error: messageOf(error) });
+    }
+    return manager;
+  }
+
+  async start(): Promise<void> {
+    const { pubsub } = this.options.libp2p.services;
+    for (const name of [this.membersTopic, this.epochTopic]) {
+      pubsub.topicValidators.set(name, (peer: PeerId, message: Message) => this.validate(message.data, peer));
+      pubsub.subscribe(name);
+    }
+    pubsub.addEventListener('message', this.onMessage);
+    this.timer = setInterval(() => void this.guardedTick(), TICK_MS);
+    this.timer.unref();
+    await this.guardedTick();
+  }
+
+  /** One tick at a time: a slow one (signing, publishing) is not overlapped by the next. */
+  private async guardedTick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tick();
+    } catch (error) {
+      this.options.log('warn', 'epoch tick failed', { error: messageOf(error) });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopController.abort();
+    if (this.timer !== undefined) clearInterval(this.timer);
+    const { pubsub } = this.options.libp2p.services;
+    pubsub.removeEventListener('message', this.onMessage);
+    for (const name of [this.membersTopic, this.epochTopic]) {
+      pubsub.topicValidators.delete(name);
+      pubsub.unsubscribe(name);
+    }
+  }
+
+  /** The current epoch by the genesis clock. */
+  epoch(): number {
+    return epochAt(this.options.genesis, this.now());
+  }
+
+  /** The assignment in force now. */
+  current(): Assignment {
+    return this.chain.assignmentAt(this.epoch());
+  }
+
+  /** The assignment in force in `epoch` (as far as this node's chain knows). */
+  assignmentAt(epoch: number): Assignment {
+    return this.chain.assignmentAt(epoch);
+  }
+
+  /** Shards this node owns in the current epoch. */
+  ownedShards(): number[] {
+    return shardsOf(this.current(), this.peerId);
+  }
+
+  /** Encoded certificates of epochs >= fromEpoch, oldest first: what GetChain serves. */
+  chainFrom(fromEpoch: number, limit: number): Uint8Array[] {
+    return this.chain.certificatesFrom(fromEpoch, limit);
+  }
+
+  /** Appends certificates fetched from somebody (verified here); returns how many were new. */
+  async importChain(certificates: readonly Uint8Array[]): Promise<number> {
+    let added = 0;
+    for (const bytes of certificates) {
+      if (await this.chain.append(bytes)) added++;
+    }
+    if (added > 0) {
+      await this.persist();
+      this.refresh();
+    }
+    return added;
+  }
+
+  status(): MembershipStatus {
+    const epoch = this.epoch();
+    const current = this.chain.assignmentAt(epoch);
+    const certified = this.chain.certificatesFrom(0).slice(-32).map((bytes) => {
+      const certificate = decodeAssignmentCertificate(bytes, this.options.genesis.nShards);
+      return { epoch: certificate.assignment.epoch, digest: toHex(assignmentDigest(certificate.assignment)) };
+    });
+    return {
+      epoch,
+      assignmentEpoch: current.epoch,
+      digest: toHex(assignmentDigest(current)),
+      committeeSize: current.members.length,
+      member: isMember(current, this.peerId),
+      shards: shardsOf(current, this.peerId),
+      certified,
+      joining: this.options.join === true && !isMember(current, this.peerId),
+      syncDoneShards: weightOf(current, this.syncDone.get(epoch) ?? []),
+    };
+  }
+
+  /**
+   * Casts this node's vote (operator command). In the voting window of the current epoch it goes
+   * out at once; later it waits for the next epoch's window. Only members vote.
+   */
+  async vote(kind: VoteKind, subject: string, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
+    options.signal?.throwIfAborted();
+    if (kind === 'leave' && subject !== this.peerId) throw new EpochManagerError('a node can only announce its own leave');
+    if (!isMember(this.current(), this.peerId)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
+    if (this.phase() >= VOTE_CUTOFF) {
+      this.queuedVotes.push({ kind, subject });
+      return { queued: true };
+    }
+    return { queued: false, vote: await this.castVote(kind, subject) };
+  }
+
+  /** Announces that this node leaves the committee (effective from the next certified assignment). */
+  leave(options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
+    return this.vote('leave', this.peerId, options);
+  }
+
+  /** Gossips a sync-done attestation: this node holds every shard it gained in `epoch`. */
+  async attestSyncDone(epoch: number): Promise<void> {
+    const done = await signSyncDone(this.options.privateKey, this.options.genesis.network, epoch);
+    this.noteSyncDone(done);
+    await this.publish(this.epochTopic, { type: 'sync-done', done });
+  }
+
+  /** Whether `peer` attested that it holds every shard it gained in `epoch`. */
+  hasSyncDone(epoch: number, peer: string): boolean {
+    return this.syncDone.get(epoch)?.has(peer) === true;
+  }
+
+  /** Shard weight (in the committee of `epoch`) of nodes that attested sync-done for `epoch`. */
+  syncDoneWeight(epoch: number): number {
+    return weightOf(this.chain.assignmentAt(epoch), this.syncDone.get(epoch) ?? []);
+  }
+
+  // -- the clock ------------------------------------------------------------------------------
+
+  private phase(now = this.now()): number {
+    const { genesis } = this.options;
+    const epoch = epochAt(genesis, now);
+    return Math.max(0, now - epochStartMs(genesis, epoch)) / genesis.epochDurationMs;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.now();
+    const epoch = epochAt(this.options.genesis, now);
+    const phase = this.phase(now);
+    this.refresh();
+    this.prune(epoch);
+    if (this.lastRecordEpoch !== epoch) {
+      this.lastRecordEpoch = epoch;
+      await this.publishRecord();
+    }
+    const current = this.chain.assignmentAt(epoch);
+    const member = isMember(current, this.peerId);
+    if (phase < VOTE_CUTOFF) {
+      if (member) {
+        for (const queued of this.queuedVotes.splice(0)) await this.castVote(queued.kind, queued.subject);
+      } else if (this.options.join === true && now - this.lastJoinAt >= REPEAT_MS && !this.admittedNext(epoch)) {
+        this.lastJoinAt = now;
+        await this.publishJoinRequest(epoch);
+      }
+    }
+    if (phase >= MIDPOINT && member) {
+      if (!this.proposals.has(epoch + 1)) await this.propose(epoch, current);
+      const proposal = this.proposals.get(epoch + 1);
+      if (proposal !== undefined && proposal.signature !== PENDING_SIGNATURE && this.chain.digestOf(epoch + 1) === undefined && now - this.lastSignatureAt >= REPEAT_MS) {
+        this.lastSignatureAt = now;
+        await this.publish(this.epochTopic, { type: 'assignment-signature', signature: proposal.signature });
+      }
+    }
+  }
+
+  /** Reports a change of the assignment in force (new epoch, late or fetched certificate). */
+  private refresh(): void {
+    const current = this.chain.assignmentAt(this.epoch());
+    const digest = assignmentDigest(current);
+    if (bytesEqual(digest, this.appliedDigest)) return;
+    const previous = this.applied;
+    this.applied = current;
+    this.appliedDigest = digest;
+    this.options.log('info', 'assignment in force changed', {
+      epoch: this.epoch(),
+      assignmentEpoch: current.epoch,
+      digest: toHex(digest),
+      committee: current.members.length,
+      shards: shardsOf(current, this.peerId).length,
+    });
+    this.options.onAssignment?.(current, previous);
+  }
+
+  private prune(epoch: number): void {
+    for (const map of [this.votes, this.signatures, this.proposals] as Map<number, unknown>[]) {
+      for (const key of map.keys()) if (key < epoch - 2) map.delete(key);
+    }
+    for (const key of this.syncDone.keys()) if (key < epoch - 8) this.syncDone.delete(key);
+    if (this.checkedCandidates.size > 10_000) this.checkedCandidates.clear();
+  }
+
+  /** Whether the certified assignment of epoch + 1 already includes this node. */
+  private admittedNext(epoch: number): boolean {
+    return isMember(this.chain.assignmentAt(epoch + 1), this.peerId);
+  }
+
+  // -- publishing -----------------------------------------------------------------------------
+
+  private async publish(topicName: string, message: MembershipMessage): Promise<void> {
+    try {
+      await this.options.libp2p.services.pubsub.publish(topicName, encodeMembershipMessage(message));
+    } catch (error) {
+      this.options.log('warn', 'membership publish failed', { type: message.type, error: messageOf(error) });
+    }
+  }
+
+  private async ownRecord(): Promise<NodeRecord> {
+    // Records only ever grow their seq, also across restarts: the clock is the counter.
+    const seq = Math.max(this.recordSeq + 1, this.now());
+    this.recordSeq = seq;
+    const addresses = this.options.libp2p
+      .getMultiaddrs()
+      .map((address) => address.decapsulateCode(421).toString())
+      .filter((address, index, all) => all.indexOf(address) === index)
+      .slice(0, 16);
+    this.record = await signNodeRecord(this.options.privateKey, this.options.genesis.network, {
+      peerId: this.peerId,
+      addresses,
+      capacity: this.options.capacity,
+      version: this.options.version,
+      seq,
+    });
+    this.records.set(this.peerId, this.record);
+    return this.record;
+  }
+
+  private async publishRecord(): Promise<void> {
+    const record = await this.ownRecord();
+    // Non-members announce themselves only through join requests (their records are refused otherwise).
+    if (isMember(this.current(), this.peerId) || this.admittedNext(this.epoch())) await this.publish(this.membersTopic, { type: 'record', record });
+  }
+
+  private async publishJoinRequest(epoch: number): Promise<void> {
+    const record = this.record ?? (await this.ownRecord());
+    const vote = await signVote(this.options.privateKey, this.options.genesis.network, { epoch, kind: 'admit', subject: this.peerId, voter: this.peerId });
+    this.options.log('info', 'asking to join the committee', { epoch });
+    await this.publish(this.membersTopic, { type: 'join', record, vote });
+  }
+
+  private async castVote(kind: VoteKind, subject: string): Promise<Vote> {
+    const vote = await signVote(this.options.privateKey, this.options.genesis.network, { epoch: this.epoch(), kind, subject, voter: this.peerId });
+    this.noteVote(vote);
+    this.options.log('info', 'vote cast', { epoch: vote.epoch, kind, subject });
+    await this.publish(this.membersTopic, { type: 'vote', vote });
+    return vote;
+  }
+
+  /** Computes assignment(epoch + 1), signs its digest once, and counts the own signature. */
+  private async propose(epoch: number, current: Assignment): Promise<void> {
+    const { genesis } = this.options;
+    const votes = this.votes.get(epoch)?.values() ?? [];
+    const changes = certifiedChanges(votes, current, { epoch, nShards: genesis.nShards });
+    let next: Assignment;
+    try {
+      next = computeAssignment(current, changes, { epoch: epoch + 1, nShards: genesis.nShards });
+    } catch (error) {
+      this.options.log('error', 'cannot compute the next assignment', { epoch: epoch + 1, error: messageOf(error) });
+      return;
+    }
+    const digest = assignmentDigest(next);
+    // Once per epoch, whatever arrives later, also across a restart: a member never signs two
+    // digests for one epoch (the marker file remembers the last one signed).
+    if (this.proposals.has(epoch + 1) || this.refused.has(epoch + 1)) return;
+    const marker = this.signedMarker;
+    if (marker !== undefined && marker.epoch === epoch + 1 && marker.digest !== toHex(digest)) {
+      this.refused.add(epoch + 1);
+      this.options.log('warn', 'already signed another assignment for this epoch before a restart; not signing again', { epoch: epoch + 1 });
+      return;
+    }
+    this.proposals.set(epoch + 1, { assignment: next, digest, signature: PENDING_SIGNATURE });
+    this.signedMarker = { epoch: epoch + 1, digest: toHex(digest) };
+    await writeFileAtomic(join(this.options.dataDir, SIGNED_MARKER_FILE_NAME), new TextEncoder().encode(JSON.stringify(this.signedMarker)));
+    const signature = await signAssignmentDigest(this.options.privateKey, genesis.network, epoch + 1, digest);
+    this.proposals.set(epoch + 1, { assignment: next, digest, signature });
+    this.options.log('info', 'signed the next assignment', {
+      epoch: epoch + 1,
+      digest: toHex(digest),
+      admitted: changes.admitted.map((member) => member.peerId),
+      removed: changes.removed,
+      params: changes.params,
+    });
+    this.noteSignature(signature);
+    this.lastSignatureAt = this.now();
+    await this.publish(this.epochTopic, { type: 'assignment-signature', signature });
+    await this.tryCertify(epoch + 1);
+  }
+
+  // -- receiving ------------------------------------------------------------------------------
+
+  private propagationSource(message: Message): PeerId | undefined {
+    return message.type === 'signed' ? message.from : undefined;
+  }
+
+  /** Gossip validator: Accept, Ignore (stale, duplicate, unplaceable) or Reject (invalid). */
+  private async validate(data: Uint8Array, from: PeerId): Promise<TopicValidatorResult> {
+    try {
+      const message = decodeMembershipMessage(data);
+      const verdict = await this.check(message, from);
+      return verdict;
+    } catch (error) {
+      const reason = error instanceof MembershipError ? error.reason : 'error';
+      this.options.metrics?.rejected.inc({ protocol: 'membership', reason });
+      this.options.log('warn', 'membership message rejected', { from: from.toString(), reason, error: messageOf(error) });
+      return TopicValidatorResult.Reject;
+    }
+  }
+
+  /** Throws MembershipError for an invalid message; returns Ignore for a valid but useless one. */
+  private async check(message: MembershipMessage, from?: PeerId): Promise<TopicValidatorResult> {
+    const { network } = this.options.genesis;
+    const epoch = this.epoch();
+    switch (message.type) {
+      case 'record': {
+        await verifyNodeRecord(message.record, network);
+        const peer = message.record.peerId;
+        if (!isMember(this.chain.assignmentAt(epoch), peer) && !isMember(this.chain.assignmentAt(epoch + 1), peer)) {
+          throw new MembershipError('not-a-member', `record of ${peer}, which is not a committee member (non-members send join requests)`);
+        }
+        return (this.records.get(peer)?.seq ?? -1) < message.record.seq ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
+      }
+      case 'join': {
+        await verifyNodeRecord(message.record, network);
+        await verifyVote(message.vote, network);
+        if (Math.abs(message.vote.epoch - epoch) > 1) return TopicValidatorResult.Ignore;
+        return isMember(this.chain.assignmentAt(epoch), message.record.peerId) ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+      }
+      case 'vote': {
+        const { vote } = message;
+        if (isJoinRequest(vote)) throw new MembershipError('invalid-field', 'a join request travels with the candidate\'s record');
+        if (Math.abs(vote.epoch - epoch) > 1) return TopicValidatorResult.Ignore;
+        if (!isMember(this.chain.assignmentAt(vote.epoch), vote.voter)) {
+          throw new MembershipError('not-a-member', `vote by ${vote.voter}, which is not a member in epoch ${vote.epoch}`);
+        }
+        await verifyVote(vote, network);
+        return this.votes.get(vote.epoch)?.has(voteKey(vote)) === true ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+      }
+      case 'assignment-signature': {
+        const { signature } = message;
+        if (signature.epoch < epoch || signature.epoch > epoch + 1) return TopicValidatorResult.Ignore;
+        const committee = this.chain.committeeBefore(signature.epoch);
+        if (!isMember(committee, signature.signer)) {
+          throw new MembershipError('not-a-member', `assignment signature by ${signature.signer}, not a member of epoch ${committee.epoch}`);
+        }
+        await verifyAssignmentSignature(signature, network);
+        const known = this.signatures.get(signature.epoch)?.get(toHex(signature.digest))?.has(signature.signer) === true;
+        return known ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+      }
+      case 'certificate': {
+        const certificate = decodeAssignmentCertificate(message.certificate, this.options.genesis.nShards);
+        const certEpoch = certificate.assignment.epoch;
+        if (certEpoch > epoch + 1) throw new MembershipError('bad-epoch', `certificate for future epoch ${certEpoch} (now ${epoch})`);
+        // A gap before it (a new node, or one that was down): fill it from the peer that sent it
+        // first, so that the chain keeps every certificate and each is checked by the right committee.
+        if (certEpoch > this.chain.tip.epoch + 1 && from !== undefined) await this.catchUp(from);
+        const known = this.chain.digestOf(certEpoch);
+        if (known !== undefined) {
+          if (bytesEqual(known, assignmentDigest(certificate.assignment))) return TopicValidatorResult.Ignore;
+          throw new MembershipError('conflict', `a different assignment of epoch ${certEpoch} is already certified`);
+        }
+        // An epoch our chain skipped: nothing to place it on (not necessarily forged).
+        if (certEpoch <= this.chain.tip.epoch) return TopicValidatorResult.Ignore;
+        try {
+          await this.chain.append(certificate);
+        } catch (error) {
+          // A certificate that does not follow our tip may follow certificates we missed (a node
+          // that was down, or a new one): catch up from the sender instead of punishing it.
+          if (error instanceof MembershipError && certEpoch > this.chain.tip.epoch + 1 && (error.reason === 'not-a-member' || error.reason === 'insufficient-weight')) {
+            return TopicValidatorResult.Ignore;
+          }
+          throw error;
+        }
+        this.onCertified(certEpoch, 'gossip');
+        return TopicValidatorResult.Accept;
+      }
+      case 'sync-done': {
+        const { done } = message;
+        if (Math.abs(done.epoch - epoch) > 1) return TopicValidatorResult.Ignore;
+        if (!isMember(this.chain.assignmentAt(done.epoch), done.signer)) {
+          throw new MembershipError('not-a-member', `sync-done by ${done.signer}, not a member of epoch ${done.epoch}`);
+        }
+        await verifySyncDone(done, network);
+        return this.syncDone.get(done.epoch)?.has(done.signer) === true ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+      }
+    }
+  }
+
+  /** A message that passed the validator (gossipsub delivers only those). */
+  private async receive(data: Uint8Array, from?: PeerId): Promise<void> {
+    const message = decodeMembershipMessage(data);
+    switch (message.type) {
+      case 'record':
+        this.noteRecord(message.record);
+        return;
+      case 'join':
+        this.noteRecord(message.record);
+        await this.considerCandidate(message.record, message.vote);
+        return;
+      case 'vote':
+        this.noteVote(message.vote);
+        return;
+      case 'assignment-signature':
+        this.noteSignature(message.signature);
+        await this.tryCertify(message.signature.epoch);
+        return;
+      case 'certificate':
+        // Appended by the validator already; a copy delivered without validation is checked here.
+        if (this.chain.digestOf(decodeAssignmentCertificate(message.certificate, this.options.genesis.nShards).assignment.epoch) === undefined) {
+          await this.check(message, from);
+        }
+        return;
+      case 'sync-done':
+        this.noteSyncDone(message.done);
+        return;
+    }
+  }
+
+  private noteRecord(record: NodeRecord): void {
+    const known = this.records.get(record.peerId);
+    if (known === undefined || known.seq < record.seq) this.records.set(record.peerId, record);
+  }
+
+  private noteVote(vote: Vote): void {
+    let votes = this.votes.get(vote.epoch);
+    if (votes === undefined) {
+      votes = new Map();
+      this.votes.set(vote.epoch, votes);
+    }
+    votes.set(voteKey(vote), vote);
+  }
+
+  private noteSignature(signature: AssignmentSignature): void {
+    let byDigest = this.signatures.get(signature.epoch);
+    if (byDigest === undefined) {
+      byDigest = new Map();
+      this.signatures.set(signature.epoch, byDigest);
+    }
+    const key = toHex(signature.digest);
+    let signers = byDigest.get(key);
+    if (signers === undefined) {
+      signers = new Map();
+      byDigest.set(key, signers);
+    }
+    signers.set(signature.signer, signature);
+  }
+
+  private noteSyncDone(done: SyncDone): void {
+    let signers = this.syncDone.get(done.epoch);
+    if (signers === undefined) {
+      signers = new Set();
+      this.syncDone.set(done.epoch, signers);
+    }
+    signers.add(done.signer);
+  }
+
+  /** Automatic admission: a member votes admit for a candidate it can dial and ping. */
+  private async considerCandidate(record: NodeRecord, request: Vote): Promise<void> {
+    const epoch = this.epoch();
+    const current = this.chain.assignmentAt(epoch);
+    if (request.epoch !== epoch || this.phase() >= VOTE_CUTOFF) return;
+    if (!isMember(current, this.peerId) || isMember(current, record.peerId)) return;
+    const key = `${epoch}/${record.peerId}`;
+    if (this.checkedCandidates.has(key)) return;
+    this.checkedCandidates.add(key);
+    const reachable = await this.reachable(record);
+    this.options.log('info', 'join request', { candidate: record.peerId, epoch, reachable });
+    if (!reachable || this.stopped) return;
+    if (this.epoch() !== epoch || this.phase() >= VOTE_CUTOFF) return;
+    const already = tallyVotes(this.votes.get(epoch)?.values() ?? [], current, { epoch, nShards: this.options.genesis.nShards }).some(
+      (entry) => entry.kind === 'admit' && entry.subject === record.peerId && entry.voters.includes(this.peerId),
+    );
+    if (!already) await this.castVote('admit', record.peerId);
+  }
+
+  private async reachable(record: NodeRecord): Promise<boolean> {
+    const { libp2p } = this.options;
+    const signal = withDeadline(this.stopController.signal, REACHABILITY_TIMEOUT_MS);
+    try {
+      const peer = peerIdFromString(record.peerId);
+      if (libp2p.getConnections(peer).length === 0) {
+        const addresses = record.addresses.map((address) => multiaddr(address).encapsulate(`/p2p/${record.peerId}`));
+        await libp2p.dial(addresses.length > 0 ? addresses : peer, { signal });
+      }
+      await libp2p.services.ping.ping(peer, { signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Builds the certificate once this node's own proposal has n - f shards of signatures. */
+  private async tryCertify(epoch: number): Promise<void> {
+    const proposal = this.proposals.get(epoch);
+    if (proposal === undefined || proposal.signature === PENDING_SIGNATURE || this.chain.digestOf(epoch) !== undefined) return;
+    const signers = this.signatures.get(epoch)?.get(toHex(proposal.digest));
+    if (signers === undefined) return;
+    const committee = this.chain.committeeBefore(epoch);
+    const valid = [...signers.values()].filter((signature) => isMember(committee, signature.signer));
+    if (weightOf(committee, valid.map((signature) => signature.signer)) < quorum(this.options.genesis.nShards)) return;
+    const certificate = buildCertificate(proposal.assignment, valid);
+    try {
+      if (!(await this.chain.append(certificate))) return;
+    } catch (error) {
+      this.options.log('error', 'own certificate does not verify', { epoch, error: messageOf(error) });
+      return;
+    }
+    this.onCertified(epoch, 'signatures');
+    await this.publish(this.epochTopic, { type: 'certificate', certificate: encodeAssignmentCertificate(certificate) });
+  }
+
+  private onCertified(epoch: number, source: string): void {
+    const digest = this.chain.digestOf(epoch);
+    const assignment = this.chain.assignmentAt(epoch);
+    this.options.log('info', 'assignment certified', {
+      epoch,
+      digest: digest === undefined ? undefined : toHex(digest),
+      source,
+      committee: assignment.members.length,
+      shards: shardsOf(assignment, this.peerId).length,
+    });
+    void this.persist();
+    this.refresh();
+  }
+
+  /** Fetches and appends the certificates after our tip from `from` (one catch-up at a time; callers share it). */
+  private catchUp(from: PeerId): Promise<void> {
+    this.catchingUp ??= this.fetchFrom(from).finally(() => {
+      this.catchingUp = undefined;
+    });
+    return this.catchingUp;
+  }
+
+  private async fetchFrom(from: PeerId): Promise<void> {
+    const fetchChain = this.options.fetchChain;
+    if (fetchChain === undefined || this.stopped) return;
+    try {
+      const certificates = await fetchChain(from, this.chain.tip.epoch + 1, CATCH_UP_LIMIT, withDeadline(this.stopController.signal, CATCH_UP_TIMEOUT_MS));
+      const added = await this.importChain(certificates);
+      this.options.log('info', 'caught up on the certificate chain', { from: from.toString(), added, tip: this.chain.tip.epoch });
+    } catch (error) {
+      this.options.log('warn', 'chain catch-up failed', { from: from.toString(), error: messageOf(error) });
+    }
+  }
+
+  /** Resolves once the chain file holds every certificate appended so far. */
+  async whenPersisted(): Promise<void> {
+    await this.persist();
+  }
+
+  /** Writes the chain file (atomically; writes are serialised). */
+  private persist(): Promise<void> {
+    this.persisting = this.persisting.then(async () => {
+      const path = join(this.options.dataDir, CHAIN_FILE_NAME);
+      try {
+        await writeFileAtomic(path, joinChainFile(this.chain.certificatesFrom(0)));
+        await fsyncDirectory(this.options.dataDir);
+      } catch (error) {
+        this.options.log('error', 'cannot write the chain file', { path, error: messageOf(error) });
+      }
+    });
+    return this.persisting;
+  }
+}
+
+function voteKey(vote: Vote): string {
+  return `${vote.voter}\n${vote.kind}\n${vote.subject}`;
+}
+
+/** Chain file: each certificate as a u32 big-endian length and its bytes. */
+export function joinChainFile(certificates: readonly Uint8Array[]): Uint8Array {
+  const total = certificates.reduce((sum, bytes) => sum + 4 + bytes.length, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let offset = 0;
+  for (const bytes of certificates) {
+    view.setUint32(offset, bytes.length);
+    out.set(bytes, offset + 4);
+    offset += 4 + bytes.length;
+  }
+  return out;
+}
+
+/** Inverse of joinChainFile; a truncated tail (a torn write cannot happen, but a bad disk can) is dropped. */
+export function splitChainFile(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Uint8Array[] = [];
+  let offset = 0;
+  while (offset + 4 <= bytes.length) {
+    const length = view.getUint32(offset);
+    if (offset + 4 + length > bytes.length) break;
+    out.push(bytes.slice(offset + 4, offset + 4 + length));
+    offset += 4 + length;
+  }
+  return out;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,643 @@
+// Shard migration at an epoch change (DESIGN.md section 4, walrus.md 6.3): a node that gains
+// shards pulls every blob of each from the shard's previous owner over the sync protocol, in
+// blob-ID order and in batches, verifies each metadata against its blob ID and each sliver
+// against the metadata, and stores them as the store path does. When the previous owner is gone
+// or sends bad data, it rebuilds the pairs of the blobs it knows (certified blob records) from
+// other nodes' recovery symbols instead; after a complete pull it also rebuilds the certified
+// blobs the owner did not list (it may have missed a store). Progress per (epoch, shard) is kept in a small JSON file
+// in the data directory, so a restarted node resumes where it stopped. After the change, the
+// node deletes the slivers of the shards it lost (dropShards).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { withDeadline } from '../core/abort.js';
+import { base64UrlDecode, base64UrlEncode, bytesEqual } from '../core/bytes.js';
+import { FloeError } from '../core/errors.js';
+import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import { type PairIndex, pairForShard, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
+import { verifyMetadata } from '../encoding/metadata.js';
+import { encodingParameters, symbolSizeFor } from '../encoding/parameters.js';
+import { checkSliverShape, expectedSliverHash } from '../encoding/redstuff.js';
+import type { FloeLibp2p } from '../network/libp2p.js';
+import { syncProtocol } from '../network/protocol-ids.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
+import type { CodecPool } from '../workers/codec-pool.js';
+import type { SyncLimits } from '../../protocols/sync/limits.js';
+import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
+import type { SelfHealer } from './self-healing.js';
+
+/** A migration could not run (another is in progress, a bad progress file, bad arguments). */
+export class ShardMigrationError extends FloeError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'SHARD_MIGRATION', cause });
+  }
+}
+
+/** The caller's signal aborted the migration; progress so far is saved. `cause` is the reason. */
+export class MigrationAbortedError extends FloeError {
+  constructor(cause?: unknown) {
+    super('the shard migration was aborted', { code: 'ABORTED', cause });
+  }
+}
+
+export interface ShardTransfer {
+  readonly shard: number;
+  /** Peer ID (text) of the shard's owner in the previous epoch. */
+  readonly previousOwner: string;
+}
+
+export interface MigrateRequest {
+  /** The epoch the node gains the shards in. */
+  readonly epoch: number;
+  readonly transfers: readonly ShardTransfer[];
+  readonly signal?: AbortSignal;
+}
+
+export interface MigrationProgress {
+  readonly epoch: number;
+  readonly shardsTotal: number;
+  /** Shards whose pass is finished (their failed blobs, if any, are in blobsFailed). */
+  readonly shardsDone: number;
+  /** Blobs whose pair was pulled from the previous owner and verified. */
+  readonly blobsMigrated: number;
+  /** Blobs whose pair was rebuilt from other nodes' recovery symbols. */
+  readonly blobsRecovered: number;
+  /** Blobs whose pair could be neither pulled nor rebuilt. */
+  readonly blobsFailed: number;
+}
+
+export interface ShardMigrationOutcome {
+  readonly shard: number;
+  readonly previousOwner: string;
+  readonly done: boolean;
+  /**
+   * 'pull': from the previous owner; 'sweep': after the pull, rebuilding certified blobs the
+   * owner did not list; 'recover': the owner was unreachable, everything known is rebuilt.
+   */
+  readonly phase: Phase;
+  readonly migrated: number;
+  readonly recovered: number;
+  readonly failed: number;
+  /** Up to MAX_FAILED_IDS blob IDs (base64url) that failed. */
+  readonly failedBlobIds: readonly string[];
+}
+
+/** Totals are for the whole epoch, including work done before a restart. */
+export interface MigrationReport extends MigrationProgress {
+  readonly shards: readonly ShardMigrationOutcome[];
+  /** This call's wall time. */
+  readonly durationMs: number;
+}
+
+export interface ShardMigratorOptions {
+  readonly libp2p: Pick<FloeLibp2p, 'dialProtocol' | 'peerId'>;
+  readonly network: string;
+  readonly nShards: number;
+  readonly store: BlobStore;
+  /** Sliver hashes are computed on the pool's workers (as the store path does). */
+  readonly codec: CodecPool;
+  /** The node's data directory; progress goes to DIR/shard-migration.json. */
+  readonly dataDir: string;
+  /** Rebuilds pairs from recovery symbols; without it, what the previous owner cannot give fails. */
+  readonly healer?: Pick<SelfHealer, 'recoverPair'>;
+  /** Blob IDs per ListShardBlobs page (default 256) and per GetShardSlivers batch (default 16). */
+  readonly pageBlobs?: number;
+  readonly batchBlobs?: number;
+  /** Shards migrated at once (default 2), blobs verified at once (4), blobs recovered at once (4). */
+  readonly shardConcurrency?: number;
+  readonly verifyConcurrency?: number;
+  readonly recoveryConcurrency?: number;
+  /** Failed calls to the previous owner in a row before falling back to recovery (default 3). */
+  readonly attempts?: number;
+  /** Wait after a failed call before the next attempt (default 1 s). */
+  readonly retryDelayMs?: number;
+  /** Deadline for opening a sync stream (default 10 s). */
+  readonly dialTimeoutMs?: number;
+  /** Overrides of SYNC_LIMITS for the client side. */
+  readonly limits?: Partial<SyncLimits>;
+  /** Called after every blob handled (for status pages and tests); must not throw. */
+  readonly onProgress?: (progress: MigrationProgress) => void;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+}
+
+export const MIGRATION_PROGRESS_FILE = 'shard-migration.json';
+const PROGRESS_VERSION = 1;
+const MAX_FAILED_IDS = 256;
+
+/** Per shard, what the progress file holds. */
+interface ShardState {
+  shard: number;
+  previousOwner: string;
+  phase: Phase;
+  /** base64url of the last blob ID handled, in byte order: the next pass starts after it. */
+  cursor: string | undefined;
+  done: boolean;
+  migrated: number;
+  recovered: number;
+  failed: number;
+  failedBlobIds: string[];
+}
+
+interface ProgressFile {
+  version: number;
+  epoch: number;
+  shards: ShardState[];
+}
+
+type Log = NonNullable<ShardMigratorOptions['log']>;
+type Phase = 'pull' | 'sweep' | 'recover';
+const PHASES: readonly Phase[] = ['pull', 'sweep', 'recover'];
+
+export class ShardMigrator {
+  private readonly path: string;
+  private readonly log: Log;
+  private state: ProgressFile | undefined;
+  private running = false;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ShardMigratorOptions) {
+    this.path = join(options.dataDir, MIGRATION_PROGRESS_FILE);
+    this.log = options.log ?? ((): void => {});
+  }
+
+  /**
+   * Pulls every blob of every transferred shard (see the file comment). Resumes a migration of
+   * the same epoch from the progress file; a different epoch starts afresh. Resolves when every
+   * shard's pass is finished; rejects with MigrationAbortedError when `signal` aborts.
+   */
+  async migrate(request: MigrateRequest): Promise<MigrationReport> {
+    const { epoch, transfers, signal } = request;
+    const started = performance.now();
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new ShardMigrationError(`epoch must be a non-negative integer, got ${epoch}`);
+    if (this.running) throw new ShardMigrationError('a shard migration is already running');
+    const shards = new Set<number>();
+    for (const { shard } of transfers) {
+      shardIndex(shard, this.options.nShards);
+      if (shards.has(shard)) throw new ShardMigrationError(`shard ${shard} is transferred twice`);
+      shards.add(shard);
+    }
+    if (signal?.aborted === true) throw new MigrationAbortedError(signal.reason);
+    this.running = true;
+    try {
+      const state = await this.load(epoch);
+      for (const { shard, previousOwner } of transfers) {
+        const known = state.shards.find((entry) => entry.shard === shard);
+        if (known === undefined) {
+          state.shards.push({ shard, previousOwner, phase: 'pull', cursor: undefined, done: false, migrated: 0, recovered: 0, failed: 0, failedBlobIds: [] });
+        } else if (known.previousOwner !== previousOwner && !known.done) {
+          // Another owner to pull from: its listing starts over (blobs already here are skipped).
+          Object.assign(known, { previousOwner, phase: 'pull', cursor: undefined });
+        }
+      }
+      await this.save();
+      const pending = state.shards.filter((entry) => shards.has(entry.shard) && !entry.done);
+      this.log('info', 'shard migration started', { epoch, shards: pending.map((entry) => entry.shard) });
+      try {
+        await forEachLimited(pending, this.options.shardConcurrency ?? 2, (entry) => this.migrateShard(entry, signal));
+      } finally {
+        await this.save();
+      }
+      const report = { ...this.progress(), shards: state.shards.map(outcome), durationMs: Math.round(performance.now() - started) };
+      this.log('info', 'shard migration finished', { ...report, shards: undefined });
+      return report;
+    } catch (error) {
+      // (a function call: TypeScript keeps `aborted` narrowed to false from the check above)
+      if (isAborted(signal)) throw new MigrationAbortedError(signal?.reason);
+      throw error;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Totals of the current (or last loaded) migration; zeros before any. */
+  progress(): MigrationProgress {
+    const shards = this.state?.shards ?? [];
+    const sum = (field: 'migrated' | 'recovered' | 'failed'): number => shards.reduce((total, entry) => total + entry[field], 0);
+    return {
+      epoch: this.state?.epoch ?? 0,
+      shardsTotal: shards.length,
+      shardsDone: shards.filter((entry) => entry.done).length,
+      blobsMigrated: sum('migrated'),
+      blobsRecovered: sum('recovered'),
+      blobsFailed: sum('failed'),
+    };
+  }
+
+  /**
+   * Deletes this node's slivers of `shards` (lost at the epoch change) from every stored blob.
+   * Metadata and blob records stay: every kept shard holds a pair of every blob and needs them.
+   */
+  async dropShards(request: { shards: readonly number[]; signal?: AbortSignal }): Promise<{ blobsScanned: number; sliversDeleted: number }> {
+    const { nShards, store } = this.options;
+    const shards = [...new Set(request.shards)].map((shard) => shardIndex(shard, nShards));
+    let blobsScanned = 0;
+    let sliversDeleted = 0;
+    try {
+      for await (const blobId of store.listBlobIds({ signal: request.signal })) {
+        blobsScanned++;
+        for (const shard of shards) {
+          const pair = pairForShard(shard, blobId, nShards);
+          for (const kind of ['primary', 'secondary'] as const) {
+            if (await store.deleteSliver(blobId, pair, kind, { signal: request.signal })) sliversDeleted++;
+          }
+        }
+      }
+    } catch (error) {
+      if (request.signal?.aborted === true) throw new MigrationAbortedError(request.signal.reason);
+      throw error;
+    }
+    this.log('info', 'dropped lost shards', { shards, blobsScanned, sliversDeleted });
+    return { blobsScanned, sliversDeleted };
+  }
+
+  // -- one shard ----------------------------------------------------------------------------
+
+  private async migrateShard(entry: ShardState, signal: AbortSignal | undefined): Promise<void> {
+    if (entry.previousOwner === this.options.libp2p.peerId.toString()) {
+      entry.done = true; // the shard stays here: nothing to move
+      return;
+    }
+    if (entry.phase === 'pull' && (await this.pullShard(entry, signal))) {
+      // The owner may have missed blobs (it was down during a store): rebuild the certified ones.
+      entry.phase = 'sweep';
+      entry.cursor = undefined;
+      await this.save();
+    }
+    if (entry.phase === 'sweep' || entry.phase === 'recover') await this.recoverShard(entry, signal);
+    entry.done = true;
+    await this.save();
+    this.log('info', 'shard migrated', { shard: entry.shard, phase: entry.phase, migrated: entry.migrated, recovered: entry.recovered, failed: entry.failed });
+  }
+
+  /**
+   * Pages through the previous owner's listing; true when it is complete. When the owner keeps
+   * failing, switches the shard to recovery and returns false.
+   */
+  private async pullShard(entry: ShardState, signal: AbortSignal | undefined): Promise<boolean> {
+    const attempts = Math.max(1, this.options.attempts ?? 3);
+    let client: SyncClient | undefined;
+    let failures = 0;
+    try {
+      while (true) {
+        try {
+          client ??= await this.openClient(entry.previousOwner, signal);
+          const page = await client.listShardBlobs(entry.shard, {
+            limit: this.options.pageBlobs ?? 256,
+            signal,
+            ...(entry.cursor === undefined ? {} : { cursor: base64UrlDecode(entry.cursor) }),
+          });
+          await this.pullPage(client, entry, page.blobIds, signal);
+          if (page.nextCursor === undefined) return true;
+          entry.cursor = base64UrlEncode(page.nextCursor);
+          await this.save();
+          failures = 0;
+        } catch (error) {
+          // An abort, or our own disk failing, is not the previous owner's fault.
+          if (signal?.aborted === true || isStoreError(error)) throw error;
+          await client?.close().catch(() => undefined);
+          client = undefined;
+          failures++;
+          this.log('warn', 'shard sync from the previous owner failed', {
+            shard: entry.shard,
+            previousOwner: entry.previousOwner,
+            attempt: failures,
+            error: describe(error),
+          });
+          if (failures >= attempts) {
+            // The previous owner is gone or keeps failing: rebuild what we know from other nodes.
+            entry.phase = 'recover';
+            entry.cursor = undefined;
+            await this.save();
+            return false;
+          }
+          await sleep(this.options.retryDelayMs ?? 1_000, signal);
+        }
+      }
+    } finally {
+      await client?.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Fetches and stores a page's blobs in order, one answer ahead: the next GetShardSlivers runs
+   * while the current answer is verified and stored (so at most two answers are in memory). The
+   * cursor moves past each answer once it is stored.
+   */
+  private async pullPage(client: SyncClient, entry: ShardState, page: readonly BlobId[], signal: AbortSignal | undefined): Promise<void> {
+    const { nShards } = this.options;
+    const pairOf = (blobId: BlobId): PairIndex => pairForShard(shardIndex(entry.shard, nShards), blobId, nShards);
+    const batchSize = Math.max(1, this.options.batchBlobs ?? 16);
+    // After a restart (or a retry) part of the page may be stored already.
+    const queue: BlobId[] = [];
+    for (const blobId of page) if (!(await this.holdsPair(blobId, pairOf(blobId), signal))) queue.push(blobId);
+    const request = (): Promise<ShardSliversResult> | undefined => {
+      if (queue.length === 0) return undefined;
+      const answer = client.getShardSlivers(entry.shard, queue.splice(0, batchSize), { signal });
+      answer.catch(() => undefined); // awaited below; one abandoned by a failure is not unhandled
+      return answer;
+    };
+    let inflight = request();
+    while (inflight !== undefined) {
+      const { blobs, remaining } = await inflight;
+      if (blobs.length === 0) throw new ShardMigrationError('the previous owner answered a batch without any blob');
+      queue.unshift(...remaining);
+      inflight = request();
+      await forEachLimited(blobs, this.options.verifyConcurrency ?? 4, async (fetched) => {
+        if (await this.acceptFetched(fetched, pairOf(fetched.blobId), signal)) {
+          entry.migrated++;
+        } else {
+          // Not held any more, undecodable or failing verification: rebuild it from other nodes.
+          const metadata = fetched.status === 'found' ? this.verifiedMetadata(fetched.blobId, fetched.metadata) : undefined;
+          await this.recoverBlob(entry, fetched.blobId, pairOf(fetched.blobId), metadata, signal);
+        }
+        this.reportProgress();
+      });
+      entry.cursor = blobIdToString(blobs[blobs.length - 1]!.blobId);
+      await this.save();
+    }
+  }
+
+  /** Verifies and stores a pair from the previous owner; false when it is unusable. */
+  private async acceptFetched(fetched: FetchedShardBlob, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {
+    if (fetched.status !== 'found') {
+      this.log('warn', 'previous owner did not serve a listed blob', { blobId: blobIdToString(fetched.blobId), status: fetched.status });
+      return false;
+    }
+    const metadata = this.verifiedMetadata(fetched.blobId, fetched.metadata);
+    try {
+      if (metadata === undefined) throw new ShardMigrationError('metadata does not match the blob ID');
+      await this.verifySliver(metadata, 'primary', fetched.primary, pair, signal);
+      await this.verifySliver(metadata, 'secondary', fetched.secondary, secondarySliverOfPair(pair, this.options.nShards), signal);
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      this.log('warn', 'previous owner sent a blob that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
+      return false;
+    }
+    await this.persist(fetched.blobId, metadata, pair, fetched.primary, fetched.secondary, signal);
+    return true;
+  }
+
+  // -- recovery -----------------------------------------------------------------------------
+
+  /** Rebuilds the shard's pair of every certified blob this node lacks it of, after the cursor. */
+  private async recoverShard(entry: ShardState, signal: AbortSignal | undefined): Promise<void> {
+    const { nShards, store } = this.options;
+    const shard = shardIndex(entry.shard, nShards);
+    const after = entry.cursor === undefined ? undefined : base64UrlDecode(entry.cursor);
+    const batchSize = Math.max(1, this.options.batchBlobs ?? 16);
+    let group: BlobId[] = [];
+    let last: BlobId | undefined;
+    const flush = async (): Promise<void> => {
+      const blobs = group;
+      group = [];
+      await forEachLimited(blobs, this.options.recoveryConcurrency ?? 4, async (blobId) => {
+        await this.recoverBlob(entry, blobId, pairForShard(shard, blobId, nShards), undefined, signal);
+        this.reportProgress();
+      });
+      if (last !== undefined) {
+        entry.cursor = blobIdToString(last);
+        await this.save();
+      }
+    };
+    for await (const blobId of store.listBlobIds({ signal })) {
+      if (after !== undefined && compareBlobIds(blobId, after) <= 0) continue;
+      last = blobId;
+      if (await this.holdsPair(blobId, pairForShard(shard, blobId, nShards), signal)) continue;
+      const record = await store.getBlobRecord(blobId, { signal });
+      // Only certified blobs: an uncertified one may never have reached enough nodes to rebuild.
+      if (record?.certified !== true || record.certificate === undefined) continue;
+      group.push(blobId);
+      if (group.length >= batchSize) await flush();
+    }
+    await flush();
+  }
+
+  /** Rebuilds one pair from other nodes and stores it; counts it as recovered or failed. */
+  private async recoverBlob(
+    entry: ShardState,
+    blobId: BlobId,
+    pair: PairIndex,
+    metadata: BlobMetadata | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { healer, store } = this.options;
+    try {
+      if (healer === undefined) throw new ShardMigrationError('no recovery configured');
+      if (metadata === undefined) {
+        // Recovery needs a blob the network committed to: metadata that matches the blob ID, or
+        // a certificate here. A lying owner cannot make us chase blob IDs it made up.
+        const record = await store.getBlobRecord(blobId, { signal });
+        if (record?.certified !== true) throw new ShardMigrationError('no verified metadata and no certificate for the blob');
+      }
+      const rebuilt = await healer.recoverPair(blobId, pair, { ...(metadata === undefined ? {} : { metadata }), ...(signal === undefined ? {} : { signal }) });
+      const checked = this.verifiedMetadata(blobId, rebuilt.metadata);
+      if (checked === undefined) throw new ShardMigrationError('recovered metadata does not match the blob ID');
+      await this.persist(blobId, checked, pair, rebuilt.primary, rebuilt.secondary, signal);
+      entry.recovered++;
+    } catch (error) {
+      if (signal?.aborted === true || isStoreError(error)) throw error;
+      entry.failed++;
+      if (entry.failedBlobIds.length < MAX_FAILED_IDS) entry.failedBlobIds.push(blobIdToString(blobId));
+      this.log('warn', 'could not recover a migrating blob', { shard: entry.shard, blobId: blobIdToString(blobId), error: describe(error) });
+    }
+  }
+
+  // -- verification and storage -------------------------------------------------------------
+
+  private verifiedMetadata(blobId: BlobId, metadata: BlobMetadata): BlobMetadata | undefined {
+    try {
+      verifyMetadata(blobId, metadata, this.options.nShards);
+      return metadata;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The store path's check (blob-service.ts): index, shape, then the hash on a codec worker. */
+  private async verifySliver(
+    metadata: BlobMetadata,
+    kind: SliverType,
+    sliver: SliverData,
+    expectedIndex: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { nShards, codec } = this.options;
+    if (sliver.index !== expectedIndex) throw new ShardMigrationError(`${kind} sliver has index ${sliver.index}, expected ${expectedIndex}`);
+    const params = encodingParameters(nShards);
+    checkSliverShape(params, kind, sliver, symbolSizeFor(params, metadata.unencodedLength));
+    const hash = await codec.sliverHash(nShards, kind, sliver, { signal });
+    if (!bytesEqual(hash, expectedSliverHash(metadata, kind, sliver.index))) {
+      throw new ShardMigrationError(`${kind} sliver ${sliver.index} does not match the metadata`);
+    }
+  }
+
+  /** Like the store path: metadata and a blob record first (once), then the two slivers. */
+  private async persist(
+    blobId: BlobId,
+    metadata: BlobMetadata,
+    pair: PairIndex,
+    primary: SliverData,
+    secondary: SliverData,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { store } = this.options;
+    if (!(await store.hasMetadata(blobId, { signal }))) await store.putMetadata(blobId, metadata, { signal });
+    if ((await store.getBlobRecord(blobId, { signal })) === undefined) {
+      await store.putBlobRecord(
+        blobId,
+        {
+          blobId: blobIdToString(blobId),
+          unencodedLength: metadata.unencodedLength,
+          storedAt: new Date().toISOString(),
+          epoch: this.state?.epoch ?? 0,
+        },
+        { signal },
+      );
+    }
+    await store.putSliver(blobId, pair, 'primary', primary, { signal });
+    await store.putSliver(blobId, pair, 'secondary', secondary, { signal });
+  }
+
+  private async holdsPair(blobId: BlobId, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {
+    const { store } = this.options;
+    return (await store.hasSliver(blobId, pair, 'primary', { signal })) && (await store.hasSliver(blobId, pair, 'secondary', { signal }));
+  }
+
+  private async openClient(peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
+    const stream = await this.options.libp2p.dialProtocol(peerIdFromString(peer), syncProtocol(this.options.network), {
+      signal: withDeadline(signal, this.options.dialTimeoutMs ?? 10_000),
+    });
+    return new SyncClient(stream, { nShards: this.options.nShards, ...(this.options.limits === undefined ? {} : { limits: this.options.limits }) });
+  }
+
+  private reportProgress(): void {
+    try {
+      this.options.onProgress?.(this.progress());
+    } catch {
+      // a faulty callback must not break the migration
+    }
+  }
+
+  // -- progress file ------------------------------------------------------------------------
+
+  private async load(epoch: number): Promise<ProgressFile> {
+    let found: ProgressFile | undefined;
+    try {
+      found = parseProgress(JSON.parse(await readFile(this.path, 'utf8')));
+    } catch (error) {
+      // A missing file is a fresh start; a corrupt one is reported and replaced (the migration
+      // is idempotent: blobs already stored are skipped).
+      if (!isNotFound(error)) this.log('warn', 'shard migration progress file is unreadable; starting afresh', { error: describe(error) });
+    }
+    this.state = found?.epoch === epoch ? found : { version: PROGRESS_VERSION, epoch, shards: [] };
+    return this.state;
+  }
+
+  /** Writes the current state atomically; writes are serialized so the last one wins. */
+  private save(): Promise<void> {
+    const write = async (): Promise<void> => {
+      if (this.state === undefined) return;
+      await writeFileAtomic(this.path, new TextEncoder().encode(`${JSON.stringify(this.state)}\n`));
+    };
+    this.saving = this.saving.then(write, write);
+    return this.saving;
+  }
+}
+
+function outcome(entry: ShardState): ShardMigrationOutcome {
+  return {
+    shard: entry.shard,
+    previousOwner: entry.previousOwner,
+    done: entry.done,
+    phase: entry.phase,
+    migrated: entry.migrated,
+    recovered: entry.recovered,
+    failed: entry.failed,
+    failedBlobIds: [...entry.failedBlobIds],
+  };
+}
+
+function parseProgress(value: unknown): ProgressFile {
+  const fail = (why: string): never => {
+    throw new ShardMigrationError(`bad progress file: ${why}`);
+  };
+  if (typeof value !== 'object' || value === null) fail('not an object');
+  const { version, epoch, shards } = value as Record<string, unknown>;
+  if (version !== PROGRESS_VERSION) fail(`version ${String(version)}`);
+  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail('epoch');
+  if (!Array.isArray(shards)) fail('shards');
+  const count = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  const parsed = (shards as unknown[]).map((raw): ShardState => {
+    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const { shard, previousOwner, phase, cursor, done, migrated, recovered, failed, failedBlobIds } = entry;
+    if (!count(shard) || typeof previousOwner !== 'string' || !PHASES.includes(phase as Phase)) fail('shard entry');
+    if (cursor !== undefined && (typeof cursor !== 'string' || base64UrlDecode(cursor).length !== 32)) fail('cursor');
+    if (typeof done !== 'boolean' || !count(migrated) || !count(recovered) || !count(failed)) fail('shard counts');
+    if (!Array.isArray(failedBlobIds) || !failedBlobIds.every((id) => typeof id === 'string')) fail('failed blob IDs');
+    return {
+      shard: shard as number,
+      previousOwner: previousOwner as string,
+      phase: phase as Phase,
+      cursor: cursor as string | undefined,
+      done: done as boolean,
+      migrated: migrated as number,
+      recovered: recovered as number,
+      failed: failed as number,
+      failedBlobIds: failedBlobIds as string[],
+    };
+  });
+  return { version: PROGRESS_VERSION, epoch: epoch as number, shards: parsed };
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time. The first failure stops new work; it is
+ * rethrown once the calls already running have settled, so nothing runs on in the background.
+ */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const runners = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  });
+  await Promise.all(runners);
+  if (failure !== undefined) throw failure.error;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+function isStoreError(error: unknown): boolean {
+  return error instanceof FloeError && error.code?.startsWith('STORE_') === true;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

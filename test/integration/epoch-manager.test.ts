@@ -1,0 +1,130 @@
+// EpochManager on four real libp2p nodes in one process, with 3-second epochs: every node
+// certifies the same assignment each epoch, an eviction voted by members holding n - f shards
+// takes the member's shards away at the next epoch, and the chain file survives a reopen.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { PrivateKey } from '@libp2p/interface';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { epochAt, epochStartMs, parseGenesis, type Genesis } from '../../src/config/genesis.js';
+import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
+import { EpochManager, VOTE_CUTOFF } from '../../src/node/epoch-manager.js';
+
+const EPOCH_MS = 3_000;
+const N_SHARDS = 12;
+
+interface TestNode {
+  key: PrivateKey;
+  peerId: string;
+  dir: string;
+  libp2p: FloeLibp2p;
+  manager: EpochManager;
+}
+
+let root = '';
+let genesis: Genesis;
+const nodes: TestNode[] = [];
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function phase(): number {
+  const now = Date.now();
+  return (now - epochStartMs(genesis, epochAt(genesis, now))) / EPOCH_MS;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-epoch-manager-'));
+  const keys = await Promise.all(Array.from({ length: 4 }, () => generateKeyPair('Ed25519')));
+  genesis = parseGenesis({
+    network: 'emtest',
+    nShards: N_SHARDS,
+    epochDurationMs: EPOCH_MS,
+    genesisTime: new Date().toISOString(),
+    committee: keys.map((key) => ({ peerId: peerIdFromPrivateKey(key).toString(), weight: 1 })),
+    bootstrap: [],
+  });
+  for (const [index, key] of keys.entries()) {
+    const libp2p = await createFloeNode({ privateKey: key, network: genesis.network, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'server' });
+    const dir = join(root, `node-${index}`);
+    await mkdir(dir, { recursive: true });
+    const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, version: 'test', capacity: 0, log: () => {} });
+    nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager });
+  }
+  for (const a of nodes) for (const b of nodes) if (a !== b) await a.libp2p.dial(b.libp2p.getMultiaddrs());
+  await Promise.all(nodes.map((node) => node.manager.start()));
+}, 30_000);
+
+afterAll(async () => {
+  for (const node of nodes) {
+    node.manager.stop();
+    await node.libp2p.stop();
+  }
+  if (root !== '') await rm(root, { recursive: true, force: true });
+});
+
+describe('EpochManager', () => {
+  it('every node certifies the same assignment of each epoch', async () => {
+    await waitFor('epoch 2 to be certified everywhere', () => (nodes.every((node) => node.manager.status().certified.some((entry) => entry.epoch === 2)) ? true : undefined), 4 * EPOCH_MS);
+    for (const epoch of [1, 2]) {
+      const digests = new Set(nodes.map((node) => node.manager.status().certified.find((entry) => entry.epoch === epoch)?.digest));
+      expect(digests.size, `epoch ${epoch}`).toBe(1);
+    }
+    for (const node of nodes) expect(node.manager.ownedShards()).toHaveLength(N_SHARDS / 4);
+  }, 20_000);
+
+  it('evicts a member when members holding n - f shards vote for it', async () => {
+    const victim = nodes[3]!;
+    const voters = nodes.slice(0, 3);
+    // n = 12: f = 3, quorum 9 shards = three members of three shards; two are not enough.
+    await waitFor('a voting window', () => (phase() > 0.05 && phase() < VOTE_CUTOFF - 0.15 ? true : undefined), 2 * EPOCH_MS);
+    const epoch = epochAt(genesis);
+    for (const voter of voters) {
+      const result = await voter.manager.vote('evict', victim.peerId);
+      expect(result.queued).toBe(false);
+    }
+    await waitFor(
+      'the victim to lose its shards everywhere',
+      () => (nodes.every((node) => node.manager.current().members.length === 3 && !node.manager.current().members.some((member) => member.peerId === victim.peerId)) ? true : undefined),
+      3 * EPOCH_MS,
+    );
+    expect(epochAt(genesis)).toBeLessThanOrEqual(epoch + 2);
+    expect(victim.manager.ownedShards()).toEqual([]);
+    expect(victim.manager.status().member).toBe(false);
+    for (const voter of voters) expect(voter.manager.ownedShards()).toHaveLength(N_SHARDS / 3);
+    // The victim can no longer vote.
+    await expect(victim.manager.vote('evict', voters[0]!.peerId)).rejects.toThrow(/only committee members vote/);
+  }, 20_000);
+
+  it('keeps the chain in the node directory: a reopened manager verifies it and has the same tip', async () => {
+    const node = nodes[0]!;
+    const live = node.manager.chainFrom(0, 1_000);
+    await node.manager.whenPersisted();
+    const warnings: string[] = [];
+    const reopened = await EpochManager.open({
+      libp2p: node.libp2p,
+      genesis,
+      privateKey: node.key,
+      dataDir: node.dir,
+      version: 'test',
+      capacity: 0,
+      log: (level, message) => warnings.push(`${level}: ${message}`),
+    });
+    const loaded = reopened.chainFrom(0, 1_000);
+    expect(warnings).toEqual([]);
+    expect(loaded.length, `${loaded.length} certificates loaded, ${live.length} live`).toBeGreaterThanOrEqual(live.length);
+    expect(loaded.length).toBeGreaterThanOrEqual(3);
+    const plain = (list: Uint8Array[]): Uint8Array[] => list.map((bytes) => new Uint8Array(bytes));
+    expect(plain(loaded.slice(0, live.length))).toEqual(plain(live));
+  });
+});
