@@ -184,7 +184,7 @@ export class StorageNode {
             getSliver: (blobId, pair, kind, signal) => blobs.getSliver(blobId, pair, kind, { signal }),
           },
           // Short (test) epochs: the fold waits for this node's own challenges, so cap the cut-off.
-          limits: { cutoffMs: Math.min(30_000, Math.floor(0.2 * genesis.epochDurationMs)) },
+          limits: { cutoffMs: Math.min(30_000, Math.floor(0.15 * genesis.epochDurationMs)) },
           onBelowThreshold: async (peers, atEpoch) => {
             if (!isMember(epochs.current(), peerId)) return;
             for (const peer of peers.filter((id) => id !== peerId)) {

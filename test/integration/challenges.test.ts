@@ -1,0 +1,413 @@
+// Storage challenges in running nodes (issue 6, DESIGN.md section 6), on real processes: a 7-node
+// loopback cluster (`floe cluster up`, 70 shards, 15-second epochs) stores three blobs with
+// `floe store`. Once the blobs are old enough to be sampled, every member challenges its three
+// scheduled targets each epoch and every node folds the gossiped results into the same scores.
+// Then one node's sliver files are damaged on disk: first rewritten with wrong bytes (its
+// challengers get wrong symbols), then deleted or truncated (its read path quarantines those and
+// it answers NOT_FOUND). It fails its challenges from the next epoch on, its score drops
+// identically on every node, it falls below the threshold after the second failed epoch, the
+// others vote it out and it holds no shard in the following assignment. The new owners of its
+// shards rebuild them and pass the challenges of them, while a node frozen with SIGSTOP for that
+// epoch is reported `unreachable` (not `fail`) and scored alike by every node. `floe challenges`
+// and `floe node status` show the results and scores. Runs the compiled CLI: `npm run build`
+// after editing src/.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChallengeOutcome, ChallengeResult } from '../../src/challenges/results.js';
+import { DEFAULT_CHALLENGE_PARAMS, SCORE_SCALE } from '../../src/challenges/scores.js';
+import { epochAt, epochStartMs, loadGenesis, type Genesis } from '../../src/config/genesis.js';
+import { decodeSliverData } from '../../src/encoding/bcs.js';
+import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
+import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const floeBin = join(repoRoot, 'bin', 'floe.js');
+const NODES = 7;
+const SHARDS = 70;
+const EPOCH_MS = 15_000;
+/** Node whose slivers are damaged (not node 0: the others bootstrap from it). */
+const BAD = 3;
+/** Node frozen (SIGSTOP) for one epoch after the eviction. */
+const FROZEN = 5;
+/** Every member challenges perEpoch others (the ring schedule), so each epoch has this many results. */
+const RESULTS_PER_EPOCH = NODES * DEFAULT_RUNNER_PARAMS.perEpoch;
+
+interface ClusterFile {
+  nodes: { index: number; dir: string; pid: number; peerId: string; httpUrl: string; multiaddrs: string[] }[];
+}
+
+interface Membership {
+  epoch: number;
+  assignmentEpoch: number;
+  committeeSize: number;
+  member: boolean;
+  shards: number[];
+  certified: { epoch: number; digest: string }[];
+}
+
+let root = '';
+let clusterDir = '';
+let cluster: ClusterFile;
+let genesis: Genesis;
+const blobs: { id: string; bytes: Buffer }[] = [];
+/** First epoch in which every stored blob can be sampled (stored at least one epoch before). */
+let firstSampledEpoch = 0;
+/** First epoch that started after the bad node's slivers were damaged. */
+let firstFailedEpoch = 0;
+const pids = new Set<number>();
+
+function runFloe(args: readonly string[], timeout = 60_000): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env['FLOE_NETWORK'];
+  delete env['FLOE_ANNOUNCE'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
+      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
+      reject(error);
+    });
+  });
+}
+
+async function getData<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const body = (await response.json()) as { success?: { data: T }; error?: { message: string } };
+  if (body.success === undefined) throw new Error(`${url}: HTTP ${response.status} ${body.error?.message ?? ''}`);
+  return body.success.data;
+}
+
+const challengesOf = (url: string, epoch?: number): Promise<ChallengesResponse> =>
+  getData<ChallengesResponse>(`${url}/v1/challenges${epoch === undefined ? '' : `?epoch=${epoch}`}`);
+const membershipOf = (url: string): Promise<Membership> => getData<Membership>(`${url}/v1/membership`);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
+    await sleep(300);
+  }
+}
+
+/** Milliseconds until the fold of `epoch` (phase 0.3) has surely happened everywhere, from now. */
+function untilFolded(epoch: number): number {
+  return Math.max(0, epochStartMs(genesis, epoch) - Date.now()) + 0.3 * EPOCH_MS + 10_000;
+}
+
+/** Every listed node's view of `epoch`, once all of them have folded it. */
+async function foldedEverywhere(epoch: number, urls: readonly string[]): Promise<ChallengesResponse[]> {
+  return waitFor(
+    `every node to fold the challenges of epoch ${epoch}`,
+    async () => {
+      const all = await Promise.all(urls.map((url) => challengesOf(url, epoch)));
+      return all.every((view) => view.epochs[0]?.folded === true) ? all : undefined;
+    },
+    untilFolded(epoch),
+  );
+}
+
+/** The paths of the sliver files `node` holds of a blob (blob-store.ts layout). */
+async function sliverFiles(node: ClusterFile['nodes'][number], id: string): Promise<string[]> {
+  const dir = join(node.dir, 'store', 'blobs', id.slice(0, 2), id);
+  return (await readdir(dir)).filter((name) => /^p\d+\.(primary|secondary)\.bcs$/.test(name)).map((name) => join(dir, name));
+}
+
+/** The challengers' own accounts (with the reason) of their challenges of `target` in `epoch`. */
+async function detailsAbout(target: string, epoch: number): Promise<ChallengeStatus['asChallenger']> {
+  const all = await Promise.all(cluster.nodes.map(async (node) => (await getData<{ challenges: ChallengeStatus }>(`${node.httpUrl}/v1/health`)).challenges.asChallenger));
+  const about = all.flat().filter((result) => result.epoch === epoch && result.target === target);
+  expect(about).toHaveLength(DEFAULT_RUNNER_PARAMS.perEpoch);
+  return about;
+}
+
+const pairKey = (result: ChallengeResult): string => `${result.challenger}>${result.target}`;
+const urlsOf = (indices: readonly number[]): string[] => indices.map((index) => cluster.nodes[index]!.httpUrl);
+const allIndices = (): number[] => cluster.nodes.map((node) => node.index);
+
+interface EpochExpectation {
+  /** Members of the epoch's committee. */
+  readonly committee: readonly string[];
+  /** Members that challenge (default: the whole committee; a frozen node reports nothing). */
+  readonly reporters?: readonly string[];
+  /** Outcome of every challenge of these targets; every other target passes within the deadline. */
+  readonly outcomes?: Readonly<Record<string, ChallengeOutcome>>;
+}
+
+/**
+ * The checks every node's view of one epoch must pass: the same results (perEpoch per reporting
+ * member, nobody challenging itself), honest targets passing within the deadline, the other
+ * outcomes as expected, and the same folded scores everywhere. Returns the common scores.
+ */
+function checkEpoch(views: readonly ChallengesResponse[], epoch: number, expected: EpochExpectation): Record<string, number> {
+  const reporters = expected.reporters ?? expected.committee;
+  const perEpoch = DEFAULT_RUNNER_PARAMS.perEpoch;
+  const reference = views[0]!.epochs[0]!;
+  expect(reference.epoch).toBe(epoch);
+  expect(reference.results, `results of epoch ${epoch}`).toHaveLength(reporters.length * perEpoch);
+  expect(new Set(reference.results.map(pairKey)).size).toBe(reference.results.length);
+  for (const result of reference.results) {
+    expect(result.epoch).toBe(epoch);
+    expect(reporters).toContain(result.challenger);
+    expect(expected.committee).toContain(result.target);
+    expect(result.target).not.toBe(result.challenger);
+    expect(result.sampled).toBeGreaterThan(0);
+    const outcome = expected.outcomes?.[result.target] ?? 'pass';
+    expect(result.outcome, `${result.challenger} about ${result.target} in epoch ${epoch}`).toBe(outcome);
+    if (outcome === 'pass') expect(result.latencyMs).toBeLessThanOrEqual(DEFAULT_CHALLENGE_PARAMS.deadlineMs);
+    // Dial and answer within the cut-off the node sets (0.2 of an epoch), so the result makes the fold.
+    if (outcome === 'unreachable') expect(result.latencyMs).toBeLessThanOrEqual(0.2 * EPOCH_MS + 1_000);
+  }
+  for (const reporter of reporters) expect(reference.results.filter((result) => result.challenger === reporter)).toHaveLength(perEpoch);
+  expect(Object.keys(reference.scores!).sort()).toEqual([...expected.committee].sort());
+  for (const [index, view] of views.entries()) {
+    const entry = view.epochs[0]!;
+    expect(entry.results, `node ${view.peerId} (#${index}) holds the same results of epoch ${epoch}`).toEqual(reference.results);
+    expect(entry.scores, `node ${view.peerId} (#${index}) folds the same scores for epoch ${epoch}`).toEqual(reference.scores);
+  }
+  return reference.scores!;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-challenges-'));
+  clusterDir = join(root, 'cluster');
+  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '45000']);
+  expect(up.exitCode, up.stderr).toBe(0);
+  cluster = JSON.parse(up.stdout) as ClusterFile;
+  for (const node of cluster.nodes) pids.add(node.pid);
+  genesis = await loadGenesis(join(clusterDir, 'genesis.json'));
+
+  for (const [index, size] of [200_000, 120_000, 60_000].entries()) {
+    const bytes = randomBytes(size);
+    const path = join(root, `blob-${index}.bin`);
+    await writeFile(path, bytes);
+    const stored = await runFloe(['store', path, '--network', clusterDir, '--json', '--epochs', '30']);
+    expect(stored.exitCode, stored.stderr).toBe(0);
+    blobs.push({ id: (JSON.parse(stored.stdout) as { blobId: string }).blobId, bytes });
+  }
+  // Sampled only once certified at the challenger and target, from the epoch after the store.
+  let storedIn = 0;
+  await waitFor(
+    'every node to hold every blob certified',
+    async () => {
+      for (const blob of blobs) {
+        for (const node of cluster.nodes) {
+          const status = await getData<{ certified: boolean; epoch: number; storedPairs: number }>(`${node.httpUrl}/v1/blobs/${blob.id}/status`);
+          if (!status.certified || status.storedPairs === 0) return undefined;
+          storedIn = Math.max(storedIn, status.epoch);
+        }
+      }
+      return true;
+    },
+    30_000,
+  );
+  firstSampledEpoch = storedIn + 1;
+}, 150_000);
+
+afterAll(async () => {
+  // A node left stopped by a failed test would never see the SIGTERM of `cluster down`.
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
+  if (clusterDir !== '') await runFloe(['cluster', 'down', '--dir', clusterDir, '--timeout', '3000']).catch(() => undefined);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (root !== '') await rm(root, { recursive: true, force: true });
+}, 30_000);
+
+describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
+  it('honest nodes pass every challenge, and every node holds the same results and scores', async () => {
+    const views = await foldedEverywhere(firstSampledEpoch, urlsOf(allIndices()));
+    const scores = checkEpoch(views, firstSampledEpoch, { committee: cluster.nodes.map((node) => node.peerId) });
+    expect(views[0]!.epochs[0]!.results).toHaveLength(RESULTS_PER_EPOCH);
+    for (const score of Object.values(scores)) expect(score).toBe(SCORE_SCALE);
+  }, 3 * EPOCH_MS);
+
+  it('a node whose sliver files are corrupted (then deleted) fails its challenges from the next epoch on; its score drops identically everywhere', async () => {
+    const bad = cluster.nodes[BAD]!;
+    // Every sliver file of every blob still decodes, with wrong symbol bytes (silent bit rot).
+    for (const blob of blobs) {
+      const files = await sliverFiles(bad, blob.id);
+      expect(files.length).toBeGreaterThan(0);
+      for (const path of files) {
+        const bytes = await readFile(path);
+        // uleb128 length | data | u16 symbol size | u16 index: flip the data only.
+        for (let i = 4; i < bytes.length - 4; i++) bytes[i] = bytes[i]! ^ 0x5a;
+        decodeSliverData(bytes);
+        await writeFile(path, bytes);
+      }
+    }
+    firstFailedEpoch = epochAt(genesis) + 1;
+    expect(firstFailedEpoch).toBeGreaterThan(firstSampledEpoch);
+
+    const views = await foldedEverywhere(firstFailedEpoch, urlsOf(allIndices()));
+    const scores = checkEpoch(views, firstFailedEpoch, { committee: cluster.nodes.map((node) => node.peerId), outcomes: { [bad.peerId]: 'fail' } });
+    // decay 1/2 towards an observation of 0.
+    expect(scores[bad.peerId]).toBe(SCORE_SCALE / 2);
+    for (const [peer, score] of Object.entries(scores)) if (peer !== bad.peerId) expect(score).toBe(SCORE_SCALE);
+    for (const view of views) expect(view.belowThreshold).toEqual([]);
+    // The node checked these slivers when it stored them and serves them as they are since: the
+    // challengers get every symbol, and their proofs do not verify.
+    for (const result of await detailsAbout(bad.peerId, firstFailedEpoch)) expect(result.detail).toMatch(/^\d+ of \d+ symbols wrong/);
+
+    // Before the next epoch's challenges: blob 0's sliver files go, blob 2's are cut short. The
+    // read path finds the short ones undecodable, quarantines them and reports them absent.
+    const [deleted, , truncated] = blobs;
+    for (const path of await sliverFiles(bad, deleted!.id)) await unlink(path);
+    const truncatedFiles = await sliverFiles(bad, truncated!.id);
+    for (const path of truncatedFiles) await truncate(path, 3);
+    const pair = /p(\d+)\.primary\.bcs$/.exec(truncatedFiles.find((path) => path.endsWith('.primary.bcs'))!)![1]!;
+    const read = await fetch(`${bad.httpUrl}/v1/blobs/${truncated!.id}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(5_000) });
+    expect(read.status).toBe(404);
+    expect((await readdir(join(bad.dir, 'store', 'quarantine'))).length).toBeGreaterThan(0);
+    expect(epochAt(genesis)).toBe(firstFailedEpoch);
+  }, 3 * EPOCH_MS);
+
+  it('after a second failed epoch it is below the threshold on every node; `floe challenges` and `floe node status` show it', async () => {
+    const bad = cluster.nodes[BAD]!;
+    const epoch = firstFailedEpoch + 1;
+    const views = await foldedEverywhere(epoch, urlsOf(allIndices()));
+    const scores = checkEpoch(views, epoch, { committee: cluster.nodes.map((node) => node.peerId), outcomes: { [bad.peerId]: 'fail' } });
+    expect(scores[bad.peerId]).toBe(SCORE_SCALE / 4);
+    expect(scores[bad.peerId]).toBeLessThan(DEFAULT_CHALLENGE_PARAMS.evictThreshold);
+    for (const view of views) {
+      expect(view.lastFoldedEpoch).toBe(epoch);
+      expect(view.belowThreshold).toEqual([bad.peerId]);
+    }
+    // Now it does not even hold what is asked: it says so (fail, not late or unreachable).
+    for (const result of await detailsAbout(bad.peerId, epoch)) expect(result.detail).toMatch(/^target answered NOT_FOUND/);
+
+    // Before the next fold (which drops the evicted node): the CLI on a node directory.
+    const honest = cluster.nodes[0]!;
+    const json = await runFloe(['challenges', '--json', '--dir', honest.dir]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const listed = JSON.parse(json.stdout) as ChallengesResponse;
+    expect(listed.peerId).toBe(honest.peerId);
+    expect(listed.scores[bad.peerId]).toBe(SCORE_SCALE / 4);
+    expect(listed.belowThreshold).toEqual([bad.peerId]);
+    const listedEpochs = listed.epochs.map((entry) => entry.epoch);
+    for (const e of [firstSampledEpoch, firstFailedEpoch, epoch]) expect(listedEpochs).toContain(e);
+    const failed = listed.epochs.find((entry) => entry.epoch === firstFailedEpoch)!;
+    expect(failed.results.filter((result) => result.outcome === 'fail').map((result) => result.target)).toEqual(Array(DEFAULT_RUNNER_PARAMS.perEpoch).fill(bad.peerId));
+
+    const text = await runFloe(['challenges', '--epoch', String(epoch), '--dir', honest.dir]);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`epoch ${epoch} (folded): ${RESULTS_PER_EPOCH} results`);
+    expect(text.stdout).toMatch(/\d+ pass, \d+ fail|\d+ fail, \d+ pass/);
+    expect(text.stdout).toMatch(new RegExp(`…${bad.peerId.slice(-10)}\\s+25\\.0%\\s+below threshold`));
+
+    const badStatus = await runFloe(['node', 'status', '--dir', bad.dir]);
+    expect(badStatus.exitCode, badStatus.stderr).toBe(0);
+    expect(badStatus.stdout).toContain(`score     25.0% after epoch ${epoch} (below the eviction threshold)`);
+    expect(badStatus.stdout).toMatch(new RegExp(`challenged by others: ${2 * DEFAULT_RUNNER_PARAMS.perEpoch} fail, \\d+ pass`));
+    const honestStatus = await runFloe(['node', 'status', '--dir', honest.dir]);
+    expect(honestStatus.exitCode, honestStatus.stderr).toBe(0);
+    expect(honestStatus.stdout).toContain(`score     100.0% after epoch ${epoch}\n`);
+    const badJson = JSON.parse((await runFloe(['node', 'status', '--dir', bad.dir, '--json'])).stdout) as { health: { challenges: ChallengeStatus } };
+    expect(badJson.health.challenges.score).toBe(SCORE_SCALE / 4);
+  }, 3 * EPOCH_MS);
+
+  it('the others vote it out: it holds no shard in the next assignment, and they hold all of them', async () => {
+    const bad = cluster.nodes[BAD]!;
+    const evictedIn = firstFailedEpoch + 2;
+    const statuses = await waitFor(
+      `the assignment of epoch ${evictedIn} to be in force everywhere`,
+      async () => {
+        const all = await Promise.all(urlsOf(allIndices()).map(membershipOf));
+        return all.every((status) => status.epoch >= evictedIn) ? all : undefined;
+      },
+      Math.max(0, epochStartMs(genesis, evictedIn) - Date.now()) + 10_000,
+    );
+    const badStatus = statuses[BAD]!;
+    expect(badStatus.assignmentEpoch).toBe(evictedIn);
+    expect(badStatus.member).toBe(false);
+    expect(badStatus.shards).toEqual([]);
+    const shards = new Set<number>();
+    for (const [index, status] of statuses.entries()) {
+      if (index === BAD) continue;
+      expect(status.assignmentEpoch).toBe(evictedIn);
+      expect(status.committeeSize).toBe(NODES - 1);
+      expect(status.member).toBe(true);
+      // 70 shards over 6 equal members: 11 or 12 each.
+      expect([11, 12]).toContain(status.shards.length);
+      for (const shard of status.shards) shards.add(shard);
+    }
+    expect(shards.size).toBe(SHARDS);
+    // The health answer follows at the node's next epoch tick (a few hundred ms at most).
+    await waitFor(
+      'the evicted node\'s health to show no shard',
+      async () => ((await getData<{ shards: number[] }>(`${bad.httpUrl}/v1/health`)).shards.length === 0 ? true : undefined),
+      5_000,
+    );
+  }, 4 * EPOCH_MS);
+
+  it('a frozen node is unreachable, not failing, and scored alike everywhere; the new owners of the evicted shards pass; every blob reads back', async () => {
+    // Shards gained at the eviction are challenged from the epoch after it.
+    const epoch = firstFailedEpoch + 3;
+    const honest = allIndices().filter((index) => index !== BAD);
+    const running = honest.filter((index) => index !== FROZEN);
+    const frozen = cluster.nodes[FROZEN]!;
+    // Frozen once the assignment of `epoch` is certified (it is not needed for the quorum) and
+    // its migration is over, so what it fails at is answering.
+    await waitFor(
+      `the assignment of epoch ${epoch} to be certified and the migration done`,
+      async () => {
+        const all = await Promise.all(urlsOf(honest).map((url) => getData<Membership & { migration?: { shardsTotal: number; shardsDone: number } }>(`${url}/v1/membership`)));
+        const certified = all.every((status) => status.certified.some((entry) => entry.epoch === epoch));
+        const migrated = all.every((status) => status.migration === undefined || status.migration.shardsDone === status.migration.shardsTotal);
+        return certified && migrated ? true : undefined;
+      },
+      Math.max(0, epochStartMs(genesis, epoch) - Date.now()),
+    );
+    expect(epochAt(genesis)).toBe(epoch - 1);
+    process.kill(frozen.pid, 'SIGSTOP');
+    let views: ChallengesResponse[];
+    try {
+      views = await foldedEverywhere(epoch, urlsOf(running));
+    } finally {
+      process.kill(frozen.pid, 'SIGCONT');
+    }
+    const committee = honest.map((index) => cluster.nodes[index]!.peerId);
+    const scores = checkEpoch(views, epoch, {
+      committee,
+      reporters: running.map((index) => cluster.nodes[index]!.peerId),
+      outcomes: { [frozen.peerId]: 'unreachable' },
+    });
+    // Unreachable counts as no credit, like fail, but the results tell the two apart.
+    expect(scores[frozen.peerId]).toBe(SCORE_SCALE / 2);
+    for (const [peer, score] of Object.entries(scores)) if (peer !== frozen.peerId) expect(score).toBe(SCORE_SCALE);
+
+    // The evicted node is in no fold since; its status keeps its last score as a member.
+    const evicted = await runFloe(['node', 'status', '--dir', cluster.nodes[BAD]!.dir]);
+    expect(evicted.exitCode, evicted.stderr).toBe(0);
+    expect(evicted.stdout).toMatch(new RegExp(`score     25\\.0% after epoch ${firstFailedEpoch + 1}; not in the committee at epoch (\\d+)`));
+    expect(Number(/not in the committee at epoch (\d+)/.exec(evicted.stdout)![1])).toBeGreaterThanOrEqual(firstFailedEpoch + 2);
+
+    for (const [index, blob] of blobs.entries()) {
+      const out = join(root, `back-${index}.bin`);
+      const read = await runFloe(['read', blob.id, '--network', clusterDir, '-o', out]);
+      expect(read.exitCode, read.stderr).toBe(0);
+      expect(Buffer.compare(await readFile(out), blob.bytes)).toBe(0);
+    }
+  }, 3 * EPOCH_MS);
+});
