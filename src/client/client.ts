@@ -10,8 +10,8 @@ import { allocateBlobBuffer } from '../encoding/redstuff.js';
 import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
-import { CodecPool } from '../workers/codec-pool.js';
 import { fetchVerifiedAssignment } from './chain.js';
+import type { ClientCodec } from './codec.js';
 import { Committee } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
@@ -19,7 +19,7 @@ import { readBlob } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
-import { createClientTransport } from './transport.js';
+import { createClientTransport, defaultCodec } from './transport.js';
 import type { BlobStatusSummary, CallOptions, ReadOptions, StoreOptions, StoreResult } from './types.js';
 import { anySignal, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
 
@@ -29,8 +29,11 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
   readonly bootstrap?: readonly string[];
   /** Aborts connecting. */
   readonly signal?: AbortSignal;
-  /** Worker pool for encoding, decoding and sliver hashing; default CodecPool.shared(). */
-  readonly codec?: CodecPool;
+  /**
+   * Encoding, decoding and sliver hashing; default the shared worker pool (CodecPool.shared()). A
+   * browser passes createInlineCodec() or its own Web Worker codec.
+   */
+  readonly codec?: ClientCodec;
   /** A libp2p node to use instead of creating one (e.g. a browser's WebSockets node); close() leaves it running. */
   readonly libp2p?: FloeLibp2p;
   /** Identity of the libp2p node the client creates; a fresh key by default. */
@@ -72,7 +75,7 @@ export class FloeClient {
     }
     // Who owns which shard now: the newest assignment a connected node can prove from the genesis.
     const committee = new Committee(genesis, await fetchVerifiedAssignment(libp2p, genesis, { signal }));
-    const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? CodecPool.shared(), settings };
+    const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     return new FloeClient(context, options.libp2p === undefined);
   }
 

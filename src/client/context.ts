@@ -1,7 +1,7 @@
-// What every client flow works with: the libp2p node, the committee, the codec pool and the
-// client's settings.
+// What every client flow works with: the libp2p node, the committee, the codec and the client's
+// settings.
 import type { FloeLibp2p } from '../network/libp2p.js';
-import type { CodecPool } from '../workers/codec-pool.js';
+import type { ClientCodec } from './codec.js';
 import type { Committee } from './committee.js';
 import type { ClientProgress } from './types.js';
 
@@ -39,7 +39,7 @@ export interface ClientContext {
   readonly libp2p: FloeLibp2p;
   readonly network: string;
   readonly committee: Committee;
-  readonly codec: CodecPool;
+  readonly codec: ClientCodec;
   readonly settings: ClientSettings;
 }
 

@@ -1,9 +1,13 @@
-// The one Node-specific piece of the light client: the libp2p node it talks through (TCP, from
-// the network layer's single libp2p factory). A browser build swaps this for a WebSockets node
-// and passes it as FloeClientOptions.libp2p; nothing else in the client changes.
+// The Node-specific pieces of the light client, in one module: the libp2p node it talks through
+// (TCP, from the network layer's single libp2p factory) and the worker-thread codec. A browser
+// build swaps this module for one that makes a WebSockets node and returns createInlineCodec()
+// (or passes FloeClientOptions.libp2p and .codec); nothing else in the client changes.
+// test/unit/architecture/client-browser-ready.test.ts keeps Node built-ins out of every other module.
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
+import { CodecPool } from '../workers/codec-pool.js';
+import type { ClientCodec } from './codec.js';
 
 export interface ClientTransportOptions {
   readonly network: string;
@@ -21,4 +25,9 @@ export async function createClientTransport(options: ClientTransportOptions): Pr
     bootstrap: [...options.bootstrap],
     role: 'client',
   });
+}
+
+/** The codec a client uses when given none: the process-wide worker pool (CodecPool.shared()). */
+export function defaultCodec(): ClientCodec {
+  return CodecPool.shared();
 }

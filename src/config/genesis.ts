@@ -1,12 +1,12 @@
 // The genesis file: the facts that make a Floe network (DESIGN.md section 1). Every node of a
 // network holds the same file; `genesisDigest` names it, so nodes can refuse peers of another one.
-import { readFile } from 'node:fs/promises';
+// No Node built-ins at load time: the light client imports this module, and loadGenesis and
+// writeGenesis fetch their file I/O (genesis-file.ts) on first call.
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
 import { GenesisError } from './errors.js';
-import { isErrnoException, writeFileAtomic } from './files.js';
 
 /** Network names: they appear in protocol ids and topic names, so a conservative alphabet. */
 export const NETWORK_NAME_PATTERN = /^[a-z0-9-]{1,32}$/;
@@ -237,8 +237,9 @@ export function genesisDigest(genesis: Genesis): Uint8Array {
   return blake2b256(new TextEncoder().encode(canonicalJson(genesis)));
 }
 
-/** Reads and checks a genesis file. Every failure is a GenesisError that names the file. */
+/** Reads and checks a genesis file (Node). Every failure is a GenesisError that names the file. */
 export async function loadGenesis(path: string, options: { signal?: AbortSignal } = {}): Promise<Genesis> {
+  const { readFile, isErrnoException } = await import('./genesis-file.js');
   let text: string;
   try {
     text = await readFile(path, { encoding: 'utf8', signal: options.signal });
@@ -261,9 +262,10 @@ export async function loadGenesis(path: string, options: { signal?: AbortSignal 
   }
 }
 
-/** Checks `genesis` and writes it as pretty JSON, atomically and durably (replacing any old file). */
+/** Checks `genesis` and writes it as pretty JSON, atomically and durably (replacing any old file; Node). */
 export async function writeGenesis(path: string, genesis: Genesis): Promise<void> {
   const checked = parseGenesis(genesis);
+  const { writeFileAtomic } = await import('./genesis-file.js');
   await writeFileAtomic(path, `${JSON.stringify(checked, undefined, 2)}\n`);
 }
 
