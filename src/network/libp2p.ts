@@ -6,6 +6,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
 import type { RPC } from '@libp2p/gossipsub/message';
+import { createTopicScoreParams, type TopicScoreParams } from '@libp2p/gossipsub/score';
 import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht';
@@ -17,7 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
-import { dhtProtocol, parseTopic } from './protocol-ids.js';
+import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
 
 /** Services every Floe libp2p node carries, reachable as `node.services.<name>`. */
 export interface FloeServices extends Record<string, unknown> {
@@ -137,7 +138,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         // Messages on a topic nobody else has joined yet are dropped instead of throwing.
         allowPublishToZeroTopicPeers: true,
         // Co-located peers (one host, one NAT) would otherwise be graylisted past 10 per IP.
-        scoreParams: { IPColocationFactorWeight: 0 },
+        scoreParams: { IPColocationFactorWeight: 0, topics: invalidMessagePenalties(options.network) },
         emitSelf: false,
         msgIdFn: messageId,
         // Drops copies of a message before their signature is checked (gossipsub verifies first
@@ -150,6 +151,31 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
     },
   });
+}
+
+/**
+ * Peer-score parameters of every Floe topic: only invalid messages count (P4, counter squared x
+ * -10, decaying by 0.9 a second). The nodes' topic validators Reject forged or malformed messages
+ * (bad signature, non-member, wrong epoch), so a sender of 3 of them drops below gossipsub's
+ * graylist threshold (-80) and is ignored until it decays back, about 10 s after it stops. The
+ * delivery-rate terms stay off: Floe topics are quiet for long stretches, and a mesh-delivery
+ * deficit would penalise honest peers.
+ */
+function invalidMessagePenalties(network: string): Record<string, TopicScoreParams> {
+  return Object.fromEntries(
+    GOSSIP_TOPICS.map((name) => [
+      topic(network, name),
+      createTopicScoreParams({
+        topicWeight: 1,
+        timeInMeshWeight: 0,
+        firstMessageDeliveriesWeight: 0,
+        meshMessageDeliveriesWeight: 0,
+        meshFailurePenaltyWeight: 0,
+        invalidMessageDeliveriesWeight: -10,
+        invalidMessageDeliveriesDecay: 0.9,
+      }),
+    ]),
+  );
 }
 
 /** The cache key of `messageId` for a raw message, computed before any validation. */

@@ -3,6 +3,7 @@
 import { createServer } from 'node:net';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
+import { TopicValidatorResult } from '@libp2p/gossipsub';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { Counter, Registry } from 'prom-client';
@@ -240,6 +241,29 @@ describe('a 5-node swarm on loopback', () => {
     await waitFor('all four other nodes to receive the message', () => received.size === 4, 5_000, 20);
     expect([...received.keys()].sort()).toEqual([0, 1, 2, 4]);
     for (const data of received.values()) expect(new TextDecoder().decode(data)).toBe(text);
+  });
+
+  it('charges peer score for gossip the topic validator rejects, and only to the sender', async () => {
+    const challenges = topic(NETWORK, 'challenges');
+    const [receiver, liar, honest] = [nodes[0]!, nodes[3]!, nodes[2]!];
+    for (const node of nodes) {
+      // Like the node's validators: anything not starting with "ok" is invalid.
+      node.services.pubsub.topicValidators.set(challenges, (_peer, message) =>
+        new TextDecoder().decode(message.data).startsWith('ok') ? TopicValidatorResult.Accept : TopicValidatorResult.Reject,
+      );
+      node.services.pubsub.subscribe(challenges);
+    }
+    const meshOf = (node: FloeLibp2p): string[] =>
+      (node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }).getMeshPeers(challenges);
+    await waitFor('node 0 to graft every peer into its challenges mesh', () => meshOf(receiver).length === 4, 10_000);
+    const scoreOf = (peer: FloeLibp2p): number =>
+      (receiver.services.pubsub as unknown as { getScore(peerId: string): number }).getScore(peer.peerId.toString());
+    await honest.services.pubsub.publish(challenges, new TextEncoder().encode(`ok ${Date.now()}`));
+    for (let i = 0; i < 3; i++) await liar.services.pubsub.publish(challenges, new TextEncoder().encode(`forged ${i} ${Date.now()}`));
+    await waitFor('the liar to get a negative score on node 0', () => scoreOf(liar) < 0, 5_000, 20);
+    expect(scoreOf(liar)).toBeLessThan(0);
+    expect(scoreOf(honest)).toBeGreaterThanOrEqual(0);
+    for (const node of nodes) node.services.pubsub.topicValidators.delete(challenges);
   });
 
   it('keeps dialling a bootstrap peer that starts late, then connects', async () => {
