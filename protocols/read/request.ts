@@ -14,12 +14,12 @@ import {
   type SliverType,
 } from '../../src/encoding/bcs.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
-import { fromWireError, isProtocolError, ProtocolError } from '../common/errors.js';
+import { answerError, CallQueue } from '../common/call-queue.js';
+import { fromWireError, ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { PayloadAssembler } from '../common/payload.js';
 import { sliverDataView } from '../common/sliver-bytes.js';
-import { abortReason } from '../common/stage.js';
-import { abortStream, releaseStream } from '../common/streams.js';
+import { releaseStream } from '../common/streams.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
 import { ReadRequest, ReadResponse, SliverKind } from './read.generated.js';
 import type { BlobStatus } from './service.js';
@@ -55,10 +55,10 @@ export class ReadClient {
   private readonly framed: FramedStream<ReadResponse, Partial<ReadRequest>>;
   private readonly limits: ReadLimits;
   private readonly maxShards: number | undefined;
-  private turn: Promise<unknown> = Promise.resolve();
-  private broken: ProtocolError | undefined;
+  private readonly calls: CallQueue;
 
   constructor(readonly stream: Stream, options: ReadClientOptions = {}) {
+    this.calls = new CallQueue(stream, 'read');
     this.limits = { ...READ_LIMITS, ...options.limits };
     this.maxShards = options.maxShards;
     const largestAnswer = Math.max(this.limits.maxSliverBytes, this.limits.maxMetadataBytes);
@@ -98,7 +98,7 @@ export class ReadClient {
    * rejects the call. Verify every sliver against the metadata before use.
    */
   getSlivers(blobId: BlobId, pairIndices: readonly number[], kind: SliverType, options: SliversCallOptions = {}): Promise<SliverResult[]> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       const results: SliverResult[] = [];
       for (let start = 0; start < pairIndices.length; start += this.limits.maxSliversPerRequest) {
         const batch = pairIndices.slice(start, start + this.limits.maxSliversPerRequest);
@@ -138,7 +138,7 @@ export class ReadClient {
 
   /** The node's view of the blob; `known: false` when it has nothing about it. */
   getStatus(blobId: BlobId, options: ReadCallOptions = {}): Promise<BlobStatus> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       await this.send({ status: { blobId: plainBytes(blobId) } }, signal);
       const response = await this.framed.read('waiting for BlobStatus', this.limits.responseTimeoutMs, signal);
       if (response.error !== undefined) throw answerError(response.error);
@@ -150,8 +150,7 @@ export class ReadClient {
 
   /** Ends the stream after the calls already made: half-closes, then aborts if the node lingers. */
   async close(): Promise<void> {
-    await this.turn.catch(() => undefined);
-    this.broken ??= new ProtocolError('UNAVAILABLE', 'read client is closed');
+    await this.calls.close();
     await releaseStream(this.stream, this.limits.closeTimeoutMs, false);
   }
 
@@ -162,7 +161,7 @@ export class ReadClient {
     options: ReadCallOptions,
     decode: (bytes: Uint8Array) => T,
   ): Promise<T> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       await this.send(request, signal);
       const header = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
       if (header.error !== undefined) throw answerError(header.error);
@@ -194,40 +193,6 @@ export class ReadClient {
   private send(request: Partial<ReadRequest>, signal: AbortSignal | undefined): Promise<void> {
     return this.framed.write(request, 'sending a request', this.limits.writeTimeoutMs, signal);
   }
-
-  /** Runs `work` after the calls before it; a failure that is not a complete answer breaks the stream. */
-  private inTurn<T>(options: ReadCallOptions, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (this.broken !== undefined) throw new ProtocolError('UNAVAILABLE', `read stream is unusable: ${this.broken.message}`);
-      if (options.signal?.aborted === true) throw abortReason(options.signal);
-      if (this.stream.status !== 'open' || this.stream.remoteWriteStatus !== 'writable' || this.stream.writeStatus !== 'writable') {
-        this.broken = new ProtocolError('UNAVAILABLE', 'stream is closed');
-        throw this.broken;
-      }
-      try {
-        return await work(options.signal);
-      } catch (error) {
-        if (!(error instanceof AnswerError)) {
-          this.broken = isProtocolError(error) ? error : new ProtocolError('UNAVAILABLE', 'request was aborted', { cause: error });
-          abortStream(this.stream, error);
-          throw error;
-        }
-        throw error.error;
-      }
-    };
-    const result = this.turn.then(run, run);
-    this.turn = result.catch(() => undefined);
-    return result;
-  }
 }
 
-/** An Error answer (or an undecodable but complete answer): the stream stays in step. */
-class AnswerError extends Error {
-  constructor(readonly error: ProtocolError) {
-    super(error.message);
-  }
-}
 
-function answerError(wire: { code: string; message: string }): AnswerError {
-  return new AnswerError(fromWireError(wire));
-}

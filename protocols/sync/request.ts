@@ -10,11 +10,11 @@ import { type BlobMetadata, decodeBlobMetadata, decodeSliverData, type SliverDat
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import { pairForShard, secondarySliverOfPair, shardIndex } from '../../src/encoding/indices.js';
 import { bytesEqual } from '../../src/core/bytes.js';
-import { fromWireError, isProtocolError, ProtocolError } from '../common/errors.js';
+import { answerError, CallQueue } from '../common/call-queue.js';
+import { ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { PayloadAssembler } from '../common/payload.js';
-import { abortReason } from '../common/stage.js';
-import { abortStream, releaseStream } from '../common/streams.js';
+import { releaseStream } from '../common/streams.js';
 import { SYNC_LIMITS, type SyncLimits } from './limits.js';
 import { type BlobStart, SyncRequest, SyncResponse } from './sync.generated.js';
 
@@ -76,10 +76,10 @@ export class SyncClient {
   private readonly framed: FramedStream<SyncResponse, Partial<SyncRequest>>;
   private readonly limits: SyncLimits;
   private readonly nShards: number | undefined;
-  private turn: Promise<unknown> = Promise.resolve();
-  private broken: ProtocolError | undefined;
+  private readonly calls: CallQueue;
 
   constructor(readonly stream: Stream, options: SyncClientOptions = {}) {
+    this.calls = new CallQueue(stream, 'sync');
     this.limits = { ...SYNC_LIMITS, ...options.limits };
     this.nShards = options.nShards;
     const largestBlob = this.limits.maxMetadataBytes + 2 * this.limits.maxSliverBytes;
@@ -103,7 +103,7 @@ export class SyncClient {
 
   /** Assignment certificates from `fromEpoch` on (opaque bytes; the caller verifies and pages). */
   getChain(fromEpoch: number, options: SyncCallOptions & { limit?: number } = {}): Promise<ChainPageResult> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       const response = await this.request({ chain: { fromEpoch, limit: options.limit ?? 0 } }, 'ChainPage', signal);
       if (response.chain === undefined) throw new ProtocolError('INVALID_DATA', 'expected a ChainPage');
       const { certificates, more } = response.chain;
@@ -121,7 +121,7 @@ export class SyncClient {
 
   /** A page of the blobs the node holds slivers of for `shard`, in blob-ID byte order. */
   listShardBlobs(shard: number, options: SyncCallOptions & { cursor?: Uint8Array; limit?: number } = {}): Promise<BlobPageResult> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       const cursor = options.cursor === undefined ? {} : { cursor: plainBytes(options.cursor) };
       const response = await this.request({ list: { shard, limit: options.limit ?? 0, ...cursor } }, 'BlobPage', signal);
       if (response.page === undefined) throw new ProtocolError('INVALID_DATA', 'expected a BlobPage');
@@ -151,14 +151,14 @@ export class SyncClient {
    * back `not-found`; a blob it sent but that does not decode comes back `invalid`.
    */
   getShardSlivers(shard: number, blobIds: readonly BlobId[], options: SyncCallOptions = {}): Promise<ShardSliversResult> {
-    return this.inTurn(options, async (signal) => {
+    return this.calls.run(options.signal, async (signal) => {
       await this.send({ slivers: { shard, blobIds: blobIds.map((id) => plainBytes(id)) } }, signal);
       const blobs: FetchedShardBlob[] = [];
       let timeoutMs = this.limits.responseTimeoutMs;
       while (true) {
         const message = await this.framed.read('waiting for a blob', timeoutMs, signal);
         timeoutMs = this.limits.messageTimeoutMs;
-        if (message.error !== undefined) throw new AnswerError(fromWireError(message.error));
+        if (message.error !== undefined) throw answerError((message.error));
         if (message.end !== undefined) return { blobs, remaining: blobIds.slice(blobs.length) };
         if (message.blob === undefined) throw new ProtocolError('INVALID_DATA', 'expected BlobStart, BatchEnd or Error');
         const expected = blobIds[blobs.length];
@@ -172,8 +172,7 @@ export class SyncClient {
 
   /** Ends the stream after the calls already made: half-closes, then aborts if the node lingers. */
   async close(): Promise<void> {
-    await this.turn.catch(() => undefined);
-    this.broken ??= new ProtocolError('UNAVAILABLE', 'sync client is closed');
+    await this.calls.close();
     await releaseStream(this.stream, this.limits.closeTimeoutMs, false);
   }
 
@@ -215,48 +214,15 @@ export class SyncClient {
   private async request(request: Partial<SyncRequest>, what: string, signal: AbortSignal | undefined): Promise<SyncResponse> {
     await this.send(request, signal);
     const response = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
-    if (response.error !== undefined) throw new AnswerError(fromWireError(response.error));
+    if (response.error !== undefined) throw answerError((response.error));
     return response;
   }
 
   private send(request: Partial<SyncRequest>, signal: AbortSignal | undefined): Promise<void> {
     return this.framed.write(request, 'sending a request', this.limits.writeTimeoutMs, signal);
   }
-
-  /** Runs `work` after the calls before it; a failure that is not a complete answer breaks the stream. */
-  private inTurn<T>(options: SyncCallOptions, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      if (this.broken !== undefined) throw new ProtocolError('UNAVAILABLE', `sync stream is unusable: ${this.broken.message}`);
-      if (options.signal?.aborted === true) throw abortReason(options.signal);
-      if (this.stream.status !== 'open' || this.stream.remoteWriteStatus !== 'writable' || this.stream.writeStatus !== 'writable') {
-        this.broken = new ProtocolError('UNAVAILABLE', 'stream is closed');
-        throw this.broken;
-      }
-      try {
-        return await work(options.signal);
-      } catch (error) {
-        if (!(error instanceof AnswerError)) {
-          this.broken = isProtocolError(error) ? error : new ProtocolError('UNAVAILABLE', 'request was aborted', { cause: error });
-          abortStream(this.stream, error);
-          throw error;
-        }
-        throw error.error;
-      }
-    };
-    const result = this.turn.then(run, run);
-    this.turn = result.catch(() => undefined);
-    return result;
-  }
 }
 
-/** An Error answer: the stream stays in step. */
-class AnswerError extends Error {
-  override readonly name = 'AnswerError';
-
-  constructor(readonly error: ProtocolError) {
-    super(error.message);
-  }
-}
 
 /** Orders blob IDs (and cursors) by their bytes, the order of every listing. */
 export function compareBlobIds(a: Uint8Array, b: Uint8Array): number {
