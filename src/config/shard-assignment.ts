@@ -52,14 +52,7 @@ export function apportionShards(nShards: number, members: readonly CommitteeMemb
     if (nShards === 0) return [];
     throw new RangeError('cannot assign shards to an empty committee');
   }
-  for (const member of members) {
-    if (!Number.isSafeInteger(member.weight) || member.weight <= 0) {
-      throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${member.weight}`);
-    }
-  }
-  const n = BigInt(nShards);
-  const weights = members.map((member) => BigInt(member.weight));
-  const total = weights.reduce((sum, weight) => sum + weight, 0n);
+  const { n, weights, total } = exactWeights(nShards, members);
   // quota_i = n * w_i / W = floor_i + remainder_i / W
   const counts = weights.map((weight) => Number((n * weight) / total));
   const remainders = weights.map((weight) => (n * weight) % total);
@@ -114,4 +107,15 @@ export function quorum(nShards: number): number {
 /** f + 1 shards: enough that at least one of them is honest. */
 export function validity(nShards: number): number {
   return encodingParameters(nShards).validity;
+}
+
+/** Checks every weight is a positive integer and returns n, the weights and their total as bigints (shared with the D'Hondt rule of later epochs). */
+export function exactWeights(nShards: number, members: readonly CommitteeMember[]): { n: bigint; weights: bigint[]; total: bigint } {
+  for (const member of members) {
+    if (!Number.isSafeInteger(member.weight) || member.weight <= 0) {
+      throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${member.weight}`);
+    }
+  }
+  const weights = members.map((member) => BigInt(member.weight));
+  return { n: BigInt(nShards), weights, total: weights.reduce((sum, weight) => sum + weight, 0n) };
 }

@@ -17,7 +17,7 @@
 import { blake2b256 } from '../crypto/blake2b.js';
 import { bytesEqual, concatBytes } from '../core/bytes.js';
 import type { CommitteeMember, Genesis } from '../config/genesis.js';
-import { assignShards, sortByPeerId } from '../config/shard-assignment.js';
+import { assignShards, exactWeights, sortByPeerId } from '../config/shard-assignment.js';
 import { MembershipError } from './errors.js';
 import { Assignment as AssignmentMessage } from './membership.generated.js';
 import { checkPeerId } from './signing.js';
@@ -131,14 +131,7 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
 export function apportionDHondt(nShards: number, members: readonly CommitteeMember[], cap: number): number[] {
   if (members.length === 0) throw new RangeError('cannot apportion shards to nobody');
   if (cap * members.length < nShards) throw new RangeError(`cap ${cap} x ${members.length} members cannot hold ${nShards} shards`);
-  for (const member of members) {
-    if (!Number.isSafeInteger(member.weight) || member.weight <= 0) {
-      throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${member.weight}`);
-    }
-  }
-  const n = BigInt(nShards);
-  const weights = members.map((member) => BigInt(member.weight));
-  const total = weights.reduce((sum, weight) => sum + weight, 0n);
+  const { n, weights, total } = exactWeights(nShards, members);
   const counts = weights.map((weight) => Math.min(cap, Number((n * weight) / total)));
   let left = nShards - counts.reduce((sum, count) => sum + count, 0);
   while (left > 0) {
