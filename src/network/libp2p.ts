@@ -9,7 +9,7 @@ import type { RPC } from '@libp2p/gossipsub/message';
 import { createTopicScoreParams, type TopicScoreParams } from '@libp2p/gossipsub/score';
 import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
-import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht';
+import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn } from '@libp2p/kad-dht';
 import { ping, type Ping } from '@libp2p/ping';
 import { prometheusMetrics } from '@libp2p/prometheus-metrics';
 import { tcp } from '@libp2p/tcp';
@@ -32,6 +32,25 @@ export interface FloeServices extends Record<string, unknown> {
 export type FloeLibp2p = Libp2p<FloeServices>;
 
 export type FloeRole = 'server' | 'client';
+
+/** First segment of the DHT keys of Floe node records: `/floe-node/<peerId>`. */
+export const NODE_RECORD_NAMESPACE = 'floe-node';
+
+/** The DHT key of a peer's node record. */
+export function nodeRecordKey(peerId: string): Uint8Array {
+  return new TextEncoder().encode(`/${NODE_RECORD_NAMESPACE}/${peerId}`);
+}
+
+/**
+ * How the DHT checks node records: `validate` throws on a record it must refuse (run on every
+ * record a peer asks this node to store and on every value a lookup returns), `select` returns
+ * the index of the best of several valid records. The node layer supplies them
+ * (node/node-record-dht.ts): checking membership signatures is not this layer's business.
+ */
+export interface NodeRecordRules {
+  validate: ValidateFn;
+  select: SelectFn;
+}
 
 export interface FloeNodeOptions {
   /** The node's Ed25519 key (config/identity.ts). */
@@ -62,6 +81,8 @@ export interface FloeNodeOptions {
   bootstrapIntervalMs?: number;
   /** Start the node before returning (default true). */
   start?: boolean;
+  /** Accept node records under `/floe-node/` in the DHT; without them the DHT refuses such keys. */
+  nodeRecords?: NodeRecordRules;
 }
 
 const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
@@ -133,6 +154,12 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         // true would run the first self-query before the bootstrap connection exists and the
         // next one only 5 minutes later: nodes would never find each other.
         allowQueryWithZeroPeers: false,
+        ...(options.nodeRecords === undefined
+          ? {}
+          : {
+              validators: { [NODE_RECORD_NAMESPACE]: options.nodeRecords.validate },
+              selectors: { [NODE_RECORD_NAMESPACE]: options.nodeRecords.select },
+            }),
       }),
       pubsub: gossipsub({
         // Messages on a topic nobody else has joined yet are dropped instead of throwing.

@@ -108,6 +108,8 @@ export interface EpochManagerOptions {
   readonly metrics?: NodeMetrics;
   /** Called when the assignment in force changes (a new epoch, or a late certificate). */
   readonly onAssignment?: (current: Assignment, previous: Assignment) => void;
+  /** Called with each new signed record of this node (at start, then every epoch), e.g. to store it in the DHT. */
+  readonly onRecord?: (record: NodeRecord) => void;
   readonly fetchChain?: ChainFetcher;
   /** The clock (tests). */
   readonly now?: () => number;
@@ -454,6 +456,7 @@ export class EpochManager {
       seq,
     });
     this.records.set(this.peerId, this.record);
+    this.options.onRecord?.(this.record);
     return this.record;
   }
 

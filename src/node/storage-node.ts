@@ -11,7 +11,7 @@ import { loadIdentity } from '../config/identity.js';
 import { writeFileAtomic } from '../config/files.js';
 import { timeoutSignal } from '../core/abort.js';
 import type { NodeConfig } from '../config/node-config.js';
-import { type Assignment, decodeAssignmentCertificate, isMember, MembershipError, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
+import { type Assignment, decodeAssignmentCertificate, isMember, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, syncProtocol } from '../network/protocol-ids.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -38,6 +38,7 @@ import { Publisher } from './publisher.js';
 import { SelfHealer } from './self-healing.js';
 import { type MigrationProgress, ShardMigrator } from './shard-migration.js';
 import { createSyncService } from './sync-service.js';
+import { nodeRecordRules, publishNodeRecordUntilStored } from './node-record-dht.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
 export interface NodeRuntimeInfo {
@@ -101,6 +102,22 @@ export class StorageNode {
     readonly challenges: ChallengeRunner,
   ) {}
 
+  private recordPublish: AbortController | undefined;
+
+  /** Also stores this node's new record in the DHT, for peers that missed the gossip; a newer record supersedes one still being retried. */
+  private storeRecordInDht(record: NodeRecord): void {
+    this.recordPublish?.abort();
+    const controller = new AbortController();
+    this.recordPublish = controller;
+    const signal = AbortSignal.any([this.stopController.signal, controller.signal]);
+    void publishNodeRecordUntilStored(this.libp2p, record, { signal }).then(
+      (result) => this.log('info', 'node record stored in the DHT', { seq: record.seq, ...result }),
+      (error: unknown) => {
+        if (!signal.aborted) this.log('warn', 'node record not stored in the DHT', { seq: record.seq, error: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }
+
   /** Shards this node owns in the current epoch, ascending. */
   get shards(): readonly number[] {
     return [...this.owned.shards].sort((a, b) => a - b);
@@ -135,6 +152,7 @@ export class StorageNode {
       role: 'server',
       metrics: true,
       metricsRegistry: metrics.registry,
+      nodeRecords: nodeRecordRules(genesis.network),
     });
     const started: { node?: StorageNode } = {};
     let epochs: EpochManager;
@@ -151,6 +169,7 @@ export class StorageNode {
           log,
           metrics,
           onAssignment: (current, previous) => started.node?.assignmentChanged(current, previous),
+          onRecord: (record) => started.node?.storeRecordInDht(record),
           fetchChain: (peer, fromEpoch, limit, signal) => fetchChain(libp2p, genesis.network, genesis.nShards, peer, fromEpoch, limit, signal),
         },
         options.signal,

@@ -21,6 +21,7 @@ import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { verifyMetadata } from '../../src/encoding/metadata.js';
 import { decodeBlob, encodeBlob, verifySliver, type EncodedBlob } from '../../src/encoding/redstuff.js';
 import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
+import { findNodeRecord, nodeRecordRules } from '../../src/node/node-record-dht.js';
 import { protocolId, topic } from '../../src/network/protocol-ids.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { FramedStream, plainBytes } from '../../protocols/common/framing.js';
@@ -146,6 +147,7 @@ beforeAll(async () => {
     listen: [],
     bootstrap: [bootstrap],
     role: 'client',
+    nodeRecords: nodeRecordRules(NETWORK),
   });
 }, 120_000);
 
@@ -178,6 +180,14 @@ describe('five storage nodes on loopback', () => {
     for (const node of nodes.slice(1)) {
       const found = await waitFor('DHT lookup', async () => client.peerRouting.findPeer(peerIdFromString(node.peerId)));
       expect(found.multiaddrs.length).toBeGreaterThan(0);
+    }
+    // Every node stored its signed record in the DHT: it names the node and its addresses.
+    for (const node of nodes) {
+      const record = await waitFor(`the DHT record of ${node.peerId}`, async () =>
+        findNodeRecord(client, node.peerId, NETWORK, AbortSignal.timeout(5_000)).catch(() => undefined),
+      );
+      expect(record.peerId).toBe(node.peerId);
+      expect(record.addresses.length).toBeGreaterThan(0);
     }
   }, 90_000);
 
