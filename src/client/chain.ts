@@ -5,7 +5,7 @@
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import type { Genesis } from '../config/genesis.js';
-import { type Assignment, decodeAssignmentCertificate, verifyChain } from '../membership/index.js';
+import { type Assignment, CertificateChain, decodeAssignmentCertificate, MembershipError } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import { SyncClient } from '../../protocols/sync/request.js';
@@ -21,25 +21,58 @@ export interface FetchAssignmentOptions {
 /** Pages asked of one node at most (256 certificates each). */
 const MAX_PAGES = 64;
 
+/** The newest verified assignment and the one in force before it (reads use both during a handover). */
+export interface VerifiedAssignments {
+  readonly current: Assignment;
+  /** The assignment of the epoch before current.epoch (the genesis one for epoch 1). */
+  readonly previous: Assignment;
+}
+
 /**
  * The newest assignment any of the asked nodes can prove from the genesis, or undefined when none
  * answered with a chain that verifies (the caller then uses the genesis assignment).
  */
 export async function fetchVerifiedAssignment(libp2p: FloeLibp2p, genesis: Genesis, options: FetchAssignmentOptions = {}): Promise<Assignment | undefined> {
+  return (await fetchVerifiedAssignments(libp2p, genesis, options))?.current;
+}
+
+/** Like fetchVerifiedAssignment, with the assignment before the newest one from the same verified chain. */
+export async function fetchVerifiedAssignments(
+  libp2p: FloeLibp2p,
+  genesis: Genesis,
+  options: FetchAssignmentOptions = {},
+): Promise<VerifiedAssignments | undefined> {
   const peers = options.peers ?? libp2p.getPeers().slice(0, 3);
   const results = await Promise.all(
     peers.map(async (peer) => {
       try {
         const certificates = await fetchChain(libp2p, genesis, peer, withDeadline(options.signal, options.timeoutMs ?? 5_000));
-        return await verifyChain(genesis, certificates);
+        return await verifyAssignments(genesis, certificates);
       } catch {
         return undefined;
       }
     }),
   );
-  let best: Assignment | undefined;
-  for (const tip of results) if (tip !== undefined && (best === undefined || tip.epoch > best.epoch)) best = tip;
+  let best: VerifiedAssignments | undefined;
+  for (const tip of results) if (tip !== undefined && (best === undefined || tip.current.epoch > best.current.epoch)) best = tip;
   return best;
+}
+
+/**
+ * Walks genesis -> certificates like membership's verifyChain (same checks: every certificate
+ * verifies against the tip before it, no epoch twice) and keeps the assignment before the tip too.
+ */
+export async function verifyAssignments(genesis: Genesis, certificates: readonly Uint8Array[]): Promise<VerifiedAssignments> {
+  const chain = new CertificateChain(genesis);
+  for (const bytes of certificates) {
+    const decoded = decodeAssignmentCertificate(bytes, genesis.nShards);
+    if (chain.digestOf(decoded.assignment.epoch) !== undefined) {
+      throw new MembershipError('conflict', `the chain holds two certificates for epoch ${decoded.assignment.epoch}`);
+    }
+    await chain.append(decoded);
+  }
+  const current = chain.tip;
+  return { current, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)) };
 }
 
 async function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {

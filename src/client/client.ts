@@ -10,9 +10,9 @@ import { allocateBlobBuffer } from '../encoding/redstuff.js';
 import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
-import { fetchVerifiedAssignment } from './chain.js';
+import { fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
-import { Committee } from './committee.js';
+import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
 import { readBlob } from './read.js';
@@ -73,8 +73,11 @@ export class FloeClient {
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
-    // Who owns which shard now: the newest assignment a connected node can prove from the genesis.
-    const committee = new Committee(genesis, await fetchVerifiedAssignment(libp2p, genesis, { signal }));
+    // Who owns which shard now: the newest assignment a connected node can prove from the genesis,
+    // and who owned it before (reads also ask previous owners while new owners sync, committee.ts).
+    const verified = await fetchVerifiedAssignments(libp2p, genesis, { signal });
+    const committee =
+      verified === undefined ? new Committee(genesis) : new Committee(genesis, verified.current, handoverOf(genesis, verified.current, verified.previous));
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     return new FloeClient(context, options.libp2p === undefined);
   }

@@ -1,13 +1,47 @@
 // The client's view of the committee: who owns which shard, and so which node holds which sliver
 // pair of a blob. Built from the genesis file (epoch 0), or from a later assignment the client
 // verified from the genesis through the certificate chain (chain.ts).
+//
+// After an epoch change the new owner of a moved shard pulls its slivers from the previous owner,
+// which keeps serving them until the new owners attest sync-done (walrus.md 6.3). Clients cannot
+// see those attestations, so a read asks both: previous owner first while the change is young,
+// current owner first after that. Every sliver is verified, so an extra holder only costs a request.
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { shardWeightOf } from '../../protocols/certificate/certificate.js';
-import type { Genesis } from '../config/genesis.js';
+import { epochStartMs, type Genesis } from '../config/genesis.js';
 import { assignShards } from '../config/shard-assignment.js';
 import { type PairIndex, pairForShard, pairIndex, shardForPair, shardIndex } from '../encoding/indices.js';
 import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
+
+/** An assignment as the committee needs it (membership Assignment fits). */
+export interface AssignmentView {
+  readonly epoch: number;
+  readonly ownerOfShard: readonly string[];
+}
+
+/** The assignment before the latest change, and how long its owners are asked first. */
+export interface Handover {
+  readonly previous: AssignmentView;
+  /** Until this time (ms since the Unix epoch) a moved shard's previous owner is asked before its current one. */
+  readonly previousFirstUntilMs: number;
+}
+
+/** Share of an epoch after a change during which previous owners are asked first. */
+export const PREVIOUS_FIRST_EPOCH_FRACTION = 0.5;
+
+/**
+ * The handover of `current` from `previous` (undefined for the genesis assignment): previous
+ * owners first for the first half of the epoch `current` starts in (new owners are still syncing).
+ */
+export function handoverOf(
+  genesis: Genesis,
+  current: AssignmentView,
+  previous: AssignmentView | undefined,
+): Handover | undefined {
+  if (previous === undefined || current.epoch === 0 || previous.epoch >= current.epoch) return undefined;
+  return { previous, previousFirstUntilMs: epochStartMs(genesis, current.epoch) + PREVIOUS_FIRST_EPOCH_FRACTION * genesis.epochDurationMs };
+}
 
 export class Committee {
   readonly nShards: number;
@@ -21,8 +55,17 @@ export class Committee {
   /** Epoch of the assignment (0 for the genesis one). */
   readonly epoch: number;
 
-  /** `assignment`: a verified later one (membership/certificate.ts); default the genesis assignment. */
-  constructor(genesis: Pick<Genesis, 'nShards' | 'committee'>, assignment?: { readonly epoch: number; readonly ownerOfShard: readonly string[] }) {
+  /** Owner of each shard before the latest change (same as ownerOfShard without a handover). */
+  readonly previousOwnerOfShard: readonly string[];
+  /** Previous owners of moved shards that are not members now (asked by reads and status only). */
+  readonly formerMembers: readonly string[];
+  private readonly previousFirstUntilMs: number;
+
+  /**
+   * `assignment`: a verified later one (membership/certificate.ts); default the genesis assignment.
+   * `handover`: the assignment before it (from the same verified chain), see handoverOf.
+   */
+  constructor(genesis: Pick<Genesis, 'nShards' | 'committee'>, assignment?: AssignmentView, handover?: Handover) {
     this.nShards = genesis.nShards;
     this.params = encodingParameters(genesis.nShards);
     if (assignment === undefined) {
@@ -43,9 +86,55 @@ export class Committee {
       this.ownerOfShard = [...assignment.ownerOfShard];
     }
     this.members = [...this.shardsByPeer.keys()];
-    for (const member of this.members) this.peerIds.set(member, peerIdFromString(member));
+    if (handover !== undefined && handover.previous.ownerOfShard.length !== this.nShards) {
+      throw new RangeError(`previous assignment names ${handover.previous.ownerOfShard.length} owners for ${this.nShards} shards`);
+    }
+    this.previousOwnerOfShard = handover === undefined ? this.ownerOfShard : [...handover.previous.ownerOfShard];
+    this.previousFirstUntilMs = handover?.previousFirstUntilMs ?? 0;
+    const current = new Set(this.members);
+    const former = new Set<string>();
+    this.ownerOfShard.forEach((owner, shard) => {
+      const previous = this.previousOwnerOfShard[shard]!;
+      if (previous !== owner && !current.has(previous)) former.add(previous);
+    });
+    this.formerMembers = [...former].sort();
+    for (const member of [...this.members, ...this.formerMembers]) this.peerIds.set(member, peerIdFromString(member));
   }
 
+  /** Whether the latest change gave some shards new owners. */
+  get hasHandover(): boolean {
+    return this.ownerOfShard.some((owner, shard) => this.previousOwnerOfShard[shard] !== owner);
+  }
+
+  /** Nodes a read or status asks: the members, then the previous owners of moved shards that are no longer members. */
+  get readMembers(): readonly string[] {
+    return [...this.members, ...this.formerMembers];
+  }
+
+  /** Whether previous owners are asked first at `nowMs` (the latest change is still young). */
+  previousFirst(nowMs: number = Date.now()): boolean {
+    return nowMs < this.previousFirstUntilMs;
+  }
+
+  /** Shards that `members` owned before the latest change. */
+  previousWeightOf(members: Iterable<string>): number {
+    return shardWeightOf(members, this.previousOwnerOfShard);
+  }
+
+  /**
+   * Nodes that may hold pair `pair` of this blob, in the order to ask them: its shard's current
+   * owner and, if the shard moved in the latest change, its previous owner, first when
+   * `previousFirst`.
+   */
+  holdersOfPair(pair: number, blobId: Uint8Array, previousFirst: boolean): readonly string[] {
+    const shard = shardForPair(pairIndex(pair, this.nShards), blobId, this.nShards);
+    const current = this.ownerOfShard[shard]!;
+    const previous = this.previousOwnerOfShard[shard]!;
+    if (previous === current) return [current];
+    return previousFirst ? [previous, current] : [current, previous];
+  }
+
+  /** Peer ID of a member or former member (see formerMembers). */
   peerId(member: string): PeerId {
     const peerId = this.peerIds.get(member);
     if (peerId === undefined) throw new RangeError(`${member} is not a committee member`);

@@ -78,12 +78,22 @@ export function closeIdleReadStreams(libp2p: FloeLibp2p): void {
 export class ReadSession {
   private readonly connections = new Map<string, Connection>();
   private readonly writtenOff = new Map<string, string>();
+  private readonly notFound = new Set<string>();
 
   constructor(private readonly options: ReadSessionOptions) {}
 
   /** Whether `peer` is known unreachable or lying for this operation. */
   isWrittenOff(peer: string): boolean {
     return this.writtenOff.has(peer);
+  }
+
+  /** `peer` answered NOT_FOUND in this operation (a new owner that has not synced yet, say). */
+  noteNotFound(peer: string): void {
+    this.notFound.add(peer);
+  }
+
+  saidNotFound(peer: string): boolean {
+    return this.notFound.has(peer);
   }
 
   /** Skips `peer` from now on (e.g. it served metadata that failed verification). */

@@ -18,6 +18,7 @@ import { verifyMetadata } from '../encoding/metadata.js';
 import { symbolSizeFor } from '../encoding/parameters.js';
 import { checkSliverShape, expectedSliverHash } from '../encoding/redstuff.js';
 import { protocolId } from '../network/protocol-ids.js';
+import type { Committee } from './committee.js';
 import { type ClientContext, progressEmitter } from './context.js';
 import {
   BlobNotFoundError,
@@ -94,14 +95,16 @@ export async function fetchMetadata(
   signal: AbortSignal | undefined,
 ): Promise<BlobMetadata> {
   const { committee, settings } = context;
-  const { nShards, quorum } = committee.params;
+  const { nShards } = committee.params;
   const stop = new AbortController();
   const callSignal = anySignal(signal, stop.signal);
   let found: { metadata: BlobMetadata; peer: string } | undefined;
   const notFound = new Set<string>();
   const problems: string[] = [];
+  // Previous owners of moved shards too: a blob certified before the latest change may be on them only.
+  const notFoundVerdict = (): boolean => isNotFoundVerdict(committee, notFound);
   await forEachConcurrently(
-    shuffled(committee.members),
+    shuffled(committee.readMembers),
     settings.metadataConcurrency,
     async (peer) => {
       let metadata: BlobMetadata;
@@ -109,8 +112,10 @@ export async function fetchMetadata(
         metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }));
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
-        if (hasCode(error, 'NOT_FOUND')) notFound.add(peer);
-        else problems.push(`${peer}: ${errorOf(error).message}`);
+        if (hasCode(error, 'NOT_FOUND')) {
+          notFound.add(peer);
+          session.noteNotFound(peer);
+        } else problems.push(`${peer}: ${errorOf(error).message}`);
         return;
       }
       if (found !== undefined) return;
@@ -124,7 +129,7 @@ export async function fetchMetadata(
       found = { metadata, peer };
       stop.abort();
     },
-    () => found !== undefined || signal?.aborted === true || committee.weightOf(notFound) >= quorum,
+    () => found !== undefined || signal?.aborted === true || notFoundVerdict(),
   );
   throwIfAborted(signal);
   if (found !== undefined) {
@@ -132,10 +137,30 @@ export async function fetchMetadata(
     return found.metadata;
   }
   const notFoundShards = committee.weightOf(notFound);
-  if (notFoundShards >= quorum) throw new BlobNotFoundError(blobIdToString(blobId), notFoundShards);
+  if (notFoundVerdict()) throw new BlobNotFoundError(blobIdToString(blobId), notFoundShards);
   throw new MetadataUnavailableError(
     `no node served valid metadata for blob ${blobIdToString(blobId)} (${notFoundShards} shards said not found; ${problems.join('; ') || 'no other answers'})`,
   );
+}
+
+/**
+ * Whether nodes owning n - f shards said NOT_FOUND. While the latest change is young, new owners
+ * may not have synced yet, so previous owners of n - f shards must say so too.
+ */
+function isNotFoundVerdict(committee: Committee, notFound: ReadonlySet<string>): boolean {
+  const { quorum } = committee.params;
+  if (committee.weightOf(notFound) < quorum) return false;
+  return !committee.hasHandover || !committee.previousFirst() || committee.previousWeightOf(notFound) >= quorum;
+}
+
+/**
+ * The holders of `pair` in the order to ask them (committee.holdersOfPair): a current owner that
+ * said NOT_FOUND in this read has likely not synced yet, so its shard's previous owner goes first.
+ */
+function holdersInOrder(committee: Committee, session: ReadSession, pair: number, blobId: BlobId, previousFirst: boolean): string[] {
+  const holders = [...committee.holdersOfPair(pair, blobId, previousFirst)];
+  if (holders.length === 2 && !previousFirst && session.saidNotFound(holders[0]!)) holders.reverse();
+  return holders;
 }
 
 /** Rebuilds the whole blob: primary slivers first (systematic ones preferred), secondary ones if need be. */
@@ -221,9 +246,11 @@ interface Collected {
 
 /**
  * Fetches slivers of `kind` for `pairs` (in order of preference) until `needed` are verified
- * against the metadata. Each round asks for as many untried pairs as are still missing, with one
- * batched request per owning node, all nodes in parallel; each sliver is verified as it arrives.
- * A failed or invalid sliver is replaced by the next untried pair in the following round.
+ * against the metadata. Each round asks for as many pairs as are still missing, with one batched
+ * request per node, all nodes in parallel; each sliver is verified as it arrives. A pair whose
+ * shard moved in the latest change has two holders (holdersInOrder): when the first fails the
+ * pair is asked of the other in the next round, before untried pairs; a pair with no holder left
+ * is replaced by the next untried pair.
  */
 async function collectSlivers(
   context: ClientContext,
@@ -238,29 +265,41 @@ async function collectSlivers(
 ): Promise<Collected> {
   const { committee } = context;
   const { nShards } = committee.params;
+  const previousFirst = committee.previousFirst();
   const slivers = new Map<number, SliverData>();
   let invalid = 0;
   let failed = 0;
   const stop = new AbortController();
   const callSignal = anySignal(signal, stop.signal);
   const enough = (): boolean => slivers.size >= needed;
+  const indexOf = (pair: number): number => (kind === 'primary' ? pair : nShards - 1 - pair);
   // A node that served one bad sliver is not asked for more of this kind (its other kind may still help).
   const liars = new Set<string>();
+  // Holders of each picked pair not asked yet, and the pairs to ask of their next holder.
+  const untried = new Map<number, string[]>();
+  const retry: number[] = [];
+  const fallBack = (pair: number): void => {
+    if (!slivers.has(indexOf(pair)) && (untried.get(pair)?.length ?? 0) > 0) retry.push(pair);
+  };
 
   const handle = async (peer: string, result: SliverResult): Promise<void> => {
+    const { pairIndex: pair } = result;
     if (result.sliver === undefined || liars.has(peer)) {
       failed++;
+      if (result.error !== undefined && hasCode(result.error, 'NOT_FOUND')) session.noteNotFound(peer);
+      fallBack(pair);
       return;
     }
     if (enough()) return;
-    const { pairIndex: pair, sliver } = result;
-    const index = kind === 'primary' ? pair : nShards - 1 - pair;
+    const { sliver } = result;
+    const index = indexOf(pair);
     const valid = await isValidSliver(context, metadata, kind, index, sliver, signal);
     if (enough()) return;
     if (valid) slivers.set(index, sliver);
     else {
       invalid++;
       liars.add(peer);
+      fallBack(pair);
     }
     emit({ type: 'sliver', peerId: peer, pairIndex: pair, kind, valid, verified: slivers.size, needed });
     if (enough()) stop.abort();
@@ -268,28 +307,49 @@ async function collectSlivers(
 
   const fetchFrom = async (peer: string, batch: readonly number[]): Promise<void> => {
     const verifications: Promise<void>[] = [];
+    const answered = new Set<number>();
     try {
       await session.request(peer, (client) =>
-        client.getSlivers(blobId, batch, kind, { signal: callSignal, onSliver: (result) => verifications.push(handle(peer, result)) }),
+        client.getSlivers(blobId, batch, kind, {
+          signal: callSignal,
+          onSliver: (result) => {
+            answered.add(result.pairIndex);
+            verifications.push(handle(peer, result));
+          },
+        }),
       );
-    } catch {
+    } catch (error) {
       // Pairs the node never answered (unreachable, stream broken, request refused).
-      if (!callSignal.aborted) failed += batch.length - verifications.length;
+      if (!callSignal.aborted) {
+        if (hasCode(error, 'NOT_FOUND')) session.noteNotFound(peer);
+        for (const pair of batch) {
+          if (answered.has(pair)) continue;
+          failed++;
+          fallBack(pair);
+        }
+      }
     }
     await Promise.all(verifications);
   };
 
   let next = 0;
-  while (!enough() && next < pairs.length && signal?.aborted !== true) {
+  const more = (): boolean => retry.length > 0 || next < pairs.length;
+  while (!enough() && more() && signal?.aborted !== true) {
     const byPeer = new Map<string, number[]>();
     let picked = 0;
-    while (picked < needed - slivers.size && next < pairs.length) {
-      const pair = pairs[next++]!;
-      const peer = committee.ownerOfPair(pair, blobId);
-      if (session.isWrittenOff(peer) || liars.has(peer)) {
-        failed++;
-        continue;
+    while (picked < needed - slivers.size && more()) {
+      let pair = retry.shift();
+      if (pair === undefined) {
+        pair = pairs[next++]!;
+        untried.set(pair, holdersInOrder(committee, session, pair, blobId, previousFirst));
       }
+      const holders = untried.get(pair)!;
+      let peer = holders.shift();
+      while (peer !== undefined && (session.isWrittenOff(peer) || liars.has(peer))) {
+        failed++;
+        peer = holders.shift();
+      }
+      if (peer === undefined) continue;
       const batch = byPeer.get(peer);
       if (batch === undefined) byPeer.set(peer, [pair]);
       else batch.push(pair);

@@ -1,6 +1,9 @@
 // Blob status (walrus.md 4.3): every member's read-protocol status, combined so that no single
 // node can fake the answer: a flag or epoch counts only when nodes owning f + 1 shards (so at
-// least one honest node) report it.
+// least one honest node) report it. After an epoch change the previous owners of moved shards are
+// asked too (committee.ts), and a flag or epoch also counts when nodes that owned f + 1 shards in
+// the previous assignment report it: each assignment on its own has at most f faulty shards, so
+// either count is sound, and a blob certified before the change stays visible while new owners sync.
 import type { BlobStatus } from '../../protocols/read/service.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import type { ClientContext } from './context.js';
@@ -23,7 +26,7 @@ export async function blobStatus(context: ClientContext, blobId: BlobId, options
   });
   try {
     const queries = Promise.all(
-      committee.members.map(async (peer) => {
+      committee.readMembers.map(async (peer) => {
         const shards = committee.shardsOf(peer).length;
         try {
           const status = await session.request(peer, (client) => client.getStatus(blobId, { signal: callSignal }));
@@ -44,7 +47,7 @@ export async function blobStatus(context: ClientContext, blobId: BlobId, options
     stop.abort();
     session.close();
   }
-  const nodes = committee.members.map(
+  const nodes = committee.readMembers.map(
     (peer): NodeBlobStatus => answers.get(peer) ?? { peerId: peer, shards: committee.shardsOf(peer).length, error: 'no answer in time' },
   );
   return summarize(context, blobId, nodes);
@@ -55,15 +58,31 @@ function summarize(context: ClientContext, blobId: BlobId, nodes: readonly NodeB
   const { validity, quorum, nShards } = committee.params;
   const answered = nodes.filter((node): node is NodeBlobStatus & { status: BlobStatus } => node.status !== undefined);
   const knowing = answered.filter((node) => node.status.known);
-  const weight = (list: readonly NodeBlobStatus[]): number => committee.weightOf(list.map((node) => node.peerId));
-  const known = weight(knowing) >= validity;
+  const peers = (list: readonly NodeBlobStatus[]): string[] => list.map((node) => node.peerId);
+  const weight = (list: readonly NodeBlobStatus[]): number => committee.weightOf(peers(list));
+  // Vouched by f + 1 shards of the current assignment or, during a handover, of the previous one.
+  const vouched = (list: readonly NodeBlobStatus[]): boolean =>
+    weight(list) >= validity || (committee.hasHandover && committee.previousWeightOf(peers(list)) >= validity);
+  const vouchedEpoch = (reports: readonly (NodeBlobStatus & { status: BlobStatus })[], epochOf: (status: BlobStatus) => number): number | undefined => {
+    const current = vouchedValue(
+      reports.map((node) => [epochOf(node.status), committee.weightOf([node.peerId])]),
+      validity,
+    );
+    if (!committee.hasHandover) return current;
+    const previous = vouchedValue(
+      reports.map((node) => [epochOf(node.status), committee.previousWeightOf([node.peerId])]),
+      validity,
+    );
+    return current === undefined ? previous : previous === undefined ? current : Math.max(current, previous);
+  };
+  const known = vouched(knowing);
   return {
     blobId: blobIdToString(blobId),
     nShards,
     known,
-    certified: weight(knowing.filter((node) => node.status.certified)) >= validity,
-    epoch: known ? vouchedValue(knowing.map((node) => [node.status.epoch, node.shards]), validity) : undefined,
-    endEpoch: known ? vouchedValue(knowing.filter((node) => node.status.endEpoch > 0).map((node) => [node.status.endEpoch, node.shards]), validity) : undefined,
+    certified: vouched(knowing.filter((node) => node.status.certified)),
+    epoch: known ? vouchedEpoch(knowing, (status) => status.epoch) : undefined,
+    endEpoch: known ? vouchedEpoch(knowing.filter((node) => node.status.endEpoch > 0), (status) => status.endEpoch) : undefined,
     storedShards: weight(knowing.filter((node) => node.status.storedPairs === node.shards)),
     respondedShards: weight(answered),
     quorum,

@@ -77,9 +77,10 @@ export interface StoreResult {
   readonly timings: { readonly encodeMs: number; readonly uploadMs: number; readonly totalMs: number };
 }
 
-/** One committee member's answer to a status query. */
+/** One committee member's answer to a status query (or a previous owner's, see Committee.readMembers). */
 export interface NodeBlobStatus {
   readonly peerId: string;
+  /** Shards it owns now (0 for a previous owner of moved shards that is no longer a member). */
   readonly shards: number;
   /** Undefined when the node did not answer; `error` says why. */
   readonly status?: BlobStatus;
