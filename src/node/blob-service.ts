@@ -22,6 +22,13 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new ProtocolError('UNAVAILABLE', 'the request was aborted');
 }
 
+/** Confirmed blobs remembered by BlobService.confirmedComplete. */
+const CONFIRMED_LIMIT = 4096;
+
+function confirmedState(owned: readonly number[], epoch: number): string {
+  return `${epoch}:${owned.join(',')}`;
+}
+
 export interface SignedConfirmation {
   readonly epoch: number;
   readonly signedMessage: Uint8Array;
@@ -62,6 +69,11 @@ export class BlobService {
    * for them and fsyncs the blob's directory once before signing.
    */
   private readonly pendingWrites = new Map<string, Set<Promise<unknown>>>();
+  /**
+   * Blobs this process confirmed, with the epoch and owned pairs then (bounded): while both are
+   * unchanged every owned sliver is on disk, so the certificate that follows needs no healing scan.
+   */
+  private readonly confirmed = new Map<string, string>();
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
@@ -225,8 +237,9 @@ export class BlobService {
     await this.flush(blobId);
     // One directory fsync makes every rename of the batch durable before anything is signed.
     await this.options.store.syncBlob(blobId, options);
+    const owned = this.ownedPairs(blobId);
     const present = await Promise.all(
-      this.ownedPairs(blobId).flatMap((pair) =>
+      owned.flatMap((pair) =>
         (['primary', 'secondary'] as const).map(async (kind) => ({ pair, stored: await this.options.store.hasSliver(blobId, pair, kind, options) })),
       ),
     );
@@ -235,9 +248,25 @@ export class BlobService {
       throw new ProtocolError('INVALID_REQUEST', `sliver pair ${missing.pair} of blob ${blobIdToString(blobId)} is not stored yet`);
     }
     const epoch = this.options.epoch();
+    this.rememberConfirmed(blobId, owned, epoch);
     const signedMessage = storageConfirmationMessage(epoch, blobId);
     const signature = await this.options.privateKey.sign(signedMessage);
     return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
+  }
+
+  /**
+   * True if this process confirmed the blob in the current epoch with the pairs it owns now: all
+   * of them were durably stored before it signed (shards only move at an epoch change).
+   */
+  confirmedComplete(blobId: BlobId): boolean {
+    return this.confirmed.get(blobIdToString(blobId)) === confirmedState(this.ownedPairs(blobId), this.options.epoch());
+  }
+
+  private rememberConfirmed(blobId: BlobId, owned: readonly number[], epoch: number): void {
+    const key = blobIdToString(blobId);
+    this.confirmed.delete(key);
+    if (this.confirmed.size >= CONFIRMED_LIMIT) this.confirmed.delete(this.confirmed.keys().next().value as string);
+    this.confirmed.set(key, confirmedState(owned, epoch));
   }
 
   // -- read ---------------------------------------------------------------------------------

@@ -145,7 +145,8 @@ export class CertificateKeeper {
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
-      void this.healWithRetries(certificate);
+      // A blob this node has just confirmed lacks no owned sliver: skip the scan of its files.
+      if (!this.options.blobs.confirmedComplete(certificate.blobId)) void this.healWithRetries(certificate);
     }
     return certificate;
   }

@@ -89,6 +89,8 @@ const BLOB_DIR_PREFIX_LENGTH = 2;
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Blob directories examined in parallel by the scan at open. */
 const SCAN_CONCURRENCY = 16;
+/** Blob directories remembered as existing (BlobStore.knownDirs). */
+const KNOWN_DIRS_LIMIT = 4096;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
@@ -298,6 +300,12 @@ export class BlobStore {
   private readonly blobLocks = new KeyedLock();
   /** Per file path, always exclusive: one rename (or quarantine) of a file at a time. */
   private readonly fileLocks = new KeyedLock();
+  /**
+   * Blob directories known to exist (bounded): a put skips DirectoryMaker's two mkdir calls, which
+   * fail with EEXIST for every file after a blob's first. Only deleteBlob removes a blob directory
+   * after open, under the exclusive blob lock, and it forgets the key there.
+   */
+  private readonly knownDirs = new Set<string>();
   private blobCount = 0;
   private sliverCount = 0;
   private byteCount = 0;
@@ -441,6 +449,7 @@ export class BlobStore {
       const key = blobKey(blobId);
       return this.blobLocks.with(key, 'exclusive', async () => {
         throwIfAborted(options.signal);
+        this.knownDirs.delete(key);
         const dir = this.blobDir(key);
         let names: string[];
         try {
@@ -518,7 +527,11 @@ export class BlobStore {
     await this.blobLocks.with(key, 'shared', async () => {
       throwIfAborted(signal);
       const dir = this.blobDir(key);
-      if (await this.directories.ensure(dir)) this.blobCount++;
+      if (!this.knownDirs.has(key)) {
+        if (await this.directories.ensure(dir)) this.blobCount++;
+        if (this.knownDirs.size >= KNOWN_DIRS_LIMIT) this.knownDirs.delete(this.knownDirs.values().next().value as string);
+        this.knownDirs.add(key);
+      }
       const path = join(dir, name);
       await this.fileLocks.with(path, 'exclusive', async () => {
         throwIfAborted(signal);
