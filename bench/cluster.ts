@@ -50,6 +50,7 @@ import { encodingParameters } from '../src/encoding/parameters.js';
 import { createFloeNode } from '../src/network/libp2p.js';
 import { writeFileAtomic } from '../src/storage/fs-atomic.js';
 import { CodecPool } from '../src/workers/codec-pool.js';
+import { humanBytes, mbps, sameBytes } from './common.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -182,11 +183,6 @@ function makeBlob(bytes: number, seed: number): Uint8Array {
   return blob;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
-}
-
 function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -201,15 +197,8 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]!;
 }
 
-const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
 const round = (value: number, digits = 1): number => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 const ms = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(value < 10 ? 1 : 0));
-
-function humanBytes(bytes: number): string {
-  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
-  if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
-  return `${bytes} B`;
-}
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): void {
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] ?? '').length)));

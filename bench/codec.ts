@@ -11,6 +11,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { humanBytes, mbps, sameBytes } from './common.js';
 
 type Impl = 'walrus-wasm' | 'floe';
 const IMPLS: readonly Impl[] = ['walrus-wasm', 'floe'];
@@ -131,11 +132,6 @@ function makeBlob(bytes: number): Uint8Array {
   }
   for (let i = words.length * 4; i < bytes; i++) blob[i] = i & 0xff;
   return blob;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  return Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
 }
 
 function collectGarbage(): void {
@@ -303,15 +299,8 @@ function spawnChild(mode: string, benchCase: BenchCase, runs: number): Promise<C
   });
 }
 
-const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
 const mib = (kib: number): number => kib / 1024;
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
-
-function humanBytes(bytes: number): string {
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => (row[c] ?? '').length)));

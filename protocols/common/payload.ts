@@ -53,3 +53,26 @@ export class PayloadAssembler {
     return out;
   }
 }
+
+/**
+ * A client's side of a payload the node declared as `totalBytes`: checks the declared size, then
+ * assembles the chunks `nextChunk` reads (the `chunk` field of the next frame, undefined when the
+ * frame is something else; it reads under the caller's signal). Malformed input is INVALID_DATA.
+ */
+export async function receivePayload(
+  what: string,
+  totalBytes: number,
+  maxBytes: number,
+  maxChunkBytes: number,
+  nextChunk: () => Promise<{ data?: Uint8Array } | undefined>,
+): Promise<Uint8Array> {
+  if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
+  if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
+  const payload = new PayloadAssembler(what, totalBytes, maxChunkBytes, 'INVALID_DATA');
+  while (!payload.complete) {
+    const chunk = await nextChunk();
+    if (chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
+    payload.add(chunk.data);
+  }
+  return payload.bytes();
+}

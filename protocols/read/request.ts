@@ -17,7 +17,7 @@ import type { BlobId } from '../../src/encoding/blob-id.js';
 import { answerError, CallQueue } from '../common/call-queue.js';
 import { fromWireError, ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
-import { PayloadAssembler } from '../common/payload.js';
+import { receivePayload } from '../common/payload.js';
 import { sliverDataView } from '../common/sliver-bytes.js';
 import { releaseStream } from '../common/streams.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
@@ -178,16 +178,10 @@ export class ReadClient {
   /** The payload announced by `header` (a ReadHeader frame), assembled from its chunks. */
   private async readPayload(header: ReadResponse, what: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
     if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
-    const { totalBytes } = header.header;
-    if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
-    if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
-    const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_DATA');
-    while (!payload.complete) {
+    return receivePayload(what, header.header.totalBytes, maxBytes, this.limits.maxChunkBytes, async () => {
       const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
-      if (message.chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
-      payload.add(message.chunk.data);
-    }
-    return payload.bytes();
+      return message.chunk;
+    });
   }
 
   private send(request: Partial<ReadRequest>, signal: AbortSignal | undefined): Promise<void> {

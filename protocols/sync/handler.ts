@@ -8,7 +8,8 @@ import { encodeBlobMetadata, encodeSliverData } from '../../src/encoding/bcs.js'
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes, blobIdToString } from '../../src/encoding/blob-id.js';
 import { MAX_SHARDS } from '../../src/encoding/parameters.js';
 import { hasCode, ProtocolError, toWireError } from '../common/errors.js';
-import { chunksOf, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
+import { Uint8ArrayList } from 'uint8arraylist';
+import { bytesFieldFrame, chunksOf, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { type HandlerOptions, reportError, serveStream } from '../common/serve.js';
 import { runStage } from '../common/stage.js';
 import { SYNC_LIMITS, type SyncLimits } from './limits.js';
@@ -178,7 +179,8 @@ class SyncExchange {
         'sending BlobStart',
       );
       for (const [payload, what] of [[metadata, 'metadata'], [primary, 'primary sliver'], [secondary, 'secondary sliver']] as const) {
-        for (const chunk of chunksOf(payload, this.limits.maxChunkBytes)) await this.send({ chunk: { data: plainBytes(chunk) } }, `sending ${what}`);
+        // SyncResponse field 4 (chunk) = Chunk field 1 (data): each frame references the payload.
+        for (const chunk of chunksOf(payload, this.limits.maxChunkBytes)) await this.send(bytesFieldFrame(4, 1, chunk), `sending ${what}`);
       }
       sentBytes += total;
     }
@@ -189,9 +191,11 @@ class SyncExchange {
     return runStage(name, this.limits.serviceTimeoutMs, this.signal, work);
   }
 
-  private async send(message: Partial<SyncResponse>, stage: string): Promise<void> {
+  /** Writes one frame: a message, or one already encoded (a chunk). */
+  private async send(message: Partial<SyncResponse> | Uint8ArrayList, stage: string): Promise<void> {
     try {
-      await this.framed.write(message, stage, this.limits.writeTimeoutMs, this.signal);
+      if (message instanceof Uint8ArrayList) await this.framed.writeEncoded([message], stage, this.limits.writeTimeoutMs, this.signal);
+      else await this.framed.write(message, stage, this.limits.writeTimeoutMs, this.signal);
     } catch (error) {
       throw new WriteFailure(error);
     }

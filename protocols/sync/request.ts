@@ -9,11 +9,11 @@ import type { Stream } from '@libp2p/interface';
 import { type BlobMetadata, decodeBlobMetadata, decodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import { pairForShard, secondarySliverOfPair, shardIndex } from '../../src/encoding/indices.js';
-import { bytesEqual } from '../../src/core/bytes.js';
+import { bytesEqual, compareBytes } from '../../src/core/bytes.js';
 import { answerError, CallQueue } from '../common/call-queue.js';
 import { ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
-import { PayloadAssembler } from '../common/payload.js';
+import { receivePayload } from '../common/payload.js';
 import { releaseStream } from '../common/streams.js';
 import { SYNC_LIMITS, type SyncLimits } from './limits.js';
 import { type BlobStart, SyncRequest, SyncResponse } from './sync.generated.js';
@@ -158,7 +158,7 @@ export class SyncClient {
       while (true) {
         const message = await this.framed.read('waiting for a blob', timeoutMs, signal);
         timeoutMs = this.limits.messageTimeoutMs;
-        if (message.error !== undefined) throw answerError((message.error));
+        if (message.error !== undefined) throw answerError(message.error);
         if (message.end !== undefined) return { blobs, remaining: blobIds.slice(blobs.length) };
         if (message.blob === undefined) throw new ProtocolError('INVALID_DATA', 'expected BlobStart, BatchEnd or Error');
         const expected = blobIds[blobs.length];
@@ -178,9 +178,9 @@ export class SyncClient {
 
   private async receiveBlob(shard: number, blobId: BlobId, start: BlobStart, signal: AbortSignal | undefined): Promise<FetchedShardBlob> {
     if (!start.found) return { status: 'not-found', blobId };
-    const metadataBytes = await this.receivePayload('metadata', start.metadataBytes, this.limits.maxMetadataBytes, signal);
-    const primaryBytes = await this.receivePayload('primary sliver', start.primaryBytes, this.limits.maxSliverBytes, signal);
-    const secondaryBytes = await this.receivePayload('secondary sliver', start.secondaryBytes, this.limits.maxSliverBytes, signal);
+    const metadataBytes = await this.readPayload('metadata', start.metadataBytes, this.limits.maxMetadataBytes, signal);
+    const primaryBytes = await this.readPayload('primary sliver', start.primaryBytes, this.limits.maxSliverBytes, signal);
+    const secondaryBytes = await this.readPayload('secondary sliver', start.secondaryBytes, this.limits.maxSliverBytes, signal);
     // The whole blob was read, so the stream is in step whatever the bytes say.
     try {
       const metadata = decodeBlobMetadata(metadataBytes, this.nShards === undefined ? {} : { maxShards: this.nShards });
@@ -198,23 +198,18 @@ export class SyncClient {
     }
   }
 
-  private async receivePayload(what: string, totalBytes: number, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (totalBytes > maxBytes) throw new ProtocolError('TOO_LARGE', `${what} of ${totalBytes} bytes exceeds the limit of ${maxBytes}`);
-    if (totalBytes === 0) throw new ProtocolError('INVALID_DATA', `${what} is empty`);
-    const payload = new PayloadAssembler(what, totalBytes, this.limits.maxChunkBytes, 'INVALID_DATA');
-    while (!payload.complete) {
+  private readPayload(what: string, totalBytes: number, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    return receivePayload(what, totalBytes, maxBytes, this.limits.maxChunkBytes, async () => {
       const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
-      if (message.chunk === undefined) throw new ProtocolError('INVALID_DATA', `expected a Chunk of ${what}`);
-      payload.add(message.chunk.data);
-    }
-    return payload.bytes();
+      return message.chunk;
+    });
   }
 
   /** Sends a request and reads its one-frame answer; an Error answer fails only this call. */
   private async request(request: Partial<SyncRequest>, what: string, signal: AbortSignal | undefined): Promise<SyncResponse> {
     await this.send(request, signal);
     const response = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
-    if (response.error !== undefined) throw answerError((response.error));
+    if (response.error !== undefined) throw answerError(response.error);
     return response;
   }
 
@@ -223,12 +218,5 @@ export class SyncClient {
   }
 }
 
-
 /** Orders blob IDs (and cursors) by their bytes, the order of every listing. */
-export function compareBlobIds(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  }
-  return a.length - b.length;
-}
+export const compareBlobIds: (a: Uint8Array, b: Uint8Array) => number = compareBytes;

@@ -47,17 +47,3 @@ export function checkEpochSeed(seed: Uint8Array): void {
 export function checkEpoch(epoch: number): void {
   if (!Number.isInteger(epoch) || epoch < 0 || epoch > 0xffff_ffff) throw new InvalidChallengeInputError(`epoch must be a u32, got ${epoch}`);
 }
-
-/** Byte-wise comparison, for canonical orders that do not depend on input order. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    if (a[i] !== b[i]) return a[i]! - b[i]!;
-  }
-  return a.length - b.length;
-}
-
-/** Code-unit comparison of strings (never locale-dependent). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

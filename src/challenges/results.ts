@@ -8,9 +8,10 @@
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey, PublicKey } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
+import { compareBytes, compareStrings } from '../core/bytes.js';
 import { BcsReader, BcsWriter } from '../encoding/bcs.js';
 import { InvalidChallengeInputError, InvalidChallengeResultError } from './errors.js';
-import { checkEpoch, compareBytes, compareStrings } from './prf.js';
+import { checkEpoch } from './prf.js';
 import { isScheduled } from './schedule.js';
 
 export const CHALLENGE_OUTCOMES = ['pass', 'fail', 'late', 'unreachable'] as const;

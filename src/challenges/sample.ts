@@ -3,12 +3,13 @@
 // party compute the same sample, but nobody can before the epoch seed exists. Each draw picks one
 // of the target's (blob, pair) slots uniformly, a sliver kind and a symbol position in that
 // sliver's expansion (0..n-1): every stored sliver is equally likely to be checked, small or large.
+import { compareBytes } from '../core/bytes.js';
 import type { SliverType } from '../encoding/bcs.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { merkleProofLength } from '../crypto/merkle.js';
 import { encodingParameters, symbolSizeFor } from '../encoding/parameters.js';
 import { InvalidChallengeInputError } from './errors.js';
-import { checkEpoch, checkEpochSeed, compareBytes, prf, uniformBelow } from './prf.js';
+import { checkEpoch, checkEpochSeed, prf, uniformBelow } from './prf.js';
 
 /** Most symbols one challenge may ask for (also the protocol's limit). */
 export const MAX_SAMPLE_SIZE = 4096;

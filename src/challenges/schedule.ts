@@ -3,8 +3,9 @@
 // follow it in that ring. So every member challenges exactly perEpoch others and is challenged by
 // exactly perEpoch others (one liar among them cannot decide its score alone), never itself, and
 // the ring, hence the pairing, changes with every epoch seed.
+import { compareBytes, compareStrings } from '../core/bytes.js';
 import { InvalidChallengeInputError } from './errors.js';
-import { checkEpochSeed, compareBytes, compareStrings, prf } from './prf.js';
+import { checkEpochSeed, prf } from './prf.js';
 
 const SCHEDULE_DOMAIN = 'floe/challenge/schedule/v1';
 

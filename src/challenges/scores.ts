@@ -8,9 +8,9 @@
 // The new score is the old one decayed towards the observation:
 //   score' = floor((decay * score + (SCALE - decay) * observation) / SCALE)
 // A member without results in an epoch keeps its score; a new member starts at initialScore.
+import { compareStrings } from '../core/bytes.js';
 import { InvalidChallengeInputError } from './errors.js';
 import { type ChallengeOutcome, type ChallengeResult, dedupeResults } from './results.js';
-import { compareStrings } from './prf.js';
 
 /** Scores and credits are integers in 0..SCORE_SCALE (parts per million). */
 export const SCORE_SCALE = 1_000_000;

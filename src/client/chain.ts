@@ -29,14 +29,10 @@ export interface VerifiedAssignments {
 }
 
 /**
- * The newest assignment any of the asked nodes can prove from the genesis, or undefined when none
- * answered with a chain that verifies (the caller then uses the genesis assignment).
+ * The newest assignment any of the asked nodes can prove from the genesis, with the one before it
+ * from the same verified chain, or undefined when none answered with a chain that verifies (the
+ * caller then uses the genesis assignment).
  */
-export async function fetchVerifiedAssignment(libp2p: FloeLibp2p, genesis: Genesis, options: FetchAssignmentOptions = {}): Promise<Assignment | undefined> {
-  return (await fetchVerifiedAssignments(libp2p, genesis, options))?.current;
-}
-
-/** Like fetchVerifiedAssignment, with the assignment before the newest one from the same verified chain. */
 export async function fetchVerifiedAssignments(
   libp2p: FloeLibp2p,
   genesis: Genesis,

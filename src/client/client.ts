@@ -191,7 +191,7 @@ function settingsOf(options: Partial<ClientSettings>): ClientSettings {
     if (!Number.isFinite(value) || value < 0) throw new InvalidRequestError(`${key} must be a non-negative number, got ${value}`);
     settings[key] = value;
   }
-  if (settings.sliverConcurrency < 1 || settings.metadataConcurrency < 1) throw new InvalidRequestError('concurrency settings must be at least 1');
+  if (settings.metadataConcurrency < 1) throw new InvalidRequestError('metadataConcurrency must be at least 1');
   return settings;
 }
 

@@ -17,8 +17,6 @@ export interface ClientSettings {
   /** Store: after the quorum, slower nodes get factor × (time to quorum) + extraMs more. */
   readonly extraTimeFactor: number;
   readonly extraTimeMs: number;
-  /** Read: sliver requests in flight at once (over all nodes). */
-  readonly sliverConcurrency: number;
   /** Read and status: metadata/status requests in flight at once. */
   readonly metadataConcurrency: number;
 }
@@ -31,7 +29,6 @@ export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
   // Walrus sdk/config/sliver_write_extra_time.rs: 0.5 × time to quorum + 500 ms.
   extraTimeFactor: 0.5,
   extraTimeMs: 500,
-  sliverConcurrency: 16,
   metadataConcurrency: 3,
 };
 

@@ -14,6 +14,16 @@ export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: s
   return libp2p.dialProtocol(peerId, protocol, { signal });
 }
 
+/**
+ * A protocol stream to a committee member. Over an existing connection the protocol is negotiated
+ * optimistically (its name goes out with the first request instead of a round trip before it);
+ * otherwise dialMember finds and dials the member first.
+ */
+export function openMemberStream(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, signal: AbortSignal): Promise<Stream> {
+  if (libp2p.getConnections(peerId).length > 0) return libp2p.dialProtocol(peerId, protocol, { signal, negotiateFully: false });
+  return dialMember(libp2p, peerId, protocol, signal);
+}
+
 async function hasAddresses(libp2p: FloeLibp2p, peerId: PeerId): Promise<boolean> {
   try {
     return (await libp2p.peerStore.get(peerId)).addresses.length > 0;

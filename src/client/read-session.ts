@@ -4,12 +4,11 @@
 // rest of the operation. When the operation ends its streams that are still usable are kept idle
 // (a few per node) and taken by the next operation, so back-to-back reads skip the stream setup;
 // a node closes a stream that stays idle past its request timeout.
-import type { PeerId, Stream } from '@libp2p/interface';
 import { hasCode } from '../../protocols/common/errors.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import type { Committee } from './committee.js';
-import { dialMember } from './dial.js';
+import { openMemberStream } from './dial.js';
 import { withTimeout } from './util.js';
 
 export interface ReadSessionOptions {
@@ -56,16 +55,6 @@ function putIdle(libp2p: FloeLibp2p, peer: string, client: ReadClient): void {
   byPeer.set(peer, list);
   if (isUsable(client) && list.length < MAX_IDLE_PER_PEER) list.push(client);
   else void client.close().catch(() => undefined);
-}
-
-/**
- * A protocol stream to a committee member. Over an existing connection the protocol is negotiated
- * optimistically (its name goes out with the first request instead of a round trip before it);
- * otherwise dialMember finds and dials the member first.
- */
-export function openMemberStream(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, signal: AbortSignal): Promise<Stream> {
-  if (libp2p.getConnections(peerId).length > 0) return libp2p.dialProtocol(peerId, protocol, { signal, negotiateFully: false });
-  return dialMember(libp2p, peerId, protocol, signal);
 }
 
 /** Closes the idle read streams kept for `libp2p` (when the client closes). */

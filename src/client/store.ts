@@ -16,7 +16,7 @@ import { encodedBlobLength, maxBlobSize } from '../encoding/parameters.js';
 import type { EncodedBlob } from '../encoding/redstuff.js';
 import { protocolId } from '../network/protocol-ids.js';
 import { type ClientContext, progressEmitter } from './context.js';
-import { openMemberStream } from './read-session.js';
+import { openMemberStream } from './dial.js';
 import { InvalidRequestError, NodeAnswerError, type NodeFailure, NotEnoughConfirmationsError } from './errors.js';
 import type { ClientProgress, StoreOptions } from './types.js';
 import { elapsedMs, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';

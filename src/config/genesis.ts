@@ -4,6 +4,7 @@
 // writeGenesis fetch their file I/O (genesis-file.ts) on first call.
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import { compareStrings } from '../core/bytes.js';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
 import { GenesisError } from './errors.js';
@@ -226,7 +227,7 @@ export function canonicalJson(value: unknown): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareStrings(a, b));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   throw new TypeError(`canonical JSON has no form for a ${typeof value}`);

@@ -16,6 +16,7 @@
 //     0 are served in peer ID order. Step 3 changes nothing when every quota is >= 1.
 //  4. Ranges: in peer ID order, member 0 gets shards [0, c_0), member 1 gets [c_0, c_0 + c_1),
 //     and so on. Every shard has exactly one owner.
+import { compareStrings } from '../core/bytes.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import type { CommitteeMember, Genesis } from './genesis.js';
 
@@ -91,7 +92,7 @@ function compareBigDescending(a: bigint | undefined, b: bigint | undefined): num
 
 /** Committee members in peer ID order (UTF-16 code unit order of the canonical strings). */
 export function sortByPeerId(members: readonly CommitteeMember[]): CommitteeMember[] {
-  return [...members].sort((a, b) => (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0));
+  return [...members].sort((a, b) => compareStrings(a.peerId, b.peerId));
 }
 
 /** f = floor((n-1)/3): shards that may be Byzantine. */

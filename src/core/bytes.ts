@@ -146,3 +146,17 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   }
   return result;
 }
+
+/** Byte-wise (lexicographic) order, for canonical orders that do not depend on input order. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
+}
+
+/** UTF-16 code-unit order of strings (never locale-dependent): the canonical order of peer IDs. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

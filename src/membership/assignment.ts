@@ -15,7 +15,7 @@
 //     the shards so freed (and those of removed members) go, in ascending order, to the members
 //     below their count, in peer ID order. No shard moves that need not.
 import { blake2b256 } from '../crypto/blake2b.js';
-import { bytesEqual, concatBytes } from '../core/bytes.js';
+import { bytesEqual, compareStrings, concatBytes } from '../core/bytes.js';
 import type { CommitteeMember, Genesis } from '../config/genesis.js';
 import { assignShards, exactWeights, sortByPeerId } from '../config/shard-assignment.js';
 import { MembershipError } from './errors.js';
@@ -113,7 +113,7 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
 
   let candidates = [...byPeer.values()];
   if (candidates.length > nShards) {
-    candidates = [...candidates]
+    candidates = candidates
       .sort((a, b) => b.weight - a.weight || compareStrings(a.peerId, b.peerId))
       .slice(0, nShards);
   }
@@ -248,10 +248,6 @@ export function checkAssignment(assignment: Assignment, nShards: number): void {
 /** Blake2b-256 of a domain tag and the canonical encoding: what members sign. */
 export function assignmentDigest(assignment: Assignment): Uint8Array {
   return blake2b256(concatBytes(DIGEST_DOMAIN, encodeAssignment(assignment)));
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isU32(value: number): boolean {

@@ -4,14 +4,13 @@
 // over, so the chain may skip epochs: a certificate for e is checked against the latest
 // assignment of an epoch before e. Genesis -> cert -> cert ... lets anybody holding the genesis
 // file learn who owns which shard now without trusting whoever served the chain.
-import { bytesEqual, toHex } from '../core/bytes.js';
+import { bytesEqual, compareStrings, toHex } from '../core/bytes.js';
 import type { Genesis } from '../config/genesis.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import {
   type Assignment,
   assignmentDigest,
   checkAssignment,
-  compareStrings,
   decodeAssignment,
   encodeAssignment,
   genesisAssignment,

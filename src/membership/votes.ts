@@ -2,9 +2,10 @@
 // committee; a (kind, subject) with votes from members holding n - f shards is certified. A node
 // announcing its own leave needs nobody else. A join request (a candidate's admit vote for
 // itself) is never counted. Pure: the caller verifies signatures first (messages.ts).
+import { compareStrings } from '../core/bytes.js';
 import type { CommitteeMember } from '../config/genesis.js';
 import { encodingParameters } from '../encoding/parameters.js';
-import { type Assignment, compareStrings, isMember, type MembershipChanges, weightOf } from './assignment.js';
+import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
 import { isJoinRequest, parseParamSubject, type Vote, type VoteKind } from './messages.js';
 
 /** Weight of an admitted node unless the `admitWeight` parameter says otherwise. */

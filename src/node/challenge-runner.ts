@@ -42,6 +42,7 @@ import {
 import { type ChallengeSample, challengeSample, type HeldBlob, MAX_SAMPLE_SIZE } from '../challenges/sample.js';
 import { challengeRing, challengeTargets } from '../challenges/schedule.js';
 import { belowThreshold, type ChallengeParams, DEFAULT_CHALLENGE_PARAMS, foldScores, SCORE_SCALE } from '../challenges/scores.js';
+import { forEachConcurrently } from '../client/util.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
@@ -471,7 +472,7 @@ export class ChallengeRunner {
     );
     if (targets.length === 0) return;
     this.log('info', 'challenging', { epoch, targets, sampleSize: plan.params.sampleSize });
-    await forEachLimited(targets, Math.max(1, this.options.concurrency ?? targets.length), async (target) => {
+    await forEachConcurrently(targets, Math.max(1, this.options.concurrency ?? targets.length), async (target) => {
       if (signal.aborted) return;
       try {
         await this.challenge(plan, target, signal);
@@ -763,15 +764,6 @@ export class ChallengeRunner {
 
 function encodingKey(signed: SignedChallengeResult): string {
   return base64UrlEncode(encodeSignedChallengeResult(signed));
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
 function messageOf(error: unknown): string {

@@ -361,7 +361,8 @@ export class EpochManager {
 
   // -- the clock ------------------------------------------------------------------------------
 
-  private phase(now = this.now()): number {
+  /** Fraction of the current epoch elapsed, 0..1 (the challenge runner's clock too). */
+  phase(now = this.now()): number {
     const { genesis } = this.options;
     const epoch = epochAt(genesis, now);
     return Math.max(0, now - epochStartMs(genesis, epoch)) / genesis.epochDurationMs;

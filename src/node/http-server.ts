@@ -3,6 +3,7 @@
 // /v1/blobs/{id}` with Range) that store and read whole blobs through the network.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { base64UrlEncode } from '../core/bytes.js';
 import { encodeBlobMetadataWithId, encodeSliverData, type SliverType } from '../encoding/bcs.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
@@ -181,7 +182,7 @@ async function membershipRoute(options: HttpApiOptions, request: IncomingMessage
   if (request.method === 'GET' && route === 'chain') {
     const fromText = url.searchParams.get('from') ?? '0';
     if (!/^[0-9]{1,10}$/.test(fromText)) throw new HttpError(400, 'from must be an epoch number');
-    const certificates = membership.chain(Number(fromText), 256).map((bytes) => Buffer.from(bytes).toString('base64url'));
+    const certificates = membership.chain(Number(fromText), 256).map(base64UrlEncode);
     options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
     return sendJson(response, 200, { success: { code: 200, data: { certificates } } });
   }

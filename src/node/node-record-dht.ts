@@ -7,6 +7,7 @@
 import { decodeMembershipMessage, encodeMembershipMessage, type NodeRecord, verifyNodeRecord } from '../membership/index.js';
 import { sleep } from '../client/util.js';
 import { withDeadline } from '../core/abort.js';
+import { bytesEqual } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
 import { NODE_RECORD_NAMESPACE, type FloeLibp2p, nodeRecordKey, type NodeRecordRules } from '../network/libp2p.js';
 
@@ -131,7 +132,7 @@ export async function publishNodeRecord(libp2p: FloeLibp2p, record: NodeRecord, 
   const stored = new Set<string>();
   for await (const event of libp2p.services.dht.put(key, value, { signal })) {
     if (event.name === 'SEND_QUERY' && event.messageName === 'PUT_VALUE') sent.add(event.to.toString());
-    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record !== undefined && Buffer.compare(event.record.value, value) === 0) {
+    if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE' && event.record !== undefined && bytesEqual(event.record.value, value)) {
       stored.add(event.from.toString());
     }
   }

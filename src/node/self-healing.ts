@@ -2,8 +2,9 @@
 // (it was down during the store, or the writer skipped it) rebuilds them from other nodes'
 // recovery symbols, each checked against its Merkle proof, and stores them.
 import type { PeerId } from '@libp2p/interface';
-import { withDeadline } from '../core/abort.js';
 import { peerIdFromString } from '@libp2p/peer-id';
+import { shuffled } from '../client/util.js';
+import { withDeadline } from '../core/abort.js';
 import { blobIdToString, type BlobId } from '../encoding/blob-id.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { pairIndex, secondarySliverOfPair } from '../encoding/indices.js';
@@ -150,13 +151,4 @@ export class SelfHealer {
 
 function timeoutSignal(signal: AbortSignal | undefined): AbortSignal {
   return withDeadline(signal, REQUEST_TIMEOUT_MS);
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
 }

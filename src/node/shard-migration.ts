@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
+import { sleep } from '../client/util.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode, bytesEqual } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
@@ -610,24 +611,6 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   });
   await Promise.all(runners);
   if (failure !== undefined) throw failure.error;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {

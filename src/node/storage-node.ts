@@ -6,15 +6,15 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { epochAt, epochStartMs, loadGenesis, type Genesis } from '../config/genesis.js';
+import { epochAt, loadGenesis, type Genesis } from '../config/genesis.js';
 import { loadIdentity } from '../config/identity.js';
-import { writeFileAtomic } from '../config/files.js';
-import { timeoutSignal } from '../core/abort.js';
+import { timeoutSignal, withDeadline } from '../core/abort.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { type Assignment, decodeAssignmentCertificate, isMember, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, syncProtocol } from '../network/protocol-ids.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { writeFileAtomic } from '../storage/fs-atomic.js';
 import { CodecPool } from '../workers/codec-pool.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
 import { createReadHandler } from '../../protocols/read/handler.js';
@@ -27,7 +27,6 @@ import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
 import { SyncClient } from '../../protocols/sync/request.js';
 import { InvalidRequestError } from '../client/errors.js';
-import { withDeadline } from '../core/abort.js';
 import { BlobService } from './blob-service.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
@@ -189,14 +188,7 @@ export class StorageNode {
           privateKey: identity.privateKey,
           store,
           dataDir: config.dataDir,
-          epochs: {
-            epoch: () => epochs.epoch(),
-            phase: () => {
-              const now = Date.now();
-              return (now - epochStartMs(genesis, epochAt(genesis, now))) / genesis.epochDurationMs;
-            },
-            assignmentAt: (at) => epochs.assignmentAt(at),
-          },
+          epochs,
           // Through BlobService: a sliver read from disk is checked against the metadata once after start.
           service: {
             getMetadata: (blobId, signal) => blobs.getMetadata(blobId, { signal }),
@@ -311,7 +303,7 @@ export class StorageNode {
       peers: () => {
         const now = epochs.current();
         const before = epochs.assignmentAt(Math.max(0, now.epoch - 1));
-        return [...new Set([...now.members, ...before.members].map((member) => member.peerId))].filter((id) => id !== peerId);
+        return otherMembers(peerId, now, before);
       },
       blobs,
       log,
@@ -480,7 +472,7 @@ export class StorageNode {
       running = true;
       try {
         this.metrics.connectedPeers.set(this.libp2p.getPeers().length);
-        const members = this.epochs.current().members.map((member) => member.peerId).filter((id) => id !== self);
+        const members = otherMembers(self, this.epochs.current());
         for (const member of members) {
           if (this.stopping) return;
           const peer = peerIdFromString(member);
@@ -510,8 +502,15 @@ export class StorageNode {
       httpUrl: this.http.url,
       startedAt: new Date(this.startedAt).toISOString(),
     };
-    await writeFileAtomic(join(this.config.dataDir, RUNTIME_FILE_NAME), `${JSON.stringify(info, null, 2)}\n`);
+    await writeFileAtomic(join(this.config.dataDir, RUNTIME_FILE_NAME), new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`));
   }
+}
+
+/** Peer IDs of the members of `assignments` other than `self`, each once. */
+function otherMembers(self: string, ...assignments: readonly Assignment[]): string[] {
+  const ids = new Set(assignments.flatMap((assignment) => assignment.members.map((member) => member.peerId)));
+  ids.delete(self);
+  return [...ids];
 }
 
 function checkVoteKind(kind: string): VoteKind {

@@ -523,7 +523,7 @@ export class BlobStore {
 
   private async writeBlobFile(key: string, name: string, content: Uint8Array | readonly Uint8Array[], options: StoreWriteOptions): Promise<void> {
     const { signal } = options;
-    const bytes = { length: content instanceof Uint8Array ? content.length : content.reduce((sum, part) => sum + part.length, 0) };
+    const size = content instanceof Uint8Array ? content.length : content.reduce((sum, part) => sum + part.length, 0);
     await this.blobLocks.with(key, 'shared', async () => {
       throwIfAborted(signal);
       const dir = this.blobDir(key);
@@ -543,10 +543,10 @@ export class BlobStore {
             oldSize = await sizeOrUndefined(path);
           },
           afterRename: () => {
-            this.byteCount += bytes.length - (oldSize ?? 0);
+            this.byteCount += size - (oldSize ?? 0);
             if (oldSize === undefined && SLIVER_FILE.test(name)) this.sliverCount++;
           },
-          syncDirectory: options.syncDirectory ?? true,
+          syncDirectory: options.syncDirectory,
         });
       });
     });

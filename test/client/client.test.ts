@@ -4,7 +4,6 @@
 // slivers, reads with f shards' worth of nodes down, and a store that cannot reach a quorum.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys';
@@ -36,6 +35,7 @@ import type { NodeConfig } from '../../src/config/node-config.js';
 import { type BlobId, parseBlobId } from '../../src/encoding/blob-id.js';
 import { encodingParameters, symbolSizeFor } from '../../src/encoding/parameters.js';
 import { StorageNode } from '../../src/node/storage-node.js';
+import { freePort, waitFor } from '../support/wait.js';
 
 const NETWORK = 'clienttest';
 const N_SHARDS = 16;
@@ -58,27 +58,6 @@ const small = new Uint8Array(randomBytes(1024));
 const large = new Uint8Array(randomBytes(3_000_000));
 let smallResult: StoreResult;
 let largeResult: StoreResult;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function nodeIndexOf(peerId: string): number {
   const index = peerIds.indexOf(peerId);

@@ -4,7 +4,6 @@
 // `alreadyCertified` for a blob that is certified long enough instead of storing it again.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { createIdentity } from '../../src/config/identity.js';
 import type { NodeConfig } from '../../src/config/node-config.js';
 import { parseBlobId } from '../../src/encoding/blob-id.js';
 import { StorageNode } from '../../src/node/storage-node.js';
+import { freePort, waitFor } from '../support/wait.js';
 
 const NETWORK = 'gracetest';
 const N_SHARDS = 16;
@@ -28,27 +28,6 @@ const configs: NodeConfig[] = [];
 const peerIds: string[] = [];
 const nodes: StorageNode[] = [];
 const clients: FloeClient[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

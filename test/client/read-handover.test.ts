@@ -7,7 +7,6 @@
 // first while the change is young.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import type { NodeConfig } from '../../src/config/node-config.js';
 import { blobIdToString, type BlobId, parseBlobId } from '../../src/encoding/blob-id.js';
 import type { FloeLibp2p } from '../../src/network/libp2p.js';
 import { StorageNode } from '../../src/node/storage-node.js';
+import { freePort, waitFor } from '../support/wait.js';
 
 const NETWORK = 'handovertest';
 const N_SHARDS = 16;
@@ -43,27 +43,6 @@ let takers: string[];
 let after: { epoch: number; ownerOfShard: string[] };
 let blob: Uint8Array;
 let blobId: BlobId;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function contextWith(committee: Committee): ClientContext {
   return { libp2p, network: genesis.network, committee, codec: defaultCodec(), settings: DEFAULT_CLIENT_SETTINGS };

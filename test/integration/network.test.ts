@@ -1,6 +1,5 @@
 // Real libp2p nodes in one process on 127.0.0.1 (TCP + noise + yamux): DHT discovery from a single
 // bootstrap node, gossip propagation, and bootstrap retries. Conditions are polled, never slept on.
-import { createServer } from 'node:net';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { TopicValidatorResult } from '@libp2p/gossipsub';
@@ -12,6 +11,7 @@ import { InvalidPeerAddressError, InvalidProtocolIdError } from '../../src/netwo
 import { groupAddressesByPeer, keepConnected, type KeepConnectedHost } from '../../src/network/bootstrap.js';
 import { createFloeNode, defaultAllowList, isLoopbackOnly, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { dhtProtocol, parseTopic, protocolId, topic } from '../../src/network/protocol-ids.js';
+import { freePort } from '../support/wait.js';
 
 const NETWORK = 'itest';
 const LOOPBACK_TCP = '/ip4/127.0.0.1/tcp/0';
@@ -24,16 +24,6 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-}
-
-/** A TCP port that was free a moment ago (for a node that must start later at a known address). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**

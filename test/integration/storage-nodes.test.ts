@@ -5,7 +5,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,7 @@ import { storageConfirmationMessage } from '../../protocols/store/confirmation.j
 import { storeOnNode } from '../../protocols/store/request.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
+import { freePort } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,17 +50,6 @@ let root: string;
 let genesisPath: string;
 const nodes: RunningNode[] = [];
 let client: FloeLibp2p;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

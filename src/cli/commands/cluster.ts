@@ -2,7 +2,7 @@
 // (src/cluster). Output follows the CLI's rules: results on stdout (`--json` for scripts), one-line
 // errors on stderr.
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { MIN_EPOCH_DURATION_MS } from '../../config/genesis.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../../encoding/parameters.js';
 import { createClusterLayout, DEFAULT_NETWORK_NAME, MAX_NODE_COUNT } from '../../cluster/layout.js';
@@ -14,20 +14,11 @@ import {
   stopLocalCluster,
   type ClusterFile,
 } from '../../cluster/local-cluster.js';
+import { wholeNumber } from '../network.js';
 import type { CliOutput } from '../output.js';
 
 /** libp2p port of node 0 in `cluster genesis` (the port every container uses in docker-compose.yml). */
 const DEFAULT_GENESIS_PORT = 4001;
-
-/** A commander parser for a whole number in [min, max]; "1e3", "10.5", "" are refused. */
-function wholeNumber(min: number, max: number): (text: string) => number {
-  return (text) => {
-    if (!/^[0-9]+$/.test(text)) throw new InvalidArgumentError('must be a whole number.');
-    const value = Number(text);
-    if (value < min || value > max) throw new InvalidArgumentError(`must be in ${min}..${max}.`);
-    return value;
-  };
-}
 
 interface UpFlags {
   readonly dir: string;
