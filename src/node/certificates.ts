@@ -31,7 +31,8 @@ export interface CertificateKeeperOptions {
   readonly libp2p: FloeLibp2p;
   readonly network: string;
   readonly nShards: number;
-  readonly ownerOfShard: readonly string[];
+  /** Owners of every shard in the assignment in force (certificates are checked against it). */
+  readonly ownerOfShard: () => readonly string[];
   readonly blobs: BlobService;
   readonly store: BlobStore;
   readonly healer: SelfHealer;
@@ -63,7 +64,7 @@ export class CertificateKeeper {
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
     const peer = event.detail;
     // Members only (clients run no push handler); the owner list may change with the epoch.
-    if (!this.options.ownerOfShard.includes(peer.toString())) return;
+    if (!this.options.ownerOfShard().includes(peer.toString())) return;
     const timer = setTimeout(() => {
       this.pushTimers.delete(timer);
       void this.pushRecent(peer);
@@ -121,7 +122,7 @@ export class CertificateKeeper {
     }
     const verification = (async () => {
       const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
-      await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard });
+      await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard() });
       return certificate;
     })();
     verification.catch(() => this.verified.delete(key));

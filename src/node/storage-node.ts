@@ -91,8 +91,6 @@ export class StorageNode {
     readonly http: HttpApi,
     readonly metrics: NodeMetrics,
     private readonly owned: { shards: ReadonlySet<number> },
-    /** Owners of every shard now; the certificate keeper holds this very array (updated in place). */
-    private readonly liveOwners: string[],
     readonly certificates: CertificateKeeper,
     readonly epochs: EpochManager,
     readonly migrator: ShardMigrator,
@@ -219,7 +217,6 @@ export class StorageNode {
     }
     owned.shards = new Set(epochs.ownedShards());
     metrics.shardsOwned.set(owned.shards.size);
-    const liveOwners = [...epochs.current().ownerOfShard];
     const countErrors =
       (protocol: string) =>
       (error: unknown): void => {
@@ -312,7 +309,7 @@ export class StorageNode {
       libp2p,
       network: genesis.network,
       nShards: genesis.nShards,
-      ownerOfShard: liveOwners,
+      ownerOfShard: () => epochs.current().ownerOfShard,
       blobs,
       store,
       healer,
@@ -329,7 +326,7 @@ export class StorageNode {
       healer,
       log,
     });
-    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, owned, liveOwners, certificates, epochs, migrator, publisher, log, challenges);
+    const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, publisher, log, challenges);
     started.node = node;
     await certificates.start();
     await epochs.start();
@@ -399,7 +396,6 @@ export class StorageNode {
     const mine = new Set(shardsOf(current, self));
     const before = new Set(shardsOf(previous, self));
     this.owned.shards = mine;
-    this.liveOwners.splice(0, this.liveOwners.length, ...current.ownerOfShard);
     this.metrics.shardsOwned.set(mine.size);
     const transfers = [...mine].filter((shard) => !before.has(shard)).map((shard) => ({ shard, previousOwner: previous.ownerOfShard[shard]! }));
     const lost = [...before].filter((shard) => !mine.has(shard));
