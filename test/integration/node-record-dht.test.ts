@@ -76,8 +76,11 @@ describe('node records in the DHT of a 5-node swarm', () => {
     );
     [a, d, forger] = [nodes[1] as FloeLibp2p, nodes[4] as FloeLibp2p, nodes[3] as FloeLibp2p];
     aId = a.peerId.toString();
-    // The self-queries of the DHT connect every node to every other; puts then reach all four.
+    // The self-queries of the DHT connect every node to every other; puts then reach all four once
+    // every routing table holds the other four (a connection alone is not yet a routing-table entry).
+    const routingTableSize = (node: FloeLibp2p): number => (node.services.dht as unknown as { routingTable: { size: number } }).routingTable.size;
     await waitFor('every node to be connected to the 4 others', () => nodes.every((node) => node.getPeers().length === 4), 20_000, 100);
+    await waitFor('every routing table to hold the 4 others', () => nodes.every((node) => routingTableSize(node) === 4), 20_000, 100);
   });
 
   afterAll(async () => {
