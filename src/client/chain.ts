@@ -5,7 +5,7 @@
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import type { Genesis } from '../config/genesis.js';
-import { type Assignment, CertificateChain, decodeAssignmentCertificate, MembershipError } from '../membership/index.js';
+import { type Assignment, CertificateChain, decodeAssignmentCertificate, type EpochClock, epochClockOf, MembershipError } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import { SyncClient } from '../../protocols/sync/request.js';
@@ -26,6 +26,8 @@ export interface VerifiedAssignments {
   readonly current: Assignment;
   /** The assignment of the epoch before current.epoch (the genesis one for epoch 1). */
   readonly previous: Assignment;
+  /** The epoch clock of the verified chain (certified duration changes included). */
+  readonly clock: EpochClock;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function verifyAssignments(genesis: Genesis, certificates: readonly
     await chain.append(decoded);
   }
   const current = chain.tip;
-  return { current, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)) };
+  return { current, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock: epochClockOf(genesis, chain.assignmentsInOrder) };
 }
 
 async function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {

@@ -77,7 +77,7 @@ export class FloeClient {
     // and who owned it before (reads also ask previous owners while new owners sync, committee.ts).
     const verified = await fetchVerifiedAssignments(libp2p, genesis, { signal });
     const committee =
-      verified === undefined ? new Committee(genesis) : new Committee(genesis, verified.current, handoverOf(genesis, verified.current, verified.previous));
+      verified === undefined ? new Committee(genesis) : new Committee(genesis, verified.current, handoverOf(verified.clock, verified.current, verified.previous));
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     return new FloeClient(context, options.libp2p === undefined);
   }

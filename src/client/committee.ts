@@ -9,10 +9,11 @@
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { shardWeightOf } from '../../protocols/certificate/certificate.js';
-import { epochStartMs, type Genesis } from '../config/genesis.js';
+import type { Genesis } from '../config/genesis.js';
 import { assignShards } from '../config/shard-assignment.js';
 import { type PairIndex, pairForShard, pairIndex, shardForPair, shardIndex } from '../encoding/indices.js';
 import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
+import type { EpochClock } from '../membership/epoch-clock.js';
 
 /** An assignment as the committee needs it (membership Assignment fits). */
 export interface AssignmentView {
@@ -35,12 +36,12 @@ export const PREVIOUS_FIRST_EPOCH_FRACTION = 0.5;
  * owners first for the first half of the epoch `current` starts in (new owners are still syncing).
  */
 export function handoverOf(
-  genesis: Genesis,
+  clock: EpochClock,
   current: AssignmentView,
   previous: AssignmentView | undefined,
 ): Handover | undefined {
   if (previous === undefined || current.epoch === 0 || previous.epoch >= current.epoch) return undefined;
-  return { previous, previousFirstUntilMs: epochStartMs(genesis, current.epoch) + PREVIOUS_FIRST_EPOCH_FRACTION * genesis.epochDurationMs };
+  return { previous, previousFirstUntilMs: clock.startOf(current.epoch) + PREVIOUS_FIRST_EPOCH_FRACTION * clock.durationOf(current.epoch) };
 }
 
 export class Committee {

@@ -194,7 +194,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** Start of epoch 0 in milliseconds since the Unix epoch. */
-export function genesisTimeMs(genesis: Genesis): number {
+export function genesisTimeMs(genesis: Pick<Genesis, 'genesisTime'>): number {
   const ms = parseIsoDateTime(genesis.genesisTime);
   if (ms === undefined) throw invalid('genesisTime', `${show(genesis.genesisTime)} is not an ISO 8601 date-time with an offset`);
   return ms;

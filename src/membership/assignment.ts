@@ -5,7 +5,8 @@
 //  1. Members: previous members minus the removed (evicted or left), plus the admitted; sorted by
 //     peer ID. When there are more members than shards, only the n heaviest (ties: smaller peer ID)
 //     get shards; the others drop out of the committee.
-//  2. Counts by D'Hondt (Jefferson, as Walrus apportions stake), with a per-node cap: each member
+//  2. Counts by D'Hondt (Jefferson, as Walrus apportions stake) over effective weights (weight
+//     minus the member's reliability penalty, see penaltyForScore), with a per-node cap: each member
 //     first gets min(cap, floor(n * w / W)) (D'Hondt never gives less than that lower quota), then
 //     each remaining shard goes to the member with the largest quotient w / (seats + 1) below the
 //     cap, ties to the smaller peer ID. Quotients are compared by cross-multiplying bigints.
@@ -22,11 +23,26 @@ import { MembershipError } from './errors.js';
 import { Assignment as AssignmentMessage } from './membership.generated.js';
 import { checkPeerId } from './signing.js';
 
+/** Penalties are parts per million of a member's weight. */
+export const PENALTY_SCALE = 1_000_000;
+/** A member keeps at least a tenth of its weight; below the challenge threshold it is voted out instead. */
+export const MAX_PENALTY_PPM = 900_000;
+/** Penalties move in steps of a tenth, so that honest nodes with nearly equal scores vote the same value. */
+export const PENALTY_STEP_PPM = 100_000;
+
+export interface AssignmentMember extends CommitteeMember {
+  /**
+   * Share (ppm) of `weight` withheld for failed or late storage challenges, set by certified
+   * penalty votes (DESIGN.md section 6); absent = 0. Apportionment uses weight * (1 - penalty).
+   */
+  readonly penaltyPpm?: number;
+}
+
 export interface Assignment {
   /** The epoch this assignment starts in. */
   readonly epoch: number;
   /** Committee members in peer ID order, each owning at least one shard. */
-  readonly members: readonly CommitteeMember[];
+  readonly members: readonly AssignmentMember[];
   /** Owner (peer ID) of each shard; index = shard; length n. */
   readonly ownerOfShard: readonly string[];
   /** Protocol parameters in force (genesis parameters, changed by certified param votes). */
@@ -41,6 +57,27 @@ export interface MembershipChanges {
   readonly removed: readonly string[];
   /** Parameter values to set. */
   readonly params: Readonly<Record<string, number>>;
+  /** New penalties (ppm) of members, by peer ID. */
+  readonly penalties?: Readonly<Record<string, number>>;
+}
+
+/**
+ * The penalty a reliability score (ppm, src/challenges/scores.ts) earns: the missing share,
+ * rounded to PENALTY_STEP_PPM, at most MAX_PENALTY_PPM. A perfect or nearly perfect score earns 0.
+ */
+export function penaltyForScore(scorePpm: number): number {
+  const missing = Math.min(PENALTY_SCALE, Math.max(0, PENALTY_SCALE - Math.round(scorePpm)));
+  return Math.min(MAX_PENALTY_PPM, Math.round(missing / PENALTY_STEP_PPM) * PENALTY_STEP_PPM);
+}
+
+/** Whether `value` may be a member's penalty. */
+export function isValidPenalty(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_PENALTY_PPM;
+}
+
+/** A member's weight after its penalty, scaled by PENALTY_SCALE (exact, as a bigint). */
+export function effectiveWeight(member: AssignmentMember): bigint {
+  return BigInt(member.weight) * BigInt(PENALTY_SCALE - (member.penaltyPpm ?? 0));
 }
 
 export const NO_CHANGES: MembershipChanges = Object.freeze({ admitted: [], removed: [], params: {} });
@@ -106,15 +143,21 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
   if (!isU32(epoch) || epoch <= prev.epoch) throw new RangeError(`epoch must be a u32 after ${prev.epoch}, got ${epoch}`);
   if (prev.ownerOfShard.length !== nShards) throw new RangeError(`previous assignment has ${prev.ownerOfShard.length} shards, expected ${nShards}`);
   const removed = new Set(changes.removed);
-  const byPeer = new Map<string, CommitteeMember>();
-  for (const member of prev.members) if (!removed.has(member.peerId)) byPeer.set(member.peerId, member);
+  const byPeer = new Map<string, AssignmentMember>();
+  const penalties = changes.penalties ?? {};
+  for (const member of prev.members) {
+    if (removed.has(member.peerId)) continue;
+    const penalty = Object.hasOwn(penalties, member.peerId) ? penalties[member.peerId]! : member.penaltyPpm;
+    if (penalty !== undefined && !isValidPenalty(penalty)) throw new RangeError(`penalty of ${member.peerId} must be an integer in 0..${MAX_PENALTY_PPM}, got ${penalty}`);
+    byPeer.set(member.peerId, { peerId: member.peerId, weight: member.weight, penaltyPpm: penalty ?? 0 });
+  }
   for (const member of changes.admitted) if (!removed.has(member.peerId) && !byPeer.has(member.peerId)) byPeer.set(member.peerId, member);
   if (byPeer.size === 0) throw new RangeError('the changes leave no committee member');
 
   let candidates = [...byPeer.values()];
   if (candidates.length > nShards) {
     candidates = candidates
-      .sort((a, b) => b.weight - a.weight || compareStrings(a.peerId, b.peerId))
+      .sort((a, b) => compareBigints(effectiveWeight(b), effectiveWeight(a)) || compareStrings(a.peerId, b.peerId))
       .slice(0, nShards);
   }
   const members = sortByPeerId(candidates);
@@ -128,10 +171,13 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
  * Shard counts per member in the order of `members` (sorted by peer ID): steps 2 and 3 above.
  * Needs cap * members >= n.
  */
-export function apportionDHondt(nShards: number, members: readonly CommitteeMember[], cap: number): number[] {
+export function apportionDHondt(nShards: number, members: readonly AssignmentMember[], cap: number): number[] {
   if (members.length === 0) throw new RangeError('cannot apportion shards to nobody');
   if (cap * members.length < nShards) throw new RangeError(`cap ${cap} x ${members.length} members cannot hold ${nShards} shards`);
-  const { n, weights, total } = exactWeights(nShards, members);
+  exactWeights(nShards, members); // checks the weights
+  const n = BigInt(nShards);
+  const weights = members.map(effectiveWeight);
+  const total = weights.reduce((sum, weight) => sum + weight, 0n);
   const counts = weights.map((weight) => Math.min(cap, Number((n * weight) / total)));
   let left = nShards - counts.reduce((sum, count) => sum + count, 0);
   while (left > 0) {
@@ -186,7 +232,7 @@ export function encodeAssignment(assignment: Assignment): Uint8Array {
   const index = new Map(assignment.members.map((member, position) => [member.peerId, position]));
   return AssignmentMessage.encode({
     epoch: assignment.epoch,
-    members: assignment.members.map((member) => ({ peerId: member.peerId, weight: member.weight })),
+    members: assignment.members.map((member) => ({ peerId: member.peerId, weight: member.weight, penaltyPpm: member.penaltyPpm ?? 0 })),
     ownerOfShard: assignment.ownerOfShard.map((owner) => {
       const position = index.get(owner);
       if (position === undefined) throw new MembershipError('invalid-field', `owner ${owner} is not a listed member`);
@@ -206,7 +252,7 @@ export function decodeAssignment(bytes: Uint8Array, nShards: number): Assignment
   } catch (error) {
     throw new MembershipError('malformed', `assignment does not decode: ${messageOf(error)}`, { cause: error });
   }
-  const members = decoded.members.map((member) => ({ peerId: member.peerId, weight: member.weight }));
+  const members = decoded.members.map((member) => ({ peerId: member.peerId, weight: member.weight, penaltyPpm: member.penaltyPpm }));
   const ownerOfShard = decoded.ownerOfShard.map((position) => {
     const member = members[position];
     if (member === undefined) throw new MembershipError('invalid-field', `assignment names owner ${position} of ${members.length} members`);
@@ -233,6 +279,7 @@ export function checkAssignment(assignment: Assignment, nShards: number): void {
     checkPeerId(member.peerId, `member ${index}`);
     if (index > 0 && compareStrings(assignment.members[index - 1]!.peerId, member.peerId) >= 0) fail('members are not sorted and distinct');
     if (!Number.isSafeInteger(member.weight) || member.weight <= 0) fail(`weight of ${member.peerId} is not a positive integer`);
+    if (member.penaltyPpm !== undefined && !isValidPenalty(member.penaltyPpm)) fail(`penalty of ${member.peerId} is not an integer in 0..${MAX_PENALTY_PPM}`);
     owned.set(member.peerId, 0);
   });
   for (const owner of assignment.ownerOfShard) {
@@ -250,6 +297,10 @@ export function assignmentDigest(assignment: Assignment): Uint8Array {
   return blake2b256(concatBytes(DIGEST_DOMAIN, encodeAssignment(assignment)));
 }
 
+function compareBigints(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isU32(value: number): boolean {
   return Number.isInteger(value) && value >= 0 && value <= U32_MAX;
 }
@@ -257,7 +308,12 @@ function isU32(value: number): boolean {
 function freeze(assignment: Assignment): Assignment {
   return Object.freeze({
     epoch: assignment.epoch,
-    members: Object.freeze(assignment.members.map((member) => Object.freeze({ peerId: member.peerId, weight: member.weight }))),
+    // A penalty of 0 is left out, so that equal assignments are equal objects however they were made.
+    members: Object.freeze(
+      assignment.members.map((member) =>
+        Object.freeze(member.penaltyPpm === undefined || member.penaltyPpm === 0 ? { peerId: member.peerId, weight: member.weight } : { peerId: member.peerId, weight: member.weight, penaltyPpm: member.penaltyPpm }),
+      ),
+    ),
     ownerOfShard: Object.freeze([...assignment.ownerOfShard]),
     params: Object.freeze({ ...assignment.params }),
   });

@@ -145,6 +145,11 @@ export class CertificateChain {
     return this.assignments.at(-1)!;
   }
 
+  /** The genesis assignment, then every certified one, oldest first. */
+  get assignmentsInOrder(): readonly Assignment[] {
+    return this.assignments;
+  }
+
   /** Number of certificates (the genesis assignment is not one). */
   get length(): number {
     return this.certificates.length;

@@ -2,6 +2,7 @@
 // no I/O and no timers; keys through @libp2p/crypto only.
 export {
   type Assignment,
+  type AssignmentMember,
   type ComputeAssignmentOptions,
   type MembershipChanges,
   NO_CHANGES,
@@ -11,6 +12,12 @@ export {
   computeAssignment,
   decodeAssignment,
   defaultShardCap,
+  effectiveWeight,
+  isValidPenalty,
+  MAX_PENALTY_PPM,
+  PENALTY_SCALE,
+  PENALTY_STEP_PPM,
+  penaltyForScore,
   encodeAssignment,
   genesisAssignment,
   isMember,
@@ -29,6 +36,7 @@ export {
   verifyAssignmentCertificate,
   verifyChain,
 } from './certificate.js';
+export { EPOCH_DURATION_PARAM, EpochClock, type EpochSegment, epochClockOf, isValidEpochDuration, MAX_EPOCH_DURATION_MS } from './epoch-clock.js';
 export { MembershipError, type MembershipFailure } from './errors.js';
 export {
   type AssignmentSignature,
@@ -40,11 +48,13 @@ export {
   type UnsignedVote,
   VOTE_KINDS,
   type Vote,
+  checkVote,
   type VoteKind,
   decodeMembershipMessage,
   encodeMembershipMessage,
   isJoinRequest,
   parseParamSubject,
+  parsePenaltySubject,
   signAssignmentDigest,
   signNodeRecord,
   signSyncDone,
@@ -54,4 +64,4 @@ export {
   verifySyncDone,
   verifyVote,
 } from './messages.js';
-export { DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';
+export { type AdmissionPolicy, admissionPolicyOf, DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';

@@ -408,6 +408,7 @@ export namespace Vote {
 export interface AssignmentMember {
   peerId: string
   weight: number
+  penaltyPpm: number
 }
 
 export namespace AssignmentMember {
@@ -430,13 +431,19 @@ export namespace AssignmentMember {
           w.uint64Number(obj.weight)
         }
 
+        if ((obj.penaltyPpm != null && obj.penaltyPpm !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.penaltyPpm)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           peerId: '',
-          weight: 0
+          weight: 0,
+          penaltyPpm: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -451,6 +458,10 @@ export namespace AssignmentMember {
             }
             case 2: {
               obj.weight = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.penaltyPpm = reader.uint32()
               break
             }
             default: {
@@ -482,6 +493,13 @@ export namespace AssignmentMember {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.penaltyPpm`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -504,6 +522,11 @@ export namespace AssignmentMember {
     value: number
   }
 
+  export interface AssignmentMemberPenaltyPpmFieldEvent {
+    field: '$.penaltyPpm'
+    value: number
+  }
+
   export function encode (obj: Partial<AssignmentMember>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, AssignmentMember.codec())
   }
@@ -512,7 +535,7 @@ export namespace AssignmentMember {
     return decodeMessage(buf, AssignmentMember.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AssignmentMember>): Generator<AssignmentMemberPeerIdFieldEvent | AssignmentMemberWeightFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AssignmentMember>): Generator<AssignmentMemberPeerIdFieldEvent | AssignmentMemberWeightFieldEvent | AssignmentMemberPenaltyPpmFieldEvent> {
     return streamMessage(buf, AssignmentMember.codec(), opts)
   }
 }
@@ -829,6 +852,12 @@ export namespace Assignment {
     index: number
   }
 
+  export interface AssignmentMembersPenaltyPpmFieldEvent {
+    field: '$.members[].penaltyPpm'
+    value: number
+    index: number
+  }
+
   export interface AssignmentOwnerOfShardFieldEvent {
     field: '$.ownerOfShard[]'
     index: number
@@ -855,7 +884,7 @@ export namespace Assignment {
     return decodeMessage(buf, Assignment.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Assignment>): Generator<AssignmentEpochFieldEvent | AssignmentMembersPeerIdFieldEvent | AssignmentMembersWeightFieldEvent | AssignmentOwnerOfShardFieldEvent | AssignmentParamsNameFieldEvent | AssignmentParamsValueFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Assignment>): Generator<AssignmentEpochFieldEvent | AssignmentMembersPeerIdFieldEvent | AssignmentMembersWeightFieldEvent | AssignmentMembersPenaltyPpmFieldEvent | AssignmentOwnerOfShardFieldEvent | AssignmentParamsNameFieldEvent | AssignmentParamsValueFieldEvent> {
     return streamMessage(buf, Assignment.codec(), opts)
   }
 }
@@ -1257,6 +1286,12 @@ export namespace AssignmentCertificate {
     index: number
   }
 
+  export interface AssignmentCertificateAssignmentMembersPenaltyPpmFieldEvent {
+    field: '$.assignment.members[].penaltyPpm'
+    value: number
+    index: number
+  }
+
   export interface AssignmentCertificateAssignmentOwnerOfShardFieldEvent {
     field: '$.assignment.ownerOfShard[]'
     index: number
@@ -1295,7 +1330,7 @@ export namespace AssignmentCertificate {
     return decodeMessage(buf, AssignmentCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AssignmentCertificate>): Generator<AssignmentCertificateAssignmentEpochFieldEvent | AssignmentCertificateAssignmentMembersPeerIdFieldEvent | AssignmentCertificateAssignmentMembersWeightFieldEvent | AssignmentCertificateAssignmentOwnerOfShardFieldEvent | AssignmentCertificateAssignmentParamsNameFieldEvent | AssignmentCertificateAssignmentParamsValueFieldEvent | AssignmentCertificateSignaturesSignerFieldEvent | AssignmentCertificateSignaturesSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AssignmentCertificate>): Generator<AssignmentCertificateAssignmentEpochFieldEvent | AssignmentCertificateAssignmentMembersPeerIdFieldEvent | AssignmentCertificateAssignmentMembersWeightFieldEvent | AssignmentCertificateAssignmentMembersPenaltyPpmFieldEvent | AssignmentCertificateAssignmentOwnerOfShardFieldEvent | AssignmentCertificateAssignmentParamsNameFieldEvent | AssignmentCertificateAssignmentParamsValueFieldEvent | AssignmentCertificateSignaturesSignerFieldEvent | AssignmentCertificateSignaturesSignatureFieldEvent> {
     return streamMessage(buf, AssignmentCertificate.codec(), opts)
   }
 }

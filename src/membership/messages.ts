@@ -4,8 +4,11 @@
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { bytesEqual } from '../core/bytes.js';
+import { MIN_EPOCH_DURATION_MS } from '../config/genesis.js';
 import { DIGEST_LENGTH } from '../crypto/blake2b.js';
+import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
 import { MembershipError } from './errors.js';
+import { EPOCH_DURATION_PARAM, isValidEpochDuration, MAX_EPOCH_DURATION_MS } from './epoch-clock.js';
 import {
   AssignmentSignature as AssignmentSignatureMessage,
   MembershipMessage as MembershipMessageCodec,
@@ -71,14 +74,14 @@ export async function verifyNodeRecord(record: NodeRecord, network: string): Pro
 
 // -- votes ----------------------------------------------------------------------------------
 
-export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param'] as const;
+export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty'] as const;
 export type VoteKind = (typeof VOTE_KINDS)[number];
 
 export interface Vote {
   /** Epoch in which the vote is cast; a certified vote changes the assignment of epoch + 1. */
   readonly epoch: number;
   readonly kind: VoteKind;
-  /** Peer ID (admit, evict, leave) or `name=value` (param). */
+  /** Peer ID (admit, evict, leave), `name=value` (param) or `peerId=ppm` (penalty). */
   readonly subject: string;
   readonly voter: string;
   readonly signature: Uint8Array;
@@ -90,7 +93,7 @@ function voteFields(vote: UnsignedVote): Omit<VoteMessage, 'signature'> {
   return { epoch: vote.epoch, kind: VOTE_KINDS.indexOf(vote.kind) + 1, subject: vote.subject, voter: vote.voter };
 }
 
-function checkVote(vote: UnsignedVote): void {
+export function checkVote(vote: UnsignedVote): void {
   const fail = (why: string): never => {
     throw new MembershipError('invalid-field', `vote: ${why}`);
   };
@@ -99,7 +102,17 @@ function checkVote(vote: UnsignedVote): void {
   checkPeerId(vote.voter, 'voter');
   if (vote.subject.length > MEMBERSHIP_LIMITS.maxSubjectLength) fail('subject too long');
   if (vote.kind === 'param') {
-    if (parseParamSubject(vote.subject) === undefined) fail(`param subject ${JSON.stringify(vote.subject)} is not name=number`);
+    const param = parseParamSubject(vote.subject);
+    if (param === undefined) return fail(`param subject ${JSON.stringify(vote.subject)} is not name=number`);
+    // A certified duration changes every node's clock: refuse values the clock cannot use.
+    if (param.name === EPOCH_DURATION_PARAM && !isValidEpochDuration(param.value)) {
+      fail(`${EPOCH_DURATION_PARAM} must be an integer from ${MIN_EPOCH_DURATION_MS} to ${MAX_EPOCH_DURATION_MS}, got ${param.value}`);
+    }
+  } else if (vote.kind === 'penalty') {
+    const penalty = parsePenaltySubject(vote.subject);
+    if (penalty === undefined) return fail(`penalty subject ${JSON.stringify(vote.subject)} is not peerId=ppm`);
+    checkPeerId(penalty.peerId, 'penalty subject');
+    if (!isValidPenalty(penalty.ppm)) fail(`a penalty must be an integer in 0..${MAX_PENALTY_PPM}, got ${penalty.ppm}`);
   } else {
     checkPeerId(vote.subject, 'vote subject');
   }
@@ -117,6 +130,15 @@ export function parseParamSubject(subject: string): { name: string; value: numbe
   const value = Number(text);
   if (!PARAM_NAME.test(name) || text.trim() === '' || !Number.isFinite(value) || String(value) !== text) return undefined;
   return { name, value };
+}
+
+/** `peerId=ppm` of a penalty vote, or undefined when it is not one (the parts are checked by checkVote). */
+export function parsePenaltySubject(subject: string): { peerId: string; ppm: number } | undefined {
+  const at = subject.indexOf('=');
+  if (at <= 0) return undefined;
+  const text = subject.slice(at + 1);
+  if (!/^\d{1,7}$/.test(text)) return undefined;
+  return { peerId: subject.slice(0, at), ppm: Number(text) };
 }
 
 export async function signVote(privateKey: PrivateKey, network: string, vote: UnsignedVote): Promise<Vote> {

@@ -6,10 +6,28 @@ import { compareStrings } from '../core/bytes.js';
 import type { CommitteeMember } from '../config/genesis.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
-import { isJoinRequest, parseParamSubject, type Vote, type VoteKind } from './messages.js';
+import { isJoinRequest, parseParamSubject, parsePenaltySubject, type Vote, type VoteKind } from './messages.js';
 
 /** Weight of an admitted node unless the `admitWeight` parameter says otherwise. */
 export const DEFAULT_ADMIT_WEIGHT = 1;
+
+/**
+ * The admission policy in force, from the assignment's parameters (changed by param votes):
+ * `admission.auto` (default 1; 0 = members admit only on their operator's vote) and
+ * `admission.maxMembers` (no automatic admit vote once the committee has this many members).
+ */
+export interface AdmissionPolicy {
+  readonly auto: boolean;
+  readonly maxMembers: number;
+}
+
+export function admissionPolicyOf(params: Readonly<Record<string, number>>): AdmissionPolicy {
+  const max = params['admission.maxMembers'];
+  return {
+    auto: params['admission.auto'] !== 0,
+    maxMembers: max !== undefined && Number.isSafeInteger(max) && max > 0 ? max : Number.MAX_SAFE_INTEGER,
+  };
+}
 
 export interface TallyOptions {
   /** The epoch whose votes count. */
@@ -62,6 +80,7 @@ export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, o
   const admitted: CommitteeMember[] = [];
   const removed: string[] = [];
   const params: Record<string, number> = {};
+  const penalties: Record<string, number> = {};
   const weight = committee.params['admitWeight'];
   const admitWeight = weight !== undefined && Number.isSafeInteger(weight) && weight > 0 ? weight : DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
@@ -81,7 +100,13 @@ export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, o
         if (param !== undefined && !Object.hasOwn(params, param.name)) params[param.name] = param.value;
         break;
       }
+      case 'penalty': {
+        const penalty = parsePenaltySubject(entry.subject);
+        // Same rule: the first certified value per member; a non-member's penalty means nothing.
+        if (penalty !== undefined && isMember(committee, penalty.peerId) && !Object.hasOwn(penalties, penalty.peerId)) penalties[penalty.peerId] = penalty.ppm;
+        break;
+      }
     }
   }
-  return { admitted, removed: removed.sort(compareStrings), params };
+  return { admitted, removed: removed.sort(compareStrings), params, penalties };
 }

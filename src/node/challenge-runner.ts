@@ -146,6 +146,8 @@ export interface ChallengeEpochSource {
   epoch(): number;
   /** Fraction of the current epoch elapsed, 0..1. */
   phase(): number;
+  /** How long the current epoch lasts (caps the cut-off at CUTOFF_EPOCH_FRACTION of it). */
+  epochDurationMs?(): number;
   /** The assignment in force in `epoch`. */
   assignmentAt(epoch: number): Assignment;
   /** Default challengeEpochSeed(network, epoch, assignmentAt(epoch)). */
@@ -167,6 +169,8 @@ export interface ChallengeRunnerOptions {
   readonly service?: ChallengeService;
   /** Members whose score fell below the threshold at the fold of `epoch` (the wiring casts evict votes). */
   readonly onBelowThreshold?: (peerIds: readonly string[], epoch: number) => void | Promise<void>;
+  /** The scores after the fold of the current `epoch` and the members below the threshold (the wiring casts penalty votes). */
+  readonly onFolded?: (scores: ReadonlyMap<string, number>, below: readonly string[], epoch: number) => void | Promise<void>;
   readonly log?: ChallengeLog;
   readonly metrics?: NodeMetrics;
   /** Protocol limits of both sides (tests: a short cutoff). */
@@ -238,6 +242,8 @@ export const CHALLENGES_FILE_NAME = 'challenges.json';
 const FILE_VERSION = 1;
 /** Dialling a target, at most (and never beyond the cut-off, see challenge()); a failure is `unreachable`. */
 const DIAL_TIMEOUT_MS = 10_000;
+/** Challenges end by startPhase + this share of the epoch (short epochs), before the fold at 0.3. */
+const CUTOFF_EPOCH_FRACTION = 0.15;
 
 interface PersistedFile {
   readonly version: number;
@@ -541,7 +547,8 @@ export class ChallengeRunner {
     // Dial and answer share one cut-off, so every result is out by startPhase + cutoffMs, before
     // the others fold (a silent target, e.g. a frozen process whose kernel still accepts TCP,
     // would otherwise hold the dial for DIAL_TIMEOUT_MS and its result miss the fold elsewhere).
-    const { cutoffMs } = this.limits;
+    const duration = this.options.epochs.epochDurationMs?.();
+    const cutoffMs = duration === undefined ? this.limits.cutoffMs : Math.min(this.limits.cutoffMs, Math.floor(CUTOFF_EPOCH_FRACTION * duration));
     let run: ChallengeRun;
     try {
       const stream = await this.options.libp2p.dialProtocol(peerIdFromString(target), this.protocol, {
@@ -591,12 +598,12 @@ export class ChallengeRunner {
     this.persistSoon();
     // Only a fold at its own fixed point votes: the catch-up folds of a node that was down do not
     // cast votes about epochs whose voting windows are over.
-    if (below.length > 0 && this.options.onBelowThreshold !== undefined && epoch === this.options.epochs.epoch()) {
-      try {
-        await this.options.onBelowThreshold(below, epoch);
-      } catch (error) {
-        this.log('warn', 'onBelowThreshold failed', { epoch, below, error: messageOf(error) });
-      }
+    if (epoch !== this.options.epochs.epoch()) return;
+    try {
+      if (below.length > 0) await this.options.onBelowThreshold?.(below, epoch);
+      await this.options.onFolded?.(scores, below, epoch);
+    } catch (error) {
+      this.log('warn', 'acting on the folded scores failed', { epoch, below, error: messageOf(error) });
     }
   }
 

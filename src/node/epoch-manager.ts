@@ -28,20 +28,24 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { withDeadline } from '../core/abort.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
-import { epochAt, epochStartMs, type Genesis } from '../config/genesis.js';
+import type { Genesis } from '../config/genesis.js';
 import { quorum } from '../config/shard-assignment.js';
 import {
+  admissionPolicyOf,
   type Assignment,
   type AssignmentSignature,
   assignmentDigest,
   buildCertificate,
   CertificateChain,
   certifiedChanges,
+  checkVote,
   computeAssignment,
   decodeAssignmentCertificate,
   decodeMembershipMessage,
   encodeAssignmentCertificate,
   encodeMembershipMessage,
+  type EpochClock,
+  epochClockOf,
   isJoinRequest,
   isMember,
   MembershipError,
@@ -117,6 +121,10 @@ export interface EpochManagerOptions {
 
 export interface MembershipStatus {
   readonly epoch: number;
+  /** How long the current epoch lasts (the genesis duration unless a certified vote changed it). */
+  readonly epochDurationMs: number;
+  /** When the next epoch starts (ms since the Unix epoch). */
+  readonly nextEpochAtMs: number;
   /** Epoch whose certified assignment is in force (older when later epochs had no certificate). */
   readonly assignmentEpoch: number;
   /** Hex Blake2b digest of the assignment in force. */
@@ -167,11 +175,17 @@ export class EpochManager {
   private lastRecordEpoch = -1;
   private lastJoinAt = 0;
   private lastSignatureAt = 0;
-  private catchingUp: Promise<void> | undefined;
+  /** Whether the chain was fetched from a peer since start (a new or restarted node's clock and committee may be stale before). */
+  private chainSynced = false;
+  private lastChainSyncAt = 0;
+  private catchingUp: Promise<boolean> | undefined;
   private signedMarker: { epoch: number; digest: string } | undefined;
   /** Epochs this node will not sign for (it signed another digest before a restart). */
   private readonly refused = new Set<number>();
   private ticking = false;
+  /** The clock of the chain as it was when `clockOfLength` certificates were in it. */
+  private epochClock: EpochClock;
+  private clockOfLength = -1;
   private persisting: Promise<void> = Promise.resolve();
 
   private readonly onMessage = (event: CustomEvent<Message>): void => {
@@ -191,6 +205,7 @@ export class EpochManager {
     this.membersTopic = topic(options.genesis.network, 'members');
     this.epochTopic = topic(options.genesis.network, 'epoch');
     this.now = options.now ?? Date.now;
+    this.epochClock = epochClockOf(options.genesis);
     this.applied = chain.assignmentAt(this.epoch());
     this.appliedDigest = assignmentDigest(this.applied);
   }
@@ -264,9 +279,18 @@ export class EpochManager {
     }
   }
 
-  /** The current epoch by the genesis clock. */
+  /** The epoch clock: the genesis one, changed by certified `epochDurationMs` parameters. */
+  clock(): EpochClock {
+    if (this.clockOfLength !== this.chain.length) {
+      this.epochClock = epochClockOf(this.options.genesis, this.chain.assignmentsInOrder);
+      this.clockOfLength = this.chain.length;
+    }
+    return this.epochClock;
+  }
+
+  /** The current epoch by the clock. */
   epoch(): number {
-    return epochAt(this.options.genesis, this.now());
+    return this.clock().epochAt(this.now());
   }
 
   /** The assignment in force now. */
@@ -309,8 +333,11 @@ export class EpochManager {
       const certificate = decodeAssignmentCertificate(bytes, this.options.genesis.nShards);
       return { epoch: certificate.assignment.epoch, digest: toHex(assignmentDigest(certificate.assignment)) };
     });
+    const clock = this.clock();
     return {
       epoch,
+      epochDurationMs: clock.durationOf(epoch),
+      nextEpochAtMs: clock.startOf(epoch + 1),
       assignmentEpoch: current.epoch,
       digest: toHex(assignmentDigest(current)),
       committeeSize: current.members.length,
@@ -330,6 +357,8 @@ export class EpochManager {
     options.signal?.throwIfAborted();
     if (kind === 'leave' && subject !== this.peerId) throw new EpochManagerError('a node can only announce its own leave');
     if (!isMember(this.current(), this.peerId)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
+    // Refuse a malformed vote now, not when its queued turn comes.
+    checkVote({ epoch: this.epoch(), kind, subject, voter: this.peerId });
     if (this.phase() >= VOTE_CUTOFF) {
       this.queuedVotes.push({ kind, subject });
       return { queued: true };
@@ -363,18 +392,22 @@ export class EpochManager {
 
   /** Fraction of the current epoch elapsed, 0..1 (the challenge runner's clock too). */
   phase(now = this.now()): number {
-    const { genesis } = this.options;
-    const epoch = epochAt(genesis, now);
-    return Math.max(0, now - epochStartMs(genesis, epoch)) / genesis.epochDurationMs;
+    return this.clock().phase(now);
+  }
+
+  /** How long the current epoch lasts. */
+  epochDurationMs(): number {
+    return this.clock().durationOf(this.epoch());
   }
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const now = this.now();
-    const epoch = epochAt(this.options.genesis, now);
+    const epoch = this.clock().epochAt(now);
     const phase = this.phase(now);
     this.refresh();
     this.prune(epoch);
+    if (!this.chainSynced) this.syncChainOnStart(now);
     if (this.lastRecordEpoch !== epoch) {
       this.lastRecordEpoch = epoch;
       await this.publishRecord();
@@ -384,7 +417,7 @@ export class EpochManager {
     if (phase < VOTE_CUTOFF) {
       if (member) {
         for (const queued of this.queuedVotes.splice(0)) await this.castVote(queued.kind, queued.subject);
-      } else if (this.options.join === true && now - this.lastJoinAt >= REPEAT_MS && !this.admittedNext(epoch)) {
+      } else if (this.options.join === true && this.chainSynced && now - this.lastJoinAt >= REPEAT_MS && !this.admittedNext(epoch)) {
         this.lastJoinAt = now;
         await this.publishJoinRequest(epoch);
       }
@@ -585,10 +618,11 @@ export class EpochManager {
       case 'certificate': {
         const certificate = decodeAssignmentCertificate(message.certificate, this.options.genesis.nShards);
         const certEpoch = certificate.assignment.epoch;
-        if (certEpoch > epoch + 1) throw new MembershipError('bad-epoch', `certificate for future epoch ${certEpoch} (now ${epoch})`);
         // A gap before it (a new node, or one that was down): fill it from the peer that sent it
-        // first, so that the chain keeps every certificate and each is checked by the right committee.
+        // first, so that the chain keeps every certificate and each is checked by the right
+        // committee. The missed certificates may change the clock, so "future" is judged after.
         if (certEpoch > this.chain.tip.epoch + 1 && from !== undefined) await this.catchUp(from);
+        if (certEpoch > this.epoch() + 1) throw new MembershipError('bad-epoch', `certificate for future epoch ${certEpoch} (now ${this.epoch()})`);
         const known = this.chain.digestOf(certEpoch);
         if (known !== undefined) {
           if (bytesEqual(known, assignmentDigest(certificate.assignment))) return TopicValidatorResult.Ignore;
@@ -689,7 +723,7 @@ export class EpochManager {
     signers.add(done.signer);
   }
 
-  /** Automatic admission: a member votes admit for a candidate it can dial and ping. */
+  /** Automatic admission: a member votes admit for a candidate it can dial and ping, if the admission policy allows it. */
   private async considerCandidate(record: NodeRecord, request: Vote): Promise<void> {
     const epoch = this.epoch();
     const current = this.chain.assignmentAt(epoch);
@@ -698,6 +732,11 @@ export class EpochManager {
     const key = `${epoch}/${record.peerId}`;
     if (this.checkedCandidates.has(key)) return;
     this.checkedCandidates.add(key);
+    const policy = admissionPolicyOf(current.params);
+    if (!policy.auto || current.members.length >= policy.maxMembers) {
+      this.options.log('info', 'join request left to the operators (admission policy)', { candidate: record.peerId, epoch, ...policy });
+      return;
+    }
     const reachable = await this.reachable(record);
     this.options.log('info', 'join request', { candidate: record.peerId, epoch, reachable });
     if (!reachable || this.stopped) return;
@@ -758,23 +797,45 @@ export class EpochManager {
     this.refresh();
   }
 
-  /** Fetches and appends the certificates after our tip from `from` (one catch-up at a time; callers share it). */
-  private catchUp(from: PeerId): Promise<void> {
+  /**
+   * After start, fetch the chain from a connected peer once: certificates gossiped while this node
+   * was away (or before it existed) may change the committee and the epoch clock. Join requests
+   * wait for it, so that they name the epoch the members are in. Without a chain fetcher (tests)
+   * the node relies on gossip alone.
+   */
+  private syncChainOnStart(now: number): void {
+    if (this.options.fetchChain === undefined) {
+      this.chainSynced = true;
+      return;
+    }
+    const peers = this.options.libp2p.getPeers();
+    if (peers.length === 0 || now - this.lastChainSyncAt < REPEAT_MS) return;
+    this.lastChainSyncAt = now;
+    const peer = peers[Math.floor(Math.random() * peers.length)]!;
+    void this.catchUp(peer).then((fetched) => {
+      if (fetched) this.chainSynced = true;
+    });
+  }
+
+  /** Fetches and appends the certificates after our tip from `from` (one catch-up at a time; callers share it); whether it got an answer. */
+  private catchUp(from: PeerId): Promise<boolean> {
     this.catchingUp ??= this.fetchFrom(from).finally(() => {
       this.catchingUp = undefined;
     });
     return this.catchingUp;
   }
 
-  private async fetchFrom(from: PeerId): Promise<void> {
+  private async fetchFrom(from: PeerId): Promise<boolean> {
     const fetchChain = this.options.fetchChain;
-    if (fetchChain === undefined || this.stopped) return;
+    if (fetchChain === undefined || this.stopped) return false;
     try {
       const certificates = await fetchChain(from, this.chain.tip.epoch + 1, CATCH_UP_LIMIT, withDeadline(this.stopController.signal, CATCH_UP_TIMEOUT_MS));
       const added = await this.importChain(certificates);
       this.options.log('info', 'caught up on the certificate chain', { from: from.toString(), added, tip: this.chain.tip.epoch });
+      return true;
     } catch (error) {
       this.options.log('warn', 'chain catch-up failed', { from: from.toString(), error: messageOf(error) });
+      return false;
     }
   }
 

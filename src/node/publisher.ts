@@ -1,7 +1,7 @@
 // The node's publisher/aggregator role (Walrus's `PUT /v1/blobs` and `GET /v1/blobs/{id}`): a
 // light client with its own libp2p identity, created on first use, that stores and reads blobs
 // through the network like any other client (so it also reaches this very node).
-import { epochAt, type Genesis } from '../config/genesis.js';
+import type { Genesis } from '../config/genesis.js';
 import { FloeClient } from '../client/index.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import type { CodecPool } from '../workers/codec-pool.js';
@@ -38,6 +38,8 @@ export class Publisher {
   constructor(
     private readonly genesis: Genesis,
     private readonly codec: CodecPool,
+    /** The node's current epoch (its epoch manager's clock). */
+    private readonly epoch: () => number,
   ) {}
 
   client(signal?: AbortSignal): Promise<FloeClient> {
@@ -61,7 +63,7 @@ export class Publisher {
     const client = await this.client(signal);
     const options = signal === undefined ? {} : { signal };
     const { blobId } = await this.codec.computeMetadata(blob, this.genesis.nShards, options);
-    const wantedEnd = epochAt(this.genesis) + epochs;
+    const wantedEnd = this.epoch() + epochs;
     const status = await client.status(blobId, options);
     if (status.certified && status.endEpoch !== undefined && status.endEpoch >= wantedEnd) {
       return { alreadyCertified: { blobId: blobIdToString(blobId), endEpoch: status.endEpoch } };

@@ -6,11 +6,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { epochAt, loadGenesis, type Genesis } from '../config/genesis.js';
+import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { loadIdentity } from '../config/identity.js';
 import { timeoutSignal, withDeadline } from '../core/abort.js';
 import type { NodeConfig } from '../config/node-config.js';
-import { type Assignment, decodeAssignmentCertificate, isMember, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
+import { type Assignment, decodeAssignmentCertificate, epochClockOf, isMember, penaltyForScore, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, syncProtocol } from '../network/protocol-ids.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -130,7 +130,9 @@ export class StorageNode {
     const owned: { shards: ReadonlySet<number> } = { shards: new Set() };
     const metrics = createNodeMetrics();
     const store = await BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal });
-    const epoch = (): number => epochAt(genesis);
+    // The epoch manager's clock (certified duration changes) once it exists; requests come after.
+    let epochManager: EpochManager | undefined;
+    const epoch = (): number => epochManager?.epoch() ?? epochClockOf(genesis).epochAt();
     const blobs = new BlobService({
       store,
       nShards: genesis.nShards,
@@ -171,6 +173,7 @@ export class StorageNode {
         },
         options.signal,
       );
+      epochManager = epochs;
     } catch (error) {
       await libp2p.stop();
       await store.close();
@@ -192,8 +195,6 @@ export class StorageNode {
             getMetadata: (blobId, signal) => blobs.getMetadata(blobId, { signal }),
             getSliver: (blobId, pair, kind, signal) => blobs.getSliver(blobId, pair, kind, { signal }),
           },
-          // Short (test) epochs: the fold waits for this node's own challenges, so cap the cut-off.
-          limits: { cutoffMs: Math.min(30_000, Math.floor(0.15 * genesis.epochDurationMs)) },
           onBelowThreshold: async (peers, atEpoch) => {
             if (!isMember(epochs.current(), peerId)) return;
             for (const peer of peers.filter((id) => id !== peerId)) {
@@ -202,6 +203,24 @@ export class StorageNode {
                 log('info', 'evict vote for a member below the challenge threshold', { peer, epoch: atEpoch, queued });
               } catch (error) {
                 log('warn', 'evict vote failed', { peer, epoch: atEpoch, error: error instanceof Error ? error.message : String(error) });
+              }
+            }
+          },
+          // Scores feed the next assignment: a member whose rounded penalty differs from the one in
+          // force gets a penalty vote (members below the threshold get evict votes instead).
+          onFolded: async (scores, below, atEpoch) => {
+            const current = epochs.current();
+            if (!isMember(current, peerId)) return;
+            for (const member of current.members) {
+              const score = scores.get(member.peerId);
+              if (score === undefined || below.includes(member.peerId)) continue;
+              const penalty = penaltyForScore(score);
+              if (penalty === (member.penaltyPpm ?? 0)) continue;
+              try {
+                const { queued } = await epochs.vote('penalty', `${member.peerId}=${penalty}`);
+                log('info', 'penalty vote from challenge scores', { peer: member.peerId, score, penalty, epoch: atEpoch, queued });
+              } catch (error) {
+                log('warn', 'penalty vote failed', { peer: member.peerId, epoch: atEpoch, error: error instanceof Error ? error.message : String(error) });
               }
             }
           },
@@ -268,7 +287,7 @@ export class StorageNode {
       await store.close();
       throw error;
     }
-    const publisher = new Publisher(genesis, CodecPool.shared());
+    const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch());
     // The HTTP API reports the node's health, and the node owns the HTTP API.
     let http: HttpApi;
     try {
@@ -351,7 +370,7 @@ export class StorageNode {
     return {
       peerId: this.peerId,
       network: this.genesis.network,
-      epoch: epochAt(this.genesis),
+      epoch: this.epochs.epoch(),
       shards: this.shards,
       membership: this.membershipInfo(),
       challenges: this.challenges.status(),

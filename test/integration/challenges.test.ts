@@ -5,8 +5,8 @@
 // Then one node's sliver files are damaged on disk: first rewritten with wrong bytes (its
 // challengers get wrong symbols), then deleted or truncated (its read path quarantines those and
 // it answers NOT_FOUND). It fails its challenges from the next epoch on, its score drops
-// identically on every node, it falls below the threshold after the second failed epoch, the
-// others vote it out and it holds no shard in the following assignment. The new owners of its
+// identically on every node, its certified penalty halves its weight (and shards) in the next
+// assignment, it falls below the threshold after the second failed epoch, the others vote it out and it holds no shard in the following assignment. The new owners of its
 // shards rebuild them and pass the challenges of them, while a node frozen with SIGSTOP for that
 // epoch is reported `unreachable` (not `fail`) and scored alike by every node. `floe challenges`
 // and `floe node status` show the results and scores. Runs the compiled CLI: `npm run build`
@@ -23,6 +23,7 @@ import type { ChallengeOutcome, ChallengeResult } from '../../src/challenges/res
 import { DEFAULT_CHALLENGE_PARAMS, SCORE_SCALE } from '../../src/challenges/scores.js';
 import { epochAt, epochStartMs, loadGenesis, type Genesis } from '../../src/config/genesis.js';
 import { decodeSliverData } from '../../src/encoding/bcs.js';
+import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../src/membership/index.js';
 import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
 import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
 
@@ -80,6 +81,12 @@ async function getData<T>(url: string): Promise<T> {
   const body = (await response.json()) as { success?: { data: T }; error?: { message: string } };
   if (body.success === undefined) throw new Error(`${url}: HTTP ${response.status} ${body.error?.message ?? ''}`);
   return body.success.data;
+}
+
+/** The certified assignment of `epoch` in a node's chain. */
+async function certifiedAssignment(url: string, epoch: number): Promise<Assignment | undefined> {
+  const { certificates } = await getData<{ certificates: string[] }>(`${url}/v1/membership/chain?from=${epoch}`);
+  return certificates.map((encoded) => decodeAssignmentCertificate(Buffer.from(encoded, 'base64url'), SHARDS).assignment).find((assignment) => assignment.epoch === epoch);
 }
 
 const challengesOf = (url: string, epoch?: number): Promise<ChallengesResponse> =>
@@ -293,6 +300,15 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     for (const view of views) {
       expect(view.lastFoldedEpoch).toBe(epoch);
       expect(view.belowThreshold).toEqual([bad.peerId]);
+    }
+    // The first failed epoch's score (one half) became a certified penalty: in this epoch's
+    // assignment the node has half its weight, so 5 of its 10 shards went to the others.
+    const assignments = await Promise.all(urlsOf(allIndices()).map((url) => certifiedAssignment(url, epoch)));
+    for (const assignment of assignments) {
+      expect(assignment).toEqual(assignments[0]);
+      expect(assignment!.members.find((member) => member.peerId === bad.peerId)!.penaltyPpm).toBe(SCORE_SCALE / 2);
+      expect(shardsOf(assignment!, bad.peerId)).toHaveLength(5);
+      for (const member of assignment!.members) if (member.peerId !== bad.peerId) expect(member.penaltyPpm).toBeUndefined();
     }
     // Now it does not even hold what is asked: it says so (fail, not late or unreachable).
     for (const result of await detailsAbout(bad.peerId, epoch)) expect(result.detail).toMatch(/^target answered NOT_FOUND/);

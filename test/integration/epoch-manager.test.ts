@@ -1,6 +1,7 @@
 // EpochManager on four real libp2p nodes in one process, with 3-second epochs: every node
 // certifies the same assignment each epoch, an eviction voted by members holding n - f shards
-// takes the member's shards away at the next epoch, and the chain file survives a reopen.
+// takes the member's shards away at the next epoch, the chain file survives a reopen, and a voted
+// epoch duration changes every node's clock from the next assignment on.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ interface TestNode {
   dir: string;
   libp2p: FloeLibp2p;
   manager: EpochManager;
+  logs: string[];
 }
 
 let root = '';
@@ -58,8 +60,9 @@ beforeAll(async () => {
     const libp2p = await createFloeNode({ privateKey: key, network: genesis.network, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'server' });
     const dir = join(root, `node-${index}`);
     await mkdir(dir, { recursive: true });
-    const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, version: 'test', capacity: 0, log: () => {} });
-    nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager });
+    const logs: string[] = [];
+    const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, version: 'test', capacity: 0, log: (_level, message) => logs.push(message) });
+    nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs });
   }
   for (const a of nodes) for (const b of nodes) if (a !== b) await a.libp2p.dial(b.libp2p.getMultiaddrs());
   await Promise.all(nodes.map((node) => node.manager.start()));
@@ -127,4 +130,69 @@ describe('EpochManager', () => {
     const plain = (list: Uint8Array[]): Uint8Array[] => list.map((bytes) => new Uint8Array(bytes));
     expect(plain(loaded.slice(0, live.length))).toEqual(plain(live));
   });
+
+  it('a certified epochDurationMs vote changes every node\'s clock from the next assignment on', async () => {
+    const voters = nodes.slice(0, 3);
+    const longer = 4_500;
+    // A malformed duration is refused before it is queued or signed.
+    await expect(voters[0]!.manager.vote('param', 'epochDurationMs=10')).rejects.toThrow(/epochDurationMs must be an integer/);
+    await waitFor('a voting window', () => (voters[0]!.manager.phase() > 0.05 && voters[0]!.manager.phase() < VOTE_CUTOFF - 0.15 ? true : undefined), 2 * EPOCH_MS);
+    const voteEpoch = voters[0]!.manager.epoch();
+    for (const voter of voters) {
+      expect((await voter.manager.vote('param', `epochDurationMs=${longer}`)).queued).toBe(false);
+      expect((await voter.manager.vote('param', 'admission.auto=0')).queued).toBe(false);
+    }
+    const changed = voteEpoch + 1;
+    await waitFor(
+      'the duration change to be certified everywhere',
+      () => (voters.every((node) => node.manager.assignmentAt(changed).params['epochDurationMs'] === longer) ? true : undefined),
+      2 * EPOCH_MS,
+    );
+    // The epoch of the vote keeps its length and its end; later epochs last `longer`, on every node.
+    const clocks = voters.map((node) => node.manager.clock());
+    for (const clock of clocks) {
+      expect(clock.durationOf(voteEpoch)).toBe(EPOCH_MS);
+      expect(clock.startOf(changed)).toBe(epochStartMs(genesis, changed));
+      expect(clock.durationOf(changed)).toBe(longer);
+      expect(clock.startOf(changed + 2)).toBe(epochStartMs(genesis, changed) + 2 * longer);
+      expect(clock.segments).toEqual(clocks[0]!.segments);
+    }
+    // The nodes run on the new clock: the next assignment is certified at the midpoint of an
+    // epoch of the new length, where the genesis clock would already be in a later epoch.
+    await waitFor('assignment of the epoch after the change', () => (voters.every((node) => node.manager.status().certified.some((entry) => entry.epoch === changed + 1)) ? true : undefined), 3 * longer);
+    const start = clocks[0]!.startOf(changed + 2);
+    await waitFor('the second epoch of the new length', () => (Date.now() >= start + 200 ? true : undefined), 4 * longer);
+    for (const node of voters) {
+      expect(node.manager.epoch()).toBe(changed + 2);
+      expect(node.manager.status().epochDurationMs).toBe(longer);
+      expect(node.manager.status().nextEpochAtMs).toBe(start + longer);
+    }
+    expect(epochAt(genesis)).toBeGreaterThan(changed + 2);
+    const digests = new Set(voters.map((node) => node.manager.status().certified.find((entry) => entry.epoch === changed + 1)?.digest));
+    expect(digests.size).toBe(1);
+  }, 30_000);
+
+  it('leaves join requests to the operators once admission.auto=0 is certified', async () => {
+    const voters = nodes.slice(0, 3);
+    expect(voters.every((node) => node.manager.current().params['admission.auto'] === 0)).toBe(true);
+    const key = await generateKeyPair('Ed25519');
+    const libp2p = await createFloeNode({ privateKey: key, network: genesis.network, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'server' });
+    const dir = join(root, 'candidate');
+    await mkdir(dir, { recursive: true });
+    // The chain comes straight from a member's manager here (over the sync protocol in a node):
+    // the candidate needs it to know the epoch, since the clock changed.
+    const fetchChain = (_peer: unknown, fromEpoch: number, limit: number): Promise<Uint8Array[]> => Promise.resolve(voters[0]!.manager.chainFrom(fromEpoch, limit));
+    const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, join: true, version: 'test', capacity: 0, log: () => {}, fetchChain });
+    nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs: [] });
+    for (const voter of voters) await libp2p.dial(voter.libp2p.getMultiaddrs());
+    await manager.start();
+    const epoch = voters[0]!.manager.epoch();
+    await waitFor('two more epochs', () => (voters[0]!.manager.epoch() >= epoch + 2 ? true : undefined), 3 * 4_500);
+    // Members saw the request and did not vote: the candidate is still outside the committee.
+    expect(voters.some((node) => node.logs.includes('join request left to the operators (admission policy)'))).toBe(true);
+    expect(voters.every((node) => !node.logs.includes('join request'))).toBe(true);
+    expect(manager.status().joining).toBe(true);
+    expect(manager.epoch()).toBe(voters[0]!.manager.epoch());
+    for (const node of voters) expect(node.manager.current().members.map((member) => member.peerId)).not.toContain(libp2p.peerId.toString());
+  }, 20_000);
 });

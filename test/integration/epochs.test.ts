@@ -312,7 +312,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     expect(vote.stdout).toMatch(/^admit \S+: (vote cast in epoch \d+|queued for the next voting window)\n$/);
     const badVote = await runFloe(['vote', 'maybe', strangerId, '--dir', cluster.nodes[0]!.dir]);
     expect(badVote.exitCode).toBe(1);
-    expect(badVote.stderr).toMatch(/admit or evict/);
+    expect(badVote.stderr).toMatch(/admit, evict or param/);
     // The real certificate of that epoch (made at its midpoint) is a different one, everywhere.
     const forgedHex = Buffer.from(digest).toString('hex');
     await waitFor(

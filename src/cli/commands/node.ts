@@ -130,8 +130,9 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
       output.line(`state     ${status.running ? 'running' : 'not running'}`);
       if (status.health !== undefined) {
         const health = status.health;
-        output.line(`network   ${health.network}, epoch ${health.epoch}`);
         const membership = health.membership;
+        const clock = membership === undefined ? '' : `, ${membership.epochDurationMs / 1000} s each, next at ${new Date(membership.nextEpochAtMs).toISOString()}`;
+        output.line(`network   ${health.network}, epoch ${health.epoch}${clock}`);
         if (membership !== undefined) {
           const role = membership.member ? 'member' : membership.joining ? 'asking to join' : 'not a member';
           output.line(`committee ${membership.committeeSize} members (assignment of epoch ${membership.assignmentEpoch}, digest ${membership.digest.slice(0, 16)}); this node: ${role}`);
@@ -155,6 +156,8 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
 
 interface MembershipData {
   epoch: number;
+  epochDurationMs: number;
+  nextEpochAtMs: number;
   assignmentEpoch: number;
   digest: string;
   committeeSize: number;

@@ -1,8 +1,11 @@
-// `floe vote admit|evict PEER --dir DIR`: the operator casts the vote of the node in DIR; the
-// running node signs it with its key and gossips it (src/node/epoch-manager.ts). Votes go out in
-// the voting window of an epoch; a vote given later waits for the next window.
+// `floe vote admit|evict PEER --dir DIR` and `floe vote param NAME=VALUE --dir DIR`: the operator
+// casts the vote of the node in DIR; the running node signs it with its key and gossips it
+// (src/node/epoch-manager.ts). Votes go out in the voting window of an epoch; a vote given later
+// waits for the next window. A certified param vote takes effect with the next assignment (e.g.
+// `param epochDurationMs=60000` makes epochs from the next one on last a minute).
 import type { Command } from 'commander';
 import { FloeError } from '../../core/errors.js';
+import { parseParamSubject } from '../../membership/index.js';
 import type { CliOutput } from '../output.js';
 import { postToNode } from './node.js';
 
@@ -12,15 +15,16 @@ export class VoteUsageError extends FloeError {}
 export function registerVoteCommand(program: Command, output: CliOutput): void {
   program
     .command('vote')
-    .description('vote, as the committee member running in DIR, to admit or evict a node')
-    .argument('<kind>', 'admit or evict')
-    .argument('<peer>', 'peer ID of the node')
+    .description('vote, as the committee member running in DIR, to admit or evict a node or to set a parameter')
+    .argument('<kind>', 'admit, evict or param')
+    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=60000)')
     .requiredOption('-d, --dir <dir>', 'node directory of a running committee member')
     .option('--json', 'print one JSON object')
-    .action(async (kind: string, peer: string, flags: { dir: string; json?: boolean }) => {
-      if (kind !== 'admit' && kind !== 'evict') throw new VoteUsageError(`vote kind must be admit or evict, got ${JSON.stringify(kind)}`);
-      const result = await postToNode(flags.dir, '/v1/membership/votes', { kind, subject: peer });
+    .action(async (kind: string, subject: string, flags: { dir: string; json?: boolean }) => {
+      if (kind !== 'admit' && kind !== 'evict' && kind !== 'param') throw new VoteUsageError(`vote kind must be admit, evict or param, got ${JSON.stringify(kind)}`);
+      if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
+      const result = await postToNode(flags.dir, '/v1/membership/votes', { kind, subject });
       if (flags.json === true) output.json(result);
-      else output.line(result.queued ? `${kind} ${peer}: queued for the next voting window` : `${kind} ${peer}: vote cast in epoch ${result.vote?.epoch ?? '?'}`);
+      else output.line(result.queued ? `${kind} ${subject}: queued for the next voting window` : `${kind} ${subject}: vote cast in epoch ${result.vote?.epoch ?? '?'}`);
     });
 }

@@ -10,6 +10,7 @@ import { pairIndex, shardForPair } from '../../../src/encoding/indices.js';
 import { type Assignment, assignmentDigest, computeAssignment, genesisAssignment, NO_CHANGES } from '../../../src/membership/assignment.js';
 import { buildCertificate, encodeAssignmentCertificate } from '../../../src/membership/certificate.js';
 import { signAssignmentDigest } from '../../../src/membership/messages.js';
+import { epochClockOf } from '../../../src/membership/epoch-clock.js';
 import { testGenesis, testNodes, type TestNode } from '../membership/helpers.js';
 
 const N = 10;
@@ -44,12 +45,12 @@ describe('committee handover', async () => {
     expect(two.previous).toEqual(epoch1);
     // A chain signed by the wrong committee does not verify.
     await expect(verifyAssignments(genesis, [cert2])).rejects.toThrow();
-    expect(handoverOf(genesis, epoch0, undefined)).toBeUndefined();
-    expect(handoverOf(genesis, epoch0, epoch0)).toBeUndefined();
+    expect(handoverOf(epochClockOf(genesis), epoch0, undefined)).toBeUndefined();
+    expect(handoverOf(epochClockOf(genesis), epoch0, epoch0)).toBeUndefined();
   });
 
   it('names both owners of a moved shard, in order, and only the owner of an unmoved one', () => {
-    const handover = handoverOf(genesis, epoch1, epoch0)!;
+    const handover = handoverOf(epochClockOf(genesis), epoch1, epoch0)!;
     const committee = new Committee(genesis, epoch1, handover);
     expect(committee.hasHandover).toBe(true);
     const moved = [...Array(N).keys()].filter((shard) => epoch0.ownerOfShard[shard] !== epoch1.ownerOfShard[shard]);
@@ -83,7 +84,7 @@ describe('committee handover', async () => {
   });
 
   it('asks previous owners first during the first part of the epoch only', () => {
-    const handover = handoverOf(genesis, epoch1, epoch0)!;
+    const handover = handoverOf(epochClockOf(genesis), epoch1, epoch0)!;
     const start = epochStartMs(genesis, 1);
     expect(handover.previousFirstUntilMs).toBe(start + PREVIOUS_FIRST_EPOCH_FRACTION * EPOCH_MS);
     const committee = new Committee(genesis, epoch1, handover);
@@ -92,7 +93,7 @@ describe('committee handover', async () => {
   });
 
   it('has no handover without a change, nor after an epoch that moved nothing', () => {
-    for (const committee of [new Committee(genesis), new Committee(genesis, epoch2, handoverOf(genesis, epoch2, epoch1))]) {
+    for (const committee of [new Committee(genesis), new Committee(genesis, epoch2, handoverOf(epochClockOf(genesis), epoch2, epoch1))]) {
       expect(committee.hasHandover).toBe(false);
       expect(committee.formerMembers).toEqual([]);
       expect(committee.readMembers).toEqual(committee.members);

@@ -83,7 +83,7 @@ describe('votes', () => {
     const options = { epoch: 4, nShards: 70 };
     const admit = tallyVotes(votes, committee, options).find((entry) => entry.kind === 'admit');
     expect(admit).toMatchObject({ weight: 40, certified: false });
-    expect(certifiedChanges(votes, committee, options)).toEqual({ admitted: [], removed: [nodes[6]!.peerId], params: { admitWeight: 2 } });
+    expect(certifiedChanges(votes, committee, options)).toEqual({ admitted: [], removed: [nodes[6]!.peerId], params: { admitWeight: 2 }, penalties: {} });
 
     votes.push(await vote(nodes[4]!, 'admit', candidate!.peerId));
     expect(certifiedChanges(votes, committee, options).admitted).toEqual([{ peerId: candidate!.peerId, weight: 1 }]);
