@@ -81,6 +81,8 @@ class SyncExchange {
         await this.send({ page: await this.blobPage(request.list) }, 'sending BlobPage');
       } else if (request.slivers !== undefined) {
         await this.slivers(request.slivers);
+      } else if (request.syncDone !== undefined) {
+        await this.send({ syncDone: await this.syncDoneList(request.syncDone.epoch) }, 'sending SyncDoneList');
       } else {
         throw new ProtocolError('INVALID_REQUEST', 'empty request');
       }
@@ -112,6 +114,20 @@ class SyncExchange {
     }
     // Trimmed (by count or bytes) or exactly full: later certificates may exist.
     return { certificates, more: certificates.length < found.length || found.length >= limit };
+  }
+
+  private async syncDoneList(epoch: number): Promise<{ attestations: Uint8Array<ArrayBuffer>[] }> {
+    if (this.service.syncDone === undefined) return { attestations: [] };
+    const found = await this.call('syncDone', (signal) => this.service.syncDone?.(epoch, signal) ?? Promise.resolve([]));
+    const attestations: Uint8Array<ArrayBuffer>[] = [];
+    let bytes = PAGE_OVERHEAD_BYTES;
+    for (const attestation of found.slice(0, this.limits.maxSyncDoneAttestations)) {
+      if (attestation.length > this.limits.maxSyncDoneBytes) continue;
+      if (bytes + attestation.length + ENTRY_OVERHEAD_BYTES > this.limits.maxMessageBytes) break;
+      attestations.push(plainBytes(attestation));
+      bytes += attestation.length + ENTRY_OVERHEAD_BYTES;
+    }
+    return { attestations };
   }
 
   private async blobPage(request: ListShardBlobs): Promise<{ blobIds: Uint8Array<ArrayBuffer>[]; nextCursor?: Uint8Array<ArrayBuffer> }> {

@@ -13,6 +13,10 @@ export const SYNC_LIMITS = {
   maxChainCertificates: 256,
   /** Largest single assignment certificate (a signature per member of a large committee). */
   maxCertificateBytes: 1 * MiB,
+  /** Most sync-done attestations in one SyncDoneList (one per member; members <= shards). */
+  maxSyncDoneAttestations: 32_768,
+  /** Largest encoded sync-done attestation (epoch, peer ID, Ed25519 signature). */
+  maxSyncDoneBytes: 256,
   /** Most blob IDs in one BlobPage. */
   maxPageBlobs: 1024,
   /**

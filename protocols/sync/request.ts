@@ -119,6 +119,20 @@ export class SyncClient {
     });
   }
 
+  /** The encoded sync-done attestations the node holds for `epoch` (unverified: the caller checks them). */
+  getSyncDone(epoch: number, options: SyncCallOptions = {}): Promise<Uint8Array[]> {
+    return this.calls.run(options.signal, async (signal) => {
+      const response = await this.request({ syncDone: { epoch } }, 'SyncDoneList', signal);
+      if (response.syncDone === undefined) throw new ProtocolError('INVALID_DATA', 'expected a SyncDoneList');
+      const { attestations } = response.syncDone;
+      if (attestations.length > this.limits.maxSyncDoneAttestations) throw new ProtocolError('TOO_LARGE', `${attestations.length} attestations`);
+      for (const attestation of attestations) {
+        if (attestation.length === 0 || attestation.length > this.limits.maxSyncDoneBytes) throw new ProtocolError('INVALID_DATA', `attestation of ${attestation.length} bytes`);
+      }
+      return attestations;
+    });
+  }
+
   /** A page of the blobs the node holds slivers of for `shard`, in blob-ID byte order. */
   listShardBlobs(shard: number, options: SyncCallOptions & { cursor?: Uint8Array; limit?: number } = {}): Promise<BlobPageResult> {
     return this.calls.run(options.signal, async (signal) => {

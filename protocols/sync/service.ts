@@ -32,6 +32,8 @@ export interface SyncService {
    * checked against the network's n.
    */
   listShardBlobs(shard: number, after: BlobId | undefined, limit: number, maxScan: number, signal: AbortSignal): Promise<ShardBlobPage>;
+  /** Encoded signed sync-done attestations for `epoch` (membership SyncDone messages); empty when none. */
+  syncDone?(epoch: number, signal: AbortSignal): Promise<Uint8Array[]>;
   /** The blob's metadata and the pair `shard` holds; undefined when any of the three is missing. */
   getShardBlob(shard: number, blobId: BlobId, signal: AbortSignal): Promise<ShardBlob | undefined>;
 }

@@ -382,10 +382,100 @@ export namespace GetShardSlivers {
   }
 }
 
+export interface GetSyncDone {
+  epoch: number
+}
+
+export namespace GetSyncDone {
+  let _codec: Codec<GetSyncDone>
+
+  export const codec = (): Codec<GetSyncDone> => {
+    if (_codec == null) {
+      _codec = message<GetSyncDone>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GetSyncDoneEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<GetSyncDone>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GetSyncDone.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetSyncDone>): GetSyncDone {
+    return decodeMessage(buf, GetSyncDone.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetSyncDone>): Generator<GetSyncDoneEpochFieldEvent> {
+    return streamMessage(buf, GetSyncDone.codec(), opts)
+  }
+}
+
 export interface SyncRequest {
   chain?: GetChain
   list?: ListShardBlobs
   slivers?: GetShardSlivers
+  syncDone?: GetSyncDone
 }
 
 export namespace SyncRequest {
@@ -400,17 +490,26 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.syncDone != null) {
+          obj.slivers = undefined
+          obj.list = undefined
+          obj.chain = undefined
+        }
+
         if (obj.slivers != null) {
+          obj.syncDone = undefined
           obj.list = undefined
           obj.chain = undefined
         }
 
         if (obj.list != null) {
+          obj.syncDone = undefined
           obj.slivers = undefined
           obj.chain = undefined
         }
 
         if (obj.chain != null) {
+          obj.syncDone = undefined
           obj.slivers = undefined
           obj.list = undefined
         }
@@ -428,6 +527,11 @@ export namespace SyncRequest {
         if (obj.slivers != null) {
           w.uint32(26)
           GetShardSlivers.codec().encode(obj.slivers, w)
+        }
+
+        if (obj.syncDone != null) {
+          w.uint32(34)
+          GetSyncDone.codec().encode(obj.syncDone, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -460,6 +564,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 4: {
+              obj.syncDone = GetSyncDone.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.syncDone
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -467,17 +577,26 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.syncDone != null) {
+          delete obj.slivers
+          delete obj.list
+          delete obj.chain
+        }
+
         if (obj.slivers != null) {
+          delete obj.syncDone
           delete obj.list
           delete obj.chain
         }
 
         if (obj.list != null) {
+          delete obj.syncDone
           delete obj.slivers
           delete obj.chain
         }
 
         if (obj.chain != null) {
+          delete obj.syncDone
           delete obj.slivers
           delete obj.list
         }
@@ -507,6 +626,13 @@ export namespace SyncRequest {
             case 3: {
               yield * GetShardSlivers.codec().stream(reader, reader.uint32(), `${prefix}.slivers`, {
                 limits: opts.limits?.slivers
+              })
+
+              break
+            }
+            case 4: {
+              yield * GetSyncDone.codec().stream(reader, reader.uint32(), `${prefix}.syncDone`, {
+                limits: opts.limits?.syncDone
               })
 
               break
@@ -559,6 +685,11 @@ export namespace SyncRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncRequestSyncDoneEpochFieldEvent {
+    field: '$.syncDone.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -567,7 +698,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestChainFromEpochFieldEvent | SyncRequestChainLimitFieldEvent | SyncRequestListShardFieldEvent | SyncRequestListCursorFieldEvent | SyncRequestListLimitFieldEvent | SyncRequestSliversShardFieldEvent | SyncRequestSliversBlobIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestChainFromEpochFieldEvent | SyncRequestChainLimitFieldEvent | SyncRequestListShardFieldEvent | SyncRequestListCursorFieldEvent | SyncRequestListLimitFieldEvent | SyncRequestSliversShardFieldEvent | SyncRequestSliversBlobIdsFieldEvent | SyncRequestSyncDoneEpochFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -1013,6 +1144,114 @@ export namespace BlobStart {
   }
 }
 
+export interface SyncDoneList {
+  attestations: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace SyncDoneList {
+  let _codec: Codec<SyncDoneList>
+
+  export const codec = (): Codec<SyncDoneList> => {
+    if (_codec == null) {
+      _codec = message<SyncDoneList>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.attestations != null && obj.attestations.length > 0) {
+          for (const value of obj.attestations) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          attestations: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.attestations != null && obj.attestations.length === opts.limits.attestations) {
+                throw new MaxLengthError('Decode error - repeated field "attestations" had too many elements')
+              }
+
+              obj.attestations.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          attestations: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.attestations != null && obj.attestations === opts.limits.attestations) {
+                throw new MaxLengthError('Streaming decode error - repeated field "attestations" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.attestations[]`,
+                index: obj.attestations,
+                value: reader.bytes()
+              }
+
+              obj.attestations++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncDoneListAttestationsFieldEvent {
+    field: '$.attestations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SyncDoneList>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncDoneList.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncDoneList>): SyncDoneList {
+    return decodeMessage(buf, SyncDoneList.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncDoneList>): Generator<SyncDoneListAttestationsFieldEvent> {
+    return streamMessage(buf, SyncDoneList.codec(), opts)
+  }
+}
+
 export interface Chunk {
   data?: Uint8Array<ArrayBuffer>
 }
@@ -1283,6 +1522,7 @@ export interface SyncResponse {
   chunk?: Chunk
   end?: BatchEnd
   error?: Error
+  syncDone?: SyncDoneList
 }
 
 export namespace SyncResponse {
@@ -1297,7 +1537,17 @@ export namespace SyncResponse {
 
         obj = { ...obj }
 
+        if (obj.syncDone != null) {
+          obj.error = undefined
+          obj.end = undefined
+          obj.chunk = undefined
+          obj.blob = undefined
+          obj.page = undefined
+          obj.chain = undefined
+        }
+
         if (obj.error != null) {
+          obj.syncDone = undefined
           obj.end = undefined
           obj.chunk = undefined
           obj.blob = undefined
@@ -1306,6 +1556,7 @@ export namespace SyncResponse {
         }
 
         if (obj.end != null) {
+          obj.syncDone = undefined
           obj.error = undefined
           obj.chunk = undefined
           obj.blob = undefined
@@ -1314,6 +1565,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chunk != null) {
+          obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
           obj.blob = undefined
@@ -1322,6 +1574,7 @@ export namespace SyncResponse {
         }
 
         if (obj.blob != null) {
+          obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
           obj.chunk = undefined
@@ -1330,6 +1583,7 @@ export namespace SyncResponse {
         }
 
         if (obj.page != null) {
+          obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
           obj.chunk = undefined
@@ -1338,6 +1592,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chain != null) {
+          obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
           obj.chunk = undefined
@@ -1373,6 +1628,11 @@ export namespace SyncResponse {
         if (obj.error != null) {
           w.uint32(50)
           Error.codec().encode(obj.error, w)
+        }
+
+        if (obj.syncDone != null) {
+          w.uint32(58)
+          SyncDoneList.codec().encode(obj.syncDone, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1423,6 +1683,12 @@ export namespace SyncResponse {
               })
               break
             }
+            case 7: {
+              obj.syncDone = SyncDoneList.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.syncDone
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1430,7 +1696,17 @@ export namespace SyncResponse {
           }
         }
 
+        if (obj.syncDone != null) {
+          delete obj.error
+          delete obj.end
+          delete obj.chunk
+          delete obj.blob
+          delete obj.page
+          delete obj.chain
+        }
+
         if (obj.error != null) {
+          delete obj.syncDone
           delete obj.end
           delete obj.chunk
           delete obj.blob
@@ -1439,6 +1715,7 @@ export namespace SyncResponse {
         }
 
         if (obj.end != null) {
+          delete obj.syncDone
           delete obj.error
           delete obj.chunk
           delete obj.blob
@@ -1447,6 +1724,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chunk != null) {
+          delete obj.syncDone
           delete obj.error
           delete obj.end
           delete obj.blob
@@ -1455,6 +1733,7 @@ export namespace SyncResponse {
         }
 
         if (obj.blob != null) {
+          delete obj.syncDone
           delete obj.error
           delete obj.end
           delete obj.chunk
@@ -1463,6 +1742,7 @@ export namespace SyncResponse {
         }
 
         if (obj.page != null) {
+          delete obj.syncDone
           delete obj.error
           delete obj.end
           delete obj.chunk
@@ -1471,6 +1751,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chain != null) {
+          delete obj.syncDone
           delete obj.error
           delete obj.end
           delete obj.chunk
@@ -1524,6 +1805,13 @@ export namespace SyncResponse {
             case 6: {
               yield * Error.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
                 limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 7: {
+              yield * SyncDoneList.codec().stream(reader, reader.uint32(), `${prefix}.syncDone`, {
+                limits: opts.limits?.syncDone
               })
 
               break
@@ -1602,6 +1890,12 @@ export namespace SyncResponse {
     value: string
   }
 
+  export interface SyncResponseSyncDoneAttestationsFieldEvent {
+    field: '$.syncDone.attestations[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -1610,7 +1904,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent | SyncResponseSyncDoneAttestationsFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

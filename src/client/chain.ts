@@ -5,7 +5,18 @@
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import type { Genesis } from '../config/genesis.js';
-import { type Assignment, CertificateChain, decodeAssignmentCertificate, type EpochClock, epochClockOf, MembershipError } from '../membership/index.js';
+import {
+  type Assignment,
+  CertificateChain,
+  decodeAssignmentCertificate,
+  decodeSyncDone,
+  type EpochClock,
+  epochClockOf,
+  isMember,
+  MembershipError,
+  verifySyncDone,
+  weightOf,
+} from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import { SyncClient } from '../../protocols/sync/request.js';
@@ -73,11 +84,52 @@ export async function verifyAssignments(genesis: Genesis, certificates: readonly
   return { current, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock: epochClockOf(genesis, chain.assignmentsInOrder) };
 }
 
-async function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {
+/**
+ * Shards of `assignment` whose owners attested that their sync for its epoch is done: the signed
+ * attestations the asked nodes hold, each checked (signature, epoch, signer a member), so a node
+ * can withhold attestations but not invent one.
+ */
+export async function fetchSyncDoneWeight(libp2p: FloeLibp2p, genesis: Genesis, assignment: Assignment, options: FetchAssignmentOptions = {}): Promise<number> {
+  const peers = options.peers ?? libp2p.getPeers().slice(0, 3);
+  const signers = new Set<string>();
+  await Promise.all(
+    peers.map(async (peer) => {
+      try {
+        const attestations = await withSyncClient(libp2p, genesis, peer, withDeadline(options.signal, options.timeoutMs ?? 5_000), (client, signal) =>
+          client.getSyncDone(assignment.epoch, { signal }),
+        );
+        for (const bytes of attestations) {
+          try {
+            const done = decodeSyncDone(bytes);
+            if (done.epoch !== assignment.epoch || !isMember(assignment, done.signer) || signers.has(done.signer)) continue;
+            await verifySyncDone(done, genesis.network);
+            signers.add(done.signer);
+          } catch {
+            // A malformed or forged attestation counts for nothing.
+          }
+        }
+      } catch {
+        // A node that cannot answer adds nothing.
+      }
+    }),
+  );
+  return weightOf(assignment, signers);
+}
+
+/** Runs `work` on a sync stream to `peer`, closing it afterwards. */
+async function withSyncClient<T>(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal, work: (client: SyncClient, signal: AbortSignal) => Promise<T>): Promise<T> {
   const stream = await libp2p.dialProtocol(peer, syncProtocol(genesis.network), { signal });
   const client = new SyncClient(stream, { nShards: genesis.nShards });
-  const certificates: Uint8Array[] = [];
   try {
+    return await work(client, signal);
+  } finally {
+    await client.close();
+  }
+}
+
+function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {
+  return withSyncClient(libp2p, genesis, peer, signal, async (client) => {
+    const certificates: Uint8Array[] = [];
     let from = 1;
     for (let page = 0; page < MAX_PAGES; page++) {
       const answer = await client.getChain(from, { signal });
@@ -86,8 +138,6 @@ async function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, si
       if (!answer.more || last === undefined) break;
       from = decodeAssignmentCertificate(last, genesis.nShards).assignment.epoch + 1;
     }
-  } finally {
-    await client.close();
-  }
-  return certificates;
+    return certificates;
+  });
 }

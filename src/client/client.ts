@@ -10,7 +10,8 @@ import { allocateBlobBuffer } from '../encoding/redstuff.js';
 import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
-import { fetchVerifiedAssignments } from './chain.js';
+import { type EpochClock, epochClockOf } from '../membership/epoch-clock.js';
+import { fetchSyncDoneWeight, fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
 import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
@@ -46,16 +47,28 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 /** Re-publications of a certificate that reached no gossip peer, one per second. */
 const REPUBLISH_ATTEMPTS = 3;
 const REPUBLISH_DELAY_MS = 1_000;
+/**
+ * The committee is looked at again, at most this often, when the clock passed into a new epoch
+ * (a new assignment may be certified) or while a handover waits for sync-done attestations.
+ */
+const COMMITTEE_REFRESH_MS = 5_000;
 
 export class FloeClient {
   private closed = false;
   private readonly lifetime = new AbortController();
   private readonly background = new Set<Promise<void>>();
+  private checkedAt = Date.now();
+  private checkedEpoch: number;
+  private refreshing: Promise<void> | undefined;
 
   private constructor(
-    private readonly context: ClientContext,
+    private context: ClientContext,
     private readonly ownsLibp2p: boolean,
-  ) {}
+    private readonly genesis: Genesis,
+    private clock: EpochClock,
+  ) {
+    this.checkedEpoch = clock.epochAt(this.checkedAt);
+  }
 
   /**
    * Starts a libp2p node in client role (or adopts `options.libp2p`) and waits until it is
@@ -73,13 +86,9 @@ export class FloeClient {
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
-    // Who owns which shard now: the newest assignment a connected node can prove from the genesis,
-    // and who owned it before (reads also ask previous owners while new owners sync, committee.ts).
-    const verified = await fetchVerifiedAssignments(libp2p, genesis, { signal });
-    const committee =
-      verified === undefined ? new Committee(genesis) : new Committee(genesis, verified.current, handoverOf(verified.clock, verified.current, verified.previous));
+    const { committee, clock } = await loadCommittee(libp2p, genesis, signal);
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
-    return new FloeClient(context, options.libp2p === undefined);
+    return new FloeClient(context, options.libp2p === undefined, genesis, clock);
   }
 
   /** The client's own peer ID. */
@@ -109,7 +118,7 @@ export class FloeClient {
   async store(data: Uint8Array, options: StoreOptions = {}): Promise<StoreResult> {
     this.checkOpen();
     const signal = anySignal(options.signal, this.lifetime.signal);
-    const outcome = await storeBlob(this.context, data, { ...options, signal });
+    const outcome = await storeBlob(await this.currentContext(signal), data, { ...options, signal });
     const { certificate } = outcome;
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return {
@@ -132,13 +141,15 @@ export class FloeClient {
    */
   async read(blobId: BlobId | string, options: ReadOptions = {}): Promise<Uint8Array> {
     this.checkOpen();
-    return readBlob(this.context, toBlobId(blobId), { ...options, signal: anySignal(options.signal, this.lifetime.signal) });
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    return readBlob(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
   }
 
   /** What the committee says about the blob (see BlobStatusSummary). */
   async status(blobId: BlobId | string, options: CallOptions = {}): Promise<BlobStatusSummary> {
     this.checkOpen();
-    return blobStatus(this.context, toBlobId(blobId), { ...options, signal: anySignal(options.signal, this.lifetime.signal) });
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    return blobStatus(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
   }
 
   /** Aborts operations in progress (they fail with ClientClosedError) and stops the libp2p node the client created. */
@@ -153,6 +164,42 @@ export class FloeClient {
 
   private checkOpen(): void {
     if (this.closed) throw new ClientClosedError();
+  }
+
+  /**
+   * The context with an up-to-date committee: after the clock passed into a new epoch the call
+   * waits for the committee to be looked at again; while a handover waits for sync-done
+   * attestations they are fetched in the background (the call goes on with the committee it has).
+   */
+  private async currentContext(signal: AbortSignal): Promise<ClientContext> {
+    const now = Date.now();
+    if (now - this.checkedAt < COMMITTEE_REFRESH_MS) return this.context;
+    const newEpoch = this.clock.epochAt(now) > this.checkedEpoch;
+    if (!newEpoch && !this.context.committee.awaitingSyncDone) return this.context;
+    this.refreshing ??= this.refreshCommittee().finally(() => {
+      this.refreshing = undefined;
+    });
+    if (newEpoch) {
+      signal.throwIfAborted();
+      await Promise.race([this.refreshing, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+      signal.throwIfAborted();
+    }
+    return this.context;
+  }
+
+  private async refreshCommittee(): Promise<void> {
+    this.checkedAt = Date.now();
+    try {
+      const { committee, clock } = await loadCommittee(this.context.libp2p, this.genesis, this.lifetime.signal);
+      // Never step back (the nodes asked may lag behind the ones asked before).
+      if (committee.epoch >= this.context.committee.epoch) {
+        this.context = { ...this.context, committee };
+        this.clock = clock;
+      }
+    } catch {
+      // Keep the committee we have; the next call past COMMITTEE_REFRESH_MS tries again.
+    }
+    this.checkedEpoch = this.clock.epochAt(this.checkedAt);
   }
 
   /** Publishes the certificate on the `blobs` topic; if no peer got it, tries again a few times in the background. */
@@ -181,6 +228,21 @@ export class FloeClient {
     this.background.add(retry);
     void retry.finally(() => this.background.delete(retry));
   }
+}
+
+/**
+ * Who owns which shard now: the newest assignment a connected node can prove from the genesis,
+ * who owned it before, and whether the new owners attested their sync (reads ask the previous
+ * owners first until they did, committee.ts); with the epoch clock of the same verified chain.
+ */
+async function loadCommittee(libp2p: FloeLibp2p, genesis: Genesis, signal: AbortSignal | undefined): Promise<{ committee: Committee; clock: EpochClock }> {
+  const options = signal === undefined ? {} : { signal };
+  const verified = await fetchVerifiedAssignments(libp2p, genesis, options);
+  if (verified === undefined) return { committee: new Committee(genesis), clock: epochClockOf(genesis) };
+  const { current, previous, clock } = verified;
+  const moved = current.epoch > 0 && current.ownerOfShard.some((owner, shard) => owner !== previous.ownerOfShard[shard]);
+  const syncDoneWeight = moved ? await fetchSyncDoneWeight(libp2p, genesis, current, options) : 0;
+  return { committee: new Committee(genesis, current, handoverOf(current, previous, syncDoneWeight)), clock };
 }
 
 function settingsOf(options: Partial<ClientSettings>): ClientSettings {

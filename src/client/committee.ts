@@ -3,9 +3,10 @@
 // verified from the genesis through the certificate chain (chain.ts).
 //
 // After an epoch change the new owner of a moved shard pulls its slivers from the previous owner,
-// which keeps serving them until the new owners attest sync-done (walrus.md 6.3). Clients cannot
-// see those attestations, so a read asks both: previous owner first while the change is young,
-// current owner first after that. Every sliver is verified, so an extra holder only costs a request.
+// which keeps serving them until the new owners attest sync-done (walrus.md 6.3). A read asks
+// both: the previous owner first until members holding n - f shards of the new assignment have
+// attested (signed attestations the client fetches and verifies, chain.ts), the current owner
+// first after that. Every sliver is verified, so an extra holder only costs a request.
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { shardWeightOf } from '../../protocols/certificate/certificate.js';
@@ -13,7 +14,6 @@ import type { Genesis } from '../config/genesis.js';
 import { assignShards } from '../config/shard-assignment.js';
 import { type PairIndex, pairForShard, pairIndex, shardForPair, shardIndex } from '../encoding/indices.js';
 import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
-import type { EpochClock } from '../membership/epoch-clock.js';
 
 /** An assignment as the committee needs it (membership Assignment fits). */
 export interface AssignmentView {
@@ -21,27 +21,20 @@ export interface AssignmentView {
   readonly ownerOfShard: readonly string[];
 }
 
-/** The assignment before the latest change, and how long its owners are asked first. */
+/** The assignment before the latest change, and whether the new owners have synced. */
 export interface Handover {
   readonly previous: AssignmentView;
-  /** Until this time (ms since the Unix epoch) a moved shard's previous owner is asked before its current one. */
-  readonly previousFirstUntilMs: number;
+  /** Members holding n - f shards of the current assignment attested sync-done (verified signatures). */
+  readonly syncDone: boolean;
 }
 
-/** Share of an epoch after a change during which previous owners are asked first. */
-export const PREVIOUS_FIRST_EPOCH_FRACTION = 0.5;
-
 /**
- * The handover of `current` from `previous` (undefined for the genesis assignment): previous
- * owners first for the first half of the epoch `current` starts in (new owners are still syncing).
+ * The handover of `current` from `previous` (undefined for the genesis assignment, or when
+ * `previous` is not older). `syncDoneWeight`: shards of `current` whose owners attested sync-done.
  */
-export function handoverOf(
-  clock: EpochClock,
-  current: AssignmentView,
-  previous: AssignmentView | undefined,
-): Handover | undefined {
+export function handoverOf(current: AssignmentView, previous: AssignmentView | undefined, syncDoneWeight: number): Handover | undefined {
   if (previous === undefined || current.epoch === 0 || previous.epoch >= current.epoch) return undefined;
-  return { previous, previousFirstUntilMs: clock.startOf(current.epoch) + PREVIOUS_FIRST_EPOCH_FRACTION * clock.durationOf(current.epoch) };
+  return { previous, syncDone: syncDoneWeight >= encodingParameters(current.ownerOfShard.length).quorum };
 }
 
 export class Committee {
@@ -60,7 +53,7 @@ export class Committee {
   readonly previousOwnerOfShard: readonly string[];
   /** Previous owners of moved shards that are not members now (asked by reads and status only). */
   readonly formerMembers: readonly string[];
-  private readonly previousFirstUntilMs: number;
+  private readonly syncDone: boolean;
 
   /**
    * `assignment`: a verified later one (membership/certificate.ts); default the genesis assignment.
@@ -91,7 +84,7 @@ export class Committee {
       throw new RangeError(`previous assignment names ${handover.previous.ownerOfShard.length} owners for ${this.nShards} shards`);
     }
     this.previousOwnerOfShard = handover === undefined ? this.ownerOfShard : [...handover.previous.ownerOfShard];
-    this.previousFirstUntilMs = handover?.previousFirstUntilMs ?? 0;
+    this.syncDone = handover?.syncDone ?? true;
     const current = new Set(this.members);
     const former = new Set<string>();
     this.ownerOfShard.forEach((owner, shard) => {
@@ -112,9 +105,14 @@ export class Committee {
     return [...this.members, ...this.formerMembers];
   }
 
-  /** Whether previous owners are asked first at `nowMs` (the latest change is still young). */
-  previousFirst(nowMs: number = Date.now()): boolean {
-    return nowMs < this.previousFirstUntilMs;
+  /** Whether previous owners are asked first: until the new owners of n - f shards attested sync-done. */
+  previousFirst(): boolean {
+    return this.hasHandover && !this.syncDone;
+  }
+
+  /** Whether a handover still waits for sync-done attestations (worth asking again later). */
+  get awaitingSyncDone(): boolean {
+    return this.previousFirst();
   }
 
   /** Shards that `members` owned before the latest change. */

@@ -58,6 +58,8 @@ export {
   signAssignmentDigest,
   signNodeRecord,
   signSyncDone,
+  encodeSyncDone,
+  decodeSyncDone,
   signVote,
   verifyAssignmentSignature,
   verifyNodeRecord,

@@ -212,6 +212,23 @@ export async function verifySyncDone(done: SyncDone, network: string): Promise<v
   await verifyMembership(done.signer, done.signature, 'sync-done', network, SyncDoneMessage.encode({ epoch: done.epoch, signer: done.signer }));
 }
 
+/** A signed attestation on its own (what the sync protocol's SyncDoneList carries). */
+export function encodeSyncDone(done: SyncDone): Uint8Array {
+  return SyncDoneMessage.encode({ epoch: done.epoch, signer: done.signer, signature: plain(done.signature) });
+}
+
+/** Decodes an attestation (not verified: call verifySyncDone). Throws MembershipError('malformed'). */
+export function decodeSyncDone(bytes: Uint8Array): SyncDone {
+  let decoded: SyncDoneMessage;
+  try {
+    decoded = SyncDoneMessage.decode(bytes);
+  } catch (error) {
+    throw new MembershipError('malformed', `sync-done does not decode: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (decoded.signature === undefined) throw new MembershipError('malformed', 'sync-done without a signature');
+  return Object.freeze({ epoch: decoded.epoch, signer: decoded.signer, signature: decoded.signature });
+}
+
 // -- the gossip envelope --------------------------------------------------------------------
 
 export type MembershipMessage =

@@ -171,7 +171,8 @@ export class EpochManager {
   private readonly proposals = new Map<number, Proposal>();
   /** Received assignment signatures: epoch -> digest hex -> signer -> signature. */
   private readonly signatures = new Map<number, Map<string, Map<string, AssignmentSignature>>>();
-  private readonly syncDone = new Map<number, Set<string>>();
+  /** Signed sync-done attestations: epoch -> signer -> attestation (served to clients over sync). */
+  private readonly syncDone = new Map<number, Map<string, SyncDone>>();
   private lastRecordEpoch = -1;
   private lastJoinAt = 0;
   private lastSignatureAt = 0;
@@ -345,7 +346,7 @@ export class EpochManager {
       shards: shardsOf(current, this.peerId),
       certified,
       joining: this.options.join === true && !isMember(current, this.peerId),
-      syncDoneShards: weightOf(current, this.syncDone.get(epoch) ?? []),
+      syncDoneShards: this.syncDoneWeight(epoch),
     };
   }
 
@@ -385,7 +386,12 @@ export class EpochManager {
 
   /** Shard weight (in the committee of `epoch`) of nodes that attested sync-done for `epoch`. */
   syncDoneWeight(epoch: number): number {
-    return weightOf(this.chain.assignmentAt(epoch), this.syncDone.get(epoch) ?? []);
+    return weightOf(this.chain.assignmentAt(epoch), this.syncDone.get(epoch)?.keys() ?? []);
+  }
+
+  /** The signed sync-done attestations this node holds for `epoch`. */
+  syncDoneAttestations(epoch: number): SyncDone[] {
+    return [...(this.syncDone.get(epoch)?.values() ?? [])];
   }
 
   // -- the clock ------------------------------------------------------------------------------
@@ -717,10 +723,10 @@ export class EpochManager {
   private noteSyncDone(done: SyncDone): void {
     let signers = this.syncDone.get(done.epoch);
     if (signers === undefined) {
-      signers = new Set();
+      signers = new Map();
       this.syncDone.set(done.epoch, signers);
     }
-    signers.add(done.signer);
+    signers.set(done.signer, done);
   }
 
   /** Automatic admission: a member votes admit for a candidate it can dial and ping, if the admission policy allows it. */

@@ -10,7 +10,7 @@ import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { loadIdentity } from '../config/identity.js';
 import { timeoutSignal, withDeadline } from '../core/abort.js';
 import type { NodeConfig } from '../config/node-config.js';
-import { type Assignment, decodeAssignmentCertificate, epochClockOf, isMember, penaltyForScore, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
+import { type Assignment, decodeAssignmentCertificate, encodeSyncDone, epochClockOf, isMember, penaltyForScore, MembershipError, type NodeRecord, shardsOf, VOTE_KINDS, type Vote, type VoteKind } from '../membership/index.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, syncProtocol } from '../network/protocol-ids.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -277,6 +277,7 @@ export class StorageNode {
             store,
             nShards: genesis.nShards,
             chain: (fromEpoch, limit) => Promise.resolve(epochs.chainFrom(fromEpoch, limit)),
+            syncDone: (epoch) => epochs.syncDoneAttestations(epoch).map(encodeSyncDone),
           }),
           { onError: countErrors('sync') },
         ),

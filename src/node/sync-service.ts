@@ -1,4 +1,5 @@
-// The node side of the sync protocol: serves the certificate chain (from the epoch manager) and,
+// The node side of the sync protocol: serves the certificate chain and the signed sync-done
+// attestations (from the epoch manager) and,
 // for any shard, whatever blobs and sliver pairs are on disk: a node that lost a shard keeps
 // serving it until it deletes the slivers (dropShards), so the new owner can pull them.
 import type { BlobId } from '../encoding/blob-id.js';
@@ -16,6 +17,8 @@ export interface SyncServiceOptions {
    * manager's chain). Without it the node answers every chain request with an empty page.
    */
   readonly chain?: (fromEpoch: number, limit: number, signal: AbortSignal) => Promise<Uint8Array[]>;
+  /** Encoded signed sync-done attestations of `epoch` (the epoch manager's); without it, none. */
+  readonly syncDone?: (epoch: number) => Uint8Array[];
 }
 
 export function createSyncService(options: SyncServiceOptions): SyncService {
@@ -26,6 +29,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   };
   return {
     chain: (fromEpoch, limit, signal) => options.chain?.(fromEpoch, limit, signal) ?? Promise.resolve([]),
+    syncDone: (epoch) => Promise.resolve(options.syncDone?.(epoch) ?? []),
 
     async listShardBlobs(shard, after, limit, maxScan, signal): Promise<ShardBlobPage> {
       const index = shardIndex(checkedShard(shard), nShards);

@@ -48,8 +48,8 @@ function contextWith(committee: Committee): ClientContext {
   return { libp2p, network: genesis.network, committee, codec: defaultCodec(), settings: DEFAULT_CLIENT_SETTINGS };
 }
 
-function handover(previousFirstUntilMs: number): Handover {
-  return { previous: { epoch: 0, ownerOfShard: before.ownerOfShard }, previousFirstUntilMs };
+function handover(syncDone: boolean): Handover {
+  return { previous: { epoch: 0, ownerOfShard: before.ownerOfShard }, syncDone };
 }
 
 /** Counts sliver requests the takers get for pairs they do not hold (they answer NOT_FOUND); returns the count and the undo. */
@@ -135,7 +135,7 @@ describe('reads during a shard handover', () => {
   }, 60_000);
 
   it('current owner first: falls back to the previous owner on NOT_FOUND, for whole and byte-range reads', async () => {
-    const context = contextWith(new Committee(genesis, after, handover(0)));
+    const context = contextWith(new Committee(genesis, after, handover(true)));
     expect(context.committee.previousFirst()).toBe(false);
     const probe = countForeignSliverRequests();
     try {
@@ -152,7 +152,7 @@ describe('reads during a shard handover', () => {
   }, 60_000);
 
   it('previous owner first while the change is young: new owners are not asked for moved pairs', async () => {
-    const context = contextWith(new Committee(genesis, after, handover(Date.now() + 600_000)));
+    const context = contextWith(new Committee(genesis, after, handover(false)));
     expect(context.committee.previousFirst()).toBe(true);
     const probe = countForeignSliverRequests();
     try {
@@ -170,7 +170,7 @@ describe('reads during a shard handover', () => {
   it('status asks previous owners too; not found needs both assignments while the change is young', async () => {
     const without = await blobStatus(contextWith(new Committee(genesis, after)), blobId);
     expect(without.nodes.map((node) => node.peerId).sort()).toEqual([...takers].sort());
-    const context = contextWith(new Committee(genesis, after, handover(Date.now() + 600_000)));
+    const context = contextWith(new Committee(genesis, after, handover(false)));
     const status = await blobStatus(context, blobId);
     expect(status.nodes.map((node) => node.peerId).sort()).toEqual([...peerIds].sort());
     expect(status.known).toBe(true);

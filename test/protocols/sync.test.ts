@@ -135,6 +135,35 @@ describe('sync protocol', () => {
     await settlesWithin(handled, 1_000);
   });
 
+  it('serves the sync-done attestations of an epoch as opaque bytes; a node without them answers an empty list', async () => {
+    const attestations = [new Uint8Array(randomBytes(120)), new Uint8Array(randomBytes(130))];
+    const asked: number[] = [];
+    const service = fakeService([], {
+      syncDone: async (epoch) => {
+        asked.push(epoch);
+        return epoch === 4 ? attestations : [];
+      },
+    });
+    const { client, handled } = await serve(service);
+    const sync = new SyncClient(client);
+    expect(await sync.getSyncDone(4)).toEqual(attestations);
+    expect(await sync.getSyncDone(5)).toEqual([]);
+    expect(asked).toEqual([4, 5]);
+    await sync.close();
+    await settlesWithin(handled, 1_000);
+
+    const plain = await serve(fakeService([]));
+    const plainSync = new SyncClient(plain.client);
+    expect(await plainSync.getSyncDone(4)).toEqual([]);
+    await plainSync.close();
+    await settlesWithin(plain.handled, 1_000);
+
+    // A node answering with an attestation over the size limit, or an empty one, is refused.
+    await expectProtocolError(new SyncClient(await fakeNode([{ syncDone: { attestations: [new Uint8Array(300)] } }])).getSyncDone(4), 'INVALID_DATA');
+    await expectProtocolError(new SyncClient(await fakeNode([{ syncDone: { attestations: [new Uint8Array(0)] } }])).getSyncDone(4), 'INVALID_DATA');
+    await expectProtocolError(new SyncClient(await fakeNode([{ chain: { certificates: [], more: false } }])).getSyncDone(4), 'INVALID_DATA');
+  });
+
   it('lists the blobs of a shard page by page with a resumable cursor', async () => {
     const blobs = Array.from({ length: 23 }, (_, i) => fakeBlob(i % 4 === 0 ? [1] : [2, 5]));
     const onShard2 = sorted(blobs).filter((blob) => blob.pairs.has(2));

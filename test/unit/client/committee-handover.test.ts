@@ -3,14 +3,14 @@
 // moved in the latest change, its previous owner, in the order a read asks them.
 import { describe, expect, it } from 'vitest';
 import { verifyAssignments } from '../../../src/client/chain.js';
-import { Committee, handoverOf, PREVIOUS_FIRST_EPOCH_FRACTION } from '../../../src/client/committee.js';
-import { epochStartMs, type Genesis } from '../../../src/config/genesis.js';
+import { Committee, handoverOf } from '../../../src/client/committee.js';
+import type { Genesis } from '../../../src/config/genesis.js';
 import type { BlobId } from '../../../src/encoding/blob-id.js';
 import { pairIndex, shardForPair } from '../../../src/encoding/indices.js';
+import { encodingParameters } from '../../../src/encoding/parameters.js';
 import { type Assignment, assignmentDigest, computeAssignment, genesisAssignment, NO_CHANGES } from '../../../src/membership/assignment.js';
 import { buildCertificate, encodeAssignmentCertificate } from '../../../src/membership/certificate.js';
 import { signAssignmentDigest } from '../../../src/membership/messages.js';
-import { epochClockOf } from '../../../src/membership/epoch-clock.js';
 import { testGenesis, testNodes, type TestNode } from '../membership/helpers.js';
 
 const N = 10;
@@ -45,12 +45,12 @@ describe('committee handover', async () => {
     expect(two.previous).toEqual(epoch1);
     // A chain signed by the wrong committee does not verify.
     await expect(verifyAssignments(genesis, [cert2])).rejects.toThrow();
-    expect(handoverOf(epochClockOf(genesis), epoch0, undefined)).toBeUndefined();
-    expect(handoverOf(epochClockOf(genesis), epoch0, epoch0)).toBeUndefined();
+    expect(handoverOf(epoch0, undefined, 0)).toBeUndefined();
+    expect(handoverOf(epoch0, epoch0, 0)).toBeUndefined();
   });
 
   it('names both owners of a moved shard, in order, and only the owner of an unmoved one', () => {
-    const handover = handoverOf(epochClockOf(genesis), epoch1, epoch0)!;
+    const handover = handoverOf(epoch1, epoch0, 0)!;
     const committee = new Committee(genesis, epoch1, handover);
     expect(committee.hasHandover).toBe(true);
     const moved = [...Array(N).keys()].filter((shard) => epoch0.ownerOfShard[shard] !== epoch1.ownerOfShard[shard]);
@@ -83,26 +83,27 @@ describe('committee handover', async () => {
     expect(committee.weightOf([joiner!.peerId])).toBe(epoch1.ownerOfShard.filter((owner) => owner === joiner!.peerId).length);
   });
 
-  it('asks previous owners first during the first part of the epoch only', () => {
-    const handover = handoverOf(epochClockOf(genesis), epoch1, epoch0)!;
-    const start = epochStartMs(genesis, 1);
-    expect(handover.previousFirstUntilMs).toBe(start + PREVIOUS_FIRST_EPOCH_FRACTION * EPOCH_MS);
-    const committee = new Committee(genesis, epoch1, handover);
-    expect(committee.previousFirst(start + 1_000)).toBe(true);
-    expect(committee.previousFirst(start + EPOCH_MS - 1_000)).toBe(false);
+  it('asks previous owners first until owners of n - f shards attested sync-done', () => {
+    const { quorum } = encodingParameters(N);
+    expect(new Committee(genesis, epoch1, handoverOf(epoch1, epoch0, 0)).previousFirst()).toBe(true);
+    expect(new Committee(genesis, epoch1, handoverOf(epoch1, epoch0, quorum - 1)).previousFirst()).toBe(true);
+    const synced = new Committee(genesis, epoch1, handoverOf(epoch1, epoch0, quorum));
+    expect(synced.previousFirst()).toBe(false);
+    expect(synced.awaitingSyncDone).toBe(false);
+    expect(synced.hasHandover).toBe(true);
   });
 
   it('has no handover without a change, nor after an epoch that moved nothing', () => {
-    for (const committee of [new Committee(genesis), new Committee(genesis, epoch2, handoverOf(epochClockOf(genesis), epoch2, epoch1))]) {
+    for (const committee of [new Committee(genesis), new Committee(genesis, epoch2, handoverOf(epoch2, epoch1, 0))]) {
       expect(committee.hasHandover).toBe(false);
       expect(committee.formerMembers).toEqual([]);
       expect(committee.readMembers).toEqual(committee.members);
       for (let pair = 0; pair < N; pair++) expect(committee.holdersOfPair(pair, blobId, true)).toEqual([committee.ownerOfPair(pair, blobId)]);
     }
-    expect(new Committee(genesis).previousFirst(Date.parse('2026-01-01T00:00:10Z'))).toBe(false);
+    expect(new Committee(genesis).previousFirst()).toBe(false);
   });
 
   it('refuses a previous assignment of the wrong size', () => {
-    expect(() => new Committee(genesis, epoch1, { previous: { epoch: 0, ownerOfShard: epoch0.ownerOfShard.slice(1) }, previousFirstUntilMs: 0 })).toThrow(RangeError);
+    expect(() => new Committee(genesis, epoch1, { previous: { epoch: 0, ownerOfShard: epoch0.ownerOfShard.slice(1) }, syncDone: false })).toThrow(RangeError);
   });
 });
