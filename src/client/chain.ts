@@ -32,9 +32,12 @@ export interface FetchAssignmentOptions {
 /** Pages asked of one node at most (256 certificates each). */
 const MAX_PAGES = 64;
 
-/** The newest verified assignment and the one in force before it (reads use both during a handover). */
+/** The verified assignment in force now and the one in force before it (reads use both during a handover). */
 export interface VerifiedAssignments {
+  /** In force now by the chain's clock: the tip may be the next epoch's, certified at this one's midpoint. */
   readonly current: Assignment;
+  /** Epoch of the newest certificate (how far the chain goes). */
+  readonly tipEpoch: number;
   /** The assignment of the epoch before current.epoch (the genesis one for epoch 1). */
   readonly previous: Assignment;
   /** The epoch clock of the verified chain (certified duration changes included). */
@@ -63,7 +66,7 @@ export async function fetchVerifiedAssignments(
     }),
   );
   let best: VerifiedAssignments | undefined;
-  for (const tip of results) if (tip !== undefined && (best === undefined || tip.current.epoch > best.current.epoch)) best = tip;
+  for (const tip of results) if (tip !== undefined && (best === undefined || tip.tipEpoch > best.tipEpoch)) best = tip;
   return best;
 }
 
@@ -71,7 +74,7 @@ export async function fetchVerifiedAssignments(
  * Walks genesis -> certificates like membership's verifyChain (same checks: every certificate
  * verifies against the tip before it, no epoch twice) and keeps the assignment before the tip too.
  */
-export async function verifyAssignments(genesis: Genesis, certificates: readonly Uint8Array[]): Promise<VerifiedAssignments> {
+export async function verifyAssignments(genesis: Genesis, certificates: readonly Uint8Array[], nowMs: number = Date.now()): Promise<VerifiedAssignments> {
   const chain = new CertificateChain(genesis);
   for (const bytes of certificates) {
     const decoded = decodeAssignmentCertificate(bytes, genesis.nShards);
@@ -80,8 +83,9 @@ export async function verifyAssignments(genesis: Genesis, certificates: readonly
     }
     await chain.append(decoded);
   }
-  const current = chain.tip;
-  return { current, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock: epochClockOf(genesis, chain.assignmentsInOrder) };
+  const clock = epochClockOf(genesis, chain.assignmentsInOrder);
+  const current = chain.assignmentAt(clock.epochAt(nowMs));
+  return { current, tipEpoch: chain.tip.epoch, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock };
 }
 
 /**

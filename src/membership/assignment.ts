@@ -62,10 +62,19 @@ export interface MembershipChanges {
 }
 
 /**
- * The penalty a reliability score (ppm, src/challenges/scores.ts) earns: the missing share,
- * rounded to PENALTY_STEP_PPM, at most MAX_PENALTY_PPM. A perfect or nearly perfect score earns 0.
+ * Scores at or above this earn no penalty (`challenge.penaltyBelow` overrides it): one late epoch
+ * (0.625 with the default credits) costs nothing, one failed epoch (0.5) does until a good epoch
+ * brings the score back (0.75), so a passing hiccup does not make the network move shards back
+ * and forth (every move is a migration).
  */
-export function penaltyForScore(scorePpm: number): number {
+export const DEFAULT_PENALTY_BELOW_PPM = 600_000;
+
+/**
+ * The penalty a reliability score (ppm, src/challenges/scores.ts) earns: none at or above
+ * `penaltyBelowPpm`, else the missing share rounded to PENALTY_STEP_PPM, at most MAX_PENALTY_PPM.
+ */
+export function penaltyForScore(scorePpm: number, penaltyBelowPpm: number = DEFAULT_PENALTY_BELOW_PPM): number {
+  if (scorePpm >= penaltyBelowPpm) return 0;
   const missing = Math.min(PENALTY_SCALE, Math.max(0, PENALTY_SCALE - Math.round(scorePpm)));
   return Math.min(MAX_PENALTY_PPM, Math.round(missing / PENALTY_STEP_PPM) * PENALTY_STEP_PPM);
 }

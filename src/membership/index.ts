@@ -18,6 +18,7 @@ export {
   PENALTY_SCALE,
   PENALTY_STEP_PPM,
   penaltyForScore,
+  DEFAULT_PENALTY_BELOW_PPM,
   encodeAssignment,
   genesisAssignment,
   isMember,

@@ -63,6 +63,8 @@ export interface StorageNodeOptions {
 const COMMITTEE_CHECK_INTERVAL_MS = 3_000;
 /** Software version in node records. */
 const NODE_VERSION = '0.1.0';
+/** Scores at or above this assignment parameter (ppm) earn no penalty (DEFAULT_PENALTY_BELOW_PPM). */
+const PENALTY_BELOW_PARAM = 'challenge.penaltyBelow';
 /** Old owners wait this many epochs for the new owners' sync-done before giving up on dropping. */
 const DROP_WAIT_EPOCHS = 3;
 
@@ -211,10 +213,11 @@ export class StorageNode {
           onFolded: async (scores, below, atEpoch) => {
             const current = epochs.current();
             if (!isMember(current, peerId)) return;
+            const penaltyBelow = current.params[PENALTY_BELOW_PARAM];
             for (const member of current.members) {
               const score = scores.get(member.peerId);
               if (score === undefined || below.includes(member.peerId)) continue;
-              const penalty = penaltyForScore(score);
+              const penalty = penaltyForScore(score, penaltyBelow !== undefined && Number.isSafeInteger(penaltyBelow) ? penaltyBelow : undefined);
               if (penalty === (member.penaltyPpm ?? 0)) continue;
               try {
                 const { queued } = await epochs.vote('penalty', `${member.peerId}=${penalty}`);

@@ -36,13 +36,20 @@ describe('committee handover', async () => {
   const cert2 = await certify(epoch2, committee1);
   const blobId = new Uint8Array(32).map((_, i) => (i * 29 + 3) & 0xff) as BlobId;
 
-  it('takes the assignment before the tip from the verified chain', async () => {
-    const one = await verifyAssignments(genesis, [cert1]);
+  it('takes the assignment in force now and the one before it from the verified chain', async () => {
+    const start = Date.parse(genesis.genesisTime);
+    const one = await verifyAssignments(genesis, [cert1], start + EPOCH_MS + 1);
     expect(one.current).toEqual(epoch1);
     expect(one.previous).toEqual(epoch0);
-    const two = await verifyAssignments(genesis, [cert1, cert2]);
+    const two = await verifyAssignments(genesis, [cert1, cert2], start + 5 * EPOCH_MS);
     expect(two.current).toEqual(epoch2);
+    expect(two.tipEpoch).toBe(2);
     expect(two.previous).toEqual(epoch1);
+    // In the second half of epoch 1 the certificate of epoch 2 exists, but epoch 1's assignment is in force.
+    const early = await verifyAssignments(genesis, [cert1, cert2], start + 1.5 * EPOCH_MS);
+    expect(early.current).toEqual(epoch1);
+    expect(early.previous).toEqual(epoch0);
+    expect(early.tipEpoch).toBe(2);
     // A chain signed by the wrong committee does not verify.
     await expect(verifyAssignments(genesis, [cert2])).rejects.toThrow();
     expect(handoverOf(epoch0, undefined, 0)).toBeUndefined();

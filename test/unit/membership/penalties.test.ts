@@ -9,6 +9,7 @@ import {
   decodeAssignment,
   encodeAssignment,
   genesisAssignment,
+  DEFAULT_PENALTY_BELOW_PPM,
   MAX_PENALTY_PPM,
   NO_CHANGES,
   penaltyForScore,
@@ -19,13 +20,17 @@ import { certifiedChanges } from '../../../src/membership/votes.js';
 import { testGenesis, testNodes } from './helpers.js';
 
 describe('penaltyForScore', () => {
-  it('rounds the missing share to tenths, from 0 for a (nearly) perfect score to at most 90 %', () => {
+  it('is 0 from the penaltyBelow level on, else the missing share rounded to tenths, at most 90 %', () => {
     expect(penaltyForScore(1_000_000)).toBe(0);
-    expect(penaltyForScore(960_000)).toBe(0);
-    expect(penaltyForScore(940_000)).toBe(100_000);
+    expect(penaltyForScore(DEFAULT_PENALTY_BELOW_PPM)).toBe(0);
+    expect(penaltyForScore(DEFAULT_PENALTY_BELOW_PPM - 1)).toBe(400_000);
+    // One late epoch (0.625) is forgiven, one failed epoch (0.5) is not, two late ones (0.4375) neither.
+    expect(penaltyForScore(625_000)).toBe(0);
+    expect(penaltyForScore(437_500)).toBe(600_000);
     expect(penaltyForScore(500_000)).toBe(500_000);
-    expect(penaltyForScore(625_000)).toBe(400_000);
     expect(penaltyForScore(0)).toBe(MAX_PENALTY_PPM);
+    expect(penaltyForScore(940_000, 1_000_001)).toBe(100_000);
+    expect(penaltyForScore(960_000, 1_000_001)).toBe(0);
   });
 });
 
