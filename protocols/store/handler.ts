@@ -1,5 +1,7 @@
-// Server side of the store protocol: StoreStart → StoreAccepted, then for each pair PairStart +
-// chunks → PairStored, then StoreEnd → StoreConfirmation (or an Error frame at any point).
+// Server side of the store protocol. Each store on the stream: StoreStart → StoreAccepted, then
+// for each pair PairStart + chunks → PairStored, then StoreEnd → StoreConfirmation; or, for a small
+// blob, StoreStart carrying every pair → StoreConfirmation. An Error frame can come at any point and
+// ends the stream. After a confirmation the stream waits for the client's next StoreStart.
 import type { Connection, Stream } from '@libp2p/interface';
 import { type BlobMetadata, decodeBlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
@@ -9,25 +11,29 @@ import {
   primarySliverOfPair,
   secondarySliverOfPair,
 } from '../../src/encoding/indices.js';
-import { encodingParameters, MIN_SHARDS, symbolSizeFor } from '../../src/encoding/parameters.js';
-import { ProtocolError } from '../common/errors.js';
+import { MIN_SHARDS } from '../../src/encoding/parameters.js';
+import { hasCode, ProtocolError } from '../common/errors.js';
 import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { PayloadAssembler } from '../common/payload.js';
 import { sliverDataView } from '../common/sliver-bytes.js';
 import { type HandlerOptions, serveStream } from '../common/serve.js';
 import { runStage } from '../common/stage.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
-import type { StoreService } from './service.js';
-import { StoreRequest, StoreResponse } from './store.generated.js';
+import type { StorageConfirmation, StoreService } from './service.js';
+import { pairBytesOf } from './sizes.js';
+import { type InlinePair, type StoreStart, StoreRequest, StoreResponse } from './store.generated.js';
 
 export type StoreHandler = (stream: Stream, connection: Connection) => Promise<void>;
 
 export function createStoreHandler(service: StoreService, options: HandlerOptions<StoreLimits> = {}): StoreHandler {
   const limits: StoreLimits = { ...STORE_LIMITS, ...options.limits };
+  // A StoreStart's inline pairs are bounded by the frame size; the count bound keeps a frame of
+  // tiny entries from turning into millions of objects.
+  const decodeLimits = { limits: { start: { pairs: limits.maxPairCount } } };
   return async (stream) => {
     const framed = new FramedStream<StoreRequest, Partial<StoreResponse>>(
       stream,
-      { decode: (frame) => StoreRequest.decode(frame), encode: (message) => StoreResponse.encode(message) },
+      { decode: (frame) => StoreRequest.decode(frame, decodeLimits), encode: (message) => StoreResponse.encode(message) },
       { maxMessageBytes: limits.maxMessageBytes, maxBufferedBytes: inboundBufferBytes(limits), malformedCode: 'INVALID_REQUEST' },
     );
     await serveStream(
@@ -39,13 +45,24 @@ export function createStoreHandler(service: StoreService, options: HandlerOption
         onError: options.onError,
         errorMessage: (error) => ({ error }),
       },
-      (signal) => new StoreExchange(framed, service, limits, signal).run(),
+      async (signal) => {
+        let message = await framed.read('waiting for StoreStart', limits.startTimeoutMs, signal);
+        while (true) {
+          await new StoreExchange(framed, service, limits, signal).run(message);
+          // The client may store more blobs on this stream (no new stream, no protocol negotiation).
+          try {
+            message = await framed.read('waiting for the next StoreStart', limits.idleTimeoutMs, signal);
+          } catch (error) {
+            // The client closed its side, or left the stream idle: it ends without an error.
+            if ((hasCode(error, 'UNAVAILABLE') || hasCode(error, 'TIMEOUT')) && signal.aborted !== true) return;
+            throw error;
+          }
+        }
+      },
     );
   };
 }
 
-/** Bytes a BCS SliverData adds to its symbols (ULEB length, symbol size, index), rounded up. */
-const SLIVER_BCS_OVERHEAD = 16;
 /** Frames of one small pair (PairStart, one chunk per sliver) and their prefixes, rounded up. */
 const PAIR_FRAMES_OVERHEAD = 4 * (FRAME_OVERHEAD_BYTES + 16);
 
@@ -68,17 +85,6 @@ function pairWindow(limits: StoreLimits, pairBytes: number): number {
   return Math.min(limits.maxPairsInFlight, 1 + ahead);
 }
 
-/** Largest BCS size of one pair's slivers: a primary has n − f symbols, a secondary n − 2f. */
-function pairBytesOf(metadata: BlobMetadata): number {
-  try {
-    const params = encodingParameters(metadata.hashes.length);
-    const symbolSize = symbolSizeFor(params, metadata.unencodedLength);
-    return (params.primarySourceSymbols + params.secondarySourceSymbols) * symbolSize + 2 * SLIVER_BCS_OVERHEAD;
-  } catch {
-    return Number.POSITIVE_INFINITY; // the service accepted it, so this cannot happen; one pair ahead is always safe
-  }
-}
-
 class StoreExchange {
   constructor(
     private readonly framed: FramedStream<StoreRequest, Partial<StoreResponse>>,
@@ -87,11 +93,14 @@ class StoreExchange {
     private readonly signal: AbortSignal,
   ) {}
 
-  async run(): Promise<void> {
-    const { blobId, metadata } = await this.readStart();
+  async run(message: StoreRequest): Promise<void> {
+    const start = message.start;
+    if (start === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected StoreStart');
+    const { blobId, metadata } = this.parseStart(start);
     const nShards = metadata.hashes.length;
     const acceptance = await this.call('beginStore', (signal) => this.service.beginStore(blobId, metadata, signal));
     const owned = checkOwnedPairs(acceptance.ownedPairIndices, nShards);
+    if (start.pairs.length > 0) return this.storeInline(blobId, nShards, owned, start.pairs);
     const window = pairWindow(this.limits, pairBytesOf(metadata));
     await this.send({ accepted: { ownedPairIndices: [...owned], maxPairsInFlight: window } }, 'sending StoreAccepted');
 
@@ -112,11 +121,7 @@ class StoreExchange {
       if (message.end !== undefined) break;
       if (message.pair === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected PairStart or StoreEnd');
       const { pairIndex: index, primaryBytes, secondaryBytes } = message.pair;
-      if (index >= nShards) throw new ProtocolError('INVALID_REQUEST', `pair index ${index} is outside 0..${nShards - 1}`);
-      if (received.has(index)) throw new ProtocolError('INVALID_REQUEST', `pair ${index} was already sent`);
-      if (!owned.has(index)) throw new ProtocolError('FORBIDDEN', `this node does not store pair ${index} of the blob`);
-      received.add(index);
-      const pair = checkedPairIndex(index, nShards);
+      const pair = acceptPair(index, nShards, owned, received);
       const primary = await this.receiveSliver(`primary sliver of pair ${index}`, primaryBytes);
       const secondary = await this.receiveSliver(`secondary sliver of pair ${index}`, secondaryBytes);
       checkSliverIndices(pair, nShards, primary, secondary);
@@ -132,21 +137,44 @@ class StoreExchange {
       await sendAcks().catch(() => undefined); // what was stored before the failure
       throw error;
     }
-    acks.push({
-      confirmation: {
-        epoch: confirmation.epoch,
-        signedMessage: plainBytes(confirmation.signedMessage),
-        signature: plainBytes(confirmation.signature),
-        publicKey: plainBytes(confirmation.publicKey),
-      },
-    });
+    acks.push({ confirmation: wireConfirmation(confirmation) });
     await this.framed.writeMany(acks.splice(0), 'sending StoreConfirmation', this.limits.writeTimeoutMs, this.signal);
   }
 
-  private async readStart(): Promise<{ blobId: BlobId; metadata: BlobMetadata }> {
-    const message = await this.framed.read('waiting for StoreStart', this.limits.startTimeoutMs, this.signal);
-    const start = message.start;
-    if (start === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected StoreStart');
+  /**
+   * A small blob's whole upload, from StoreStart: exactly the owned pairs, each checked like a
+   * streamed one before any is stored, then the confirmation alone (one frame each way).
+   */
+  private async storeInline(blobId: BlobId, nShards: number, owned: ReadonlySet<number>, inline: readonly InlinePair[]): Promise<void> {
+    const received = new Set<number>();
+    const pairs = inline.map(({ pairIndex: index, primary, secondary }) => {
+      const pair = acceptPair(index, nShards, owned, received);
+      return {
+        pair,
+        primary: this.inlineSliver(`primary sliver of pair ${index}`, primary),
+        secondary: this.inlineSliver(`secondary sliver of pair ${index}`, secondary),
+      };
+    });
+    const missing = [...owned].find((index) => !received.has(index));
+    if (missing !== undefined) throw new ProtocolError('INVALID_REQUEST', `StoreStart carries pairs but not pair ${missing}, which this node stores`);
+    for (const { pair, primary, secondary } of pairs) checkSliverIndices(pair, nShards, primary, secondary);
+    // One stage for all: the service verifies each pair against the metadata before storing it.
+    await this.call('storeSliverPair', (signal) =>
+      Promise.all(pairs.map(({ pair, primary, secondary }) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal))),
+    );
+    const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
+    await this.send({ confirmation: wireConfirmation(confirmation) }, 'sending StoreConfirmation');
+  }
+
+  private inlineSliver(what: string, bytes: Uint8Array | undefined): SliverData {
+    if (bytes === undefined || bytes.length === 0) throw new ProtocolError('INVALID_REQUEST', `${what}: missing`);
+    if (bytes.length > this.limits.maxSliverBytes) {
+      throw new ProtocolError('TOO_LARGE', `${what}: ${bytes.length} bytes exceed the limit of ${this.limits.maxSliverBytes}`);
+    }
+    return decodeSliver(what, bytes);
+  }
+
+  private parseStart(start: StoreStart): { blobId: BlobId; metadata: BlobMetadata } {
     if (start.blobId?.length !== BLOB_ID_LENGTH) throw new ProtocolError('INVALID_REQUEST', `blob ID must be ${BLOB_ID_LENGTH} bytes`);
     const { pairCount } = start;
     if (pairCount > this.limits.maxPairCount) {
@@ -177,11 +205,7 @@ class StoreExchange {
       if (message.chunk === undefined) throw new ProtocolError('INVALID_REQUEST', `${what}: expected a Chunk`);
       payload.add(message.chunk.data);
     }
-    try {
-      return sliverDataView(payload.bytes());
-    } catch (error) {
-      throw new ProtocolError('INVALID_DATA', `${what}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    return decodeSliver(what, payload.bytes());
   }
 
   private call<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -202,6 +226,32 @@ async function isReadyNow(promise: Promise<unknown>): Promise<boolean> {
   promise.then(mark, mark);
   await new Promise<void>((resolve) => setImmediate(resolve));
   return settled;
+}
+
+function decodeSliver(what: string, bytes: Uint8Array): SliverData {
+  try {
+    return sliverDataView(bytes);
+  } catch (error) {
+    throw new ProtocolError('INVALID_DATA', `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function wireConfirmation(confirmation: StorageConfirmation): NonNullable<StoreResponse['confirmation']> {
+  return {
+    epoch: confirmation.epoch,
+    signedMessage: plainBytes(confirmation.signedMessage),
+    signature: plainBytes(confirmation.signature),
+    publicKey: plainBytes(confirmation.publicKey),
+  };
+}
+
+/** Checks a pair the client sends (in range, not repeated, owned: before any sliver byte is used) and records it. */
+function acceptPair(index: number, nShards: number, owned: ReadonlySet<number>, received: Set<number>): PairIndex {
+  if (index >= nShards) throw new ProtocolError('INVALID_REQUEST', `pair index ${index} is outside 0..${nShards - 1}`);
+  if (received.has(index)) throw new ProtocolError('INVALID_REQUEST', `pair ${index} was already sent`);
+  if (!owned.has(index)) throw new ProtocolError('FORBIDDEN', `this node does not store pair ${index} of the blob`);
+  received.add(index);
+  return checkedPairIndex(index, nShards);
 }
 
 /** The service's owned pairs as a set; a malformed list is a node bug (INTERNAL for the peer). */

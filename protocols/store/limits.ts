@@ -5,8 +5,17 @@ import { MAX_SHARDS } from '../../src/encoding/parameters.js';
 const MiB = 1024 * 1024;
 
 export const STORE_LIMITS = {
-  /** Largest single frame. The biggest is StoreStart: BCS metadata is 13 + 66·n bytes (2.07 MiB at n = 32768). */
+  /**
+   * Largest single frame. The biggest is StoreStart: BCS metadata is 13 + 66·n bytes (2.07 MiB at
+   * n = 32768), plus the pairs of a small upload (see maxInlineBytes).
+   */
   maxMessageBytes: 3 * MiB,
+  /**
+   * Client: a node's pairs go inside StoreStart (one frame, one round trip, no wait for
+   * StoreAccepted) when that frame stays within this and maxMessageBytes; larger uploads stream
+   * pair by pair.
+   */
+  maxInlineBytes: 1 * MiB,
   /** Largest Chunk payload; slivers are split into chunks of at most this size. */
   maxChunkBytes: 1 * MiB,
   /**
@@ -30,6 +39,12 @@ export const STORE_LIMITS = {
   maxOutboundStreams: 64,
   /** Node: from stream open to a complete StoreStart. */
   startTimeoutMs: 10_000,
+  /**
+   * Node: how long a stream may wait idle for the next store after a confirmation (clients reuse
+   * a stream for the stores that follow); then the node closes it. Clients reuse a stream only
+   * while it has been idle for less than half of this.
+   */
+  idleTimeoutMs: 60_000,
   /** Node: longest silence between two client frames once the store is under way. */
   messageTimeoutMs: 30_000,
   /** Node: each service call (beginStore, storeSliverPair, confirm). */

@@ -1,21 +1,22 @@
 // Client side of the store protocol. The caller opens the stream
-// (`libp2p.dialProtocol(peer, storeProtocolId)`); storeOnNode then owns it: it closes it after the
-// confirmation and aborts it on any failure.
+// (`libp2p.dialProtocol(peer, storeProtocolId)`). `StoreStream` runs stores one after another on
+// it (a node serves any number in sequence) and aborts it on any failure; `storeOnNode` runs one
+// and closes the stream after the confirmation.
 import type { Stream } from '@libp2p/interface';
 import { bytesEqual } from '../../src/core/bytes.js';
 import type { Uint8ArrayList } from 'uint8arraylist';
 import { type BlobMetadata, encodeBlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { fromWireError, hasCode, isProtocolError, ProtocolError } from '../common/errors.js';
-import { bytesFieldFrame, FramedStream, plainBytes } from '../common/framing.js';
+import { bytesFieldFrame, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { Inbox } from '../common/inbox.js';
 import { sliverDataParts } from '../common/sliver-bytes.js';
-import { runStage } from '../common/stage.js';
 import { abortStream, releaseStream, settle } from '../common/streams.js';
 import { parseStorageConfirmationMessage } from './confirmation.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
 import type { StorageConfirmation } from './service.js';
-import { StoreRequest, StoreResponse } from './store.generated.js';
+import { pairBytesOf } from './sizes.js';
+import { type InlinePair, StoreRequest, StoreResponse } from './store.generated.js';
 
 export interface SliverPairData {
   readonly primary: SliverData;
@@ -27,6 +28,12 @@ export interface StoreOnNodeRequest {
   readonly metadata: BlobMetadata;
   /** The slivers of one pair; called once for each pair the node says it owns, in its order. */
   readonly slivers: (pairIndex: number) => SliverPairData | Promise<SliverPairData>;
+  /**
+   * The pairs the caller expects the node to own (from the shard assignment). With them a small
+   * upload goes whole inside StoreStart, without waiting for StoreAccepted; the node refuses it
+   * unless it owns exactly these pairs.
+   */
+  readonly expectedPairs?: readonly number[];
 }
 
 export type StoreProgress =
@@ -36,61 +43,165 @@ export type StoreProgress =
   | { readonly type: 'pair-stored'; readonly pairIndex: number; readonly pairsStored: number; readonly pairsTotal: number }
   | { readonly type: 'confirmed'; readonly epoch: number };
 
-export interface StoreOnNodeOptions {
+export interface StoreCallOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: StoreProgress) => void;
+}
+
+export interface StoreOnNodeOptions extends StoreCallOptions {
   /** Overrides of STORE_LIMITS for this call. */
   readonly limits?: Partial<StoreLimits>;
 }
 
 /**
  * Stores the blob's metadata and the node's sliver pairs over `stream` and returns the node's
- * storage confirmation. The confirmation's message is checked to name this blob and the stated
- * epoch; its signature is the caller's to verify (against the node's libp2p key).
- * Fails with a ProtocolError (the node's code when it sent one) or the signal's abort reason.
+ * storage confirmation (see StoreStream.store), then closes the stream.
  */
 export async function storeOnNode(
   stream: Stream,
   request: StoreOnNodeRequest,
   options: StoreOnNodeOptions = {},
 ): Promise<StorageConfirmation> {
-  const limits: StoreLimits = { ...STORE_LIMITS, ...options.limits };
-  const nShards = request.metadata.hashes.length;
-  const framed = new FramedStream<StoreResponse, Partial<StoreRequest>>(
-    stream,
-    {
-      decode: (frame) => StoreResponse.decode(frame, { limits: { accepted: { ownedPairIndices: nShards } } }),
-      encode: (message) => StoreRequest.encode(message),
-    },
-    { maxMessageBytes: limits.maxMessageBytes, malformedCode: 'INVALID_DATA' },
-  );
-  const { signal } = options;
-  let inbox: Inbox<StoreResponse> | undefined;
-  try {
-    await framed.write(
-      { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(encodeBlobMetadata(request.metadata)), pairCount: nShards } },
-      'sending StoreStart',
-      limits.writeTimeoutMs,
-      signal,
+  const client = new StoreStream(stream, options.limits);
+  const confirmation = await client.store(request, options);
+  void client.close();
+  return confirmation;
+}
+
+/** One store stream to a node, for stores one after another. */
+export class StoreStream {
+  readonly limits: StoreLimits;
+  private readonly framed: FramedStream<StoreResponse, Partial<StoreRequest>>;
+  /** n of the store in progress: bounds the owned-pair list a node may answer. */
+  private nShards = 0;
+  private busy = false;
+  private failed = false;
+
+  constructor(
+    readonly stream: Stream,
+    limits: Partial<StoreLimits> = {},
+  ) {
+    this.limits = { ...STORE_LIMITS, ...limits };
+    this.framed = new FramedStream<StoreResponse, Partial<StoreRequest>>(
+      stream,
+      {
+        decode: (frame) => StoreResponse.decode(frame, { limits: { accepted: { ownedPairIndices: this.nShards } } }),
+        encode: (message) => StoreRequest.encode(message),
+      },
+      { maxMessageBytes: this.limits.maxMessageBytes, malformedCode: 'INVALID_DATA' },
     );
-    inbox = new Inbox(
-      () => framed.read('reading node answers', undefined, signal),
-      (message) => message.error !== undefined || message.confirmation !== undefined,
-    );
-    const confirmation = await new StoreUpload(framed, inbox, request, limits, options).run();
-    void releaseStream(stream, limits.closeTimeoutMs, false); // our side is closed; the node closes its own
-    return confirmation;
-  } catch (caught) {
-    let error = caught;
-    // A write that failed because the node reset the stream: the node's Error frame, which came
-    // before the reset, says why.
-    if (hasCode(error, 'UNAVAILABLE') && inbox !== undefined && signal?.aborted !== true) {
-      await settle();
-      const remote = inbox.find((message) => message.error !== undefined);
-      if (remote !== undefined) error = fromWireError(remote.error);
+  }
+
+  /** Whether another store can run: none in progress, none failed, and the stream open both ways. */
+  get usable(): boolean {
+    const { stream } = this;
+    return !this.busy && !this.failed && stream.status === 'open' && stream.writeStatus === 'writable' && stream.remoteWriteStatus === 'writable';
+  }
+
+  /**
+   * Stores the blob's metadata and the node's sliver pairs and returns the node's storage
+   * confirmation; the stream stays open for the next store. The confirmation's message is checked
+   * to name this blob and the stated epoch; its signature is the caller's to verify (against the
+   * node's libp2p key). Fails with a ProtocolError (the node's code when it sent one) or the
+   * signal's abort reason, and then aborts the stream.
+   */
+  async store(request: StoreOnNodeRequest, options: StoreCallOptions = {}): Promise<StorageConfirmation> {
+    if (!this.usable) throw new ProtocolError('UNAVAILABLE', 'the store stream is busy, failed or closed');
+    this.busy = true;
+    this.nShards = request.metadata.hashes.length;
+    const { signal } = options;
+    let inbox: Inbox<StoreResponse> | undefined;
+    try {
+      const inline = await this.inlineStart(request);
+      if (inline !== undefined) return await this.storeInline(request, inline, options);
+      await this.framed.write(
+        { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(encodeBlobMetadata(request.metadata)), pairCount: this.nShards, pairs: [] } },
+        'sending StoreStart',
+        this.limits.writeTimeoutMs,
+        signal,
+      );
+      inbox = new Inbox(
+        () => this.framed.read('reading node answers', undefined, signal),
+        (message) => message.error !== undefined || message.confirmation !== undefined,
+      );
+      return await new StoreUpload(this.framed, inbox, request, this.limits, options).run();
+    } catch (caught) {
+      let error = caught;
+      // A write that failed because the node reset the stream: the node's Error frame, which came
+      // before the reset, says why.
+      if (hasCode(error, 'UNAVAILABLE') && inbox !== undefined && signal?.aborted !== true) {
+        await settle();
+        const remote = inbox.find((message) => message.error !== undefined);
+        if (remote !== undefined) error = fromWireError(remote.error);
+      }
+      this.failed = true;
+      abortStream(this.stream, error);
+      throw error;
+    } finally {
+      this.busy = false;
     }
-    abortStream(stream, error);
-    throw error;
+  }
+
+  /** Half-closes the stream and gives the node closeTimeoutMs to close its side. */
+  async close(): Promise<void> {
+    this.failed = true;
+    await releaseStream(this.stream, this.limits.closeTimeoutMs, false);
+  }
+
+  /**
+   * The StoreStart of an inline upload (every expected pair inside), or undefined when the caller
+   * gave no expected pairs or the frame would exceed maxInlineBytes (sizes from the metadata, so
+   * no sliver is fetched for an upload that streams).
+   */
+  private async inlineStart(request: StoreOnNodeRequest): Promise<StoreRequest | undefined> {
+    const pairs = request.expectedPairs;
+    if (pairs === undefined || pairs.length === 0) return undefined;
+    const metadata = encodeBlobMetadata(request.metadata);
+    const limit = Math.min(this.limits.maxInlineBytes, this.limits.maxMessageBytes);
+    if (metadata.length + pairs.length * (pairBytesOf(request.metadata) + FRAME_OVERHEAD_BYTES) + 2 * FRAME_OVERHEAD_BYTES > limit) return undefined;
+    const inline: InlinePair[] = [];
+    for (const pairIndex of pairs) {
+      const pair = await request.slivers(pairIndex);
+      inline.push({
+        pairIndex,
+        primary: plainBytes(this.checkedSliver(pair.primary, 'primary', pairIndex).subarray()),
+        secondary: plainBytes(this.checkedSliver(pair.secondary, 'secondary', pairIndex).subarray()),
+      });
+    }
+    return { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(metadata), pairCount: this.nShards, pairs: inline } };
+  }
+
+  /** One frame each way: StoreStart with every pair, then the confirmation (or an Error). */
+  private async storeInline(request: StoreOnNodeRequest, start: StoreRequest, options: StoreCallOptions): Promise<StorageConfirmation> {
+    const frame = StoreRequest.encode(start);
+    if (frame.length > this.limits.maxMessageBytes) {
+      throw new ProtocolError('TOO_LARGE', `StoreStart of ${frame.length} bytes exceeds the limit of ${this.limits.maxMessageBytes}`);
+    }
+    await this.framed.writeEncoded([frame], 'sending StoreStart', this.limits.writeTimeoutMs, options.signal);
+    const pairs = start.start?.pairs ?? [];
+    let bytesSent = 0;
+    for (const { pairIndex, primary, secondary } of pairs) {
+      bytesSent += (primary?.length ?? 0) + (secondary?.length ?? 0);
+      options.onProgress?.({ type: 'bytes-sent', pairIndex, bytesSent });
+    }
+    const answer = await this.framed.read('waiting for StoreConfirmation', this.limits.responseTimeoutMs, options.signal);
+    const result = checkConfirmation(expectAnswer(answer, 'confirmation'), request.blobId);
+    // The node confirms only once it stored exactly the pairs sent.
+    const owned = pairs.map((pair) => pair.pairIndex);
+    options.onProgress?.({ type: 'accepted', ownedPairIndices: owned });
+    for (const [position, pairIndex] of owned.entries()) {
+      options.onProgress?.({ type: 'pair-stored', pairIndex, pairsStored: position + 1, pairsTotal: owned.length });
+    }
+    options.onProgress?.({ type: 'confirmed', epoch: result.epoch });
+    return result;
+  }
+
+  private checkedSliver(sliver: SliverData, what: string, pairIndex: number): Uint8ArrayList {
+    const bytes = sliverDataParts(sliver);
+    if (bytes.byteLength > this.limits.maxSliverBytes) {
+      throw new ProtocolError('TOO_LARGE', `${what} sliver of pair ${pairIndex} is ${bytes.byteLength} bytes, limit ${this.limits.maxSliverBytes}`);
+    }
+    return bytes;
   }
 }
 
@@ -107,7 +218,7 @@ class StoreUpload {
     private readonly inbox: Inbox<StoreResponse>,
     private readonly request: StoreOnNodeRequest,
     private readonly limits: StoreLimits,
-    private readonly options: StoreOnNodeOptions,
+    private readonly options: StoreCallOptions,
   ) {
     this.signal = options.signal;
   }
@@ -134,7 +245,6 @@ class StoreUpload {
     await this.flush();
     while (acknowledged < owned.length) await this.awaitStored(owned, acknowledged++);
 
-    await runStage('closing the request side', this.limits.closeTimeoutMs, this.signal, (signal) => this.framed.stream.close({ signal }));
     const confirmation = expectAnswer(await this.next('waiting for StoreConfirmation'), 'confirmation');
     const result = checkConfirmation(confirmation, this.request.blobId);
     this.options.onProgress?.({ type: 'confirmed', epoch: result.epoch });

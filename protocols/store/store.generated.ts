@@ -9,6 +9,7 @@ export interface StoreStart {
   blobId?: Uint8Array<ArrayBuffer>
   metadata?: Uint8Array<ArrayBuffer>
   pairCount: number
+  pairs: InlinePair[]
 }
 
 export namespace StoreStart {
@@ -36,12 +37,20 @@ export namespace StoreStart {
           w.uint32(obj.pairCount)
         }
 
+        if (obj.pairs != null && obj.pairs.length > 0) {
+          for (const value of obj.pairs) {
+            w.uint32(34)
+            InlinePair.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          pairCount: 0
+          pairCount: 0,
+          pairs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -62,6 +71,16 @@ export namespace StoreStart {
               obj.pairCount = reader.uint32()
               break
             }
+            case 4: {
+              if (opts.limits?.pairs != null && obj.pairs.length === opts.limits.pairs) {
+                throw new MaxLengthError('Decode error - repeated field "pairs" had too many elements')
+              }
+
+              obj.pairs.push(InlinePair.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.pairs$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -71,6 +90,10 @@ export namespace StoreStart {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          pairs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -96,6 +119,24 @@ export namespace StoreStart {
                 field: `${prefix}.pairCount`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 4: {
+              if (opts.limits?.pairs != null && obj.pairs === opts.limits.pairs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "pairs" had too many elements')
+              }
+
+              for (const evt of InlinePair.codec().stream(reader, reader.uint32(), `${prefix}.pairs[]`, {
+                limits: opts.limits?.pairs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.pairs
+                }
+              }
+
+              obj.pairs++
+
               break
             }
             default: {
@@ -125,6 +166,24 @@ export namespace StoreStart {
     value: number
   }
 
+  export interface StoreStartPairsPairIndexFieldEvent {
+    field: '$.pairs[].pairIndex'
+    value: number
+    index: number
+  }
+
+  export interface StoreStartPairsPrimaryFieldEvent {
+    field: '$.pairs[].primary'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StoreStartPairsSecondaryFieldEvent {
+    field: '$.pairs[].secondary'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<StoreStart>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, StoreStart.codec())
   }
@@ -133,8 +192,141 @@ export namespace StoreStart {
     return decodeMessage(buf, StoreStart.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent | StoreStartPairsPairIndexFieldEvent | StoreStartPairsPrimaryFieldEvent | StoreStartPairsSecondaryFieldEvent> {
     return streamMessage(buf, StoreStart.codec(), opts)
+  }
+}
+
+export interface InlinePair {
+  pairIndex: number
+  primary?: Uint8Array<ArrayBuffer>
+  secondary?: Uint8Array<ArrayBuffer>
+}
+
+export namespace InlinePair {
+  let _codec: Codec<InlinePair>
+
+  export const codec = (): Codec<InlinePair> => {
+    if (_codec == null) {
+      _codec = message<InlinePair>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.pairIndex != null && obj.pairIndex !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.pairIndex)
+        }
+
+        if (obj.primary != null) {
+          w.uint32(18)
+          w.bytes(obj.primary)
+        }
+
+        if (obj.secondary != null) {
+          w.uint32(26)
+          w.bytes(obj.secondary)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          pairIndex: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.pairIndex = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.primary = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.secondary = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.pairIndex`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.primary`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.secondary`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InlinePairPairIndexFieldEvent {
+    field: '$.pairIndex'
+    value: number
+  }
+
+  export interface InlinePairPrimaryFieldEvent {
+    field: '$.primary'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InlinePairSecondaryFieldEvent {
+    field: '$.secondary'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<InlinePair>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InlinePair.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InlinePair>): InlinePair {
+    return decodeMessage(buf, InlinePair.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InlinePair>): Generator<InlinePairPairIndexFieldEvent | InlinePairPrimaryFieldEvent | InlinePairSecondaryFieldEvent> {
+    return streamMessage(buf, InlinePair.codec(), opts)
   }
 }
 
@@ -617,6 +809,24 @@ export namespace StoreRequest {
     value: number
   }
 
+  export interface StoreRequestStartPairsPairIndexFieldEvent {
+    field: '$.start.pairs[].pairIndex'
+    value: number
+    index: number
+  }
+
+  export interface StoreRequestStartPairsPrimaryFieldEvent {
+    field: '$.start.pairs[].primary'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StoreRequestStartPairsSecondaryFieldEvent {
+    field: '$.start.pairs[].secondary'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface StoreRequestPairPairIndexFieldEvent {
     field: '$.pair.pairIndex'
     value: number
@@ -645,7 +855,7 @@ export namespace StoreRequest {
     return decodeMessage(buf, StoreRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestStartPairsPairIndexFieldEvent | StoreRequestStartPairsPrimaryFieldEvent | StoreRequestStartPairsSecondaryFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
     return streamMessage(buf, StoreRequest.codec(), opts)
   }
 }

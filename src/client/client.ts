@@ -20,6 +20,7 @@ import { readBlob } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
+import { closeIdleStoreStreams } from './store-streams.js';
 import { createClientTransport, defaultCodec } from './transport.js';
 import type { BlobStatusSummary, CallOptions, ReadOptions, StoreOptions, StoreResult } from './types.js';
 import { anySignal, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
@@ -159,6 +160,7 @@ export class FloeClient {
     this.lifetime.abort(new ClientClosedError());
     await Promise.allSettled([...this.background]);
     closeIdleReadStreams(this.context.libp2p);
+    closeIdleStoreStreams(this.context.libp2p);
     if (this.ownsLibp2p) await this.context.libp2p.stop();
   }
 

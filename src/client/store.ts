@@ -8,7 +8,6 @@ import type { BlobCertificate, CertificateSigner } from '../../protocols/certifi
 import { CERTIFICATE_LIMITS } from '../../protocols/certificate/limits.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
-import { storeOnNode } from '../../protocols/store/request.js';
 import type { StorageConfirmation } from '../../protocols/store/service.js';
 import { bytesEqual } from '../core/bytes.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
@@ -16,8 +15,8 @@ import { encodedBlobLength, maxBlobSize } from '../encoding/parameters.js';
 import type { EncodedBlob } from '../encoding/redstuff.js';
 import { protocolId } from '../network/protocol-ids.js';
 import { type ClientContext, progressEmitter } from './context.js';
-import { openMemberStream } from './dial.js';
 import { InvalidRequestError, NodeAnswerError, type NodeFailure, NotEnoughConfirmationsError } from './errors.js';
+import { returnStoreStream, takeStoreStream } from './store-streams.js';
 import type { ClientProgress, StoreOptions } from './types.js';
 import { elapsedMs, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
 
@@ -165,14 +164,16 @@ class Upload {
     const shards = committee.shardsOf(member).length;
     const expectedPairs = committee.pairsOf(member, encoded.blobId).map(Number);
     const signal = this.stop.signal;
+    let staleRetried = false;
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) return;
       let sent = 0;
+      let reused = false;
       try {
-        const stream = await openMemberStream(libp2p, committee.peerId(member), protocolId(network, 'store'), withTimeout(signal, settings.dialTimeoutMs));
-        const confirmation = await storeOnNode(
-          stream,
-          { blobId: encoded.blobId, metadata: encoded.metadata, slivers: (pair) => encoded.sliverPair(pair) },
+        const taken = await takeStoreStream(libp2p, committee.peerId(member), protocolId(network, 'store'), withTimeout(signal, settings.dialTimeoutMs));
+        reused = taken.reused;
+        const confirmation = await taken.client.store(
+          { blobId: encoded.blobId, metadata: encoded.metadata, slivers: (pair) => encoded.sliverPair(pair), expectedPairs },
           {
             signal,
             onProgress: (event) => {
@@ -185,6 +186,7 @@ class Upload {
             },
           },
         );
+        returnStoreStream(libp2p, member, taken.client);
         await verifyConfirmation(confirmation, member, encoded.blobId);
         this.confirmed(member, shards, confirmation);
         return;
@@ -192,6 +194,12 @@ class Upload {
         if (signal.aborted) return;
         this.totalBytesSent -= sent; // a retry sends this member's slivers again
         const error = errorOf(caught);
+        // A kept stream the node closed meanwhile: once, a new stream at once (no attempt spent).
+        if (reused && !staleRetried && isProtocolError(error) && error.code === 'UNAVAILABLE') {
+          staleRetried = true;
+          attempt--;
+          continue;
+        }
         const willRetry = attempt <= settings.storeRetries && isTransient(error);
         this.emit({ type: 'node-failed', peerId: member, shards, attempt, willRetry, error });
         if (!willRetry) {

@@ -74,6 +74,11 @@ export class BlobService {
    * unchanged every owned sliver is on disk, so the certificate that follows needs no healing scan.
    */
   private readonly confirmed = new Map<string, string>();
+  /**
+   * Pairs of blobs in the store protocol whose two sliver files this process has written (renamed
+   * into place) since their last confirmation (bounded): confirm() looks only the others up on disk.
+   */
+  private readonly writtenPairs = new Map<string, Set<number>>();
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
@@ -118,8 +123,10 @@ export class BlobService {
   private async persistMetadata(blobId: BlobId, metadata: BlobMetadata, syncDirectory: boolean, options: Options = {}): Promise<void> {
     const { store } = this.options;
     const writes: Promise<void>[] = [];
-    if (!(await store.hasMetadata(blobId, options))) writes.push(store.putMetadata(blobId, metadata, { ...options, syncDirectory }));
-    if ((await store.getBlobRecord(blobId, options)) === undefined) {
+    // Both lookups at once: confirm() waits for this before it signs.
+    const [hasMetadata, record] = await Promise.all([store.hasMetadata(blobId, options), store.getBlobRecord(blobId, options)]);
+    if (!hasMetadata) writes.push(store.putMetadata(blobId, metadata, { ...options, syncDirectory }));
+    if (record === undefined) {
       const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: this.options.epoch() };
       writes.push(store.putBlobRecord(blobId, record, { ...options, syncDirectory }));
     }
@@ -224,6 +231,7 @@ export class BlobService {
       store.putSliver(blobId, pair, 'primary', primary, { syncDirectory: false }),
       store.putSliver(blobId, pair, 'secondary', secondary, { syncDirectory: false }),
     ]).then(() => {
+      this.noteWritten(blobId, pair);
       this.verifiedOnDisk.add(sliverKey(blobId, pair, 'primary'));
       this.verifiedOnDisk.add(sliverKey(blobId, pair, 'secondary'));
       this.options.metrics.sliversStored.inc(2);
@@ -238,8 +246,11 @@ export class BlobService {
     // One directory fsync makes every rename of the batch durable before anything is signed.
     await this.options.store.syncBlob(blobId, options);
     const owned = this.ownedPairs(blobId);
+    const key = blobIdToString(blobId);
+    const written = this.writtenPairs.get(key);
+    this.writtenPairs.delete(key);
     const present = await Promise.all(
-      owned.flatMap((pair) =>
+      owned.filter((pair) => written?.has(pair) !== true).flatMap((pair) =>
         (['primary', 'secondary'] as const).map(async (kind) => ({ pair, stored: await this.options.store.hasSliver(blobId, pair, kind, options) })),
       ),
     );
@@ -252,6 +263,17 @@ export class BlobService {
     const signedMessage = storageConfirmationMessage(epoch, blobId);
     const signature = await this.options.privateKey.sign(signedMessage);
     return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
+  }
+
+  private noteWritten(blobId: BlobId, pair: number): void {
+    const key = blobIdToString(blobId);
+    let pairs = this.writtenPairs.get(key);
+    if (pairs === undefined) {
+      if (this.writtenPairs.size >= CONFIRMED_LIMIT) this.writtenPairs.delete(this.writtenPairs.keys().next().value as string);
+      pairs = new Set();
+      this.writtenPairs.set(key, pairs);
+    }
+    pairs.add(pair);
   }
 
   /**

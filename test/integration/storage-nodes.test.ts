@@ -364,7 +364,7 @@ describe('five storage nodes on loopback', () => {
       { decode: (frame) => StoreResponse.decode(frame), encode: (message) => StoreRequest.encode(message) },
       { maxMessageBytes: 1 << 20, malformedCode: 'INVALID_DATA' },
     );
-    await framed.write({ start: { blobId: plainBytes(encoded.blobId), metadata: plainBytes(encodeBlobMetadata(encoded.metadata)), pairCount: N_SHARDS } }, 'start', 5_000);
+    await framed.write({ start: { blobId: plainBytes(encoded.blobId), metadata: plainBytes(encodeBlobMetadata(encoded.metadata)), pairCount: N_SHARDS, pairs: [] } }, 'start', 5_000);
     const accepted = await framed.read('accepted', 5_000);
     expect(accepted.accepted?.ownedPairIndices).toEqual(owned);
     const pair = encoded.sliverPair(notOwned);

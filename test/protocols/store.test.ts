@@ -9,7 +9,7 @@ import { storageConfirmationMessage } from '../../protocols/store/confirmation.j
 import { createStoreHandler } from '../../protocols/store/handler.js';
 import type { StoreLimits } from '../../protocols/store/limits.js';
 import { sliverDataParts, sliverDataView } from '../../protocols/common/sliver-bytes.js';
-import { storeOnNode, type StoreProgress } from '../../protocols/store/request.js';
+import { storeOnNode, type StoreProgress, StoreStream } from '../../protocols/store/request.js';
 import type { StorageConfirmation, StoreService } from '../../protocols/store/service.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
 import {
@@ -71,8 +71,24 @@ function rawClient(stream: Stream) {
   };
 }
 
+/** Records the StoreRequest frames `stream` sends (decoded from its send() calls) and counts its sends. */
+function countFrames(stream: Stream, frames: StoreRequest[]): () => number {
+  let sends = 0;
+  const send = stream.send.bind(stream);
+  stream.send = (data) => {
+    sends++;
+    const bytes = data.subarray();
+    // one length-prefixed frame per send here: skip the varint prefix
+    let offset = 0;
+    while ((bytes[offset] ?? 0) & 0x80) offset++;
+    frames.push(StoreRequest.decode(bytes.subarray(offset + 1)));
+    return send(data);
+  };
+  return () => sends;
+}
+
 function startMessage(blobId: BlobId, nShards = N): Partial<StoreRequest> {
-  return { start: { blobId: new Uint8Array(blobId), metadata: encodeBlobMetadata(fakeMetadata(nShards)) as Uint8Array<ArrayBuffer>, pairCount: nShards } };
+  return { start: { blobId: new Uint8Array(blobId), metadata: encodeBlobMetadata(fakeMetadata(nShards)) as Uint8Array<ArrayBuffer>, pairCount: nShards, pairs: [] } };
 }
 
 describe('store protocol', () => {
@@ -513,6 +529,90 @@ describe('store protocol', () => {
     const { client, handled } = await serve(service);
     await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
     await settlesWithin(handled, 1_000);
+  });
+
+  it('sends a small upload whole in StoreStart when the expected pairs are given: one frame each way', async () => {
+    const blobId = fakeBlobId();
+    const metadata = fakeMetadata(N);
+    const pairs = [0, 1, 2, 3].map((index) => fakePair(index, N, 100));
+    const { service, stored } = fakeService([3, 1]);
+    const { client, node, handled } = await serve(service);
+    const frames: StoreRequest[] = [];
+    const progress: StoreProgress[] = [];
+    const sentFrames = countFrames(client, frames);
+    const confirmation = await storeOnNode(
+      client,
+      { blobId, metadata, slivers: (index) => pairs[index]!, expectedPairs: [3, 1] },
+      { onProgress: (event) => progress.push(event) },
+    );
+    await settlesWithin(handled, 1_000);
+    expect(confirmation.epoch).toBe(7);
+    expect(sentFrames()).toBe(1);
+    expect(frames[0]?.start?.pairs.map((inline) => inline.pairIndex)).toEqual([3, 1]);
+    expect(stored.get(1)).toEqual(pairs[1]);
+    expect(stored.get(3)).toEqual(pairs[3]);
+    expect(progress.map((event) => event.type)).toEqual(['bytes-sent', 'bytes-sent', 'accepted', 'pair-stored', 'pair-stored', 'confirmed']);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('refuses an inline upload unless it carries exactly the owned pairs, before storing any', async () => {
+    for (const [expected, code] of [
+      [[0, 1, 2], 'FORBIDDEN'],
+      [[0], 'INVALID_REQUEST'],
+    ] as const) {
+      const { service, stored } = fakeService([0, 1]);
+      const { client, handled } = await serve(service);
+      await expectProtocolError(
+        storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: expected }),
+        code,
+      );
+      await settlesWithin(handled, 1_000);
+      expect(stored.size).toBe(0);
+    }
+  });
+
+  it('streams an upload above maxInlineBytes pair by pair even with the expected pairs', async () => {
+    const { service, stored } = fakeService([0, 2]);
+    const { client, handled } = await serve(service);
+    const progress: StoreProgress[] = [];
+    await storeOnNode(
+      client,
+      { blobId: fakeBlobId(), metadata: fakeMetadata(N, 40_000), slivers: (index) => fakePair(index, N, 4096), expectedPairs: [0, 2] },
+      { onProgress: (event) => progress.push(event), limits: { maxInlineBytes: 8 * 1024 } },
+    );
+    await settlesWithin(handled, 1_000);
+    expect(progress[0]).toEqual({ type: 'accepted', ownedPairIndices: [0, 2] });
+    expect(stored.size).toBe(2);
+  });
+
+  it('serves stores one after another on one stream, inline and streamed, until the client closes it', async () => {
+    const { service, stored } = fakeService([0, 1]);
+    const { client, node, handled } = await serve(service);
+    const stream = new StoreStream(client, FAST);
+    for (const expectedPairs of [[0, 1], undefined, [0, 1]]) {
+      const blobId = fakeBlobId();
+      const confirmation = await stream.store({ blobId, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs });
+      expect(confirmation.signedMessage).toEqual(storageConfirmationMessage(7, blobId));
+      expect(stream.usable).toBe(true);
+      expect(node.status).toBe('open');
+    }
+    expect(stored.size).toBe(2);
+    await stream.close();
+    await settlesWithin(handled, 1_000);
+    expect(isReleased(node)).toBe(true);
+  });
+
+  it('closes a stream left idle after a store, without an error frame', async () => {
+    const { service } = fakeService([0]);
+    const { client, node, handled } = await serve(service, { ...FAST, idleTimeoutMs: 100 });
+    const stream = new StoreStream(client, FAST);
+    await stream.store({ blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: [0] });
+    const elapsed = await settlesWithin(handled, 1_000);
+    expect(elapsed).toBeLessThan(900);
+    expect(isReleased(node)).toBe(true);
+    expect(stream.usable).toBe(false);
+    // Nothing was sent after the confirmation: the next store fails as UNAVAILABLE, not with a node error.
+    await expectProtocolError(stream.store({ blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) }), 'UNAVAILABLE');
   });
 
   it('encodes slivers as Walrus BCS SliverData on the wire', async () => {
