@@ -5,11 +5,12 @@
 // on chain; Floe keeps each member's libp2p (Ed25519) signature, and everybody checks them
 // against the committee of the certificate's epoch.
 //
-// Pure apart from the key handling of @libp2p/crypto and @libp2p/peer-id.
+// Pure apart from the key handling (@libp2p/crypto, @libp2p/peer-id, WebCrypto for Ed25519) and a
+// cache of the signer keys it has parsed.
 import { publicKeyFromProtobuf } from '@libp2p/crypto/keys';
 import type { PublicKey } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
-import { bytesEqual } from '../../src/core/bytes.js';
+import { bytesEqual, toHex } from '../../src/core/bytes.js';
 import { FloeError } from '../../src/core/errors.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes, blobIdToString } from '../../src/encoding/blob-id.js';
 import { encodingParameters } from '../../src/encoding/parameters.js';
@@ -152,7 +153,7 @@ export function shardWeightOf(peerIds: Iterable<string>, ownerOfShard: readonly 
 
 /** The peer ID (canonical string) a signer's public key stands for. Throws InvalidCertificateError('bad-key'). */
 export function signerPeerId(signer: CertificateSigner): string {
-  return peerIdFromPublicKey(parseKey(signer.publicKey, 0)).toString();
+  return signerKey(signer.publicKey, 0).peerId;
 }
 
 /**
@@ -178,11 +179,11 @@ export async function verifyBlobCertificate(certificate: BlobCertificate, option
   }
   const members = new Set(ownerOfShard);
   const seen = new Set<string>();
-  const keys: PublicKey[] = [];
+  const keys: SignerKey[] = [];
   const peerIds: string[] = [];
   certificate.signers.forEach((signer, index) => {
-    const key = parseKey(signer.publicKey, index);
-    const peerId = peerIdFromPublicKey(key).toString();
+    const key = signerKey(signer.publicKey, index);
+    const { peerId } = key;
     if (seen.has(peerId)) throw new InvalidCertificateError('duplicate-signer', `signer ${index} (${peerId}) signs more than once`);
     seen.add(peerId);
     if (!members.has(peerId)) throw new InvalidCertificateError('not-a-member', `signer ${index} (${peerId}) owns no shard in epoch ${certificate.epoch}`);
@@ -194,15 +195,7 @@ export async function verifyBlobCertificate(certificate: BlobCertificate, option
     throw new InvalidCertificateError('insufficient-weight', `signers own ${signedShards} shards; a certificate needs ${quorum} of ${nShards}`);
   }
   const message = storageConfirmationMessage(certificate.epoch, certificate.blobId);
-  const results = await Promise.all(
-    certificate.signers.map(async (signer, index) => {
-      try {
-        return await keys[index]!.verify(message, signer.signature);
-      } catch {
-        return false;
-      }
-    }),
-  );
+  const results = await Promise.all(certificate.signers.map((signer, index) => verifyWith(keys[index]!, message, signer.signature)));
   const bad = results.indexOf(false);
   if (bad >= 0) {
     throw new InvalidCertificateError(
@@ -235,6 +228,54 @@ function checkFields(certificate: BlobCertificate, limits: CertificateLimits): v
       fail(`signer ${index} has a ${signer.signature.length}-byte signature (1..${limits.maxSignatureBytes} allowed)`);
     }
   });
+}
+
+/**
+ * A signer's parsed key, its peer ID and, for Ed25519, its WebCrypto key. Every certificate of a
+ * committee carries the same few keys, so each is parsed and imported once (profiles of nodes
+ * showed a key parse and a JWK import per signature); the signatures are still all checked.
+ */
+interface SignerKey {
+  readonly key: PublicKey;
+  readonly peerId: string;
+  /** undefined: WebCrypto lacks Ed25519 here (or the key is not Ed25519); verify with `key`. */
+  readonly webCrypto: Promise<CryptoKey | undefined>;
+}
+
+/** Keys remembered; far more than a committee has members. */
+const SIGNER_KEY_CACHE_SIZE = 4096;
+const signerKeys = new Map<string, SignerKey>();
+
+function signerKey(bytes: Uint8Array, index: number): SignerKey {
+  const id = toHex(bytes);
+  const cached = signerKeys.get(id);
+  if (cached !== undefined) return cached;
+  const key = parseKey(bytes, index); // only keys that parse are remembered
+  const entry: SignerKey = { key, peerId: peerIdFromPublicKey(key).toString(), webCrypto: importForVerify(key) };
+  if (signerKeys.size >= SIGNER_KEY_CACHE_SIZE) signerKeys.delete(signerKeys.keys().next().value as string);
+  signerKeys.set(id, entry);
+  return entry;
+}
+
+async function importForVerify(key: PublicKey): Promise<CryptoKey | undefined> {
+  const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+  if (key.type !== 'Ed25519' || subtle === undefined) return undefined;
+  try {
+    return await subtle.importKey('raw', plain(key.raw), { name: 'Ed25519' }, false, ['verify']);
+  } catch {
+    return undefined;
+  }
+}
+
+/** False for a bad signature, whatever the cause (wrong length, malformed, mismatch). */
+async function verifyWith(signer: SignerKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  try {
+    const webCrypto = await signer.webCrypto;
+    if (webCrypto === undefined) return await signer.key.verify(message, signature);
+    return await globalThis.crypto.subtle.verify({ name: 'Ed25519' }, webCrypto, plain(signature), plain(message));
+  } catch {
+    return false;
+  }
 }
 
 function parseKey(bytes: Uint8Array, index: number): PublicKey {

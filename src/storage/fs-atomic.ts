@@ -13,8 +13,14 @@ export function isTempName(name: string): boolean {
   return TEMP_NAME.test(name);
 }
 
+// A random prefix per process and a counter: unique within the process without a random draw per
+// file (randomBytes showed up in node profiles); O_EXCL still refuses a name that exists.
+const tempPrefix = randomBytes(4).toString('hex');
+let tempCounter = 0;
+
 export function tempName(): string {
-  return `.tmp-${randomBytes(8).toString('hex')}`;
+  tempCounter = (tempCounter + 1) >>> 0;
+  return `.tmp-${tempPrefix}${tempCounter.toString(16).padStart(8, '0')}`;
 }
 
 export function errorCode(error: unknown): string | undefined {
@@ -56,15 +62,14 @@ export interface AtomicWriteHooks {
 
 /**
  * Atomically replaces `target` with `bytes` (see the file comment). The temp file is opened with
- * O_EXCL under a random name, so concurrent writers of one target never share a temp file; the
- * last rename wins and every reader sees one complete version.
+ * O_EXCL under a name unique to this process, so concurrent writers of one target never share a
+ * temp file; the last rename wins and every reader sees one complete version.
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array | readonly Uint8Array[], hooks: AtomicWriteHooks = {}): Promise<void> {
   const dir = dirname(target);
-  const temp = `${dir}/${tempName()}`;
+  const { handle, temp } = await openTemp(dir);
   let renamed = false;
   try {
-    const handle = await open(temp, 'wx');
     try {
       // Several parts (e.g. a sliver's BCS header, data and trailer) go out without being joined first.
       if (bytes instanceof Uint8Array) await handle.writeFile(bytes);
@@ -81,6 +86,18 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array | readon
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
   if (hooks.syncDirectory !== false) await fsyncDirectory(dir);
+}
+
+/** A new temp file in `dir`; a name left by an earlier process (EEXIST) is skipped. */
+async function openTemp(dir: string): Promise<{ handle: FileHandle; temp: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const temp = `${dir}/${tempName()}`;
+    try {
+      return { handle: await open(temp, 'wx'), temp };
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST' || attempt >= 8) throw error;
+    }
+  }
 }
 
 /** Writes `parts` in order at the start of the file; writev may write less than asked, so it loops. */
