@@ -156,10 +156,15 @@ class Outbox {
 
 type Item = { readonly bytes: Uint8Array | Uint8ArrayList } | { readonly error: unknown };
 
+/** Most slivers of a batch read from the service ahead of the one being sent. */
+const MAX_READ_AHEAD = 16;
+
 /**
- * A SliversRequest: a BatchHeader, then one answer per pair in the order asked. The next sliver is
- * read from the service while the current one is sent. A pair that cannot be served gets its own
- * Error and the batch goes on; an invalid request as a whole gets one Error instead of the header.
+ * A SliversRequest: a BatchHeader, then one answer per pair in the order asked. Later slivers are
+ * read from the service while the current one is sent: one ahead, or as many as fit in two chunks
+ * once the first shows their size (a blob's slivers of a kind are all the same size), so small
+ * slivers do not wait for each other's file reads one by one. A pair that cannot be served gets its
+ * own Error and the batch goes on; an invalid request as a whole gets one Error instead of the header.
  */
 async function answerBatch(
   framed: FramedStream<ReadRequest, Partial<ReadResponse>>,
@@ -193,10 +198,21 @@ async function answerBatch(
     ).catch((error: unknown): Item => ({ error }));
   const out = new Outbox(framed, limits, signal);
   await out.add({ batch: { items: pairIndices.length } }, 0, 'sending BatchHeader');
-  let next = fetch(pairIndices[0]!);
+  const ahead: Promise<Item>[] = [];
+  let fetched = 0;
+  let readAhead = 1;
+  let sized = false;
+  const fill = (): void => {
+    while (fetched < pairIndices.length && ahead.length < readAhead) ahead.push(fetch(pairIndices[fetched++]!));
+  };
+  fill();
   for (let i = 0; i < pairIndices.length; i++) {
-    const item = await next;
-    if (i + 1 < pairIndices.length) next = fetch(pairIndices[i + 1]!);
+    const item = await ahead.shift()!;
+    if (!sized && 'bytes' in item) {
+      sized = true;
+      readAhead = Math.min(MAX_READ_AHEAD, Math.max(1, Math.floor((2 * limits.maxChunkBytes) / item.bytes.byteLength)));
+    }
+    fill();
     if ('error' in item) {
       if (signal.aborted) throw item.error;
       if (!(item.error instanceof ProtocolError)) reportError(framed.stream, onError, item.error);

@@ -6,6 +6,7 @@
 // against the blob ID (blobIdOfMetadata / verifyMetadata) and slivers against the metadata
 // (sliver hashes) before trusting them. A node can answer anything.
 import type { Stream } from '@libp2p/interface';
+import { Uint8ArrayList } from 'uint8arraylist';
 import {
   type BlobMetadata,
   decodeBlobMetadata,
@@ -43,6 +44,46 @@ export type SliverResult =
 export interface SliversCallOptions extends ReadCallOptions {
   /** Called with each pair's answer as soon as it is in (e.g. to start verifying it). */
   readonly onSliver?: (result: SliverResult) => void;
+  /**
+   * Memory to assemble each sliver's BCS bytes in (`bytes` long, asked after the size checks), e.g.
+   * shared memory a worker can hash in place; undefined (or no `allocate`): an ordinary buffer.
+   */
+  readonly allocate?: (bytes: number) => Uint8Array | undefined;
+}
+
+/**
+ * An answer frame: a Chunk's data as it arrived (views of the stream's buffers, so the bulk of a
+ * read is copied once, into the payload), any other message decoded.
+ */
+type Answer = { readonly chunkData: Uint8ArrayList; readonly message?: undefined } | { readonly message: ReadResponse; readonly chunkData?: undefined };
+
+function decodeAnswer(frame: Uint8Array | Uint8ArrayList): Answer {
+  const chunkData = chunkDataOf(frame instanceof Uint8Array ? new Uint8ArrayList(frame) : frame);
+  return chunkData !== undefined ? { chunkData } : { message: ReadResponse.decode(frame) };
+}
+
+/**
+ * The data of ReadResponse{chunk: Chunk{data}} in the layout the generated encoder (and
+ * bytesFieldFrame) produces; undefined for anything else, which then goes through the full decoder.
+ */
+function chunkDataOf(frame: Uint8ArrayList): Uint8ArrayList | undefined {
+  const length = frame.byteLength;
+  if (length < 4 || frame.get(0) !== 0x12) return undefined; // field 2 (chunk), length-delimited
+  const outer = varintAt(frame, 1);
+  if (outer === undefined || outer.end + outer.value !== length || frame.get(outer.end) !== 0x0a) return undefined; // Chunk field 1 (data)
+  const inner = varintAt(frame, outer.end + 1);
+  if (inner === undefined || inner.end + inner.value !== length) return undefined;
+  return frame.sublist(inner.end);
+}
+
+function varintAt(list: Uint8ArrayList, at: number): { value: number; end: number } | undefined {
+  let value = 0;
+  for (let i = 0; i < 5 && at + i < list.byteLength; i++) {
+    const byte = list.get(at + i);
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if ((byte & 0x80) === 0) return { value, end: at + i + 1 };
+  }
+  return undefined;
 }
 
 /**
@@ -52,7 +93,7 @@ export interface SliversCallOptions extends ReadCallOptions {
  * fails every later call with UNAVAILABLE: open a new stream and a new ReadClient then.
  */
 export class ReadClient {
-  private readonly framed: FramedStream<ReadResponse, Partial<ReadRequest>>;
+  private readonly framed: FramedStream<Answer, Partial<ReadRequest>>;
   private readonly limits: ReadLimits;
   private readonly maxShards: number | undefined;
   private readonly calls: CallQueue;
@@ -64,7 +105,7 @@ export class ReadClient {
     const largestAnswer = Math.max(this.limits.maxSliverBytes, this.limits.maxMetadataBytes);
     this.framed = new FramedStream(
       stream,
-      { decode: (frame) => ReadResponse.decode(frame), encode: (message) => ReadRequest.encode(message) },
+      { decode: decodeAnswer, encode: (message) => ReadRequest.encode(message) },
       {
         maxMessageBytes: this.limits.maxMessageBytes,
         // The node streams an answer without waiting for us: room for a whole one, with framing.
@@ -106,7 +147,7 @@ export class ReadClient {
           { slivers: { blobId: plainBytes(blobId), pairIndices: [...batch], kind: kind === 'primary' ? SliverKind.PRIMARY : SliverKind.SECONDARY } },
           signal,
         );
-        const first = await this.framed.read(`waiting for ${kind} slivers`, this.limits.responseTimeoutMs, signal);
+        const first = await this.readMessage(`waiting for ${kind} slivers`, this.limits.responseTimeoutMs, signal);
         if (first.error !== undefined) throw answerError(first.error);
         if (first.batch === undefined) throw new ProtocolError('INVALID_DATA', 'expected a BatchHeader');
         if (first.batch.items !== batch.length) {
@@ -114,12 +155,12 @@ export class ReadClient {
         }
         for (const pairIndex of batch) {
           const what = `${kind} sliver of pair ${pairIndex}`;
-          const frame = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
+          const frame = await this.readMessage(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
           let result: SliverResult;
           if (frame.error !== undefined) {
             result = { pairIndex, error: fromWireError(frame.error) };
           } else {
-            const bytes = await this.readPayload(frame, what, this.limits.maxSliverBytes, signal);
+            const bytes = await this.readPayload(frame, what, this.limits.maxSliverBytes, signal, options.allocate);
             try {
               // A view: the assembled payload is ours alone (no copy of the bulk of the answer).
               result = { pairIndex, sliver: sliverDataView(bytes, { maxDataLength: this.limits.maxSliverBytes }) };
@@ -140,7 +181,7 @@ export class ReadClient {
   getStatus(blobId: BlobId, options: ReadCallOptions = {}): Promise<BlobStatus> {
     return this.calls.run(options.signal, async (signal) => {
       await this.send({ status: { blobId: plainBytes(blobId) } }, signal);
-      const response = await this.framed.read('waiting for BlobStatus', this.limits.responseTimeoutMs, signal);
+      const response = await this.readMessage('waiting for BlobStatus', this.limits.responseTimeoutMs, signal);
       if (response.error !== undefined) throw answerError(response.error);
       if (response.status === undefined) throw new ProtocolError('INVALID_DATA', 'expected BlobStatus');
       const { known, certified, epoch, endEpoch, storedPairs } = response.status;
@@ -163,7 +204,7 @@ export class ReadClient {
   ): Promise<T> {
     return this.calls.run(options.signal, async (signal) => {
       await this.send(request, signal);
-      const header = await this.framed.read(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
+      const header = await this.readMessage(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
       if (header.error !== undefined) throw answerError(header.error);
       const bytes = await this.readPayload(header, what, maxBytes, signal);
       try {
@@ -175,13 +216,32 @@ export class ReadClient {
     });
   }
 
-  /** The payload announced by `header` (a ReadHeader frame), assembled from its chunks. */
-  private async readPayload(header: ReadResponse, what: string, maxBytes: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  /** The next answer frame as a message (a Chunk frame where a message is expected is joined: it is an error then anyway). */
+  private async readMessage(stage: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReadResponse> {
+    const answer = await this.framed.read(stage, timeoutMs, signal);
+    return answer.message ?? { chunk: { data: plainBytes(answer.chunkData.subarray()) } };
+  }
+
+  /** The payload announced by `header` (a ReadHeader frame), assembled from its chunks (in `allocate`d memory if given). */
+  private async readPayload(
+    header: ReadResponse,
+    what: string,
+    maxBytes: number,
+    signal: AbortSignal | undefined,
+    allocate?: (bytes: number) => Uint8Array | undefined,
+  ): Promise<Uint8Array> {
     if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
-    return receivePayload(what, header.header.totalBytes, maxBytes, this.limits.maxChunkBytes, async () => {
-      const message = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
-      return message.chunk;
-    });
+    return receivePayload(
+      what,
+      header.header.totalBytes,
+      maxBytes,
+      this.limits.maxChunkBytes,
+      async () => {
+        const answer = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
+        return answer.chunkData !== undefined ? { data: answer.chunkData } : answer.message.chunk;
+      },
+      allocate,
+    );
   }
 
   private send(request: Partial<ReadRequest>, signal: AbortSignal | undefined): Promise<void> {

@@ -1,5 +1,8 @@
-// One read operation's connections: at most one read-protocol stream (ReadClient) per node, opened
-// on first use and reused for every request to that node (opening a stream costs a round trip).
+// One read operation's connections: at most one read-protocol stream (ReadClient) per node and
+// lane, opened on first use and reused for every request to that node in that lane (opening a
+// stream costs a round trip). Metadata requests have their own lane: a read calls off the ones
+// still running once a node has served valid metadata, which breaks their streams, and sliver
+// requests to the same nodes, sent meanwhile, must not be queued behind them.
 // A node that cannot be dialled, or that served metadata of another blob, is written off for the
 // rest of the operation. When the operation ends its streams that are still usable are kept idle
 // (a few per node) and taken by the next operation, so back-to-back reads skip the stream setup;
@@ -21,7 +24,11 @@ export interface ReadSessionOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Requests of one lane share a stream per node. */
+export type ReadLane = 'default' | 'metadata';
+
 interface Connection {
+  readonly peer: string;
   readonly client: Promise<ReadClient>;
   redials: number;
   /** Taken from the idle streams of an earlier operation (it may have gone stale since). */
@@ -94,13 +101,14 @@ export class ReadSession {
    * Runs `request` on `peer`'s ReadClient. A stream that broke (timeout, abort, reset) is
    * replaced once; a failed dial writes the peer off.
    */
-  async request<T>(peer: string, request: (client: ReadClient) => Promise<T>): Promise<T> {
-    let connection = this.connections.get(peer) ?? this.open(peer, 0);
+  async request<T>(peer: string, request: (client: ReadClient) => Promise<T>, lane: ReadLane = 'default'): Promise<T> {
+    const key = `${lane}/${peer}`;
+    let connection = this.connections.get(key) ?? this.open(peer, key, 0);
     let client = await this.clientOf(peer, connection);
     if (!isUsable(client) && connection.redials < MAX_REDIALS) {
       // Another request may have replaced the broken stream already.
-      const current = this.connections.get(peer);
-      connection = current !== undefined && current !== connection ? current : this.open(peer, connection.redials + 1);
+      const current = this.connections.get(key);
+      connection = current !== undefined && current !== connection ? current : this.open(peer, key, connection.redials + 1);
       client = await this.clientOf(peer, connection);
     }
     try {
@@ -109,16 +117,16 @@ export class ReadSession {
       // A stream kept from an earlier operation that the node has closed meanwhile: one more try
       // on a fresh stream (this is not the node failing).
       if (!connection.reused || !hasCode(error, 'UNAVAILABLE') || this.options.signal?.aborted === true) throw error;
-      if (this.connections.get(peer) === connection) this.open(peer, connection.redials);
-      return request(await this.clientOf(peer, this.connections.get(peer)!));
+      if (this.connections.get(key) === connection) this.open(peer, key, connection.redials);
+      return request(await this.clientOf(peer, this.connections.get(key)!));
     }
   }
 
   /** Keeps the streams that are still usable for later operations and closes the others, in the background. */
   close(): void {
     const { libp2p } = this.options;
-    for (const [peer, connection] of this.connections) {
-      void connection.client.then((client) => putIdle(libp2p, peer, client)).catch(() => undefined);
+    for (const connection of this.connections.values()) {
+      void connection.client.then((client) => putIdle(libp2p, connection.peer, client)).catch(() => undefined);
     }
     this.connections.clear();
   }
@@ -132,12 +140,12 @@ export class ReadSession {
     }
   }
 
-  private open(peer: string, redials: number): Connection {
+  private open(peer: string, key: string, redials: number): Connection {
     const { libp2p, committee, protocol, dialTimeoutMs, requestTimeoutMs, signal } = this.options;
-    const idle = this.connections.has(peer) ? undefined : takeIdle(libp2p, peer);
+    const idle = this.connections.has(key) ? undefined : takeIdle(libp2p, peer);
     if (idle !== undefined) {
-      const connection = { client: Promise.resolve(idle), redials, reused: true };
-      this.connections.set(peer, connection);
+      const connection = { peer, client: Promise.resolve(idle), redials, reused: true };
+      this.connections.set(key, connection);
       return connection;
     }
     const limits = { responseTimeoutMs: requestTimeoutMs, messageTimeoutMs: requestTimeoutMs };
@@ -145,8 +153,8 @@ export class ReadSession {
       (stream) => new ReadClient(stream, { maxShards: committee.nShards, limits }),
     );
     client.catch(() => undefined);
-    const connection = { client, redials, reused: false };
-    this.connections.set(peer, connection);
+    const connection = { peer, client, redials, reused: false };
+    this.connections.set(key, connection);
     return connection;
   }
 }

@@ -1,6 +1,6 @@
 // The read flow (DESIGN.md section 5, walrus.md 4.2 and 3.3): metadata from any node, checked
-// against the blob ID; then primary slivers from their owners (one batched request per node),
-// each checked against the metadata, until n - 2f verified ones are in; decode and check that
+// against the blob ID; meanwhile primary slivers from their owners (one batched request per node),
+// each checked against the metadata once it is in, until n - 2f verified ones are in; decode and check that
 // every systematic sliver of the result is the one the metadata commits to (see
 // checkSystematicSlivers for why that is enough).
 // If primaries cannot be had, n - f secondary slivers do the same job. A byte range needs only
@@ -34,6 +34,14 @@ import { anySignal, elapsedMs, errorOf, forEachConcurrently, shuffled, throwIfAb
 
 type Emit = (event: ClientProgress) => void;
 
+/** Slivers from this size on are received into shared memory, where worker codecs hash them without a copy. */
+const SHARED_SLIVER_BYTES = 64 * 1024;
+
+function allocateSliver(bytes: number): Uint8Array | undefined {
+  // SharedArrayBuffer is missing in browsers without cross-origin isolation: ordinary memory then.
+  return bytes >= SHARED_SLIVER_BYTES && typeof SharedArrayBuffer === 'function' ? new Uint8Array(new SharedArrayBuffer(bytes)) : undefined;
+}
+
 export function openReadSession(context: ClientContext, signal: AbortSignal | undefined): ReadSession {
   return new ReadSession({
     libp2p: context.libp2p,
@@ -59,20 +67,23 @@ export async function readBlob(context: ClientContext, blobId: BlobId, options: 
   const started = performance.now();
   const session = openReadSession(context, signal);
   try {
-    const metadata = await fetchMetadata(context, session, blobId, emit, signal);
-    if (range !== undefined) {
-      if (range.end > metadata.unencodedLength) {
-        throw new InvalidRequestError(`byte range [${range.start}, ${range.end}) is outside the blob's ${metadata.unencodedLength} bytes`);
-      }
-      const bytes = await readRange(context, session, blobId, metadata, range.start, range.end, emit, signal);
-      if (bytes !== undefined) {
-        emit({ type: 'decoded', bytes: bytes.length, ms: elapsedMs(started) });
-        return bytes;
-      }
-      // Some covering sliver could not be had: rebuild the whole blob instead.
+    if (range === undefined) {
+      const blob = await readWholeWithMetadata(context, session, blobId, emit, signal);
+      emit({ type: 'decoded', bytes: blob.length, ms: elapsedMs(started) });
+      return blob;
     }
+    const metadata = await fetchMetadata(context, session, blobId, emit, signal);
+    if (range.end > metadata.unencodedLength) {
+      throw new InvalidRequestError(`byte range [${range.start}, ${range.end}) is outside the blob's ${metadata.unencodedLength} bytes`);
+    }
+    const bytes = await readRange(context, session, blobId, metadata, range.start, range.end, emit, signal);
+    if (bytes !== undefined) {
+      emit({ type: 'decoded', bytes: bytes.length, ms: elapsedMs(started) });
+      return bytes;
+    }
+    // Some covering sliver could not be had: rebuild the whole blob instead.
     const blob = await readWhole(context, session, blobId, metadata, emit, signal);
-    const result = range === undefined ? blob : blob.slice(range.start, range.end);
+    const result = blob.slice(range.start, range.end);
     emit({ type: 'decoded', bytes: result.length, ms: elapsedMs(started) });
     return result;
   } catch (error) {
@@ -81,6 +92,35 @@ export async function readBlob(context: ClientContext, blobId: BlobId, options: 
   } finally {
     session.close();
   }
+}
+
+/**
+ * The whole blob, its slivers fetched while the metadata is (which saves a round trip; they are
+ * verified once it is in). When the metadata cannot be had its error is the read's, and the
+ * sliver requests are called off first.
+ */
+async function readWholeWithMetadata(
+  context: ClientContext,
+  session: ReadSession,
+  blobId: BlobId,
+  emit: Emit,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
+  const stop = new AbortController();
+  const metadata = fetchMetadata(context, session, blobId, emit, signal);
+  const blob = readWhole(context, session, blobId, metadata, emit, anySignal(signal, stop.signal));
+  const settled = blob.then(
+    () => undefined,
+    () => undefined, // handled here too: it may fail while the metadata is still awaited
+  );
+  try {
+    await metadata;
+  } catch (error) {
+    stop.abort(error);
+    await settled; // no request still running when the streams are handed back
+    throw error;
+  }
+  return blob;
 }
 
 /**
@@ -109,7 +149,7 @@ export async function fetchMetadata(
     async (peer) => {
       let metadata: BlobMetadata;
       try {
-        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }));
+        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata');
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
         if (hasCode(error, 'NOT_FOUND')) {
@@ -163,12 +203,15 @@ function holdersInOrder(committee: Committee, session: ReadSession, pair: number
   return holders;
 }
 
-/** Rebuilds the whole blob: primary slivers first (systematic ones preferred), secondary ones if need be. */
+/**
+ * Rebuilds the whole blob: primary slivers first (systematic ones preferred), secondary ones if
+ * need be. `metadata` may still be on its way (verified metadata, or a rejection).
+ */
 async function readWhole(
   context: ClientContext,
   session: ReadSession,
   blobId: BlobId,
-  metadata: BlobMetadata,
+  metadataIn: BlobMetadata | Promise<BlobMetadata>,
   emit: Emit,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
@@ -176,7 +219,8 @@ async function readWhole(
   const pairs = [...Array(nShards).keys()];
   // Systematic primary slivers (pairs 0..kP-1) are plain blob rows: cheapest to decode from.
   const primaryOrder = [...shuffled(pairs.slice(0, primarySourceSymbols)), ...shuffled(pairs.slice(primarySourceSymbols))];
-  const primary = await collectSlivers(context, session, blobId, metadata, 'primary', primarySourceSymbols, primaryOrder, emit, signal);
+  const primary = await collectSlivers(context, session, blobId, metadataIn, 'primary', primarySourceSymbols, primaryOrder, emit, signal);
+  const metadata = await metadataIn;
   if (primary.slivers.length >= primarySourceSymbols) {
     const rows = systematicBlob(blobId, primary.slivers, primarySourceSymbols, metadata.unencodedLength);
     // Every row arrived verified: the blob is their concatenation, nothing to decode or check.
@@ -256,7 +300,7 @@ async function collectSlivers(
   context: ClientContext,
   session: ReadSession,
   blobId: BlobId,
-  metadata: BlobMetadata,
+  metadata: BlobMetadata | Promise<BlobMetadata>,
   kind: SliverType,
   needed: number,
   pairs: readonly number[],
@@ -293,7 +337,13 @@ async function collectSlivers(
     if (enough()) return;
     const { sliver } = result;
     const index = indexOf(pair);
-    const valid = await isValidSliver(context, metadata, kind, index, sliver, signal);
+    let verified: BlobMetadata;
+    try {
+      verified = await metadata;
+    } catch {
+      return; // no metadata, no read: its error is the read's
+    }
+    const valid = await isValidSliver(context, verified, kind, index, sliver, signal);
     if (enough()) return;
     if (valid) slivers.set(index, sliver);
     else {
@@ -312,9 +362,12 @@ async function collectSlivers(
       await session.request(peer, (client) =>
         client.getSlivers(blobId, batch, kind, {
           signal: callSignal,
+          allocate: allocateSliver,
           onSliver: (result) => {
             answered.add(result.pairIndex);
-            verifications.push(handle(peer, result));
+            const verification = handle(peer, result);
+            verification.catch(() => undefined); // awaited below, maybe only after it fails
+            verifications.push(verification);
           },
         }),
       );

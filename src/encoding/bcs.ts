@@ -142,10 +142,13 @@ export class BcsReader {
     return slice;
   }
 
-  /** vec<u8>: ULEB128 length then that many bytes. */
-  byteVector(maxLength: number, what: string): Uint8Array {
+  /** vec<u8>: ULEB128 length then that many bytes (a view of the input when `view`, else a copy). */
+  byteVector(maxLength: number, what: string, view = false): Uint8Array {
     const length = this.length(maxLength, what);
-    return this.fixedBytes(length, what);
+    if (!view) return this.fixedBytes(length, what);
+    this.need(length, what);
+    this.offset += length;
+    return this.bytes.subarray(this.offset - length, this.offset);
   }
 
   /** Call after the last field: BCS is canonical, so trailing bytes mean a malformed message. */
@@ -339,6 +342,11 @@ export function decodeBlobMetadataWithId(bytes: Uint8Array, options: BlobMetadat
 export interface SliverDecodeOptions {
   /** Largest accepted sliver payload in bytes. Defaults to what the input holds. */
   readonly maxDataLength?: number;
+  /**
+   * The data as a view of the input instead of a copy (the bulk of a sliver): only for input the
+   * caller owns and never changes, e.g. a file just read.
+   */
+  readonly view?: boolean;
 }
 
 export function writeSliverData(writer: BcsWriter, sliver: SliverData): void {
@@ -358,7 +366,7 @@ export function writeSliverData(writer: BcsWriter, sliver: SliverData): void {
  * not whole symbols, which no honest encoder produces.
  */
 export function readSliverData(reader: BcsReader, options: SliverDecodeOptions = {}): SliverData {
-  const data = reader.byteVector(options.maxDataLength ?? Number.MAX_SAFE_INTEGER, 'sliver data');
+  const data = reader.byteVector(options.maxDataLength ?? Number.MAX_SAFE_INTEGER, 'sliver data', options.view === true);
   const symbolSize = reader.u16('symbol size');
   if (symbolSize === 0) throw new BcsDecodeError('symbol size is 0');
   if (data.length % symbolSize !== 0) {

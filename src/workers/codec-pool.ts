@@ -151,10 +151,17 @@ export class CodecPool {
     // Expansion is n symbols: about n/k times the sliver, plus one leaf hash per symbol.
     const inline = sliver.data.length * 4 + nShards * 64 < this.inlineBelowBytes;
     if (inline) return sliverHash(encodingParameters(nShards), kind, sliver);
-    const shared = new Uint8Array(new SharedArrayBuffer(sliver.data.length + 32));
-    shared.set(sliver.data);
-    const output = shared.subarray(sliver.data.length);
-    const sharedSliver: SliverData = { data: shared.subarray(0, sliver.data.length), symbolSize: sliver.symbolSize, index: sliver.index };
+    let sharedSliver = sliver;
+    let output: Uint8Array;
+    if (sliver.data.buffer instanceof SharedArrayBuffer) {
+      // Already where the workers can read it (e.g. received into shared memory): no copy.
+      output = new Uint8Array(new SharedArrayBuffer(32));
+    } else {
+      const shared = new Uint8Array(new SharedArrayBuffer(sliver.data.length + 32));
+      shared.set(sliver.data);
+      output = shared.subarray(sliver.data.length);
+      sharedSliver = { data: shared.subarray(0, sliver.data.length), symbolSize: sliver.symbolSize, index: sliver.index };
+    }
     await this.dispatch({ kind: 'sliver-hash', nShards, sliverKind: kind, sliver: sharedSliver, output });
     throwIfAborted(options.signal);
     return output.slice();

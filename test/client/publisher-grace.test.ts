@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signerPeerId } from '../../protocols/certificate/certificate.js';
 import { FloeClient } from '../../src/client/index.js';
@@ -55,7 +56,13 @@ async function holdsAll(index: number, blobId: string): Promise<boolean> {
 }
 
 async function connect(settings: { extraTimeFactor: number; extraTimeMs: number }): Promise<FloeClient> {
-  const client = await FloeClient.connect({ genesis, ...settings });
+  // Every node as a bootstrap peer, so the client is connected to all of them before the store:
+  // otherwise a member found through the DHT first is about a second late, and a slow node that
+  // happens to be the only one connected would confirm before the quorum.
+  const bootstrap = configs.map((config, index) => `${config.listen[0]}/p2p/${peerIds[index]}`);
+  const client = await FloeClient.connect({ genesis, bootstrap, ...settings });
+  const self = peerIdFromString(client.peerId);
+  await waitFor('connections to every node', () => (nodes.every((node) => node.libp2p.getConnections(self).length > 0) ? true : undefined));
   clients.push(client);
   return client;
 }
