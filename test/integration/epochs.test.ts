@@ -313,6 +313,13 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const badVote = await runFloe(['vote', 'maybe', strangerId, '--dir', cluster.nodes[0]!.dir]);
     expect(badVote.exitCode).toBe(1);
     expect(badVote.stderr).toMatch(/admit, evict or param/);
+    // Parameter votes go the same way; a duration the clock cannot use is refused by the node.
+    const paramVote = await runFloe(['vote', 'param', 'challenge.sampleSize=64', '--dir', cluster.nodes[0]!.dir]);
+    expect(paramVote.exitCode, paramVote.stderr).toBe(0);
+    expect(paramVote.stdout).toMatch(/^param challenge\.sampleSize=64: (vote cast in epoch \d+|queued for the next voting window)\n$/);
+    const badDuration = await runFloe(['vote', 'param', 'epochDurationMs=10', '--dir', cluster.nodes[0]!.dir]);
+    expect(badDuration.exitCode).toBe(1);
+    expect(badDuration.stderr).toMatch(/epochDurationMs must be an integer from 1000/);
     // The real certificate of that epoch (made at its midpoint) is a different one, everywhere.
     const forgedHex = Buffer.from(digest).toString('hex');
     await waitFor(
