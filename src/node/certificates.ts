@@ -4,6 +4,14 @@
 // learned recently to every committee member that connects to it (protocols/certificate/push.ts),
 // so a node that was down when a blob was stored still learns of it and heals.
 //
+// Gossip forwarding: the storer publishes a certificate straight to every member it uploaded to
+// (floodsub-style publish to all subscribed peers it is connected to), so node-to-node forwarding
+// is only a safety net for members it did not reach. Every node forwarding every certificate to
+// its whole mesh made most of a small store's frames (each node got it from ~6 peers); so only
+// FORWARDERS members, chosen per blob by a hash of blob ID and peer ID, let gossipsub forward it
+// (Accept); the others record it and answer Ignore (not forwarded, no score cost). Pushes on
+// connect cover members that were down.
+//
 // Cost: a certificate is verified once per node. Gossip message IDs on the `blobs` topic are a
 // hash of the certificate (src/network/libp2p.ts), so copies from several publishers are dropped
 // before validation, and verified certificates are cached by the hash of their bytes, so the
@@ -51,6 +59,8 @@ const VERIFIED_CACHE_SIZE = 4096;
 /** Healing is retried this many times (peers may not have their slivers yet). */
 const HEAL_ATTEMPTS = 5;
 const HEAL_RETRY_MS = 3_000;
+/** Members that forward a given certificate on gossip (see the file comment). */
+export const FORWARDERS = 4;
 
 export class CertificateKeeper {
   private readonly topicName: string;
@@ -163,13 +173,18 @@ export class CertificateKeeper {
   }
 
   private async validate(data: Uint8Array): Promise<TopicValidatorResult> {
+    let certificate: BlobCertificate;
     try {
-      await this.verify(data);
-      return TopicValidatorResult.Accept;
+      certificate = await this.verify(data);
     } catch {
       this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
       return TopicValidatorResult.Reject;
     }
+    if (isForwarder(this.options.libp2p.peerId.toString(), certificate.blobId, this.options.ownerOfShard())) return TopicValidatorResult.Accept;
+    // Not forwarded, so no message event either: record it here.
+    const bytes = new Uint8Array(data);
+    void this.accept(bytes).catch((error: unknown) => this.options.log('warn', 'recording a certificate failed', { error: error instanceof Error ? error.message : String(error) }));
+    return TopicValidatorResult.Ignore;
   }
 
   private async healWithRetries(certificate: BlobCertificate): Promise<void> {
@@ -223,4 +238,17 @@ export class CertificateKeeper {
       });
     }
   }
+}
+
+/**
+ * Whether `self` is one of the FORWARDERS members that forward the certificate of `blobId`: the
+ * members with the smallest SHA-256 of blob ID and peer ID, the same set on every node.
+ */
+export function isForwarder(self: string, blobId: Uint8Array, ownerOfShard: readonly string[]): boolean {
+  const members = [...new Set(ownerOfShard)];
+  if (!members.includes(self)) return false;
+  if (members.length <= FORWARDERS) return true;
+  const rank = (peerId: string): string => createHash('sha256').update(blobId).update(peerId).digest('hex');
+  const mine = rank(self);
+  return members.filter((member) => rank(member) < mine).length < FORWARDERS;
 }
