@@ -6,7 +6,7 @@
 import type { Stream } from '@libp2p/interface';
 import { fromWireError, isProtocolError, ProtocolError } from './errors.js';
 import { abortReason } from './stage.js';
-import { abortStream } from './streams.js';
+import { abortStream, isStreamOpen } from './streams.js';
 
 /** A complete Error answer (or a complete but undecodable one): the stream stays in step. */
 export class AnswerError extends Error {
@@ -37,7 +37,7 @@ export class CallQueue {
     const run = async (): Promise<T> => {
       if (this.broken !== undefined) throw new ProtocolError('UNAVAILABLE', `${this.name} stream is unusable: ${this.broken.message}`);
       if (signal?.aborted === true) throw abortReason(signal);
-      if (this.stream.status !== 'open' || this.stream.remoteWriteStatus !== 'writable' || this.stream.writeStatus !== 'writable') {
+      if (!isStreamOpen(this.stream)) {
         this.broken = new ProtocolError('UNAVAILABLE', 'stream is closed');
         throw this.broken;
       }

@@ -2,6 +2,11 @@
 import type { Stream } from '@libp2p/interface';
 import { ProtocolError } from './errors.js';
 
+/** Whether both directions of `stream` are still open (another request can go out and be answered). */
+export function isStreamOpen(stream: Stream): boolean {
+  return stream.status === 'open' && stream.writeStatus === 'writable' && stream.remoteWriteStatus === 'writable';
+}
+
 /** Aborts `stream` (a reset: the peer stops at once) unless it is already finished. */
 export function abortStream(stream: Stream, error: unknown): void {
   if (stream.status === 'open' || stream.status === 'closing') {

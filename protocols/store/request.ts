@@ -11,7 +11,7 @@ import { fromWireError, hasCode, isProtocolError, ProtocolError } from '../commo
 import { bytesFieldFrame, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { Inbox } from '../common/inbox.js';
 import { sliverDataParts } from '../common/sliver-bytes.js';
-import { abortStream, releaseStream, settle } from '../common/streams.js';
+import { abortStream, isStreamOpen, releaseStream, settle } from '../common/streams.js';
 import { parseStorageConfirmationMessage } from './confirmation.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
 import type { StorageConfirmation } from './service.js';
@@ -94,8 +94,7 @@ export class StoreStream {
 
   /** Whether another store can run: none in progress, none failed, and the stream open both ways. */
   get usable(): boolean {
-    const { stream } = this;
-    return !this.busy && !this.failed && stream.status === 'open' && stream.writeStatus === 'writable' && stream.remoteWriteStatus === 'writable';
+    return !this.busy && !this.failed && isStreamOpen(this.stream);
   }
 
   /**
@@ -112,10 +111,11 @@ export class StoreStream {
     const { signal } = options;
     let inbox: Inbox<StoreResponse> | undefined;
     try {
-      const inline = await this.inlineStart(request);
+      const metadata = plainBytes(encodeBlobMetadata(request.metadata));
+      const inline = await this.inlineStart(request, metadata);
       if (inline !== undefined) return await this.storeInline(request, inline, options);
       await this.framed.write(
-        { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(encodeBlobMetadata(request.metadata)), pairCount: this.nShards, pairs: [] } },
+        { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: [] } },
         'sending StoreStart',
         this.limits.writeTimeoutMs,
         signal,
@@ -153,10 +153,9 @@ export class StoreStream {
    * gave no expected pairs or the frame would exceed maxInlineBytes (sizes from the metadata, so
    * no sliver is fetched for an upload that streams).
    */
-  private async inlineStart(request: StoreOnNodeRequest): Promise<StoreRequest | undefined> {
+  private async inlineStart(request: StoreOnNodeRequest, metadata: Uint8Array<ArrayBuffer>): Promise<StoreRequest | undefined> {
     const pairs = request.expectedPairs;
     if (pairs === undefined || pairs.length === 0) return undefined;
-    const metadata = encodeBlobMetadata(request.metadata);
     const limit = Math.min(this.limits.maxInlineBytes, this.limits.maxMessageBytes);
     if (metadata.length + pairs.length * (pairBytesOf(request.metadata) + FRAME_OVERHEAD_BYTES) + 2 * FRAME_OVERHEAD_BYTES > limit) return undefined;
     const inline: InlinePair[] = [];
@@ -168,7 +167,7 @@ export class StoreStream {
         secondary: plainBytes(this.checkedSliver(pair.secondary, 'secondary', pairIndex).subarray()),
       });
     }
-    return { start: { blobId: plainBytes(request.blobId), metadata: plainBytes(metadata), pairCount: this.nShards, pairs: inline } };
+    return { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: inline } };
   }
 
   /** One frame each way: StoreStart with every pair, then the confirmation (or an Error). */

@@ -8,10 +8,12 @@
 // (a few per node) and taken by the next operation, so back-to-back reads skip the stream setup;
 // a node closes a stream that stays idle past its request timeout.
 import { hasCode } from '../../protocols/common/errors.js';
+import { isStreamOpen } from '../../protocols/common/streams.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import type { Committee } from './committee.js';
 import { openMemberStream } from './dial.js';
+import { IdleStreams } from './idle-streams.js';
 import { withTimeout } from './util.js';
 
 export interface ReadSessionOptions {
@@ -36,39 +38,12 @@ interface Connection {
 }
 
 const MAX_REDIALS = 1;
-/** Idle streams kept per node between operations. */
-const MAX_IDLE_PER_PEER = 2;
-
-/** Usable streams of finished operations, per libp2p node and peer; each is used by one operation at a time. */
-const idleClients = new WeakMap<FloeLibp2p, Map<string, ReadClient[]>>();
-
-function takeIdle(libp2p: FloeLibp2p, peer: string): ReadClient | undefined {
-  const list = idleClients.get(libp2p)?.get(peer);
-  while (list !== undefined && list.length > 0) {
-    const client = list.pop()!;
-    if (isUsable(client)) return client;
-    void client.close().catch(() => undefined);
-  }
-  return undefined;
-}
-
-function putIdle(libp2p: FloeLibp2p, peer: string, client: ReadClient): void {
-  let byPeer = idleClients.get(libp2p);
-  if (byPeer === undefined) {
-    byPeer = new Map();
-    idleClients.set(libp2p, byPeer);
-  }
-  const list = byPeer.get(peer) ?? [];
-  byPeer.set(peer, list);
-  if (isUsable(client) && list.length < MAX_IDLE_PER_PEER) list.push(client);
-  else void client.close().catch(() => undefined);
-}
+/** Usable streams of finished operations (two per node kept), each used by one operation at a time. */
+const idleReadStreams = new IdleStreams<ReadClient>({ maxPerPeer: 2, usable: (client) => isUsable(client) });
 
 /** Closes the idle read streams kept for `libp2p` (when the client closes). */
 export function closeIdleReadStreams(libp2p: FloeLibp2p): void {
-  const byPeer = idleClients.get(libp2p);
-  idleClients.delete(libp2p);
-  for (const list of byPeer?.values() ?? []) for (const client of list) void client.close().catch(() => undefined);
+  idleReadStreams.closeAll(libp2p);
 }
 
 export class ReadSession {
@@ -126,7 +101,7 @@ export class ReadSession {
   close(): void {
     const { libp2p } = this.options;
     for (const connection of this.connections.values()) {
-      void connection.client.then((client) => putIdle(libp2p, connection.peer, client)).catch(() => undefined);
+      void connection.client.then((client) => idleReadStreams.put(libp2p, connection.peer, client)).catch(() => undefined);
     }
     this.connections.clear();
   }
@@ -142,7 +117,7 @@ export class ReadSession {
 
   private open(peer: string, key: string, redials: number): Connection {
     const { libp2p, committee, protocol, dialTimeoutMs, requestTimeoutMs, signal } = this.options;
-    const idle = this.connections.has(key) ? undefined : takeIdle(libp2p, peer);
+    const idle = this.connections.has(key) ? undefined : idleReadStreams.take(libp2p, peer);
     if (idle !== undefined) {
       const connection = { peer, client: Promise.resolve(idle), redials, reused: true };
       this.connections.set(key, connection);
@@ -160,6 +135,5 @@ export class ReadSession {
 }
 
 function isUsable(client: ReadClient): boolean {
-  const { stream } = client;
-  return stream.status === 'open' && stream.writeStatus === 'writable' && stream.remoteWriteStatus === 'writable';
+  return isStreamOpen(client.stream);
 }
