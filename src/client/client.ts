@@ -58,8 +58,8 @@ export class FloeClient {
   private closed = false;
   private readonly lifetime = new AbortController();
   private readonly background = new Set<Promise<void>>();
+  /** When the committee was last looked at (the epoch then is the clock's epoch at this time). */
   private checkedAt = Date.now();
-  private checkedEpoch: number;
   private refreshing: Promise<void> | undefined;
 
   private constructor(
@@ -67,9 +67,7 @@ export class FloeClient {
     private readonly ownsLibp2p: boolean,
     private readonly genesis: Genesis,
     private clock: EpochClock,
-  ) {
-    this.checkedEpoch = clock.epochAt(this.checkedAt);
-  }
+  ) {}
 
   /**
    * Starts a libp2p node in client role (or adopts `options.libp2p`) and waits until it is
@@ -176,7 +174,7 @@ export class FloeClient {
   private async currentContext(signal: AbortSignal): Promise<ClientContext> {
     const now = Date.now();
     if (now - this.checkedAt < COMMITTEE_REFRESH_MS) return this.context;
-    const newEpoch = this.clock.epochAt(now) > this.checkedEpoch;
+    const newEpoch = this.clock.epochAt(now) > this.clock.epochAt(this.checkedAt);
     if (!newEpoch && !this.context.committee.awaitingSyncDone) return this.context;
     this.refreshing ??= this.refreshCommittee().finally(() => {
       this.refreshing = undefined;
@@ -201,7 +199,6 @@ export class FloeClient {
     } catch {
       // Keep the committee we have; the next call past COMMITTEE_REFRESH_MS tries again.
     }
-    this.checkedEpoch = this.clock.epochAt(this.checkedAt);
   }
 
   /** Publishes the certificate on the `blobs` topic; if no peer got it, tries again a few times in the background. */

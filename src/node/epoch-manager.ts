@@ -184,8 +184,8 @@ export class EpochManager {
   /** Epochs this node will not sign for (it signed another digest before a restart). */
   private readonly refused = new Set<number>();
   private ticking = false;
-  /** The clock of the chain as it was when `clockOfLength` certificates were in it. */
-  private epochClock: EpochClock;
+  /** The clock of the chain as it was when `clockOfLength` certificates were in it (made on first use). */
+  private epochClock: EpochClock | undefined;
   private clockOfLength = -1;
   private persisting: Promise<void> = Promise.resolve();
 
@@ -206,7 +206,6 @@ export class EpochManager {
     this.membersTopic = topic(options.genesis.network, 'members');
     this.epochTopic = topic(options.genesis.network, 'epoch');
     this.now = options.now ?? Date.now;
-    this.epochClock = epochClockOf(options.genesis);
     this.applied = chain.assignmentAt(this.epoch());
     this.appliedDigest = assignmentDigest(this.applied);
   }
@@ -282,7 +281,7 @@ export class EpochManager {
 
   /** The epoch clock: the genesis one, changed by certified `epochDurationMs` parameters. */
   clock(): EpochClock {
-    if (this.clockOfLength !== this.chain.length) {
+    if (this.epochClock === undefined || this.clockOfLength !== this.chain.length) {
       this.epochClock = epochClockOf(this.options.genesis, this.chain.assignmentsInOrder);
       this.clockOfLength = this.chain.length;
     }
