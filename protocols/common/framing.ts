@@ -146,6 +146,32 @@ function varint(value: number): number[] {
   return bytes;
 }
 
+function varintAt(list: Uint8ArrayList, at: number): { value: number; end: number } | undefined {
+  let value = 0;
+  for (let i = 0; i < 5 && at + i < list.byteLength; i++) {
+    const byte = list.get(at + i);
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if ((byte & 0x80) === 0) return { value, end: at + i + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * The inverse of bytesFieldFrame: `data` of a frame in exactly the layout it (and the generated
+ * encoder) produces, as views of the frame's buffers (a large chunk is never joined into one
+ * copy); undefined for any other frame, which the caller then gives to the full decoder.
+ */
+export function bytesFieldOf(frame: Uint8Array | Uint8ArrayList, outerField: number, innerField: number): Uint8ArrayList | undefined {
+  const list = frame instanceof Uint8Array ? new Uint8ArrayList(frame) : frame;
+  const length = list.byteLength;
+  if (length < 2 || list.get(0) !== ((outerField << 3) | 2)) return undefined;
+  const outer = varintAt(list, 1);
+  if (outer === undefined || outer.end + outer.value !== length || outer.end >= length || list.get(outer.end) !== ((innerField << 3) | 2)) return undefined;
+  const inner = varintAt(list, outer.end + 1);
+  if (inner === undefined || inner.end + inner.value !== length) return undefined;
+  return list.sublist(inner.end);
+}
+
 /**
  * The protobuf encoding of an envelope whose field `outerField` is a message with one bytes field
  * `innerField` holding `data` (e.g. StoreRequest{chunk: Chunk{data}}), as a list that references

@@ -17,7 +17,7 @@ import {
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { answerError, CallQueue } from '../common/call-queue.js';
 import { fromWireError, ProtocolError } from '../common/errors.js';
-import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
+import { bytesFieldOf, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framing.js';
 import { receivePayload } from '../common/payload.js';
 import { sliverDataView } from '../common/sliver-bytes.js';
 import { releaseStream } from '../common/streams.js';
@@ -58,32 +58,9 @@ export interface SliversCallOptions extends ReadCallOptions {
 type Answer = { readonly chunkData: Uint8ArrayList; readonly message?: undefined } | { readonly message: ReadResponse; readonly chunkData?: undefined };
 
 function decodeAnswer(frame: Uint8Array | Uint8ArrayList): Answer {
-  const chunkData = chunkDataOf(frame instanceof Uint8Array ? new Uint8ArrayList(frame) : frame);
+  // ReadResponse{chunk: Chunk{data}}: field 2, then Chunk's field 1.
+  const chunkData = bytesFieldOf(frame, 2, 1);
   return chunkData !== undefined ? { chunkData } : { message: ReadResponse.decode(frame) };
-}
-
-/**
- * The data of ReadResponse{chunk: Chunk{data}} in the layout the generated encoder (and
- * bytesFieldFrame) produces; undefined for anything else, which then goes through the full decoder.
- */
-function chunkDataOf(frame: Uint8ArrayList): Uint8ArrayList | undefined {
-  const length = frame.byteLength;
-  if (length < 4 || frame.get(0) !== 0x12) return undefined; // field 2 (chunk), length-delimited
-  const outer = varintAt(frame, 1);
-  if (outer === undefined || outer.end + outer.value !== length || frame.get(outer.end) !== 0x0a) return undefined; // Chunk field 1 (data)
-  const inner = varintAt(frame, outer.end + 1);
-  if (inner === undefined || inner.end + inner.value !== length) return undefined;
-  return frame.sublist(inner.end);
-}
-
-function varintAt(list: Uint8ArrayList, at: number): { value: number; end: number } | undefined {
-  let value = 0;
-  for (let i = 0; i < 5 && at + i < list.byteLength; i++) {
-    const byte = list.get(at + i);
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if ((byte & 0x80) === 0) return { value, end: at + i + 1 };
-  }
-  return undefined;
 }
 
 /**

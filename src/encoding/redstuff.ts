@@ -17,7 +17,7 @@ import { InconsistentBlobError, InvalidSliverError } from './errors.js';
 import { type PairIndex, pairIndex, secondarySliverOfPair } from './indices.js';
 import { blobIdOfMetadata, metadataRootHash, verifyMetadata } from './metadata.js';
 import { encodingParameters, type EncodingParameters, symbolSizeFor } from './parameters.js';
-import { decodeGrid, expandSymbols, type ReceivedShard } from './reed-solomon.js';
+import { decodeGrid, encodeGrid, type ReceivedShard, type SymbolGrid } from './reed-solomon.js';
 
 export interface BlobMetadataResult {
   readonly blobId: BlobId;
@@ -177,8 +177,30 @@ export function sliverHash(params: EncodingParameters, kind: 'primary' | 'second
   const { nShards: n } = params;
   const k = kind === 'primary' ? params.secondarySourceSymbols : params.primarySourceSymbols;
   checkSliverShape(params, kind, sliver, sliver.symbolSize);
-  const expanded = expandSymbols(sliver.data, k, n, sliver.symbolSize);
-  return merkleRootOfLeafHashes(hashLeaves(expanded, n, sliver.symbolSize), n);
+  const { symbolSize } = sliver;
+  // The expansion is the sliver's own k symbols, then n - k repair symbols: only the repair ones
+  // are computed (into reused memory), and the leaves of each part hashed where it lies.
+  const repair = repairScratch((n - k) * symbolSize);
+  encodeGrid(k, n, symbolSize, 1, contiguousSymbols(sliver.data, symbolSize), contiguousSymbols(repair, symbolSize));
+  const leafHashes = new Uint8Array(n * DIGEST_LENGTH);
+  leafHashes.set(hashLeaves(sliver.data, k, symbolSize));
+  leafHashes.set(hashLeaves(repair, n - k, symbolSize), k * DIGEST_LENGTH);
+  return merkleRootOfLeafHashes(leafHashes, n);
+}
+
+/** Repair symbols of sliver hashes up to this size reuse one buffer per thread; larger ones get their own. */
+const REPAIR_SCRATCH_LIMIT = 16 * 1024 * 1024;
+let repairScratchBuffer = new Uint8Array(0);
+
+function repairScratch(bytes: number): Uint8Array {
+  if (bytes > REPAIR_SCRATCH_LIMIT) return new Uint8Array(bytes);
+  if (repairScratchBuffer.length < bytes) repairScratchBuffer = new Uint8Array(Math.min(REPAIR_SCRATCH_LIMIT, Math.max(bytes, 2 * repairScratchBuffer.length)));
+  return repairScratchBuffer.subarray(0, bytes);
+}
+
+/** Symbols laid out one after another, as one codeword (a sliver, or its repair symbols). */
+function contiguousSymbols(bytes: Uint8Array, symbolSize: number): SymbolGrid {
+  return { bytes, offset: 0, positionStride: symbolSize, symbolStride: symbolSize };
 }
 
 /** Throws InvalidSliverError unless the sliver's index, symbol size and length fit the code. */

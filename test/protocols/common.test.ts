@@ -3,7 +3,10 @@ import { toHex } from '../../src/core/bytes.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { fromWireError, MAX_ERROR_MESSAGE_LENGTH, ProtocolError, toWireError } from '../../protocols/common/errors.js';
 import { PROTOCOL_NAMES, PROTOCOL_VERSIONS } from '../../protocols/common/names.js';
+import { bytesFieldFrame, bytesFieldOf } from '../../protocols/common/framing.js';
 import { PayloadAssembler } from '../../protocols/common/payload.js';
+import { StoreRequest } from '../../protocols/store/store.generated.js';
+import { Uint8ArrayList } from 'uint8arraylist';
 import { runStage } from '../../protocols/common/stage.js';
 import { parseStorageConfirmationMessage, storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import { delay, expectProtocolError, hang } from './helpers.js';
@@ -70,6 +73,35 @@ describe('PayloadAssembler', () => {
     expect(() => payload.add(new Uint8Array(5))).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
     payload.add(new Uint8Array(4));
     expect(() => payload.add(new Uint8Array(2))).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+  });
+});
+
+describe('bytesFieldOf', () => {
+  it('reads the data of a chunk frame as views of its buffers, for any split and any size', () => {
+    for (const size of [1, 127, 128, 300, 70_000, 1024 * 1024]) {
+      const data = new Uint8Array(size).map((_, i) => (i * 7) & 0xff);
+      const encoded = StoreRequest.encode({ chunk: { data } });
+      expect(bytesFieldFrame(3, 1, data).subarray()).toEqual(encoded); // the layout the generated encoder writes
+      // Split into pieces the way a stream delivers them.
+      const list = new Uint8ArrayList();
+      for (let at = 0; at < encoded.length; at += 50_000) list.append(encoded.subarray(at, at + 50_000));
+      const found = bytesFieldOf(list, 3, 1);
+      expect(found?.subarray()).toEqual(data);
+      if (size >= 100_000) expect([...found!].length).toBeGreaterThan(1); // not joined
+    }
+  });
+
+  it('returns undefined for every other frame, so the full decoder sees it', () => {
+    const data = new Uint8Array([1, 2, 3]);
+    const chunk = bytesFieldFrame(3, 1, data).subarray();
+    expect(bytesFieldOf(StoreRequest.encode({ end: {} }), 3, 1)).toBeUndefined();
+    expect(bytesFieldOf(StoreRequest.encode({ pair: { pairIndex: 1, primaryBytes: 2, secondaryBytes: 3 } }), 3, 1)).toBeUndefined();
+    expect(bytesFieldOf(chunk, 2, 1)).toBeUndefined(); // another outer field
+    expect(bytesFieldOf(chunk, 3, 2)).toBeUndefined(); // another inner field
+    expect(bytesFieldOf(chunk.subarray(0, chunk.length - 1), 3, 1)).toBeUndefined(); // truncated
+    expect(bytesFieldOf(Uint8Array.of(...chunk, 0), 3, 1)).toBeUndefined(); // trailing byte
+    expect(bytesFieldOf(chunk.subarray(0, 2), 3, 1)).toBeUndefined(); // header only
+    expect(bytesFieldOf(new Uint8Array(0), 3, 1)).toBeUndefined();
   });
 });
 
