@@ -170,9 +170,10 @@ class StoreExchange {
     if (missing !== undefined) throw new ProtocolError('INVALID_REQUEST', `StoreStart carries pairs but not pair ${missing}, which this node stores`);
     for (const { pair, primary, secondary } of pairs) checkSliverIndices(pair, nShards, primary, secondary);
     // One stage for all: the service verifies each pair against the metadata before storing it.
-    await this.call('storeSliverPair', (signal) =>
-      Promise.all(pairs.map(({ pair, primary, secondary }) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal))),
-    );
+    await this.call('storeSliverPair', async (signal) => {
+      if (this.service.storeSliverPairs !== undefined) return this.service.storeSliverPairs(blobId, pairs, signal);
+      await Promise.all(pairs.map(({ pair, primary, secondary }) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal)));
+    });
     const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
     await this.send({ confirmation: wireConfirmation(confirmation) }, 'sending StoreConfirmation');
   }

@@ -21,6 +21,13 @@ export interface StorageConfirmation {
   readonly publicKey: Uint8Array;
 }
 
+/** One pair of an inline upload. */
+export interface StoreSliverPair {
+  readonly pair: PairIndex;
+  readonly primary: SliverData;
+  readonly secondary: SliverData;
+}
+
 export interface StoreService {
   /**
    * Checks `metadata` against `blobId` (and that the node takes the blob) and says which pairs the
@@ -35,6 +42,12 @@ export interface StoreService {
    * verification.
    */
   storeSliverPair(blobId: BlobId, pairIndex: PairIndex, primary: SliverData, secondary: SliverData, signal: AbortSignal): Promise<void>;
+  /**
+   * A small blob's pairs, all at once (an inline upload): the same checks as storeSliverPair for
+   * each, and none is stored unless all pass, so the node can write them as one batch. Optional:
+   * without it the handler calls storeSliverPair for each pair.
+   */
+  storeSliverPairs?(blobId: BlobId, pairs: readonly StoreSliverPair[], signal: AbortSignal): Promise<void>;
   /** Signs the storage confirmation once every owned pair is durably stored (else throws, e.g. INVALID_REQUEST). */
   confirm(blobId: BlobId, signal: AbortSignal): Promise<StorageConfirmation>;
 }

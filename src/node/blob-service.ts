@@ -16,6 +16,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import type { StoreSliverPair } from '../../protocols/store/service.js';
 import type { NodeMetrics } from './metrics.js';
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -210,34 +211,64 @@ export class BlobService {
     secondary: SliverData,
     options: Options = {},
   ): Promise<void> {
-    const n = this.params.nShards;
-    const metadata = await this.metadataOf(blobId, options);
-    if (metadata === undefined) {
-      throw new ProtocolError('INVALID_REQUEST', `no metadata for blob ${blobIdToString(blobId)}: send it first`);
-    }
-    if (!Number.isInteger(pair) || pair < 0 || pair >= n || !this.ownedPairs(blobId).includes(pair)) {
-      this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
-      throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
-    }
-    const secondaryIndex = secondarySliverOfPair(pairIndex(pair, n), n);
-    await Promise.all([
-      this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
-      this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondaryIndex, options),
-    ]);
+    await this.verifyPairs(blobId, [{ pair, primary, secondary }], options);
     // Verified: acknowledge now and write in the background (no signal: a write, once started,
     // completes). confirm() waits for it and makes the directory entries durable in one fsync.
     const { store } = this.options;
     const written = Promise.all([
       store.putSliver(blobId, pair, 'primary', primary, { syncDirectory: false }),
       store.putSliver(blobId, pair, 'secondary', secondary, { syncDirectory: false }),
-    ]).then(() => {
+    ]).then(() => this.noteStored(blobId, [pair]));
+    this.track(blobId, written);
+  }
+
+  /**
+   * An inline upload's pairs: all verified first (none stored unless every one passes), then
+   * written as one sliver pack, a single file, in the background like storeSliverPair's writes.
+   */
+  async storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
+    await this.verifyPairs(blobId, pairs, options);
+    const entries = pairs.flatMap(({ pair, primary, secondary }) => [
+      { pairIndex: pair as number, kind: 'primary' as const, sliver: primary },
+      { pairIndex: pair as number, kind: 'secondary' as const, sliver: secondary },
+    ]);
+    const written = this.options.store
+      .putSlivers(blobId, entries, { syncDirectory: false })
+      .then(() => this.noteStored(blobId, pairs.map(({ pair }) => pair as number)));
+    this.track(blobId, written);
+  }
+
+  /** Checks ownership of every pair and both slivers of each against the blob's metadata. */
+  private async verifyPairs(blobId: BlobId, pairs: readonly { pair: number; primary: SliverData; secondary: SliverData }[], options: Options): Promise<void> {
+    const n = this.params.nShards;
+    const metadata = await this.metadataOf(blobId, options);
+    if (metadata === undefined) {
+      throw new ProtocolError('INVALID_REQUEST', `no metadata for blob ${blobIdToString(blobId)}: send it first`);
+    }
+    const owned = this.ownedPairs(blobId);
+    for (const { pair } of pairs) {
+      if (!Number.isInteger(pair) || pair < 0 || pair >= n || !owned.includes(pair)) {
+        this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
+        throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
+      }
+    }
+    await Promise.all(
+      pairs.flatMap(({ pair, primary, secondary }) => [
+        this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
+        this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondarySliverOfPair(pairIndex(pair, n), n), options),
+      ]),
+    );
+  }
+
+  /** Bookkeeping once both slivers of `pairs` are written (renamed into place). */
+  private noteStored(blobId: BlobId, pairs: readonly number[]): void {
+    for (const pair of pairs) {
       this.noteWritten(blobId, pair);
       this.verifiedOnDisk.add(sliverKey(blobId, pair, 'primary'));
       this.verifiedOnDisk.add(sliverKey(blobId, pair, 'secondary'));
-      this.options.metrics.sliversStored.inc(2);
-      this.refreshGauges();
-    });
-    this.track(blobId, written);
+    }
+    this.options.metrics.sliversStored.inc(2 * pairs.length);
+    this.refreshGauges();
   }
 
   /** Signs a confirmation once every owned pair of the blob is durably stored. */

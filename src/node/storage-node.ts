@@ -251,6 +251,7 @@ export class StorageNode {
         createStoreHandler({
           beginStore: (blobId, metadata, signal) => blobs.beginStore(blobId, metadata, { signal }),
           storeSliverPair: (blobId, pair, primary, secondary, signal) => blobs.storeSliverPair(blobId, pair, primary, secondary, { signal }),
+          storeSliverPairs: (blobId, pairs, signal) => blobs.storeSliverPairs(blobId, pairs, { signal }),
           confirm: (blobId, signal) => blobs.confirm(blobId, { signal }),
         }, { onError: countErrors('store') }),
         { maxInboundStreams: STORE_LIMITS.maxInboundStreams, maxOutboundStreams: STORE_LIMITS.maxOutboundStreams },

@@ -2,10 +2,11 @@
 // sliver of every pair the node holds, as plain files in the Walrus BCS forms (so they can be
 // exchanged with Walrus tools):
 //
-//   DIR/STORE_VERSION                    {"schema":1}
+//   DIR/STORE_VERSION                    {"schema":2}
 //   DIR/blobs/<id[0..2]>/<id>/metadata.bcs       BlobMetadata (BCS)
 //   DIR/blobs/<id[0..2]>/<id>/record.json        BlobRecord (JSON)
 //   DIR/blobs/<id[0..2]>/<id>/p<pair>.primary.bcs / p<pair>.secondary.bcs   SliverData (BCS)
+//   DIR/blobs/<id[0..2]>/<id>/slivers.pack       several slivers in one file (sliver-pack.ts)
 //   DIR/quarantine/   files that failed to decode, kept for inspection
 //   DIR/trash/        blob directories being deleted (emptied at open)
 //
@@ -13,20 +14,25 @@
 // fsync (fs-atomic.ts), and a put resolves only once its data is durable, because the node signs
 // storage confirmations right after. A batch of files of one blob may skip the per-file directory
 // fsync (`syncDirectory: false`) and make all its renames durable at once with syncBlob(); each
-// file's contents are still fsync'ed before its rename, so no file is ever seen torn. Reads decode strictly; a file that does not decode is moved
-// to quarantine and reported absent, so the node fetches it again. Checking slivers against the
-// metadata is the node's job (it needs the codec): getSliver returns exactly what was stored.
+// file's contents are still fsync'ed before its rename, so no file is ever seen torn. Reads
+// decode strictly; a file that does not decode is moved to quarantine and reported absent, so the
+// node fetches it again. Checking slivers against the metadata is the node's job (it needs the
+// codec): getSliver returns exactly what was stored.
+//
+// A sliver lives either in its own file (putSliver: large slivers, healing, migration) or in the
+// blob's pack (putSlivers: a small blob's upload, one file instead of one per sliver, since
+// creating files is what storing tiny slivers costs most). A put of either kind supersedes the
+// other copy of the same sliver, so each sliver is stored and counted once. Schema 2 added the
+// pack; a schema-1 store (no packs) is upgraded in place when opened.
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, lstat, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FloeError } from '../core/errors.js';
 import {
-  BcsWriter,
   type BlobMetadata,
   decodeBlobMetadata,
   decodeSliverData,
   encodeBlobMetadata,
-  encodeSliverData,
   type SliverData,
   type SliverType,
 } from '../encoding/bcs.js';
@@ -34,8 +40,11 @@ import { BLOB_ID_LENGTH, type BlobId, blobIdToString, parseBlobId } from '../enc
 import { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';
 import { DirectoryMaker, fsyncDirectory, isNotFound, isTempName, makeDirectoryDurable, writeFileAtomic } from './fs-atomic.js';
 import { KeyedLock } from './locks.js';
+import { decodePack, encodePack, PACK_HEADER_MAX_BYTES, type PackEntry, packEntryCount, packKey, sliverDataParts } from './sliver-pack.js';
 
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
+/** Older schemas this code opens and upgrades (1: no sliver packs). */
+const UPGRADABLE_SCHEMAS: readonly number[] = [1];
 /** Largest pair index: Walrus sliver indices are u16. */
 export const MAX_PAIR_INDEX = 0xffff;
 
@@ -85,6 +94,7 @@ const TRASH_DIR = 'trash';
 const METADATA_FILE = 'metadata.bcs';
 const RECORD_FILE = 'record.json';
 const SLIVER_FILE = /^p(0|[1-9][0-9]{0,4})\.(primary|secondary)\.bcs$/;
+const PACK_FILE = 'slivers.pack';
 const BLOB_DIR_PREFIX_LENGTH = 2;
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Blob directories examined in parallel by the scan at open. */
@@ -123,22 +133,38 @@ function sliverFileName(pairIndex: number, kind: SliverType): string {
   return `p${pairIndex}.${kind}.bcs`;
 }
 
-/**
- * A sliver's file contents, byte for byte encodeSliverData, as parts (ULEB128 length, the data,
- * symbol size and index) so the data is written from where it is instead of being copied first.
- */
-function sliverDataParts(sliver: SliverData): Uint8Array[] {
-  // The trailer (and every check) is that of the same sliver with empty data.
-  const trailer = encodeSliverData({ data: new Uint8Array(0), symbolSize: sliver.symbolSize, index: sliver.index }).subarray(1);
-  if (!(sliver.data instanceof Uint8Array) || sliver.data.length % sliver.symbolSize !== 0) {
-    throw new StoreInputError('sliver data must be a whole number of symbols');
-  }
-  return [new BcsWriter(8).uleb128(sliver.data.length).toBytes(), sliver.data, trailer];
-}
-
 /** Files the store owns inside a blob directory; anything else there is left alone and not counted. */
 function isStoreFile(name: string): boolean {
-  return name === METADATA_FILE || name === RECORD_FILE || SLIVER_FILE.test(name);
+  return name === METADATA_FILE || name === RECORD_FILE || name === PACK_FILE || SLIVER_FILE.test(name);
+}
+
+/** Slivers a store file holds, for the statistics: 1 per sliver file, a pack's announced count. */
+function sliversIn(name: string, header: Uint8Array | undefined): number {
+  if (SLIVER_FILE.test(name)) return 1;
+  if (name !== PACK_FILE || header === undefined) return 0;
+  try {
+    return packEntryCount(header);
+  } catch {
+    return 0; // a corrupt pack holds nothing readable
+  }
+}
+
+/** The first bytes of a file (a pack's header), or undefined if there is no such file. */
+async function readHeaderOrUndefined(path: string): Promise<Uint8Array | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  try {
+    const buffer = new Uint8Array(PACK_HEADER_MAX_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Orders base64url text by the bytes it encodes (the alphabet is not in ASCII order). */
@@ -300,9 +326,11 @@ async function checkSchema(root: string): Promise<void> {
   if (typeof schema !== 'number' || !Number.isSafeInteger(schema)) {
     throw new StoreSchemaError(`${versionPath} is corrupt (no integer "schema")`, found);
   }
-  if (schema !== STORE_SCHEMA_VERSION) {
+  if (schema !== STORE_SCHEMA_VERSION && !UPGRADABLE_SCHEMAS.includes(schema)) {
     throw new StoreSchemaError(`${root} has store schema ${schema}; this version of Floe reads schema ${STORE_SCHEMA_VERSION}`, found);
   }
+  // Every schema-1 file means the same in schema 2; from now on older code must refuse the store.
+  if (schema !== STORE_SCHEMA_VERSION) await writeFileAtomic(versionPath, utf8Encoder.encode(`${JSON.stringify({ schema: STORE_SCHEMA_VERSION })}\n`));
   for (const name of leftovers) await unlink(join(root, name));
 }
 
@@ -391,17 +419,57 @@ export class BlobStore {
     });
   }
 
-  /** The sliver exactly as stored (not checked against the metadata), or undefined. */
-  getSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<SliverData | undefined> {
-    return this.run(options, 'getSliver', () =>
-      // The data is a view of the file's bytes, which nothing else holds: no copy of the bulk.
-      this.readBlobFile(blobKey(blobId), sliverFileName(pairIndex, kind), (bytes) => decodeSliverData(bytes, { view: true })),
-    );
+  /**
+   * Stores several slivers of one blob in its pack, one file (see the file comment): entries
+   * replace the pack's entries of the same pair and kind, and its other entries stay. Meant for
+   * small slivers: the whole pack is rewritten on every change. A sliver that also has a file of
+   * its own (a later putSliver) is kept both ways, each a verified copy of the same bytes (read
+   * from the pack), and counted twice in stats() until deleteSliver.
+   */
+  putSlivers(blobId: BlobId, entries: readonly PackEntry[], options: StoreWriteOptions = {}): Promise<void> {
+    return this.run(options, 'putSlivers', async () => {
+      const key = blobKey(blobId);
+      const fresh = new Map<string, PackEntry>();
+      for (const entry of entries) {
+        sliverFileName(entry.pairIndex, entry.kind); // checks the pair index and kind
+        try {
+          sliverDataParts(entry.sliver);
+        } catch (error) {
+          throw new StoreInputError(`sliver cannot be encoded: ${(error as Error).message}`, error);
+        }
+        fresh.set(packKey(entry.pairIndex, entry.kind), entry);
+      }
+      if (fresh.size < entries.length) throw new StoreInputError('putSlivers got the same sliver twice');
+      if (fresh.size === 0) return;
+      await this.updatePack(key, true, options, (old) => new Map([...old, ...fresh]));
+    });
   }
 
-  /** Whether the sliver file exists; a corrupt file is only detected (and quarantined) by getSliver. */
+  /** The sliver exactly as stored (not checked against the metadata), or undefined. */
+  getSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<SliverData | undefined> {
+    return this.run(options, 'getSliver', async () => {
+      const key = blobKey(blobId);
+      const name = sliverFileName(pairIndex, kind);
+      // The pack first: a small blob's slivers are there, and looking for a missing file first
+      // would cost each of them a failed open; a large blob's reads hardly notice the pack lookup.
+      const packed = (await this.readBlobFile(key, PACK_FILE, decodePack))?.get(packKey(pairIndex, kind))?.sliver;
+      // The data is a view of the file's bytes, which nothing else holds: no copy of the bulk.
+      return packed ?? (await this.readBlobFile(key, name, (bytes) => decodeSliverData(bytes, { view: true })));
+    });
+  }
+
+  /**
+   * Whether the sliver is stored (its file exists, or the blob's pack holds it); a corrupt file is
+   * only detected (and quarantined) by getSliver.
+   */
   hasSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<boolean> {
-    return this.run(options, 'hasSliver', () => this.hasBlobFile(blobKey(blobId), sliverFileName(pairIndex, kind)));
+    return this.run(options, 'hasSliver', async () => {
+      const key = blobKey(blobId);
+      const name = sliverFileName(pairIndex, kind);
+      // The pack first, as in getSliver.
+      if ((await this.readBlobFile(key, PACK_FILE, decodePack))?.has(packKey(pairIndex, kind)) === true) return true;
+      return this.hasBlobFile(key, name);
+    });
   }
 
   putBlobRecord(blobId: BlobId, record: BlobRecord, options: StoreWriteOptions = {}): Promise<void> {
@@ -477,8 +545,9 @@ export class BlobStore {
         let bytes = 0;
         let slivers = 0;
         for (const name of names.filter(isStoreFile)) {
-          bytes += (await sizeOrUndefined(join(dir, name))) ?? 0;
-          if (SLIVER_FILE.test(name)) slivers++;
+          const path = join(dir, name);
+          bytes += (await sizeOrUndefined(path)) ?? 0;
+          slivers += sliversIn(name, name === PACK_FILE ? await readHeaderOrUndefined(path) : undefined);
         }
         throwIfAborted(options.signal);
         const trash = join(this.trashDir, `${key}.${randomBytes(6).toString('hex')}`);
@@ -537,17 +606,23 @@ export class BlobStore {
     }
   }
 
+  /** Creates the blob's directory unless known to exist; call under the blob lock. */
+  private async ensureBlobDir(key: string): Promise<string> {
+    const dir = this.blobDir(key);
+    if (!this.knownDirs.has(key)) {
+      if (await this.directories.ensure(dir)) this.blobCount++;
+      if (this.knownDirs.size >= KNOWN_DIRS_LIMIT) this.knownDirs.delete(this.knownDirs.values().next().value as string);
+      this.knownDirs.add(key);
+    }
+    return dir;
+  }
+
   private async writeBlobFile(key: string, name: string, content: Uint8Array | readonly Uint8Array[], options: StoreWriteOptions): Promise<void> {
     const { signal } = options;
     const size = content instanceof Uint8Array ? content.length : content.reduce((sum, part) => sum + part.length, 0);
     await this.blobLocks.with(key, 'shared', async () => {
       throwIfAborted(signal);
-      const dir = this.blobDir(key);
-      if (!this.knownDirs.has(key)) {
-        if (await this.directories.ensure(dir)) this.blobCount++;
-        if (this.knownDirs.size >= KNOWN_DIRS_LIMIT) this.knownDirs.delete(this.knownDirs.values().next().value as string);
-        this.knownDirs.add(key);
-      }
+      const dir = await this.ensureBlobDir(key);
       const path = join(dir, name);
       await this.fileLocks.with(path, 'exclusive', async () => {
         throwIfAborted(signal);
@@ -564,6 +639,63 @@ export class BlobStore {
           },
           syncDirectory: options.syncDirectory,
         });
+      });
+    });
+  }
+
+  /**
+   * Replaces the blob's pack with `change(its entries)` under the pack's lock (a pack that does not
+   * decode counts as empty and goes to quarantine first); an empty result removes the pack and
+   * undefined leaves it as it is. With `create` false nothing is written for a blob without a
+   * pack. Resolves whether it changed.
+   */
+  private async updatePack(
+    key: string,
+    create: boolean,
+    options: StoreWriteOptions,
+    change: (old: ReadonlyMap<string, PackEntry>) => Map<string, PackEntry> | undefined,
+  ): Promise<boolean> {
+    const { signal } = options;
+    return this.blobLocks.with(key, 'shared', async () => {
+      throwIfAborted(signal);
+      const dir = create ? await this.ensureBlobDir(key) : this.blobDir(key);
+      const path = join(dir, PACK_FILE);
+      return this.fileLocks.with(path, 'exclusive', async () => {
+        throwIfAborted(signal);
+        let bytes = await readOrUndefined(path);
+        let old = new Map<string, PackEntry>();
+        if (bytes !== undefined) {
+          const decoded = tryDecode(bytes, decodePack);
+          if (decoded.ok) old = decoded.value;
+          else {
+            await this.moveToQuarantine(key, PACK_FILE, bytes);
+            bytes = undefined;
+          }
+        }
+        if (bytes === undefined && !create) return false;
+        const next = change(old);
+        if (next === undefined) return false;
+        const oldSlivers = bytes === undefined ? 0 : old.size;
+        const oldSize = bytes?.length ?? 0;
+        if (next.size === 0) {
+          if (bytes === undefined) return false;
+          await unlink(path);
+          this.byteCount -= oldSize;
+          this.sliverCount -= oldSlivers;
+          await fsyncDirectory(dir);
+          return true;
+        }
+        const parts = encodePack([...next.values()]);
+        const size = parts.reduce((sum, part) => sum + part.length, 0);
+        await writeFileAtomic(path, parts, {
+          beforeRename: () => throwIfAborted(signal), // past this point the write completes
+          afterRename: () => {
+            this.byteCount += size - oldSize;
+            this.sliverCount += next.size - oldSlivers;
+          },
+          syncDirectory: options.syncDirectory,
+        });
+        return true;
       });
     });
   }
@@ -597,16 +729,22 @@ export class BlobStore {
         if (bytes === undefined) return undefined;
         const decoded = tryDecode(bytes, decode);
         if (decoded.ok) return decoded.value;
-        const target = join(this.quarantineDir, `${key}.${name}.${Date.now()}.${randomBytes(4).toString('hex')}`);
-        await rename(path, target);
-        this.byteCount -= bytes.length;
-        if (SLIVER_FILE.test(name)) this.sliverCount--;
-        this.quarantinedCount++;
-        await fsyncDirectory(dir);
-        await fsyncDirectory(this.quarantineDir);
+        await this.moveToQuarantine(key, name, bytes);
         return undefined;
       }),
     );
+  }
+
+  /** Moves a file whose contents (`bytes`) do not decode to DIR/quarantine; call under its lock. */
+  private async moveToQuarantine(key: string, name: string, bytes: Uint8Array): Promise<void> {
+    const dir = this.blobDir(key);
+    const target = join(this.quarantineDir, `${key}.${name}.${Date.now()}.${randomBytes(4).toString('hex')}`);
+    await rename(join(dir, name), target);
+    this.byteCount -= bytes.length;
+    this.sliverCount -= sliversIn(name, bytes.subarray(0, PACK_HEADER_MAX_BYTES));
+    this.quarantinedCount++;
+    await fsyncDirectory(dir);
+    await fsyncDirectory(this.quarantineDir);
   }
 
   /**
@@ -645,7 +783,7 @@ export class BlobStore {
       remaining++;
       if (!isStoreFile(name)) continue;
       this.byteCount += (await lstat(path)).size;
-      if (SLIVER_FILE.test(name)) this.sliverCount++;
+      this.sliverCount += sliversIn(name, name === PACK_FILE ? await readHeaderOrUndefined(path) : undefined);
     }
     if (remaining === 0) {
       await rmdir(dir);
@@ -658,8 +796,8 @@ export class BlobStore {
   // -- shard migration (src/node/shard-migration.ts) ------------------------------------------
 
   /**
-   * Removes one sliver file, e.g. of a shard the node lost at an epoch change; metadata and the
-   * blob record stay. Resolves false if there was no such file.
+   * Removes one sliver (its file and its pack entry), e.g. of a shard the node lost at an epoch
+   * change; metadata and the blob record stay. Resolves false if it was not stored.
    */
   deleteSliver(blobId: BlobId, pairIndex: number, kind: SliverType, options: StoreCallOptions = {}): Promise<boolean> {
     return this.run(options, 'deleteSliver', async () => {
@@ -667,7 +805,7 @@ export class BlobStore {
       const dir = this.blobDir(key);
       const path = join(dir, sliverFileName(pairIndex, kind));
       // The same locks as a put, so a delete never races a write of the same file.
-      return this.blobLocks.with(key, 'shared', () =>
+      const removedFile = await this.blobLocks.with(key, 'shared', () =>
         this.fileLocks.with(path, 'exclusive', async () => {
           throwIfAborted(options.signal);
           const size = await sizeOrUndefined(path);
@@ -679,6 +817,14 @@ export class BlobStore {
           return true;
         }),
       );
+      const entry = packKey(pairIndex, kind);
+      const removedEntry = await this.updatePack(key, false, options, (old) => {
+        if (!old.has(entry)) return undefined;
+        const next = new Map(old);
+        next.delete(entry);
+        return next;
+      });
+      return removedFile || removedEntry;
     });
   }
 }

@@ -8,4 +8,5 @@ export {
   type StoreCallOptions,
   type StoreWriteOptions,
 } from './blob-store.js';
+export type { PackEntry } from './sliver-pack.js';
 export { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';

@@ -3,7 +3,7 @@
 // and read back (1 KB and 3 MB), byte ranges, status, certificates, a node that serves corrupted
 // slivers, reads with f shards' worth of nodes down, and a store that cannot reach a quorum.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys';
@@ -36,6 +36,7 @@ import { type BlobId, parseBlobId } from '../../src/encoding/blob-id.js';
 import { encodingParameters, symbolSizeFor } from '../../src/encoding/parameters.js';
 import { StorageNode } from '../../src/node/storage-node.js';
 import { freePort, waitFor } from '../support/wait.js';
+import { PACK_FILE, rotSlivers, storedSlivers } from '../support/stored-slivers.js';
 
 const NETWORK = 'clienttest';
 const N_SHARDS = 16;
@@ -78,14 +79,6 @@ async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Flips every data byte of a BCS SliverData file (ULEB length, data, u16 symbol size, u16 index): still decodes, never verifies. */
-async function corruptSliverFile(path: string): Promise<void> {
-  const bytes = new Uint8Array(await readFile(path));
-  let header = 1;
-  while ((bytes[header - 1]! & 0x80) !== 0) header++;
-  for (let i = header; i < bytes.length - 4; i++) bytes[i] = bytes[i]! ^ 0xa5;
-  await writeFile(path, bytes);
-}
-
 async function expectRejection<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
   const error = await promise.then(
     () => undefined,
@@ -263,9 +256,9 @@ describe('FloeClient against an in-process committee', () => {
     const pair = [...Array(params.primarySourceSymbols).keys()].find((candidate) => committee.ownerOfPair(candidate, blobId) !== peerIds[0])!;
     const liar = nodeIndexOf(committee.ownerOfPair(pair, blobId));
     const blobDir = join(configs[liar]!.dataDir, 'store', 'blobs', largeResult.blobId.slice(0, 2), largeResult.blobId);
-    const files = (await readdir(blobDir)).filter((name) => name.endsWith('.bcs') && name !== 'metadata.bcs');
-    expect(files.length).toBe(2 * committee.shardsOf(peerIds[liar]!).length);
-    for (const name of files) await corruptSliverFile(join(blobDir, name));
+    // A 3 MB upload streams pair by pair: a file per sliver.
+    expect((await storedSlivers(blobDir)).filter((sliver) => !sliver.path.endsWith(PACK_FILE))).toHaveLength(2 * committee.shardsOf(peerIds[liar]!).length);
+    expect(await rotSlivers(blobDir)).toHaveLength(2 * committee.shardsOf(peerIds[liar]!).length);
 
     const events: ClientProgress[] = [];
     const back = await client.read(blobId, { onProgress: (event) => events.push(event) });
@@ -308,7 +301,8 @@ describe('FloeClient against an in-process committee', () => {
     for (const index of running) {
       if (N_SHARDS - params.maxFaulty - corrupted < params.primarySourceSymbols) break;
       const blobDir = join(configs[index]!.dataDir, 'store', 'blobs', smallResult.blobId.slice(0, 2), smallResult.blobId);
-      for (const name of (await readdir(blobDir)).filter((file) => file.endsWith('.primary.bcs'))) await corruptSliverFile(join(blobDir, name));
+      // A 1 KB upload goes inline: the node keeps its slivers in one pack.
+      expect((await rotSlivers(blobDir, { kind: 'primary' })).every((sliver) => sliver.path.endsWith(PACK_FILE))).toBe(true);
       corrupted += committee.shardsOf(peerIds[index]!).length;
     }
     const events: ClientProgress[] = [];

@@ -35,13 +35,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Makes node `index` wait `delayMs` before it takes each sliver pair; returns the undo. */
 function slowDown(index: number, delayMs: number): () => void {
   const service = nodes[index]!.blobs;
-  const original = service.storeSliverPair;
+  // A small upload arrives whole (storeSliverPairs), a large one pair by pair (storeSliverPair).
+  const { storeSliverPair, storeSliverPairs } = service;
   service.storeSliverPair = async (...args) => {
     await sleep(delayMs);
-    return original.apply(service, args);
+    return storeSliverPair.apply(service, args);
+  };
+  service.storeSliverPairs = async (...args) => {
+    await sleep(delayMs);
+    return storeSliverPairs.apply(service, args);
   };
   return () => {
-    service.storeSliverPair = original;
+    service.storeSliverPair = storeSliverPair;
+    service.storeSliverPairs = storeSliverPairs;
   };
 }
 

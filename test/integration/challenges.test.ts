@@ -22,10 +22,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChallengeOutcome, ChallengeResult } from '../../src/challenges/results.js';
 import { DEFAULT_CHALLENGE_PARAMS, SCORE_SCALE } from '../../src/challenges/scores.js';
 import { epochAt, epochStartMs, loadGenesis, type Genesis } from '../../src/config/genesis.js';
-import { decodeSliverData } from '../../src/encoding/bcs.js';
 import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../src/membership/index.js';
 import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
 import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
+import { rotSlivers, sliverHoldingFiles, storedSlivers } from '../support/stored-slivers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
@@ -125,10 +125,9 @@ async function foldedEverywhere(epoch: number, urls: readonly string[]): Promise
   );
 }
 
-/** The paths of the sliver files `node` holds of a blob (blob-store.ts layout). */
-async function sliverFiles(node: ClusterFile['nodes'][number], id: string): Promise<string[]> {
-  const dir = join(node.dir, 'store', 'blobs', id.slice(0, 2), id);
-  return (await readdir(dir)).filter((name) => /^p\d+\.(primary|secondary)\.bcs$/.test(name)).map((name) => join(dir, name));
+/** The directory where `node` keeps a blob (blob-store.ts layout). */
+function blobDirOf(node: ClusterFile['nodes'][number], id: string): string {
+  return join(node.dir, 'store', 'blobs', id.slice(0, 2), id);
 }
 
 /** The challengers' own accounts (with the reason) of their challenges of `target` in `epoch`. */
@@ -253,17 +252,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
   it('a node whose sliver files are corrupted (then deleted) fails its challenges from the next epoch on; its score drops identically everywhere', async () => {
     const bad = cluster.nodes[BAD]!;
     // Every sliver file of every blob still decodes, with wrong symbol bytes (silent bit rot).
-    for (const blob of blobs) {
-      const files = await sliverFiles(bad, blob.id);
-      expect(files.length).toBeGreaterThan(0);
-      for (const path of files) {
-        const bytes = await readFile(path);
-        // uleb128 length | data | u16 symbol size | u16 index: flip the data only.
-        for (let i = 4; i < bytes.length - 4; i++) bytes[i] = bytes[i]! ^ 0x5a;
-        decodeSliverData(bytes);
-        await writeFile(path, bytes);
-      }
-    }
+    for (const blob of blobs) expect((await rotSlivers(blobDirOf(bad, blob.id), { mask: 0x5a })).length).toBeGreaterThan(0);
     firstFailedEpoch = epochAt(genesis) + 1;
     expect(firstFailedEpoch).toBeGreaterThan(firstSampledEpoch);
 
@@ -280,10 +269,10 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     // Before the next epoch's challenges: blob 0's sliver files go, blob 2's are cut short. The
     // read path finds the short ones undecodable, quarantines them and reports them absent.
     const [deleted, , truncated] = blobs;
-    for (const path of await sliverFiles(bad, deleted!.id)) await unlink(path);
-    const truncatedFiles = await sliverFiles(bad, truncated!.id);
-    for (const path of truncatedFiles) await truncate(path, 3);
-    const pair = /p(\d+)\.primary\.bcs$/.exec(truncatedFiles.find((path) => path.endsWith('.primary.bcs'))!)![1]!;
+    for (const path of await sliverHoldingFiles(blobDirOf(bad, deleted!.id))) await unlink(path);
+    const truncatedSlivers = await storedSlivers(blobDirOf(bad, truncated!.id));
+    for (const path of new Set(truncatedSlivers.map((sliver) => sliver.path))) await truncate(path, 3);
+    const pair = truncatedSlivers.find((sliver) => sliver.kind === 'primary')!.pair;
     const read = await fetch(`${bad.httpUrl}/v1/blobs/${truncated!.id}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(5_000) });
     expect(read.status).toBe(404);
     expect((await readdir(join(bad.dir, 'store', 'quarantine'))).length).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64UrlEncode } from '../../src/core/bytes.js';
 import { blobIdToString, type BlobId } from '../../src/encoding/blob-id.js';
-import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
+import { pairForShard, pairIndex, shardIndex } from '../../src/encoding/indices.js';
 import { encodeBlob, verifySliver, type EncodedBlob } from '../../src/encoding/redstuff.js';
 import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { protocolId, syncProtocol } from '../../src/network/protocol-ids.js';
@@ -129,14 +129,17 @@ function pairOf(shard: number, blobId: BlobId): number {
 
 /** Stores what a node of the genesis assignment holds: metadata, a certified record, its pairs. */
 async function storeHoldings(node: TestNode): Promise<void> {
-  for (const blob of encoded) {
+  for (const [index, blob] of encoded.entries()) {
     await node.blobs.adoptMetadata(blob.blobId, blob.metadata);
     await markCertified(node, blob);
-    for (const shard of node.owned) {
+    const pairs = [...node.owned].map((shard) => {
       const pair = pairOf(shard, blob.blobId);
-      const { primary, secondary } = blob.sliverPair(pair);
-      await node.blobs.storeSliverPair(blob.blobId, pair, primary, secondary);
-    }
+      return { pair: pairIndex(pair, N), ...blob.sliverPair(pair) };
+    });
+    // Both layouts migrate: every other blob as an inline upload leaves it (one sliver pack),
+    // the others as a streamed one (a file per sliver).
+    if (index % 2 === 0) await node.blobs.storeSliverPairs(blob.blobId, pairs);
+    else for (const { pair, primary, secondary } of pairs) await node.blobs.storeSliverPair(blob.blobId, pair, primary, secondary);
   }
 }
 
