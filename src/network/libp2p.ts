@@ -18,6 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
+import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
 
 /** Services every Floe libp2p node carries, reachable as `node.services.<name>`. */
@@ -122,7 +123,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
     start: options.start ?? true,
     addresses: { listen: [...options.listen], announce: [...(options.announce ?? [])] },
     transports: server ? [tcp(), webSockets()] : [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: { allow: options.allow ?? defaultAllowList(options.listen) },
     // The monitor pings every 10 s and by default aborts the connection on a timeout; under CPU
