@@ -21,9 +21,10 @@
 //
 // A sliver lives either in its own file (putSliver: large slivers, healing, migration) or in the
 // blob's pack (putSlivers: a small blob's upload, one file instead of one per sliver, since
-// creating files is what storing tiny slivers costs most). A put of either kind supersedes the
-// other copy of the same sliver, so each sliver is stored and counted once. Schema 2 added the
-// pack; a schema-1 store (no packs) is upgraded in place when opened.
+// creating files is what storing tiny slivers costs most). Rarely a sliver is stored both ways
+// (a later putSliver of a packed one, e.g. by migration): both are verified copies of the same
+// bytes, reads take the pack's, deleteSliver removes both. Schema 2 added the pack; a schema-1
+// store (no packs) is upgraded in place when opened.
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, lstat, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

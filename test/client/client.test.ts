@@ -302,7 +302,9 @@ describe('FloeClient against an in-process committee', () => {
       if (N_SHARDS - params.maxFaulty - corrupted < params.primarySourceSymbols) break;
       const blobDir = join(configs[index]!.dataDir, 'store', 'blobs', smallResult.blobId.slice(0, 2), smallResult.blobId);
       // A 1 KB upload goes inline: the node keeps its slivers in one pack.
-      expect((await rotSlivers(blobDir, { kind: 'primary' })).every((sliver) => sliver.path.endsWith(PACK_FILE))).toBe(true);
+      const rotted = await rotSlivers(blobDir, { kind: 'primary' });
+      expect(rotted).toHaveLength(committee.shardsOf(peerIds[index]!).length);
+      expect(rotted.every((sliver) => sliver.path.endsWith(PACK_FILE))).toBe(true);
       corrupted += committee.shardsOf(peerIds[index]!).length;
     }
     const events: ClientProgress[] = [];
