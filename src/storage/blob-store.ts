@@ -150,24 +150,6 @@ function sliversIn(name: string, header: Uint8Array | undefined): number {
   }
 }
 
-/** The first bytes of a file (a pack's header), or undefined if there is no such file. */
-async function readHeaderOrUndefined(path: string): Promise<Uint8Array | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  try {
-    const buffer = new Uint8Array(PACK_HEADER_MAX_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Orders base64url text by the bytes it encodes (the alphabet is not in ASCII order). */
 function compareBase64Url(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
@@ -232,7 +214,8 @@ function decodeRecord(bytes: Uint8Array, key: string): BlobRecord {
   return record;
 }
 
-async function readOrUndefined(path: string): Promise<Uint8Array | undefined> {
+/** The file's bytes (at most `maxBytes` of its start, e.g. a pack's header), or undefined if there is no such file. */
+async function readOrUndefined(path: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -243,7 +226,7 @@ async function readOrUndefined(path: string): Promise<Uint8Array | undefined> {
   try {
     // The whole file in one read where it can (readFile reads 512 KiB at a time, each a round trip
     // to the thread pool). Files are replaced by rename, never changed in place, so the size holds.
-    const { size } = await handle.stat();
+    const size = Math.min(maxBytes, (await handle.stat()).size);
     const buffer = Buffer.allocUnsafeSlow(size);
     let filled = 0;
     while (filled < size) {
@@ -548,7 +531,7 @@ export class BlobStore {
         for (const name of names.filter(isStoreFile)) {
           const path = join(dir, name);
           bytes += (await sizeOrUndefined(path)) ?? 0;
-          slivers += sliversIn(name, name === PACK_FILE ? await readHeaderOrUndefined(path) : undefined);
+          slivers += sliversIn(name, name === PACK_FILE ? await readOrUndefined(path, PACK_HEADER_MAX_BYTES) : undefined);
         }
         throwIfAborted(options.signal);
         const trash = join(this.trashDir, `${key}.${randomBytes(6).toString('hex')}`);
@@ -784,7 +767,7 @@ export class BlobStore {
       remaining++;
       if (!isStoreFile(name)) continue;
       this.byteCount += (await lstat(path)).size;
-      this.sliverCount += sliversIn(name, name === PACK_FILE ? await readHeaderOrUndefined(path) : undefined);
+      this.sliverCount += sliversIn(name, name === PACK_FILE ? await readOrUndefined(path, PACK_HEADER_MAX_BYTES) : undefined);
     }
     if (remaining === 0) {
       await rmdir(dir);
