@@ -333,6 +333,12 @@ export class BlobStore {
    * after open, under the exclusive blob lock, and it forgets the key there.
    */
   private readonly knownDirs = new Set<string>();
+  /**
+   * Pack reads in flight, by blob: lookups made while one is running (a read request fetches a
+   * blob's slivers concurrently) share it instead of each reading the file. Nothing is kept once
+   * it settles, so a change on disk is seen by the next lookup.
+   */
+  private readonly packReads = new Map<string, Promise<Map<string, PackEntry> | undefined>>();
   private blobCount = 0;
   private sliverCount = 0;
   private byteCount = 0;
@@ -436,7 +442,7 @@ export class BlobStore {
       const name = sliverFileName(pairIndex, kind);
       // The pack first: a small blob's slivers are there, and looking for a missing file first
       // would cost each of them a failed open; a large blob's reads hardly notice the pack lookup.
-      const packed = (await this.readBlobFile(key, PACK_FILE, decodePack))?.get(packKey(pairIndex, kind))?.sliver;
+      const packed = (await this.readPack(key))?.get(packKey(pairIndex, kind))?.sliver;
       // The data is a view of the file's bytes, which nothing else holds: no copy of the bulk.
       return packed ?? (await this.readBlobFile(key, name, (bytes) => decodeSliverData(bytes, { view: true })));
     });
@@ -451,7 +457,7 @@ export class BlobStore {
       const key = blobKey(blobId);
       const name = sliverFileName(pairIndex, kind);
       // The pack first, as in getSliver.
-      if ((await this.readBlobFile(key, PACK_FILE, decodePack))?.has(packKey(pairIndex, kind)) === true) return true;
+      if ((await this.readPack(key))?.has(packKey(pairIndex, kind)) === true) return true;
       return this.hasBlobFile(key, name);
     });
   }
@@ -682,6 +688,17 @@ export class BlobStore {
         return true;
       });
     });
+  }
+
+  /** The blob's pack entries (undefined without a pack), sharing a read already in flight. */
+  private readPack(key: string): Promise<Map<string, PackEntry> | undefined> {
+    const running = this.packReads.get(key);
+    if (running !== undefined) return running;
+    const read = this.readBlobFile(key, PACK_FILE, decodePack).finally(() => {
+      if (this.packReads.get(key) === read) this.packReads.delete(key);
+    });
+    this.packReads.set(key, read);
+    return read;
   }
 
   private async hasBlobFile(key: string, name: string): Promise<boolean> {

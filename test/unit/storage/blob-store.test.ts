@@ -386,6 +386,22 @@ describe('BlobStore sliver packs', () => {
     await expect(store.putSlivers(id, [{ pairIndex: 70_000, kind: 'primary', sliver: sliver(1) }])).rejects.toBeInstanceOf(StoreInputError);
   });
 
+  it('answers concurrent lookups in one pack from one read, and sees the next change', async () => {
+    const store = await openStore(await tempDir());
+    const id = blobId(7);
+    const entries = packed([0, 1, 2, 3]);
+    await store.putSlivers(id, entries);
+    const [got, has] = await Promise.all([
+      Promise.all(entries.map(({ pairIndex, kind }) => store.getSliver(id, pairIndex, kind))),
+      Promise.all(entries.map(({ pairIndex, kind }) => store.hasSliver(id, pairIndex, kind))),
+    ]);
+    expect(got).toEqual(entries.map((entry) => entry.sliver));
+    expect(has.every(Boolean)).toBe(true);
+    const replacement = sliver(99, 3, 2, 2);
+    await store.putSlivers(id, [{ pairIndex: 2, kind: 'primary', sliver: replacement }]);
+    expect(await store.getSliver(id, 2, 'primary')).toEqual(replacement);
+  });
+
   it('deletes single entries, and the pack with its last one', async () => {
     const root = await tempDir();
     const store = await openStore(root);
