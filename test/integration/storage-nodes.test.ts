@@ -356,6 +356,24 @@ describe('five storage nodes on loopback', () => {
       storeOnNode(await openStream(node, 'store'), { blobId: encoded.blobId, metadata: encoded.metadata, slivers: tampered }),
       'INVALID_DATA',
     );
+    // The same in an inline upload of a new blob (all pairs in StoreStart): no pair of it is stored.
+    const fresh = encodeBlob(makeBlob(2000, 11), N_SHARDS);
+    const freshOwned = ownedPairs(shardsOf.get(node.peerId)!, fresh.blobId);
+    const tamperedFresh = (pair: number) => {
+      const honest = fresh.sliverPair(pair);
+      if (pair !== freshOwned.at(-1)) return honest;
+      const data = honest.secondary.data.slice();
+      data[0] = data[0]! ^ 0xff;
+      return { primary: honest.primary, secondary: { ...honest.secondary, data } };
+    };
+    await expectCode(
+      storeOnNode(await openStream(node, 'store'), { blobId: fresh.blobId, metadata: fresh.metadata, slivers: tamperedFresh, expectedPairs: freshOwned }),
+      'INVALID_DATA',
+    );
+    for (const pair of freshOwned) {
+      const served = await fetch(`${node.httpUrl}/v1/blobs/${blobIdToString(fresh.blobId)}/slivers/${pair}/primary`);
+      expect(served.status).toBe(404);
+    }
 
     // A sliver pair for a shard the node does not own, sent by hand.
     const notOwned = [...Array(N_SHARDS).keys()].find((pair) => !owned.includes(pair))!;
