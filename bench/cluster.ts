@@ -11,10 +11,11 @@
 // 2. The cluster: --nodes `floe node run` processes (startLocalCluster, in a temp directory below
 //    --dir, default the current directory, removed afterwards), n = --shards. Not below /tmp by
 //    default: on our VMs creating a file there costs about 5x the kernel time it costs elsewhere on
-//    the same disk (0.9 vs 0.2 ms per durable file), and a node's data directory is not in /tmp. One FloeClient connects through the genesis and is
-//    warmed up (2 stores and reads of 1 KiB, 1 of 1 MiB, 1 of 8 MiB) before anything is timed: every
-//    path the timed calls take has run once in every process (an 8 MiB upload streams pair by pair,
-//    smaller ones go inline), so the first large store does not pay the nodes' JIT compilation.
+//    the same disk (0.9 vs 0.2 ms per durable file), and a node's data directory is not in /tmp.
+//    One FloeClient connects through the genesis and is warmed up (2 stores and reads of 1 KiB,
+//    1 of 1 MiB, 1 of 8 MiB) before anything is timed: every path the timed calls take has run
+//    once in every process (an 8 MiB upload streams pair by pair, smaller ones go inline), so the
+//    first large store does not pay the nodes' JIT compilation.
 // 3. Latency: 50 stores of distinct random 1 KiB blobs, one after the other, then 50 reads of
 //    them. Median and p99 (nearest rank: of 50 samples, p99 is the slowest).
 // 4. Throughput: 1 MiB (best of 3) and 64 MiB (best of 2) blobs of distinct pseudo-random bytes;

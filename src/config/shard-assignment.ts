@@ -110,13 +110,20 @@ export function validity(nShards: number): number {
   return encodingParameters(nShards).validity;
 }
 
-/** Checks every weight is a positive integer and returns n, the weights and their total as bigints (shared with the D'Hondt rule of later epochs). */
-export function exactWeights(nShards: number, members: readonly CommitteeMember[]): { n: bigint; weights: bigint[]; total: bigint } {
+/**
+ * Checks every weight is a positive integer and returns n, the weights (as `weightOf` counts them:
+ * the weight itself by default) and their total as bigints (shared with the D'Hondt rule of later epochs).
+ */
+export function exactWeights<M extends CommitteeMember>(
+  nShards: number,
+  members: readonly M[],
+  weightOf: (member: M) => bigint = (member) => BigInt(member.weight),
+): { n: bigint; weights: bigint[]; total: bigint } {
   for (const member of members) {
     if (!Number.isSafeInteger(member.weight) || member.weight <= 0) {
       throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${member.weight}`);
     }
   }
-  const weights = members.map((member) => BigInt(member.weight));
+  const weights = members.map(weightOf);
   return { n: BigInt(nShards), weights, total: weights.reduce((sum, weight) => sum + weight, 0n) };
 }

@@ -183,10 +183,7 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
 export function apportionDHondt(nShards: number, members: readonly AssignmentMember[], cap: number): number[] {
   if (members.length === 0) throw new RangeError('cannot apportion shards to nobody');
   if (cap * members.length < nShards) throw new RangeError(`cap ${cap} x ${members.length} members cannot hold ${nShards} shards`);
-  exactWeights(nShards, members); // checks the weights
-  const n = BigInt(nShards);
-  const weights = members.map(effectiveWeight);
-  const total = weights.reduce((sum, weight) => sum + weight, 0n);
+  const { n, weights, total } = exactWeights(nShards, members, effectiveWeight);
   const counts = weights.map((weight) => Math.min(cap, Number((n * weight) / total)));
   let left = nShards - counts.reduce((sum, count) => sum + count, 0);
   while (left > 0) {

@@ -34,6 +34,7 @@ import {
   decodeBlobMetadata,
   decodeSliverData,
   encodeBlobMetadata,
+  encodeSliverDataParts,
   type SliverData,
   type SliverType,
 } from '../encoding/bcs.js';
@@ -41,7 +42,7 @@ import { BLOB_ID_LENGTH, type BlobId, blobIdToString, parseBlobId } from '../enc
 import { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';
 import { DirectoryMaker, fsyncDirectory, isNotFound, isTempName, makeDirectoryDurable, writeFileAtomic } from './fs-atomic.js';
 import { KeyedLock } from './locks.js';
-import { decodePack, encodePack, PACK_HEADER_MAX_BYTES, type PackEntry, packEntryCount, packKey, sliverDataParts } from './sliver-pack.js';
+import { decodePack, encodePack, PACK_HEADER_MAX_BYTES, type PackEntry, packEntryCount, packKey } from './sliver-pack.js';
 
 export const STORE_SCHEMA_VERSION = 2;
 /** Older schemas this code opens and upgrades (1: no sliver packs). */
@@ -401,7 +402,7 @@ export class BlobStore {
       const name = sliverFileName(pairIndex, kind);
       let parts: Uint8Array[];
       try {
-        parts = sliverDataParts(sliver);
+        parts = encodeSliverDataParts(sliver);
       } catch (error) {
         throw new StoreInputError(`sliver cannot be encoded: ${(error as Error).message}`, error);
       }
@@ -423,7 +424,7 @@ export class BlobStore {
       for (const entry of entries) {
         sliverFileName(entry.pairIndex, entry.kind); // checks the pair index and kind
         try {
-          sliverDataParts(entry.sliver);
+          encodeSliverDataParts(entry.sliver);
         } catch (error) {
           throw new StoreInputError(`sliver cannot be encoded: ${(error as Error).message}`, error);
         }

@@ -7,14 +7,7 @@
 //
 // Decoding is strict (header, every entry, no duplicate (pair, kind), no trailing bytes) and the
 // sliver data come out as views of the file's bytes.
-import {
-  BcsReader,
-  BcsWriter,
-  encodeSliverData,
-  readSliver,
-  type SliverData,
-  type SliverType,
-} from '../encoding/bcs.js';
+import { BcsReader, BcsWriter, encodeSliverDataParts, readSliver, type SliverData, type SliverType } from '../encoding/bcs.js';
 
 const MAGIC = [0x46, 0x4c, 0x50, 0x4b]; // "FLPK"
 const PACK_VERSION = 1;
@@ -29,19 +22,6 @@ export interface PackEntry {
   readonly sliver: SliverData;
 }
 
-/**
- * A sliver's BCS SliverData, byte for byte encodeSliverData, as parts (ULEB128 length, the data,
- * symbol size and index) so the data is written from where it is instead of being copied first.
- */
-export function sliverDataParts(sliver: SliverData): Uint8Array[] {
-  // The trailer (and every check) is that of the same sliver with empty data.
-  const trailer = encodeSliverData({ data: new Uint8Array(0), symbolSize: sliver.symbolSize, index: sliver.index }).subarray(1);
-  if (!(sliver.data instanceof Uint8Array) || sliver.data.length % sliver.symbolSize !== 0) {
-    throw new Error('sliver data must be a whole number of symbols');
-  }
-  return [new BcsWriter(8).uleb128(sliver.data.length).toBytes(), sliver.data, trailer];
-}
-
 /** The key of a (pair, kind) in a pack's map. */
 export function packKey(pairIndex: number, kind: SliverType): string {
   return `${pairIndex}.${kind}`;
@@ -54,7 +34,7 @@ export function packKey(pairIndex: number, kind: SliverType): string {
 export function encodePack(entries: readonly PackEntry[]): Uint8Array[] {
   const parts: Uint8Array[] = [new BcsWriter(8).fixedBytes(Uint8Array.from(MAGIC)).u8(PACK_VERSION).uleb128(entries.length).toBytes()];
   for (const { pairIndex, kind, sliver } of entries) {
-    parts.push(new BcsWriter(4).u16(pairIndex, 'pair index').uleb128(kind === 'primary' ? 0 : 1).toBytes(), ...sliverDataParts(sliver));
+    parts.push(new BcsWriter(4).u16(pairIndex, 'pair index').uleb128(kind === 'primary' ? 0 : 1).toBytes(), ...encodeSliverDataParts(sliver));
   }
   return parts;
 }
