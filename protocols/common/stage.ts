@@ -3,6 +3,9 @@
 // with ProtocolError TIMEOUT; a caller abort fails with the caller's abort reason. A stage
 // without a time limit (timeoutMs undefined) only follows the caller's signal.
 import { ProtocolError } from './errors.js';
+import { abortReason } from '../../src/core/async.js';
+
+export { abortReason };
 
 /**
  * Runs `work` with a signal that aborts after `timeoutMs` or when `signal` aborts, and settles
@@ -50,8 +53,3 @@ function stageFailure(signal: AbortSignal | undefined, timer: AbortSignal): unkn
   return new ProtocolError('INTERNAL', 'stage aborted');
 }
 
-/** The caller's abort reason as an Error (a DOMException AbortError when none was given). */
-export function abortReason(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
-}

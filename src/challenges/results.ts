@@ -9,6 +9,7 @@ import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey, PublicKey } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import { compareBytes, compareStrings } from '../core/bytes.js';
+import { messageOf } from '../core/errors.js';
 import { BcsReader, BcsWriter } from '../encoding/bcs.js';
 import { InvalidChallengeInputError, InvalidChallengeResultError } from './errors.js';
 import { checkEpoch } from './prf.js';
@@ -225,6 +226,3 @@ export function dedupeResults(results: Iterable<ChallengeResult>): ChallengeResu
   return [...kept.values()].sort(compareResults);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -23,7 +23,8 @@ import { storeBlob } from './store.js';
 import { closeIdleStoreStreams } from './store-streams.js';
 import { createClientTransport, defaultCodec } from './transport.js';
 import type { BlobStatusSummary, CallOptions, ReadOptions, StoreOptions, StoreResult } from './types.js';
-import { anySignal, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
+import { sleep, throwIfAborted } from '../core/async.js';
+import { anySignal, errorOf, withTimeout } from './util.js';
 
 export interface FloeClientOptions extends Partial<ClientSettings> {
   readonly genesis: Genesis;

@@ -6,7 +6,7 @@ import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
 import type { BlobId } from '../encoding/blob-id.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { decodeBlob, decodeBlobFromSecondary, type EncodedBlob, encodeBlob, sliverHash } from '../encoding/redstuff.js';
-import { throwIfAborted } from './util.js';
+import { throwIfAborted } from '../core/async.js';
 
 export interface ClientCodecCallOptions {
   readonly signal?: AbortSignal;

@@ -30,7 +30,8 @@ import {
 import type { SliverResult } from '../../protocols/read/request.js';
 import { ReadSession } from './read-session.js';
 import type { ClientProgress, ReadOptions } from './types.js';
-import { anySignal, elapsedMs, errorOf, forEachConcurrently, shuffled, throwIfAborted } from './util.js';
+import { forEachLimited, shuffled, throwIfAborted } from '../core/async.js';
+import { anySignal, elapsedMs, errorOf } from './util.js';
 
 type Emit = (event: ClientProgress) => void;
 
@@ -143,7 +144,7 @@ export async function fetchMetadata(
   const problems: string[] = [];
   // Previous owners of moved shards too: a blob certified before the latest change may be on them only.
   const notFoundVerdict = (): boolean => isNotFoundVerdict(committee, notFound);
-  await forEachConcurrently(
+  await forEachLimited(
     shuffled(committee.readMembers),
     settings.metadataConcurrency,
     async (peer) => {
@@ -169,7 +170,7 @@ export async function fetchMetadata(
       found = { metadata, peer };
       stop.abort();
     },
-    () => found !== undefined || signal?.aborted === true || notFoundVerdict(),
+    { until: () => found !== undefined || signal?.aborted === true || notFoundVerdict() },
   );
   throwIfAborted(signal);
   if (found !== undefined) {

@@ -9,7 +9,8 @@ import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import type { ClientContext } from './context.js';
 import { openReadSession } from './read.js';
 import type { BlobStatusSummary, CallOptions, NodeBlobStatus } from './types.js';
-import { anySignal, errorOf, sleep, throwIfAborted } from './util.js';
+import { sleep, throwIfAborted } from '../core/async.js';
+import { anySignal, errorOf } from './util.js';
 
 export async function blobStatus(context: ClientContext, blobId: BlobId, options: CallOptions = {}): Promise<BlobStatusSummary> {
   const { committee, settings } = context;

@@ -18,7 +18,8 @@ import { type ClientContext, progressEmitter } from './context.js';
 import { InvalidRequestError, NodeAnswerError, type NodeFailure, NotEnoughConfirmationsError } from './errors.js';
 import { returnStoreStream, takeStoreStream } from './store-streams.js';
 import type { ClientProgress, StoreOptions } from './types.js';
-import { elapsedMs, errorOf, sleep, throwIfAborted, withTimeout } from './util.js';
+import { sleep, throwIfAborted } from '../core/async.js';
+import { elapsedMs, errorOf, withTimeout } from './util.js';
 
 const U32_MAX = 0xffff_ffff;
 

@@ -5,6 +5,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { compareStrings } from '../core/bytes.js';
+import { oneLineMessageOf } from '../core/errors.js';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
 import { GenesisError } from './errors.js';
@@ -120,7 +121,7 @@ function parseEd25519PeerId(value: unknown, field: string): string {
   try {
     peerId = peerIdFromString(value);
   } catch (error) {
-    throw invalid(field, `${show(value)} is not a peer ID (${messageOf(error)})`, error);
+    throw invalid(field, `${show(value)} is not a peer ID (${oneLineMessageOf(error)})`, error);
   }
   if (peerId.type !== 'Ed25519') throw invalid(field, `${value} is a ${peerId.type} peer ID; Floe nodes use Ed25519`);
   // One spelling per peer: the CID form of the same key would dodge the duplicate check and
@@ -140,7 +141,7 @@ function parseBootstrap(value: unknown): readonly string[] {
     try {
       address = multiaddr(entry);
     } catch (error) {
-      throw invalid(field, `${show(entry)} is not a multiaddr (${messageOf(error)})`, error);
+      throw invalid(field, `${show(entry)} is not a multiaddr (${oneLineMessageOf(error)})`, error);
     }
     const last = address.getComponents().at(-1);
     if (last?.name !== 'p2p' || last.value === undefined) {
@@ -149,7 +150,7 @@ function parseBootstrap(value: unknown): readonly string[] {
     try {
       peerIdFromString(last.value);
     } catch (error) {
-      throw invalid(field, `${entry} has an invalid peer ID (${messageOf(error)})`, error);
+      throw invalid(field, `${entry} has an invalid peer ID (${oneLineMessageOf(error)})`, error);
     }
     if (seen.has(entry)) throw invalid(field, `${entry} appears more than once`);
     seen.add(entry);
@@ -247,13 +248,13 @@ export async function loadGenesis(path: string, options: { signal?: AbortSignal 
   } catch (error) {
     if (options.signal?.aborted === true) throw error;
     if (isErrnoException(error, 'ENOENT')) throw new GenesisError(`genesis file ${path} does not exist`, { cause: error });
-    throw new GenesisError(`cannot read genesis file ${path}: ${messageOf(error)}`, { cause: error });
+    throw new GenesisError(`cannot read genesis file ${path}: ${oneLineMessageOf(error)}`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new GenesisError(`genesis file ${path} is not valid JSON: ${messageOf(error)}`, { cause: error });
+    throw new GenesisError(`genesis file ${path} is not valid JSON: ${oneLineMessageOf(error)}`, { cause: error });
   }
   try {
     return parseGenesis(json);
@@ -300,6 +301,3 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-}

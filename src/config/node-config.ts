@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
+import { oneLineMessageOf } from '../core/errors.js';
 import { ConfigError, type ConfigSource } from './errors.js';
 import { isErrnoException, writeFileAtomic } from './files.js';
 
@@ -96,13 +97,13 @@ export async function readNodeConfigFile(dir: string, signal?: AbortSignal): Pro
   } catch (error) {
     if (isErrnoException(error, 'ENOENT')) return {};
     if (signal?.aborted === true) throw error;
-    throw new ConfigError(CONFIG_FILE_NAME, `cannot read ${path}: ${messageOf(error)}`, 'file', error);
+    throw new ConfigError(CONFIG_FILE_NAME, `cannot read ${path}: ${oneLineMessageOf(error)}`, 'file', error);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(CONFIG_FILE_NAME, `${path} is not valid JSON: ${messageOf(error)}`, 'file', error);
+    throw new ConfigError(CONFIG_FILE_NAME, `${path} is not valid JSON: ${oneLineMessageOf(error)}`, 'file', error);
   }
   return checkOverrides(json, 'file', resolve(dir));
 }
@@ -249,7 +250,7 @@ function checkMultiaddrs(value: unknown, field: string, source: ConfigSource): s
     try {
       return multiaddr(entry).toString();
     } catch (error) {
-      throw new ConfigError(`${field}[${index}]`, `${show(entry)} is not a multiaddr (${messageOf(error)})`, source, error);
+      throw new ConfigError(`${field}[${index}]`, `${show(entry)} is not a multiaddr (${oneLineMessageOf(error)})`, source, error);
     }
   });
 }
@@ -274,6 +275,3 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-}

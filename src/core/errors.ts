@@ -12,3 +12,13 @@ export class FloeError extends Error {
     this.code = options?.code;
   }
 }
+
+/** The message of a thrown value, for logs and wrapped errors. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** messageOf on one line (whitespace runs collapsed), for messages that quote other messages. */
+export function oneLineMessageOf(error: unknown): string {
+  return messageOf(error).replace(/\s+/g, ' ');
+}

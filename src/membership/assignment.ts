@@ -17,6 +17,7 @@
 //     below their count, in peer ID order. No shard moves that need not.
 import { blake2b256 } from '../crypto/blake2b.js';
 import { bytesEqual, compareStrings, concatBytes } from '../core/bytes.js';
+import { messageOf } from '../core/errors.js';
 import type { CommitteeMember, Genesis } from '../config/genesis.js';
 import { assignShards, exactWeights, sortByPeerId } from '../config/shard-assignment.js';
 import { MembershipError } from './errors.js';
@@ -325,6 +326,3 @@ function freeze(assignment: Assignment): Assignment {
   });
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

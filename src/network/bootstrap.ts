@@ -6,6 +6,7 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { AbortOptions, PeerId, Startable } from '@libp2p/interface';
+import { pause } from '../core/async.js';
 import { InvalidPeerAddressError } from './errors.js';
 
 /** How often a connected peer is checked, and the base of the backoff. */
@@ -155,13 +156,13 @@ export function keepConnected(node: KeepConnectedHost, addresses: readonly strin
       if (consecutiveFailures === 0) {
         // Connected: a disconnect cuts the wait short, but dials stay at least one interval
         // apart, so a peer that accepts and then drops us is not redialled in a tight loop.
-        await sleep(intervalMs, signal, (wake) => wakers.set(key, wake));
+        await pause(intervalMs, signal, (wake) => wakers.set(key, wake));
         wakers.delete(key);
         const holdOff = lastDialAt + intervalMs - Date.now();
-        if (holdOff > 0) await sleep(holdOff, signal);
+        if (holdOff > 0) await pause(holdOff, signal);
       } else {
         const base = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(consecutiveFailures - 1, 30));
-        await sleep(base / 2 + (random() * base) / 2, signal);
+        await pause(base / 2 + (random() * base) / 2, signal);
       }
     }
   }
@@ -171,28 +172,6 @@ export function keepConnected(node: KeepConnectedHost, addresses: readonly strin
     options.signal?.removeEventListener('abort', stop);
   });
   return Object.assign(stop, { counters: counters as Readonly<KeepConnectedCounters>, done });
-}
-
-/**
- * Resolves after `ms`, when `signal` aborts, or when the function handed to `onWake` is called.
- * The timer is unref'd: a forgotten loop never keeps a process alive by itself.
- */
-function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const finish = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    };
-    const timer = setTimeout(finish, ms);
-    timer.unref?.();
-    signal.addEventListener('abort', finish, { once: true });
-    onWake?.(finish);
-  });
 }
 
 export interface BootstrapInit {

@@ -3,6 +3,7 @@
 // blob ID, persist durably, sign storage confirmations, serve reads and recovery symbols.
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
+import { throwIfAborted } from '../core/async.js';
 import { bytesEqual } from '../core/bytes.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
@@ -19,9 +20,7 @@ import { storageConfirmationMessage } from '../../protocols/store/confirmation.j
 import type { StoreSliverPair } from '../../protocols/store/service.js';
 import type { NodeMetrics } from './metrics.js';
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new ProtocolError('UNAVAILABLE', 'the request was aborted');
-}
+const requestAborted = (): Error => new ProtocolError('UNAVAILABLE', 'the request was aborted');
 
 /** Confirmed blobs remembered by BlobService.confirmedComplete. */
 const CONFIRMED_LIMIT = 4096;
@@ -108,7 +107,7 @@ export class BlobService {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
       throw new ProtocolError('FORBIDDEN', `this node owns no shard of blob ${blobIdToString(blobId)}`);
     }
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, requestAborted);
     // Verified metadata is usable at once; its files join the blob's batch (durable by confirm()).
     this.metadataCache.set(blobIdToString(blobId), metadata);
     this.track(blobId, this.persistMetadata(blobId, metadata, false));

@@ -34,6 +34,7 @@ import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { SelfHealer } from './self-healing.js';
+import type { LogFn } from '../core/logger.js';
 
 export interface CertificateKeeperOptions {
   readonly libp2p: FloeLibp2p;
@@ -45,7 +46,7 @@ export interface CertificateKeeperOptions {
   readonly store: BlobStore;
   readonly healer: SelfHealer;
   readonly metrics: NodeMetrics;
-  readonly log: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+  readonly log: LogFn;
 }
 
 /** Certificates learned this recently are pushed to members that connect. */

@@ -1,4 +1,4 @@
-// Storage challenges in the running node (DESIGN.md section 6, issue 6): every epoch this node
+// Storage challenges in the running node (DESIGN.md section 6): every epoch this node
 // challenges the members the schedule gives it, signs the results, gossips them on the
 // `challenges` topic, keeps every valid result it sees (its own and gossiped ones) in DIR, folds
 // them into reliability scores at a fixed point of the epoch, and reports members below the
@@ -42,10 +42,10 @@ import {
 import { type ChallengeSample, challengeSample, type HeldBlob, MAX_SAMPLE_SIZE } from '../challenges/sample.js';
 import { challengeRing, challengeTargets } from '../challenges/schedule.js';
 import { belowThreshold, type ChallengeParams, DEFAULT_CHALLENGE_PARAMS, foldScores, SCORE_SCALE } from '../challenges/scores.js';
-import { forEachConcurrently } from '../client/util.js';
+import { forEachLimited } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
-import { FloeError } from '../core/errors.js';
+import { FloeError, messageOf } from '../core/errors.js';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { BcsWriter, type BlobMetadata, type SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
@@ -62,10 +62,11 @@ import { CHALLENGE_LIMITS, type ChallengeLimits } from '../../protocols/challeng
 import { type ChallengeRun, challengeResultOf, runChallenge, unreachableRun } from '../../protocols/challenge/request.js';
 import type { ChallengeService } from '../../protocols/challenge/service.js';
 import type { NodeMetrics } from './metrics.js';
+import type { LogFn } from '../core/logger.js';
 
 export class ChallengeRunnerError extends FloeError {}
 
-export type ChallengeLog = (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+export type ChallengeLog = LogFn;
 
 /** Governance parameters of challenges: scores (ChallengeParams) plus the schedule and sampling. */
 export interface ChallengeRunnerParams extends Required<ChallengeParams> {
@@ -478,7 +479,7 @@ export class ChallengeRunner {
     );
     if (targets.length === 0) return;
     this.log('info', 'challenging', { epoch, targets, sampleSize: plan.params.sampleSize });
-    await forEachConcurrently(targets, Math.max(1, this.options.concurrency ?? targets.length), async (target) => {
+    await forEachLimited(targets, Math.max(1, this.options.concurrency ?? targets.length), async (target) => {
       if (signal.aborted) return;
       try {
         await this.challenge(plan, target, signal);
@@ -773,6 +774,3 @@ function encodingKey(signed: SignedChallengeResult): string {
   return base64UrlEncode(encodeSignedChallengeResult(signed));
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -27,7 +27,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { withDeadline } from '../core/abort.js';
 import { bytesEqual, toHex } from '../core/bytes.js';
-import { FloeError } from '../core/errors.js';
+import { FloeError, messageOf } from '../core/errors.js';
 import type { Genesis } from '../config/genesis.js';
 import { quorum } from '../config/shard-assignment.js';
 import {
@@ -70,6 +70,7 @@ import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
 import { fsyncDirectory, isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
 import type { NodeMetrics } from './metrics.js';
+import type { LogFn } from '../core/logger.js';
 
 /** Votes are cast before this fraction of an epoch; later ones count in the next epoch. */
 export const VOTE_CUTOFF = 0.4;
@@ -92,7 +93,7 @@ const PENDING_SIGNATURE: AssignmentSignature = Object.freeze({ epoch: -1, digest
 
 export class EpochManagerError extends FloeError {}
 
-export type Log = (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+export type Log = LogFn;
 
 /** Fetches encoded certificates of epochs >= fromEpoch from a peer (the sync protocol's GetChain). */
 export type ChainFetcher = (peer: PeerId, fromEpoch: number, limit: number, signal: AbortSignal) => Promise<Uint8Array[]>;
@@ -896,6 +897,3 @@ export function splitChainFile(bytes: Uint8Array): Uint8Array[] {
   return out;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

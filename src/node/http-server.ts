@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { base64UrlEncode } from '../core/bytes.js';
 import { encodeBlobMetadataWithId, encodeSliverData, type SliverType } from '../encoding/bcs.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
+import { FloeError } from '../core/errors.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
-import { BlobNotFoundError, FloeClientError, InvalidRequestError } from '../client/errors.js';
 import type { BlobService } from './blob-service.js';
 import { type ChallengeRouteSource, serveChallengeRoute } from './challenge-routes.js';
 import type { NodeMetrics } from './metrics.js';
@@ -333,14 +333,15 @@ function sendError(response: ServerResponse, error: unknown, metrics: NodeMetric
   } else if (error instanceof ProtocolError) {
     status = STATUS_OF_PROTOCOL_ERROR[error.code] ?? 500;
     if (status !== 500) message = error.message;
-  } else if (error instanceof BlobNotFoundError) {
+  } else if (error instanceof FloeError && error.code === 'BLOB_NOT_FOUND') {
     status = 404;
     message = error.message;
-  } else if (error instanceof InvalidRequestError) {
+  } else if (error instanceof FloeError && error.code === 'INVALID_REQUEST') {
+    // The light client's bad arguments and the operator's bad requests alike.
     status = 400;
     message = error.message;
-  } else if (error instanceof FloeClientError) {
-    // Not enough nodes answered (or confirmed): the caller may retry later.
+  } else if (error instanceof FloeError && 'retryable' in error && typeof error.retryable === 'boolean') {
+    // The light client's errors (publisher role): not enough nodes answered or confirmed, so the caller may retry later.
     status = error.retryable ? 503 : 502;
     message = error.message;
   }

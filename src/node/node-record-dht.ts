@@ -1,11 +1,11 @@
-// Signed node records in the DHT (issue 4, DESIGN.md section 4). Each node stores its record under
+// Signed node records in the DHT (DESIGN.md section 4). Each node stores its record under
 // `/floe-node/<peerId>`, so a peer that missed the `members` gossip (a new node, a light client)
 // can still look up any node's addresses, capacity and version. Every DHT server runs the
 // validator below on each record it is asked to store and on each value a lookup returns, so a
 // record that its own peer did not sign is never stored by an honest node. The DHT value is the
 // `members` gossip envelope of the record (membership/messages.ts): one strict, canonical codec.
 import { decodeMembershipMessage, encodeMembershipMessage, type NodeRecord, verifyNodeRecord } from '../membership/index.js';
-import { sleep } from '../client/util.js';
+import { sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { bytesEqual } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';

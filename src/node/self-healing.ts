@@ -3,7 +3,7 @@
 // recovery symbols, each checked against its Merkle proof, and stores them.
 import type { PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { shuffled } from '../client/util.js';
+import { shuffled } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { blobIdToString, type BlobId } from '../encoding/blob-id.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
@@ -16,6 +16,7 @@ import { protocolId } from '../network/protocol-ids.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import { requestRecoverySymbols } from '../../protocols/recovery/request.js';
 import type { BlobService } from './blob-service.js';
+import type { LogFn } from '../core/logger.js';
 
 export interface SelfHealerOptions {
   readonly libp2p: FloeLibp2p;
@@ -24,7 +25,7 @@ export interface SelfHealerOptions {
   /** Committee members other than this node, to fetch metadata and symbols from. */
   readonly peers: () => readonly string[];
   readonly blobs: BlobService;
-  readonly log: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+  readonly log: LogFn;
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { sleep } from '../client/util.js';
+import { forEachLimited, sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode, bytesEqual } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
@@ -28,6 +28,7 @@ import type { CodecPool } from '../workers/codec-pool.js';
 import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
 import type { SelfHealer } from './self-healing.js';
+import type { LogFn } from '../core/logger.js';
 
 /** A migration could not run (another is in progress, a bad progress file, bad arguments). */
 export class ShardMigrationError extends FloeError {
@@ -120,7 +121,7 @@ export interface ShardMigratorOptions {
   readonly limits?: Partial<SyncLimits>;
   /** Called after every blob handled (for status pages and tests); must not throw. */
   readonly onProgress?: (progress: MigrationProgress) => void;
-  readonly log?: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+  readonly log?: LogFn;
 }
 
 export const MIGRATION_PROGRESS_FILE = 'shard-migration.json';
@@ -590,27 +591,6 @@ function parseProgress(value: unknown): ProgressFile {
     };
   });
   return { version: PROGRESS_VERSION, epoch: epoch as number, shards: parsed };
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at a time. The first failure stops new work; it is
- * rethrown once the calls already running have settled, so nothing runs on in the background.
- */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const runners = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (failure === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(runners);
-  if (failure !== undefined) throw failure.error;
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {

@@ -26,11 +26,11 @@ import { STORE_LIMITS } from '../../protocols/store/limits.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
 import { SyncClient } from '../../protocols/sync/request.js';
-import { InvalidRequestError } from '../client/errors.js';
 import { BlobService } from './blob-service.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
 import { EpochManager, EpochManagerError, type MembershipStatus } from './epoch-manager.js';
+import { InvalidOperatorRequestError } from './errors.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import { Publisher } from './publisher.js';
@@ -38,6 +38,7 @@ import { SelfHealer } from './self-healing.js';
 import { type MigrationProgress, ShardMigrator } from './shard-migration.js';
 import { createSyncService } from './sync-service.js';
 import { nodeRecordRules, publishNodeRecordUntilStored } from './node-record-dht.js';
+import { childLog, type LogFn } from '../core/logger.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
 export interface NodeRuntimeInfo {
@@ -56,7 +57,7 @@ export interface StorageNodeOptions {
   /** Ask the committee to admit this node (`floe node run --join`). */
   readonly join?: boolean;
   /** Structured log lines; silent by default. */
-  readonly log?: (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, unknown>) => void;
+  readonly log?: LogFn;
 }
 
 /** How often the node looks up committee members it is not connected to (through the DHT). */
@@ -167,7 +168,7 @@ export class StorageNode {
           join: options.join === true,
           version: NODE_VERSION,
           capacity: 0,
-          log,
+          log: childLog(log, { component: 'epochs' }),
           metrics,
           onAssignment: (current, previous) => started.node?.assignmentChanged(current, previous),
           onRecord: (record) => started.node?.storeRecordInDht(record),
@@ -227,7 +228,7 @@ export class StorageNode {
               }
             }
           },
-          log,
+          log: childLog(log, { component: 'challenges' }),
           metrics,
         },
         options.signal,
@@ -327,7 +328,7 @@ export class StorageNode {
         return otherMembers(peerId, now, before);
       },
       blobs,
-      log,
+      log: childLog(log, { component: 'healing' }),
     });
     const certificates = new CertificateKeeper({
       libp2p,
@@ -338,7 +339,7 @@ export class StorageNode {
       store,
       healer,
       metrics,
-      log,
+      log: childLog(log, { component: 'certificates' }),
     });
     const migrator = new ShardMigrator({
       libp2p,
@@ -348,7 +349,7 @@ export class StorageNode {
       codec: CodecPool.shared(),
       dataDir: config.dataDir,
       healer,
-      log,
+      log: childLog(log, { component: 'migration' }),
     });
     const node = new StorageNode(config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, publisher, log, challenges);
     started.node = node;
@@ -534,7 +535,7 @@ function otherMembers(self: string, ...assignments: readonly Assignment[]): stri
 }
 
 function checkVoteKind(kind: string): VoteKind {
-  if (!(VOTE_KINDS as readonly string[]).includes(kind)) throw new InvalidRequestError(`vote kind must be one of ${VOTE_KINDS.join(', ')}`);
+  if (!(VOTE_KINDS as readonly string[]).includes(kind)) throw new InvalidOperatorRequestError(`vote kind must be one of ${VOTE_KINDS.join(', ')}`);
   return kind as VoteKind;
 }
 
@@ -544,7 +545,7 @@ async function operatorCall(call: () => Promise<{ queued: boolean; vote?: Vote }
     const { queued, vote } = await call();
     return vote === undefined ? { queued } : { queued, vote: { epoch: vote.epoch, kind: vote.kind, subject: vote.subject, voter: vote.voter } };
   } catch (error) {
-    if (error instanceof EpochManagerError || error instanceof MembershipError) throw new InvalidRequestError(error.message, { cause: error });
+    if (error instanceof EpochManagerError || error instanceof MembershipError) throw new InvalidOperatorRequestError(error.message, { cause: error });
     throw error;
   }
 }

@@ -28,6 +28,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, lstat, open, readdir, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { forEachLimited, throwIfAborted } from '../core/async.js';
 import { FloeError } from '../core/errors.js';
 import {
   type BlobMetadata,
@@ -107,9 +108,7 @@ const KNOWN_DIRS_LIMIT = 4096;
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new StoreAbortedError(signal.reason);
-}
+const storeAborted = (reason: unknown): Error => new StoreAbortedError(reason);
 
 function toStoreError(error: unknown, what: string): Error {
   if (error instanceof FloeError) return error;
@@ -261,18 +260,6 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   }
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(runners);
-}
-
 type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false };
 
 function tryDecode<T>(bytes: Uint8Array, decode: (bytes: Uint8Array) => T): Decoded<T> {
@@ -361,7 +348,7 @@ export class BlobStore {
    * half-deleted blobs left by a crash, and scans the store once to compute stats().
    */
   static async open(dir: string, options: StoreCallOptions = {}): Promise<BlobStore> {
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, storeAborted);
     const root = resolve(dir);
     try {
       await makeDirectoryDurable(root);
@@ -523,7 +510,7 @@ export class BlobStore {
     return this.run(options, 'deleteBlob', async () => {
       const key = blobKey(blobId);
       return this.blobLocks.with(key, 'exclusive', async () => {
-        throwIfAborted(options.signal);
+        throwIfAborted(options.signal, storeAborted);
         this.knownDirs.delete(key);
         const dir = this.blobDir(key);
         let names: string[];
@@ -540,7 +527,7 @@ export class BlobStore {
           bytes += (await sizeOrUndefined(path)) ?? 0;
           slivers += sliversIn(name, name === PACK_FILE ? await readOrUndefined(path, PACK_HEADER_MAX_BYTES) : undefined);
         }
-        throwIfAborted(options.signal);
+        throwIfAborted(options.signal, storeAborted);
         const trash = join(this.trashDir, `${key}.${randomBytes(6).toString('hex')}`);
         await rename(dir, trash);
         this.blobCount--;
@@ -582,7 +569,7 @@ export class BlobStore {
   /** Every public operation: closed and abort checks, and system errors wrapped in StoreIoError. */
   private async run<T>(options: StoreCallOptions, what: string, fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new StoreClosedError();
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, storeAborted);
     this.active++;
     try {
       return await fn();
@@ -612,16 +599,16 @@ export class BlobStore {
     const { signal } = options;
     const size = content instanceof Uint8Array ? content.length : content.reduce((sum, part) => sum + part.length, 0);
     await this.blobLocks.with(key, 'shared', async () => {
-      throwIfAborted(signal);
+      throwIfAborted(signal, storeAborted);
       const dir = await this.ensureBlobDir(key);
       const path = join(dir, name);
       await this.fileLocks.with(path, 'exclusive', async () => {
-        throwIfAborted(signal);
+        throwIfAborted(signal, storeAborted);
         let oldSize: number | undefined;
         await writeFileAtomic(path, content, {
           beforeRename: async () => {
             // Past this point the write completes even if the signal fires.
-            throwIfAborted(signal);
+            throwIfAborted(signal, storeAborted);
             oldSize = await sizeOrUndefined(path);
           },
           afterRename: () => {
@@ -648,11 +635,11 @@ export class BlobStore {
   ): Promise<boolean> {
     const { signal } = options;
     return this.blobLocks.with(key, 'shared', async () => {
-      throwIfAborted(signal);
+      throwIfAborted(signal, storeAborted);
       const dir = create ? await this.ensureBlobDir(key) : this.blobDir(key);
       const path = join(dir, PACK_FILE);
       return this.fileLocks.with(path, 'exclusive', async () => {
-        throwIfAborted(signal);
+        throwIfAborted(signal, storeAborted);
         let bytes = await readOrUndefined(path);
         let old = new Map<string, PackEntry>();
         if (bytes !== undefined) {
@@ -679,7 +666,7 @@ export class BlobStore {
         const parts = encodePack([...next.values()]);
         const size = parts.reduce((sum, part) => sum + part.length, 0);
         await writeFileAtomic(path, parts, {
-          beforeRename: () => throwIfAborted(signal), // past this point the write completes
+          beforeRename: () => throwIfAborted(signal, storeAborted), // past this point the write completes
           afterRename: () => {
             this.byteCount += size - oldSize;
             this.sliverCount += next.size - oldSlivers;
@@ -760,12 +747,12 @@ export class BlobStore {
     this.quarantinedCount = (await readdir(this.quarantineDir)).filter((name) => !isTempName(name)).length;
 
     for (const prefix of (await readdir(this.blobsDir)).filter(isPrefixName)) {
-      throwIfAborted(signal);
+      throwIfAborted(signal, storeAborted);
       const prefixDir = join(this.blobsDir, prefix);
       if (!(await lstat(prefixDir)).isDirectory()) continue;
       const blobDirs = (await readdir(prefixDir)).filter((name) => blobIdOfDirectory(name, prefix) !== undefined);
       await forEachLimited(blobDirs, SCAN_CONCURRENCY, async (name) => {
-        throwIfAborted(signal);
+        throwIfAborted(signal, storeAborted);
         await this.recoverBlobDirectory(join(prefixDir, name));
       });
       await fsyncDirectory(prefixDir);
@@ -809,7 +796,7 @@ export class BlobStore {
       // The same locks as a put, so a delete never races a write of the same file.
       const removedFile = await this.blobLocks.with(key, 'shared', () =>
         this.fileLocks.with(path, 'exclusive', async () => {
-          throwIfAborted(options.signal);
+          throwIfAborted(options.signal, storeAborted);
           const size = await sizeOrUndefined(path);
           if (size === undefined) return false;
           await unlink(path);

@@ -3,6 +3,7 @@
 // timeouts depend on it). Jobs live in SharedArrayBuffers; workers write results in place.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { throwIfAborted } from '../core/async.js';
 import { FloeError } from '../core/errors.js';
 import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
 import type { BlobId } from '../encoding/blob-id.js';
@@ -78,9 +79,7 @@ function workerEntry(): { url: URL; fromSource: boolean } {
   return { url: new URL(fromSource ? './codec-worker.ts' : './codec-worker.js', here), fromSource };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new AbortedError();
-}
+const poolAborted = (): Error => new AbortedError();
 
 export class CodecPool {
   private static sharedPool: CodecPool | undefined;
@@ -104,7 +103,7 @@ export class CodecPool {
 
   /** Encodes a blob into n sliver pairs and metadata. */
   async encode(blob: Uint8Array, nShards: number, options: CodecCallOptions = {}): Promise<EncodedBlob> {
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, poolAborted);
     const inline = this.isSmall(nShards, blob.length);
     const prepared = prepareEncoding(blob, nShards, true, !inline);
     await this.runEncodingPhases(prepared, inline, options.signal);
@@ -113,7 +112,7 @@ export class CodecPool {
 
   /** Blob ID, metadata and root hash of a blob, without keeping slivers. */
   async computeMetadata(blob: Uint8Array, nShards: number, options: CodecCallOptions = {}): Promise<BlobMetadataResult> {
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, poolAborted);
     const inline = this.isSmall(nShards, blob.length);
     const prepared = prepareEncoding(blob, nShards, false, !inline);
     await this.runEncodingPhases(prepared, inline, options.signal);
@@ -145,7 +144,7 @@ export class CodecPool {
     sliver: SliverData,
     options: CodecCallOptions = {},
   ): Promise<Uint8Array> {
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, poolAborted);
     if (this.closed) throw new CodecWorkerError('the codec pool is closed');
     checkSliverShape(encodingParameters(nShards), kind, sliver, sliver.symbolSize);
     // Expansion is n symbols: about n/k times the sliver, plus one leaf hash per symbol.
@@ -163,7 +162,7 @@ export class CodecPool {
       sharedSliver = { data: shared.subarray(0, sliver.data.length), symbolSize: sliver.symbolSize, index: sliver.index };
     }
     await this.dispatch({ kind: 'sliver-hash', nShards, sliverKind: kind, sliver: sharedSliver, output });
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, poolAborted);
     return output.slice();
   }
 
@@ -192,7 +191,7 @@ export class CodecPool {
     slivers: readonly SliverData[],
     options: DecodeCallOptions,
   ): Promise<Uint8Array> {
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, poolAborted);
     const { shape, params, systematic } = prepareDecoding(blobId, metadata, true);
     const inline = this.isSmall(params.nShards, metadata.unencodedLength);
     const needed = kind === 'primary' ? shape.primarySourceSymbols : shape.secondarySourceSymbols;
@@ -251,7 +250,7 @@ export class CodecPool {
     inline: boolean,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    throwIfAborted(signal);
+    throwIfAborted(signal, poolAborted);
     if (this.closed) throw new CodecWorkerError('the codec pool is closed');
     if (end <= start) return;
     if (inline) {
@@ -266,7 +265,7 @@ export class CodecPool {
       tasks.push(this.dispatch(taskFor(from, to)));
     }
     await Promise.all(tasks);
-    throwIfAborted(signal);
+    throwIfAborted(signal, poolAborted);
   }
 
   private dispatch(task: CodecTask): Promise<void> {

@@ -1,4 +1,4 @@
-// The light client's view of sync-done attestations (issue 4: reads use the previous owners until
+// The light client's view of sync-done attestations (reads use the previous owners until
 // owners of n - f shards of the new assignment attest their sync): it fetches the signed
 // attestations from nodes over the real sync protocol and counts only those that verify: signed
 // by the member they name, for the assignment's epoch. A lying node can withhold, not invent.

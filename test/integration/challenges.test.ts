@@ -1,4 +1,4 @@
-// Storage challenges in running nodes (issue 6, DESIGN.md section 6), on real processes: a 7-node
+// Storage challenges in running nodes (DESIGN.md section 6), on real processes: a 7-node
 // loopback cluster (`floe cluster up`, 70 shards, 15-second epochs) stores three blobs with
 // `floe store`. Once the blobs are old enough to be sampled, every member challenges its three
 // scheduled targets each epoch and every node folds the gossiped results into the same scores.

@@ -15,6 +15,7 @@ import {
 } from '../../config/node-config.js';
 import { RUNTIME_FILE_NAME, StorageNode, type NodeRuntimeInfo } from '../../node/storage-node.js';
 import { FloeError } from '../../core/errors.js';
+import { jsonLinesLog } from '../../core/logger.js';
 import type { CliOutput } from '../output.js';
 import type { ChallengeStatus } from '../../node/challenge-runner.js';
 import { formatChallengeStatus } from './challenges.js';
@@ -49,8 +50,6 @@ function overridesFrom(flags: RunFlags): NodeConfigOverrides {
   return overrides;
 }
 
-const LEVEL_RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
 export function registerNodeCommands(program: Command, output: CliOutput): void {
   const node = program.command('node').description('run a Floe storage node');
 
@@ -83,11 +82,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     .option('--join', 'ask the committee to admit this node (repeated every epoch until it is a member)')
     .action(async (flags: RunFlags) => {
       const config = await resolveNodeConfig({ dir: flags.dir, env: process.env, flags: overridesFrom(flags) });
-      const threshold = LEVEL_RANK[config.logLevel];
-      const log = (level: 'info' | 'warn' | 'error', message: string, context: Record<string, unknown> = {}): void => {
-        if (LEVEL_RANK[level] > threshold) return;
-        process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...context })}\n`);
-      };
+      const log = jsonLinesLog({ level: config.logLevel, write: (line) => process.stderr.write(line) });
       const started = await StorageNode.start(config, { log, join: flags.join === true });
       output.line(`node ${started.peerId} running; HTTP ${started.http.url}`);
       await new Promise<void>((resolveStop) => {

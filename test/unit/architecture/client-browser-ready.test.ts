@@ -1,4 +1,4 @@
-// The light client must stay browser-ready (issue 5): nothing it loads may import a Node built-in,
+// The light client must stay browser-ready: nothing it loads may import a Node built-in,
 // except its transport factory (src/client/transport.ts: the libp2p TCP node and the worker-thread
 // codec), which a browser build replaces. This walks the runtime import graph from
 // src/client/index.ts: static imports and re-exports, not `import type` / `export type` (erased);
@@ -124,7 +124,7 @@ function readRepoFile(path: string): string | undefined {
   return existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
 }
 
-describe('the light client is browser-ready (issue 5)', () => {
+describe('the light client is browser-ready', () => {
   const report = checkGraph(ENTRY, TRANSPORT_FACTORY, readRepoFile);
 
   it('walks the whole client graph, up to the transport factory', () => {

@@ -218,6 +218,46 @@ describe('import boundaries (DESIGN.md section 2)', () => {
   });
 });
 
+/**
+ * Layer pairs allowed only from named files: the node reaches the light client only in its
+ * publisher/aggregator role; helpers and error types both need live in core.
+ */
+const ONLY_FROM: readonly { readonly from: Layer; readonly to: Layer; readonly files: readonly string[] }[] = [
+  { from: 'node', to: 'client', files: ['src/node/publisher.ts'] },
+];
+
+function narrowedImports(files: readonly SourceFile[]): Violation[] {
+  const violations: Violation[] = [];
+  for (const file of files) {
+    const layer = layerOf(file.path);
+    for (const { fileName: specifier, pos } of ts.preProcessFile(file.text, true, true).importedFiles) {
+      const target = classify(file.path, specifier);
+      if (target.kind !== 'layer') continue;
+      const rule = ONLY_FROM.find((entry) => entry.from === layer && entry.to === target.layer);
+      if (rule !== undefined && !rule.files.includes(file.path)) {
+        violations.push({ file: file.path, line: lineAt(file.text, pos), specifier, problem: `${rule.from} may import ${rule.to} only from ${rule.files.join(', ')}` });
+      }
+    }
+  }
+  return violations;
+}
+
+describe('imports allowed only from named files', () => {
+  const sources = readSources('src');
+
+  it('src/node uses the light client only as its publisher', () => {
+    const violations = narrowedImports(sources);
+    expect(violations, `narrowed imports broken:\n${formatViolations(violations)}`).toEqual([]);
+  });
+
+  it('reports a node file other than the publisher importing the client', () => {
+    const broken: SourceFile[] = [{ path: 'src/node/bad-helper.ts', text: "import { sleep } from '../client/util.js';\n" }];
+    expect(formatViolations(narrowedImports(broken))).toBe(
+      "src/node/bad-helper.ts:1 imports '../client/util.js': node may import client only from src/node/publisher.ts",
+    );
+  });
+});
+
 describe('the boundary checker itself', () => {
   it('reports each kind of violation, with file, line and rule', () => {
     const broken: SourceFile[] = [
