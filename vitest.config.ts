@@ -1,11 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects. `unit`: pure and in-process tests (protocols over in-memory streams) with no
+// child process and no socket
+// (`npm run test:unit`, under a minute). `integration`: everything that starts nodes, processes,
+// servers or clusters. `npm test` runs both.
+/** Unit-folder tests that start a process or open a socket, so they run with the integration tests. */
+const UNIT_FOLDER_WITH_PROCESSES = ['test/unit/docker/**/*.test.ts'];
+
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks' as const,
+  setupFiles: ['./src/core/polyfills.ts'],
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    setupFiles: ['./src/core/polyfills.ts'],
+    projects: [
+      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts', 'test/protocols/**/*.test.ts'], exclude: UNIT_FOLDER_WITH_PROCESSES } },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['test/{client,e2e,integration}/**/*.test.ts', ...UNIT_FOLDER_WITH_PROCESSES],
+        },
+      },
+    ],
   },
 });

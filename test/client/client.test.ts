@@ -3,8 +3,6 @@
 // and read back (1 KB and 3 MB), byte ranges, status, certificates, a node that serves corrupted
 // slivers, reads with f shards' worth of nodes down, and a store that cannot reach a quorum.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,13 +27,13 @@ import {
 } from '../../src/client/index.js';
 import { Committee } from '../../src/client/committee.js';
 import { bytesEqual } from '../../src/core/bytes.js';
-import { type Genesis, writeGenesis } from '../../src/config/genesis.js';
-import { createIdentity } from '../../src/config/identity.js';
+import type { Genesis } from '../../src/config/genesis.js';
 import type { NodeConfig } from '../../src/config/node-config.js';
 import { type BlobId, parseBlobId } from '../../src/encoding/blob-id.js';
 import { encodingParameters, symbolSizeFor } from '../../src/encoding/parameters.js';
 import { StorageNode } from '../../src/node/storage-node.js';
-import { freePort, waitFor } from '../support/wait.js';
+import { type InProcessCluster, startInProcessCluster } from '../support/in-process-cluster.js';
+import { waitFor } from '../support/wait.js';
 import { PACK_FILE, rotSlivers, storedSlivers } from '../support/stored-slivers.js';
 
 const NETWORK = 'clienttest';
@@ -43,7 +41,7 @@ const N_SHARDS = 16;
 const NODE_COUNT = 6;
 const params = encodingParameters(N_SHARDS);
 
-let root: string;
+let cluster: InProcessCluster | undefined;
 let genesis: Genesis;
 let committee: Committee;
 const configs: NodeConfig[] = [];
@@ -89,40 +87,18 @@ async function expectRejection<E extends Error>(promise: Promise<unknown>, type:
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'floe-client-'));
-  const genesisPath = join(root, 'genesis.json');
-  for (let i = 0; i < NODE_COUNT; i++) {
-    const dataDir = join(root, `node-${i}`);
-    const identity = await createIdentity(dataDir);
-    peerIds.push(identity.peerId.toString());
-    configs.push({
-      dataDir,
-      genesisPath,
-      listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`],
-      announce: [],
-      http: { host: '127.0.0.1', port: 0 },
-      logLevel: 'warn',
-    });
-  }
-  genesis = {
-    network: NETWORK,
-    nShards: N_SHARDS,
-    epochDurationMs: 3_600_000,
-    genesisTime: new Date(Date.now() - 1_000).toISOString(),
-    committee: peerIds.map((peerId) => ({ peerId, weight: 1 })),
-    bootstrap: [`${configs[0]!.listen[0]}/p2p/${peerIds[0]}`],
-  };
-  await writeGenesis(genesisPath, genesis);
+  cluster = await startInProcessCluster({ network: NETWORK, nShards: N_SHARDS, nodes: NODE_COUNT, prefix: 'floe-client-' });
+  ({ genesis } = cluster);
+  peerIds.push(...cluster.peerIds);
+  configs.push(...cluster.configs);
   committee = new Committee(genesis);
-  nodes.push(...(await Promise.all(configs.map((config) => StorageNode.start(config)))));
-  await waitFor('the committee to connect', () => (nodes.every((node) => node!.libp2p.getPeers().length >= NODE_COUNT - 1) ? true : undefined));
+  nodes.push(...cluster.nodes);
   client = await FloeClient.connect({ genesis }); // joins through genesis.bootstrap (node 0) and finds the rest in the DHT
 }, 60_000);
 
 afterAll(async () => {
   await client?.close();
-  await Promise.all(nodes.map((node) => node?.stop()));
-  await rm(root, { recursive: true, force: true });
+  await cluster?.stop(nodes);
   console.log(`client latency (ms, in-process cluster of ${NODE_COUNT} nodes, n = ${N_SHARDS}):`, latency);
 });
 

@@ -3,26 +3,23 @@
 // writing for a while, then stop), and the publisher's `PUT /v1/blobs` answering
 // `alreadyCertified` for a blob that is certified long enough instead of storing it again.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signerPeerId } from '../../protocols/certificate/certificate.js';
 import { FloeClient } from '../../src/client/index.js';
 import { Committee } from '../../src/client/committee.js';
-import { epochAt, type Genesis, writeGenesis } from '../../src/config/genesis.js';
-import { createIdentity } from '../../src/config/identity.js';
+import { epochAt, type Genesis } from '../../src/config/genesis.js';
 import type { NodeConfig } from '../../src/config/node-config.js';
 import { parseBlobId } from '../../src/encoding/blob-id.js';
 import { StorageNode } from '../../src/node/storage-node.js';
-import { freePort, waitFor } from '../support/wait.js';
+import { type InProcessCluster, startInProcessCluster } from '../support/in-process-cluster.js';
+import { waitFor } from '../support/wait.js';
 
 const NETWORK = 'gracetest';
 const N_SHARDS = 16;
 const NODE_COUNT = 6;
 
-let root: string;
+let cluster: InProcessCluster | undefined;
 let genesis: Genesis;
 let committee: Committee;
 const configs: NodeConfig[] = [];
@@ -74,39 +71,17 @@ async function connect(settings: { extraTimeFactor: number; extraTimeMs: number 
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'floe-grace-'));
-  const genesisPath = join(root, 'genesis.json');
-  for (let i = 0; i < NODE_COUNT; i++) {
-    const dataDir = join(root, `node-${i}`);
-    const identity = await createIdentity(dataDir);
-    peerIds.push(identity.peerId.toString());
-    configs.push({
-      dataDir,
-      genesisPath,
-      listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`],
-      announce: [],
-      http: { host: '127.0.0.1', port: 0 },
-      logLevel: 'warn',
-    });
-  }
-  genesis = {
-    network: NETWORK,
-    nShards: N_SHARDS,
-    epochDurationMs: 3_600_000,
-    genesisTime: new Date(Date.now() - 1_000).toISOString(),
-    committee: peerIds.map((peerId) => ({ peerId, weight: 1 })),
-    bootstrap: [`${configs[0]!.listen[0]}/p2p/${peerIds[0]}`],
-  };
-  await writeGenesis(genesisPath, genesis);
+  cluster = await startInProcessCluster({ network: NETWORK, nShards: N_SHARDS, nodes: NODE_COUNT, prefix: 'floe-grace-' });
+  ({ genesis } = cluster);
+  peerIds.push(...cluster.peerIds);
+  configs.push(...cluster.configs);
   committee = new Committee(genesis);
-  nodes.push(...(await Promise.all(configs.map((config) => StorageNode.start(config)))));
-  await waitFor('the committee to connect', () => (nodes.every((node) => node.libp2p.getPeers().length >= NODE_COUNT - 1) ? true : undefined));
+  nodes.push(...cluster.nodes);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  await Promise.all(nodes.map((node) => node.stop()));
-  await rm(root, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 describe('store grace period for slow nodes', () => {

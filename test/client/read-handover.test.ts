@@ -6,9 +6,6 @@
 // shard's previous owner: current owner first (falling back on NOT_FOUND), or previous owner
 // first while the change is young.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FloeClient } from '../../src/client/index.js';
 import { Committee, type Handover } from '../../src/client/committee.js';
@@ -19,19 +16,18 @@ import { closeIdleReadStreams } from '../../src/client/read-session.js';
 import { blobStatus } from '../../src/client/status.js';
 import { createClientTransport, defaultCodec } from '../../src/client/transport.js';
 import type { ClientProgress } from '../../src/client/types.js';
-import { type Genesis, writeGenesis } from '../../src/config/genesis.js';
-import { createIdentity } from '../../src/config/identity.js';
-import type { NodeConfig } from '../../src/config/node-config.js';
+import type { Genesis } from '../../src/config/genesis.js';
 import { blobIdToString, type BlobId, parseBlobId } from '../../src/encoding/blob-id.js';
 import type { FloeLibp2p } from '../../src/network/libp2p.js';
 import { StorageNode } from '../../src/node/storage-node.js';
-import { freePort, waitFor } from '../support/wait.js';
+import { type InProcessCluster, startInProcessCluster } from '../support/in-process-cluster.js';
+import { waitFor } from '../support/wait.js';
 
 const NETWORK = 'handovertest';
 const N_SHARDS = 16;
 const NODE_COUNT = 6;
 
-let root: string;
+let cluster: InProcessCluster | undefined;
 let genesis: Genesis;
 let before: Committee;
 let libp2p: FloeLibp2p;
@@ -76,29 +72,14 @@ function sliverSources(events: readonly ClientProgress[]): Set<string> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'floe-handover-'));
-  const genesisPath = join(root, 'genesis.json');
-  const configs: NodeConfig[] = [];
-  for (let i = 0; i < NODE_COUNT; i++) {
-    const dataDir = join(root, `node-${i}`);
-    peerIds.push((await createIdentity(dataDir)).peerId.toString());
-    configs.push({ dataDir, genesisPath, listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`], announce: [], http: { host: '127.0.0.1', port: 0 }, logLevel: 'warn' });
-  }
-  genesis = {
-    network: NETWORK,
-    nShards: N_SHARDS,
-    epochDurationMs: 3_600_000,
-    genesisTime: new Date(Date.now() - 1_000).toISOString(),
-    committee: peerIds.map((peerId) => ({ peerId, weight: 1 })),
-    bootstrap: [`${configs[0]!.listen[0]}/p2p/${peerIds[0]}`],
-  };
-  await writeGenesis(genesisPath, genesis);
+  cluster = await startInProcessCluster({ network: NETWORK, nShards: N_SHARDS, nodes: NODE_COUNT, prefix: 'floe-handover-' });
+  ({ genesis } = cluster);
+  peerIds.push(...cluster.peerIds);
   before = new Committee(genesis);
   takers = before.members.filter((member) => before.shardsOf(member).length === 2);
   // Shards of the four 3-shard nodes move to the takers, alternately; the takers keep theirs.
   after = { epoch: 1, ownerOfShard: before.ownerOfShard.map((owner, shard) => (takers.includes(owner) ? owner : takers[shard % 2]!)) };
-  nodes.push(...(await Promise.all(configs.map((config) => StorageNode.start(config)))));
-  await waitFor('the committee to connect', () => (nodes.every((node) => node.libp2p.getPeers().length >= NODE_COUNT - 1) ? true : undefined));
+  nodes.push(...cluster.nodes);
 
   client = await FloeClient.connect({ genesis });
   blob = new Uint8Array(randomBytes(60_000));
@@ -122,8 +103,7 @@ afterAll(async () => {
     await libp2p.stop();
   }
   await client?.close();
-  await Promise.all(nodes.map((node) => node.stop()));
-  await rm(root, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 describe('reads during a shard handover', () => {

@@ -30,6 +30,7 @@ import { createNodeMetrics, type NodeMetrics } from '../../src/node/metrics.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { fetchChallenges, formatChallengeStatus, formatChallenges, registerChallengesCommand } from '../../src/cli/commands/challenges.js';
 import type { ChallengeService } from '../../protocols/challenge/service.js';
+import { waitFor } from '../support/wait.js';
 
 const NETWORK = 'chtest';
 const N_SHARDS = 10;
@@ -41,15 +42,6 @@ const DEADLINE_MS = 1_500;
 /** Per getMetadata call of the slow node: two blobs per challenge, so at least 2.6 s. */
 const SLOW_DELAY_MS = 1_300;
 const PARAMS = { sampleSize: 16, deadlineMs: DEADLINE_MS, perEpoch: NODES - 1, evictThreshold: 400_000, decay: 500_000, lateCredit: 250_000 };
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 interface TestNode {
   readonly index: number;

@@ -16,7 +16,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChallengeOutcome, ChallengeResult } from '../../src/challenges/results.js';
@@ -26,6 +25,7 @@ import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../sr
 import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
 import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
 import { rotSlivers, sliverHoldingFiles, storedSlivers } from '../support/stored-slivers.js';
+import { waitFor } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
@@ -92,21 +92,6 @@ async function certifiedAssignment(url: string, epoch: number): Promise<Assignme
 const challengesOf = (url: string, epoch?: number): Promise<ChallengesResponse> =>
   getData<ChallengesResponse>(`${url}/v1/challenges${epoch === undefined ? '' : `?epoch=${epoch}`}`);
 const membershipOf = (url: string): Promise<Membership> => getData<Membership>(`${url}/v1/membership`);
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
-    await sleep(300);
-  }
-}
 
 /** Milliseconds until the fold of `epoch` (phase 0.3) has surely happened everywhere, from now. */
 function untilFolded(epoch: number): number {

@@ -5,7 +5,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochAt, epochStartMs, parseGenesis, type Genesis } from '../../src/config/genesis.js';
 import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { EpochManager, VOTE_CUTOFF } from '../../src/node/epoch-manager.js';
+import { waitFor } from '../support/wait.js';
 
 const EPOCH_MS = 3_000;
 const N_SHARDS = 12;
@@ -29,16 +29,6 @@ interface TestNode {
 let root = '';
 let genesis: Genesis;
 const nodes: TestNode[] = [];
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function phase(): number {
   const now = Date.now();

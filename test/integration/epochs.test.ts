@@ -12,7 +12,6 @@ import { openSync, closeSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
@@ -33,6 +32,7 @@ import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { topic } from '../../src/network/protocol-ids.js';
 import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { parseBlobId } from '../../src/encoding/blob-id.js';
+import { waitFor } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
@@ -95,21 +95,6 @@ async function rejectedMembershipMessages(url: string): Promise<number> {
     if (line.startsWith('floe_rejected_total{') && line.includes('protocol="membership"')) total += Number(line.split(' ').at(-1));
   }
   return total;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
-    await sleep(300);
-  }
 }
 
 function allUrls(): string[] {

@@ -11,20 +11,10 @@ import { InvalidPeerAddressError, InvalidProtocolIdError } from '../../src/netwo
 import { groupAddressesByPeer, keepConnected, type KeepConnectedHost } from '../../src/network/bootstrap.js';
 import { createFloeNode, defaultAllowList, isLoopbackOnly, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { dhtProtocol, parseTopic, protocolId, topic } from '../../src/network/protocol-ids.js';
-import { freePort } from '../support/wait.js';
+import { freePort, waitFor } from '../support/wait.js';
 
 const NETWORK = 'itest';
 const LOOPBACK_TCP = '/ip4/127.0.0.1/tcp/0';
-
-/** Polls `check` every `everyMs` until it returns true; fails with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /**
  * @libp2p/websockets dials with the global WebSocket, which browsers (the real WebSocket clients

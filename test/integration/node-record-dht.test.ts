@@ -16,18 +16,10 @@ import {
   publishNodeRecordUntilStored,
   selectNodeRecord,
 } from '../../src/node/node-record-dht.js';
+import { waitFor } from '../support/wait.js';
 
 const NETWORK = 'dhtrec';
 const LOOPBACK_TCP = '/ip4/127.0.0.1/tcp/0';
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /** Raw DHT records in a node's datastore (kad-dht keeps them under /dht/record). */
 async function storedRecords(node: FloeLibp2p): Promise<Uint8Array[]> {

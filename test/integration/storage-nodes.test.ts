@@ -29,7 +29,7 @@ import { storageConfirmationMessage } from '../../protocols/store/confirmation.j
 import { storeOnNode } from '../../protocols/store/request.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
-import { freePort } from '../support/wait.js';
+import { freePort, waitFor } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,20 +50,6 @@ let root: string;
 let genesisPath: string;
 const nodes: RunningNode[] = [];
 let client: FloeLibp2p;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface Health {
   peerId: string;

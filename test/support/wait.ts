@@ -15,13 +15,29 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Polls `probe` every 100 ms until it returns a value (not undefined); fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls `probe` every `everyMs` until it returns a value other than undefined or false (a boolean
+ * check resolves to true); fails with `what` after `timeoutMs`, naming the last error the probe
+ * threw (a probe that throws is retried: the thing it asks may not be up yet).
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

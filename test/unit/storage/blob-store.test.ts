@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BlobMetadata, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../../src/encoding/bcs.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, ENCODING_TYPE_RS2 } from '../../../src/encoding/blob-id.js';
@@ -17,7 +14,6 @@ import {
   STORE_SCHEMA_VERSION,
 } from '../../../src/storage/index.js';
 import { decodePack, encodePack, packKey } from '../../../src/storage/sliver-pack.js';
-import { CRASH_PAIR, crashSliver, crashVersionOf } from './crash-sliver.js';
 
 const TEMP_NAME = /^\.tmp-/;
 const dirs: string[] = [];
@@ -594,73 +590,5 @@ describe('BlobStore input validation and abort', () => {
       expect((error as Error).cause).toBe(signal.reason);
     }
     expect(store.stats().blobs).toBe(0);
-  });
-});
-
-describe('BlobStore crash safety', () => {
-  const child = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
-  const sliverBytes = 2 * 1024 * 1024;
-  const rounds = 6;
-
-  /** Runs the writer until `ready`, lets it write for `runMs`, kills it with SIGKILL. */
-  async function runAndKill(args: string[], runMs: number): Promise<number[]> {
-    const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acknowledged: number[] = [];
-    let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<void>((resolveExit) => proc.once('exit', () => resolveExit()));
-    try {
-      await new Promise<void>((resolveReady, rejectReady) => {
-        const timer = setTimeout(() => rejectReady(new Error(`writer not ready after 15 s: ${stderr}`)), 15_000);
-        proc.once('exit', (code) => rejectReady(new Error(`writer exited with ${code}: ${stderr}`)));
-        createInterface({ input: proc.stdout! }).on('line', (line) => {
-          if (line === 'ready') {
-            clearTimeout(timer);
-            resolveReady();
-          } else acknowledged.push(Number(line));
-        });
-      });
-      await new Promise((resolveWait) => setTimeout(resolveWait, runMs));
-    } finally {
-      proc.kill('SIGKILL');
-      await exited;
-    }
-    return acknowledged;
-  }
-
-  it.each([
-    ['one durable write per file', []],
-    ['batches made durable by syncBlob', ['batch']],
-  ])('leaves every sliver either an old or a new complete version when killed mid-write (%s)', async (_name, mode) => {
-    const root = await tempDir();
-    const id = blobId(0x42);
-    // What each sliver held when last checked; a round that acknowledges nothing may leave it so.
-    const previous: Record<'primary' | 'secondary', number | undefined> = { primary: undefined, secondary: undefined };
-    for (let round = 0; round < rounds; round++) {
-      const first = round * 1_000_000;
-      const runMs = 20 + Math.floor(Math.random() * 150);
-      const acknowledged = await runAndKill([root, blobIdToString(id), String(sliverBytes), String(first), ...mode], runMs);
-      const last = acknowledged.at(-1);
-
-      const store = await openStore(root);
-      expect(store.stats().corruptFilesQuarantined).toBe(0);
-      expect((await readdir(blobDir(root, id))).filter((name) => TEMP_NAME.test(name))).toEqual([]);
-      for (const kind of ['primary', 'secondary'] as const) {
-        // Durable: the last acknowledged version, or the one being written when the kill came.
-        const allowed = last === undefined ? [previous[kind], first] : [last, last + 1];
-        const stored = await store.getSliver(id, CRASH_PAIR, kind);
-        const version = stored === undefined ? undefined : crashVersionOf(stored);
-        expect(allowed, `${kind} holds version ${version} after acknowledged ${last}`).toContain(version);
-        if (stored !== undefined) {
-          const expected = crashSliver(version as number, sliverBytes);
-          // Byte comparison: a deep toEqual over 2 MiB element by element takes seconds.
-          expect(Buffer.compare(stored.data, expected.data), `${kind} version ${version} is torn`).toBe(0);
-          expect({ ...stored, data: undefined }).toEqual({ ...expected, data: undefined });
-        }
-        previous[kind] = version;
-      }
-      expect(store.stats().corruptFilesQuarantined).toBe(0);
-      await closeStore(store);
-    }
   });
 });

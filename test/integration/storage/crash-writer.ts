@@ -1,4 +1,4 @@
-// Child process of the crash test in blob-store.test.ts: opens the store (which recovers from the
+// Child process of the crash test in blob-store-crash.test.ts: opens the store (which recovers from the
 // previous kill), then overwrites one sliver pair with numbered versions until it is killed.
 // Prints `ready`, then the number of each version once both of its slivers are durable.
 // Usage: node --import tsx crash-writer.ts <dir> <blobId> <sliverBytes> <firstVersion> [batch]
