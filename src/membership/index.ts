@@ -68,3 +68,4 @@ export {
   verifyVote,
 } from './messages.js';
 export { type AdmissionPolicy, admissionPolicyOf, DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';
+export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOutput, MIDPOINT, SIGNATURE_REPEAT_MS, type SignedMarker, VOTE_CUTOFF } from './agreement.js';

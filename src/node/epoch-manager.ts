@@ -26,10 +26,10 @@ import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { withDeadline } from '../core/abort.js';
-import { bytesEqual, toHex } from '../core/bytes.js';
+import { bytesEqual, fromHex, toHex } from '../core/bytes.js';
 import { FloeError, messageOf } from '../core/errors.js';
 import type { Genesis } from '../config/genesis.js';
-import { quorum } from '../config/shard-assignment.js';
+import { Agreement, type AgreementOutput, MIDPOINT, type SignedMarker, VOTE_CUTOFF } from '../membership/agreement.js';
 import {
   admissionPolicyOf,
   type Assignment,
@@ -37,9 +37,7 @@ import {
   assignmentDigest,
   buildCertificate,
   CertificateChain,
-  certifiedChanges,
   checkVote,
-  computeAssignment,
   decodeAssignmentCertificate,
   decodeMembershipMessage,
   encodeAssignmentCertificate,
@@ -72,10 +70,7 @@ import { fsyncDirectory, isNotFound, writeFileAtomic } from '../storage/fs-atomi
 import type { NodeMetrics } from './metrics.js';
 import type { LogFn } from '../core/logger.js';
 
-/** Votes are cast before this fraction of an epoch; later ones count in the next epoch. */
-export const VOTE_CUTOFF = 0.4;
-/** Members compute and sign the next assignment at this fraction of the epoch. */
-export const MIDPOINT = 0.5;
+export { MIDPOINT, VOTE_CUTOFF };
 /** How often the manager looks at the clock. */
 const TICK_MS = 250;
 /** Join requests and unanswered assignment signatures are repeated this often. */
@@ -88,8 +83,6 @@ const CATCH_UP_LIMIT = 1_000;
 export const CHAIN_FILE_NAME = 'chain.bin';
 /** The epoch and digest this node signed last (so a restart cannot make it sign a second one). */
 export const SIGNED_MARKER_FILE_NAME = 'assignment-signed.json';
-/** Stands in for the own signature while it is being made (tick() must not publish it yet). */
-const PENDING_SIGNATURE: AssignmentSignature = Object.freeze({ epoch: -1, digest: new Uint8Array(), signer: '', signature: new Uint8Array() });
 
 export class EpochManagerError extends FloeError {}
 
@@ -141,12 +134,6 @@ export interface MembershipStatus {
   readonly syncDoneShards: number;
 }
 
-interface Proposal {
-  readonly assignment: Assignment;
-  readonly digest: Uint8Array;
-  readonly signature: AssignmentSignature;
-}
-
 export class EpochManager {
   readonly peerId: string;
   private readonly chain: CertificateChain;
@@ -162,28 +149,20 @@ export class EpochManager {
   private record: NodeRecord | undefined;
   private recordSeq = 0;
   private readonly records = new Map<string, NodeRecord>();
-  /** Votes by epoch, then by voter/kind/subject. */
-  private readonly votes = new Map<number, Map<string, Vote>>();
+  /** Votes, proposals, signatures and certification (pure; this class gossips, signs and persists for it). */
+  private agreement: Agreement;
   /** Operator votes waiting for the next voting window. */
   private readonly queuedVotes: { kind: VoteKind; subject: string }[] = [];
   /** Candidates this node already checked (by epoch and peer). */
   private readonly checkedCandidates = new Set<string>();
-  /** This node's proposal (assignment and own signature) per epoch it is for. */
-  private readonly proposals = new Map<number, Proposal>();
-  /** Received assignment signatures: epoch -> digest hex -> signer -> signature. */
-  private readonly signatures = new Map<number, Map<string, Map<string, AssignmentSignature>>>();
   /** Signed sync-done attestations: epoch -> signer -> attestation (served to clients over sync). */
   private readonly syncDone = new Map<number, Map<string, SyncDone>>();
   private lastRecordEpoch = -1;
   private lastJoinAt = 0;
-  private lastSignatureAt = 0;
   /** Whether the chain was fetched from a peer since start (a new or restarted node's clock and committee may be stale before). */
   private chainSynced = false;
   private lastChainSyncAt = 0;
   private catchingUp: Promise<boolean> | undefined;
-  private signedMarker: { epoch: number; digest: string } | undefined;
-  /** Epochs this node will not sign for (it signed another digest before a restart). */
-  private readonly refused = new Set<number>();
   private ticking = false;
   /** The clock of the chain as it was when `clockOfLength` certificates were in it (made on first use). */
   private epochClock: EpochClock | undefined;
@@ -209,6 +188,7 @@ export class EpochManager {
     this.now = options.now ?? Date.now;
     this.applied = chain.assignmentAt(this.epoch());
     this.appliedDigest = assignmentDigest(this.applied);
+    this.agreement = new Agreement({ self: this.peerId, nShards: options.genesis.nShards });
   }
 
   /** Loads (and re-verifies) the chain file of the node directory. */
@@ -234,8 +214,12 @@ export class EpochManager {
     }
     const manager = new EpochManager(options, chain);
     try {
-      const marker = JSON.parse(await readFile(join(options.dataDir, SIGNED_MARKER_FILE_NAME), { encoding: 'utf8', signal })) as { epoch?: unknown; digest?: unknown };
-      if (typeof marker.epoch === 'number' && typeof marker.digest === 'string') manager.signedMarker = { epoch: marker.epoch, digest: marker.digest };
+      const marker = JSON.parse(await readFile(join(options.dataDir, SIGNED_MARKER_FILE_NAME), { encoding: 'utf8', signal })) as { epoch?: unknown; digest?: unknown; signature?: unknown };
+      if (typeof marker.epoch === 'number' && typeof marker.digest === 'string') {
+        const signature = typeof marker.signature === 'string' ? markerSignature(marker.signature, marker.epoch, marker.digest) : undefined;
+        const signedMarker: SignedMarker = { epoch: marker.epoch, digest: marker.digest, ...(signature === undefined ? {} : { signature }) };
+        manager.agreement = new Agreement({ self: manager.peerId, nShards: options.genesis.nShards, signedMarker });
+      }
     } catch (error) {
       if (!isNotFound(error)) options.log('warn', 'cannot read the signed-assignment marker', { error: messageOf(error) });
     }
@@ -428,14 +412,8 @@ export class EpochManager {
         await this.publishJoinRequest(epoch);
       }
     }
-    if (phase >= MIDPOINT && member) {
-      if (!this.proposals.has(epoch + 1)) await this.propose(epoch, current);
-      const proposal = this.proposals.get(epoch + 1);
-      if (proposal !== undefined && proposal.signature !== PENDING_SIGNATURE && this.chain.digestOf(epoch + 1) === undefined && now - this.lastSignatureAt >= REPEAT_MS) {
-        this.lastSignatureAt = now;
-        await this.publish(this.epochTopic, { type: 'assignment-signature', signature: proposal.signature });
-      }
-    }
+    if (this.chain.digestOf(epoch + 1) !== undefined) this.agreement.step({ type: 'certified', epoch: epoch + 1 });
+    await this.act(this.agreement.step({ type: 'tick', now, epoch, phase, inForce: current }));
   }
 
   /** Reports a change of the assignment in force (new epoch, late or fetched certificate). */
@@ -457,9 +435,6 @@ export class EpochManager {
   }
 
   private prune(epoch: number): void {
-    for (const map of [this.votes, this.signatures, this.proposals] as Map<number, unknown>[]) {
-      for (const key of map.keys()) if (key < epoch - 2) map.delete(key);
-    }
     for (const key of this.syncDone.keys()) if (key < epoch - 8) this.syncDone.delete(key);
     if (this.checkedCandidates.size > 10_000) this.checkedCandidates.clear();
   }
@@ -515,50 +490,52 @@ export class EpochManager {
 
   private async castVote(kind: VoteKind, subject: string): Promise<Vote> {
     const vote = await signVote(this.options.privateKey, this.options.genesis.network, { epoch: this.epoch(), kind, subject, voter: this.peerId });
-    this.noteVote(vote);
+    this.agreement.step({ type: 'vote', vote });
     this.options.log('info', 'vote cast', { epoch: vote.epoch, kind, subject });
     await this.publish(this.membersTopic, { type: 'vote', vote });
     return vote;
   }
 
-  /** Computes assignment(epoch + 1), signs its digest once, and counts the own signature. */
-  private async propose(epoch: number, current: Assignment): Promise<void> {
+  /** Carries out what the agreement asks: persist the marker and sign, publish, certify. */
+  private async act(outputs: readonly AgreementOutput[]): Promise<void> {
     const { genesis } = this.options;
-    const votes = this.votes.get(epoch)?.values() ?? [];
-    const changes = certifiedChanges(votes, current, { epoch, nShards: genesis.nShards });
-    let next: Assignment;
-    try {
-      next = computeAssignment(current, changes, { epoch: epoch + 1, nShards: genesis.nShards });
-    } catch (error) {
-      this.options.log('error', 'cannot compute the next assignment', { epoch: epoch + 1, error: messageOf(error) });
-      return;
+    for (const output of outputs) {
+      switch (output.type) {
+        case 'sign': {
+          // The marker is on disk before the signature exists: a restart cannot sign a second digest.
+          await this.writeMarker(output.marker);
+          const signature = await signAssignmentDigest(this.options.privateKey, genesis.network, output.epoch, output.digest);
+          await this.writeMarker({ ...output.marker, signature });
+          this.options.log('info', 'signed the next assignment', {
+            epoch: output.epoch,
+            digest: toHex(output.digest),
+            admitted: output.changes.admitted.map((member) => member.peerId),
+            removed: output.changes.removed,
+            params: output.changes.params,
+          });
+          await this.act(this.agreement.step({ type: 'signed', signature, now: this.now() }));
+          break;
+        }
+        case 'refused':
+          this.options.log('warn', 'already signed another assignment for this epoch before a restart; not signing again', { epoch: output.epoch });
+          break;
+        case 'proposal-failed':
+          this.options.log('error', 'cannot compute the next assignment', { epoch: output.epoch, error: messageOf(output.error) });
+          break;
+        case 'publish-signature':
+          await this.publish(this.epochTopic, { type: 'assignment-signature', signature: output.signature });
+          break;
+        case 'certify':
+          await this.certify(output.epoch, output.assignment, output.signatures);
+          break;
+      }
     }
-    const digest = assignmentDigest(next);
-    // Once per epoch, whatever arrives later, also across a restart: a member never signs two
-    // digests for one epoch (the marker file remembers the last one signed).
-    if (this.proposals.has(epoch + 1) || this.refused.has(epoch + 1)) return;
-    const marker = this.signedMarker;
-    if (marker !== undefined && marker.epoch === epoch + 1 && marker.digest !== toHex(digest)) {
-      this.refused.add(epoch + 1);
-      this.options.log('warn', 'already signed another assignment for this epoch before a restart; not signing again', { epoch: epoch + 1 });
-      return;
-    }
-    this.proposals.set(epoch + 1, { assignment: next, digest, signature: PENDING_SIGNATURE });
-    this.signedMarker = { epoch: epoch + 1, digest: toHex(digest) };
-    await writeFileAtomic(join(this.options.dataDir, SIGNED_MARKER_FILE_NAME), new TextEncoder().encode(JSON.stringify(this.signedMarker)));
-    const signature = await signAssignmentDigest(this.options.privateKey, genesis.network, epoch + 1, digest);
-    this.proposals.set(epoch + 1, { assignment: next, digest, signature });
-    this.options.log('info', 'signed the next assignment', {
-      epoch: epoch + 1,
-      digest: toHex(digest),
-      admitted: changes.admitted.map((member) => member.peerId),
-      removed: changes.removed,
-      params: changes.params,
-    });
-    this.noteSignature(signature);
-    this.lastSignatureAt = this.now();
-    await this.publish(this.epochTopic, { type: 'assignment-signature', signature });
-    await this.tryCertify(epoch + 1);
+  }
+
+  private async writeMarker(marker: SignedMarker): Promise<void> {
+    const { signature } = marker;
+    const json = { epoch: marker.epoch, digest: marker.digest, ...(signature === undefined ? {} : { signature: toHex(encodeMembershipMessage({ type: 'assignment-signature', signature })) }) };
+    await writeFileAtomic(join(this.options.dataDir, SIGNED_MARKER_FILE_NAME), new TextEncoder().encode(JSON.stringify(json)));
   }
 
   // -- receiving ------------------------------------------------------------------------------
@@ -608,7 +585,7 @@ export class EpochManager {
           throw new MembershipError('not-a-member', `vote by ${vote.voter}, which is not a member in epoch ${vote.epoch}`);
         }
         await verifyVote(vote, network);
-        return this.votes.get(vote.epoch)?.has(voteKey(vote)) === true ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+        return this.agreement.hasVote(vote) ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
       }
       case 'assignment-signature': {
         const { signature } = message;
@@ -618,8 +595,7 @@ export class EpochManager {
           throw new MembershipError('not-a-member', `assignment signature by ${signature.signer}, not a member of epoch ${committee.epoch}`);
         }
         await verifyAssignmentSignature(signature, network);
-        const known = this.signatures.get(signature.epoch)?.get(toHex(signature.digest))?.has(signature.signer) === true;
-        return known ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
+        return this.agreement.hasSignature(signature) ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept;
       }
       case 'certificate': {
         const certificate = decodeAssignmentCertificate(message.certificate, this.options.genesis.nShards);
@@ -673,11 +649,10 @@ export class EpochManager {
         await this.considerCandidate(message.record, message.vote);
         return;
       case 'vote':
-        this.noteVote(message.vote);
+        this.agreement.step({ type: 'vote', vote: message.vote });
         return;
       case 'assignment-signature':
-        this.noteSignature(message.signature);
-        await this.tryCertify(message.signature.epoch);
+        await this.act(this.agreement.step({ type: 'signature', signature: message.signature }));
         return;
       case 'certificate':
         // Appended by the validator already; a copy delivered without validation is checked here.
@@ -694,30 +669,6 @@ export class EpochManager {
   private noteRecord(record: NodeRecord): void {
     const known = this.records.get(record.peerId);
     if (known === undefined || known.seq < record.seq) this.records.set(record.peerId, record);
-  }
-
-  private noteVote(vote: Vote): void {
-    let votes = this.votes.get(vote.epoch);
-    if (votes === undefined) {
-      votes = new Map();
-      this.votes.set(vote.epoch, votes);
-    }
-    votes.set(voteKey(vote), vote);
-  }
-
-  private noteSignature(signature: AssignmentSignature): void {
-    let byDigest = this.signatures.get(signature.epoch);
-    if (byDigest === undefined) {
-      byDigest = new Map();
-      this.signatures.set(signature.epoch, byDigest);
-    }
-    const key = toHex(signature.digest);
-    let signers = byDigest.get(key);
-    if (signers === undefined) {
-      signers = new Map();
-      byDigest.set(key, signers);
-    }
-    signers.set(signature.signer, signature);
   }
 
   private noteSyncDone(done: SyncDone): void {
@@ -747,7 +698,7 @@ export class EpochManager {
     this.options.log('info', 'join request', { candidate: record.peerId, epoch, reachable });
     if (!reachable || this.stopped) return;
     if (this.epoch() !== epoch || this.phase() >= VOTE_CUTOFF) return;
-    const already = tallyVotes(this.votes.get(epoch)?.values() ?? [], current, { epoch, nShards: this.options.genesis.nShards }).some(
+    const already = tallyVotes(this.agreement.votesOf(epoch), current, { epoch, nShards: this.options.genesis.nShards }).some(
       (entry) => entry.kind === 'admit' && entry.subject === record.peerId && entry.voters.includes(this.peerId),
     );
     if (!already) await this.castVote('admit', record.peerId);
@@ -769,16 +720,10 @@ export class EpochManager {
     }
   }
 
-  /** Builds the certificate once this node's own proposal has n - f shards of signatures. */
-  private async tryCertify(epoch: number): Promise<void> {
-    const proposal = this.proposals.get(epoch);
-    if (proposal === undefined || proposal.signature === PENDING_SIGNATURE || this.chain.digestOf(epoch) !== undefined) return;
-    const signers = this.signatures.get(epoch)?.get(toHex(proposal.digest));
-    if (signers === undefined) return;
-    const committee = this.chain.committeeBefore(epoch);
-    const valid = [...signers.values()].filter((signature) => isMember(committee, signature.signer));
-    if (weightOf(committee, valid.map((signature) => signature.signer)) < quorum(this.options.genesis.nShards)) return;
-    const certificate = buildCertificate(proposal.assignment, valid);
+  /** Builds, appends and gossips the certificate of this node's proposal (n - f shards signed it). */
+  private async certify(epoch: number, assignment: Assignment, signatures: readonly AssignmentSignature[]): Promise<void> {
+    if (this.chain.digestOf(epoch) !== undefined) return;
+    const certificate = buildCertificate(assignment, signatures);
     try {
       if (!(await this.chain.append(certificate))) return;
     } catch (error) {
@@ -790,6 +735,7 @@ export class EpochManager {
   }
 
   private onCertified(epoch: number, source: string): void {
+    this.agreement.step({ type: 'certified', epoch });
     const digest = this.chain.digestOf(epoch);
     const assignment = this.chain.assignmentAt(epoch);
     this.options.log('info', 'assignment certified', {
@@ -865,8 +811,15 @@ export class EpochManager {
   }
 }
 
-function voteKey(vote: Vote): string {
-  return `${vote.voter}\n${vote.kind}\n${vote.subject}`;
+/** The own signature kept in the marker file (an encoded membership message), if it is one for `epoch` and `digest`. */
+function markerSignature(hex: string, epoch: number, digest: string): AssignmentSignature | undefined {
+  try {
+    const message = decodeMembershipMessage(fromHex(hex));
+    if (message.type !== 'assignment-signature' || message.signature.epoch !== epoch || toHex(message.signature.digest) !== digest) return undefined;
+    return message.signature;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Chain file: each certificate as a u32 big-endian length and its bytes. */
