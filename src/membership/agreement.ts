@@ -24,11 +24,15 @@ export const MIDPOINT = 0.5;
 /** An own signature not yet in a certificate is published again this often. */
 export const SIGNATURE_REPEAT_MS = 2_000;
 
-/** The epoch and digest (hex) this member signed last, and the signature once made. */
+/**
+ * What this member signed last: the epoch and digest (hex), persisted before the signature
+ * exists, then with the assignment and signature, so that a member restarted before the
+ * certificate keeps its proposal (and can still publish its signature and certify).
+ */
 export interface SignedMarker {
   readonly epoch: number;
   readonly digest: string;
-  /** Kept so that a member restarted before the certificate can still publish it. */
+  readonly assignment?: Assignment;
   readonly signature?: AssignmentSignature;
 }
 
@@ -90,7 +94,6 @@ export class Agreement {
   /** The committee that signs each epoch (the assignment in force the epoch before). */
   private readonly signers = new Map<number, Assignment>();
   private readonly refused = new Set<number>();
-  private markerPublishedAt = 0;
   /** Epochs certified on the chain, or for which this member already said `certify`. */
   private readonly done = new Set<number>();
 
@@ -148,18 +151,19 @@ export class Agreement {
       proposal.lastPublishedAt = now;
       out.push({ type: 'publish-signature', signature: proposal.signature });
     }
-    // Restarted after signing another digest than it computes now: its signature still counts.
-    const signature = this.marker?.signature;
-    if (proposal === undefined && signature?.epoch === epoch + 1 && !this.done.has(epoch + 1) && now - this.markerPublishedAt >= this.repeatMs) {
-      this.markerPublishedAt = now;
-      out.push({ type: 'publish-signature', signature });
-    }
     return out;
   }
 
   /** Computes assignment(epoch + 1) from the votes of `epoch`; signs its digest at most once. */
   private propose(epoch: number, inForce: Assignment): AgreementOutput[] {
     const next = epoch + 1;
+    const signed = this.marker;
+    if (signed?.epoch === next && signed.assignment !== undefined && signed.signature !== undefined && toHex(assignmentDigest(signed.assignment)) === signed.digest) {
+      // Restarted after signing: the proposal signed then, not one computed from the votes left.
+      this.proposals.set(next, { assignment: signed.assignment, digest: signed.signature.digest, signature: signed.signature, lastPublishedAt: 0 });
+      this.noteSignature(signed.signature);
+      return this.tryCertify(next);
+    }
     let assignment: Assignment;
     let changes: MembershipChanges;
     try {
@@ -175,7 +179,7 @@ export class Agreement {
       this.refused.add(next);
       return [{ type: 'refused', epoch: next }];
     }
-    this.marker = { epoch: next, digest: toHex(digest) };
+    this.marker = { epoch: next, digest: toHex(digest), assignment };
     this.proposals.set(next, { assignment, digest, signature: undefined, lastPublishedAt: 0 });
     return [{ type: 'sign', epoch: next, assignment, digest, changes, marker: this.marker }];
   }

@@ -37,6 +37,8 @@ import {
   assignmentDigest,
   buildCertificate,
   CertificateChain,
+  decodeAssignment,
+  encodeAssignment,
   checkVote,
   decodeAssignmentCertificate,
   decodeMembershipMessage,
@@ -214,10 +216,9 @@ export class EpochManager {
     }
     const manager = new EpochManager(options, chain);
     try {
-      const marker = JSON.parse(await readFile(join(options.dataDir, SIGNED_MARKER_FILE_NAME), { encoding: 'utf8', signal })) as { epoch?: unknown; digest?: unknown; signature?: unknown };
-      if (typeof marker.epoch === 'number' && typeof marker.digest === 'string') {
-        const signature = typeof marker.signature === 'string' ? markerSignature(marker.signature, marker.epoch, marker.digest) : undefined;
-        const signedMarker: SignedMarker = { epoch: marker.epoch, digest: marker.digest, ...(signature === undefined ? {} : { signature }) };
+      const marker = JSON.parse(await readFile(join(options.dataDir, SIGNED_MARKER_FILE_NAME), { encoding: 'utf8', signal })) as Record<string, unknown>;
+      if (typeof marker['epoch'] === 'number' && typeof marker['digest'] === 'string') {
+        const signedMarker: SignedMarker = { epoch: marker['epoch'], digest: marker['digest'], ...markerProposal(marker, options.genesis.nShards) };
         manager.agreement = new Agreement({ self: manager.peerId, nShards: options.genesis.nShards, signedMarker });
       }
     } catch (error) {
@@ -533,8 +534,13 @@ export class EpochManager {
   }
 
   private async writeMarker(marker: SignedMarker): Promise<void> {
-    const { signature } = marker;
-    const json = { epoch: marker.epoch, digest: marker.digest, ...(signature === undefined ? {} : { signature: toHex(encodeMembershipMessage({ type: 'assignment-signature', signature })) }) };
+    const { assignment, signature } = marker;
+    const json = {
+      epoch: marker.epoch,
+      digest: marker.digest,
+      ...(assignment === undefined ? {} : { assignment: toHex(encodeAssignment(assignment)) }),
+      ...(signature === undefined ? {} : { signature: toHex(encodeMembershipMessage({ type: 'assignment-signature', signature })) }),
+    };
     await writeFileAtomic(join(this.options.dataDir, SIGNED_MARKER_FILE_NAME), new TextEncoder().encode(JSON.stringify(json)));
   }
 
@@ -811,14 +817,17 @@ export class EpochManager {
   }
 }
 
-/** The own signature kept in the marker file (an encoded membership message), if it is one for `epoch` and `digest`. */
-function markerSignature(hex: string, epoch: number, digest: string): AssignmentSignature | undefined {
+/** The assignment and own signature kept in the marker file, when both are there and match its epoch and digest. */
+function markerProposal(marker: Record<string, unknown>, nShards: number): Pick<SignedMarker, 'assignment' | 'signature'> {
   try {
-    const message = decodeMembershipMessage(fromHex(hex));
-    if (message.type !== 'assignment-signature' || message.signature.epoch !== epoch || toHex(message.signature.digest) !== digest) return undefined;
-    return message.signature;
+    if (typeof marker['assignment'] !== 'string' || typeof marker['signature'] !== 'string') return {};
+    const assignment = decodeAssignment(fromHex(marker['assignment']), nShards);
+    const message = decodeMembershipMessage(fromHex(marker['signature']));
+    if (message.type !== 'assignment-signature' || message.signature.epoch !== marker['epoch'] || toHex(message.signature.digest) !== marker['digest']) return {};
+    if (toHex(assignmentDigest(assignment)) !== marker['digest']) return {};
+    return { assignment, signature: message.signature };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
