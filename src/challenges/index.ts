@@ -7,4 +7,5 @@ export * from './proofs.js';
 export * from './results.js';
 export * from './sample.js';
 export * from './schedule.js';
+export * from './score-votes.js';
 export * from './scores.js';

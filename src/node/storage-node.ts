@@ -39,6 +39,8 @@ import { type MigrationProgress, ShardMigrator } from './shard-migration.js';
 import { createSyncService } from './sync-service.js';
 import { nodeRecordRules, publishNodeRecordUntilStored } from './node-record-dht.js';
 import { childLog, type LogFn } from '../core/logger.js';
+import { messageOf } from '../core/errors.js';
+import { evictVotes, penaltyVotes, type ScoreVote } from '../challenges/score-votes.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
 export interface NodeRuntimeInfo {
@@ -200,33 +202,16 @@ export class StorageNode {
           },
           onBelowThreshold: async (peers, atEpoch) => {
             if (!isMember(epochs.current(), peerId)) return;
-            for (const peer of peers.filter((id) => id !== peerId)) {
-              try {
-                const { queued } = await epochs.vote('evict', peer);
-                log('info', 'evict vote for a member below the challenge threshold', { peer, epoch: atEpoch, queued });
-              } catch (error) {
-                log('warn', 'evict vote failed', { peer, epoch: atEpoch, error: error instanceof Error ? error.message : String(error) });
-              }
-            }
+            await castScoreVotes(epochs, evictVotes({ self: peerId, below: peers }), atEpoch, log);
           },
-          // Scores feed the next assignment: a member whose rounded penalty differs from the one in
-          // force gets a penalty vote (members below the threshold get evict votes instead).
+          // Scores feed the next assignment (score-votes.ts decides which votes).
           onFolded: async (scores, below, atEpoch) => {
             const current = epochs.current();
             if (!isMember(current, peerId)) return;
             const penaltyBelow = current.params[PENALTY_BELOW_PARAM];
-            for (const member of current.members) {
-              const score = scores.get(member.peerId);
-              if (score === undefined || below.includes(member.peerId)) continue;
-              const penalty = penaltyForScore(score, penaltyBelow !== undefined && Number.isSafeInteger(penaltyBelow) ? penaltyBelow : undefined);
-              if (penalty === (member.penaltyPpm ?? 0)) continue;
-              try {
-                const { queued } = await epochs.vote('penalty', `${member.peerId}=${penalty}`);
-                log('info', 'penalty vote from challenge scores', { peer: member.peerId, score, penalty, epoch: atEpoch, queued });
-              } catch (error) {
-                log('warn', 'penalty vote failed', { peer: member.peerId, epoch: atEpoch, error: error instanceof Error ? error.message : String(error) });
-              }
-            }
+            const threshold = penaltyBelow !== undefined && Number.isSafeInteger(penaltyBelow) ? penaltyBelow : undefined;
+            const votes = penaltyVotes({ self: peerId, members: current.members, scores, below, penaltyFor: (score) => penaltyForScore(score, threshold) });
+            await castScoreVotes(epochs, votes, atEpoch, log);
           },
           log: childLog(log, { component: 'challenges' }),
           metrics,
@@ -524,6 +509,19 @@ export class StorageNode {
       startedAt: new Date(this.startedAt).toISOString(),
     };
     await writeFileAtomic(join(this.config.dataDir, RUNTIME_FILE_NAME), new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`));
+  }
+}
+
+/** Casts the votes challenge scores call for; a failed vote is logged, not fatal. */
+async function castScoreVotes(epochs: EpochManager, votes: readonly ScoreVote[], epoch: number, log: LogFn): Promise<void> {
+  for (const vote of votes) {
+    try {
+      const { queued } = await epochs.vote(vote.kind, vote.subject);
+      if (vote.kind === 'evict') log('info', 'evict vote for a member below the challenge threshold', { peer: vote.peer, epoch, queued });
+      else log('info', 'penalty vote from challenge scores', { peer: vote.peer, score: vote.score, penalty: vote.penalty, epoch, queued });
+    } catch (error) {
+      log('warn', `${vote.kind} vote failed`, { peer: vote.peer, epoch, error: messageOf(error) });
+    }
   }
 }
 

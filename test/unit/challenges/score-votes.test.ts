@@ -1,0 +1,25 @@
+// The score-to-vote policy: evict votes below the threshold, penalty votes where the penalty changes.
+import { describe, expect, it } from 'vitest';
+import { evictVotes, penaltyVotes } from '../../../src/challenges/score-votes.js';
+
+describe('score votes', () => {
+  it('votes to evict members below the threshold, never itself', () => {
+    expect(evictVotes({ self: 'a', below: ['a', 'b'] })).toEqual([{ kind: 'evict', subject: 'b', peer: 'b' }]);
+  });
+
+  it('votes a penalty only where it differs from the one in force, and not for members being evicted', () => {
+    const votes = penaltyVotes({
+      self: 'a',
+      members: [{ peerId: 'a' }, { peerId: 'b', penaltyPpm: 100_000 }, { peerId: 'c' }, { peerId: 'd' }, { peerId: 'e' }],
+      scores: new Map([
+        ['a', 900_000],
+        ['b', 500_000],
+        ['c', 500_000],
+        ['d', 100_000],
+      ]),
+      below: ['d'],
+      penaltyFor: (score) => (score >= 600_000 ? 0 : 100_000),
+    });
+    expect(votes).toEqual([{ kind: 'penalty', subject: 'c=100000', peer: 'c', score: 500_000, penalty: 100_000 }]);
+  });
+});
