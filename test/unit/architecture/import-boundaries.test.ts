@@ -258,6 +258,30 @@ describe('imports allowed only from named files', () => {
   });
 });
 
+/** Decision modules the node only adapts: no libp2p, no built-in, nothing from the node. */
+const PURE_MODULES = ['src/membership/agreement.ts', 'src/challenges/score-votes.ts', 'src/core/async.ts', 'src/core/logger.ts'];
+
+describe('pure decision modules', () => {
+  const sources = readSources('src');
+
+  it('exist and import no libp2p package, no Node built-in and no I/O layer', () => {
+    const problems: string[] = [];
+    for (const path of PURE_MODULES) {
+      const file = sources.find((source) => source.path === path);
+      if (file === undefined) {
+        problems.push(`${path} is missing`);
+        continue;
+      }
+      for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
+        const target = classify(path, specifier);
+        const io = target.kind === 'layer' && !['core', 'crypto', 'encoding', 'config', 'membership', 'challenges'].includes(target.layer);
+        if (target.kind === 'builtin' || (target.kind === 'package' && LIBP2P_PACKAGE.test(target.name)) || io) problems.push(`${path} imports ${specifier}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('the boundary checker itself', () => {
   it('reports each kind of violation, with file, line and rule', () => {
     const broken: SourceFile[] = [

@@ -1,0 +1,282 @@
+// How StorageNode.start builds its components, one function each, from one assembly context:
+// each takes only what it needs and returns a component with its own start/stop. The node fills
+// in `hooks` once it exists (components call back into it for assignment changes, new node
+// records, health and membership status; none does before the node has started).
+import { type Assignment, encodeSyncDone, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
+import type { Genesis } from '../config/genesis.js';
+import type { NodeIdentity } from '../config/identity.js';
+import type { NodeConfig } from '../config/node-config.js';
+import { childLog, type LogFn } from '../core/logger.js';
+import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { CodecPool } from '../workers/codec-pool.js';
+import { createReadHandler } from '../../protocols/read/handler.js';
+import { READ_LIMITS } from '../../protocols/read/limits.js';
+import { createRecoveryHandler } from '../../protocols/recovery/handler.js';
+import { RECOVERY_LIMITS } from '../../protocols/recovery/limits.js';
+import { createStoreHandler } from '../../protocols/store/handler.js';
+import { STORE_LIMITS } from '../../protocols/store/limits.js';
+import { createSyncHandler } from '../../protocols/sync/handler.js';
+import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
+import { BlobService } from './blob-service.js';
+import { CertificateKeeper } from './certificates.js';
+import { ChallengeRunner } from './challenge-runner.js';
+import { fetchChain } from './chain-fetch.js';
+import { EpochManager, EpochManagerError } from './epoch-manager.js';
+import { InvalidOperatorRequestError } from './errors.js';
+import { HttpApi, type HealthInfo } from './http-server.js';
+import type { NodeMetrics } from './metrics.js';
+import { nodeRecordRules } from './node-record-dht.js';
+import type { ProtocolDescriptor } from './protocols.js';
+import type { Publisher } from './publisher.js';
+import { SelfHealer } from './self-healing.js';
+import { ShardMigrator } from './shard-migration.js';
+import type { NodeMembershipInfo, StorageNodeOptions } from './storage-node.js';
+import { createSyncService } from './sync-service.js';
+import { castScoreVotes, challengeVoteHooks } from './score-voting.js';
+
+/** Software version in node records. */
+const NODE_VERSION = '0.1.0';
+
+export interface NodeHooks {
+  assignmentChanged?: (current: Assignment, previous: Assignment) => void;
+  recordChanged?: (record: NodeRecord) => void;
+  health?: () => HealthInfo;
+  membershipInfo?: () => NodeMembershipInfo;
+}
+
+export interface AssemblyContext {
+  readonly config: NodeConfig;
+  readonly genesis: Genesis;
+  readonly identity: NodeIdentity;
+  readonly log: LogFn;
+  readonly metrics: NodeMetrics;
+  readonly libp2p: FloeLibp2p;
+  readonly store: BlobStore;
+  /** Shards this node owns now (the node updates it on assignment changes). */
+  readonly owned: { shards: ReadonlySet<number> };
+  readonly hooks: NodeHooks;
+  readonly options: StorageNodeOptions;
+}
+
+export function createLibp2p(config: NodeConfig, genesis: Genesis, identity: NodeIdentity, metrics: NodeMetrics): Promise<FloeLibp2p> {
+  const peerId = identity.peerId.toString();
+  return createFloeNode({
+    privateKey: identity.privateKey,
+    network: genesis.network,
+    listen: [...config.listen],
+    announce: [...config.announce],
+    bootstrap: genesis.bootstrap.filter((address) => !address.endsWith(`/p2p/${peerId}`)),
+    role: 'server',
+    metrics: true,
+    metricsRegistry: metrics.registry,
+    nodeRecords: nodeRecordRules(genesis.network),
+  });
+}
+
+export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
+  const { libp2p, genesis, identity, config, metrics, hooks, options } = context;
+  return EpochManager.open(
+    {
+      libp2p,
+      genesis,
+      privateKey: identity.privateKey,
+      dataDir: config.dataDir,
+      join: options.join === true,
+      version: NODE_VERSION,
+      capacity: 0,
+      log: childLog(context.log, { component: 'epochs' }),
+      metrics,
+      onAssignment: (current, previous) => hooks.assignmentChanged?.(current, previous),
+      onRecord: (record) => hooks.recordChanged?.(record),
+      fetchChain: (peer, fromEpoch, limit, signal) => fetchChain(libp2p, genesis.network, genesis.nShards, peer, fromEpoch, limit, signal),
+    },
+    options.signal,
+  );
+}
+
+export function createBlobService(context: AssemblyContext, epochs: EpochManager): BlobService {
+  return new BlobService({
+    store: context.store,
+    nShards: context.genesis.nShards,
+    ownedShards: () => context.owned.shards,
+    epoch: () => epochs.epoch(),
+    privateKey: context.identity.privateKey,
+    codec: CodecPool.shared(),
+    metrics: context.metrics,
+  });
+}
+
+export function openChallenges(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): Promise<ChallengeRunner> {
+  const { libp2p, genesis, identity, store, config, metrics, options } = context;
+  const self = identity.peerId.toString();
+  const log = childLog(context.log, { component: 'challenges' });
+  return ChallengeRunner.open(
+    {
+      libp2p,
+      network: genesis.network,
+      nShards: genesis.nShards,
+      privateKey: identity.privateKey,
+      store,
+      dataDir: config.dataDir,
+      epochs,
+      // Through BlobService: a sliver read from disk is checked against the metadata once after start.
+      service: {
+        getMetadata: (blobId, signal) => blobs.getMetadata(blobId, { signal }),
+        getSliver: (blobId, pair, kind, signal) => blobs.getSliver(blobId, pair, kind, { signal }),
+      },
+      ...challengeVoteHooks(self, epochs, (votes, epoch) => castScoreVotes(epochs, votes, epoch, log)),
+      log,
+      metrics,
+    },
+    options.signal,
+  );
+}
+
+/** The request/response protocols the node serves. */
+export function nodeProtocols(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner): ProtocolDescriptor[] {
+  return [
+    {
+      name: 'store',
+      version: '1.0.0',
+      limits: STORE_LIMITS,
+      handler: (options) =>
+        createStoreHandler(
+          {
+            beginStore: (blobId, metadata, signal) => blobs.beginStore(blobId, metadata, { signal }),
+            storeSliverPair: (blobId, pair, primary, secondary, signal) => blobs.storeSliverPair(blobId, pair, primary, secondary, { signal }),
+            storeSliverPairs: (blobId, pairs, signal) => blobs.storeSliverPairs(blobId, pairs, { signal }),
+            confirm: (blobId, signal) => blobs.confirm(blobId, { signal }),
+          },
+          options,
+        ),
+    },
+    {
+      name: 'read',
+      version: '1.0.0',
+      limits: READ_LIMITS,
+      handler: (options) =>
+        createReadHandler(
+          {
+            getMetadata: (blobId, signal) => blobs.getMetadata(blobId, { signal }),
+            getSliver: (blobId, pair, kind, signal) => blobs.getSliver(blobId, pair, kind, { signal }),
+            getStatus: (blobId, signal) => blobs.getStatus(blobId, { signal }),
+          },
+          options,
+        ),
+    },
+    {
+      name: 'recovery',
+      version: '1.0.0',
+      limits: RECOVERY_LIMITS,
+      handler: (options) =>
+        createRecoveryHandler(
+          {
+            // Symbols sampled by this epoch's open challenges are withheld (challenge-runner.ts: embargo).
+            recoverySymbols: async (blobId, kind, index, signal) =>
+              challenges.filterRecoverySymbols(blobId, kind, index, await blobs.recoverySymbols(blobId, kind, index, { signal })),
+          },
+          options,
+        ),
+    },
+    {
+      name: 'sync',
+      version: '1.0.0',
+      limits: SYNC_LIMITS,
+      handler: (options) =>
+        createSyncHandler(
+          createSyncService({
+            store: context.store,
+            nShards: context.genesis.nShards,
+            chain: (fromEpoch, limit) => Promise.resolve(epochs.chainFrom(fromEpoch, limit)),
+            syncDone: (epoch) => epochs.syncDoneAttestations(epoch).map(encodeSyncDone),
+          }),
+          options,
+        ),
+    },
+  ];
+}
+
+export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, publisher: Publisher): Promise<HttpApi> {
+  const { config, metrics, hooks } = context;
+  return HttpApi.start({
+    host: config.http.host,
+    port: config.http.port,
+    blobs,
+    metrics,
+    health: () => hooks.health!(),
+    publisher,
+    challenges,
+    membership: {
+      status: () => hooks.membershipInfo!(),
+      vote: (kind, subject) => operatorCall(() => epochs.vote(checkVoteKind(kind), subject)),
+      leave: () => operatorCall(() => epochs.leave()),
+      chain: (fromEpoch, limit) => epochs.chainFrom(fromEpoch, limit),
+    },
+  });
+}
+
+/** Certificates (kept and pushed) and shard migration, both healing through one SelfHealer. */
+export function healingParts(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): { certificates: CertificateKeeper; migrator: ShardMigrator } {
+  const { libp2p, genesis, store, metrics, config, log } = context;
+  const self = context.identity.peerId.toString();
+  const healer = new SelfHealer({
+    libp2p,
+    network: genesis.network,
+    nShards: genesis.nShards,
+    // Whoever may hold slivers: the committee now and the one before it.
+    peers: () => {
+      const now = epochs.current();
+      const before = epochs.assignmentAt(Math.max(0, now.epoch - 1));
+      return otherMembers(self, now, before);
+    },
+    blobs,
+    log: childLog(log, { component: 'healing' }),
+  });
+  const certificates = new CertificateKeeper({
+    libp2p,
+    network: genesis.network,
+    nShards: genesis.nShards,
+    ownerOfShard: () => epochs.current().ownerOfShard,
+    blobs,
+    store,
+    healer,
+    metrics,
+    log: childLog(log, { component: 'certificates' }),
+  });
+  const migrator = new ShardMigrator({
+    libp2p,
+    network: genesis.network,
+    nShards: genesis.nShards,
+    store,
+    codec: CodecPool.shared(),
+    dataDir: config.dataDir,
+    healer,
+    log: childLog(log, { component: 'migration' }),
+  });
+  return { certificates, migrator };
+}
+
+/** Peer IDs of the members of `assignments` other than `self`, each once. */
+export function otherMembers(self: string, ...assignments: readonly Assignment[]): string[] {
+  const ids = new Set(assignments.flatMap((assignment) => assignment.members.map((member) => member.peerId)));
+  ids.delete(self);
+  return [...ids];
+}
+
+function checkVoteKind(kind: string): VoteKind {
+  if (!(VOTE_KINDS as readonly string[]).includes(kind)) throw new InvalidOperatorRequestError(`vote kind must be one of ${VOTE_KINDS.join(', ')}`);
+  return kind as VoteKind;
+}
+
+/** Operator mistakes (not a member, bad subject) become 400s, not internal errors. */
+async function operatorCall(call: () => Promise<{ queued: boolean; vote?: Vote }>): Promise<{ queued: boolean; vote?: Omit<Vote, 'signature'> }> {
+  try {
+    const { queued, vote } = await call();
+    return vote === undefined ? { queued } : { queued, vote: { epoch: vote.epoch, kind: vote.kind, subject: vote.subject, voter: vote.voter } };
+  } catch (error) {
+    if (error instanceof EpochManagerError || error instanceof MembershipError) throw new InvalidOperatorRequestError(error.message, { cause: error });
+    throw error;
+  }
+}
+
