@@ -16,7 +16,8 @@ import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InconsistentBlobError } from '../encoding/errors.js';
 import { verifyMetadata } from '../encoding/metadata.js';
 import { symbolSizeFor } from '../encoding/parameters.js';
-import { checkSliverShape, expectedSliverHash } from '../encoding/redstuff.js';
+import { expectedSliverHash } from '../encoding/redstuff.js';
+import { checkSliver } from '../encoding/sliver-check.js';
 import { protocolId } from '../network/protocol-ids.js';
 import type { Committee } from './committee.js';
 import { type ClientContext, progressEmitter } from './context.js';
@@ -424,15 +425,8 @@ async function isValidSliver(
   sliver: SliverData,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  const { params } = context.committee;
-  if (sliver.index !== index) return false;
-  try {
-    checkSliverShape(params, kind, sliver, symbolSizeFor(params, metadata.unencodedLength));
-  } catch {
-    return false;
-  }
-  const hash = await context.codec.sliverHash(params.nShards, kind, sliver, { signal });
-  return bytesEqual(hash, expectedSliverHash(metadata, kind, index));
+  const check = await checkSliver(context.committee.params, metadata, kind, sliver, index, (nShards, k, s, options) => context.codec.sliverHash(nShards, k, s, options), signal);
+  return check.ok;
 }
 
 /**

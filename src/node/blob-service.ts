@@ -4,15 +4,14 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { throwIfAborted } from '../core/async.js';
-import { bytesEqual } from '../core/bytes.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
 import { pairForShard, pairIndex, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
 import { verifyMetadata } from '../encoding/metadata.js';
-import { encodingParameters, symbolSizeFor, type EncodingParameters } from '../encoding/parameters.js';
+import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol } from '../encoding/recovery.js';
-import { checkSliverShape, expectedSliverHash } from '../encoding/redstuff.js';
+import { checkSliver } from '../encoding/sliver-check.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
@@ -426,16 +425,8 @@ export class BlobService {
       this.options.metrics.rejected.inc({ protocol: 'store', reason });
       throw new ProtocolError('INVALID_DATA', message);
     };
-    if (sliver.index !== expectedIndex) reject('wrong-index', `${kind} sliver has index ${sliver.index}, expected ${expectedIndex}`);
-    try {
-      checkSliverShape(this.params, kind, sliver, symbolSizeFor(this.params, metadata.unencodedLength));
-    } catch (error) {
-      reject('malformed-sliver', error instanceof Error ? error.message : String(error));
-    }
-    const hash = await this.options.codec.sliverHash(this.params.nShards, kind, sliver, options);
-    if (!bytesEqual(hash, expectedSliverHash(metadata, kind, sliver.index))) {
-      reject('sliver-mismatch', `${kind} sliver ${sliver.index} does not match the metadata`);
-    }
+    const check = await checkSliver(this.params, metadata, kind, sliver, expectedIndex, (nShards, k, s, hashOptions) => this.options.codec.sliverHash(nShards, k, s, hashOptions), options.signal);
+    if (!check.ok) reject(check.reason, check.message);
   }
 
   private refreshGauges(): void {

@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { forEachLimited, sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
-import { base64UrlDecode, base64UrlEncode, bytesEqual } from '../core/bytes.js';
+import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { type PairIndex, pairForShard, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
 import { verifyMetadata } from '../encoding/metadata.js';
-import { encodingParameters, symbolSizeFor } from '../encoding/parameters.js';
-import { checkSliverShape, expectedSliverHash } from '../encoding/redstuff.js';
+import { encodingParameters } from '../encoding/parameters.js';
+import { checkSliver } from '../encoding/sliver-check.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -466,13 +466,8 @@ export class ShardMigrator {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { nShards, codec } = this.options;
-    if (sliver.index !== expectedIndex) throw new ShardMigrationError(`${kind} sliver has index ${sliver.index}, expected ${expectedIndex}`);
-    const params = encodingParameters(nShards);
-    checkSliverShape(params, kind, sliver, symbolSizeFor(params, metadata.unencodedLength));
-    const hash = await codec.sliverHash(nShards, kind, sliver, { signal });
-    if (!bytesEqual(hash, expectedSliverHash(metadata, kind, sliver.index))) {
-      throw new ShardMigrationError(`${kind} sliver ${sliver.index} does not match the metadata`);
-    }
+    const check = await checkSliver(encodingParameters(nShards), metadata, kind, sliver, expectedIndex, (n, k, s, options) => codec.sliverHash(n, k, s, options), signal);
+    if (!check.ok) throw new ShardMigrationError(check.message);
   }
 
   /** Like the store path: metadata and a blob record first (once), then the two slivers. */

@@ -190,14 +190,14 @@ export class StorageNode {
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
       const { certificates, migrator } = healingParts(context, epochs, blobs);
       const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, log, components, stopController });
-      await components.start('certificates', certificates);
-      await components.start('epochs', epochs);
-      await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
-      await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
       hooks.assignmentChanged = (current, previous) => node.assignmentChanged(current, previous);
       hooks.recordChanged = (record) => node.storeRecordInDht(record);
       hooks.health = () => node.health();
       hooks.membershipInfo = () => node.membershipInfo();
+      await components.start('certificates', certificates);
+      await components.start('epochs', epochs);
+      await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
+      await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
       node.resumeMigration();
       await node.writeRuntimeInfo();
       log('info', 'node started', { peerId: node.peerId, shards: owned.shards.size, epoch: epochs.epoch(), http: http.url, addresses: node.addresses() });
