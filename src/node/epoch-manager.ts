@@ -506,7 +506,6 @@ export class EpochManager {
           // The marker is on disk before the signature exists: a restart cannot sign a second digest.
           await this.writeMarker(output.marker);
           const signature = await signAssignmentDigest(this.options.privateKey, genesis.network, output.epoch, output.digest);
-          await this.writeMarker({ ...output.marker, signature });
           this.options.log('info', 'signed the next assignment', {
             epoch: output.epoch,
             digest: toHex(output.digest),
@@ -515,6 +514,8 @@ export class EpochManager {
             params: output.changes.params,
           });
           await this.act(this.agreement.step({ type: 'signed', signature, now: this.now() }));
+          // After publishing: only a restart before the certificate needs it (to keep the proposal).
+          await this.writeMarker({ ...output.marker, signature });
           break;
         }
         case 'refused':
