@@ -118,6 +118,7 @@ export interface BlobCertificate {
   endEpoch: number
   unencodedLength: number
   signers: CertificateSigner[]
+  kind: number
 }
 
 export namespace BlobCertificate {
@@ -157,6 +158,11 @@ export namespace BlobCertificate {
           }
         }
 
+        if ((obj.kind != null && obj.kind !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.kind)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -165,7 +171,8 @@ export namespace BlobCertificate {
           epoch: 0,
           endEpoch: 0,
           unencodedLength: 0,
-          signers: []
+          signers: [],
+          kind: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -198,6 +205,10 @@ export namespace BlobCertificate {
               obj.signers.push(CertificateSigner.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.signers$
               }))
+              break
+            }
+            case 6: {
+              obj.kind = reader.uint32()
               break
             }
             default: {
@@ -265,6 +276,13 @@ export namespace BlobCertificate {
 
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.kind`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -309,6 +327,11 @@ export namespace BlobCertificate {
     index: number
   }
 
+  export interface BlobCertificateKindFieldEvent {
+    field: '$.kind'
+    value: number
+  }
+
   export function encode (obj: Partial<BlobCertificate>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobCertificate.codec())
   }
@@ -317,7 +340,7 @@ export namespace BlobCertificate {
     return decodeMessage(buf, BlobCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobCertificate>): Generator<BlobCertificateBlobIdFieldEvent | BlobCertificateEpochFieldEvent | BlobCertificateEndEpochFieldEvent | BlobCertificateUnencodedLengthFieldEvent | BlobCertificateSignersPublicKeyFieldEvent | BlobCertificateSignersSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobCertificate>): Generator<BlobCertificateBlobIdFieldEvent | BlobCertificateEpochFieldEvent | BlobCertificateEndEpochFieldEvent | BlobCertificateUnencodedLengthFieldEvent | BlobCertificateSignersPublicKeyFieldEvent | BlobCertificateSignersSignatureFieldEvent | BlobCertificateKindFieldEvent> {
     return streamMessage(buf, BlobCertificate.codec(), opts)
   }
 }

@@ -15,6 +15,7 @@ import { FloeError } from '../../src/core/errors.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes, blobIdToString } from '../../src/encoding/blob-id.js';
 import { encodingParameters } from '../../src/encoding/parameters.js';
 import { storageConfirmationMessage } from '../store/confirmation.js';
+import { blobExtensionMessage } from './extension.js';
 import { BlobCertificate as BlobCertificateMessage } from './certificate.generated.js';
 import { CERTIFICATE_LIMITS, type CertificateLimits, maxCertificateBytes } from './limits.js';
 
@@ -26,7 +27,12 @@ export interface CertificateSigner {
   readonly signature: Uint8Array;
 }
 
+/** What the signers confirm: that they store the blob, or that they keep it until a later end epoch. */
+export type BlobCertificateKind = 'storage' | 'extension';
+
 export interface BlobCertificate {
+  /** Absent: storage. An extension certificate raises a certified blob's end epoch to `endEpoch`. */
+  readonly kind?: BlobCertificateKind;
   readonly blobId: BlobId;
   /** Epoch of the confirmations; the certificate is checked against that epoch's committee. */
   readonly epoch: number;
@@ -98,7 +104,18 @@ export function encodeBlobCertificate(certificate: BlobCertificate, options: { l
     endEpoch: certificate.endEpoch,
     unencodedLength: certificate.unencodedLength,
     signers: certificate.signers.map((signer) => ({ publicKey: plain(signer.publicKey), signature: plain(signer.signature) })),
+    kind: certificate.kind === 'extension' ? KIND_EXTENSION : KIND_STORAGE,
   });
+}
+
+const KIND_STORAGE = 0;
+const KIND_EXTENSION = 1;
+
+/** The bytes every signer of `certificate` signs. */
+export function certificateSignedMessage(certificate: Pick<BlobCertificate, 'kind' | 'epoch' | 'blobId' | 'endEpoch'>): Uint8Array {
+  return certificate.kind === 'extension'
+    ? blobExtensionMessage(certificate.epoch, certificate.blobId, certificate.endEpoch)
+    : storageConfirmationMessage(certificate.epoch, certificate.blobId);
 }
 
 /**
@@ -129,7 +146,11 @@ export function decodeBlobCertificate(bytes: Uint8Array, options: DecodeCertific
     }
     return { publicKey: signer.publicKey, signature: signer.signature };
   });
+  if (decoded.kind !== KIND_STORAGE && decoded.kind !== KIND_EXTENSION) {
+    throw new InvalidCertificateError('invalid-field', `certificate kind ${decoded.kind} is unknown`);
+  }
   const certificate: BlobCertificate = {
+    ...(decoded.kind === KIND_EXTENSION ? { kind: 'extension' as const } : {}),
     blobId: blobIdFromBytes(decoded.blobId),
     epoch: decoded.epoch,
     endEpoch: decoded.endEpoch,
@@ -159,7 +180,8 @@ export function signerPeerId(signer: CertificateSigner): string {
 /**
  * Throws InvalidCertificateError unless the certificate is valid for the committee given by
  * `ownerOfShard`: fields in range, signers distinct committee members owning together at least
- * n - f shards, and every signature valid over storageConfirmationMessage(epoch, blobId).
+ * n - f shards, and every signature valid over certificateSignedMessage (the storage
+ * confirmation, or for an extension certificate the blob extension message).
  * Cheap checks run first, so a certificate from non-members costs no signature check.
  */
 export async function verifyBlobCertificate(certificate: BlobCertificate, options: VerifyCertificateOptions): Promise<CertificateVerification> {
@@ -194,7 +216,7 @@ export async function verifyBlobCertificate(certificate: BlobCertificate, option
   if (signedShards < quorum) {
     throw new InvalidCertificateError('insufficient-weight', `signers own ${signedShards} shards; a certificate needs ${quorum} of ${nShards}`);
   }
-  const message = storageConfirmationMessage(certificate.epoch, certificate.blobId);
+  const message = certificateSignedMessage(certificate);
   const results = await Promise.all(certificate.signers.map((signer, index) => verifyWith(keys[index]!, message, signer.signature)));
   const bad = results.indexOf(false);
   if (bad >= 0) {

@@ -20,6 +20,12 @@ export const PROTOCOL_ERROR_CODES = [
   'UNAVAILABLE',
   /** Something failed inside the node; details stay on the node. */
   'INTERNAL',
+  /** The blob's end epoch has passed (or its owner deleted it): the node no longer stores it. */
+  'EXPIRED',
+  /** The blob was encoded inconsistently and is marked invalid: it is never served. */
+  'INVALID_BLOB',
+  /** Storing it would take the node past its capacity. */
+  'NO_CAPACITY',
 ] as const;
 
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];

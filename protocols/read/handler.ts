@@ -95,7 +95,10 @@ async function answer(
     } else if (request.status !== undefined) {
       const blobId = requestedBlob(request.status.blobId);
       const status = (await runStage('getStatus', limits.serviceTimeoutMs, signal, (s) => service.getStatus(blobId, s))) ?? UNKNOWN_BLOB_STATUS;
-      await send({ status: { ...status } }, 'sending BlobStatus');
+      await send(
+        { status: { ...status, expired: status.expired === true, invalid: status.invalid === true, deleted: status.deleted === true, deletable: status.deletable === true } },
+        'sending BlobStatus',
+      );
       return;
     } else {
       throw new ProtocolError('INVALID_REQUEST', 'empty request');

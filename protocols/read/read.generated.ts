@@ -896,6 +896,11 @@ export interface BlobStatus {
   epoch: number
   endEpoch: number
   storedPairs: number
+  certifiedEpoch?: number
+  expired: boolean
+  invalid: boolean
+  deleted: boolean
+  deletable: boolean
 }
 
 export namespace BlobStatus {
@@ -933,6 +938,31 @@ export namespace BlobStatus {
           w.uint32(obj.storedPairs)
         }
 
+        if (obj.certifiedEpoch != null) {
+          w.uint32(48)
+          w.uint32(obj.certifiedEpoch)
+        }
+
+        if ((obj.expired != null && obj.expired !== false)) {
+          w.uint32(56)
+          w.bool(obj.expired)
+        }
+
+        if ((obj.invalid != null && obj.invalid !== false)) {
+          w.uint32(64)
+          w.bool(obj.invalid)
+        }
+
+        if ((obj.deleted != null && obj.deleted !== false)) {
+          w.uint32(72)
+          w.bool(obj.deleted)
+        }
+
+        if ((obj.deletable != null && obj.deletable !== false)) {
+          w.uint32(80)
+          w.bool(obj.deletable)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -942,7 +972,11 @@ export namespace BlobStatus {
           certified: false,
           epoch: 0,
           endEpoch: 0,
-          storedPairs: 0
+          storedPairs: 0,
+          expired: false,
+          invalid: false,
+          deleted: false,
+          deletable: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -969,6 +1003,26 @@ export namespace BlobStatus {
             }
             case 5: {
               obj.storedPairs = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.certifiedEpoch = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.expired = reader.bool()
+              break
+            }
+            case 8: {
+              obj.invalid = reader.bool()
+              break
+            }
+            case 9: {
+              obj.deleted = reader.bool()
+              break
+            }
+            case 10: {
+              obj.deletable = reader.bool()
               break
             }
             default: {
@@ -1021,6 +1075,41 @@ export namespace BlobStatus {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.certifiedEpoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.expired`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.invalid`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.deleted`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.deletable`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1058,6 +1147,31 @@ export namespace BlobStatus {
     value: number
   }
 
+  export interface BlobStatusCertifiedEpochFieldEvent {
+    field: '$.certifiedEpoch'
+    value: number
+  }
+
+  export interface BlobStatusExpiredFieldEvent {
+    field: '$.expired'
+    value: boolean
+  }
+
+  export interface BlobStatusInvalidFieldEvent {
+    field: '$.invalid'
+    value: boolean
+  }
+
+  export interface BlobStatusDeletedFieldEvent {
+    field: '$.deleted'
+    value: boolean
+  }
+
+  export interface BlobStatusDeletableFieldEvent {
+    field: '$.deletable'
+    value: boolean
+  }
+
   export function encode (obj: Partial<BlobStatus>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobStatus.codec())
   }
@@ -1066,7 +1180,7 @@ export namespace BlobStatus {
     return decodeMessage(buf, BlobStatus.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobStatus>): Generator<BlobStatusKnownFieldEvent | BlobStatusCertifiedFieldEvent | BlobStatusEpochFieldEvent | BlobStatusEndEpochFieldEvent | BlobStatusStoredPairsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobStatus>): Generator<BlobStatusKnownFieldEvent | BlobStatusCertifiedFieldEvent | BlobStatusEpochFieldEvent | BlobStatusEndEpochFieldEvent | BlobStatusStoredPairsFieldEvent | BlobStatusCertifiedEpochFieldEvent | BlobStatusExpiredFieldEvent | BlobStatusInvalidFieldEvent | BlobStatusDeletedFieldEvent | BlobStatusDeletableFieldEvent> {
     return streamMessage(buf, BlobStatus.codec(), opts)
   }
 }
@@ -1526,6 +1640,31 @@ export namespace ReadResponse {
     value: number
   }
 
+  export interface ReadResponseStatusCertifiedEpochFieldEvent {
+    field: '$.status.certifiedEpoch'
+    value: number
+  }
+
+  export interface ReadResponseStatusExpiredFieldEvent {
+    field: '$.status.expired'
+    value: boolean
+  }
+
+  export interface ReadResponseStatusInvalidFieldEvent {
+    field: '$.status.invalid'
+    value: boolean
+  }
+
+  export interface ReadResponseStatusDeletedFieldEvent {
+    field: '$.status.deleted'
+    value: boolean
+  }
+
+  export interface ReadResponseStatusDeletableFieldEvent {
+    field: '$.status.deletable'
+    value: boolean
+  }
+
   export interface ReadResponseErrorCodeFieldEvent {
     field: '$.error.code'
     value: string
@@ -1549,7 +1688,7 @@ export namespace ReadResponse {
     return decodeMessage(buf, ReadResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadResponse>): Generator<ReadResponseHeaderTotalBytesFieldEvent | ReadResponseChunkDataFieldEvent | ReadResponseStatusKnownFieldEvent | ReadResponseStatusCertifiedFieldEvent | ReadResponseStatusEpochFieldEvent | ReadResponseStatusEndEpochFieldEvent | ReadResponseStatusStoredPairsFieldEvent | ReadResponseErrorCodeFieldEvent | ReadResponseErrorMessageFieldEvent | ReadResponseBatchItemsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReadResponse>): Generator<ReadResponseHeaderTotalBytesFieldEvent | ReadResponseChunkDataFieldEvent | ReadResponseStatusKnownFieldEvent | ReadResponseStatusCertifiedFieldEvent | ReadResponseStatusEpochFieldEvent | ReadResponseStatusEndEpochFieldEvent | ReadResponseStatusStoredPairsFieldEvent | ReadResponseStatusCertifiedEpochFieldEvent | ReadResponseStatusExpiredFieldEvent | ReadResponseStatusInvalidFieldEvent | ReadResponseStatusDeletedFieldEvent | ReadResponseStatusDeletableFieldEvent | ReadResponseErrorCodeFieldEvent | ReadResponseErrorMessageFieldEvent | ReadResponseBatchItemsFieldEvent> {
     return streamMessage(buf, ReadResponse.codec(), opts)
   }
 }

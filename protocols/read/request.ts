@@ -161,8 +161,19 @@ export class ReadClient {
       const response = await this.readMessage('waiting for BlobStatus', this.limits.responseTimeoutMs, signal);
       if (response.error !== undefined) throw answerError(response.error);
       if (response.status === undefined) throw new ProtocolError('INVALID_DATA', 'expected BlobStatus');
-      const { known, certified, epoch, endEpoch, storedPairs } = response.status;
-      return { known, certified, epoch, endEpoch, storedPairs };
+      const { known, certified, epoch, endEpoch, storedPairs, certifiedEpoch, expired, invalid, deleted, deletable } = response.status;
+      return {
+        known,
+        certified,
+        epoch,
+        endEpoch,
+        storedPairs,
+        ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
+        ...(expired ? { expired } : {}),
+        ...(invalid ? { invalid } : {}),
+        ...(deleted ? { deleted } : {}),
+        ...(deletable ? { deletable } : {}),
+      };
     });
   }
 

@@ -14,6 +14,16 @@ export interface BlobStatus {
   readonly endEpoch: number;
   /** How many of the blob's sliver pairs this node holds (both slivers). */
   readonly storedPairs: number;
+  /** Epoch of the blob certificate (Walrus's initialCertifiedEpoch); absent when not certified. */
+  readonly certifiedEpoch?: number;
+  /** The end epoch has passed: the blob is collected (endEpoch says when it ended). */
+  readonly expired?: boolean;
+  /** Marked invalid by an invalid-blob certificate. */
+  readonly invalid?: boolean;
+  /** Deleted by its owner. */
+  readonly deleted?: boolean;
+  /** Stored as a deletable blob. */
+  readonly deletable?: boolean;
 }
 
 export const UNKNOWN_BLOB_STATUS: BlobStatus = { known: false, certified: false, epoch: 0, endEpoch: 0, storedPairs: 0 };

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBlobIdCommand } from './commands/blob-id.js';
 import { registerChallengesCommand } from './commands/challenges.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerExtendCommand } from './commands/extend.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerReadCommand } from './commands/read.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -55,6 +56,7 @@ function createProgram(version: string, output: CliOutput): Command {
   registerStoreCommand(program, output);
   registerReadCommand(program, output);
   registerStatusCommand(program, output);
+  registerExtendCommand(program, output);
   registerVoteCommand(program, output);
   registerChallengesCommand(program, output);
   return program;

@@ -15,14 +15,15 @@ import { fetchSyncDoneWeight, fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
 import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
-import { ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
-import { readBlob } from './read.js';
+import { BlobExpiredError, ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
+import { extendBlob } from './extend.js';
+import { fetchMetadata, openReadSession, readBlob } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
 import { closeIdleStoreStreams } from './store-streams.js';
 import { createClientTransport, defaultCodec } from './transport.js';
-import type { BlobStatusSummary, CallOptions, ReadOptions, StoreOptions, StoreResult } from './types.js';
+import type { BlobStatusSummary, CallOptions, ExtendOptions, ExtendResult, ReadOptions, StoreOptions, StoreResult } from './types.js';
 import { sleep, throwIfAborted } from '../core/async.js';
 import { anySignal, errorOf, withTimeout } from './util.js';
 
@@ -143,6 +144,38 @@ export class FloeClient {
     this.checkOpen();
     const signal = anySignal(options.signal, this.lifetime.signal);
     return readBlob(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
+  }
+
+  /**
+   * Keeps a certified blob longer: to `endEpoch`, or `epochs` more epochs past its current end
+   * (Walrus's `extend --epochs-extended`). Members holding n - f shards sign the extension; the
+   * certificate is published like a store's, and pushed by nodes to members that were down.
+   * Throws BlobExpiredError for a blob already expired, InvalidRequestError for an end past
+   * blob.maxEpochsAhead or a blob that is not certified.
+   */
+  async extend(blobId: BlobId | string, options: ExtendOptions): Promise<ExtendResult> {
+    this.checkOpen();
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    const id = toBlobId(blobId);
+    const context = await this.currentContext(signal);
+    if ((options.epochs === undefined) === (options.endEpoch === undefined)) throw new InvalidRequestError('give either epochs or endEpoch');
+    if (options.epochs !== undefined && (!Number.isSafeInteger(options.epochs) || options.epochs < 1)) {
+      throw new InvalidRequestError(`epochs must be a positive integer, got ${options.epochs}`);
+    }
+    const status = await blobStatus(context, id, { signal });
+    if (status.expired === true) throw new BlobExpiredError(status.blobId, 0, `blob ${status.blobId} expired: its end epoch ${status.endEpoch ?? '?'} has passed`);
+    if (!status.certified || status.endEpoch === undefined) throw new InvalidRequestError(`blob ${status.blobId} is not certified: store it first`);
+    const endEpoch = options.endEpoch ?? status.endEpoch + options.epochs!;
+    const session = openReadSession(context, signal);
+    let unencodedLength: number;
+    try {
+      unencodedLength = (await fetchMetadata(context, session, id, () => undefined, signal)).unencodedLength;
+    } finally {
+      session.close();
+    }
+    const { certificate, signedShards } = await extendBlob(context, id, endEpoch, unencodedLength, { signal });
+    await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
+    return { blobId: status.blobId, epoch: certificate.epoch, endEpoch, previousEndEpoch: status.endEpoch, signedShards, certificate };
   }
 
   /** What the committee says about the blob (see BlobStatusSummary). */

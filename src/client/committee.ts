@@ -19,6 +19,8 @@ import { encodingParameters, type EncodingParameters } from '../encoding/paramet
 export interface AssignmentView {
   readonly epoch: number;
   readonly ownerOfShard: readonly string[];
+  /** Governance parameters in force (membership Assignment.params). */
+  readonly params?: Readonly<Record<string, number>>;
 }
 
 /** The assignment before the latest change, and whether the new owners have synced. */
@@ -48,6 +50,8 @@ export class Committee {
 
   /** Epoch of the assignment (0 for the genesis one). */
   readonly epoch: number;
+  /** Governance parameters in force (the assignment's, else the genesis file's). */
+  readonly governance: Readonly<Record<string, number>>;
 
   /** Owner of each shard before the latest change (same as ownerOfShard without a handover). */
   readonly previousOwnerOfShard: readonly string[];
@@ -59,8 +63,9 @@ export class Committee {
    * `assignment`: a verified later one (membership/certificate.ts); default the genesis assignment.
    * `handover`: the assignment before it (from the same verified chain), see handoverOf.
    */
-  constructor(genesis: Pick<Genesis, 'nShards' | 'committee'>, assignment?: AssignmentView, handover?: Handover) {
+  constructor(genesis: Pick<Genesis, 'nShards' | 'committee' | 'parameters'>, assignment?: AssignmentView, handover?: Handover) {
     this.nShards = genesis.nShards;
+    this.governance = assignment?.params ?? genesis.parameters ?? {};
     this.params = encodingParameters(genesis.nShards);
     if (assignment === undefined) {
       const initial = assignShards(genesis);

@@ -46,6 +46,31 @@ export class BlobNotFoundError extends FloeClientError {
   }
 }
 
+/**
+ * The blob's end epoch has passed (or its owner deleted it): nodes owning n - f shards do not
+ * have it and nodes owning f + 1 shards say it ended. Storing it again makes it readable again.
+ */
+export class BlobExpiredError extends FloeClientError {
+  constructor(
+    readonly blobId: string,
+    readonly expiredShards: number,
+    /** What a node said, e.g. "blob … expired: its end epoch 7 has passed". */
+    readonly reason: string,
+  ) {
+    super(reason.length > 0 ? reason : `blob ${blobId} expired: its end epoch has passed`, { code: 'BLOB_EXPIRED', retryable: false });
+  }
+}
+
+/** An invalid-blob certificate marks the blob as encoded inconsistently: no node serves it. */
+export class BlobInvalidError extends FloeClientError {
+  constructor(
+    readonly blobId: string,
+    readonly invalidShards: number,
+  ) {
+    super(`blob ${blobId} is invalid: it was encoded inconsistently (nodes owning ${invalidShards} shards say so)`, { code: 'BLOB_INVALID', retryable: false });
+  }
+}
+
 /** No node served metadata that matches the blob ID, and too few said "not found" to be sure. */
 export class MetadataUnavailableError extends FloeClientError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -6,6 +6,8 @@ export { DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './context.js';
 export { parseGenesis, type CommitteeMember, type Genesis } from '../config/genesis.js';
 export { Committee } from './committee.js';
 export {
+  BlobExpiredError,
+  BlobInvalidError,
   BlobNotFoundError,
   ClientClosedError,
   FloeClientError,
@@ -18,7 +20,7 @@ export {
   NotEnoughSliversError,
   type NodeFailure,
 } from './errors.js';
-export { verifyConfirmation } from './store.js';
+export { DEFAULT_STORE_EPOCHS, verifyConfirmation } from './store.js';
 export { createClientTransport, type ClientTransportOptions } from './transport.js';
 export type * from './types.js';
 export {

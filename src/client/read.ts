@@ -22,6 +22,8 @@ import { protocolId } from '../network/protocol-ids.js';
 import type { Committee } from './committee.js';
 import { type ClientContext, progressEmitter } from './context.js';
 import {
+  BlobExpiredError,
+  BlobInvalidError,
   BlobNotFoundError,
   InconsistentBlobReadError,
   InvalidRequestError,
@@ -142,6 +144,8 @@ export async function fetchMetadata(
   const callSignal = anySignal(signal, stop.signal);
   let found: { metadata: BlobMetadata; peer: string } | undefined;
   const notFound = new Set<string>();
+  const expired = new Map<string, string>();
+  const invalid = new Set<string>();
   const problems: string[] = [];
   // Previous owners of moved shards too: a blob certified before the latest change may be on them only.
   const notFoundVerdict = (): boolean => isNotFoundVerdict(committee, notFound);
@@ -154,8 +158,11 @@ export async function fetchMetadata(
         metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata');
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
-        if (hasCode(error, 'NOT_FOUND')) {
+        if (hasCode(error, 'NOT_FOUND') || hasCode(error, 'EXPIRED') || hasCode(error, 'INVALID_BLOB')) {
+          // An ended blob is one the node does not have, with a reason.
           notFound.add(peer);
+          if (hasCode(error, 'EXPIRED')) expired.set(peer, errorOf(error).message);
+          if (hasCode(error, 'INVALID_BLOB')) invalid.add(peer);
           session.noteNotFound(peer);
         } else problems.push(`${peer}: ${errorOf(error).message}`);
         return;
@@ -179,7 +186,15 @@ export async function fetchMetadata(
     return found.metadata;
   }
   const notFoundShards = committee.weightOf(notFound);
-  if (notFoundVerdict()) throw new BlobNotFoundError(blobIdToString(blobId), notFoundShards);
+  if (notFoundVerdict()) {
+    // The reason counts when nodes owning f + 1 shards (at least one honest node) give it.
+    const { validity } = committee.params;
+    if (committee.weightOf(invalid) >= validity) throw new BlobInvalidError(blobIdToString(blobId), committee.weightOf(invalid));
+    if (committee.weightOf(expired.keys()) >= validity) {
+      throw new BlobExpiredError(blobIdToString(blobId), committee.weightOf(expired.keys()), [...expired.values()][0] ?? '');
+    }
+    throw new BlobNotFoundError(blobIdToString(blobId), notFoundShards);
+  }
   throw new MetadataUnavailableError(
     `no node served valid metadata for blob ${blobIdToString(blobId)} (${notFoundShards} shards said not found; ${problems.join('; ') || 'no other answers'})`,
   );

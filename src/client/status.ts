@@ -77,13 +77,24 @@ function summarize(context: ClientContext, blobId: BlobId, nodes: readonly NodeB
     return current === undefined ? previous : previous === undefined ? current : Math.max(current, previous);
   };
   const known = vouched(knowing);
+  const ended = (flag: (status: BlobStatus) => boolean | undefined): boolean => vouched(answered.filter((node) => flag(node.status) === true));
+  const expired = ended((status) => status.expired);
+  const certifiedEpoch = vouchedEpoch(
+    knowing.filter((node) => node.status.certifiedEpoch !== undefined),
+    (status) => status.certifiedEpoch!,
+  );
+  const endReports = answered.filter((node) => node.status.endEpoch > 0 && (node.status.known || node.status.expired === true || node.status.deleted === true));
   return {
+    ...(expired ? { expired } : {}),
+    ...(ended((status) => status.deleted) ? { deleted: true } : {}),
+    ...(ended((status) => status.invalid) ? { invalid: true } : {}),
+    ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
     blobId: blobIdToString(blobId),
     nShards,
     known,
     certified: vouched(knowing.filter((node) => node.status.certified)),
     epoch: known ? vouchedEpoch(knowing, (status) => status.epoch) : undefined,
-    endEpoch: known ? vouchedEpoch(knowing.filter((node) => node.status.endEpoch > 0), (status) => status.endEpoch) : undefined,
+    endEpoch: known || expired ? vouchedEpoch(endReports, (status) => status.endEpoch) : undefined,
     storedShards: weight(knowing.filter((node) => node.status.storedPairs === node.shards)),
     respondedShards: weight(answered),
     quorum,

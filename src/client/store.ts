@@ -14,6 +14,7 @@ import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, maxBlobSize } from '../encoding/parameters.js';
 import type { EncodedBlob } from '../encoding/redstuff.js';
 import { protocolId } from '../network/protocol-ids.js';
+import { maxEpochsAheadOf } from '../membership/blob-params.js';
 import { type ClientContext, progressEmitter } from './context.js';
 import { InvalidRequestError, NodeAnswerError, type NodeFailure, NotEnoughConfirmationsError } from './errors.js';
 import { returnStoreStream, takeStoreStream } from './store-streams.js';
@@ -31,14 +32,27 @@ export interface StoreOutcome {
   readonly timings: { readonly encodeMs: number; readonly uploadMs: number; readonly totalMs: number };
 }
 
+/**
+ * Epochs a blob is stored for when the caller does not say: long enough to be challenged (a blob
+ * is challenged from the epoch after its certification until its end), capped by the network's
+ * blob.maxEpochsAhead.
+ */
+export const DEFAULT_STORE_EPOCHS = 5;
+
+export function defaultStoreEpochs(governance: Readonly<Record<string, number>>): number {
+  return Math.min(DEFAULT_STORE_EPOCHS, maxEpochsAheadOf(governance));
+}
+
 /** Encodes and uploads `data`; resolves once a certificate is formed (and the extra time is over). */
 export async function storeBlob(context: ClientContext, data: Uint8Array, options: StoreOptions = {}): Promise<StoreOutcome> {
   const { committee, codec } = context;
   const { params } = committee;
-  const epochs = options.epochs ?? 1;
+  const maxAhead = maxEpochsAheadOf(committee.governance);
+  const epochs = options.epochs ?? defaultStoreEpochs(committee.governance);
   if (!Number.isInteger(epochs) || epochs < 1 || epochs > U32_MAX) {
     throw new InvalidRequestError(`epochs must be a positive integer, got ${epochs}`);
   }
+  if (epochs > maxAhead) throw new InvalidRequestError(`epochs must be at most ${maxAhead} (the network's blob.maxEpochsAhead), got ${epochs}`);
   const maxLength = maxBlobSize(params);
   if (data.length > maxLength) {
     throw new InvalidRequestError(`a blob of ${data.length} bytes exceeds the largest this network stores (${maxLength} bytes at n = ${params.nShards})`);

@@ -54,8 +54,27 @@ export interface CallOptions {
 }
 
 export interface StoreOptions extends CallOptions {
-  /** Epochs to store the blob for, counted from the epoch of the confirmations (default 1). */
+  /** Epochs to store the blob for, counted from the epoch of the confirmations (default 5, DEFAULT_STORE_EPOCHS; at most blob.maxEpochsAhead). */
   readonly epochs?: number;
+}
+
+export interface ExtendOptions extends CallOptions {
+  /** Epochs to add to the blob's current end epoch. */
+  readonly epochs?: number;
+  /** The new end epoch (instead of `epochs`). */
+  readonly endEpoch?: number;
+}
+
+export interface ExtendResult {
+  readonly blobId: string;
+  /** Epoch of the extension signatures. */
+  readonly epoch: number;
+  /** The new end epoch: first epoch in which the blob is no longer stored. */
+  readonly endEpoch: number;
+  /** The end epoch before (as nodes owning f + 1 shards reported it). */
+  readonly previousEndEpoch: number;
+  readonly signedShards: number;
+  readonly certificate: BlobCertificate;
 }
 
 export interface ReadOptions extends CallOptions {
@@ -102,6 +121,14 @@ export interface BlobStatusSummary {
   readonly epoch: number | undefined;
   /** First epoch the blob is no longer stored, as f + 1 shards report it (undefined when unknown or not reported). */
   readonly endEpoch: number | undefined;
+  /** Epoch of its certificate (Walrus's initialCertifiedEpoch), as f + 1 shards report it. */
+  readonly certifiedEpoch?: number;
+  /** Nodes owning f + 1 shards say its end epoch has passed (endEpoch then says when it ended). */
+  readonly expired?: boolean;
+  /** Nodes owning f + 1 shards say its owner deleted it. */
+  readonly deleted?: boolean;
+  /** Nodes owning f + 1 shards hold an invalid-blob certificate for it. */
+  readonly invalid?: boolean;
   /** Shards of the nodes that hold every pair they own. */
   readonly storedShards: number;
   /** Shards of the nodes that answered. */

@@ -5,6 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { oneLineMessageOf } from '../core/errors.js';
+import { parseByteSize } from './byte-size.js';
 import { ConfigError, type ConfigSource } from './errors.js';
 import { isErrnoException, writeFileAtomic } from './files.js';
 
@@ -31,6 +32,8 @@ export interface NodeConfig {
   readonly announce: readonly string[];
   readonly http: { readonly host: string; readonly port: number };
   readonly logLevel: LogLevel;
+  /** Bytes of blob data the node accepts; undefined: from the free disk space at start. */
+  readonly capacityBytes?: number;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface NodeConfigOverrides {
   announce?: readonly string[];
   http?: { host?: string; port?: number };
   logLevel?: LogLevel;
+  /** "500GB", "1.5TiB" or a number of bytes. */
+  capacity?: string | number;
 }
 
 /** Environment variables read by resolveNodeConfig. Empty values count as unset. */
@@ -55,6 +60,7 @@ export const ENV_VARIABLES = {
   httpPort: 'FLOE_HTTP_PORT',
   genesisPath: 'FLOE_GENESIS',
   logLevel: 'FLOE_LOG_LEVEL',
+  capacity: 'FLOE_CAPACITY',
 } as const;
 
 export interface ResolveNodeConfigOptions {
@@ -132,6 +138,7 @@ function applyOverrides(config: NodeConfig, overrides: NodeConfigOverrides): Nod
     announce: overrides.announce ?? config.announce,
     http: { host: overrides.http?.host ?? config.http.host, port: overrides.http?.port ?? config.http.port },
     logLevel: overrides.logLevel ?? config.logLevel,
+    ...(overrides.capacity !== undefined ? { capacityBytes: Number(overrides.capacity) } : config.capacityBytes !== undefined ? { capacityBytes: config.capacityBytes } : {}),
   };
 }
 
@@ -149,6 +156,8 @@ function overridesFromEnv(env: Readonly<Record<string, string | undefined>>): No
   if (genesisPath !== undefined) raw['genesisPath'] = genesisPath;
   const logLevel = read(ENV_VARIABLES.logLevel);
   if (logLevel !== undefined) raw['logLevel'] = logLevel;
+  const capacity = read(ENV_VARIABLES.capacity);
+  if (capacity !== undefined) raw['capacity'] = capacity;
   const host = read(ENV_VARIABLES.httpHost);
   const port = read(ENV_VARIABLES.httpPort);
   if (host !== undefined || port !== undefined) {
@@ -178,6 +187,7 @@ const ENV_VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   'http.port': ENV_VARIABLES.httpPort,
   genesisPath: ENV_VARIABLES.genesisPath,
   logLevel: ENV_VARIABLES.logLevel,
+  capacity: ENV_VARIABLES.capacity,
 };
 
 function splitList(text: string): string[] {
@@ -187,7 +197,7 @@ function splitList(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel'];
+const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity'];
 const HTTP_KEYS = ['host', 'port'];
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -239,6 +249,14 @@ function checkOverrides(value: unknown, source: ConfigSource, baseDir: string): 
       throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${show(logLevel)}`, source);
     }
     result.logLevel = logLevel as LogLevel;
+  }
+
+  // Kept as bytes (a number) once checked, whatever form it came in.
+  const capacity = record['capacity'];
+  if (capacity !== undefined) {
+    const bytes = typeof capacity === 'number' ? (Number.isSafeInteger(capacity) && capacity > 0 ? capacity : `must be a positive whole number of bytes, got ${show(capacity)}`) : typeof capacity === 'string' ? parseByteSize(capacity) : `must be a size like "500GB", got ${show(capacity)}`;
+    if (typeof bytes === 'string') throw new ConfigError('capacity', bytes, source);
+    result.capacity = bytes;
   }
   return result;
 }

@@ -69,3 +69,4 @@ export {
 } from './messages.js';
 export { type AdmissionPolicy, admissionPolicyOf, DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';
 export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOutput, MIDPOINT, SIGNATURE_REPEAT_MS, type SignedMarker, VOTE_CUTOFF } from './agreement.js';
+export { DEFAULT_MAX_EPOCHS_AHEAD, MAX_EPOCHS_AHEAD_PARAM, maxEpochsAheadOf } from './blob-params.js';

@@ -9,13 +9,15 @@ import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
 import { pairForShard, pairIndex, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
 import { verifyMetadata } from '../encoding/metadata.js';
-import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
+import { encodedBlobLength, encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol } from '../encoding/recovery.js';
 import { checkSliver } from '../encoding/sliver-check.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import type { BlobStore, Tombstone } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
+import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
 import type { NodeMetrics } from './metrics.js';
 
@@ -42,6 +44,21 @@ export interface BlobStatusInfo {
   readonly epoch: number;
   readonly endEpoch: number;
   readonly storedPairs: number;
+  /** Epoch of the blob certificate (Walrus's initialCertifiedEpoch). */
+  readonly certifiedEpoch?: number;
+  readonly expired?: boolean;
+  readonly invalid?: boolean;
+  readonly deleted?: boolean;
+  readonly deletable?: boolean;
+}
+
+/** What the blob service asks the node's blob lifecycle (blob-lifecycle.ts). */
+export interface LifecycleGate {
+  /** Throws ProtocolError EXPIRED / INVALID_BLOB for a blob that must not be served. */
+  checkServable(blobId: BlobId): void;
+  /** Before a new upload of the blob: clears an expired copy's tombstone; throws for an invalid blob. */
+  beforeStore(blobId: BlobId, signal?: AbortSignal): Promise<void>;
+  tombstoneOf(blobId: BlobId): Tombstone | undefined;
 }
 
 export interface BlobServiceOptions {
@@ -53,6 +70,12 @@ export interface BlobServiceOptions {
   readonly privateKey: PrivateKey;
   readonly codec: CodecPool;
   readonly metrics: NodeMetrics;
+  /** Bytes of blob data the node accepts (its published capacity); absent: no limit. */
+  readonly capacityBytes?: number;
+  /** How many epochs ahead of the current one a blob may be kept (governance parameter). */
+  readonly maxEpochsAhead?: () => number;
+  /** Expiry, deletion and invalid blobs; absent: every stored blob is served. */
+  readonly lifecycle?: () => LifecycleGate | undefined;
 }
 
 type Options = { signal?: AbortSignal };
@@ -107,10 +130,41 @@ export class BlobService {
       throw new ProtocolError('FORBIDDEN', `this node owns no shard of blob ${blobIdToString(blobId)}`);
     }
     throwIfAborted(options.signal, requestAborted);
+    await this.checkCapacity(blobId, metadata.unencodedLength, owned.length, options);
+    await this.options.lifecycle?.()?.beforeStore(blobId, options.signal);
     // Verified metadata is usable at once; its files join the blob's batch (durable by confirm()).
     this.metadataCache.set(blobIdToString(blobId), metadata);
     this.track(blobId, this.persistMetadata(blobId, metadata, false));
     return { ownedPairIndices: owned };
+  }
+
+  /**
+   * Refuses (NO_CAPACITY) a new blob whose share here (its metadata and `ownedPairs` sliver pairs)
+   * would take the store past the node's capacity; the writer goes on with the other nodes.
+   */
+  private async checkCapacity(blobId: BlobId, unencodedLength: number, ownedPairs: number, options: Options): Promise<void> {
+    const room = this.roomFor(unencodedLength, ownedPairs);
+    if (room.fits) return;
+    if (await this.options.store.hasMetadata(blobId, options)) return; // already here: a retry of the same store
+    this.options.metrics.rejected.inc({ protocol: 'store', reason: 'capacity' });
+    throw new ProtocolError('NO_CAPACITY', `this node is full: ${room.used} of ${room.capacity} bytes used, the blob needs ${room.share} more`);
+  }
+
+  /** Whether the node's share of a blob of `unencodedLength` bytes fits in its capacity (self-healing asks too). */
+  hasRoomFor(blobId: BlobId, unencodedLength: number): boolean {
+    return this.roomFor(unencodedLength, this.ownedPairs(blobId).length).fits;
+  }
+
+  private roomFor(unencodedLength: number, ownedPairs: number): { fits: boolean; used: number; capacity: number; share: number } {
+    const capacity = this.options.capacityBytes ?? Number.POSITIVE_INFINITY;
+    const share = Math.ceil((encodedBlobLength(this.params, unencodedLength) / this.params.nShards) * ownedPairs);
+    const used = this.options.store.stats().bytes;
+    return { fits: used + share <= capacity, used, capacity, share };
+  }
+
+  /** Used and total bytes of the node's capacity. */
+  capacity(): { readonly usedBytes: number; readonly capacityBytes: number | undefined } {
+    return { usedBytes: this.options.store.stats().bytes, capacityBytes: this.options.capacityBytes };
   }
 
   /** Persists metadata already checked against its blob ID (from a writer or a peer), once, durably. */
@@ -179,13 +233,18 @@ export class BlobService {
   /** Records a verified certificate; true when it is new to this node. */
   async recordCertificate(
     blobId: BlobId,
-    certificate: { wire: string; endEpoch: number; unencodedLength: number },
+    certificate: { wire: string; epoch?: number; endEpoch: number; unencodedLength: number },
     options: Options = {},
   ): Promise<boolean> {
     // A store in progress may still be writing the first record: the certificate must not race it.
     await this.flush(blobId).catch(() => undefined);
     const record = await this.options.store.getBlobRecord(blobId, options);
-    if (record?.certified === true && record.certificate !== undefined) return false;
+    if (record?.certified === true && record.certificate !== undefined) {
+      // Stored again for longer (a new certificate): the later end counts.
+      if (record.endEpoch !== undefined && certificate.endEpoch <= record.endEpoch) return false;
+      await this.options.store.putBlobRecord(blobId, { ...record, endEpoch: certificate.endEpoch }, options);
+      return false;
+    }
     await this.options.store.putBlobRecord(
       blobId,
       {
@@ -193,9 +252,38 @@ export class BlobService {
         unencodedLength: record?.unencodedLength ?? certificate.unencodedLength,
         storedAt: record?.storedAt ?? new Date().toISOString(),
         epoch: record?.epoch ?? this.options.epoch(),
-        endEpoch: certificate.endEpoch,
+        endEpoch: Math.max(certificate.endEpoch, record?.endEpoch ?? 0),
         certified: true,
         certificate: certificate.wire,
+        ...(certificate.epoch === undefined ? {} : { certifiedEpoch: certificate.epoch }),
+        ...(record?.extension === undefined ? {} : { extension: record.extension }),
+      },
+      options,
+    );
+    return true;
+  }
+
+  /**
+   * Records a verified extension certificate: the blob's end epoch moves to `endEpoch` if that is
+   * later. Resolves whether it changed anything. Without a record yet (the store certificate has
+   * not arrived) a record carrying the end is written, which the certificate then completes.
+   */
+  async recordExtension(blobId: BlobId, extension: { wire: string; endEpoch: number; unencodedLength: number }, options: Options = {}): Promise<boolean> {
+    await this.flush(blobId).catch(() => undefined);
+    const record = await this.options.store.getBlobRecord(blobId, options);
+    if (record?.endEpoch !== undefined && record.endEpoch >= extension.endEpoch) return false;
+    await this.options.store.putBlobRecord(
+      blobId,
+      {
+        blobId: blobIdToString(blobId),
+        unencodedLength: record?.unencodedLength ?? extension.unencodedLength,
+        storedAt: record?.storedAt ?? new Date().toISOString(),
+        epoch: record?.epoch ?? this.options.epoch(),
+        ...(record?.certified === undefined ? {} : { certified: record.certified }),
+        ...(record?.certificate === undefined ? {} : { certificate: record.certificate }),
+        ...(record?.certifiedEpoch === undefined ? {} : { certifiedEpoch: record.certifiedEpoch }),
+        endEpoch: extension.endEpoch,
+        extension: extension.wire,
       },
       options,
     );
@@ -294,6 +382,30 @@ export class BlobService {
     return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
   }
 
+  /**
+   * Signs an extension of a certified, unexpired blob to `endEpoch` (walrus.md 4.4: extend_blob
+   * needs a certified blob that has not expired). Refuses an end that is not later than the
+   * current epoch or lies beyond the governance maximum.
+   */
+  async signExtension(blobId: BlobId, endEpoch: number, options: Options = {}): Promise<LifecycleSignature> {
+    const epoch = this.options.epoch();
+    const id = blobIdToString(blobId);
+    const maxAhead = this.options.maxEpochsAhead?.() ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(endEpoch) || endEpoch <= epoch) {
+      throw new ProtocolError('INVALID_REQUEST', `the new end epoch ${endEpoch} must be after the current epoch ${epoch}`);
+    }
+    if (endEpoch > epoch + maxAhead) {
+      this.options.metrics.rejected.inc({ protocol: 'lifecycle', reason: 'too-far-ahead' });
+      throw new ProtocolError('FORBIDDEN', `end epoch ${endEpoch} is more than ${maxAhead} epochs ahead of epoch ${epoch} (blob.maxEpochsAhead)`);
+    }
+    this.options.lifecycle?.()?.checkServable(blobId);
+    const record = await this.options.store.getBlobRecord(blobId, options);
+    if (record?.certified !== true) throw new ProtocolError('NOT_FOUND', `blob ${id} is not certified on this node`);
+    if (record.endEpoch !== undefined && record.endEpoch <= epoch) throw new ProtocolError('EXPIRED', `blob ${id} expired: its end epoch ${record.endEpoch} has passed`);
+    const signature = await this.options.privateKey.sign(blobExtensionMessage(epoch, blobId, endEpoch));
+    return { epoch, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
+  }
+
   private noteWritten(blobId: BlobId, pair: number): void {
     const key = blobIdToString(blobId);
     let pairs = this.writtenPairs.get(key);
@@ -323,7 +435,20 @@ export class BlobService {
   // -- read ---------------------------------------------------------------------------------
 
   async getMetadata(blobId: BlobId, options: Options = {}): Promise<BlobMetadata | undefined> {
+    this.options.lifecycle?.()?.checkServable(blobId);
     return this.metadataOf(blobId, options);
+  }
+
+  /** Drops everything kept in memory about the blob (it was garbage-collected). */
+  forget(blobId: BlobId): void {
+    const key = blobIdToString(blobId);
+    this.metadataCache.delete(key);
+    this.confirmed.delete(key);
+    this.writtenPairs.delete(key);
+    for (let pair = 0; pair < this.params.nShards; pair++) {
+      this.verifiedOnDisk.delete(sliverKey(blobId, pair, 'primary'));
+      this.verifiedOnDisk.delete(sliverKey(blobId, pair, 'secondary'));
+    }
   }
 
   /** A stored sliver, checked against the metadata the first time it is read after start. */
@@ -332,6 +457,7 @@ export class BlobService {
     if (!Number.isInteger(pair) || pair < 0 || pair >= n) {
       throw new ProtocolError('INVALID_REQUEST', `pair index ${pair} is outside 0..${n - 1}`);
     }
+    this.options.lifecycle?.()?.checkServable(blobId);
     const sliver = await this.options.store.getSliver(blobId, pair, kind, options);
     if (sliver === undefined) return undefined;
     const key = sliverKey(blobId, pair, kind);
@@ -352,7 +478,36 @@ export class BlobService {
     return sliver;
   }
 
+  /**
+   * Re-verifies one stored sliver against the metadata, however recently it was checked (the
+   * scrubber): `rot` slivers are deleted from the store (their copy is moved aside as corrupt by
+   * the store when it does not even decode) so that self-healing rebuilds them.
+   */
+  async scrubSliver(blobId: BlobId, pair: number, kind: SliverType, options: Options = {}): Promise<{ outcome: 'ok' | 'missing' | 'rot'; bytes: number }> {
+    const n = this.params.nShards;
+    const sliver = await this.options.store.getSliver(blobId, pair, kind, options);
+    if (sliver === undefined) return { outcome: 'missing', bytes: 0 };
+    const metadata = await this.metadataOf(blobId, options);
+    if (metadata === undefined) return { outcome: 'missing', bytes: sliver.data.length };
+    const index = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
+    try {
+      await this.verifyAgainstMetadata(metadata, kind, sliver, index, options);
+      return { outcome: 'ok', bytes: sliver.data.length };
+    } catch (error) {
+      if (!(error instanceof ProtocolError) || error.code !== 'INVALID_DATA') throw error;
+      this.verifiedOnDisk.delete(sliverKey(blobId, pair, kind));
+      await this.options.store.deleteSliver(blobId, pair, kind, options);
+      this.refreshGauges();
+      return { outcome: 'rot', bytes: sliver.data.length };
+    }
+  }
+
   async getStatus(blobId: BlobId, options: Options = {}): Promise<BlobStatusInfo> {
+    const tombstone = this.options.lifecycle?.()?.tombstoneOf(blobId);
+    if (tombstone !== undefined) {
+      // Ended: not known any more (Walrus: nonexistent), with why and when.
+      return { known: false, certified: false, epoch: 0, endEpoch: tombstone.endEpoch, storedPairs: 0, [tombstone.reason]: true };
+    }
     const record = await this.options.store.getBlobRecord(blobId, options);
     if (record === undefined) return { known: false, certified: false, epoch: 0, endEpoch: 0, storedPairs: 0 };
     let storedPairs = 0;
@@ -370,6 +525,8 @@ export class BlobService {
       epoch: record.epoch,
       endEpoch: record.endEpoch ?? 0,
       storedPairs,
+      ...(record.certified === true && record.certifiedEpoch !== undefined ? { certifiedEpoch: record.certifiedEpoch } : {}),
+      ...(record.certified === true && record.endEpoch !== undefined && record.endEpoch <= this.options.epoch() ? { expired: true } : {}),
     };
   }
 

@@ -21,12 +21,13 @@ import { TopicValidatorResult, type Message } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlEncode } from '../core/bytes.js';
-import { blobIdToString } from '../encoding/blob-id.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, topic } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import {
   decodeBlobCertificate,
+  InvalidCertificateError,
   verifyBlobCertificate,
   type BlobCertificate,
 } from '../../protocols/certificate/certificate.js';
@@ -46,6 +47,13 @@ export interface CertificateKeeperOptions {
   readonly store: BlobStore;
   readonly healer: SelfHealer;
   readonly metrics: NodeMetrics;
+  /** Blob lifetimes (blob-lifecycle.ts): whether a certificate's end is still worth recording, and the end to serve until. */
+  readonly lifecycle?: {
+    admit(blobId: BlobId, endEpoch: number): Promise<boolean>;
+    noteEnd(blobId: BlobId, endEpoch: number): void;
+  };
+  /** How many epochs past its own epoch a certificate's end epoch may lie (governance parameter). */
+  readonly maxEpochsAhead?: () => number;
   readonly log: LogFn;
 }
 
@@ -69,8 +77,8 @@ export class CertificateKeeper {
   private readonly recent = new Map<string, { bytes: Uint8Array; learnedAt: number }>();
   /** Verifications by hash of the wire bytes; a failed one is removed so a later copy is checked again. */
   private readonly verified = new Map<string, Promise<BlobCertificate>>();
-  /** Blobs whose certificate is recorded on disk (saves the record lookup for every copy). */
-  private readonly recorded = new Set<string>();
+  /** Blobs whose certificate is recorded on disk, with its end epoch (saves the record lookup for every copy). */
+  private readonly recorded = new Map<string, number>();
   private readonly pushTimers = new Set<NodeJS.Timeout>();
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
     const peer = event.detail;
@@ -133,6 +141,10 @@ export class CertificateKeeper {
     }
     const verification = (async () => {
       const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
+      const maxAhead = this.options.maxEpochsAhead?.();
+      if (maxAhead !== undefined && certificate.endEpoch > certificate.epoch + maxAhead) {
+        throw new InvalidCertificateError('invalid-field', `end epoch ${certificate.endEpoch} is more than ${maxAhead} epochs after epoch ${certificate.epoch} (blob.maxEpochsAhead)`);
+      }
       await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard() });
       return certificate;
     })();
@@ -146,21 +158,50 @@ export class CertificateKeeper {
   async accept(bytes: Uint8Array): Promise<BlobCertificate> {
     const certificate = await this.verify(bytes);
     const id = blobIdToString(certificate.blobId);
-    if (this.recorded.has(id)) return certificate;
+    if (certificate.kind === 'extension') {
+      await this.acceptExtension(certificate, id, bytes);
+      return certificate;
+    }
+    // A copy of one already recorded; a later end (the blob stored again for longer) is recorded.
+    if ((this.recorded.get(id) ?? -1) >= certificate.endEpoch) return certificate;
+    // A certificate whose end has passed (a late push) brings back nothing.
+    if (this.options.lifecycle !== undefined && !(await this.options.lifecycle.admit(certificate.blobId, certificate.endEpoch))) return certificate;
+    this.options.lifecycle?.noteEnd(certificate.blobId, certificate.endEpoch);
     const isNew = await this.options.blobs.recordCertificate(certificate.blobId, {
       wire: base64UrlEncode(bytes),
+      epoch: certificate.epoch,
       endEpoch: certificate.endEpoch,
       unencodedLength: certificate.unencodedLength,
     });
     if (this.recorded.size > VERIFIED_CACHE_SIZE) this.recorded.clear();
-    this.recorded.add(id);
+    this.recorded.set(id, Math.max(certificate.endEpoch, this.recorded.get(id) ?? 0));
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
-      // A blob this node has just confirmed lacks no owned sliver: skip the scan of its files.
-      if (!this.options.blobs.confirmedComplete(certificate.blobId)) void this.healWithRetries(certificate);
+      // A blob this node has just confirmed lacks no owned sliver: skip the scan of its files. A
+      // node at capacity does not heal what it refused (the certificate holds without it).
+      if (!this.options.blobs.confirmedComplete(certificate.blobId)) {
+        if (this.options.blobs.hasRoomFor(certificate.blobId, certificate.unencodedLength)) void this.healWithRetries(certificate);
+        else this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'capacity' });
+      }
     }
     return certificate;
+  }
+
+  /** An extension certificate: the blob's end epoch moves to the certificate's, if later. */
+  private async acceptExtension(certificate: BlobCertificate, id: string, bytes: Uint8Array): Promise<void> {
+    const key = `${id}:extension:${certificate.endEpoch}`;
+    if (this.recent.has(key)) return;
+    if (this.options.lifecycle !== undefined && !(await this.options.lifecycle.admit(certificate.blobId, certificate.endEpoch))) return;
+    const changed = await this.options.blobs.recordExtension(certificate.blobId, {
+      wire: base64UrlEncode(bytes),
+      endEpoch: certificate.endEpoch,
+      unencodedLength: certificate.unencodedLength,
+    });
+    this.options.lifecycle?.noteEnd(certificate.blobId, certificate.endEpoch);
+    // Pushed to members that connect later, so members that were down learn of it too.
+    this.recent.set(key, { bytes, learnedAt: Date.now() });
+    if (changed) this.options.metrics.certificatesAccepted.inc();
   }
 
   /** A pushed certificate: like a gossiped one, and an invalid one is counted the same way. */
@@ -210,6 +251,8 @@ export class CertificateKeeper {
       for await (const blobId of this.options.store.listBlobIds({ signal: this.stopController.signal })) {
         const record = await this.options.store.getBlobRecord(blobId);
         if (record?.certified !== true || record.certificate === undefined) continue;
+        // What it refused for lack of room (no metadata here) stays refused.
+        if (!this.options.blobs.hasRoomFor(blobId, record.unencodedLength) && !(await this.options.store.hasMetadata(blobId))) continue;
         void this.options.healer.heal(blobId, this.stopController.signal).catch(() => undefined);
       }
     } catch {

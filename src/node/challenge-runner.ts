@@ -502,8 +502,10 @@ export class ChallengeRunner {
     const metadata = new Map<string, BlobMetadata>();
     for await (const blobId of store.listBlobIds({ signal })) {
       const record = await store.getBlobRecord(blobId, { signal });
-      // Certified, not expired, and stored long enough ago for every owner to have healed.
-      if (record?.certified !== true || (record.endEpoch !== undefined && record.endEpoch <= epoch) || record.epoch > epoch - minAge) continue;
+      // Certified, not expired, and certified long enough ago for every owner to have healed
+      // (from the epoch after its certification on; older records lack certifiedEpoch).
+      const since = record?.certifiedEpoch ?? record?.epoch ?? epoch;
+      if (record?.certified !== true || (record.endEpoch !== undefined && record.endEpoch <= epoch) || since > epoch - minAge) continue;
       const meta = await store.getMetadata(blobId, { signal });
       if (meta === undefined || meta.hashes.length !== nShards) continue;
       blobs.push({ blobId, metadata: meta });

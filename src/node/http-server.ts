@@ -23,6 +23,8 @@ export interface HealthInfo {
   readonly connectedPeers: number;
   readonly blobs: number;
   readonly bytes: number;
+  /** Bytes of blob data the node accepts (bytes is what it uses). */
+  readonly capacityBytes?: number;
   readonly uptimeSeconds: number;
   /** Epoch, committee and assignment as this node's certificate chain has them (epoch-manager.ts). */
   readonly membership?: unknown;
@@ -57,8 +59,6 @@ export interface HttpApiOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** A stored blob is kept for at most this many epochs ahead (Walrus: 53). */
-const MAX_EPOCHS_AHEAD = 53;
 
 class HttpError extends Error {
   constructor(
@@ -75,6 +75,9 @@ const STATUS_OF_PROTOCOL_ERROR: Record<string, number> = {
   FORBIDDEN: 403,
   TOO_LARGE: 413,
   INVALID_DATA: 422,
+  EXPIRED: 404,
+  INVALID_BLOB: 404,
+  NO_CAPACITY: 507,
   TIMEOUT: 504,
   UNAVAILABLE: 503,
 };
@@ -215,9 +218,10 @@ function isLoopback(address: string | undefined): boolean {
 
 /** Walrus publisher `PUT /v1/blobs?epochs=N`: the body is the blob. */
 async function putBlob(options: HttpApiOptions, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-  const epochsText = url.searchParams.get('epochs') ?? '1';
-  if (!/^[0-9]+$/.test(epochsText) || Number(epochsText) < 1 || Number(epochsText) > MAX_EPOCHS_AHEAD) {
-    throw new HttpError(400, `epochs must be a whole number from 1 to ${MAX_EPOCHS_AHEAD}`);
+  const maxAhead = options.publisher.maxEpochsAhead();
+  const epochsText = url.searchParams.get('epochs') ?? String(options.publisher.defaultEpochs());
+  if (!/^[0-9]{1,10}$/.test(epochsText) || Number(epochsText) < 1 || Number(epochsText) > maxAhead) {
+    throw new HttpError(400, `epochs must be a whole number from 1 to ${maxAhead} (blob.maxEpochsAhead)`);
   }
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const declared = request.headers['content-length'];
@@ -333,7 +337,7 @@ function sendError(response: ServerResponse, error: unknown, metrics: NodeMetric
   } else if (error instanceof ProtocolError) {
     status = STATUS_OF_PROTOCOL_ERROR[error.code] ?? 500;
     if (status !== 500) message = error.message;
-  } else if (error instanceof FloeError && error.code === 'BLOB_NOT_FOUND') {
+  } else if (error instanceof FloeError && (error.code === 'BLOB_NOT_FOUND' || error.code === 'BLOB_EXPIRED' || error.code === 'BLOB_INVALID')) {
     status = 404;
     message = error.message;
   } else if (error instanceof FloeError && error.code === 'INVALID_REQUEST') {

@@ -17,6 +17,22 @@ export interface NodeMetrics {
   readonly bytesStored: Gauge;
   readonly shardsOwned: Gauge;
   readonly connectedPeers: Gauge;
+  /** Blobs garbage-collected, by reason (expired, uncertified, deleted, invalid). */
+  readonly blobsCollected: Counter<'reason'>;
+  /** Bytes freed by garbage collection. */
+  readonly bytesCollected: Counter;
+  /** Blobs past their end (or grace period) still waiting for collection. */
+  readonly collectionBacklog: Gauge;
+  /** Bytes of blob data the node accepts (floe_bytes_stored is what it uses). */
+  readonly capacityBytes: Gauge;
+  /** Sliver bytes re-verified by the scrubber. */
+  readonly scrubbedBytes: Counter;
+  /** Slivers the scrubber found corrupt (removed and healed). */
+  readonly scrubRot: Counter;
+  /** Slivers rebuilt after the scrubber found them corrupt or missing. */
+  readonly scrubHealed: Counter;
+  /** Completed scrub passes over the whole store. */
+  readonly scrubPasses: Counter;
 }
 
 export function createNodeMetrics(options: { defaultMetrics?: boolean } = {}): NodeMetrics {
@@ -64,5 +80,18 @@ export function createNodeMetrics(options: { defaultMetrics?: boolean } = {}): N
     bytesStored: new Gauge({ name: 'floe_bytes_stored', help: 'Bytes of slivers and metadata on disk', registers }),
     shardsOwned: new Gauge({ name: 'floe_shards_owned', help: 'Shards this node owns in the current epoch', registers }),
     connectedPeers: new Gauge({ name: 'floe_connected_peers', help: 'Peers with an open libp2p connection', registers }),
+    blobsCollected: new Counter({
+      name: 'floe_blobs_collected_total',
+      help: 'Blobs garbage-collected, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    bytesCollected: new Counter({ name: 'floe_bytes_collected_total', help: 'Bytes freed by garbage collection', registers }),
+    collectionBacklog: new Gauge({ name: 'floe_collection_backlog', help: 'Blobs past their end waiting for garbage collection', registers }),
+    capacityBytes: new Gauge({ name: 'floe_capacity_bytes', help: 'Bytes of blob data this node accepts (its published capacity)', registers }),
+    scrubbedBytes: new Counter({ name: 'floe_scrub_bytes_total', help: 'Sliver bytes re-verified against their metadata by the scrubber', registers }),
+    scrubRot: new Counter({ name: 'floe_scrub_rot_total', help: 'Slivers the scrubber found corrupt', registers }),
+    scrubHealed: new Counter({ name: 'floe_scrub_healed_total', help: 'Slivers rebuilt after the scrubber found them corrupt or missing', registers }),
+    scrubPasses: new Counter({ name: 'floe_scrub_passes_total', help: 'Completed scrub passes over the whole store', registers }),
   };
 }

@@ -2,7 +2,7 @@
 // each takes only what it needs and returns a component with its own start/stop. The node fills
 // in `hooks` once it exists (components call back into it for assignment changes, new node
 // records, health and membership status; none does before the node has started).
-import { type Assignment, encodeSyncDone, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
+import { type Assignment, encodeSyncDone, maxEpochsAheadOf, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
 import type { NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
@@ -14,11 +14,14 @@ import { createReadHandler } from '../../protocols/read/handler.js';
 import { READ_LIMITS } from '../../protocols/read/limits.js';
 import { createRecoveryHandler } from '../../protocols/recovery/handler.js';
 import { RECOVERY_LIMITS } from '../../protocols/recovery/limits.js';
+import { createLifecycleHandler } from '../../protocols/lifecycle/handler.js';
+import { LIFECYCLE_LIMITS } from '../../protocols/lifecycle/limits.js';
 import { createStoreHandler } from '../../protocols/store/handler.js';
 import { STORE_LIMITS } from '../../protocols/store/limits.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
-import { BlobService } from './blob-service.js';
+import { BlobLifecycle } from './blob-lifecycle.js';
+import { BlobService, type LifecycleGate } from './blob-service.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
 import { fetchChain } from './chain-fetch.js';
@@ -29,6 +32,7 @@ import type { NodeMetrics } from './metrics.js';
 import { nodeRecordRules } from './node-record-dht.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { Publisher } from './publisher.js';
+import { Scrubber } from './scrubber.js';
 import { SelfHealer } from './self-healing.js';
 import { ShardMigrator } from './shard-migration.js';
 import type { NodeMembershipInfo, StorageNodeOptions } from './storage-node.js';
@@ -57,6 +61,8 @@ export interface AssemblyContext {
   readonly owned: { shards: ReadonlySet<number> };
   readonly hooks: NodeHooks;
   readonly options: StorageNodeOptions;
+  /** Bytes of blob data the node accepts (configured, or from the free disk space). */
+  readonly capacityBytes: number;
 }
 
 export function createLibp2p(config: NodeConfig, genesis: Genesis, identity: NodeIdentity, metrics: NodeMetrics): Promise<FloeLibp2p> {
@@ -84,7 +90,7 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
       dataDir: config.dataDir,
       join: options.join === true,
       version: NODE_VERSION,
-      capacity: 0,
+      capacity: context.capacityBytes,
       log: childLog(context.log, { component: 'epochs' }),
       metrics,
       onAssignment: (current, previous) => hooks.assignmentChanged?.(current, previous),
@@ -95,7 +101,7 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
   );
 }
 
-export function createBlobService(context: AssemblyContext, epochs: EpochManager): BlobService {
+export function createBlobService(context: AssemblyContext, epochs: EpochManager, lifecycle: () => LifecycleGate | undefined): BlobService {
   return new BlobService({
     store: context.store,
     nShards: context.genesis.nShards,
@@ -104,6 +110,41 @@ export function createBlobService(context: AssemblyContext, epochs: EpochManager
     privateKey: context.identity.privateKey,
     codec: CodecPool.shared(),
     metrics: context.metrics,
+    maxEpochsAhead: () => maxEpochsAheadOf(epochs.current().params),
+    capacityBytes: context.capacityBytes,
+    lifecycle,
+  });
+}
+
+/** Expiry and garbage collection of the node's blobs (blob-lifecycle.ts). */
+export function createBlobLifecycle(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): BlobLifecycle {
+  return new BlobLifecycle({
+    store: context.store,
+    epoch: () => epochs.epoch(),
+    forget: (blobId) => blobs.forget(blobId),
+    metrics: context.metrics,
+    log: childLog(context.log, { component: 'lifecycle' }),
+  });
+}
+
+/** The background scrubber: re-verifies stored slivers, heals what rotted (scrubber.ts). */
+export function createScrubber(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, lifecycle: BlobLifecycle, healer: SelfHealer): Scrubber {
+  const { store } = context;
+  return new Scrubber({
+    store,
+    blobs,
+    heal: (blobId, signal) => healer.heal(blobId, signal),
+    isLive: async (blobId) => {
+      try {
+        lifecycle.checkServable(blobId);
+      } catch {
+        return false;
+      }
+      return (await store.getBlobRecord(blobId))?.certified === true;
+    },
+    epochDurationMs: () => epochs.clock().durationOf(epochs.epoch()),
+    metrics: context.metrics,
+    log: childLog(context.log, { component: 'scrubber' }),
   });
 }
 
@@ -180,6 +221,12 @@ export function nodeProtocols(context: AssemblyContext, epochs: EpochManager, bl
         ),
     },
     {
+      name: 'lifecycle',
+      version: '1.0.0',
+      limits: LIFECYCLE_LIMITS,
+      handler: (options) => createLifecycleHandler({ signExtension: (blobId, endEpoch, signal) => blobs.signExtension(blobId, endEpoch, { signal }) }, options),
+    },
+    {
       name: 'sync',
       version: '1.0.0',
       limits: SYNC_LIMITS,
@@ -217,7 +264,12 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
 }
 
 /** Certificates (kept and pushed) and shard migration, both healing through one SelfHealer. */
-export function healingParts(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): { certificates: CertificateKeeper; migrator: ShardMigrator } {
+export function healingParts(
+  context: AssemblyContext,
+  epochs: EpochManager,
+  blobs: BlobService,
+  lifecycle: BlobLifecycle,
+): { certificates: CertificateKeeper; migrator: ShardMigrator; healer: SelfHealer } {
   const { libp2p, genesis, store, metrics, config, log } = context;
   const self = context.identity.peerId.toString();
   const healer = new SelfHealer({
@@ -242,6 +294,8 @@ export function healingParts(context: AssemblyContext, epochs: EpochManager, blo
     store,
     healer,
     metrics,
+    lifecycle,
+    maxEpochsAhead: () => maxEpochsAheadOf(epochs.current().params),
     log: childLog(log, { component: 'certificates' }),
   });
   const migrator = new ShardMigrator({
@@ -254,7 +308,7 @@ export function healingParts(context: AssemblyContext, epochs: EpochManager, blo
     healer,
     log: childLog(log, { component: 'migration' }),
   });
-  return { certificates, migrator };
+  return { certificates, migrator, healer };
 }
 
 /** Peer IDs of the members of `assignments` other than `self`, each once. */

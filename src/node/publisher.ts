@@ -3,6 +3,8 @@
 // through the network like any other client (so it also reaches this very node).
 import type { Genesis } from '../config/genesis.js';
 import { FloeClient } from '../client/index.js';
+import { defaultStoreEpochs } from '../client/store.js';
+import { maxEpochsAheadOf } from '../membership/blob-params.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 
@@ -40,7 +42,18 @@ export class Publisher {
     private readonly codec: CodecPool,
     /** The node's current epoch (its epoch manager's clock). */
     private readonly epoch: () => number,
+    /** Governance parameters in force (the node's current assignment). */
+    private readonly governance: () => Readonly<Record<string, number>> = () => genesis.parameters ?? {},
   ) {}
+
+  maxEpochsAhead(): number {
+    return maxEpochsAheadOf(this.governance());
+  }
+
+  /** Epochs of a `PUT /v1/blobs` without `epochs` (the SDK's default). */
+  defaultEpochs(): number {
+    return defaultStoreEpochs(this.governance());
+  }
 
   client(signal?: AbortSignal): Promise<FloeClient> {
     if (this.connecting === undefined) {
@@ -57,7 +70,9 @@ export class Publisher {
   /**
    * `PUT /v1/blobs?epochs=N` (walrus.md 4.1 step 2): if the committee reports the blob certified
    * (nodes owning f + 1 shards vouch for it) with an end epoch at or past the current epoch + N,
-   * answers `alreadyCertified` without storing; otherwise stores it and answers `newlyCreated`.
+   * answers `alreadyCertified` without storing; certified but ending sooner, extends it (an
+   * extension certificate, no upload) and answers `alreadyCertified` with the new end; otherwise
+   * stores it and answers `newlyCreated`.
    */
   async put(blob: Uint8Array, epochs: number, signal?: AbortSignal): Promise<PutBlobAnswer> {
     const client = await this.client(signal);
@@ -65,8 +80,11 @@ export class Publisher {
     const { blobId } = await this.codec.computeMetadata(blob, this.genesis.nShards, options);
     const wantedEnd = this.epoch() + epochs;
     const status = await client.status(blobId, options);
-    if (status.certified && status.endEpoch !== undefined && status.endEpoch >= wantedEnd) {
-      return { alreadyCertified: { blobId: blobIdToString(blobId), endEpoch: status.endEpoch } };
+    if (status.certified && status.expired !== true && status.endEpoch !== undefined) {
+      if (status.endEpoch >= wantedEnd) return { alreadyCertified: { blobId: blobIdToString(blobId), endEpoch: status.endEpoch } };
+      // Certified, but not for long enough: extend it (no new upload).
+      const extended = await client.extend(blobId, { endEpoch: wantedEnd, ...options });
+      return { alreadyCertified: { blobId: extended.blobId, endEpoch: extended.endEpoch } };
     }
     const stored = await client.store(blob, { epochs, ...options });
     return {

@@ -2,7 +2,7 @@
 // assignment per epoch), the blob store, libp2p with the store/read/recovery/sync protocols, shard
 // migration at epoch changes, the HTTP API, metrics and the runtime file that `floe node status`
 // reads.
-import { rm } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
@@ -17,6 +17,7 @@ import { BlobStore } from '../storage/blob-store.js';
 import { writeFileAtomic } from '../storage/fs-atomic.js';
 import { CodecPool } from '../workers/codec-pool.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
+import type { BlobLifecycle } from './blob-lifecycle.js';
 import type { BlobService } from './blob-service.js';
 import type { CertificateKeeper } from './certificates.js';
 import type { ChallengeRunner } from './challenge-runner.js';
@@ -26,7 +27,9 @@ import { Components } from './lifecycle.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import {
   type AssemblyContext,
+  createBlobLifecycle,
   createBlobService,
+  createScrubber,
   createLibp2p,
   healingParts,
   type NodeHooks,
@@ -173,9 +176,16 @@ export class StorageNode {
       const owned: { shards: ReadonlySet<number> } = { shards: new Set() };
       const store = await components.open('store', () => BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
       const libp2p = await components.open('libp2p', () => createLibp2p(config, genesis, identity, metrics), (node) => node.stop());
-      const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned, hooks, options };
+      const capacityBytes = config.capacityBytes ?? (await defaultCapacity(config.dataDir, store.stats().bytes));
+      metrics.capacityBytes.set(capacityBytes);
+      const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned, hooks, options, capacityBytes };
       const epochs = await openEpochs(context);
-      const blobs = createBlobService(context, epochs);
+      const lifecycleRef: { current?: BlobLifecycle } = {};
+      const blobs = createBlobService(context, epochs, () => lifecycleRef.current);
+      const lifecycle = createBlobLifecycle(context, epochs, blobs);
+      lifecycleRef.current = lifecycle;
+      // Before any protocol is served: an ended blob is never served, even right after a restart.
+      await components.start('blob lifecycle', { start: () => lifecycle.start(options.signal), stop: () => lifecycle.stop() });
       const challenges = await openChallenges(context, epochs, blobs);
       owned.shards = new Set(epochs.ownedShards());
       metrics.shardsOwned.set(owned.shards.size);
@@ -185,16 +195,18 @@ export class StorageNode {
         onError: (protocol, error) => metrics.protocolErrors.inc({ protocol, code: isProtocolError(error) ? error.code : 'INTERNAL' }),
       });
       await components.start('protocols', { stop: unregister });
-      const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch());
+      const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params);
       await components.start('publisher', { stop: () => publisher.close() });
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
-      const { certificates, migrator } = healingParts(context, epochs, blobs);
+      const { certificates, migrator, healer } = healingParts(context, epochs, blobs, lifecycle);
+      const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer);
       const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, log, components, stopController });
       hooks.assignmentChanged = (current, previous) => node.assignmentChanged(current, previous);
       hooks.recordChanged = (record) => node.storeRecordInDht(record);
       hooks.health = () => node.health();
       hooks.membershipInfo = () => node.membershipInfo();
       await components.start('certificates', certificates);
+      await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
       await components.start('epochs', epochs);
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
       await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
@@ -231,6 +243,7 @@ export class StorageNode {
       connectedPeers: this.libp2p.getPeers().length,
       blobs: stats.blobs,
       bytes: stats.bytes,
+      ...(this.blobs.capacity().capacityBytes === undefined ? {} : { capacityBytes: this.blobs.capacity().capacityBytes }),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
     };
   }
@@ -371,4 +384,13 @@ export class StorageNode {
     };
     await writeFileAtomic(join(this.config.dataDir, RUNTIME_FILE_NAME), new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`));
   }
+}
+
+/** Share of the free disk space a node without a configured capacity offers. */
+const DEFAULT_CAPACITY_SHARE = 0.9;
+
+/** What the node stores now plus 90% of the free space of its disk (at least 1 byte). */
+async function defaultCapacity(dataDir: string, usedBytes: number): Promise<number> {
+  const disk = await statfs(dataDir);
+  return Math.max(1, usedBytes + Math.floor(DEFAULT_CAPACITY_SHARE * Number(disk.bavail) * Number(disk.bsize)));
 }

@@ -9,6 +9,8 @@
 //   DIR/blobs/<id[0..2]>/<id>/slivers.pack       several slivers in one file (sliver-pack.ts)
 //   DIR/quarantine/   files that failed to decode, kept for inspection
 //   DIR/trash/        blob directories being deleted (emptied at open)
+//   DIR/gone/<id>.json  tombstones: blobs that ended (expired, deleted, invalid), written before
+//                       their directory is deleted, so a collection cut short finishes later
 //
 // <id> is the unpadded base64url blob ID. Every write is temp file + fsync + rename + directory
 // fsync (fs-atomic.ts), and a put resolves only once its data is durable, because the node signs
@@ -77,6 +79,25 @@ export interface BlobRecord {
   readonly certified?: boolean;
   /** The blob certificate (its wire form, unpadded base64url), once the node has seen a valid one. */
   readonly certificate?: string;
+  /** Epoch of the blob certificate (Walrus's initial certified epoch). */
+  readonly certifiedEpoch?: number;
+  /** The latest extension certificate (wire form, unpadded base64url) that moved endEpoch. */
+  readonly extension?: string;
+}
+
+/** Why a blob ended. */
+export type TombstoneReason = 'expired' | 'deleted' | 'invalid';
+
+/** What is left of a blob that ended: enough to tell a reader why it is gone. */
+export interface Tombstone {
+  readonly blobId: string;
+  readonly reason: TombstoneReason;
+  /** The blob's end epoch (for a deleted or invalid blob: the epoch it ended in). */
+  readonly endEpoch: number;
+  /** Epoch in which the node wrote the tombstone. */
+  readonly epoch: number;
+  /** Wire form of what made it end, where there is one (invalid-blob or deletion certificate). */
+  readonly proof?: string;
 }
 
 export interface BlobStoreStats {
@@ -94,6 +115,9 @@ const VERSION_FILE = 'STORE_VERSION';
 const BLOBS_DIR = 'blobs';
 const QUARANTINE_DIR = 'quarantine';
 const TRASH_DIR = 'trash';
+const GONE_DIR = 'gone';
+const TOMBSTONE_SUFFIX = '.json';
+const TOMBSTONE_REASONS: readonly string[] = ['expired', 'deleted', 'invalid'];
 const METADATA_FILE = 'metadata.bcs';
 const RECORD_FILE = 'record.json';
 const SLIVER_FILE = /^p(0|[1-9][0-9]{0,4})\.(primary|secondary)\.bcs$/;
@@ -179,7 +203,7 @@ function blobIdOfDirectory(name: string, prefix: string): BlobId | undefined {
 
 function checkRecord(value: unknown, key: string): BlobRecord | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a blob record must be an object';
-  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate } = value as Record<string, unknown>;
+  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate, certifiedEpoch, extension } = value as Record<string, unknown>;
   if (blobId !== key) return `blob record names blob ${String(blobId)}, expected ${key}`;
   if (typeof unencodedLength !== 'number' || !Number.isSafeInteger(unencodedLength) || unencodedLength < 0) {
     return `unencodedLength must be a non-negative integer, got ${String(unencodedLength)}`;
@@ -197,6 +221,12 @@ function checkRecord(value: unknown, key: string): BlobRecord | string {
   if (certificate !== undefined && (typeof certificate !== 'string' || !/^[A-Za-z0-9_-]*$/.test(certificate))) {
     return 'certificate must be unpadded base64url text';
   }
+  if (certifiedEpoch !== undefined && (typeof certifiedEpoch !== 'number' || !Number.isSafeInteger(certifiedEpoch) || certifiedEpoch < 0)) {
+    return `certifiedEpoch must be a non-negative integer, got ${String(certifiedEpoch)}`;
+  }
+  if (extension !== undefined && (typeof extension !== 'string' || !/^[A-Za-z0-9_-]*$/.test(extension))) {
+    return 'extension must be unpadded base64url text';
+  }
   return {
     blobId,
     unencodedLength,
@@ -205,7 +235,21 @@ function checkRecord(value: unknown, key: string): BlobRecord | string {
     ...(endEpoch === undefined ? {} : { endEpoch }),
     ...(certified === undefined ? {} : { certified }),
     ...(certificate === undefined ? {} : { certificate }),
+    ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
+    ...(extension === undefined ? {} : { extension }),
   };
+}
+
+function checkTombstone(value: unknown, key: string): Tombstone | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a tombstone must be an object';
+  const { blobId, reason, endEpoch, epoch, proof } = value as Record<string, unknown>;
+  if (blobId !== key) return `tombstone names blob ${String(blobId)}, expected ${key}`;
+  if (typeof reason !== 'string' || !TOMBSTONE_REASONS.includes(reason)) return `tombstone reason must be one of ${TOMBSTONE_REASONS.join(', ')}`;
+  for (const [name, field] of [['endEpoch', endEpoch], ['epoch', epoch]] as const) {
+    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${name} must be a non-negative integer, got ${String(field)}`;
+  }
+  if (proof !== undefined && (typeof proof !== 'string' || !/^[A-Za-z0-9_-]*$/.test(proof))) return 'proof must be unpadded base64url text';
+  return { blobId, reason: reason as TombstoneReason, endEpoch: endEpoch as number, epoch: epoch as number, ...(proof === undefined ? {} : { proof }) };
 }
 
 function decodeRecord(bytes: Uint8Array, key: string): BlobRecord {
@@ -310,6 +354,7 @@ export class BlobStore {
   private readonly blobsDir: string;
   private readonly quarantineDir: string;
   private readonly trashDir: string;
+  private readonly goneDir: string;
   private readonly directories: DirectoryMaker;
   /** Per blob: puts and quarantines share it, deleteBlob takes it exclusively. */
   private readonly blobLocks = new KeyedLock();
@@ -339,6 +384,7 @@ export class BlobStore {
     this.blobsDir = join(dir, BLOBS_DIR);
     this.quarantineDir = join(dir, QUARANTINE_DIR);
     this.trashDir = join(dir, TRASH_DIR);
+    this.goneDir = join(dir, GONE_DIR);
     this.directories = new DirectoryMaker(this.blobsDir);
   }
 
@@ -354,7 +400,7 @@ export class BlobStore {
       await makeDirectoryDurable(root);
       await checkSchema(root);
       const store = new BlobStore(root);
-      for (const sub of [store.blobsDir, store.quarantineDir, store.trashDir]) await makeDirectoryDurable(sub);
+      for (const sub of [store.blobsDir, store.quarantineDir, store.trashDir, store.goneDir]) await makeDirectoryDurable(sub);
       await store.recover(options.signal);
       return store;
     } catch (error) {
@@ -539,6 +585,64 @@ export class BlobStore {
         return true;
       });
     });
+  }
+
+  // -- tombstones (the node's blob lifecycle, src/node/blob-lifecycle.ts) ----------------------
+
+  /** Writes the blob's tombstone durably (replacing an older one). */
+  putTombstone(blobId: BlobId, tombstone: Tombstone, options: StoreCallOptions = {}): Promise<void> {
+    return this.run(options, 'putTombstone', async () => {
+      const key = blobKey(blobId);
+      const checked = checkTombstone(tombstone, key);
+      if (typeof checked === 'string') throw new StoreInputError(checked);
+      await writeFileAtomic(join(this.goneDir, `${key}${TOMBSTONE_SUFFIX}`), utf8Encoder.encode(`${JSON.stringify(checked)}\n`));
+    });
+  }
+
+  /** Removes the blob's tombstone (a new upload of the same blob); resolves whether there was one. */
+  deleteTombstone(blobId: BlobId, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'deleteTombstone', async () => {
+      const path = join(this.goneDir, `${blobKey(blobId)}${TOMBSTONE_SUFFIX}`);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+      await fsyncDirectory(this.goneDir);
+      return true;
+    });
+  }
+
+  /** Every tombstone; one that does not decode is moved to quarantine and skipped. */
+  listTombstones(options: StoreCallOptions = {}): Promise<Tombstone[]> {
+    return this.run(options, 'listTombstones', async () => {
+      const tombstones: Tombstone[] = [];
+      for (const name of await readdirOrEmpty(this.goneDir)) {
+        if (!name.endsWith(TOMBSTONE_SUFFIX)) continue;
+        const key = name.slice(0, -TOMBSTONE_SUFFIX.length);
+        const bytes = await readOrUndefined(join(this.goneDir, name));
+        if (bytes === undefined) continue;
+        let checked: Tombstone | string;
+        try {
+          checked = checkTombstone(JSON.parse(utf8Decoder.decode(bytes)), key);
+        } catch {
+          checked = 'not JSON';
+        }
+        if (typeof checked !== 'string') {
+          tombstones.push(checked);
+          continue;
+        }
+        await rename(join(this.goneDir, name), join(this.quarantineDir, `${name}.${Date.now()}.${randomBytes(4).toString('hex')}`));
+        this.quarantinedCount++;
+      }
+      return tombstones;
+    });
+  }
+
+  /** Whether the blob has a directory (anything stored for it). */
+  hasBlob(blobId: BlobId, options: StoreCallOptions = {}): Promise<boolean> {
+    return this.run(options, 'hasBlob', async () => (await sizeOrUndefined(this.blobDir(blobKey(blobId)))) !== undefined);
   }
 
   /** Counts kept up to date in memory (computed by a scan at open). */

@@ -18,6 +18,7 @@ import {
 import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import {
   BlobNotFoundError,
+  DEFAULT_STORE_EPOCHS,
   type ClientProgress,
   FloeClient,
   FloeClientError,
@@ -108,7 +109,8 @@ describe('FloeClient against an in-process committee', () => {
     smallResult = await timed('store 1 KB', () => client.store(small, { onProgress: (event) => events.push(event) }));
     expect(smallResult.unencodedLength).toBe(1024);
     expect(smallResult.confirmedShards).toBeGreaterThanOrEqual(params.quorum);
-    expect(smallResult.endEpoch).toBe(smallResult.epoch + 1);
+    // The default lifetime is long enough to be challenged (DEFAULT_STORE_EPOCHS).
+    expect(smallResult.endEpoch).toBe(smallResult.epoch + DEFAULT_STORE_EPOCHS);
     expect(smallResult.encodedLength).toBeGreaterThan(1024);
     const types = new Set(events.map((event) => event.type));
     for (const type of ['encoded', 'upload', 'confirmation', 'certified', 'published'] as const) expect(types).toContain(type);

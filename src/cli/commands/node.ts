@@ -18,6 +18,7 @@ import { FloeError } from '../../core/errors.js';
 import { jsonLinesLog } from '../../core/logger.js';
 import type { CliOutput } from '../output.js';
 import type { ChallengeStatus } from '../../node/challenge-runner.js';
+import { formatByteSize } from '../../config/byte-size.js';
 import { formatChallengeStatus } from './challenges.js';
 
 interface RunFlags {
@@ -29,6 +30,7 @@ interface RunFlags {
   readonly httpPort?: string;
   readonly logLevel?: LogLevel;
   readonly join?: boolean;
+  readonly capacity?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -47,6 +49,7 @@ function overridesFrom(flags: RunFlags): NodeConfigOverrides {
     };
   }
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
+  if (flags.capacity !== undefined) overrides.capacity = flags.capacity;
   return overrides;
 }
 
@@ -78,6 +81,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     .option('--announce <multiaddr>', 'address to announce to peers (repeatable)', collect)
     .option('--http-host <host>', 'HTTP API host')
     .option('--http-port <port>', 'HTTP API port (0 = any free port)')
+    .option('--capacity <size>', 'blob data this node accepts, e.g. 500GB or 1.5TiB (default: 90% of the free disk space at start, plus what it stores)')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
     .option('--join', 'ask the committee to admit this node (repeated every epoch until it is a member)')
     .action(async (flags: RunFlags) => {
@@ -142,6 +146,9 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         output.line(`shards    ${health.shards.length} (${summariseShards(health.shards)})`);
         if (health.challenges !== undefined) for (const line of formatChallengeStatus(health.challenges)) output.line(line);
         output.line(`blobs     ${health.blobs}, ${health.bytes} bytes stored`);
+        if (health.capacityBytes !== undefined) {
+          output.line(`capacity  ${formatByteSize(health.bytes)} used of ${formatByteSize(health.capacityBytes)} (${((100 * health.bytes) / health.capacityBytes).toFixed(1)}%)`);
+        }
         output.line(`peers     ${health.connectedPeers} connected`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
         for (const address of health.addresses) output.line(`address   ${address}`);
@@ -172,6 +179,7 @@ interface HealthData {
   connectedPeers: number;
   blobs: number;
   bytes: number;
+  capacityBytes?: number;
 }
 
 /** Asks the running node (found through DIR/node.json) for its health; offline otherwise. */

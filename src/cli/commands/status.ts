@@ -23,6 +23,10 @@ export interface StatusReport {
   readonly epoch: number | null;
   /** First epoch the blob is no longer stored; null when not reported. */
   readonly endEpoch: number | null;
+  /** Epoch of its certificate (Walrus's initialCertifiedEpoch); null when not certified or not agreed. */
+  readonly certifiedEpoch: number | null;
+  /** Its end epoch has passed (nodes may still be collecting it). */
+  readonly expired: boolean;
   /** Shards of the nodes that hold every pair of the blob they own. */
   readonly storedShards: number;
   readonly nShards: number;
@@ -62,6 +66,11 @@ export function registerStatusCommand(program: Command, output: CliOutput): void
       const network = await resolveNetwork(flags.network);
       const summary = await withClient(network, (client, signal) => client.status(blobId, { signal }));
       const text = blobIdToString(blobId);
+      if (summary.invalid === true) throw new CliNetworkError(`blob ${text} is invalid: it was encoded inconsistently`, 'BLOB_INVALID');
+      if (!summary.known && summary.deleted === true) throw new CliNetworkError(`blob ${text} was deleted by its owner`, 'BLOB_DELETED');
+      if (!summary.known && summary.expired === true) {
+        throw new CliNetworkError(`blob ${text} expired: its end epoch ${summary.endEpoch ?? '?'} has passed`, 'BLOB_EXPIRED');
+      }
       if (!summary.known) {
         if (summary.respondedShards >= summary.quorum) throw new CliNetworkError(`blob ${text} not found`, 'BLOB_NOT_FOUND');
         throw new CliNetworkError(
@@ -85,6 +94,8 @@ function statusReport(summary: BlobStatusSummary): StatusReport {
     certified: summary.certified,
     epoch: summary.epoch ?? null,
     endEpoch: summary.endEpoch ?? null,
+    certifiedEpoch: summary.certifiedEpoch ?? null,
+    expired: summary.expired === true,
     storedShards: summary.storedShards,
     nShards: summary.nShards,
     quorum: summary.quorum,
@@ -106,7 +117,7 @@ function humanStatus(report: StatusReport): string[] {
   const availability = report.storedShards >= report.quorum ? 'available' : `below the ${report.quorum} needed for full availability`;
   const lines = [
     `blob      ${report.blobId}`,
-    `state     ${report.certified ? 'certified' : 'not certified (stored, no certificate known to f + 1 shards)'}`,
+    `state     ${report.expired ? 'expired' : report.certified ? `certified${report.certifiedEpoch === null ? '' : ` in epoch ${report.certifiedEpoch}`}` : 'not certified (stored, no certificate known to f + 1 shards)'}`,
     `epochs    ${epochs}`,
     `shards    ${report.storedShards} of ${report.nShards} hold it (${availability}); ${report.respondedShards} of ${report.nShards} answered`,
   ];

@@ -3,7 +3,7 @@
 // straight into the encoder's buffer (client.allocateBlob), so it is encoded in place.
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ClientProgress, StoreResult } from '../../client/index.js';
+import { type ClientProgress, DEFAULT_STORE_EPOCHS, type StoreResult } from '../../client/index.js';
 import { BlobTooLargeError } from '../../encoding/errors.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { CliFileError, describeSystemError } from '../errors.js';
@@ -52,7 +52,7 @@ export interface StoreReport {
 }
 
 interface StoreFlags {
-  readonly epochs: number;
+  readonly epochs?: number;
   readonly network?: string;
   readonly json?: boolean;
 }
@@ -67,7 +67,7 @@ export function registerStoreCommand(program: Command, output: CliOutput): void 
         'stderr when it is a terminal.',
     )
     .argument('<file>', 'the file to store')
-    .option('-e, --epochs <n>', 'epochs to store the blob for', wholeNumber(1, U32_MAX), 1)
+    .option('-e, --epochs <n>', `epochs to store the blob for (default ${DEFAULT_STORE_EPOCHS}, at most the network's blob.maxEpochsAhead, 53 unless voted otherwise)`, wholeNumber(1, U32_MAX))
     .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
     .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings')
     .action(async (file: string, flags: StoreFlags) => {
@@ -101,7 +101,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
       await fillFromFile(path, blob);
       readMs = performance.now() - readStarted;
       view.encoding();
-      return client.store(blob, { epochs: flags.epochs, signal, onProgress: (event) => view.onEvent(event) });
+      return client.store(blob, { ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }), signal, onProgress: (event) => view.onEvent(event) });
     });
   } catch (error) {
     progress.done();

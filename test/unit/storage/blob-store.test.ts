@@ -235,7 +235,7 @@ describe('BlobStore persistence and recovery', () => {
     expect(JSON.parse(await readFile(join(root, 'STORE_VERSION'), 'utf8'))).toEqual({ schema: STORE_SCHEMA_VERSION });
     const empty = await tempDir();
     await closeStore(await openStore(empty));
-    expect((await readdir(empty)).sort()).toEqual(['STORE_VERSION', 'blobs', 'quarantine', 'trash']);
+    expect((await readdir(empty)).sort()).toEqual(['STORE_VERSION', 'blobs', 'gone', 'quarantine', 'trash']);
   });
 
   it('refuses an unknown schema version, a corrupt version file and a foreign directory', async () => {

@@ -1,0 +1,114 @@
+// Extending a certified blob's lifetime (walrus.md 4.4, `extend_blob`): every member is asked to
+// sign blobExtensionMessage(epoch, blobId, newEnd) over the lifecycle protocol; signatures of
+// members holding n - f shards for one epoch make an extension certificate, which the caller
+// publishes like a store's certificate. Members refuse a blob that is not certified or already
+// expired on them, and an end past the network's blob.maxEpochsAhead.
+import { publicKeyFromProtobuf } from '@libp2p/crypto/keys';
+import { peerIdFromPublicKey } from '@libp2p/peer-id';
+import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
+import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
+import { CERTIFICATE_LIMITS } from '../../protocols/certificate/limits.js';
+import { hasCode } from '../../protocols/common/errors.js';
+import { requestExtensionSignature } from '../../protocols/lifecycle/request.js';
+import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import { maxEpochsAheadOf } from '../membership/blob-params.js';
+import { protocolId } from '../network/protocol-ids.js';
+import type { ClientContext } from './context.js';
+import { BlobExpiredError, InvalidRequestError, NodeAnswerError, NotEnoughConfirmationsError, type NodeFailure } from './errors.js';
+import { throwIfAborted } from '../core/async.js';
+import { errorOf, withTimeout } from './util.js';
+
+export interface ExtendOutcome {
+  readonly certificate: BlobCertificate;
+  /** Shards whose owners signed. */
+  readonly signedShards: number;
+}
+
+/**
+ * Collects extension signatures to `endEpoch` from every member; resolves with the certificate
+ * once every member answered (or failed) and members holding n - f shards signed one epoch.
+ */
+export async function extendBlob(
+  context: ClientContext,
+  blobId: BlobId,
+  endEpoch: number,
+  unencodedLength: number,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<ExtendOutcome> {
+  const { committee, libp2p, network, settings } = context;
+  const { quorum, validity, nShards } = committee.params;
+  const maxAhead = maxEpochsAheadOf(committee.governance);
+  if (!Number.isInteger(endEpoch) || endEpoch < 1 || endEpoch > 0xffff_ffff) throw new InvalidRequestError(`the end epoch must be a positive integer, got ${endEpoch}`);
+  throwIfAborted(options.signal);
+  const protocol = protocolId(network, 'lifecycle');
+  const signatures = new Map<number, Map<string, LifecycleSignature>>();
+  const failures: NodeFailure[] = [];
+  await Promise.all(
+    committee.members.map(async (member) => {
+      const signal = withTimeout(options.signal, settings.requestTimeoutMs);
+      try {
+        const stream = await libp2p.dialProtocol(committee.peerId(member), protocol, { signal });
+        const signed = await requestExtensionSignature(stream, blobId, endEpoch, { signal });
+        await verifyExtensionSignature(signed, member, blobId, endEpoch);
+        const byMember = signatures.get(signed.epoch) ?? new Map<string, LifecycleSignature>();
+        byMember.set(member, signed);
+        signatures.set(signed.epoch, byMember);
+      } catch (error) {
+        failures.push({ peerId: member, shards: committee.shardsOf(member).length, error: errorOf(error) });
+      }
+    }),
+  );
+  throwIfAborted(options.signal);
+  for (const [epoch, byMember] of [...signatures].sort((a, b) => b[0] - a[0])) {
+    const signedShards = committee.weightOf(byMember.keys());
+    if (signedShards < quorum) continue;
+    const signers: CertificateSigner[] = committee.members
+      .filter((member) => byMember.has(member))
+      .map((member) => ({ publicKey: byMember.get(member)!.publicKey, signature: byMember.get(member)!.signature }));
+    return { certificate: { kind: 'extension', blobId, epoch, endEpoch, unencodedLength, signers }, signedShards };
+  }
+  const weightOf = (predicate: (error: Error) => boolean): number =>
+    failures.filter((failure) => predicate(failure.error)).reduce((sum, failure) => sum + failure.shards, 0);
+  const id = blobIdToString(blobId);
+  if (weightOf((error) => hasCode(error, 'EXPIRED')) >= validity) {
+    const reason = failures.find((failure) => hasCode(failure.error, 'EXPIRED'))?.error.message ?? '';
+    throw new BlobExpiredError(id, weightOf((error) => hasCode(error, 'EXPIRED')), reason);
+  }
+  if (weightOf((error) => hasCode(error, 'FORBIDDEN')) >= validity) {
+    throw new InvalidRequestError(`cannot extend blob ${id} to epoch ${endEpoch}: it is more than ${maxAhead} epochs ahead (blob.maxEpochsAhead)`);
+  }
+  if (weightOf((error) => hasCode(error, 'NOT_FOUND')) >= validity) {
+    throw new InvalidRequestError(`cannot extend blob ${id}: it is not certified (nodes owning ${weightOf((error) => hasCode(error, 'NOT_FOUND'))} shards do not have it certified)`);
+  }
+  const signedShards = Math.max(0, ...[...signatures.values()].map((byMember) => committee.weightOf(byMember.keys())));
+  const failedShards = failures.reduce((sum, failure) => sum + failure.shards, 0);
+  const reasons = failures.map((failure) => `${failure.peerId} (${failure.shards} shards): ${failure.error.message}`).join('; ');
+  throw new NotEnoughConfirmationsError(`extension signatures cover ${signedShards} of ${nShards} shards, ${quorum} needed: ${reasons}`, {
+    confirmedShards: signedShards,
+    failedShards,
+    quorum,
+    failures,
+  });
+}
+
+/** A member's extension signature: its own key, over the expected message. */
+async function verifyExtensionSignature(signed: LifecycleSignature, member: string, blobId: BlobId, endEpoch: number): Promise<void> {
+  if (signed.publicKey.length > CERTIFICATE_LIMITS.maxPublicKeyBytes || signed.signature.length > CERTIFICATE_LIMITS.maxSignatureBytes) {
+    throw new NodeAnswerError(member, 'extension signature has an oversized key or signature');
+  }
+  let key;
+  try {
+    key = publicKeyFromProtobuf(signed.publicKey);
+  } catch {
+    throw new NodeAnswerError(member, 'extension signature carries a public key that does not parse');
+  }
+  if (peerIdFromPublicKey(key).toString() !== member) throw new NodeAnswerError(member, 'extension signed with another key');
+  let valid = false;
+  try {
+    valid = await key.verify(blobExtensionMessage(signed.epoch, blobId, endEpoch), signed.signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new NodeAnswerError(member, 'extension signature does not verify');
+}

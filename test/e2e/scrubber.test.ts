@@ -1,0 +1,113 @@
+// The scrubber through the compiled CLI: on a 4-node cluster with 5-second epochs (one scrub pass
+// per epoch), a byte flipped in a sliver file on node 0's disk is found by the next pass (counted
+// in floe_scrub_rot_total), the sliver is rebuilt from the other nodes' recovery symbols
+// (floe_scrub_healed_total), node 0 serves it again, and the blob reads back.
+// After editing src/, run `npm run build` before running this file alone.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const floeBin = join(repoRoot, 'bin', 'floe.js');
+const EPOCH_MS = 5_000;
+
+interface ClusterFile {
+  nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
+}
+
+interface CliRun {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let root = '';
+let clusterDir = '';
+let cluster: ClusterFile;
+const pids = new Set<number>();
+
+function runFloe(...args: string[]): Promise<CliRun> {
+  const env = { ...process.env };
+  delete env['FLOE_NETWORK'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) => {
+      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
+      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
+      reject(error);
+    });
+  });
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-scrub-e2e-'));
+  clusterDir = join(root, 'cluster');
+  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '60000');
+  expect(up.exitCode, up.stderr).toBe(0);
+  cluster = JSON.parse(up.stdout) as ClusterFile;
+  for (const node of cluster.nodes) pids.add(node.pid);
+}, 90_000);
+
+afterAll(async () => {
+  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (root !== '') await rm(root, { recursive: true, force: true });
+}, 90_000);
+
+describe('the scrubber', () => {
+  it('heals a flipped byte within a pass', async () => {
+    // Large enough that slivers are files of their own (small blobs' slivers share a pack).
+    const blob = randomBytes(3_000_000);
+    const path = join(root, 'blob.bin');
+    await writeFile(path, blob);
+    const stored = await runFloe('store', path, '--network', clusterDir, '--epochs', '40');
+    expect(stored.exitCode, stored.stderr).toBe(0);
+    const blobId = stored.stdout.trim();
+    const node = cluster.nodes[0]!;
+    const dir = join(node.dir, 'store', 'blobs', blobId.slice(0, 2), blobId);
+    const files = await waitFor('node 0 to hold sliver files', async () => {
+      const names = (await readdir(dir)).filter((name) => name.endsWith('.primary.bcs'));
+      return names.length > 0 ? names : undefined;
+    }, 30_000);
+    const victim = join(dir, files[0]!);
+    const pair = Number(/^p(\d+)\./.exec(files[0]!)![1]);
+    const rotBefore = await metric(node.httpUrl, 'floe_scrub_rot_total');
+    // Flip one byte in the middle of the sliver's data, behind the node's back.
+    const handle = await open(victim, 'r+');
+    try {
+      const { size } = await handle.stat();
+      const at = Math.floor(size / 2);
+      const byte = Buffer.alloc(1);
+      await handle.read(byte, 0, 1, at);
+      byte[0] = byte[0]! ^ 0xff;
+      await handle.write(byte, 0, 1, at);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await waitFor('the scrubber to find the rot', async () => ((await metric(node.httpUrl, 'floe_scrub_rot_total')) > rotBefore ? true : undefined), 6 * EPOCH_MS);
+    await waitFor('the sliver to be healed', async () => ((await metric(node.httpUrl, 'floe_scrub_healed_total')) >= 1 ? true : undefined), 6 * EPOCH_MS);
+    const served = await fetch(`${node.httpUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`);
+    expect(served.status).toBe(200);
+    const out = join(root, 'out.bin');
+    const read = await runFloe('read', blobId, '--network', clusterDir, '-o', out);
+    expect(read.exitCode, read.stderr).toBe(0);
+    expect((await readFile(out)).equals(blob)).toBe(true);
+  }, 240_000);
+});
