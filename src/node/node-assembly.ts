@@ -4,6 +4,7 @@
 // records, health and membership status; none does before the node has started).
 import { type Assignment, encodeSyncDone, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
+import { GovernanceParameterError } from '../config/governance.js';
 import type { NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { childLog, type LogFn } from '../core/logger.js';
@@ -275,7 +276,7 @@ async function operatorCall(call: () => Promise<{ queued: boolean; vote?: Vote }
     const { queued, vote } = await call();
     return vote === undefined ? { queued } : { queued, vote: { epoch: vote.epoch, kind: vote.kind, subject: vote.subject, voter: vote.voter } };
   } catch (error) {
-    if (error instanceof EpochManagerError || error instanceof MembershipError) throw new InvalidOperatorRequestError(error.message, { cause: error });
+    if (error instanceof EpochManagerError || error instanceof MembershipError || error instanceof GovernanceParameterError) throw new InvalidOperatorRequestError(error.message, { cause: error });
     throw error;
   }
 }
