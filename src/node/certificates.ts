@@ -33,6 +33,7 @@ import {
 import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
+import type { HealQueue } from './heal-queue.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
 
@@ -44,7 +45,10 @@ export interface CertificateKeeperOptions {
   readonly ownerOfShard: () => readonly string[];
   readonly blobs: BlobService;
   readonly store: BlobStore;
-  readonly healer: SelfHealer;
+  /** Blobs whose slivers this node lacks go here; it retries until they are healed (heal-queue.ts). */
+  readonly healQueue: Pick<HealQueue, 'add'>;
+  /** Tells which certified blobs lack slivers when the node starts. */
+  readonly healer: Pick<SelfHealer, 'missingSlivers'>;
   readonly metrics: NodeMetrics;
   readonly log: LogFn;
 }
@@ -57,9 +61,6 @@ const PUSH_AFTER_CONNECT_MS = 3_000;
 const PUSH_DEADLINE_MS = 15_000;
 /** Verified certificates remembered (by hash of their bytes). */
 const VERIFIED_CACHE_SIZE = 4096;
-/** Healing is retried this many times (peers may not have their slivers yet). */
-const HEAL_ATTEMPTS = 5;
-const HEAL_RETRY_MS = 3_000;
 /** Members that forward a given certificate on gossip (see the file comment). */
 export const FORWARDERS = 4;
 
@@ -158,7 +159,7 @@ export class CertificateKeeper {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
       // A blob this node has just confirmed lacks no owned sliver: skip the scan of its files.
-      if (!this.options.blobs.confirmedComplete(certificate.blobId)) void this.healWithRetries(certificate);
+      if (!this.options.blobs.confirmedComplete(certificate.blobId)) this.options.healQueue.add(certificate.blobId, 'certificate');
     }
     return certificate;
   }
@@ -188,29 +189,12 @@ export class CertificateKeeper {
     return TopicValidatorResult.Ignore;
   }
 
-  private async healWithRetries(certificate: BlobCertificate): Promise<void> {
-    const id = blobIdToString(certificate.blobId);
-    for (let attempt = 1; attempt <= HEAL_ATTEMPTS && !this.stopController.signal.aborted; attempt++) {
-      try {
-        await this.options.healer.heal(certificate.blobId, this.stopController.signal);
-        return;
-      } catch (error) {
-        this.options.log(attempt === HEAL_ATTEMPTS ? 'warn' : 'info', 'self-healing attempt failed', {
-          blobId: id,
-          attempt,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        await new Promise((resolve) => setTimeout(resolve, HEAL_RETRY_MS * attempt).unref());
-      }
-    }
-  }
-
   private async resumeHealing(): Promise<void> {
     try {
       for await (const blobId of this.options.store.listBlobIds({ signal: this.stopController.signal })) {
         const record = await this.options.store.getBlobRecord(blobId);
         if (record?.certified !== true || record.certificate === undefined) continue;
-        void this.options.healer.heal(blobId, this.stopController.signal).catch(() => undefined);
+        if ((await this.options.healer.missingSlivers(blobId)).length > 0) this.options.healQueue.add(blobId, 'restart');
       }
     } catch {
       // Stopped while scanning.

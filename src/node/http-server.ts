@@ -28,6 +28,8 @@ export interface HealthInfo {
   readonly membership?: unknown;
   /** This node's challenge score and recent results (challenge-runner.ts). */
   readonly challenges?: unknown;
+  /** The heal queue: blobs this node should hold slivers of and does not yet (heal-queue.ts). */
+  readonly healing?: unknown;
 }
 
 /** The epoch manager's operator interface (routes under /v1/membership). */

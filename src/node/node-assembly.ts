@@ -2,6 +2,7 @@
 // each takes only what it needs and returns a component with its own start/stop. The node fills
 // in `hooks` once it exists (components call back into it for assignment changes, new node
 // records, health and membership status; none does before the node has started).
+import type { PeerId } from '@libp2p/interface';
 import { type Assignment, encodeSyncDone, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
 import { GovernanceParameterError } from '../config/governance.js';
@@ -30,6 +31,7 @@ import type { NodeMetrics } from './metrics.js';
 import { nodeRecordRules } from './node-record-dht.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { Publisher } from './publisher.js';
+import { HealQueue } from './heal-queue.js';
 import { SelfHealer } from './self-healing.js';
 import { ShardMigrator } from './shard-migration.js';
 import type { NodeMembershipInfo, StorageNodeOptions } from './storage-node.js';
@@ -217,8 +219,11 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
   });
 }
 
-/** Certificates (kept and pushed) and shard migration, both healing through one SelfHealer. */
-export function healingParts(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): { certificates: CertificateKeeper; migrator: ShardMigrator } {
+/**
+ * Certificates (kept and pushed) and shard migration, both healing through one SelfHealer; what
+ * they cannot heal now goes to the heal queue, which retries while the blob is live.
+ */
+export function healingParts(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): { certificates: CertificateKeeper; migrator: ShardMigrator; healQueue: HealQueue } {
   const { libp2p, genesis, store, metrics, config, log } = context;
   const self = context.identity.peerId.toString();
   const healer = new SelfHealer({
@@ -234,6 +239,22 @@ export function healingParts(context: AssemblyContext, epochs: EpochManager, blo
     blobs,
     log: childLog(log, { component: 'healing' }),
   });
+  const healQueue = new HealQueue({
+    dataDir: config.dataDir,
+    heal: (blobId, signal) => healer.heal(blobId, signal),
+    isLive: async (blobId) => {
+      const record = await store.getBlobRecord(blobId);
+      return record?.certified === true && (record.endEpoch === undefined || record.endEpoch > epochs.epoch());
+    },
+    isMember: (peer) => epochs.current().ownerOfShard.includes(peer),
+    onPeerConnect: (listener) => {
+      const onConnect = (event: CustomEvent<PeerId>): void => listener(event.detail);
+      libp2p.addEventListener('peer:connect', onConnect);
+      return () => libp2p.removeEventListener('peer:connect', onConnect);
+    },
+    registry: metrics.registry,
+    log: childLog(log, { component: 'heal-queue' }),
+  });
   const certificates = new CertificateKeeper({
     libp2p,
     network: genesis.network,
@@ -241,6 +262,7 @@ export function healingParts(context: AssemblyContext, epochs: EpochManager, blo
     ownerOfShard: () => epochs.current().ownerOfShard,
     blobs,
     store,
+    healQueue,
     healer,
     metrics,
     log: childLog(log, { component: 'certificates' }),
@@ -253,9 +275,10 @@ export function healingParts(context: AssemblyContext, epochs: EpochManager, blo
     codec: CodecPool.shared(),
     dataDir: config.dataDir,
     healer,
+    onUnrecovered: (blobId) => healQueue.add(blobId, 'migration'),
     log: childLog(log, { component: 'migration' }),
   });
-  return { certificates, migrator };
+  return { certificates, migrator, healQueue };
 }
 
 /** Peer IDs of the members of `assignments` other than `self`, each once. */

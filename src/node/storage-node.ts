@@ -19,6 +19,7 @@ import { CodecPool } from '../workers/codec-pool.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
 import type { BlobService } from './blob-service.js';
 import type { CertificateKeeper } from './certificates.js';
+import type { HealQueue } from './heal-queue.js';
 import type { ChallengeRunner } from './challenge-runner.js';
 import type { EpochManager, MembershipStatus } from './epoch-manager.js';
 import type { HealthInfo, HttpApi } from './http-server.js';
@@ -87,6 +88,7 @@ interface StorageNodeParts {
   readonly epochs: EpochManager;
   readonly migrator: ShardMigrator;
   readonly challenges: ChallengeRunner;
+  readonly healQueue: HealQueue;
   readonly log: LogFn;
   readonly components: Components;
   readonly stopController: AbortController;
@@ -110,6 +112,7 @@ export class StorageNode {
   readonly epochs: EpochManager;
   readonly migrator: ShardMigrator;
   readonly challenges: ChallengeRunner;
+  readonly healQueue: HealQueue;
   private readonly owned: { shards: ReadonlySet<number> };
   private readonly log: LogFn;
   private readonly components: Components;
@@ -128,6 +131,7 @@ export class StorageNode {
       epochs: this.epochs,
       migrator: this.migrator,
       challenges: this.challenges,
+      healQueue: this.healQueue,
       owned: this.owned,
       log: this.log,
       components: this.components,
@@ -188,12 +192,13 @@ export class StorageNode {
       const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch());
       await components.start('publisher', { stop: () => publisher.close() });
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
-      const { certificates, migrator } = healingParts(context, epochs, blobs);
-      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, log, components, stopController });
+      const { certificates, migrator, healQueue } = healingParts(context, epochs, blobs);
+      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });
       hooks.assignmentChanged = (current, previous) => node.assignmentChanged(current, previous);
       hooks.recordChanged = (record) => node.storeRecordInDht(record);
       hooks.health = () => node.health();
       hooks.membershipInfo = () => node.membershipInfo();
+      await components.start('heal queue', { start: () => healQueue.start(options.signal), stop: () => healQueue.stop() });
       await components.start('certificates', certificates);
       await components.start('epochs', epochs);
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
@@ -226,6 +231,7 @@ export class StorageNode {
       shards: this.shards,
       membership: this.membershipInfo(),
       challenges: this.challenges.status(),
+      healing: this.healQueue.status(),
       status: this.stopping ? 'stopping' : 'ready',
       addresses: this.addresses(),
       connectedPeers: this.libp2p.getPeers().length,

@@ -142,6 +142,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         output.line(`shards    ${health.shards.length} (${summariseShards(health.shards)})`);
         if (health.challenges !== undefined) for (const line of formatChallengeStatus(health.challenges)) output.line(line);
         output.line(`blobs     ${health.blobs}, ${health.bytes} bytes stored`);
+        if (health.healing !== undefined) output.line(formatHealing(health.healing));
         output.line(`peers     ${health.connectedPeers} connected`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
         for (const address of health.addresses) output.line(`address   ${address}`);
@@ -162,7 +163,20 @@ interface MembershipData {
   migration?: { epoch: number; shardsTotal: number; shardsDone: number; blobsMigrated: number; blobsRecovered: number; blobsFailed: number };
 }
 
+interface HealingData {
+  length: number;
+  oldestAgeSeconds: number;
+  healed: number;
+}
+
+/** One line: how many blobs still lack slivers here, and for how long the oldest has. */
+function formatHealing(healing: HealingData): string {
+  const waiting = healing.length === 0 ? 'nothing missing' : `${healing.length} blob${healing.length === 1 ? '' : 's'} missing slivers, oldest queued ${healing.oldestAgeSeconds} s ago`;
+  return `healing   ${waiting}; ${healing.healed} healed since start`;
+}
+
 interface HealthData {
+  healing?: HealingData;
   membership?: MembershipData;
   challenges?: ChallengeStatus;
   network: string;
