@@ -16,9 +16,14 @@ const MIN_DEADLINE_MS = 400;
 const MAX_DEADLINE_MS = 5_000;
 /** Deadline of a peer (and of every peer) while nothing has been observed. */
 const UNKNOWN_DEADLINE_MS = 1_500;
+/** A peer's own average counts up to this many times the typical one (a stalled peer is not waited for longer). */
+const MAX_OWN_OVER_TYPICAL = 2;
+/** A peer that was slow is asked last for this long (then it gets a fresh chance). */
+const SLOW_MEMORY_MS = 30_000;
 
 export class PeerLatency {
   private readonly average = new Map<string, number>();
+  private readonly slowUntil = new Map<string, number>();
 
   /** Records how long `peer` took to answer a request (time to its first answer). */
   observe(peer: string, ms: number): void {
@@ -33,12 +38,26 @@ export class PeerLatency {
    */
   observeSlow(peer: string, ms: number): void {
     this.observe(peer, Math.max(ms, this.average.get(peer) ?? 0) * 2);
+    this.slowUntil.set(peer, performance.now() + SLOW_MEMORY_MS);
   }
 
-  /** How long a request to `peer` may take before other owners are asked too. */
+  /** Whether `peer` passed a deadline recently: reads ask it last. */
+  isSlow(peer: string): boolean {
+    const until = this.slowUntil.get(peer);
+    if (until === undefined) return false;
+    if (until > performance.now()) return true;
+    this.slowUntil.delete(peer);
+    return false;
+  }
+
+  /**
+   * How long a request to `peer` may take before other owners are asked too: a multiple of its
+   * usual latency, where its own average counts up to twice the typical peer's.
+   */
   deadlineMs(peer: string): number {
+    const typical = this.typicalMs();
     const own = this.average.get(peer);
-    const usual = own ?? this.typicalMs();
+    const usual = own === undefined ? typical : typical === undefined ? own : Math.min(own, MAX_OWN_OVER_TYPICAL * typical);
     if (usual === undefined) return UNKNOWN_DEADLINE_MS;
     return Math.round(Math.min(MAX_DEADLINE_MS, Math.max(MIN_DEADLINE_MS, SLOW_FACTOR * usual + SLACK_MS)));
   }

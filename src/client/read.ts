@@ -150,12 +150,13 @@ export async function fetchMetadata(
   // A few members at a time; one that passed its deadline (stalled, overloaded) no longer holds a
   // slot, so a stalled member delays the metadata by its deadline, not by the request timeout.
   await hedgedForEach(
-    shuffled(committee.readMembers),
+    // Members that were slow recently last.
+    shuffled(committee.readMembers).sort((a, b) => Number(latency.isSlow(a)) - Number(latency.isSlow(b))),
     async (peer) => {
       let metadata: BlobMetadata;
       const startedAt = performance.now();
       try {
-        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata');
+        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata', callSignal);
         latency.observe(peer, performance.now() - startedAt);
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
@@ -408,6 +409,8 @@ async function collectSlivers(
             verifications.push(verification);
           },
         }),
+        'default',
+        callSignal,
       );
     } catch (error) {
       // Pairs the node never answered (unreachable, stream broken, request refused).
@@ -462,7 +465,7 @@ async function collectSlivers(
         peer = holders.shift();
       }
       if (peer === undefined) continue;
-      if (slowPeers.has(peer) && fresh()) {
+      if ((slowPeers.has(peer) || latency.isSlow(peer)) && fresh()) {
         // Other pairs first; this one goes to its slow holder only if nothing else is left.
         holders.unshift(peer);
         deferred.push(pair);
@@ -491,7 +494,7 @@ async function collectSlivers(
     // back to reading the whole blob, giving up on the slow owners).
     const canHedge = fresh() || deferred.length > 0;
     if (!canHedge && options.abandonSlow === true && [...inFlight].every((batch) => batch.slow)) break;
-    await waitForWakeOrTimeout(event, canHedge ? nextDeadline - performance.now() : Infinity);
+    await waitForWakeOrTimeout(event, canHedge || options.abandonSlow === true ? nextDeadline - performance.now() : Infinity);
     const now = performance.now();
     for (const batch of inFlight) {
       if (!batch.slow && batch.answered.size === 0 && deadlineOf(batch) <= now) {
