@@ -17,6 +17,7 @@ import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { BlobExpiredError, ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
 import { extendBlob } from './extend.js';
+import { connectToMoreMembers, learnMemberAddresses } from './member-addresses.js';
 import { fetchMetadata, openReadSession, readBlob } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
@@ -47,6 +48,8 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** How long connect() looks up members' addresses (members not found by then are looked up when dialled). */
+const MEMBER_LOOKUP_TIMEOUT_MS = 5_000;
 /** Re-publications of a certificate that reached no gossip peer, one per second. */
 const REPUBLISH_ATTEMPTS = 3;
 const REPUBLISH_DELAY_MS = 1_000;
@@ -88,8 +91,19 @@ export class FloeClient {
       throw error;
     }
     const { committee, clock } = await loadCommittee(libp2p, genesis, signal);
+    // Every member's addresses now, while the bootstrap peer is surely up: later the client
+    // reaches whoever is up without it (member-addresses.ts).
+    const members = committee.readMembers.map((member) => committee.peerId(member));
+    await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
-    return new FloeClient(context, options.libp2p === undefined, genesis, clock);
+    const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
+    client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
+    return client;
+  }
+
+  private inBackground(task: Promise<void>): void {
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task));
   }
 
   /** The client's own peer ID. */
@@ -229,6 +243,9 @@ export class FloeClient {
       if (committee.epoch >= this.context.committee.epoch) {
         this.context = { ...this.context, committee };
         this.clock = clock;
+        // New members' addresses too, while someone who knows them is reachable.
+        const members = committee.readMembers.map((member) => committee.peerId(member));
+        this.inBackground(learnMemberAddresses(this.context.libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, signal: this.lifetime.signal }).then(() => undefined));
       }
     } catch {
       // Keep the committee we have; the next call past COMMITTEE_REFRESH_MS tries again.

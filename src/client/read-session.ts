@@ -76,15 +76,17 @@ export class ReadSession {
    * Runs `request` on `peer`'s ReadClient. A stream that broke (timeout, abort, reset) is
    * replaced once; a failed dial writes the peer off.
    */
-  async request<T>(peer: string, request: (client: ReadClient) => Promise<T>, lane: ReadLane = 'default'): Promise<T> {
+  async request<T>(peer: string, request: (client: ReadClient) => Promise<T>, lane: ReadLane = 'default', signal?: AbortSignal): Promise<T> {
     const key = `${lane}/${peer}`;
     let connection = this.connections.get(key) ?? this.open(peer, key, 0);
-    let client = await this.clientOf(peer, connection);
+    // A caller that has its answer from other nodes stops waiting for a dial that hangs (a stalled
+    // node); the dial itself ends with its own timeout.
+    let client = await untilAborted(this.clientOf(peer, connection), signal);
     if (!isUsable(client) && connection.redials < MAX_REDIALS) {
       // Another request may have replaced the broken stream already.
       const current = this.connections.get(key);
       connection = current !== undefined && current !== connection ? current : this.open(peer, key, connection.redials + 1);
-      client = await this.clientOf(peer, connection);
+      client = await untilAborted(this.clientOf(peer, connection), signal);
     }
     try {
       return await request(client);
@@ -132,6 +134,16 @@ export class ReadSession {
     this.connections.set(key, connection);
     return connection;
   }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function isUsable(client: ReadClient): boolean {

@@ -33,7 +33,8 @@ import {
 import type { SliverResult } from '../../protocols/read/request.js';
 import { ReadSession } from './read-session.js';
 import type { ClientProgress, ReadOptions } from './types.js';
-import { forEachLimited, shuffled, throwIfAborted } from '../core/async.js';
+import { shuffled, throwIfAborted } from '../core/async.js';
+import { hedgedForEach, peerLatencyOf, waitForWakeOrTimeout } from './hedging.js';
 import { anySignal, elapsedMs, errorOf } from './util.js';
 
 type Emit = (event: ClientProgress) => void;
@@ -149,15 +150,21 @@ export async function fetchMetadata(
   const problems: string[] = [];
   // Previous owners of moved shards too: a blob certified before the latest change may be on them only.
   const notFoundVerdict = (): boolean => isNotFoundVerdict(committee, notFound);
-  await forEachLimited(
-    shuffled(committee.readMembers),
-    settings.metadataConcurrency,
+  const latency = peerLatencyOf(context.libp2p);
+  // A few members at a time; one that passed its deadline (stalled, overloaded) no longer holds a
+  // slot, so a stalled member delays the metadata by its deadline, not by the request timeout.
+  await hedgedForEach(
+    // Members that were slow recently last.
+    shuffled(committee.readMembers).sort((a, b) => Number(latency.isSlow(a)) - Number(latency.isSlow(b))),
     async (peer) => {
       let metadata: BlobMetadata;
+      const startedAt = performance.now();
       try {
-        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata');
+        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata', callSignal);
+        latency.observe(peer, performance.now() - startedAt);
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
+        latency.observeSlow(peer, performance.now() - startedAt);
         if (hasCode(error, 'NOT_FOUND') || hasCode(error, 'EXPIRED') || hasCode(error, 'INVALID_BLOB')) {
           // An ended blob is one the node does not have, with a reason.
           notFound.add(peer);
@@ -178,7 +185,12 @@ export async function fetchMetadata(
       found = { metadata, peer };
       stop.abort();
     },
-    { until: () => found !== undefined || signal?.aborted === true || notFoundVerdict() },
+    {
+      concurrency: settings.metadataConcurrency,
+      deadlineMs: (peer) => latency.deadlineMs(peer),
+      done: () => found !== undefined || signal?.aborted === true || notFoundVerdict(),
+      onSlow: (peer, ms) => latency.observeSlow(peer, ms),
+    },
   );
   throwIfAborted(signal);
   if (found !== undefined) {
@@ -284,7 +296,8 @@ async function readRange(
   const first = Math.floor(start / rowBytes);
   const last = Math.floor((end - 1) / rowBytes);
   const rows = Array.from({ length: last - first + 1 }, (_, offset) => first + offset);
-  const collected = await collectSlivers(context, session, blobId, metadata, 'primary', rows.length, rows, emit, signal);
+  // A covering row whose owner stalls: the whole blob (hedged over every owner) instead.
+  const collected = await collectSlivers(context, session, blobId, metadata, 'primary', rows.length, rows, emit, signal, { abandonSlow: true });
   if (collected.slivers.length < rows.length) return undefined;
   const result = new Uint8Array(end - start);
   for (const sliver of collected.slivers) {
@@ -323,6 +336,7 @@ async function collectSlivers(
   pairs: readonly number[],
   emit: Emit,
   signal: AbortSignal | undefined,
+  options: { readonly abandonSlow?: boolean } = {},
 ): Promise<Collected> {
   const { committee } = context;
   const { nShards } = committee.params;
@@ -372,27 +386,53 @@ async function collectSlivers(
     if (enough()) stop.abort();
   };
 
-  const fetchFrom = async (peer: string, batch: readonly number[]): Promise<void> => {
+  const latency = peerLatencyOf(context.libp2p);
+  // A deadline is latency plus the time the first sliver takes to arrive at a modest rate, once
+  // the metadata tells the sliver size; latency is learnt from small slivers only.
+  let sliverBytes = 0;
+  void Promise.resolve(metadata).then(
+    (known) => (sliverBytes = sliverSizeOf(context, known, kind)),
+    () => undefined,
+  );
+  /** One batched request in flight. */
+  interface Batch {
+    readonly peer: string;
+    readonly pairs: readonly number[];
+    readonly answered: Set<number>;
+    readonly startedAt: number;
+    readonly latencyDeadlineMs: number;
+    slow: boolean;
+  }
+  const deadlineOf = (batch: Batch): number => batch.startedAt + batch.latencyDeadlineMs + sliverBytes / HEDGE_TRANSFER_BYTES_PER_MS;
+  const inFlight = new Set<Batch>();
+  // Peers that passed their deadline in this read: their pairs are asked of them last.
+  const slowPeers = new Set<string>();
+
+  const fetchFrom = async (batch: Batch): Promise<void> => {
+    const { peer, answered } = batch;
     const verifications: Promise<void>[] = [];
-    const answered = new Set<number>();
     try {
       await session.request(peer, (client) =>
-        client.getSlivers(blobId, batch, kind, {
+        client.getSlivers(blobId, batch.pairs, kind, {
           signal: callSignal,
           allocate: allocateSliver,
           onSliver: (result) => {
+            if (answered.size === 0 && sliverBytes <= LATENCY_SAMPLE_MAX_BYTES) latency.observe(peer, performance.now() - batch.startedAt);
             answered.add(result.pairIndex);
             const verification = handle(peer, result);
             verification.catch(() => undefined); // awaited below, maybe only after it fails
             verifications.push(verification);
           },
         }),
+        'default',
+        callSignal,
       );
     } catch (error) {
       // Pairs the node never answered (unreachable, stream broken, request refused).
       if (!callSignal.aborted) {
+        if (answered.size === 0) latency.observeSlow(peer, performance.now() - batch.startedAt);
         if (hasCode(error, 'NOT_FOUND')) session.noteNotFound(peer);
-        for (const pair of batch) {
+        for (const pair of batch.pairs) {
           if (answered.has(pair)) continue;
           failed++;
           fallBack(pair);
@@ -402,17 +442,37 @@ async function collectSlivers(
     await Promise.all(verifications);
   };
 
+  // Hedged rounds: ask for as many pairs as are missing, counting those already asked of peers
+  // that are not slow; wait for any answer or for the next peer's deadline; a peer past its
+  // deadline is slow, its pairs no longer count as coming, and the next round asks other owners
+  // for other pairs (any `needed` verified slivers do). A slow peer's answer still counts.
+  let wake: () => void = () => undefined;
+  let woken = new Promise<void>((resolve) => (wake = resolve));
+  const signalWake = (): void => {
+    const resolve = wake;
+    woken = new Promise<void>((done) => (wake = done));
+    resolve();
+  };
+  const tasks: Promise<void>[] = [];
+  const deferred: number[] = [];
   let next = 0;
-  const more = (): boolean => retry.length > 0 || next < pairs.length;
-  while (!enough() && more() && signal?.aborted !== true) {
+  const fresh = (): boolean => retry.length > 0 || next < pairs.length;
+  const coming = (): number => {
+    let count = 0;
+    for (const batch of inFlight) if (!batch.slow) count += batch.pairs.length - batch.answered.size;
+    return count;
+  };
+  while (!enough() && signal?.aborted !== true) {
+    const event = woken;
     const byPeer = new Map<string, number[]>();
-    let picked = 0;
-    while (picked < needed - slivers.size && more()) {
+    let wanted = needed - slivers.size - coming();
+    while (wanted > 0 && (fresh() || deferred.length > 0)) {
       let pair = retry.shift();
-      if (pair === undefined) {
+      if (pair === undefined && next < pairs.length) {
         pair = pairs[next++]!;
         untried.set(pair, holdersInOrder(committee, session, pair, blobId, previousFirst));
       }
+      pair ??= deferred.shift()!;
       const holders = untried.get(pair)!;
       let peer = holders.shift();
       while (peer !== undefined && (session.isWrittenOff(peer) || liars.has(peer))) {
@@ -420,15 +480,62 @@ async function collectSlivers(
         peer = holders.shift();
       }
       if (peer === undefined) continue;
+      if ((slowPeers.has(peer) || latency.isSlow(peer)) && fresh()) {
+        // Other pairs first; this one goes to its slow holder only if nothing else is left.
+        holders.unshift(peer);
+        deferred.push(pair);
+        continue;
+      }
       const batch = byPeer.get(peer);
       if (batch === undefined) byPeer.set(peer, [pair]);
       else batch.push(pair);
-      picked++;
+      wanted--;
     }
-    await Promise.all([...byPeer].map(([peer, batch]) => fetchFrom(peer, batch)));
+    for (const [peer, batchPairs] of byPeer) {
+      const startedAt = performance.now();
+      const batch: Batch = { peer, pairs: batchPairs, answered: new Set(), startedAt, latencyDeadlineMs: latency.deadlineMs(peer), slow: false };
+      inFlight.add(batch);
+      tasks.push(
+        fetchFrom(batch).finally(() => {
+          inFlight.delete(batch);
+          signalWake();
+        }),
+      );
+    }
+    if (enough() || inFlight.size === 0) break;
+    let nextDeadline = Infinity;
+    for (const batch of inFlight) if (!batch.slow) nextDeadline = Math.min(nextDeadline, deadlineOf(batch));
+    // Nothing left to ask elsewhere: only an answer can help (or, for a range read that can fall
+    // back to reading the whole blob, giving up on the slow owners).
+    const canHedge = fresh() || deferred.length > 0;
+    if (!canHedge && options.abandonSlow === true && [...inFlight].every((batch) => batch.slow)) break;
+    await waitForWakeOrTimeout(event, canHedge || options.abandonSlow === true ? nextDeadline - performance.now() : Infinity);
+    const now = performance.now();
+    for (const batch of inFlight) {
+      if (!batch.slow && batch.answered.size === 0 && deadlineOf(batch) <= now) {
+        batch.slow = true;
+        slowPeers.add(batch.peer);
+        latency.observeSlow(batch.peer, now - batch.startedAt);
+      }
+    }
   }
+  // Enough (the rest are called off) or nothing left to ask.
+  stop.abort();
+  await Promise.all(tasks);
   throwIfAborted(signal);
   return { slivers: [...slivers.values()], invalid, failed };
+}
+
+/** A request for slivers this large or smaller measures latency rather than transfer. */
+const LATENCY_SAMPLE_MAX_BYTES = 64 * 1024;
+/** The rate (5 MB/s) at which a first sliver is expected at the latest before other owners are asked too. */
+const HEDGE_TRANSFER_BYTES_PER_MS = 5_000;
+
+/** Bytes of one sliver of `kind` of a blob with this metadata. */
+function sliverSizeOf(context: ClientContext, metadata: BlobMetadata, kind: SliverType): number {
+  const { params } = context.committee;
+  const symbols = kind === 'primary' ? params.secondarySourceSymbols : params.primarySourceSymbols;
+  return symbols * symbolSizeFor(params, metadata.unencodedLength);
 }
 
 /** Whether a sliver is the one the metadata commits to at `index` (shape, index and hash). */

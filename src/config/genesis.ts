@@ -9,10 +9,11 @@ import { oneLineMessageOf } from '../core/errors.js';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
 import { GenesisError } from './errors.js';
+import { governanceValueProblem, MIN_EPOCH_DURATION_MS } from './governance.js';
 
 /** Network names: they appear in protocol ids and topic names, so a conservative alphabet. */
 export const NETWORK_NAME_PATTERN = /^[a-z0-9-]{1,32}$/;
-export const MIN_EPOCH_DURATION_MS = 1000;
+export { MIN_EPOCH_DURATION_MS } from './governance.js';
 /** Keys of `parameters`: identifier-like, so they can become metric labels and CLI flags. */
 const PARAMETER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 /**
@@ -168,6 +169,8 @@ function parseParameters(value: unknown): Readonly<Record<string, number>> {
     if (typeof number !== 'number' || !Number.isFinite(number)) {
       throw invalid(`parameters.${key}`, `must be a finite number, got ${show(number)}`);
     }
+    const problem = governanceValueProblem(key, number);
+    if (problem !== undefined) throw invalid(`parameters.${key}`, problem);
     return [key, number] as const;
   });
   // fromEntries defines own properties, so even a key like "__proto__" could not touch a prototype.

@@ -25,5 +25,16 @@ export {
   writeNodeConfigFile,
 } from './node-config.js';
 export type { LogLevel, NodeConfig, NodeConfigOverrides, ResolveNodeConfigOptions } from './node-config.js';
+export {
+  GOVERNANCE_PARAMETERS,
+  GovernanceParameterError,
+  MAX_EPOCH_DURATION_MS,
+  checkGovernanceValue,
+  checkGovernanceVote,
+  governanceParameter,
+  governanceValue,
+  governanceValueProblem,
+} from './governance.js';
+export type { GovernanceParameter, GovernanceParameterType } from './governance.js';
 export { IDENTITY_FILE_NAME, createIdentity, identityPath, loadIdentity } from './identity.js';
 export type { NodeIdentity } from './identity.js';

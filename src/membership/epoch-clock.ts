@@ -4,17 +4,18 @@
 // new length before e+1 starts). From that assignment's epoch on, epochs last the new duration;
 // the start of that epoch does not move. Every node derives the same clock from the same verified
 // chain, so the clock needs no agreement of its own. Pure: no timers, no I/O.
-import { type Genesis, genesisTimeMs, MIN_EPOCH_DURATION_MS } from '../config/genesis.js';
+import { type Genesis, genesisTimeMs } from '../config/genesis.js';
+import { governanceValueProblem, MAX_EPOCH_DURATION_MS } from '../config/governance.js';
 import type { Assignment } from './assignment.js';
 
 /** The assignment parameter that changes the epoch duration. */
 export const EPOCH_DURATION_PARAM = 'epochDurationMs';
 /** Longest epoch a vote may set (a year): far beyond any sensible value, and safe in arithmetic. */
-export const MAX_EPOCH_DURATION_MS = 365 * 24 * 3600 * 1000;
+export { MAX_EPOCH_DURATION_MS };
 
 /** Whether `value` may be an epoch duration (integer milliseconds within the bounds). */
 export function isValidEpochDuration(value: number): boolean {
-  return Number.isSafeInteger(value) && value >= MIN_EPOCH_DURATION_MS && value <= MAX_EPOCH_DURATION_MS;
+  return governanceValueProblem(EPOCH_DURATION_PARAM, value) === undefined;
 }
 
 /** Epochs from `fromEpoch` on last `durationMs`, the first starting at `startMs`. */

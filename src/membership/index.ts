@@ -54,6 +54,7 @@ export {
   decodeMembershipMessage,
   encodeMembershipMessage,
   isJoinRequest,
+  checkParamSubject,
   parseParamSubject,
   parsePenaltySubject,
   signAssignmentDigest,

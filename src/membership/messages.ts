@@ -4,11 +4,10 @@
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { bytesEqual } from '../core/bytes.js';
-import { MIN_EPOCH_DURATION_MS } from '../config/genesis.js';
+import { checkGovernanceVote, GovernanceParameterError, governanceValueProblem } from '../config/governance.js';
 import { DIGEST_LENGTH } from '../crypto/blake2b.js';
 import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
 import { MembershipError } from './errors.js';
-import { EPOCH_DURATION_PARAM, isValidEpochDuration, MAX_EPOCH_DURATION_MS } from './epoch-clock.js';
 import {
   AssignmentSignature as AssignmentSignatureMessage,
   MembershipMessage as MembershipMessageCodec,
@@ -104,10 +103,10 @@ export function checkVote(vote: UnsignedVote): void {
   if (vote.kind === 'param') {
     const param = parseParamSubject(vote.subject);
     if (param === undefined) return fail(`param subject ${JSON.stringify(vote.subject)} is not name=number`);
-    // A certified duration changes every node's clock: refuse values the clock cannot use.
-    if (param.name === EPOCH_DURATION_PARAM && !isValidEpochDuration(param.value)) {
-      fail(`${EPOCH_DURATION_PARAM} must be an integer from ${MIN_EPOCH_DURATION_MS} to ${MAX_EPOCH_DURATION_MS}, got ${param.value}`);
-    }
+    // Every known parameter within its type and bounds (a certified duration changes every
+    // node's clock, a certified admission.auto=7 would mean nothing).
+    const problem = governanceValueProblem(param.name, param.value);
+    if (problem !== undefined) fail(problem);
   } else if (vote.kind === 'penalty') {
     const penalty = parsePenaltySubject(vote.subject);
     if (penalty === undefined) return fail(`penalty subject ${JSON.stringify(vote.subject)} is not peerId=ppm`);
@@ -130,6 +129,17 @@ export function parseParamSubject(subject: string): { name: string; value: numbe
   const value = Number(text);
   if (!PARAM_NAME.test(name) || text.trim() === '' || !Number.isFinite(value) || String(value) !== text) return undefined;
   return { name, value };
+}
+
+/**
+ * What a node checks before it casts a param vote (validators only check checkVote): the subject
+ * is `name=number`, the name a known governance parameter and the value within its bounds.
+ */
+export function checkParamSubject(subject: string): { name: string; value: number } {
+  const param = parseParamSubject(subject);
+  if (param === undefined) throw new GovernanceParameterError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
+  checkGovernanceVote(param.name, param.value);
+  return param;
 }
 
 /** `peerId=ppm` of a penalty vote, or undefined when it is not one (the parts are checked by checkVote). */

@@ -4,6 +4,7 @@
 // itself) is never counted. Pure: the caller verifies signatures first (messages.ts).
 import { compareStrings } from '../core/bytes.js';
 import type { CommitteeMember } from '../config/genesis.js';
+import { governanceValue, governanceValueProblem } from '../config/governance.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
 import { isJoinRequest, parseParamSubject, parsePenaltySubject, type Vote, type VoteKind } from './messages.js';
@@ -22,10 +23,9 @@ export interface AdmissionPolicy {
 }
 
 export function admissionPolicyOf(params: Readonly<Record<string, number>>): AdmissionPolicy {
-  const max = params['admission.maxMembers'];
   return {
-    auto: params['admission.auto'] !== 0,
-    maxMembers: max !== undefined && Number.isSafeInteger(max) && max > 0 ? max : Number.MAX_SAFE_INTEGER,
+    auto: governanceValue(params, 'admission.auto') !== 0,
+    maxMembers: governanceValue(params, 'admission.maxMembers') ?? Number.MAX_SAFE_INTEGER,
   };
 }
 
@@ -81,8 +81,7 @@ export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, o
   const removed: string[] = [];
   const params: Record<string, number> = {};
   const penalties: Record<string, number> = {};
-  const weight = committee.params['admitWeight'];
-  const admitWeight = weight !== undefined && Number.isSafeInteger(weight) && weight > 0 ? weight : DEFAULT_ADMIT_WEIGHT;
+  const admitWeight = governanceValue(committee.params, 'admitWeight') ?? DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
     if (!entry.certified) continue;
     const member = isMember(committee, entry.subject);
@@ -96,8 +95,9 @@ export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, o
         break;
       case 'param': {
         const param = parseParamSubject(entry.subject);
-        // Entries come sorted by subject: the first certified value of a name wins.
-        if (param !== undefined && !Object.hasOwn(params, param.name)) params[param.name] = param.value;
+        // Entries come sorted by subject: the first certified value of a name wins. Votes are
+        // checked when verified; the bounds are checked again so no path skips them.
+        if (param !== undefined && !Object.hasOwn(params, param.name) && governanceValueProblem(param.name, param.value) === undefined) params[param.name] = param.value;
         break;
       }
       case 'penalty': {

@@ -34,6 +34,7 @@ import {
 import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
+import type { HealQueue } from './heal-queue.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
 
@@ -45,7 +46,10 @@ export interface CertificateKeeperOptions {
   readonly ownerOfShard: () => readonly string[];
   readonly blobs: BlobService;
   readonly store: BlobStore;
-  readonly healer: SelfHealer;
+  /** Blobs whose slivers this node lacks go here; it retries until they are healed (heal-queue.ts). */
+  readonly healQueue: Pick<HealQueue, 'add'>;
+  /** Tells which certified blobs lack slivers when the node starts. */
+  readonly healer: Pick<SelfHealer, 'missingSlivers'>;
   readonly metrics: NodeMetrics;
   /** Blob lifetimes (blob-lifecycle.ts): whether a certificate's end is still worth recording, and the end to serve until. */
   readonly lifecycle?: {
@@ -65,9 +69,6 @@ const PUSH_AFTER_CONNECT_MS = 3_000;
 const PUSH_DEADLINE_MS = 15_000;
 /** Verified certificates remembered (by hash of their bytes). */
 const VERIFIED_CACHE_SIZE = 4096;
-/** Healing is retried this many times (peers may not have their slivers yet). */
-const HEAL_ATTEMPTS = 5;
-const HEAL_RETRY_MS = 3_000;
 /** Members that forward a given certificate on gossip (see the file comment). */
 export const FORWARDERS = 4;
 
@@ -181,7 +182,7 @@ export class CertificateKeeper {
       // A blob this node has just confirmed lacks no owned sliver: skip the scan of its files. A
       // node at capacity does not heal what it refused (the certificate holds without it).
       if (!this.options.blobs.confirmedComplete(certificate.blobId)) {
-        if (this.options.blobs.hasRoomFor(certificate.blobId, certificate.unencodedLength)) void this.healWithRetries(certificate);
+        if (this.options.blobs.hasRoomFor(certificate.blobId, certificate.unencodedLength)) this.options.healQueue.add(certificate.blobId, 'certificate');
         else this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'capacity' });
       }
     }
@@ -229,23 +230,6 @@ export class CertificateKeeper {
     return TopicValidatorResult.Ignore;
   }
 
-  private async healWithRetries(certificate: BlobCertificate): Promise<void> {
-    const id = blobIdToString(certificate.blobId);
-    for (let attempt = 1; attempt <= HEAL_ATTEMPTS && !this.stopController.signal.aborted; attempt++) {
-      try {
-        await this.options.healer.heal(certificate.blobId, this.stopController.signal);
-        return;
-      } catch (error) {
-        this.options.log(attempt === HEAL_ATTEMPTS ? 'warn' : 'info', 'self-healing attempt failed', {
-          blobId: id,
-          attempt,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        await new Promise((resolve) => setTimeout(resolve, HEAL_RETRY_MS * attempt).unref());
-      }
-    }
-  }
-
   private async resumeHealing(): Promise<void> {
     try {
       for await (const blobId of this.options.store.listBlobIds({ signal: this.stopController.signal })) {
@@ -253,7 +237,7 @@ export class CertificateKeeper {
         if (record?.certified !== true || record.certificate === undefined) continue;
         // What it refused for lack of room (no metadata here) stays refused.
         if (!this.options.blobs.hasRoomFor(blobId, record.unencodedLength) && !(await this.options.store.hasMetadata(blobId))) continue;
-        void this.options.healer.heal(blobId, this.stopController.signal).catch(() => undefined);
+        if ((await this.options.healer.missingSlivers(blobId)).length > 0) this.options.healQueue.add(blobId, 'restart');
       }
     } catch {
       // Stopped while scanning.

@@ -63,6 +63,7 @@ import { type ChallengeRun, challengeResultOf, runChallenge, unreachableRun } fr
 import type { ChallengeService } from '../../protocols/challenge/service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { LogFn } from '../core/logger.js';
+import { governanceValueProblem } from '../config/governance.js';
 
 export class ChallengeRunnerError extends FloeError {}
 
@@ -97,9 +98,10 @@ export const CHALLENGE_PARAM_NAMES: Readonly<Record<keyof ChallengeRunnerParams,
 export function challengeParamsOf(assignment: Assignment, defaults: Partial<ChallengeRunnerParams> = {}): ChallengeRunnerParams {
   const params: Record<string, number> = { ...DEFAULT_RUNNER_PARAMS, ...defaults };
   for (const [field, name] of Object.entries(CHALLENGE_PARAM_NAMES)) {
-    const value = assignment.params[name];
-    // An unusable certified value (fraction, negative) is ignored rather than stopping challenges.
-    if (value !== undefined && Number.isSafeInteger(value) && value >= 0) params[field] = value;
+    const value = Object.hasOwn(assignment.params, name) ? assignment.params[name] : undefined;
+    // Votes are checked against the registry; a value outside it (a hand-made genesis) is ignored
+    // rather than stopping challenges.
+    if (value !== undefined && governanceValueProblem(name, value) === undefined) params[field] = value;
   }
   // challengeSample refuses more than MAX_SAMPLE_SIZE: a certified value above it must not stop every node's challenges.
   params['sampleSize'] = Math.min(MAX_SAMPLE_SIZE, params['sampleSize']!);

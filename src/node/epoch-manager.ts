@@ -39,6 +39,7 @@ import {
   CertificateChain,
   decodeAssignment,
   encodeAssignment,
+  checkParamSubject,
   checkVote,
   decodeAssignmentCertificate,
   decodeMembershipMessage,
@@ -345,6 +346,7 @@ export class EpochManager {
     if (!isMember(this.current(), this.peerId)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
     // Refuse a malformed vote now, not when its queued turn comes.
     checkVote({ epoch: this.epoch(), kind, subject, voter: this.peerId });
+    if (kind === 'param') checkParamSubject(subject);
     if (this.phase() >= VOTE_CUTOFF) {
       this.queuedVotes.push({ kind, subject });
       return { queued: true };

@@ -30,6 +30,8 @@ export interface HealthInfo {
   readonly membership?: unknown;
   /** This node's challenge score and recent results (challenge-runner.ts). */
   readonly challenges?: unknown;
+  /** The heal queue: blobs this node should hold slivers of and does not yet (heal-queue.ts). */
+  readonly healing?: unknown;
 }
 
 /** The epoch manager's operator interface (routes under /v1/membership). */
@@ -61,11 +63,16 @@ export interface HttpApiOptions {
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 class HttpError extends Error {
+  override readonly name = 'HttpError';
+  /** Answer with `connection: close` (the rest of the request is not worth reading). */
+  readonly close: boolean;
   constructor(
     readonly status: number,
     message: string,
+    options: { close?: boolean } = {},
   ) {
     super(message);
+    this.close = options.close ?? false;
   }
 }
 
@@ -197,7 +204,7 @@ async function membershipRoute(options: HttpApiOptions, request: IncomingMessage
     } else {
       let body: unknown;
       try {
-        body = JSON.parse(new TextDecoder().decode(await readBody(request, MAX_VOTE_BODY_BYTES)));
+        body = JSON.parse(new TextDecoder().decode(await readBody(request, MAX_VOTE_BODY_BYTES, 'a vote request')));
       } catch (error) {
         if (error instanceof HttpError) throw error;
         throw new HttpError(400, 'the body must be JSON {"kind": ..., "subject": ...}');
@@ -228,32 +235,76 @@ async function putBlob(options: HttpApiOptions, request: IncomingMessage, respon
   if (declared !== undefined && Number(declared) > limit) {
     throw new HttpError(413, `the blob is larger than this publisher's limit of ${limit} bytes`);
   }
-  const body = await readBody(request, limit);
+  const body = await readBody(request, limit, 'the blob');
   // `newlyCreated`, or `alreadyCertified` when the blob is certified long enough (publisher.ts).
   const answer = await options.publisher.put(body, Number(epochsText));
   options.metrics.requests.inc({ protocol: 'http', outcome: 'ok' });
   sendJson(response, 200, answer);
 }
 
-/** Reads a request body of at most `limit` bytes (413 beyond it, without buffering the rest). */
-async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limit) {
-      request.destroy();
-      throw new HttpError(413, `the blob is larger than this publisher's limit of ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.length;
-  }
-  return body;
+/**
+ * A body beyond its limit is read on and dropped, up to this many more bytes, before the 413 is
+ * written: a client still sending when the socket closes gets a reset instead of the answer.
+ * Beyond that the 413 is sent with `connection: close` (a client streaming without end).
+ */
+export const MAX_DISCARDED_BODY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a request body of at most `limit` bytes. Beyond it nothing more is kept; the rest is
+ * drained (see MAX_DISCARDED_BODY_BYTES) and the call fails with a 413 that `what` names.
+ */
+export function readBody(request: IncomingMessage, limit: number, what = 'the body'): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const tooLarge = (close: boolean): HttpError =>
+      new HttpError(413, `${what} is larger than this node's limit of ${limit} bytes`, { close });
+    const cleanup = (): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (total <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.length = 0;
+      if (total > limit + MAX_DISCARDED_BODY_BYTES) {
+        cleanup();
+        // Node drains or closes the rest once the answer is written.
+        reject(tooLarge(true));
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      if (total > limit) {
+        reject(tooLarge(false));
+        return;
+      }
+      const body = new Uint8Array(total);
+      let at = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, at);
+        at += chunk.length;
+      }
+      resolve(body);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new HttpError(400, 'the request was closed before its body ended'));
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
 }
 
 /** Walrus aggregator `GET /v1/blobs/{id}`: the verified blob, or one byte range of it (206). */
@@ -331,9 +382,11 @@ function sendBytes(response: ServerResponse, bytes: Uint8Array): void {
 function sendError(response: ServerResponse, error: unknown, metrics: NodeMetrics): void {
   let status = 500;
   let message = 'internal error';
+  let close = false;
   if (error instanceof HttpError) {
     status = error.status;
     message = error.message;
+    close = error.close;
   } else if (error instanceof ProtocolError) {
     status = STATUS_OF_PROTOCOL_ERROR[error.code] ?? 500;
     if (status !== 500) message = error.message;
@@ -351,9 +404,11 @@ function sendError(response: ServerResponse, error: unknown, metrics: NodeMetric
   }
   metrics.requests.inc({ protocol: 'http', outcome: status >= 500 ? 'error' : 'rejected' });
   if (status === 400) metrics.rejected.inc({ protocol: 'http', reason: 'bad-request' });
+  if (status === 413) metrics.rejected.inc({ protocol: 'http', reason: 'too-large' });
   if (response.headersSent) {
     response.destroy();
     return;
   }
+  if (close) response.setHeader('connection', 'close');
   sendJson(response, status, { error: { code: status, message } });
 }

@@ -2,8 +2,10 @@
 // each takes only what it needs and returns a component with its own start/stop. The node fills
 // in `hooks` once it exists (components call back into it for assignment changes, new node
 // records, health and membership status; none does before the node has started).
+import type { PeerId } from '@libp2p/interface';
 import { type Assignment, encodeSyncDone, maxEpochsAheadOf, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
+import { GovernanceParameterError } from '../config/governance.js';
 import type { NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { childLog, type LogFn } from '../core/logger.js';
@@ -32,6 +34,7 @@ import type { NodeMetrics } from './metrics.js';
 import { nodeRecordRules } from './node-record-dht.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { Publisher } from './publisher.js';
+import { HealQueue } from './heal-queue.js';
 import { Scrubber } from './scrubber.js';
 import { SelfHealer } from './self-healing.js';
 import { ShardMigrator } from './shard-migration.js';
@@ -128,12 +131,27 @@ export function createBlobLifecycle(context: AssemblyContext, epochs: EpochManag
 }
 
 /** The background scrubber: re-verifies stored slivers, heals what rotted (scrubber.ts). */
-export function createScrubber(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, lifecycle: BlobLifecycle, healer: SelfHealer): Scrubber {
+export function createScrubber(
+  context: AssemblyContext,
+  epochs: EpochManager,
+  blobs: BlobService,
+  lifecycle: BlobLifecycle,
+  healer: SelfHealer,
+  healQueue: Pick<HealQueue, 'add'>,
+): Scrubber {
   const { store } = context;
   return new Scrubber({
     store,
     blobs,
-    heal: (blobId, signal) => healer.heal(blobId, signal),
+    // Heal at once; what cannot be healed now (too few peers up) is retried by the heal queue.
+    heal: async (blobId, signal) => {
+      try {
+        return await healer.heal(blobId, signal);
+      } catch (error) {
+        if (!signal.aborted) healQueue.add(blobId, 'scrub');
+        throw error;
+      }
+    },
     isLive: async (blobId) => {
       try {
         lifecycle.checkServable(blobId);
@@ -263,13 +281,16 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
   });
 }
 
-/** Certificates (kept and pushed) and shard migration, both healing through one SelfHealer. */
+/**
+ * Certificates (kept and pushed) and shard migration, both healing through one SelfHealer; what
+ * they cannot heal now goes to the heal queue, which retries while the blob is live.
+ */
 export function healingParts(
   context: AssemblyContext,
   epochs: EpochManager,
   blobs: BlobService,
   lifecycle: BlobLifecycle,
-): { certificates: CertificateKeeper; migrator: ShardMigrator; healer: SelfHealer } {
+): { certificates: CertificateKeeper; migrator: ShardMigrator; healer: SelfHealer; healQueue: HealQueue } {
   const { libp2p, genesis, store, metrics, config, log } = context;
   const self = context.identity.peerId.toString();
   const healer = new SelfHealer({
@@ -285,6 +306,27 @@ export function healingParts(
     blobs,
     log: childLog(log, { component: 'healing' }),
   });
+  const healQueue = new HealQueue({
+    dataDir: config.dataDir,
+    heal: (blobId, signal) => healer.heal(blobId, signal),
+    isLive: async (blobId) => {
+      try {
+        lifecycle.checkServable(blobId);
+      } catch {
+        return false; // expired, deleted or invalid: nothing to heal
+      }
+      const record = await store.getBlobRecord(blobId);
+      return record?.certified === true && (record.endEpoch === undefined || record.endEpoch > epochs.epoch());
+    },
+    isMember: (peer) => epochs.current().ownerOfShard.includes(peer),
+    onPeerConnect: (listener) => {
+      const onConnect = (event: CustomEvent<PeerId>): void => listener(event.detail);
+      libp2p.addEventListener('peer:connect', onConnect);
+      return () => libp2p.removeEventListener('peer:connect', onConnect);
+    },
+    registry: metrics.registry,
+    log: childLog(log, { component: 'heal-queue' }),
+  });
   const certificates = new CertificateKeeper({
     libp2p,
     network: genesis.network,
@@ -292,6 +334,7 @@ export function healingParts(
     ownerOfShard: () => epochs.current().ownerOfShard,
     blobs,
     store,
+    healQueue,
     healer,
     metrics,
     lifecycle,
@@ -306,9 +349,10 @@ export function healingParts(
     codec: CodecPool.shared(),
     dataDir: config.dataDir,
     healer,
+    onUnrecovered: (blobId) => healQueue.add(blobId, 'migration'),
     log: childLog(log, { component: 'migration' }),
   });
-  return { certificates, migrator, healer };
+  return { certificates, migrator, healer, healQueue };
 }
 
 /** Peer IDs of the members of `assignments` other than `self`, each once. */
@@ -329,7 +373,7 @@ async function operatorCall(call: () => Promise<{ queued: boolean; vote?: Vote }
     const { queued, vote } = await call();
     return vote === undefined ? { queued } : { queued, vote: { epoch: vote.epoch, kind: vote.kind, subject: vote.subject, voter: vote.voter } };
   } catch (error) {
-    if (error instanceof EpochManagerError || error instanceof MembershipError) throw new InvalidOperatorRequestError(error.message, { cause: error });
+    if (error instanceof EpochManagerError || error instanceof MembershipError || error instanceof GovernanceParameterError) throw new InvalidOperatorRequestError(error.message, { cause: error });
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 import { evictVotes, penaltyVotes, type ScoreVote } from '../challenges/score-votes.js';
 import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
+import { governanceValue } from '../config/governance.js';
 import { isMember, penaltyForScore } from '../membership/index.js';
 import type { ChallengeRunnerOptions } from './challenge-runner.js';
 import type { EpochManager } from './epoch-manager.js';
@@ -37,8 +38,7 @@ export function challengeVoteHooks(
     onFolded: async (scores, below, atEpoch) => {
       const current = epochs.current();
       if (!isMember(current, self)) return;
-      const penaltyBelow = current.params[PENALTY_BELOW_PARAM];
-      const threshold = penaltyBelow !== undefined && Number.isSafeInteger(penaltyBelow) ? penaltyBelow : undefined;
+      const threshold = governanceValue(current.params, PENALTY_BELOW_PARAM);
       await cast(penaltyVotes({ self, members: current.members, scores, below, penaltyFor: (score) => penaltyForScore(score, threshold) }), atEpoch);
     },
   };

@@ -45,14 +45,21 @@ export class SelfHealer {
     return job;
   }
 
-  private async run(blobId: BlobId, signal?: AbortSignal): Promise<number> {
-    const { blobs, nShards } = this.options;
+  /** The slivers of the blob's owned pairs that this node does not hold. */
+  async missingSlivers(blobId: BlobId): Promise<{ pair: number; kind: SliverType }[]> {
+    const { blobs } = this.options;
     const missing: { pair: number; kind: SliverType }[] = [];
     for (const pair of blobs.ownedPairs(blobId)) {
       for (const kind of ['secondary', 'primary'] as const) {
         if (!(await blobs.hasSliver(blobId, pair, kind))) missing.push({ pair, kind });
       }
     }
+    return missing;
+  }
+
+  private async run(blobId: BlobId, signal?: AbortSignal): Promise<number> {
+    const { blobs, nShards } = this.options;
+    const missing = await this.missingSlivers(blobId);
     if (missing.length === 0) return 0;
     const metadata = (await blobs.getMetadata(blobId, { signal })) ?? (await this.fetchMetadata(blobId, signal));
     let recovered = 0;

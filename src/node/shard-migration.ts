@@ -119,6 +119,8 @@ export interface ShardMigratorOptions {
   readonly dialTimeoutMs?: number;
   /** Overrides of SYNC_LIMITS for the client side. */
   readonly limits?: Partial<SyncLimits>;
+  /** A certified blob whose pair could not be rebuilt now (the heal queue retries it); must not throw. */
+  readonly onUnrecovered?: (blobId: BlobId) => void;
   /** Called after every blob handled (for status pages and tests); must not throw. */
   readonly onProgress?: (progress: MigrationProgress) => void;
   readonly log?: LogFn;
@@ -443,6 +445,7 @@ export class ShardMigrator {
       entry.failed++;
       if (entry.failedBlobIds.length < MAX_FAILED_IDS) entry.failedBlobIds.push(blobIdToString(blobId));
       this.log('warn', 'could not recover a migrating blob', { shard: entry.shard, blobId: blobIdToString(blobId), error: describe(error) });
+      this.options.onUnrecovered?.(blobId);
     }
   }
 

@@ -20,6 +20,7 @@ import { isProtocolError } from '../../protocols/common/errors.js';
 import type { BlobLifecycle } from './blob-lifecycle.js';
 import type { BlobService } from './blob-service.js';
 import type { CertificateKeeper } from './certificates.js';
+import type { HealQueue } from './heal-queue.js';
 import type { ChallengeRunner } from './challenge-runner.js';
 import type { EpochManager, MembershipStatus } from './epoch-manager.js';
 import type { HealthInfo, HttpApi } from './http-server.js';
@@ -90,6 +91,7 @@ interface StorageNodeParts {
   readonly epochs: EpochManager;
   readonly migrator: ShardMigrator;
   readonly challenges: ChallengeRunner;
+  readonly healQueue: HealQueue;
   readonly log: LogFn;
   readonly components: Components;
   readonly stopController: AbortController;
@@ -113,6 +115,7 @@ export class StorageNode {
   readonly epochs: EpochManager;
   readonly migrator: ShardMigrator;
   readonly challenges: ChallengeRunner;
+  readonly healQueue: HealQueue;
   private readonly owned: { shards: ReadonlySet<number> };
   private readonly log: LogFn;
   private readonly components: Components;
@@ -131,6 +134,7 @@ export class StorageNode {
       epochs: this.epochs,
       migrator: this.migrator,
       challenges: this.challenges,
+      healQueue: this.healQueue,
       owned: this.owned,
       log: this.log,
       components: this.components,
@@ -198,13 +202,14 @@ export class StorageNode {
       const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params);
       await components.start('publisher', { stop: () => publisher.close() });
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
-      const { certificates, migrator, healer } = healingParts(context, epochs, blobs, lifecycle);
-      const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer);
-      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, log, components, stopController });
+      const { certificates, migrator, healer, healQueue } = healingParts(context, epochs, blobs, lifecycle);
+      const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer, healQueue);
+      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });
       hooks.assignmentChanged = (current, previous) => node.assignmentChanged(current, previous);
       hooks.recordChanged = (record) => node.storeRecordInDht(record);
       hooks.health = () => node.health();
       hooks.membershipInfo = () => node.membershipInfo();
+      await components.start('heal queue', { start: () => healQueue.start(options.signal), stop: () => healQueue.stop() });
       await components.start('certificates', certificates);
       await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
       await components.start('epochs', epochs);
@@ -238,6 +243,7 @@ export class StorageNode {
       shards: this.shards,
       membership: this.membershipInfo(),
       challenges: this.challenges.status(),
+      healing: this.healQueue.status(),
       status: this.stopping ? 'stopping' : 'ready',
       addresses: this.addresses(),
       connectedPeers: this.libp2p.getPeers().length,

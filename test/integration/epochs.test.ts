@@ -305,6 +305,13 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const badDuration = await runFloe(['vote', 'param', 'epochDurationMs=10', '--dir', cluster.nodes[0]!.dir]);
     expect(badDuration.exitCode).toBe(1);
     expect(badDuration.stderr).toMatch(/epochDurationMs must be an integer from 1000/);
+    // Every governance parameter is checked against its type and bounds, unknown names refused.
+    const badBoolean = await runFloe(['vote', 'param', 'admission.auto=7', '--dir', cluster.nodes[0]!.dir]);
+    expect(badBoolean.exitCode).toBe(1);
+    expect(badBoolean.stderr).toMatch(/admission\.auto must be 0 or 1, got 7/);
+    const unknown = await runFloe(['vote', 'param', 'admision.auto=0', '--dir', cluster.nodes[0]!.dir]);
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown parameter "admision\.auto"/);
     // The real certificate of that epoch (made at its midpoint) is a different one, everywhere.
     const forgedHex = Buffer.from(digest).toString('hex');
     await waitFor(

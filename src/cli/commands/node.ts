@@ -149,6 +149,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         if (health.capacityBytes !== undefined) {
           output.line(`capacity  ${formatByteSize(health.bytes)} used of ${formatByteSize(health.capacityBytes)} (${((100 * health.bytes) / health.capacityBytes).toFixed(1)}%)`);
         }
+        if (health.healing !== undefined) output.line(formatHealing(health.healing));
         output.line(`peers     ${health.connectedPeers} connected`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
         for (const address of health.addresses) output.line(`address   ${address}`);
@@ -169,7 +170,20 @@ interface MembershipData {
   migration?: { epoch: number; shardsTotal: number; shardsDone: number; blobsMigrated: number; blobsRecovered: number; blobsFailed: number };
 }
 
+interface HealingData {
+  length: number;
+  oldestAgeSeconds: number;
+  healed: number;
+}
+
+/** One line: how many blobs still lack slivers here, and for how long the oldest has. */
+function formatHealing(healing: HealingData): string {
+  const waiting = healing.length === 0 ? 'nothing missing' : `${healing.length} blob${healing.length === 1 ? '' : 's'} missing slivers, oldest queued ${healing.oldestAgeSeconds} s ago`;
+  return `healing   ${waiting}; ${healing.healed} healed since start`;
+}
+
 interface HealthData {
+  healing?: HealingData;
   membership?: MembershipData;
   challenges?: ChallengeStatus;
   network: string;

@@ -5,7 +5,7 @@
 // `param epochDurationMs=60000` makes epochs from the next one on last a minute).
 import type { Command } from 'commander';
 import { FloeError } from '../../core/errors.js';
-import { parseParamSubject } from '../../membership/index.js';
+import { checkParamSubject, parseParamSubject } from '../../membership/index.js';
 import type { CliOutput } from '../output.js';
 import { postToNode } from './node.js';
 
@@ -23,6 +23,8 @@ export function registerVoteCommand(program: Command, output: CliOutput): void {
     .action(async (kind: string, subject: string, flags: { dir: string; json?: boolean }) => {
       if (kind !== 'admit' && kind !== 'evict' && kind !== 'param') throw new VoteUsageError(`vote kind must be admit, evict or param, got ${JSON.stringify(kind)}`);
       if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
+      // Unknown names and out-of-range values are refused here, before the node is asked.
+      if (kind === 'param') checkParamSubject(subject);
       const result = await postToNode(flags.dir, '/v1/membership/votes', { kind, subject });
       if (flags.json === true) output.json(result);
       else output.line(result.queued ? `${kind} ${subject}: queued for the next voting window` : `${kind} ${subject}: vote cast in epoch ${result.vote?.epoch ?? '?'}`);

@@ -1,0 +1,61 @@
+// Addresses of every committee member, learnt right after connect: the bootstrap peers are only
+// for the first contact. A client that knew only its bootstrap node would, once that node died,
+// have no way to find the others (their DHT lookups went through it): every store and read would
+// fail although most of the committee is up. So connect() looks up each member it has no address
+// for (kad-dht, through whoever it is connected to) and keeps the addresses in the peer store,
+// and dials a few members in the background, so that the client has more than one connection to
+// the network and its DHT lookups have more than one peer to go through.
+import type { PeerId } from '@libp2p/interface';
+import type { FloeLibp2p } from '../network/libp2p.js';
+import { withTimeout } from './util.js';
+
+/** Members dialled in the background after connect (besides the bootstrap peers). */
+const EXTRA_CONNECTIONS = 3;
+
+async function hasAddresses(libp2p: FloeLibp2p, peerId: PeerId): Promise<boolean> {
+  try {
+    return (await libp2p.peerStore.get(peerId)).addresses.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Looks up every member without a known address, in parallel, for at most `timeoutMs`; resolves
+ * to how many members have addresses afterwards. Never throws (a member not found now is looked
+ * up again when it is dialled).
+ */
+export async function learnMemberAddresses(libp2p: FloeLibp2p, members: readonly PeerId[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
+  const signal = withTimeout(options.signal, options.timeoutMs);
+  const known = await Promise.all(
+    members.map(async (peerId) => {
+      if (peerId.equals(libp2p.peerId)) return false;
+      if (libp2p.getConnections(peerId).length > 0 || (await hasAddresses(libp2p, peerId))) return true;
+      try {
+        const found = await libp2p.peerRouting.findPeer(peerId, { signal });
+        await libp2p.peerStore.merge(peerId, { multiaddrs: found.multiaddrs });
+        return found.multiaddrs.length > 0;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return known.filter(Boolean).length;
+}
+
+/** Dials up to EXTRA_CONNECTIONS members the client is not connected to (background, best effort). */
+export function connectToMoreMembers(libp2p: FloeLibp2p, members: readonly PeerId[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  const candidates = members.filter((peerId) => !peerId.equals(libp2p.peerId) && libp2p.getConnections(peerId).length === 0);
+  const connected = members.filter((peerId) => libp2p.getConnections(peerId).length > 0).length;
+  const wanted = Math.max(0, EXTRA_CONNECTIONS + 1 - connected);
+  const picked = candidates.sort(() => Math.random() - 0.5).slice(0, wanted);
+  return Promise.all(
+    picked.map(async (peerId) => {
+      try {
+        await libp2p.dial(peerId, { signal: withTimeout(options.signal, options.timeoutMs) });
+      } catch {
+        // Not up now: the dial of a request tries again.
+      }
+    }),
+  ).then(() => undefined);
+}
