@@ -65,6 +65,7 @@ const TABLE: readonly GovernanceParameter[] = [
   parameter('challenge.perEpoch', 'integer', 3, { min: 0, max: MAX_SHARDS }, 'members each member challenges per epoch'),
   parameter('challenge.symbolsPerSliver', 'integer', 1, { min: 1, max: MAX_CHALLENGE_SAMPLE_SIZE }, 'positions asked per drawn sliver'),
   parameter('challenge.penaltyBelow', 'ppm', 600_000, {}, 'scores below this cost shard weight in the next assignment'),
+  parameter('blob.maxEpochsAhead', 'integer', 53, { min: 1, max: 0xffff_ffff }, 'how many epochs past the current one a blob may be stored or extended to (Walrus: 53)'),
 ];
 
 export const GOVERNANCE_PARAMETERS: ReadonlyMap<string, GovernanceParameter> = new Map(TABLE.map((entry) => [entry.name, entry]));
