@@ -540,9 +540,7 @@ async function requireClusterDir(dir: string): Promise<void> {
     if (!(await stat(dir)).isDirectory()) throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} is not a directory`);
   } catch (error) {
     if (error instanceof ClusterError) throw error;
-    if (isErrnoException(error, 'ENOENT')) {
-      throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} does not exist; make a cluster there with \`floe cluster up --dir ${dir}\``, error);
-    }
+    if (isErrnoException(error, 'ENOENT')) throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} does not exist`, error);
     throw new ClusterError('CLUSTER_NOT_FOUND', `cannot use ${dir}: ${(error as Error).message}`, error);
   }
   if (!(await hasGenesis(dir))) {
