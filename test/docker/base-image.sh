@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a local stand-in for the official `node` image, for machines that reach Debian's mirror
-# but no image registry (our CI): a Debian bookworm minbase root filesystem (mmdebstrap) with this
+# but no image registry (our CI): a Debian bookworm root filesystem (mmdebstrap) with this
 # machine's Node runtime and npm copied in, a `node` user (uid 1000) like the official image's, and
 # the machine's CA bundle and global npmrc (so `npm ci` in the image reaches the registry the way
 # the host does). Imported with `docker import`; the Dockerfile takes it through its NODE_IMAGE
@@ -34,7 +34,9 @@ if [ -f "$npmrc" ]; then
   hooks+=(--customize-hook="mkdir -p \"\$1/usr/local/etc\"" --customize-hook="copy-in $npmrc /usr/local/etc")
 fi
 
-mmdebstrap --quiet --variant=minbase \
+# Essential packages only (no apt, no Priority: required extras): all the image needs is a shell,
+# coreutils and the C++ runtime Node links against.
+mmdebstrap --quiet --variant=essential --include=libstdc++6 \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   "${hooks[@]}" bookworm - "$mirror" |
@@ -43,4 +45,4 @@ mmdebstrap --quiet --variant=minbase \
     --change 'CMD ["node"]' \
     - "$tag" >/dev/null
 
-echo "base image $tag: Debian bookworm minbase + node $(node --version) (npm $(npm --version))"
+echo "base image $tag: Debian bookworm (essential) + node $(node --version) (npm $(npm --version))"

@@ -65,7 +65,7 @@ if ! docker info >/dev/null 2>&1; then
   took "dockerd up"
 fi
 
-step "base image (Debian bookworm minbase + this machine's node)"
+step "base image (Debian bookworm, essential packages, + this machine's node)"
 test/docker/base-image.sh "$base_image"
 took "base image"
 
