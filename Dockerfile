@@ -55,7 +55,7 @@ USER node
 VOLUME /data
 # libp2p TCP, libp2p WebSockets (browser clients), HTTP API.
 EXPOSE 4001 4002 8080
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.js"]
+HEALTHCHECK --interval=10s --timeout=15s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.js"]
 ENTRYPOINT ["node", "bin/floe.js"]
 # The node's genesis: /data/genesis.json by default, or FLOE_GENESIS / --network.
 CMD ["node", "run", "--dir", "/data"]

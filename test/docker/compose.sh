@@ -23,6 +23,26 @@ floe=(node "$root/bin/floe.js")
 services=(bootstrap node1 node2 node3)
 http_ports=(8080 8081 8082 8083)
 
+# Deadlines, not attempt counts: on a busy machine every `docker` call is slow too.
+UP_DEADLINE_S=600
+RESTART_DEADLINE_S=300
+
+# Waits until every service named is healthy or the deadline passes; returns 1 then.
+wait_healthy() {
+  local deadline=$((SECONDS + $1)) service id healthy
+  shift
+  while :; do
+    healthy=0
+    for service in "$@"; do
+      id="$("${compose[@]}" ps -q "$service")"
+      [ "$(docker inspect --format '{{.State.Health.Status}}' "$id" 2>/dev/null)" = healthy ] && healthy=$((healthy + 1))
+    done
+    [ "$healthy" = "$#" ] && return 0
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 2
+  done
+}
+
 step_started=0
 step() {
   step_started=$(date +%s%N)
@@ -78,17 +98,7 @@ took "image build"
 
 step "docker-compose up -d, then wait until every node is healthy"
 "${compose[@]}" up -d --no-build >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "docker-compose up"; }
-healthy=0
-for _ in $(seq 1 120); do
-  healthy=0
-  for service in "${services[@]}"; do
-    id="$("${compose[@]}" ps -q "$service")"
-    [ "$(docker inspect --format '{{.State.Health.Status}}' "$id" 2>/dev/null)" = healthy ] && healthy=$((healthy + 1))
-  done
-  [ "$healthy" = "${#services[@]}" ] && break
-  sleep 1
-done
-[ "$healthy" = "${#services[@]}" ] || fail "only $healthy of ${#services[@]} nodes became healthy"
+wait_healthy "$UP_DEADLINE_S" "${services[@]}" || fail "not every node became healthy within $UP_DEADLINE_S s"
 took "cluster up (4 nodes healthy)"
 
 step "the genesis for the host, then store 1 MiB from the host CLI"
@@ -118,12 +128,7 @@ took "health + metrics"
 
 step "restart node2, read again"
 "${compose[@]}" restart node2 >/dev/null 2>&1
-id="$("${compose[@]}" ps -q node2)"
-for _ in $(seq 1 90); do
-  [ "$(docker inspect --format '{{.State.Health.Status}}' "$id")" = healthy ] && break
-  sleep 1
-done
-[ "$(docker inspect --format '{{.State.Health.Status}}' "$id")" = healthy ] || fail "node2 is not healthy after its restart"
+wait_healthy "$RESTART_DEADLINE_S" node2 || fail "node2 is not healthy within $RESTART_DEADLINE_S s of its restart"
 grep -q '"blobs":1' <<<"$(curl -fsS http://127.0.0.1:8082/v1/health)" || fail "node2 lost the blob in its restart"
 rm -f "$work/copy.bin"
 "${floe[@]}" read "$blob_id" -o "$work/copy.bin" --network "$work/compose-genesis.json"
