@@ -8,8 +8,9 @@
 #                                 # them) and a built checkout (dist/, from `npm ci`)
 #
 # Nothing is cached between runs: the base image (test/docker/base-image.sh: no image registry is
-# reachable from CI) and the Floe image are built from scratch and removed at the end. Starts
-# dockerd when none is running and then stops it again.
+# reachable from CI) and the Floe image (floe:local, the tag docker-compose.yml uses) are built from
+# scratch and removed at the end. Starts dockerd when none is running and then stops it again. One
+# run at a time (fixed host ports 8080-8083, 4101-4104).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
