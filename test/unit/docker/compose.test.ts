@@ -144,10 +144,10 @@ describe('.dockerignore', () => {
   const regexes = patterns.map((pattern) => {
     const body = pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*\*\/?/g, '\u0000')
+      .replace(/\*\*\/?/g, '::globstar::')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '[^/]')
-      .replace(/\u0000/g, '(?:.*/)?');
+      .replace(/::globstar::/g, '(?:.*/)?');
     return new RegExp(`^${body}(?:/.*)?$`);
   });
   const ignored = (path: string): boolean => regexes.some((regex) => regex.test(path));
