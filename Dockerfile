@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The Floe image: one storage node per container (`floe node run`), and the CLI for everything
 # else (the docker-compose `init` service runs `floe cluster genesis` from it).
 #
@@ -8,6 +7,11 @@
 #     -p 4001:4001 -e FLOE_ANNOUNCE=/ip4/<public IP>/tcp/4001 floe
 #
 # A whole cluster (bootstrap node + storage nodes): docker-compose.yml.
+#
+# NODE_IMAGE is any image with Node 20+ and npm on PATH and a `node` user (uid 1000); the default is
+# the official one. Without a registry, test/docker/base-image.sh builds a stand-in from Debian:
+#   test/docker/base-image.sh floe-base:local && docker build --build-arg NODE_IMAGE=floe-base:local -t floe .
+# (No `# syntax=` line: BuildKit would fetch that frontend from a registry.)
 #
 # The build stage needs devDependencies (TypeScript, AssemblyScript for the WASM kernels); the
 # runtime stage gets only the production dependencies and the compiled output.
@@ -51,7 +55,7 @@ USER node
 VOLUME /data
 # libp2p TCP, libp2p WebSockets (browser clients), HTTP API.
 EXPOSE 4001 4002 8080
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.js"]
+HEALTHCHECK --interval=10s --timeout=15s --start-period=30s --retries=3 CMD ["node", "docker/healthcheck.js"]
 ENTRYPOINT ["node", "bin/floe.js"]
 # The node's genesis: /data/genesis.json by default, or FLOE_GENESIS / --network.
 CMD ["node", "run", "--dir", "/data"]

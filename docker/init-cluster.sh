@@ -7,6 +7,8 @@
 #   FLOE_NODES               node count, bootstrap included (default 4); must match the compose services
 #   FLOE_BOOTSTRAP_HOST      DNS name of node 0 on the compose network (default bootstrap)
 #   FLOE_BOOTSTRAP_PORT      libp2p TCP port of node 0 (default 4001)
+#   FLOE_PUBLISHED_PORT      node 0's libp2p port published on the Docker host (optional): the genesis
+#                            then also lists 127.0.0.1:<port>, so the CLI on the host can use it
 #   FLOE_NETWORK             network name (default devnet)
 #   FLOE_SHARDS              shard count (default: 10 per node, see `floe cluster genesis --help`)
 #   FLOE_EPOCH_DURATION_MS   epoch length (default one hour)
@@ -22,6 +24,7 @@ else
     --bootstrap-host "${FLOE_BOOTSTRAP_HOST:-bootstrap}" \
     --port "${FLOE_BOOTSTRAP_PORT:-4001}" \
     --name "${FLOE_NETWORK:-devnet}"
+  if [ -n "${FLOE_PUBLISHED_PORT:-}" ]; then set -- "$@" --published-port "$FLOE_PUBLISHED_PORT"; fi
   if [ -n "${FLOE_SHARDS:-}" ]; then set -- "$@" --shards "$FLOE_SHARDS"; fi
   if [ -n "${FLOE_EPOCH_DURATION_MS:-}" ]; then set -- "$@" --epoch-duration "$FLOE_EPOCH_DURATION_MS"; fi
   node /app/bin/floe.js cluster genesis "$@"

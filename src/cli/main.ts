@@ -14,6 +14,7 @@ import { registerStoreCommand } from './commands/store.js';
 import { registerVoteCommand } from './commands/vote.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
+import { findUnknownOption, unknownOptionMessage } from './usage.js';
 
 const PACKAGE_NAME = 'floe';
 
@@ -37,7 +38,12 @@ async function readPackageVersion(): Promise<string> {
   }
 }
 
-function createProgram(version: string, output: CliOutput): Command {
+/** Commander's usage error, held back so runCli can replace it with a better one. */
+interface UsageErrorSlot {
+  text?: string;
+}
+
+function createProgram(version: string, output: CliOutput, usageError: UsageErrorSlot): Command {
   const program = new Command(PROGRAM_NAME)
     .description('Floe: a decentralized blob store speaking the Walrus RedStuff storage protocol over libp2p')
     .version(version, '-V, --version', 'print the Floe version')
@@ -46,8 +52,11 @@ function createProgram(version: string, output: CliOutput): Command {
     // Throw CommanderError instead of calling process.exit, so usage errors take the same exit path.
     .exitOverride()
     .configureOutput({
-      // Commander's "error: unknown option '--x'\n(Did you mean --y?)" becomes one `floe:` line.
-      outputError: (text) => output.error(toOneLine(text.replace(/^error: /, ''))),
+      // Commander's "error: unknown option '--x'\n(Did you mean --y?)" becomes one `floe:` line,
+      // printed by runCli.
+      outputError: (text) => {
+        usageError.text = toOneLine(text.replace(/^error: /, ''));
+      },
     });
   // Subcommands copy exitOverride and configureOutput from the program, so register them after.
   registerBlobIdCommand(program, output);
@@ -63,14 +72,19 @@ function createProgram(version: string, output: CliOutput): Command {
 }
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {
-  const program = createProgram(await readPackageVersion(), output);
+  const usageError: UsageErrorSlot = {};
+  const program = createProgram(await readPackageVersion(), output, usageError);
   try {
     await program.parseAsync(argv, { from: 'node' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and --version exit 0; commander has already printed its one-line usage error.
-      return error.exitCode === 0 ? 0 : EXIT_FAILURE;
+      // Help and --version exit 0.
+      if (error.exitCode === 0) return 0;
+      // Commander checks required options before unknown ones; a misspelt option is the real mistake.
+      const unknown = error.code === 'commander.missingMandatoryOptionValue' ? findUnknownOption(program, argv.slice(2)) : undefined;
+      output.error(unknown === undefined ? (usageError.text ?? toOneLine(error.message)) : unknownOptionMessage(unknown));
+      return EXIT_FAILURE;
     }
     output.error(formatErrorLine(error));
     if (process.env['FLOE_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

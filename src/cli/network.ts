@@ -3,9 +3,10 @@
 // client for the length of one command, Ctrl-C handling, and turning client errors into the one
 // line a user sees.
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { BlobNotFoundError, FloeClient, FloeClientError, NetworkUnavailableError } from '../client/index.js';
+import { anyClusterNodeAlive } from '../cluster/local-cluster.js';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { FloeError } from '../core/errors.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
@@ -125,10 +126,19 @@ export async function withClient<T>(
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
   const { genesis } = network;
+  const networkDir = dirname(network.genesisPath);
+  if ((await anyClusterNodeAlive(networkDir)) === false) {
+    throw new CliNetworkError(
+      `the local cluster in ${networkDir} is not running (none of its node processes is alive); start it with \`floe cluster up --dir ${networkDir}\``,
+      'CLI_CLUSTER_DOWN',
+    );
+  }
   const guard = setTimeout(() => {
     const peers = genesis.bootstrap.join(', ') || 'no bootstrap peers';
     controller.abort(
-      describeClientError(new NetworkUnavailableError(`no bootstrap peer of network ${genesis.network} answered within ${CONNECT_TIMEOUT_MS / 1000} s (${peers})`)),
+      describeClientError(
+        new NetworkUnavailableError(`no bootstrap peer of network ${genesis.network} answered within ${CONNECT_TIMEOUT_MS / 1000} s (${peers}); ${DOWN_HINT}`),
+      ),
     );
   }, CONNECT_GUARD_MS);
   let client: FloeClient | undefined;
@@ -141,6 +151,9 @@ export async function withClient<T>(
     return await work(client, controller.signal);
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as Error;
+    if (client === undefined && error instanceof NetworkUnavailableError) {
+      throw describeClientError(new NetworkUnavailableError(`${error.message}; ${DOWN_HINT}`, { cause: error }));
+    }
     throw describeClientError(error);
   } finally {
     await client?.close().catch(() => undefined);
@@ -148,6 +161,10 @@ export async function withClient<T>(
     process.off('SIGTERM', interrupt);
   }
 }
+
+/** What to check when no bootstrap peer answers. */
+const DOWN_HINT =
+  'the network looks down: check that its nodes run and are reachable (`floe cluster status --dir DIR` for a local cluster, `docker-compose ps` for the compose one)';
 
 /** The error a user sees for a client failure (anything else passes through unchanged). */
 export function describeClientError(error: unknown): unknown {

@@ -59,6 +59,11 @@ export interface ClusterLayoutOptions {
   readonly bootstrapHost?: string;
   /** Node 0's libp2p TCP port. */
   readonly bootstrapPort: number;
+  /**
+   * Node 0's libp2p port as published on the host of its container (`docker run -p`): the
+   * genesis then also lists node 0 at 127.0.0.1 on that port, so a client on that host can join.
+   */
+  readonly publishedPort?: number;
   /** Start of epoch 0 (default: now). */
   readonly genesisTime?: Date;
 }
@@ -144,6 +149,10 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new ClusterError('CLUSTER_OPTIONS', `the bootstrap port must be an integer in 1..65535, got ${port}`);
   }
+  const published = options.publishedPort;
+  if (published !== undefined && (!Number.isInteger(published) || published < 1 || published > 65_535)) {
+    throw new ClusterError('CLUSTER_OPTIONS', `the published port must be an integer in 1..65535, got ${published}`);
+  }
   const genesisPath = join(dir, GENESIS_FILE_NAME);
   if (await exists(genesisPath)) {
     throw new ClusterError('CLUSTER_INVALID', `${genesisPath} already exists; use another directory or remove it`);
@@ -163,7 +172,10 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
     epochDurationMs,
     genesisTime: (options.genesisTime ?? new Date()).toISOString(),
     committee: layoutNodes.map((node) => ({ peerId: node.peerId, weight: 1 })),
-    bootstrap: [bootstrapAddress(options.bootstrapHost ?? '127.0.0.1', port, node0.peerId)],
+    bootstrap: [
+      bootstrapAddress(options.bootstrapHost ?? '127.0.0.1', port, node0.peerId),
+      ...(published === undefined ? [] : [bootstrapAddress('127.0.0.1', published, node0.peerId)]),
+    ],
   };
   await writeGenesis(genesisPath, genesis);
   return { dir, genesisPath, genesis: await loadGenesis(genesisPath), nodes: layoutNodes };
@@ -184,6 +196,13 @@ export async function loadClusterLayout(dir: string): Promise<ClusterLayout> {
   const nodes: ClusterNodeLayout[] = [];
   for (const [index, member] of genesis.committee.entries()) {
     const nodeDir = join(absolute, nodeDirName(index));
+    if (!(await exists(nodeDir))) {
+      // A genesis alone (e.g. written by hand for `floe node run`) is not a cluster directory.
+      throw new ClusterError(
+        'CLUSTER_INVALID',
+        `${absolute} is not a cluster directory made by \`floe cluster up\` or \`floe cluster genesis\`: it has ${GENESIS_FILE_NAME} but no ${nodeDirName(index)}/ for committee member ${index}; for one node use \`floe node status --dir NODE_DIR\``,
+      );
+    }
     let peerId: string;
     try {
       peerId = (await loadIdentity(nodeDir)).peerId.toString();

@@ -12,7 +12,7 @@
 // cluster.json after a reboot must not get an unrelated process killed.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -210,6 +210,33 @@ export async function readClusterFile(dir: string): Promise<ClusterFile> {
     throw new ClusterError('CLUSTER_NOT_FOUND', `no cluster is running in ${absolute} (no ${CLUSTER_FILE_NAME}); start one with \`floe cluster up\``);
   }
   return file;
+}
+
+/**
+ * Whether any node process of the cluster in DIR is alive: the pids of cluster.json or, without
+ * one, those in the nodes' own node.json files. Undefined when DIR is not a cluster directory
+ * (genesis.json and node-<i>/ directories), whose nodes may run anywhere. Lets a client say at
+ * once that a stopped local cluster is stopped instead of waiting for a dial to time out.
+ */
+export async function anyClusterNodeAlive(dir: string): Promise<boolean | undefined> {
+  const absolute = resolve(dir);
+  if (!(await hasGenesis(absolute))) return undefined;
+  const file = await tryReadClusterFile(absolute).catch(() => undefined);
+  if (file !== undefined) {
+    const alive = await Promise.all(file.nodes.map((node) => isNodeProcessAlive(node.pid, node.dir)));
+    return alive.includes(true);
+  }
+  const nodeDirs = (await readdir(absolute, { withFileTypes: true }).catch(() => []))
+    .filter((entry) => entry.isDirectory() && /^node-\d+$/.test(entry.name))
+    .map((entry) => join(absolute, entry.name));
+  if (nodeDirs.length === 0) return undefined;
+  const alive = await Promise.all(
+    nodeDirs.map(async (nodeDir) => {
+      const runtime = await readRuntimeFile(nodeDir);
+      return runtime !== undefined && (await isNodeProcessAlive(runtime.pid, nodeDir));
+    }),
+  );
+  return alive.includes(true);
 }
 
 export type NodeState = HealthInfo['status'] | 'unresponsive' | 'down';
@@ -517,7 +544,10 @@ async function requireClusterDir(dir: string): Promise<void> {
     throw new ClusterError('CLUSTER_NOT_FOUND', `cannot use ${dir}: ${(error as Error).message}`, error);
   }
   if (!(await hasGenesis(dir))) {
-    throw new ClusterError('CLUSTER_NOT_FOUND', `${dir} holds no cluster (no ${CLUSTER_FILE_NAME} or genesis.json)`);
+    throw new ClusterError(
+      'CLUSTER_NOT_FOUND',
+      `${dir} is not a cluster directory (no ${CLUSTER_FILE_NAME} or genesis.json); make one with \`floe cluster up --dir ${dir}\``,
+    );
   }
 }
 

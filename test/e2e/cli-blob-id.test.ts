@@ -88,7 +88,7 @@ describe('floe blob-id', () => {
     expect(help.stdout).toMatch(/--shards <n>[\s\S]*default: 1000, as[\s\S]*Walrus mainnet/);
   });
 
-  it('--json prints one object with the blob ID, root hash and encoding sizes', async () => {
+  it('--json prints one object with the blob ID, root hash, encoding sizes and the largest blob', async () => {
     const file = await writeTempFile('json.txt', 'some other string');
     const run = await runFloe('blob-id', '--shards', '1000', '--json', file);
     expect(run.exitCode).toBe(0);
@@ -104,6 +104,8 @@ describe('floe blob-id', () => {
       encodedLength: 66_034_000,
       primarySourceSymbols: 334,
       secondarySourceSymbols: 667,
+      // 334 * 667 source symbols of at most 65534 bytes (the README's table).
+      maxBlobSize: 14_599_533_452,
     });
   });
 

@@ -3,7 +3,7 @@
 // first; after editing src/, run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +156,22 @@ describe('floe cluster', () => {
     expect(existsSync(join(clusterDir, 'genesis.json'))).toBe(true);
     expect(existsSync(join(clusterDir, 'node-0', 'identity.key'))).toBe(true);
     expect(existsSync(join(clusterDir, 'node-0', 'node.json'))).toBe(false);
+  });
+
+  it("every line a node wrote (stdout and stderr, in its node.log) is one JSON object", async () => {
+    for (const node of file.nodes) {
+      const lines = (await readFile(join(node.dir, 'node.log'), 'utf8')).split('\n').filter((line) => line !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line) as unknown, `node ${node.index}: ${line}`).not.toThrow();
+    }
+  });
+
+  it('a client on the stopped cluster says at once that it is not running and how to start it', async () => {
+    const blob = join(root, 'blob.bin');
+    await writeFile(blob, 'hello');
+    const run = await runFloe('store', blob, '--network', clusterDir);
+    expect(run).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(run.stderr).toBe(`floe: the local cluster in ${clusterDir} is not running (none of its node processes is alive); start it with \`floe cluster up --dir ${clusterDir}\`\n`);
   });
 
   it('down again is fine; status says down; an unknown directory is a one-line error', async () => {

@@ -36,6 +36,8 @@ export interface BlobIdReport {
   readonly encodedLength: number;
   readonly primarySourceSymbols: number;
   readonly secondarySourceSymbols: number;
+  /** The largest blob a network of nShards shards can store, in bytes (kP * kS * 65534). */
+  readonly maxBlobSize: number;
 }
 
 interface BlobIdOptions {
@@ -104,6 +106,7 @@ export async function blobIdReport(path: string, params: EncodingParameters): Pr
     encodedLength: encodedBlobLength(params, blob.length),
     primarySourceSymbols: params.primarySourceSymbols,
     secondarySourceSymbols: params.secondarySourceSymbols,
+    maxBlobSize: maxBlobSize(params),
   };
 }
 
@@ -123,7 +126,7 @@ export function registerBlobIdCommand(program: Command, output: CliOutput): void
         `${WALRUS_MAINNET_SHARDS}, as on Walrus mainnet`,
       ),
     )
-    .option('--json', 'print one JSON object with the blob ID, root hash and encoding sizes')
+    .option('--json', 'print one JSON object: blob ID, root hash, encoding sizes, and maxBlobSize (the largest blob at this n)')
     .action(async (file: string, options: BlobIdOptions) => {
       const params = parseShardCount(options.shards);
       const report = await blobIdReport(file, params);

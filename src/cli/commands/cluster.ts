@@ -39,6 +39,7 @@ interface GenesisFlags {
   readonly name?: string;
   readonly bootstrapHost: string;
   readonly port: number;
+  readonly publishedPort?: number;
   readonly json?: boolean;
 }
 
@@ -150,6 +151,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .option('--name <network>', `network name (default ${DEFAULT_NETWORK_NAME})`)
     .option('--bootstrap-host <host>', 'IP address or DNS name of node 0, as the other nodes reach it', '127.0.0.1')
     .option('--port <port>', "node 0's libp2p TCP port", wholeNumber(1, 65_535), DEFAULT_GENESIS_PORT)
+    .option('--published-port <port>', "node 0's libp2p port as published on its container's host: also list it at 127.0.0.1:PORT, for clients on that host", wholeNumber(1, 65_535))
     .option('--json', 'print one JSON object')
     .action(async (flags: GenesisFlags) => {
       const layout = await createClusterLayout({
@@ -160,6 +162,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
         network: flags.name,
         bootstrapHost: flags.bootstrapHost,
         bootstrapPort: flags.port,
+        publishedPort: flags.publishedPort,
       });
       if (flags.json === true) {
         output.json({
@@ -171,7 +174,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
         });
         return;
       }
-      output.line(`wrote ${layout.genesisPath}: network ${layout.genesis.network}, ${layout.genesis.nShards} shards, bootstrap ${layout.genesis.bootstrap[0]}`);
+      output.line(`wrote ${layout.genesisPath}: network ${layout.genesis.network}, ${layout.genesis.nShards} shards, bootstrap ${layout.genesis.bootstrap.join(", ")}`);
       for (const node of layout.nodes) output.line(`node ${node.index}  ${node.peerId}  ${node.dir}`);
     });
 }

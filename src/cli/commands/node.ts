@@ -87,8 +87,9 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     .action(async (flags: RunFlags) => {
       const config = await resolveNodeConfig({ dir: flags.dir, env: process.env, flags: overridesFrom(flags) });
       const log = jsonLinesLog({ level: config.logLevel, write: (line) => process.stderr.write(line) });
+      // Its "node started" log line says where it runs; stdout stays empty, so every line a node
+      // prints (both streams, as in a container's log) is one JSON object.
       const started = await StorageNode.start(config, { log, join: flags.join === true });
-      output.line(`node ${started.peerId} running; HTTP ${started.http.url}`);
       await new Promise<void>((resolveStop) => {
         const stop = (signal: NodeJS.Signals): void => {
           log('info', 'stopping', { signal });

@@ -83,6 +83,29 @@ describe('docker-compose.yml', () => {
     }
     for (const volume of ['genesis', ...dataVolumes]) expect(Object.keys(compose.volumes)).toContain(volume);
   });
+
+  it('the host reaches every node: a published libp2p port each, announced, and the bootstrap in the genesis', () => {
+    const hostPorts = new Set<string>();
+    for (const name of nodeNames) {
+      const service = services[name]!;
+      const libp2p = (service.ports ?? []).map((port) => /^127\.0\.0\.1:(\d+):4001$/.exec(port)?.[1]).filter((port) => port !== undefined);
+      expect(libp2p, `${name} publishes 4001 on 127.0.0.1`).toHaveLength(1);
+      const hostPort = libp2p[0]!;
+      hostPorts.add(hostPort);
+      // Not a port the containers listen on themselves: a container dialing 127.0.0.1:<it> must be refused.
+      expect(['4001', '4002', '8080']).not.toContain(hostPort);
+      expect(service.environment?.['FLOE_ANNOUNCE']?.split(',')).toEqual(
+        expect.arrayContaining([`/dns4/${name}/tcp/4001`, `/ip4/127.0.0.1/tcp/${hostPort}`]),
+      );
+      if (name === 'bootstrap') expect(init.environment?.['FLOE_PUBLISHED_PORT']).toBe(hostPort);
+    }
+    expect(hostPorts.size).toBe(nodeNames.length);
+  });
+
+  it('only init builds the image, on the base image FLOE_NODE_IMAGE names (official node image by default)', () => {
+    expect(init.build).toEqual({ context: '.', args: { NODE_IMAGE: '${FLOE_NODE_IMAGE:-node:20-bookworm-slim}' } });
+    for (const name of nodeNames) expect(services[name]!.build, name).toBeUndefined();
+  });
 });
 
 function dataVolumeOf(service: Service): string {
@@ -103,6 +126,44 @@ describe('Dockerfile', () => {
     expect(lines).toContain('VOLUME /data');
     expect(lines).toContain('ENTRYPOINT ["node", "bin/floe.js"]');
     expect(dockerfile).toMatch(/^HEALTHCHECK .* CMD \["node", "docker\/healthcheck\.js"\]$/m);
+  });
+
+  it('takes its base image as a build argument (official node image by default), without a frontend to fetch', () => {
+    expect(lines).toContain('ARG NODE_IMAGE=node:20-bookworm-slim');
+    expect(lines.filter((line) => line.startsWith('FROM ')).every((line) => line.startsWith('FROM ${NODE_IMAGE} AS '))).toBe(true);
+    expect(dockerfile).not.toMatch(/^# syntax=/m);
+  });
+});
+
+describe('.dockerignore', () => {
+  const patterns = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  // Docker's matching (Go filepath.Match plus **): a pattern matches a path or any directory above it.
+  const regexes = patterns.map((pattern) => {
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\/?/g, '::globstar::')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')
+      .replace(/::globstar::/g, '(?:.*/)?');
+    return new RegExp(`^${body}(?:/.*)?$`);
+  });
+  const ignored = (path: string): boolean => regexes.some((regex) => regex.test(path));
+
+  it('keeps the committed protons modules and drops the WASM ones the build writes', () => {
+    expect(patterns.some((pattern) => !pattern.startsWith('!'))).toBe(true);
+    for (const path of ['src/membership/membership.generated.ts', 'protocols/store/store.generated.ts', 'src/cli/main.ts', 'package-lock.json']) {
+      expect(ignored(path), path).toBe(false);
+    }
+    expect(ignored('src/crypto/blake2b-wasm.generated.ts')).toBe(true);
+  });
+
+  it('leaves local state out of the build context: cluster directories, node_modules, build output', () => {
+    for (const path of ['cluster/node-0/store/x', 'cluster-big/genesis.json', 'node_modules/libp2p/package.json', 'dist/src/index.js', '.floe-bench-cluster-1/x', 'compose-genesis.json']) {
+      expect(ignored(path), path).toBe(true);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-// Every vector of the official Walrus encoder (/work/shared/vectors/walrus-rs2.json, produced by
+// Every vector of the official Walrus encoder (test/fixtures/walrus-rs2.json, produced by
 // @mysten/walrus-wasm 0.3.0) must be reproduced bit for bit: by the single-threaded encoder and by
 // the worker pool (forced onto its worker threads).
 import { afterAll, describe, expect, it } from 'vitest';

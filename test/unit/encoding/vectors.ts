@@ -1,5 +1,5 @@
-// Loads the official Walrus encoder's output (a copy of ../shared/vectors/walrus-rs2.json kept in
-// test/fixtures so a clone is self-contained) for encoding tests.
+// Loads the official Walrus encoder's output (test/fixtures/walrus-rs2.json, produced by
+// @mysten/walrus-wasm 0.3.0) for encoding tests.
 import { readFileSync } from 'node:fs';
 
 export interface VectorSliverPair {
