@@ -17,6 +17,7 @@ const LAYERS = [
   'storage',
   'config',
   'membership',
+  'ledger',
   'protocols',
   'network',
   'client',
@@ -37,6 +38,7 @@ const LAYER_ROOTS: Record<Layer, string> = {
   storage: 'src/storage',
   config: 'src/config',
   membership: 'src/membership',
+  ledger: 'src/ledger',
   protocols: 'protocols',
   network: 'src/network',
   client: 'src/client',
@@ -70,27 +72,29 @@ const RULES: Record<Layer, LayerRule> = {
   config: { layers: ['core', 'crypto', 'encoding'], builtins: 'any', libp2p: true },
   // Epochs and assignments: pure (no built-ins, no I/O); libp2p only for keys and peer IDs.
   membership: { layers: ['core', 'crypto', 'encoding', 'config'], builtins: [], libp2p: true },
+  // The ledger's state machine, messages and economics: pure like membership; libp2p only for keys and addresses.
+  ledger: { layers: ['core', 'crypto'], builtins: [], libp2p: true },
   // Wire code needs stream framing and the protobuf runtime: @libp2p/interface, @libp2p/utils, protons-runtime, uint8arraylist.
-  protocols: { layers: ['core', 'crypto', 'encoding', 'challenges'], builtins: 'any', libp2p: true },
+  protocols: { layers: ['core', 'crypto', 'encoding', 'challenges', 'ledger'], builtins: 'any', libp2p: true },
   network: { layers: ['core', 'crypto', 'encoding', 'config', 'protocols'], builtins: 'any', libp2p: true },
   // The light client never sees node internals or storage.
   client: {
-    layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'membership', 'protocols', 'network'],
+    layers: ['core', 'crypto', 'encoding', 'workers', 'config', 'membership', 'ledger', 'protocols', 'network'],
     builtins: 'any',
     libp2p: true,
   },
   // The node also acts as a Walrus publisher/aggregator over HTTP, through the light client.
   node: {
-    layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'storage', 'config', 'membership', 'protocols', 'network', 'client'],
+    layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'storage', 'config', 'membership', 'ledger', 'protocols', 'network', 'client'],
     builtins: 'any',
     libp2p: true,
   },
   // Local cluster management (`floe cluster`): writes genesis and identities, spawns and signals `floe node run` processes; only the CLI uses it.
   cluster: { layers: ['core', 'encoding', 'config', 'node'], builtins: 'any', libp2p: false },
-  cli: { layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'config', 'membership', 'client', 'node', 'cluster'], builtins: 'any', libp2p: true },
+  cli: { layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'config', 'membership', 'ledger', 'client', 'node', 'cluster'], builtins: 'any', libp2p: true },
   // src/index.ts and friends: the package's public surface re-exports the SDK, never the CLI.
   entry: {
-    layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'storage', 'config', 'membership', 'protocols', 'network', 'client', 'node'],
+    layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'storage', 'config', 'membership', 'ledger', 'protocols', 'network', 'client', 'node'],
     builtins: 'any',
     libp2p: true,
   },
@@ -301,11 +305,11 @@ describe('the boundary checker itself', () => {
       "src/crypto/bad-net.ts:2 imports 'libp2p': crypto may not import libp2p packages",
       "src/crypto/bad-net.ts:3 imports '@chainsafe/libp2p-noise': crypto may not import libp2p packages",
       "src/core/bad-upward.ts:3 imports '../encoding/parameters.js': core may not import encoding (allowed: none)",
-      "src/client/bad-internals.ts:1 imports '../storage/store.js': client may not import storage (allowed: core, crypto, encoding, workers, config, membership, protocols, network)",
-      "src/client/bad-internals.ts:2 imports '../node/node.js': client may not import node (allowed: core, crypto, encoding, workers, config, membership, protocols, network)",
-      "src/node/bad-cli.ts:1 imports '../cli/main.js': node may not import cli (allowed: core, crypto, encoding, challenges, workers, storage, config, membership, protocols, network, client)",
+      "src/client/bad-internals.ts:1 imports '../storage/store.js': client may not import storage (allowed: core, crypto, encoding, workers, config, membership, ledger, protocols, network)",
+      "src/client/bad-internals.ts:2 imports '../node/node.js': client may not import node (allowed: core, crypto, encoding, workers, config, membership, ledger, protocols, network)",
+      "src/node/bad-cli.ts:1 imports '../cli/main.js': node may not import cli (allowed: core, crypto, encoding, challenges, workers, storage, config, membership, ledger, protocols, network, client)",
       "src/workers/bad-fs.ts:2 imports 'node:fs': workers may not import Node built-in node:fs (allowed: node:worker_threads, node:os)",
-      "protocols/store/bad-network.ts:1 imports '../../src/network/libp2p.js': protocols may not import network (allowed: core, crypto, encoding, challenges)",
+      "protocols/store/bad-network.ts:1 imports '../../src/network/libp2p.js': protocols may not import network (allowed: core, crypto, encoding, challenges, ledger)",
       "src/cli/bad-manifest.ts:1 imports '../../package.json': imports package.json, which is in no layer (only src/ and protocols/ are)",
       "src/mystery/orphan.ts:1 imports '': file is in no layer: add its directory to LAYER_ROOTS and RULES",
     ]);
