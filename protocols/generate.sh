@@ -10,7 +10,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 for proto in protocols/store/store.proto protocols/read/read.proto protocols/recovery/recovery.proto \
   protocols/certificate/certificate.proto protocols/sync/sync.proto protocols/challenge/challenge.proto \
-  protocols/lifecycle/lifecycle.proto \
+  protocols/lifecycle/lifecycle.proto protocols/ledger/ledger.proto \
   src/membership/membership.proto; do
   name=$(basename "$proto" .proto)
   cp "$proto" "$scratch/$name.proto"

@@ -12,6 +12,7 @@ import { registerReadCommand } from './commands/read.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerVoteCommand } from './commands/vote.js';
+import { registerWalletCommands } from './commands/wallet.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
 import { findUnknownOption, unknownOptionMessage } from './usage.js';
@@ -68,6 +69,7 @@ function createProgram(version: string, output: CliOutput, usageError: UsageErro
   registerExtendCommand(program, output);
   registerVoteCommand(program, output);
   registerChallengesCommand(program, output);
+  registerWalletCommands(program, output);
   return program;
 }
 

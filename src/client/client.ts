@@ -59,6 +59,17 @@ const REPUBLISH_DELAY_MS = 1_000;
  */
 const COMMITTEE_REFRESH_MS = 5_000;
 
+/** The committee view a ledger wallet works with (FloeClient.ledgerView). */
+export interface LedgerView {
+  readonly libp2p: FloeLibp2p;
+  readonly network: string;
+  /** The current epoch by the client's clock: the epoch of the votes it collects. */
+  readonly epoch: number;
+  /** Owners of the shards in force in that epoch. */
+  readonly ownerOfShard: readonly string[];
+  readonly dialTimeoutMs: number;
+}
+
 export class FloeClient {
   private closed = false;
   private readonly lifetime = new AbortController();
@@ -208,6 +219,22 @@ export class FloeClient {
     closeIdleReadStreams(this.context.libp2p);
     closeIdleStoreStreams(this.context.libp2p);
     if (this.ownsLibp2p) await this.context.libp2p.stop();
+  }
+
+  /**
+   * What the ledger wallet needs (src/client/wallet.ts): the libp2p node, the network, the epoch
+   * by the client's clock and the shard owners in force in it (from the verified chain).
+   */
+  async ledgerView(options: CallOptions = {}): Promise<LedgerView> {
+    this.checkOpen();
+    const context = await this.currentContext(options.signal ?? this.lifetime.signal);
+    return {
+      libp2p: context.libp2p,
+      network: context.network,
+      epoch: this.clock.epochAt(Date.now()),
+      ownerOfShard: context.committee.ownerOfShard,
+      dialTimeoutMs: context.settings.dialTimeoutMs,
+    };
   }
 
   private checkOpen(): void {

@@ -2,6 +2,7 @@
 //
 //   DIR/genesis.json     the network: every node of DIR in the committee (weight 1), node 0 as bootstrap
 //   DIR/node-<i>/        node i: identity.key and a config.json that points at ../genesis.json
+//   DIR/wallet.key       a devnet wallet, funded in genesis.json with DEVNET_FUNDS_FLAKES
 //
 // `floe cluster up` creates them (or reuses them when DIR already has them) and then starts the
 // nodes; `floe cluster genesis` only creates them, for setups that run the nodes elsewhere (the
@@ -13,12 +14,16 @@ import { join, resolve } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
 import { MIN_EPOCH_DURATION_MS, NETWORK_NAME_PATTERN, loadGenesis, writeGenesis, type Genesis } from '../config/genesis.js';
 import { isErrnoException } from '../config/files.js';
-import { IDENTITY_FILE_NAME, createIdentity, loadIdentity } from '../config/identity.js';
+import { IDENTITY_FILE_NAME, createIdentity, createKeyFile, loadIdentity, loadKeyFile } from '../config/identity.js';
 import { CONFIG_FILE_NAME, writeNodeConfigFile } from '../config/node-config.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
 import { ClusterError } from './errors.js';
 
 export const GENESIS_FILE_NAME = 'genesis.json';
+/** The devnet wallet `floe wallet` finds in a cluster directory. */
+export const CLUSTER_WALLET_FILE_NAME = 'wallet.key';
+/** What the devnet wallet starts with: 1,000,000 FLOE (10^9 flakes each). */
+export const DEVNET_FUNDS_FLAKES = 1_000_000n * 1_000_000_000n;
 export const DEFAULT_NETWORK_NAME = 'local';
 export const DEFAULT_NODE_COUNT = 4;
 /** A local cluster is processes on one machine; beyond this it is a mistake, not a test. */
@@ -166,6 +171,8 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
     layoutNodes.push({ index, dir: nodeDir, peerId: identity.peerId.toString() });
   }
   const node0 = layoutNodes[0]!;
+  const walletPath = join(dir, CLUSTER_WALLET_FILE_NAME);
+  const wallet = (await exists(walletPath)) ? await loadKeyFile(walletPath, '') : await createKeyFile(walletPath, 'the devnet wallet');
   const genesis: Genesis = {
     network,
     nShards: shards,
@@ -176,6 +183,7 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
       bootstrapAddress(options.bootstrapHost ?? '127.0.0.1', port, node0.peerId),
       ...(published === undefined ? [] : [bootstrapAddress('127.0.0.1', published, node0.peerId)]),
     ],
+    balances: { [wallet.peerId.toString()]: DEVNET_FUNDS_FLAKES.toString() },
   };
   await writeGenesis(genesisPath, genesis);
   return { dir, genesisPath, genesis: await loadGenesis(genesisPath), nodes: layoutNodes };

@@ -21,7 +21,10 @@ const PARAMETER_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
  * between nodes, and the epoch clock must not.
  */
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-const GENESIS_KEYS = ['network', 'nShards', 'epochDurationMs', 'genesisTime', 'committee', 'bootstrap', 'parameters'];
+const GENESIS_KEYS = ['network', 'nShards', 'epochDurationMs', 'genesisTime', 'committee', 'bootstrap', 'parameters', 'balances'];
+/** Initial balances are flakes (10^-9 FLOE) as decimal strings: JSON numbers cannot hold a u64. */
+const FLAKES_TEXT = /^(0|[1-9]\d{0,19})$/;
+const MAX_FLAKES = (1n << 64n) - 1n;
 const MEMBER_KEYS = ['peerId', 'weight'];
 
 export interface CommitteeMember {
@@ -46,6 +49,11 @@ export interface Genesis {
   readonly bootstrap: readonly string[];
   /** Named protocol parameters (finite numbers), interpreted by the layers that use them. */
   readonly parameters?: Readonly<Record<string, number>>;
+  /**
+   * Initial FLOE balances: address (Ed25519 peer ID) → flakes as a decimal string. Their sum is
+   * the total supply of the network's ledger (docs/economy.md).
+   */
+  readonly balances?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,10 +95,33 @@ export function parseGenesis(json: unknown): Genesis {
     committee,
     bootstrap,
   };
-  if (record['parameters'] !== undefined) {
-    return Object.freeze({ ...genesis, parameters: parseParameters(record['parameters']) });
+  const withParameters = record['parameters'] === undefined ? genesis : { ...genesis, parameters: parseParameters(record['parameters']) };
+  if (record['balances'] !== undefined) return Object.freeze({ ...withParameters, balances: parseBalances(record['balances']) });
+  return Object.freeze(withParameters);
+}
+
+function parseBalances(value: unknown): Readonly<Record<string, string>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('balances', `must be an object of address → flakes (decimal string), got ${show(value)}`);
   }
-  return Object.freeze(genesis);
+  const out: Record<string, string> = {};
+  let total = 0n;
+  for (const [address, amount] of Object.entries(value as Record<string, unknown>)) {
+    const field = `balances.${address}`;
+    parseEd25519PeerId(address, field);
+    if (typeof amount !== 'string' || !FLAKES_TEXT.test(amount) || BigInt(amount) > MAX_FLAKES) {
+      throw invalid(field, `must be flakes as a decimal string up to ${MAX_FLAKES}, got ${show(amount)}`);
+    }
+    total += BigInt(amount);
+    out[address] = amount;
+  }
+  if (total > MAX_FLAKES) throw invalid('balances', `add up to ${total} flakes, more than ${MAX_FLAKES}`);
+  return Object.freeze(out);
+}
+
+/** Initial balances of the genesis file as bigints (empty when it has none). */
+export function genesisBalances(genesis: Pick<Genesis, 'balances'>): Map<string, bigint> {
+  return new Map(Object.entries(genesis.balances ?? {}).map(([address, amount]) => [address, BigInt(amount)]));
 }
 
 function parseCommittee(value: unknown, nShards: number): readonly CommitteeMember[] {

@@ -29,29 +29,40 @@ export function identityPath(dir: string): string {
  * creates it concurrently.
  */
 export async function createIdentity(dir: string): Promise<NodeIdentity> {
-  const path = identityPath(dir);
   await mkdir(resolve(dir), { recursive: true, mode: 0o700 });
+  return await createKeyFile(identityPath(dir), "the node's identity");
+}
+
+/** Reads DIR/identity.key. Throws IdentityError `IDENTITY_MISSING` or `IDENTITY_CORRUPT`. */
+export async function loadIdentity(dir: string): Promise<NodeIdentity> {
+  return await loadKeyFile(identityPath(dir), 'create it with `floe node init`');
+}
+
+/**
+ * Writes a new Ed25519 key to `path` (mode 0600, whole or not at all), never replacing one:
+ * node identities and wallet keys (`floe wallet new`) alike.
+ */
+export async function createKeyFile(path: string, what = 'the key'): Promise<NodeIdentity> {
   const privateKey = await generateKeyPair('Ed25519');
   try {
     await writeFileAtomic(path, privateKeyToProtobuf(privateKey), { mode: IDENTITY_FILE_MODE, overwrite: false });
   } catch (error) {
     if (isErrnoException(error, 'EEXIST')) {
-      throw new IdentityError('IDENTITY_EXISTS', `${path} already exists; refusing to replace the node's identity`, error);
+      throw new IdentityError('IDENTITY_EXISTS', `${path} already exists; refusing to replace ${what}`, error);
     }
     throw error;
   }
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey) };
 }
 
-/** Reads DIR/identity.key. Throws IdentityError `IDENTITY_MISSING` or `IDENTITY_CORRUPT`. */
-export async function loadIdentity(dir: string): Promise<NodeIdentity> {
-  const path = identityPath(dir);
+/** Reads an Ed25519 key file. Throws IdentityError `IDENTITY_MISSING` (with `hint`) or `IDENTITY_CORRUPT`. */
+export async function loadKeyFile(path: string, hint: string): Promise<NodeIdentity> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
     if (isErrnoException(error, 'ENOENT')) {
-      throw new IdentityError('IDENTITY_MISSING', `${path} does not exist; create it with \`floe node init\``, error);
+      throw new IdentityError('IDENTITY_MISSING', `${path} does not exist; ${hint}`, error);
     }
     throw new IdentityError('IDENTITY_CORRUPT', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, error);
   }

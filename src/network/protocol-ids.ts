@@ -45,6 +45,11 @@ export function challengeProtocol(network: string): string {
   return protocolId(network, 'challenge', '1.0.0');
 }
 
+/** The ledger protocol (protocols/ledger): orders, votes, certificates and close reports. */
+export function ledgerProtocol(network: string): string {
+  return protocolId(network, 'ledger', '1.0.0');
+}
+
 /** `floe/<network>/<name>/1`, e.g. `floe/devnet/blobs/1`. */
 export function topic(network: string, name: GossipTopicName): string {
   checkNetwork(network);
