@@ -1,0 +1,138 @@
+// LedgerNode (src/node/ledger-service.ts) with its real journal on disk, behind the real ledger
+// protocol handler over in-memory streams: votes and locks, typed refusals, bad input, applying
+// certificates, and a restart that must keep every lock and balance (fsync before acknowledging).
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import type { PrivateKey } from '@libp2p/interface';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressOf, buildCertificate, type Operation, signOrder, type Vote } from '../../src/ledger/index.js';
+import type { Assignment } from '../../src/membership/index.js';
+import { LEDGER_LOG_FILE, LedgerNode } from '../../src/node/ledger-service.js';
+import { RecordLog, RecordLogCorruptError } from '../../src/storage/record-log.js';
+import { createLedgerHandler } from '../../protocols/ledger/handler.js';
+import { LedgerClient } from '../../protocols/ledger/request.js';
+import { connection, pair } from '../protocols/helpers.js';
+
+const NETWORK = 'ledgertest';
+let root = '';
+let members: PrivateKey[] = [];
+let alice: PrivateKey;
+let bob: PrivateKey;
+let assignment: Assignment;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-ledger-node-'));
+  members = await Promise.all(Array.from({ length: 4 }, async () => await generateKeyPair('Ed25519')));
+  alice = await generateKeyPair('Ed25519');
+  bob = await generateKeyPair('Ed25519');
+  const owners = members.map(addressOf).sort();
+  assignment = { epoch: 0, members: owners.map((peerId) => ({ peerId, weight: 1 })), ownerOfShard: owners, params: {} };
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function openNode(index: number): Promise<LedgerNode> {
+  return await LedgerNode.open({
+    libp2p: { dialProtocol: () => Promise.reject(new Error('no network in this test')), peerId: undefined as never },
+    network: NETWORK,
+    privateKey: members[index]!,
+    balances: new Map([[addressOf(alice), 1000n]]),
+    dataDir: join(root, `m${index}`),
+    epochs: { epoch: () => 0, phase: () => 0.1, assignmentAt: () => assignment },
+    voteCutoff: 0.4,
+    log: () => {},
+  });
+}
+
+async function clientOf(node: LedgerNode): Promise<LedgerClient> {
+  const [clientSide, nodeSide] = await pair();
+  void createLedgerHandler(node)(nodeSide, connection);
+  return new LedgerClient(clientSide, NETWORK);
+}
+
+const transfer = (amount: bigint): Operation => ({ kind: 'transfer', recipient: addressOf(bob), amount });
+
+describe('LedgerNode over the ledger protocol', () => {
+  it('votes, locks durably, refuses conflicts with a typed reason, applies certificates, and keeps all of it across a restart', async () => {
+    for (let i = 0; i < 4; i++) await mkdir(join(root, `m${i}`), { recursive: true });
+    const nodes = await Promise.all([0, 1, 2].map(openNode));
+    const clients = await Promise.all(nodes.map(clientOf));
+
+    const a = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 0, operation: transfer(600n) });
+    const b = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 0, operation: transfer(500n) });
+    const votes: Vote[] = [];
+    for (const client of clients) {
+      const answer = await client.submitOrder(a);
+      if (!('vote' in answer)) throw new Error(`no vote: ${answer.refusal.reason}`);
+      votes.push(answer.vote);
+    }
+    // The same order again: the same vote; a conflicting one: refused, naming the locked order.
+    expect('vote' in (await clients[0]!.submitOrder(a))).toBe(true);
+    const refused = await clients[0]!.submitOrder(b);
+    expect(refused).toMatchObject({ refusal: { reason: 'locked', lockedOrder: { digest: a.digest } } });
+    // A sequence number ahead: behind, with the member's next one.
+    const ahead = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 5, operation: transfer(1n) });
+    expect(await clients[1]!.submitOrder(ahead)).toMatchObject({ refusal: { reason: 'behind', nextSequence: 0 } });
+    // More than the balance: refused with the figures.
+    const greedy = await signOrder(bob, { network: NETWORK, sender: addressOf(bob), sequence: 0, operation: { kind: 'transfer', recipient: addressOf(alice), amount: 10n } });
+    expect(await clients[1]!.submitOrder(greedy)).toMatchObject({ refusal: { reason: 'insufficient-funds', available: 0n, needed: 10n } });
+
+    // Bad input: a clear error, the stream goes on.
+    const forged = buildCertificate(b, 0, votes.map((vote) => ({ ...vote, digest: b.digest })));
+    await expect(clients[2]!.submitCertificate(forged)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    const tooFew = buildCertificate(a, 0, votes.slice(0, 2));
+    await expect(clients[2]!.submitCertificate(tooFew)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('shards needed') });
+    await expect(clients[2]!.account(addressOf(alice))).resolves.toMatchObject({ balance: 1000n });
+
+    // The certificate applies once; again is a duplicate.
+    const certificate = buildCertificate(a, 0, votes);
+    expect(await clients[2]!.submitCertificate(certificate)).toEqual({ status: 'applied', nextSequence: 1 });
+    expect(await clients[2]!.submitCertificate(certificate)).toEqual({ status: 'duplicate', nextSequence: 1 });
+    expect(await clients[2]!.account(addressOf(bob))).toMatchObject({ balance: 600n, nextSequence: 0 });
+    expect((await clients[2]!.certificates(addressOf(alice), 0)).map((c) => c.order.digest)).toEqual([a.digest]);
+    // A sequence number already used: refused with its certificate.
+    const late = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 0, operation: transfer(1n) });
+    expect(await clients[2]!.submitOrder(late)).toMatchObject({ refusal: { reason: 'used', certificate: { order: { digest: a.digest } } } });
+
+    // Restart: node 0 (lock only) and node 2 (applied) come back with the same state.
+    await Promise.all(clients.map(async (client) => await client.close()));
+    await Promise.all(nodes.map(async (node) => await node.stop()));
+    const [again0, again2] = await Promise.all([openNode(0), openNode(2)]);
+    const [client0, client2] = await Promise.all([clientOf(again0), clientOf(again2)]);
+    expect(await client0.submitOrder(b)).toMatchObject({ refusal: { reason: 'locked' } });
+    expect(await client2.account(addressOf(bob))).toMatchObject({ balance: 600n });
+    expect(again2.state.heldTotal()).toBe(1000n);
+    await Promise.all([client0.close(), client2.close()]);
+    await Promise.all([again0.stop(), again2.stop()]);
+  });
+});
+
+describe('RecordLog', () => {
+  it('returns what was appended, cuts a torn tail, and refuses a corrupt record in the middle', async () => {
+    const path = join(root, 'records.log');
+    const { log } = await RecordLog.open(path);
+    await log.append([new Uint8Array([1, 2, 3]), new Uint8Array([4])]);
+    await log.append([new Uint8Array(0)]);
+    await log.close();
+    await appendFile(path, new Uint8Array([9, 0, 0, 0, 1])); // a crash in the middle of an append
+    const reopened = await RecordLog.open(path);
+    expect(reopened.records).toEqual([new Uint8Array([1, 2, 3]), new Uint8Array([4]), new Uint8Array(0)]);
+    await reopened.log.append([new Uint8Array([5])]);
+    await reopened.log.close();
+    expect((await RecordLog.open(path)).records).toHaveLength(4);
+
+    const corrupt = join(root, 'corrupt.log');
+    const { log: second } = await RecordLog.open(corrupt);
+    await second.append([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])]);
+    await second.close();
+    const bytes = new Uint8Array(await readFile(corrupt));
+    bytes[9] ^= 0xff;
+    await writeFile(corrupt, bytes);
+    await expect(RecordLog.open(corrupt)).rejects.toThrow(RecordLogCorruptError);
+    expect(LEDGER_LOG_FILE).toBe('ledger.log');
+  });
+});
