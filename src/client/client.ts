@@ -67,6 +67,8 @@ export interface LedgerView {
   readonly epoch: number;
   /** Owners of the shards in force in that epoch. */
   readonly ownerOfShard: readonly string[];
+  /** Protocol parameters in force (the storage prices among them). */
+  readonly params: Readonly<Record<string, number>>;
   readonly dialTimeoutMs: number;
 }
 
@@ -233,6 +235,7 @@ export class FloeClient {
       network: context.network,
       epoch: this.clock.epochAt(Date.now()),
       ownerOfShard: context.committee.ownerOfShard,
+      params: context.committee.governance,
       dialTimeoutMs: context.settings.dialTimeoutMs,
     };
   }

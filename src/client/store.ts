@@ -70,6 +70,7 @@ export async function storeBlob(context: ClientContext, data: Uint8Array, option
   const encodeMs = elapsedMs(started);
   const encodedLength = encodedBlobLength(params, data.length);
   emit({ type: 'encoded', blobId: blobIdToString(encoded.blobId), unencodedLength: data.length, encodedLength, ms: encodeMs });
+  if (options.beforeUpload !== undefined) await options.beforeUpload({ blobId: encoded.blobId, encodedLength, epochs }, options.signal);
 
   const uploadStarted = performance.now();
   const upload = await new Upload(context, encoded, epochs, emit, options.signal).run();

@@ -56,6 +56,11 @@ export interface CallOptions {
 export interface StoreOptions extends CallOptions {
   /** Epochs to store the blob for, counted from the epoch of the confirmations (default 5, DEFAULT_STORE_EPOCHS; at most blob.maxEpochsAhead). */
   readonly epochs?: number;
+  /**
+   * Runs after encoding and before any upload, with the blob ID and its encoded size (e.g. to
+   * pay for the store first, src/client/wallet.ts); a rejection fails the store.
+   */
+  readonly beforeUpload?: (blob: { readonly blobId: Uint8Array; readonly encodedLength: number; readonly epochs: number }, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ExtendOptions extends CallOptions {

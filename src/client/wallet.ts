@@ -26,6 +26,7 @@ import { ledgerProtocol } from '../network/protocol-ids.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
 import type { AccountAnswer } from '../../protocols/ledger/service.js';
 import type { LedgerView } from './client.js';
+import { openMemberStream } from './dial.js';
 import { FloeClientError } from './errors.js';
 
 export class InsufficientFundsError extends FloeClientError {
@@ -87,6 +88,11 @@ export class WalletSession {
   /** `viewSource` gives the committee in force (FloeClient.ledgerView); asked again when members vote in a later epoch. */
   static async open(viewSource: (signal?: AbortSignal) => Promise<LedgerView>, signal?: AbortSignal): Promise<WalletSession> {
     return new WalletSession(await viewSource(signal), viewSource);
+  }
+
+  /** The epoch of the committee the session works with (the client's clock). */
+  get epoch(): number {
+    return this.view.epoch;
   }
 
   private async refresh(signal: AbortSignal | undefined): Promise<void> {
@@ -307,9 +313,7 @@ export class WalletSession {
     if (pending === undefined) {
       pending = (async () => {
         try {
-          const stream = await this.view.libp2p.dialProtocol(peerIdFromString(member), ledgerProtocol(this.view.network), {
-            signal: AbortSignal.timeout(this.view.dialTimeoutMs),
-          });
+          const stream = await openMemberStream(this.view.libp2p, peerIdFromString(member), ledgerProtocol(this.view.network), AbortSignal.timeout(this.view.dialTimeoutMs));
           return new LedgerClient(stream, this.view.network);
         } catch {
           this.clients.delete(member);

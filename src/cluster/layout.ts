@@ -71,6 +71,8 @@ export interface ClusterLayoutOptions {
   readonly publishedPort?: number;
   /** Start of epoch 0 (default: now). */
   readonly genesisTime?: Date;
+  /** Storage and write prices in flakes (genesis parameters price.storage, price.write); absent = free. */
+  readonly prices?: { readonly storage?: number; readonly write?: number };
 }
 
 export function nodeDirName(index: number): string {
@@ -184,6 +186,7 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
       ...(published === undefined ? [] : [bootstrapAddress('127.0.0.1', published, node0.peerId)]),
     ],
     balances: { [wallet.peerId.toString()]: DEVNET_FUNDS_FLAKES.toString() },
+    ...(options.prices === undefined ? {} : { parameters: { 'price.storage': options.prices.storage ?? 0, 'price.write': options.prices.write ?? 0 } }),
   };
   await writeGenesis(genesisPath, genesis);
   return { dir, genesisPath, genesis: await loadGenesis(genesisPath), nodes: layoutNodes };

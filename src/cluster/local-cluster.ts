@@ -75,6 +75,8 @@ export interface StartClusterOptions {
   readonly epochDurationMs?: number;
   /** Network name (default "local"). */
   readonly network?: string;
+  /** Storage and write prices in flakes for a new DIR (genesis parameters); absent = free. */
+  readonly prices?: { readonly storage?: number; readonly write?: number };
   /** Node i listens on basePort + i; default: free ports the OS picks (node 0's is then fixed in the genesis). */
   readonly basePort?: number;
   /** How long to wait for every node to be ready and connected to all others (default 60 s). */
@@ -344,6 +346,7 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
       network: options.network ?? DEFAULT_NETWORK_NAME,
       bootstrapHost: LOOPBACK,
       bootstrapPort: ports[0]!,
+      ...(options.prices === undefined ? {} : { prices: options.prices }),
     });
     return { layout, ports };
   }

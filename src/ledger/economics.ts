@@ -8,6 +8,57 @@ export const SCORE_SCALE = 1_000_000n;
 /** Commission rates are basis points of a node's reward. */
 export const COMMISSION_SCALE = 10_000;
 
+/** Assignment parameters holding the prices in force (flakes), set in the genesis file or by votes. */
+export const STORAGE_PRICE_PARAM = 'price.storage';
+export const WRITE_PRICE_PARAM = 'price.write';
+
+export interface Prices {
+  /** Flakes per MiB of encoded size per epoch. */
+  readonly storagePrice: bigint;
+  /** Flakes per MiB of encoded size, once per store. */
+  readonly writePrice: bigint;
+}
+
+/** The prices in force from an assignment's parameters; absent or invalid = 0 (free). */
+export function pricesOf(params: Readonly<Record<string, number>>): Prices {
+  const read = (name: string): bigint => {
+    const value = params[name];
+    return value !== undefined && Number.isSafeInteger(value) && value > 0 ? BigInt(value) : 0n;
+  };
+  return { storagePrice: read(STORAGE_PRICE_PARAM), writePrice: read(WRITE_PRICE_PARAM) };
+}
+
+export interface PaymentCheck {
+  readonly paid: boolean;
+  /** Cost of storing `encodedSize` for the epochs of the best payment (at least one epoch). */
+  readonly cost: StorageCost;
+  /** What the best payment seen covers, flakes. */
+  readonly covered: bigint;
+  readonly shortfall: bigint;
+}
+
+/**
+ * Whether one of `payments` pays for storing `encodedSize` bytes from `epoch` on: it must cover
+ * the size, include `epoch`, and its amount must reach the cost of its epochs at `prices`.
+ */
+export function checkPayment(
+  payments: readonly { readonly encodedSize: bigint; readonly startEpoch: number; readonly endEpoch: number; readonly amount: bigint }[],
+  encodedSize: bigint,
+  epoch: number,
+  prices: Prices,
+): PaymentCheck {
+  const oneEpoch = storageCost(encodedSize, 1, prices);
+  if (oneEpoch.total === 0n) return { paid: true, cost: oneEpoch, covered: 0n, shortfall: 0n };
+  let best: PaymentCheck = { paid: false, cost: oneEpoch, covered: 0n, shortfall: oneEpoch.total };
+  for (const payment of payments) {
+    if (payment.encodedSize < encodedSize || payment.startEpoch > epoch || payment.endEpoch <= epoch) continue;
+    const cost = storageCost(encodedSize, payment.endEpoch - payment.startEpoch, prices);
+    if (payment.amount >= cost.total) return { paid: true, cost, covered: payment.amount, shortfall: 0n };
+    if (payment.amount > best.covered) best = { paid: false, cost, covered: payment.amount, shortfall: cost.total - payment.amount };
+  }
+  return best;
+}
+
 export interface PriceVote {
   /** Flakes per MiB of encoded size per epoch (storage) or per MiB once (write). */
   readonly price: bigint;

@@ -3,7 +3,7 @@
 // pools and the storage fund. Pure and synchronous: signatures and committees are checked by the
 // caller (messages.ts verify*), the clock is an argument, and every mutation is also appended to
 // a journal the caller makes durable before it acknowledges anything (replay rebuilds the state).
-import { bytesEqual } from '../core/bytes.js';
+import { bytesEqual, toHex } from '../core/bytes.js';
 import type { Certificate, Order, SignedOrder } from './messages.js';
 import { orderName } from './messages.js';
 
@@ -61,6 +61,15 @@ export interface CloseContents {
   readonly lockedOrders: readonly SignedOrder[];
 }
 
+/** An applied storage payment (a `pay` order) and who paid it. */
+export interface PaymentRecord {
+  readonly payer: string;
+  readonly encodedSize: bigint;
+  readonly startEpoch: number;
+  readonly endEpoch: number;
+  readonly amount: bigint;
+}
+
 interface Account {
   balance: bigint;
   nextSequence: number;
@@ -87,6 +96,8 @@ export class Ledger {
   /** Fees credited to each epoch by payments, not yet paid out. */
   private readonly feesByEpoch = new Map<number, bigint>();
   private readonly rewardedEpochs = new Set<number>();
+  /** Storage payments by blob ID (hex). */
+  private readonly payments = new Map<string, PaymentRecord[]>();
   private journal: JournalEntry[] = [];
   private voting = 0;
   private closed = -1;
@@ -162,6 +173,11 @@ export class Ledger {
 
   poolNodes(): string[] {
     return [...this.pools.keys()].sort();
+  }
+
+  /** Storage payments applied for a blob, oldest first. */
+  paymentsFor(blobId: Uint8Array): readonly PaymentRecord[] {
+    return this.payments.get(toHex(blobId)) ?? [];
   }
 
   storageFund(): bigint {
@@ -327,6 +343,10 @@ export class Ledger {
         for (let e = op.startEpoch; e < op.endEpoch; e++) {
           this.feesByEpoch.set(e, (this.feesByEpoch.get(e) ?? 0n) + share + (e === op.startEpoch ? remainder : 0n));
         }
+        const key = toHex(op.blobId);
+        const list = this.payments.get(key) ?? [];
+        list.push({ payer: order.sender, encodedSize: op.encodedSize, startEpoch: op.startEpoch, endEpoch: op.endEpoch, amount: op.amount });
+        this.payments.set(key, list);
         break;
       }
       case 'stake':

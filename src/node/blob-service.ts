@@ -76,6 +76,11 @@ export interface BlobServiceOptions {
   readonly maxEpochsAhead?: () => number;
   /** Expiry, deletion and invalid blobs; absent: every stored blob is served. */
   readonly lifecycle?: () => LifecycleGate | undefined;
+  /**
+   * Refuses a store that is not paid for (throws a ProtocolError naming the price and the
+   * shortfall); absent: every store is free.
+   */
+  readonly checkPayment?: (blobId: BlobId, metadata: BlobMetadata) => void;
 }
 
 type Options = { signal?: AbortSignal };
@@ -128,6 +133,12 @@ export class BlobService {
     if (owned.length === 0) {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
       throw new ProtocolError('FORBIDDEN', `this node owns no shard of blob ${blobIdToString(blobId)}`);
+    }
+    try {
+      this.options.checkPayment?.(blobId, metadata);
+    } catch (error) {
+      this.options.metrics.rejected.inc({ protocol: 'store', reason: 'unpaid' });
+      throw error;
     }
     throwIfAborted(options.signal, requestAborted);
     await this.checkCapacity(blobId, metadata.unencodedLength, owned.length, options);

@@ -10,6 +10,9 @@ import { toHex } from '../core/bytes.js';
 import {
   addressOf,
   type Certificate,
+  checkPayment,
+  formatAmount,
+  pricesOf,
   type CloseContents,
   type CloseReport,
   committeeOfOwners,
@@ -211,6 +214,23 @@ export class LedgerNode implements LedgerService {
     const report = await signCloseReport(this.options.privateKey, this.options.network, epoch, this.ledger.closeContents());
     this.reportCache = { key, report };
     return report;
+  }
+
+  /**
+   * Throws ProtocolError FORBIDDEN "payment required: …" unless an applied `pay` certificate
+   * covers storing the blob (its encoded size, from the current epoch on) at the prices in force.
+   */
+  checkStorePayment(blobId: Uint8Array, encodedSize: bigint, blobName: string): void {
+    const epoch = this.options.epochs.epoch();
+    const prices = pricesOf(this.options.epochs.assignmentAt(epoch).params);
+    const check = checkPayment(this.ledger.paymentsFor(blobId), encodedSize, epoch, prices);
+    if (check.paid) return;
+    throw new ProtocolError(
+      'FORBIDDEN',
+      `payment required: blob ${blobName} (${check.cost.units} MiB encoded) costs ${formatAmount(check.cost.total)} for ${check.cost.epochs} epoch(s) ` +
+        `at ${formatAmount(prices.storagePrice)}/MiB/epoch + ${formatAmount(prices.writePrice)}/MiB to write; ` +
+        `payments seen here cover ${formatAmount(check.covered)}, shortfall ${formatAmount(check.shortfall)}`,
+    );
   }
 
   // -- epochs ----------------------------------------------------------------------------

@@ -130,7 +130,7 @@ describe('RecordLog', () => {
     await second.append([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5])]);
     await second.close();
     const bytes = new Uint8Array(await readFile(corrupt));
-    bytes[9] ^= 0xff;
+    bytes[9] = bytes[9]! ^ 0xff;
     await writeFile(corrupt, bytes);
     await expect(RecordLog.open(corrupt)).rejects.toThrow(RecordLogCorruptError);
     expect(LEDGER_LOG_FILE).toBe('ledger.log');

@@ -27,6 +27,8 @@ interface UpFlags {
   readonly epochDuration?: number;
   readonly name?: string;
   readonly basePort?: number;
+  readonly storagePrice?: number;
+  readonly writePrice?: number;
   readonly timeout: number;
   readonly json?: boolean;
 }
@@ -55,6 +57,8 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .option('--epoch-duration <ms>', 'epoch length in ms (default 3600000)', wholeNumber(MIN_EPOCH_DURATION_MS, Number.MAX_SAFE_INTEGER))
     .option('--name <network>', `network name (default ${DEFAULT_NETWORK_NAME})`)
     .option('--base-port <port>', 'node i listens on TCP port+i (default: free ports)', wholeNumber(1, 65_535))
+    .option('--storage-price <flakes>', 'storage price in flakes per MiB (encoded) per epoch (default 0: free)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
+    .option('--write-price <flakes>', 'write price in flakes per MiB (encoded), once per store (default 0)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
     .option('--timeout <ms>', 'how long to wait for the nodes', wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_START_TIMEOUT_MS)
     .option('--json', 'print cluster.json')
     .action(async (flags: UpFlags) => {
@@ -72,6 +76,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
           epochDurationMs: flags.epochDuration,
           network: flags.name,
           basePort: flags.basePort,
+          ...(flags.storagePrice === undefined && flags.writePrice === undefined ? {} : { prices: { storage: flags.storagePrice ?? 0, write: flags.writePrice ?? 0 } }),
           timeoutMs: flags.timeout,
           signal: controller.signal,
         });

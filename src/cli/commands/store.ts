@@ -3,7 +3,10 @@
 // straight into the encoder's buffer (client.allocateBlob), so it is encoded in place.
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type ClientProgress, DEFAULT_STORE_EPOCHS, type StoreResult } from '../../client/index.js';
+import { type ClientProgress, DEFAULT_STORE_EPOCHS, type StoreResult, WalletSession } from '../../client/index.js';
+import { encodedBlobLength } from '../../encoding/parameters.js';
+import { formatAmount, pricesOf, type StorageCost, storageCost } from '../../ledger/index.js';
+import { loadWallet } from './wallet.js';
 import { BlobTooLargeError } from '../../encoding/errors.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { CliFileError, describeSystemError } from '../errors.js';
@@ -49,12 +52,39 @@ export interface StoreReport {
     /** The whole command. */
     readonly totalMs: number;
   };
+  /** What the store cost at the prices in force (flakes, decimal strings; "0" on a free network). */
+  readonly cost: CostReport;
+}
+
+export interface CostReport {
+  readonly total: string;
+  readonly storage: string;
+  readonly write: string;
+  /** Encoded size in MiB (rounded up), the unit prices are per. */
+  readonly units: string;
+  readonly epochs: number;
+  readonly storagePrice: string;
+  readonly writePrice: string;
 }
 
 interface StoreFlags {
   readonly epochs?: number;
   readonly network?: string;
   readonly json?: boolean;
+  readonly dryRun?: boolean;
+  readonly wallet?: string;
+}
+
+function costReport(cost: StorageCost, prices: { storagePrice: bigint; writePrice: bigint }): CostReport {
+  return {
+    total: cost.total.toString(),
+    storage: cost.storage.toString(),
+    write: cost.write.toString(),
+    units: cost.units.toString(),
+    epochs: cost.epochs,
+    storagePrice: prices.storagePrice.toString(),
+    writePrice: prices.writePrice.toString(),
+  };
 }
 
 export function registerStoreCommand(program: Command, output: CliOutput): void {
@@ -69,12 +99,32 @@ export function registerStoreCommand(program: Command, output: CliOutput): void 
     .argument('<file>', 'the file to store')
     .option('-e, --epochs <n>', `epochs to store the blob for (default ${DEFAULT_STORE_EPOCHS}, at most the network's blob.maxEpochsAhead, 53 unless voted otherwise)`, wholeNumber(1, U32_MAX))
     .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
-    .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings')
+    .option('-w, --wallet <path>', 'wallet that pays when storage has a price (see `floe wallet`)')
+    .option('--dry-run', 'print what the store would cost at the prices in force, and store nothing')
+    .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings, cost')
     .action(async (file: string, flags: StoreFlags) => {
+      if (flags.dryRun === true) {
+        const quote = await quoteFile(file, flags);
+        if (flags.json === true) output.json(quote);
+        else output.line(`storing ${file} (${quote.encodedLength} bytes encoded, ${quote.cost.units} MiB) for ${quote.cost.epochs} epoch(s) would cost ${formatAmount(BigInt(quote.cost.total))}`);
+        return;
+      }
       const report = await storeFile(file, flags);
       if (flags.json === true) output.json(report);
-      else output.line(report.blobId);
+      else {
+        output.line(report.blobId);
+        if (report.cost.total !== '0') output.line(`paid ${formatAmount(BigInt(report.cost.total))}`);
+      }
     });
+}
+
+/** `--dry-run`: the cost at the prices in force of the committee, without reading or storing anything. */
+async function quoteFile(path: string, flags: StoreFlags): Promise<{ file: string; unencodedLength: number; encodedLength: number; cost: CostReport }> {
+  const size = await blobFileSize(path);
+  const network = await resolveNetwork(flags.network);
+  const encodedLength = encodedBlobLength(encodingParameters(network.genesis.nShards), size);
+  const prices = await withClient(network, async (client, signal) => pricesOf((await client.ledgerView({ signal })).params));
+  return { file: path, unencodedLength: size, encodedLength, cost: costReport(storageCost(BigInt(encodedLength), flags.epochs ?? DEFAULT_STORE_EPOCHS, prices), prices) };
 }
 
 async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> {
@@ -93,15 +143,43 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
   let result: StoreResult;
   let connectMs = 0;
   let readMs = 0;
+  let cost: CostReport | undefined;
   try {
     result = await withClient(network, async (client, signal) => {
       connectMs = performance.now() - began;
+      const ledgerView = await client.ledgerView({ signal });
+      const prices = pricesOf(ledgerView.params);
+      const quoted = storageCost(BigInt(encodedBlobLength(params, size)), flags.epochs ?? DEFAULT_STORE_EPOCHS, prices);
+      cost = costReport(quoted, prices);
+      // Storage has a price: the wallet pays (a `pay` certificate naming the blob) before the upload.
+      const key = quoted.total > 0n ? await loadWallet(flags) : undefined;
+      const beforeUpload =
+        key === undefined
+          ? undefined
+          : async (blob: { blobId: Uint8Array; encodedLength: number; epochs: number }, paySignal?: AbortSignal): Promise<void> => {
+              const session = await WalletSession.open((s) => client.ledgerView({ signal: s ?? paySignal }), paySignal);
+              try {
+                const epoch = session.epoch;
+                await session.submit(
+                  key,
+                  { kind: 'pay', blobId: blob.blobId, encodedSize: BigInt(blob.encodedLength), startEpoch: epoch, endEpoch: epoch + blob.epochs, amount: quoted.total },
+                  paySignal,
+                );
+              } finally {
+                await session.close();
+              }
+            };
       const readStarted = performance.now();
       const blob = client.allocateBlob(size);
       await fillFromFile(path, blob);
       readMs = performance.now() - readStarted;
       view.encoding();
-      return client.store(blob, { ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }), signal, onProgress: (event) => view.onEvent(event) });
+      return client.store(blob, {
+        ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }),
+        signal,
+        onProgress: (event) => view.onEvent(event),
+        ...(beforeUpload === undefined ? {} : { beforeUpload }),
+      });
     });
   } catch (error) {
     progress.done();
@@ -131,6 +209,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
       uploadMs: roundMs(result.timings.uploadMs),
       totalMs: roundMs(totalMs),
     },
+    cost: cost!,
   };
 }
 

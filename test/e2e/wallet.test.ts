@@ -1,0 +1,118 @@
+// `floe wallet` through the compiled CLI on a `floe cluster up` devnet, as a user runs it: the
+// devnet wallet funded by the genesis file, transfers certified by the committee across epoch
+// changes (every epoch the ledger is handed to the next committee), exact balances after, and
+// one clear line for what cannot work. `npm run build` first when running this file alone.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const floeBin = join(repoRoot, 'bin', 'floe.js');
+const FLAKES = 1_000_000_000n;
+const DEVNET_FUNDS = 1_000_000n * FLAKES;
+const EPOCH_MS = 5_000;
+
+interface CliRun {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let root = '';
+let clusterDir = '';
+const pids = new Set<number>();
+
+function runFloe(...args: string[]): Promise<CliRun> {
+  const env = { ...process.env };
+  delete env['FLOE_DEBUG'];
+  delete env['FLOE_WALLET'];
+  delete env['FLOE_NETWORK'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 240_000 }, (error, stdout, stderr) => {
+      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
+      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
+      reject(error);
+    });
+  });
+}
+
+async function balanceOf(...args: string[]): Promise<bigint> {
+  const run = await runFloe('wallet', 'balance', ...args, '-n', clusterDir, '--json');
+  expect(run.exitCode, run.stderr).toBe(0);
+  return BigInt((JSON.parse(run.stdout) as { balance: string }).balance);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-wallet-'));
+  clusterDir = join(root, 'cluster');
+});
+
+afterAll(async () => {
+  if (clusterDir !== '' && existsSync(join(clusterDir, 'cluster.json'))) await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '20000');
+  for (const pid of pids) {
+    try {
+      if (process.platform === 'linux' && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(clusterDir)) continue;
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  if (root !== '') await rm(root, { recursive: true, force: true });
+}, 120_000);
+
+describe('floe wallet on a devnet', () => {
+  it('cluster up funds the devnet wallet in the genesis file', async () => {
+    const run = await runFloe('cluster', 'up', '--nodes', '4', '--dir', clusterDir, '--json', '--timeout', '200000', '--epoch-duration', String(EPOCH_MS));
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const node of (JSON.parse(run.stdout) as { nodes: { pid: number }[] }).nodes) pids.add(node.pid);
+    const genesis = JSON.parse(readFileSync(join(clusterDir, 'genesis.json'), 'utf8')) as { balances: Record<string, string> };
+    const address = (await runFloe('wallet', 'address', '-n', clusterDir)).stdout.trim();
+    expect(genesis.balances).toEqual({ [address]: DEVNET_FUNDS.toString() });
+    expect(await balanceOf()).toBe(DEVNET_FUNDS);
+  }, 300_000);
+
+  it('transfers across epoch changes land exactly once, and what cannot work is one clear line', async () => {
+    const wallet = join(root, 'bob.key');
+    const created = await runFloe('wallet', 'new', '--wallet', wallet, '--json');
+    expect(created.exitCode, created.stderr).toBe(0);
+    const bob = (JSON.parse(created.stdout) as { address: string }).address;
+    expect((await runFloe('wallet', 'new', '--wallet', wallet)).stderr).toMatch(/already exists/);
+
+    const amounts = ['12.5', '0.000000001', '3'];
+    let sent = 0n;
+    const epochs = new Set<number>();
+    for (const [index, amount] of amounts.entries()) {
+      const run = await runFloe('wallet', 'transfer', bob, amount, '-n', clusterDir, '--json');
+      expect(run.exitCode, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as { amount: string; sequence: number; epoch: number; appliedShards: number; nShards: number };
+      expect(result.sequence).toBe(index);
+      expect(result.appliedShards).toBeGreaterThanOrEqual(result.nShards - Math.floor((result.nShards - 1) / 3));
+      epochs.add(result.epoch);
+      sent += BigInt(result.amount);
+      // Let an epoch change (and the ledger's handover) happen between transfers.
+      await new Promise((resolve) => setTimeout(resolve, EPOCH_MS));
+    }
+    expect(epochs.size).toBeGreaterThan(1);
+    expect(sent).toBe(15_500_000_001n);
+    expect(await balanceOf()).toBe(DEVNET_FUNDS - sent);
+    expect(await balanceOf(bob)).toBe(sent);
+
+    const human = await runFloe('wallet', 'balance', bob, '-n', clusterDir);
+    expect(human.stdout.trim()).toBe(`${bob}: 15.500000001 FLOE`);
+
+    const broke = await runFloe('wallet', 'transfer', (await runFloe('wallet', 'address', '-n', clusterDir)).stdout.trim(), '100', '--wallet', wallet, '-n', clusterDir);
+    expect(broke.exitCode).toBe(1);
+    expect(broke.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broke.stderr).toMatch(/insufficient funds: 15\.500000001 FLOE available, 100 FLOE needed/);
+
+    const badAddress = await runFloe('wallet', 'transfer', 'not-an-address', '1', '-n', clusterDir);
+    expect(badAddress.exitCode).toBe(1);
+    expect(badAddress.stderr).toMatch(/recipient .* is not an address/);
+    const badAmount = await runFloe('wallet', 'transfer', bob, '1.0000000001', '-n', clusterDir);
+    expect(badAmount.stderr).toMatch(/not an amount/);
+  }, 600_000);
+});
