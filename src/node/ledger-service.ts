@@ -253,24 +253,33 @@ export class LedgerNode implements LedgerService {
       });
   }
 
+  /**
+   * Brings the ledger to `epoch`: closes the epochs the clock has left and takes over, one after
+   * another, every epoch up to `epoch` in which this node is a member. Taking over epochs in order
+   * (rather than jumping to the current one) keeps a committee that fell behind as a whole live:
+   * the reports of an old epoch exist once its members closed it.
+   */
   private async catchUp(epoch: number): Promise<void> {
     const signal = this.stopController.signal;
-    if (this.ledger.closedEpoch < this.ledger.votingEpoch) {
-      await this.serialized(signal, async () => {
-        this.ledger.close(this.ledger.votingEpoch);
+    while (this.ledger.votingEpoch < epoch) {
+      if (this.ledger.closedEpoch < this.ledger.votingEpoch) {
+        await this.serialized(signal, async () => {
+          this.ledger.close(this.ledger.votingEpoch);
+          await this.flush(signal);
+        });
+      }
+      let target = this.ledger.votingEpoch + 1;
+      while (target <= epoch && !this.options.epochs.assignmentAt(target).ownerOfShard.includes(this.address)) target++;
+      if (target > epoch) return; // not a member of any epoch up to now: nothing to vote in
+      const reports = await this.gatherReports(target - 1, signal);
+      const conflicts = await this.serialized(signal, async () => {
+        const found = this.ledger.takeOver(target, reports);
         await this.flush(signal);
+        return found;
       });
+      if (conflicts.length > 0) this.options.log('error', 'close reports carried certificates that conflict with applied ones', { epoch: target, conflicts: conflicts.length });
+      this.options.log('info', 'ledger took over the epoch', { epoch: target, reports: reports.length, certificates: this.ledger.appliedCount() });
     }
-    const assignment = this.options.epochs.assignmentAt(epoch);
-    if (!assignment.ownerOfShard.includes(this.address)) return; // not a member: nothing to vote
-    const reports = await this.gatherReports(epoch - 1, signal);
-    const conflicts = await this.serialized(signal, async () => {
-      const found = this.ledger.takeOver(epoch, reports);
-      await this.flush(signal);
-      return found;
-    });
-    if (conflicts.length > 0) this.options.log('error', 'close reports carried certificates that conflict with applied ones', { epoch, conflicts: conflicts.length });
-    this.options.log('info', 'ledger took over the epoch', { epoch, reports: reports.length, certificates: this.ledger.appliedCount() });
   }
 
   /** Close reports of `epoch` from members holding n - f of its shards (this node's own included). */

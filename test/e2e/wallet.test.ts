@@ -4,7 +4,7 @@
 // one clear line for what cannot work. `npm run build` first when running this file alone.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,10 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
 const FLAKES = 1_000_000_000n;
 const DEVNET_FUNDS = 1_000_000n * FLAKES;
-const EPOCH_MS = 5_000;
+const EPOCH_MS = 10_000;
+const STORAGE_PRICE = 1000n; // flakes per MiB per epoch
+const WRITE_PRICE = 500n; // flakes per MiB
+const MIB = 1024n * 1024n;
 
 interface CliRun {
   readonly exitCode: number;
@@ -66,7 +69,10 @@ afterAll(async () => {
 
 describe('floe wallet on a devnet', () => {
   it('cluster up funds the devnet wallet in the genesis file', async () => {
-    const run = await runFloe('cluster', 'up', '--nodes', '4', '--dir', clusterDir, '--json', '--timeout', '200000', '--epoch-duration', String(EPOCH_MS));
+    const run = await runFloe(
+      'cluster', 'up', '--nodes', '4', '--dir', clusterDir, '--json', '--timeout', '200000', '--epoch-duration', String(EPOCH_MS),
+      '--storage-price', String(STORAGE_PRICE), '--write-price', String(WRITE_PRICE),
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     for (const node of (JSON.parse(run.stdout) as { nodes: { pid: number }[] }).nodes) pids.add(node.pid);
     const genesis = JSON.parse(readFileSync(join(clusterDir, 'genesis.json'), 'utf8')) as { balances: Record<string, string> };
@@ -114,5 +120,31 @@ describe('floe wallet on a devnet', () => {
     expect(badAddress.stderr).toMatch(/recipient .* is not an address/);
     const badAmount = await runFloe('wallet', 'transfer', bob, '1.0000000001', '-n', clusterDir);
     expect(badAmount.stderr).toMatch(/not an amount/);
+  }, 600_000);
+
+  it('a store is paid from the wallet: the balance falls by exactly the printed cost; an unpaid store is refused with one line', async () => {
+    const file = join(root, 'blob.bin');
+    await writeFile(file, new Uint8Array(100_000).map((_, i) => (i * 31) % 251));
+    const quote = await runFloe('store', file, '-n', clusterDir, '--epochs', '2', '--dry-run', '--json');
+    expect(quote.exitCode, quote.stderr).toBe(0);
+    const quoted = JSON.parse(quote.stdout) as { encodedLength: number; cost: { total: string; units: string; epochs: number } };
+    const units = (BigInt(quoted.encodedLength) + MIB - 1n) / MIB;
+    expect(quoted.cost).toMatchObject({ units: units.toString(), epochs: 2, total: (STORAGE_PRICE * units * 2n + WRITE_PRICE * units).toString() });
+    const human = await runFloe('store', file, '-n', clusterDir, '--epochs', '2', '--dry-run');
+    expect(human.stdout).toMatch(/would cost 0\.\d+ FLOE/);
+
+    const before = await balanceOf();
+    const stored = await runFloe('store', file, '-n', clusterDir, '--epochs', '2', '--json');
+    expect(stored.exitCode, stored.stderr).toBe(0);
+    const report = JSON.parse(stored.stdout) as { blobId: string; cost: { total: string } };
+    expect(report.cost.total).toBe(quoted.cost.total);
+    expect(before - (await balanceOf())).toBe(BigInt(report.cost.total));
+
+    // Another blob, not paid for: every node refuses it, naming the price and the shortfall.
+    await writeFile(file, new Uint8Array(50_000).fill(7));
+    const unpaid = await runFloe('store', file, '-n', clusterDir, '--no-pay');
+    expect(unpaid.exitCode).toBe(1);
+    expect(unpaid.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unpaid.stderr).toMatch(/store refused by every node: payment required: .* costs 0\.\d+ FLOE .* shortfall 0\.\d+ FLOE/);
   }, 600_000);
 });

@@ -3,7 +3,7 @@
 // straight into the encoder's buffer (client.allocateBlob), so it is encoded in place.
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type ClientProgress, DEFAULT_STORE_EPOCHS, type StoreResult, WalletSession } from '../../client/index.js';
+import { type ClientProgress, DEFAULT_STORE_EPOCHS, NotEnoughConfirmationsError, type StoreResult, WalletSession } from '../../client/index.js';
 import { encodedBlobLength } from '../../encoding/parameters.js';
 import { formatAmount, pricesOf, type StorageCost, storageCost } from '../../ledger/index.js';
 import { loadWallet } from './wallet.js';
@@ -11,6 +11,7 @@ import { BlobTooLargeError } from '../../encoding/errors.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { CliFileError, describeSystemError } from '../errors.js';
 import {
+  CliNetworkError,
   formatBytes,
   formatMs,
   NETWORK_OPTION_FLAGS,
@@ -73,6 +74,8 @@ interface StoreFlags {
   readonly json?: boolean;
   readonly dryRun?: boolean;
   readonly wallet?: string;
+  /** false with --no-pay: upload without paying (someone already paid for this blob). */
+  readonly pay?: boolean;
 }
 
 function costReport(cost: StorageCost, prices: { storagePrice: bigint; writePrice: bigint }): CostReport {
@@ -101,6 +104,7 @@ export function registerStoreCommand(program: Command, output: CliOutput): void 
     .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
     .option('-w, --wallet <path>', 'wallet that pays when storage has a price (see `floe wallet`)')
     .option('--dry-run', 'print what the store would cost at the prices in force, and store nothing')
+    .option('--no-pay', 'upload without paying (when the blob is already paid for)')
     .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings, cost')
     .action(async (file: string, flags: StoreFlags) => {
       if (flags.dryRun === true) {
@@ -152,7 +156,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
       const quoted = storageCost(BigInt(encodedBlobLength(params, size)), flags.epochs ?? DEFAULT_STORE_EPOCHS, prices);
       cost = costReport(quoted, prices);
       // Storage has a price: the wallet pays (a `pay` certificate naming the blob) before the upload.
-      const key = quoted.total > 0n ? await loadWallet(flags) : undefined;
+      const key = quoted.total > 0n && flags.pay !== false ? await loadWallet(flags) : undefined;
       const beforeUpload =
         key === undefined
           ? undefined
@@ -183,7 +187,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
     });
   } catch (error) {
     progress.done();
-    throw error;
+    throw unpaidStoreError(error) ?? error;
   }
   const totalMs = performance.now() - began;
   const { certificate } = result;
@@ -211,6 +215,17 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
     },
     cost: cost!,
   };
+}
+
+/** One clear line when every node that answered refused the store for want of payment. */
+function unpaidStoreError(error: unknown): Error | undefined {
+  const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
+  if (!(cause instanceof NotEnoughConfirmationsError)) return undefined;
+  const failures = cause.details.failures;
+  const unpaid = failures.filter((failure) => failure.error.message.includes('payment required:'));
+  if (unpaid.length === 0 || unpaid.length !== failures.length) return undefined;
+  const reason = unpaid[0]!.error.message.slice(unpaid[0]!.error.message.indexOf('payment required:'));
+  return new CliNetworkError(`store refused by every node: ${reason}`, 'PAYMENT_REQUIRED', error);
 }
 
 /** The size of a regular file, or a CliFileError saying why it cannot be stored. */
