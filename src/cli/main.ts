@@ -13,6 +13,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerStoreCommand } from './commands/store.js';
 import { registerVoteCommand } from './commands/vote.js';
 import { registerWalletCommands } from './commands/wallet.js';
+import { registerInfoCommand } from './commands/info.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
 import { findUnknownOption, unknownOptionMessage } from './usage.js';
@@ -70,6 +71,7 @@ function createProgram(version: string, output: CliOutput, usageError: UsageErro
   registerVoteCommand(program, output);
   registerChallengesCommand(program, output);
   registerWalletCommands(program, output);
+  registerInfoCommand(program, output);
   return program;
 }
 

@@ -65,6 +65,9 @@ export interface LedgerView {
   readonly network: string;
   /** The current epoch by the client's clock: the epoch of the votes it collects. */
   readonly epoch: number;
+  readonly epochDurationMs: number;
+  /** When the next epoch starts (ms since 1970). */
+  readonly nextEpochAtMs: number;
   /** Owners of the shards in force in that epoch. */
   readonly ownerOfShard: readonly string[];
   /** Protocol parameters in force (the storage prices among them). */
@@ -230,10 +233,13 @@ export class FloeClient {
   async ledgerView(options: CallOptions = {}): Promise<LedgerView> {
     this.checkOpen();
     const context = await this.currentContext(options.signal ?? this.lifetime.signal);
+    const epoch = this.clock.epochAt(Date.now());
     return {
       libp2p: context.libp2p,
       network: context.network,
-      epoch: this.clock.epochAt(Date.now()),
+      epoch,
+      epochDurationMs: this.clock.durationOf(epoch),
+      nextEpochAtMs: this.clock.startOf(epoch + 1),
       ownerOfShard: context.committee.ownerOfShard,
       params: context.committee.governance,
       dialTimeoutMs: context.settings.dialTimeoutMs,

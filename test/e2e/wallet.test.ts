@@ -79,6 +79,16 @@ describe('floe wallet on a devnet', () => {
     const address = (await runFloe('wallet', 'address', '-n', clusterDir)).stdout.trim();
     expect(genesis.balances).toEqual({ [address]: DEVNET_FUNDS.toString() });
     expect(await balanceOf()).toBe(DEVNET_FUNDS);
+    const info = await runFloe('info', '-n', clusterDir, '--json');
+    expect(info.exitCode, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      committeeSize: 4,
+      nShards: 40,
+      quorum: 27,
+      epochDurationMs: EPOCH_MS,
+      token: { name: 'FLOE', decimals: 9, supply: DEVNET_FUNDS.toString() },
+      prices: { storagePerMiBPerEpoch: STORAGE_PRICE.toString(), writePerMiB: WRITE_PRICE.toString() },
+    });
   }, 300_000);
 
   it('transfers across epoch changes land exactly once, and what cannot work is one clear line', async () => {

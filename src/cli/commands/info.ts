@@ -1,0 +1,62 @@
+// `floe info`: the network at a glance, like `walrus info`: the epoch, its duration and the next
+// change, the committee, shards, the storage prices in force, the largest blob, and the FLOE
+// supply of the genesis file. Everything comes from the verified chain the light client holds.
+import type { Command } from 'commander';
+import { genesisBalances } from '../../config/genesis.js';
+import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
+import { DECIMALS, formatAmount, pricesOf, SMALLEST_UNIT_NAME, TOKEN_NAME } from '../../ledger/index.js';
+import { formatBytes, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork, withClient } from '../network.js';
+import type { CliOutput } from '../output.js';
+
+/** What `--json` prints (amounts in flakes as decimal strings). */
+export interface InfoReport {
+  readonly network: string;
+  readonly epoch: number;
+  readonly epochDurationMs: number;
+  readonly nextEpochAt: string;
+  readonly committeeSize: number;
+  readonly nShards: number;
+  readonly quorum: number;
+  readonly maxBlobSize: number;
+  readonly token: { readonly name: string; readonly smallestUnit: string; readonly decimals: number; readonly supply: string };
+  readonly prices: { readonly storagePerMiBPerEpoch: string; readonly writePerMiB: string };
+  readonly members: readonly { readonly peerId: string; readonly shards: number }[];
+}
+
+export function registerInfoCommand(program: Command, output: CliOutput): void {
+  program
+    .command('info')
+    .summary('epoch, committee, shards, prices and supply of a Floe network')
+    .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
+    .option('--json', 'print one JSON object (amounts in flakes)')
+    .action(async (flags: { network?: string; json?: boolean }) => {
+      const network = await resolveNetwork(flags.network);
+      const view = await withClient(network, (client, signal) => client.ledgerView({ signal }));
+      const shards = new Map<string, number>();
+      for (const owner of view.ownerOfShard) shards.set(owner, (shards.get(owner) ?? 0) + 1);
+      const params = encodingParameters(view.ownerOfShard.length);
+      const prices = pricesOf(view.params);
+      const supply = [...genesisBalances(network.genesis).values()].reduce((a, b) => a + b, 0n);
+      const report: InfoReport = {
+        network: view.network,
+        epoch: view.epoch,
+        epochDurationMs: view.epochDurationMs,
+        nextEpochAt: new Date(view.nextEpochAtMs).toISOString(),
+        committeeSize: shards.size,
+        nShards: params.nShards,
+        quorum: params.quorum,
+        maxBlobSize: maxBlobSize(params),
+        token: { name: TOKEN_NAME, smallestUnit: SMALLEST_UNIT_NAME, decimals: DECIMALS, supply: supply.toString() },
+        prices: { storagePerMiBPerEpoch: prices.storagePrice.toString(), writePerMiB: prices.writePrice.toString() },
+        members: [...shards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, count]) => ({ peerId, shards: count })),
+      };
+      if (flags.json === true) {
+        output.json(report);
+        return;
+      }
+      output.line(`network ${report.network}: epoch ${report.epoch} (${Math.round(report.epochDurationMs / 1000)} s each), next epoch at ${report.nextEpochAt}`);
+      output.line(`committee: ${report.committeeSize} nodes, ${report.nShards} shards (n - f = ${report.quorum}); largest blob ${formatBytes(report.maxBlobSize)}`);
+      output.line(`prices: ${formatAmount(prices.storagePrice)} per MiB per epoch, ${formatAmount(prices.writePrice)} per MiB to write${prices.storagePrice === 0n && prices.writePrice === 0n ? ' (storage is free)' : ''}`);
+      output.line(`supply: ${formatAmount(supply)} (1 ${TOKEN_NAME} = 10^${DECIMALS} ${SMALLEST_UNIT_NAME}s)`);
+    });
+}
