@@ -24,6 +24,13 @@ import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
 import { BlobLifecycle } from './blob-lifecycle.js';
 import { BlobService, type LifecycleGate } from './blob-service.js';
+import { createLedgerHandler } from '../../protocols/ledger/handler.js';
+import { LEDGER_LIMITS } from '../../protocols/ledger/limits.js';
+import { genesisBalances } from '../config/genesis.js';
+import { blobIdToString } from '../encoding/blob-id.js';
+import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
+import { LedgerNode } from './ledger-service.js';
+import { VOTE_CUTOFF } from './epoch-manager.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
 import { fetchChain } from './chain-fetch.js';
@@ -104,8 +111,34 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
   );
 }
 
-export function createBlobService(context: AssemblyContext, epochs: EpochManager, lifecycle: () => LifecycleGate | undefined): BlobService {
+/** The member's ledger (docs/economy.md): journal replayed from DIR/ledger.log. */
+export function openLedger(context: AssemblyContext, epochs: EpochManager): Promise<LedgerNode> {
+  const { libp2p, genesis, identity, config, options } = context;
+  return LedgerNode.open(
+    {
+      libp2p,
+      network: genesis.network,
+      privateKey: identity.privateKey,
+      balances: genesisBalances(genesis),
+      dataDir: config.dataDir,
+      epochs: { epoch: () => epochs.epoch(), phase: () => epochs.phase(), assignmentAt: (epoch) => epochs.assignmentAt(epoch) },
+      voteCutoff: VOTE_CUTOFF,
+      log: childLog(context.log, { component: 'ledger' }),
+    },
+    options.signal,
+  );
+}
+
+export function createBlobService(context: AssemblyContext, epochs: EpochManager, lifecycle: () => LifecycleGate | undefined, ledger?: LedgerNode): BlobService {
+  const encoding = encodingParameters(context.genesis.nShards);
   return new BlobService({
+    // A store must be paid for when storage has a price (LedgerNode.checkStorePayment).
+    ...(ledger === undefined
+      ? {}
+      : {
+          checkPayment: (blobId, metadata) =>
+            ledger.checkStorePayment(blobId, BigInt(encodedBlobLength(encoding, metadata.unencodedLength)), blobIdToString(blobId)),
+        }),
     store: context.store,
     nShards: context.genesis.nShards,
     ownedShards: () => context.owned.shards,
@@ -193,8 +226,9 @@ export function openChallenges(context: AssemblyContext, epochs: EpochManager, b
 }
 
 /** The request/response protocols the node serves. */
-export function nodeProtocols(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner): ProtocolDescriptor[] {
+export function nodeProtocols(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, ledger?: LedgerNode): ProtocolDescriptor[] {
   return [
+    ...(ledger === undefined ? [] : [{ name: 'ledger', version: '1.0.0', limits: LEDGER_LIMITS, handler: (options: Parameters<ProtocolDescriptor['handler']>[0]) => createLedgerHandler(ledger, options) }]),
     {
       name: 'store',
       version: '1.0.0',

@@ -36,6 +36,7 @@ import {
   type NodeHooks,
   nodeProtocols,
   openChallenges,
+  openLedger,
   openEpochs,
   otherMembers,
   startHttpApi,
@@ -185,7 +186,8 @@ export class StorageNode {
       const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned, hooks, options, capacityBytes };
       const epochs = await openEpochs(context);
       const lifecycleRef: { current?: BlobLifecycle } = {};
-      const blobs = createBlobService(context, epochs, () => lifecycleRef.current);
+      const ledger = await components.open('ledger', () => openLedger(context, epochs), (opened) => opened.stop());
+      const blobs = createBlobService(context, epochs, () => lifecycleRef.current, ledger);
       const lifecycle = createBlobLifecycle(context, epochs, blobs);
       lifecycleRef.current = lifecycle;
       // Before any protocol is served: an ended blob is never served, even right after a restart.
@@ -193,7 +195,7 @@ export class StorageNode {
       const challenges = await openChallenges(context, epochs, blobs);
       owned.shards = new Set(epochs.ownedShards());
       metrics.shardsOwned.set(owned.shards.size);
-      const unregister = await registerProtocols(libp2p, nodeProtocols(context, epochs, blobs, challenges), {
+      const unregister = await registerProtocols(libp2p, nodeProtocols(context, epochs, blobs, challenges, ledger), {
         network: genesis.network,
         signal: stopController.signal,
         onError: (protocol, error) => metrics.protocolErrors.inc({ protocol, code: isProtocolError(error) ? error.code : 'INTERNAL' }),
@@ -213,6 +215,8 @@ export class StorageNode {
       await components.start('certificates', certificates);
       await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
       await components.start('epochs', epochs);
+      // The takeover loop; LedgerNode.stop (registered by open) ends it.
+      await components.start('ledger loop', { start: () => ledger.start(), stop: () => undefined });
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
       await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
       node.resumeMigration();
