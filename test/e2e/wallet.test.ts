@@ -89,7 +89,7 @@ describe('floe wallet on a devnet', () => {
       token: { name: 'FLOE', decimals: 9, supply: DEVNET_FUNDS.toString() },
       prices: { storagePerMiBPerEpoch: STORAGE_PRICE.toString(), writePerMiB: WRITE_PRICE.toString() },
     });
-  }, 300_000);
+  }, 600_000);
 
   it('transfers across epoch changes land exactly once, and what cannot work is one clear line', async () => {
     const wallet = join(root, 'bob.key');
