@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const log = (text: string): void => {
     if (!args.json) process.stderr.write(`${text}\n`);
   };
-  const base = await mkdtemp(join(process.cwd(), '.bench-ledger-'));
+  const base = await mkdtemp(join(process.cwd(), '.floe-bench-ledger-'));
   const dir = join(base, 'cluster');
   const results: Record<string, unknown> = { nodes: args.nodes, shards: args.shards };
   let client: FloeClient | undefined;
