@@ -30,6 +30,8 @@ import { genesisBalances } from '../config/genesis.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
 import { LedgerNode } from './ledger-service.js';
+import { pricesOf } from '../ledger/index.js';
+import { Gauge } from 'prom-client';
 import { VOTE_CUTOFF } from './epoch-manager.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
@@ -111,10 +113,10 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
   );
 }
 
-/** The member's ledger (docs/economy.md): journal replayed from DIR/ledger.log. */
-export function openLedger(context: AssemblyContext, epochs: EpochManager): Promise<LedgerNode> {
+/** The member's ledger (docs/economy.md): journal replayed from DIR/ledger.log; its figures in /metrics. */
+export async function openLedger(context: AssemblyContext, epochs: EpochManager): Promise<LedgerNode> {
   const { libp2p, genesis, identity, config, options } = context;
-  return LedgerNode.open(
+  const ledger = await LedgerNode.open(
     {
       libp2p,
       network: genesis.network,
@@ -127,6 +129,29 @@ export function openLedger(context: AssemblyContext, epochs: EpochManager): Prom
     },
     options.signal,
   );
+  registerLedgerMetrics(context.metrics, ledger, () => pricesOf(epochs.current().params));
+  return ledger;
+}
+
+/** Ledger gauges, read when /metrics is scraped (flakes as numbers: exact up to 2^53). */
+function registerLedgerMetrics(metrics: NodeMetrics, ledger: LedgerNode, prices: () => { storagePrice: bigint; writePrice: bigint }): void {
+  const registers = [metrics.registry];
+  const gauge = (name: string, help: string, read: () => number | bigint): void => {
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(Number(read()));
+      },
+    });
+  };
+  gauge('floe_ledger_certificates_applied', 'Ledger certificates this node has applied', () => ledger.summary().certificates);
+  gauge('floe_ledger_voting_epoch', 'Epoch this node votes in (taken over from the previous committee)', () => ledger.summary().votingEpoch);
+  gauge('floe_ledger_supply_flakes', 'Total FLOE supply of the genesis file, in flakes', () => ledger.summary().supply);
+  gauge('floe_ledger_storage_fund_flakes', 'Storage fund: payments for storage not yet paid out, in flakes', () => ledger.summary().storageFund);
+  gauge('floe_price_storage_flakes', 'Storage price in force, flakes per MiB of encoded size per epoch', () => prices().storagePrice);
+  gauge('floe_price_write_flakes', 'Write price in force, flakes per MiB of encoded size', () => prices().writePrice);
 }
 
 export function createBlobService(context: AssemblyContext, epochs: EpochManager, lifecycle: () => LifecycleGate | undefined, ledger?: LedgerNode): BlobService {

@@ -1,6 +1,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { describe, expect, it } from 'vitest';
-import { genesisBalances, genesisDigest, GenesisError, parseGenesis } from '../../../src/config/genesis.js';
+import { GenesisError } from '../../../src/config/errors.js';
+import { genesisBalances, genesisDigest, parseGenesis } from '../../../src/config/genesis.js';
 import { addressOf } from '../../../src/ledger/index.js';
 
 describe('genesis balances', () => {
