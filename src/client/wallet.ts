@@ -23,6 +23,7 @@ import {
   type VoteRefusal,
 } from '../ledger/index.js';
 import { ledgerProtocol } from '../network/protocol-ids.js';
+import { isProtocolError } from '../../protocols/common/errors.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
 import type { AccountAnswer } from '../../protocols/ledger/service.js';
 import type { LedgerView } from './client.js';
@@ -297,12 +298,20 @@ export class WalletSession {
   private async allMembers<T>(work: (client: LedgerClient, member: string) => Promise<T>): Promise<{ member: string; value?: T; error?: string }[]> {
     return await Promise.all(
       this.members.map(async (member) => {
-        try {
+        // A stream the node closed (idle too long) or broke is dropped and dialled again, once.
+        for (let attempt = 0; ; attempt++) {
           const client = await this.clientOf(member);
           if (client === undefined) return { member, error: 'unreachable' };
-          return { member, value: await work(client, member) };
-        } catch (error) {
-          return { member, error: error instanceof Error ? error.message : String(error) };
+          try {
+            return { member, value: await work(client, member) };
+          } catch (error) {
+            const streamBroken = isProtocolError(error) && (error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT');
+            if (streamBroken && this.clients.get(member) !== undefined) {
+              this.clients.delete(member);
+              void client.close().catch(() => undefined);
+            }
+            if (!streamBroken || attempt > 0) return { member, error: error instanceof Error ? error.message : String(error) };
+          }
         }
       }),
     );

@@ -74,7 +74,12 @@ describe('floe wallet on a devnet', () => {
       '--storage-price', String(STORAGE_PRICE), '--write-price', String(WRITE_PRICE),
     );
     expect(run.exitCode, run.stderr).toBe(0);
-    for (const node of (JSON.parse(run.stdout) as { nodes: { pid: number }[] }).nodes) pids.add(node.pid);
+    const nodes = (JSON.parse(run.stdout) as { nodes: { pid: number; httpUrl: string }[] }).nodes;
+    for (const node of nodes) pids.add(node.pid);
+    const metrics = await (await fetch(`${nodes[0]!.httpUrl}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    expect(metrics).toMatch(/^floe_price_storage_flakes 1000$/m);
+    expect(metrics).toMatch(/^floe_price_write_flakes 500$/m);
+    expect(metrics).toMatch(new RegExp(`^floe_ledger_supply_flakes ${Number(DEVNET_FUNDS)}$`, 'm'));
     const genesis = JSON.parse(readFileSync(join(clusterDir, 'genesis.json'), 'utf8')) as { balances: Record<string, string> };
     const address = (await runFloe('wallet', 'address', '-n', clusterDir)).stdout.trim();
     expect(genesis.balances).toEqual({ [address]: DEVNET_FUNDS.toString() });
