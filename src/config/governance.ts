@@ -66,6 +66,8 @@ const TABLE: readonly GovernanceParameter[] = [
   parameter('challenge.symbolsPerSliver', 'integer', 1, { min: 1, max: MAX_CHALLENGE_SAMPLE_SIZE }, 'positions asked per drawn sliver'),
   parameter('challenge.penaltyBelow', 'ppm', 600_000, {}, 'scores below this cost shard weight in the next assignment'),
   parameter('blob.maxEpochsAhead', 'integer', 53, { min: 1, max: 0xffff_ffff }, 'how many epochs past the current one a blob may be stored or extended to (Walrus: 53)'),
+  parameter('price.storage', 'integer', 0, { min: 0 }, 'storage price: flakes (10^-9 FLOE) per MiB of encoded size per epoch; 0: storage is free (docs/economy.md)'),
+  parameter('price.write', 'integer', 0, { min: 0 }, 'write price: flakes per MiB of encoded size, once per store'),
 ];
 
 export const GOVERNANCE_PARAMETERS: ReadonlyMap<string, GovernanceParameter> = new Map(TABLE.map((entry) => [entry.name, entry]));
