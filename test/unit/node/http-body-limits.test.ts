@@ -64,7 +64,8 @@ describe('HTTP body limits', () => {
       port: 0,
       // Neither is reached: every request here is refused before a blob is stored or read.
       blobs: {} as BlobService,
-      publisher: {} as Publisher,
+      // The publisher is asked only for its lifetime bounds before the body is read.
+      publisher: { maxEpochsAhead: () => 53, defaultEpochs: () => 5 } as unknown as Publisher,
       metrics: createNodeMetrics({ defaultMetrics: false }),
       health: () => ({ status: 'ready' }) as HealthInfo,
       membership,
