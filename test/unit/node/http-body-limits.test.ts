@@ -66,7 +66,7 @@ describe('HTTP body limits', () => {
       blobs: {} as BlobService,
       publisher: {} as Publisher,
       metrics: createNodeMetrics({ defaultMetrics: false }),
-      health: () => ({ status: 'ready' }) as HealthInfo,
+      health: () => ({ status: 'ready', epoch: 0, shards: [], uptimeMs: 0, publicKey: '', shardsInTransfer: 0 }) as unknown as HealthInfo,
       membership,
       maxBodyBytes: LIMIT,
     });
