@@ -49,6 +49,8 @@ COPY --from=build /app/dist/protocols ./dist/protocols
 COPY package.json ./
 COPY bin ./bin
 COPY docker ./docker
+# Walrus's OpenAPI files, served at /v1/api.
+COPY openapi ./openapi
 # Owned by the unprivileged `node` user (uid 1000) of the base image, so fresh volumes are too.
 RUN mkdir -p /data /cluster && chown node:node /data /cluster
 USER node

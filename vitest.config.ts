@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'integration',
-          include: ['test/{client,e2e,integration}/**/*.test.ts', ...UNIT_FOLDER_WITH_PROCESSES],
+          include: ['test/{client,e2e,integration,interop}/**/*.test.ts', ...UNIT_FOLDER_WITH_PROCESSES],
         },
       },
     ],

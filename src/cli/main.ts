@@ -8,6 +8,7 @@ import { registerChallengesCommand } from './commands/challenges.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerExtendCommand } from './commands/extend.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerQuiltCommands } from './commands/quilt.js';
 import { registerReadCommand } from './commands/read.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerStoreCommand } from './commands/store.js';
@@ -68,6 +69,7 @@ function createProgram(version: string, output: CliOutput, usageError: UsageErro
   registerReadCommand(program, output);
   registerStatusCommand(program, output);
   registerExtendCommand(program, output);
+  registerQuiltCommands(program, output);
   registerVoteCommand(program, output);
   registerChallengesCommand(program, output);
   registerWalletCommands(program, output);

@@ -18,7 +18,7 @@ import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progr
 import { BlobExpiredError, ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
 import { extendBlob } from './extend.js';
 import { connectToMoreMembers, learnMemberAddresses } from './member-addresses.js';
-import { fetchMetadata, openReadSession, readBlob } from './read.js';
+import { fetchMetadata, openReadSession, readBlob, readColumns } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
@@ -206,6 +206,16 @@ export class FloeClient {
     const { certificate, signedShards } = await extendBlob(context, id, endEpoch, unencodedLength, { signal });
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return { blobId: status.blobId, epoch: certificate.epoch, endEpoch, previousEndEpoch: status.endEpoch, signedShards, certificate };
+  }
+
+  /**
+   * Columns [start, end) of the blob's message matrix, fetching only their secondary slivers
+   * (how one patch of a Walrus quilt is read; see src/encoding/quilt.ts).
+   */
+  async readColumns(blobId: BlobId | string, start: number, end: number, options: ReadOptions = {}): Promise<{ columns: Uint8Array; unencodedLength: number }> {
+    this.checkOpen();
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    return readColumns(await this.currentContext(signal), toBlobId(blobId), start, end, { ...options, signal });
   }
 
   /** What the committee says about the blob (see BlobStatusSummary). */

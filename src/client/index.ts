@@ -34,3 +34,5 @@ export {
   shardWeightOf,
   verifyBlobCertificate,
 } from '../../protocols/certificate/certificate.js';
+export { readQuiltIndex, readQuiltPatch, storeQuilt, type QuiltPatchFile, type StoredQuilt, type StoredQuiltPatch } from './quilt.js';
+export { encodeQuiltPatchId, parseQuiltPatchId, QuiltError, type QuiltFile, type QuiltPatch, type QuiltPatchId } from '../encoding/quilt.js';

@@ -643,3 +643,50 @@ async function decode(run: () => Promise<Uint8Array>, blobId: BlobId, signal: Ab
     throw error;
   }
 }
+
+/**
+ * Columns [start, end) of the blob's message matrix (Walrus quilts: a patch is whole columns),
+ * each `rows x symbol size` bytes, in order. Column j is the systematic secondary sliver j, so
+ * only those slivers are fetched (verified like any other); when some cannot be had the whole
+ * blob is read and the columns cut from it.
+ */
+export async function readColumns(context: ClientContext, blobId: BlobId, start: number, end: number, options: ReadOptions = {}): Promise<{ columns: Uint8Array; unencodedLength: number }> {
+  const { signal } = options;
+  const { params } = context.committee;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > params.secondarySourceSymbols) {
+    throw new InvalidRequestError(`columns must satisfy 0 <= start < end <= ${params.secondarySourceSymbols}, got [${start}, ${end})`);
+  }
+  throwIfAborted(signal);
+  const emit = progressEmitter(options.onProgress);
+  const session = openReadSession(context, signal);
+  try {
+    const metadata = await fetchMetadata(context, session, blobId, emit, signal);
+    const symbolSize = symbolSizeFor(params, metadata.unencodedLength);
+    const columnBytes = params.primarySourceSymbols * symbolSize;
+    const n = params.nShards;
+    const pairs = Array.from({ length: end - start }, (_, offset) => n - 1 - (start + offset));
+    const collected = await collectSlivers(context, session, blobId, metadata, 'secondary', pairs.length, pairs, emit, signal);
+    const columns = new Uint8Array((end - start) * columnBytes);
+    if (collected.slivers.length === pairs.length) {
+      for (const sliver of collected.slivers) columns.set(sliver.data.subarray(0, columnBytes), (sliver.index - start) * columnBytes);
+      return { columns, unencodedLength: metadata.unencodedLength };
+    }
+    // Some column could not be had: rebuild the whole blob and cut the columns from it.
+    const blob = await readWhole(context, session, blobId, metadata, emit, signal);
+    const rowBytes = params.secondarySourceSymbols * symbolSize;
+    for (let j = start; j < end; j++) {
+      for (let row = 0; row < params.primarySourceSymbols; row++) {
+        const from = row * rowBytes + j * symbolSize;
+        // The blob is the matrix without its zero padding: bytes past its end are zero.
+        const piece = blob.subarray(Math.min(from, blob.length), Math.min(from + symbolSize, blob.length));
+        columns.set(piece, (j - start) * columnBytes + row * symbolSize);
+      }
+    }
+    return { columns, unencodedLength: metadata.unencodedLength };
+  } catch (error) {
+    throwIfAborted(signal);
+    throw error;
+  } finally {
+    session.close();
+  }
+}

@@ -15,7 +15,7 @@ import { checkSliver } from '../encoding/sliver-check.js';
 import type { BlobStore, Tombstone } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { type BlobPersistence, storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
@@ -229,6 +229,15 @@ export class BlobService {
 
   /** Stores a sliver rebuilt by self-healing (recoverSliver has checked it against the metadata). */
   async storeRecoveredSliver(blobId: BlobId, pair: number, kind: SliverType, sliver: SliverData, options: Options = {}): Promise<void> {
+    await this.storeSliver(blobId, pair, kind, sliver, options);
+    this.options.metrics.sliversRecovered.inc();
+  }
+
+  /**
+   * One sliver of an owned pair, verified against the stored metadata, written before it returns
+   * (the HTTP write path; confirm() makes it durable with the blob's other files).
+   */
+  async storeSliver(blobId: BlobId, pair: number, kind: SliverType, sliver: SliverData, options: Options & { syncDirectory?: boolean } = {}): Promise<void> {
     const n = this.params.nShards;
     if (!this.ownedPairs(blobId).includes(pair)) throw new ProtocolError('FORBIDDEN', `pair ${pair} is not owned here`);
     const expectedIndex = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
@@ -237,7 +246,6 @@ export class BlobService {
     await this.verifyAgainstMetadata(metadata, kind, sliver, expectedIndex, options);
     await this.options.store.putSliver(blobId, pair, kind, sliver, options);
     this.verifiedOnDisk.add(sliverKey(blobId, pair, kind));
-    this.options.metrics.sliversRecovered.inc();
     this.refreshGauges();
   }
 
@@ -369,7 +377,7 @@ export class BlobService {
   }
 
   /** Signs a confirmation once every owned pair of the blob is durably stored. */
-  async confirm(blobId: BlobId, options: Options = {}): Promise<SignedConfirmation> {
+  async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence } = {}): Promise<SignedConfirmation> {
     await this.flush(blobId);
     // One directory fsync makes every rename of the batch durable before anything is signed.
     await this.options.store.syncBlob(blobId, options);
@@ -388,7 +396,7 @@ export class BlobService {
     }
     const epoch = this.options.epoch();
     this.rememberConfirmed(blobId, owned, epoch);
-    const signedMessage = storageConfirmationMessage(epoch, blobId);
+    const signedMessage = storageConfirmationMessage(epoch, blobId, options.persistence);
     const signature = await this.options.privateKey.sign(signedMessage);
     return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
   }

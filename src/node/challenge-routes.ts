@@ -1,8 +1,9 @@
 // `GET /v1/challenges[?epoch=E]` for the node's HTTP API: the challenge results this node holds
 // (its own and those gossiped by every other member) and the scores folded from them. The route
-// writes its own answer in the API's envelope (`{ success: { code, data } }` or
-// `{ error: { code, message } }`), so http-server.ts mounts it with one line.
+// writes its own answer in the API's envelope (`{ success: { code, data } }`, or Walrus's error
+// envelope from http-common.ts), so http-server.ts mounts it with one line.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, GLOBAL_DOMAIN, methodNotAllowed, sendApiError } from './http-common.js';
 import type { ChallengeEpochResults, ChallengeStatus } from './challenge-runner.js';
 
 /** What the route needs from the ChallengeRunner. */
@@ -35,12 +36,12 @@ export function serveChallengeRoute(source: ChallengeRouteSource, request: Incom
   const url = new URL(request.url ?? '/', 'http://node');
   if (url.pathname !== CHALLENGES_PATH && url.pathname !== `${CHALLENGES_PATH}/`) return false;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    sendJson(response, 405, { error: { code: 405, message: `${request.method ?? 'this method'} is not supported here` } });
+    sendApiError(response, methodNotAllowed(request.method, url.pathname, ['GET']));
     return true;
   }
   const epochText = url.searchParams.get('epoch');
   if (epochText !== null && !/^[0-9]{1,10}$/.test(epochText)) {
-    sendJson(response, 400, { error: { code: 400, message: 'epoch must be an epoch number' } });
+    sendApiError(response, new ApiError('INVALID_ARGUMENT', 'INVALID_EPOCH', 'epoch must be an epoch number', GLOBAL_DOMAIN));
     return true;
   }
   const status = source.status();

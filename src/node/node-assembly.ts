@@ -22,6 +22,8 @@ import { createStoreHandler } from '../../protocols/store/handler.js';
 import { STORE_LIMITS } from '../../protocols/store/limits.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
+import { type BlobCertificate } from '../../protocols/certificate/certificate.js';
+import { ProtocolError } from '../../protocols/common/errors.js';
 import { BlobLifecycle } from './blob-lifecycle.js';
 import { BlobService, type LifecycleGate } from './blob-service.js';
 import { createLedgerHandler } from '../../protocols/ledger/handler.js';
@@ -48,6 +50,7 @@ import { Scrubber } from './scrubber.js';
 import { SelfHealer } from './self-healing.js';
 import { ShardMigrator } from './shard-migration.js';
 import type { NodeMembershipInfo, StorageNodeOptions } from './storage-node.js';
+import { createStorageApiSource } from './storage-api-source.js';
 import { createSyncService } from './sync-service.js';
 import { castScoreVotes, challengeVoteHooks } from './score-voting.js';
 
@@ -59,6 +62,8 @@ export interface NodeHooks {
   recordChanged?: (record: NodeRecord) => void;
   health?: () => HealthInfo;
   membershipInfo?: () => NodeMembershipInfo;
+  /** Validates, records and gossips a blob certificate an HTTP client made (PUT /v1/blobs/{id}/certificate). */
+  submitCertificate?: (bytes: Uint8Array) => Promise<BlobCertificate>;
 }
 
 export interface AssemblyContext {
@@ -327,6 +332,18 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
     host: config.http.host,
     port: config.http.port,
     blobs,
+    storageApi: createStorageApiSource({
+      blobs,
+      store: context.store,
+      nShards: context.genesis.nShards,
+      epoch: () => epochs.epoch(),
+      privateKey: context.identity.privateKey,
+      filterSymbols: (blobId, kind, index, symbols) => challenges.filterRecoverySymbols(blobId, kind, index, symbols),
+      submitCertificate: (bytes) => {
+        if (hooks.submitCertificate === undefined) throw new ProtocolError('UNAVAILABLE', 'the node is still starting');
+        return hooks.submitCertificate(bytes);
+      },
+    }),
     metrics,
     health: () => hooks.health!(),
     publisher,

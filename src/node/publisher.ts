@@ -2,22 +2,37 @@
 // light client with its own libp2p identity, created on first use, that stores and reads blobs
 // through the network like any other client (so it also reaches this very node).
 import type { Genesis } from '../config/genesis.js';
-import { FloeClient } from '../client/index.js';
+import { FloeClient, type ReadOptions } from '../client/index.js';
 import { defaultStoreEpochs } from '../client/store.js';
+import { blake2b256 } from '../crypto/blake2b.js';
 import { maxEpochsAheadOf } from '../membership/blob-params.js';
-import { blobIdToString } from '../encoding/blob-id.js';
+import { readQuiltIndex, readQuiltPatch, type QuiltPatchFile, type StoredQuiltPatch } from '../client/quilt.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
+import { eventIdOf, type WalrusEventId } from './walrus-blob-status.js';
+import { blobObjectId, storageObjectId } from './walrus-object-ids.js';
 import type { CodecPool } from '../workers/codec-pool.js';
+
+/**
+ * Walrus's `BlobObject` (a Sui object). Floe has none; its equivalents are derived from the blob
+ * certificate (walrus-object-ids.ts): `id` and `storage.id` are digests of it, written like Sui
+ * object IDs, and `registeredEpoch` is the certificate's epoch (Floe registers and certifies in one).
+ */
+export interface BlobObjectJson {
+  readonly id: string;
+  readonly registeredEpoch: number;
+  readonly blobId: string;
+  readonly size: number;
+  readonly encodingType: 'RS2';
+  readonly certifiedEpoch: number;
+  readonly storage: { readonly id: string; readonly startEpoch: number; readonly endEpoch: number; readonly storageSize: number };
+  readonly deletable: boolean;
+}
 
 /** Walrus's `newlyCreated` answer to `PUT /v1/blobs`. */
 export interface NewlyCreatedAnswer {
   readonly newlyCreated: {
-    readonly blobObject: {
-      readonly blobId: string;
-      readonly size: number;
-      readonly encodingType: 'RS2';
-      readonly certifiedEpoch: number;
-      readonly storage: { readonly startEpoch: number; readonly endEpoch: number; readonly storageSize: number };
-    };
+    readonly blobObject: BlobObjectJson;
     readonly resourceOperation: { readonly registerFromScratch: { readonly encodedLength: number; readonly epochsAhead: number } };
     readonly cost: number;
   };
@@ -25,11 +40,17 @@ export interface NewlyCreatedAnswer {
 
 /**
  * Walrus's `alreadyCertified` answer: the blob is certified until at least the requested end epoch,
- * so nothing was stored. Walrus adds the Sui event of the certification (`event`); Floe has no
- * chain, so there is none.
+ * so nothing was stored. `event` names the certification (walrus-blob-status.ts: the digest of
+ * the certificate this node holds, else the blob ID).
  */
 export interface AlreadyCertifiedAnswer {
-  readonly alreadyCertified: { readonly blobId: string; readonly endEpoch: number };
+  readonly alreadyCertified: { readonly blobId: string; readonly event: WalrusEventId; readonly endEpoch: number };
+}
+
+export interface PutOptions {
+  readonly signal?: AbortSignal;
+  /** Store even when the blob is already certified long enough (Walrus `force`). */
+  readonly force?: boolean;
 }
 
 export type PutBlobAnswer = NewlyCreatedAnswer | AlreadyCertifiedAnswer;
@@ -44,6 +65,8 @@ export class Publisher {
     private readonly epoch: () => number,
     /** Governance parameters in force (the node's current assignment). */
     private readonly governance: () => Readonly<Record<string, number>> = () => genesis.parameters ?? {},
+    /** The digest naming a blob's certification as this node knows it (walrus-blob-status.ts). */
+    private readonly statusEventDigest: (blobId: BlobId, signal?: AbortSignal) => Promise<Uint8Array> = (blobId) => Promise.resolve(blobId),
   ) {}
 
   maxEpochsAhead(): number {
@@ -72,34 +95,65 @@ export class Publisher {
    * (nodes owning f + 1 shards vouch for it) with an end epoch at or past the current epoch + N,
    * answers `alreadyCertified` without storing; certified but ending sooner, extends it (an
    * extension certificate, no upload) and answers `alreadyCertified` with the new end; otherwise
-   * stores it and answers `newlyCreated`.
+   * stores it and answers `newlyCreated`. `force` stores it again in any case.
    */
-  async put(blob: Uint8Array, epochs: number, signal?: AbortSignal): Promise<PutBlobAnswer> {
+  async put(blob: Uint8Array, epochs: number, options: PutOptions = {}): Promise<PutBlobAnswer> {
+    const { signal } = options;
     const client = await this.client(signal);
-    const options = signal === undefined ? {} : { signal };
-    const { blobId } = await this.codec.computeMetadata(blob, this.genesis.nShards, options);
-    const wantedEnd = this.epoch() + epochs;
-    const status = await client.status(blobId, options);
-    if (status.certified && status.expired !== true && status.endEpoch !== undefined) {
-      if (status.endEpoch >= wantedEnd) return { alreadyCertified: { blobId: blobIdToString(blobId), endEpoch: status.endEpoch } };
-      // Certified, but not for long enough: extend it (no new upload).
-      const extended = await client.extend(blobId, { endEpoch: wantedEnd, ...options });
-      return { alreadyCertified: { blobId: extended.blobId, endEpoch: extended.endEpoch } };
+    const callOptions = signal === undefined ? {} : { signal };
+    if (options.force !== true) {
+      const { blobId } = await this.codec.computeMetadata(blob, this.genesis.nShards, callOptions);
+      const wantedEnd = this.epoch() + epochs;
+      const status = await client.status(blobId, callOptions);
+      if (status.certified && status.expired !== true && status.endEpoch !== undefined) {
+        if (status.endEpoch >= wantedEnd) {
+          const event = eventIdOf(await this.statusEventDigest(blobId, signal));
+          return { alreadyCertified: { blobId: blobIdToString(blobId), event, endEpoch: status.endEpoch } };
+        }
+        // Certified, but not for long enough: extend it (no new upload); its event is the extension certificate.
+        const extended = await client.extend(blobId, { endEpoch: wantedEnd, ...callOptions });
+        const event = eventIdOf(blake2b256(encodeBlobCertificate(extended.certificate)));
+        return { alreadyCertified: { blobId: extended.blobId, event, endEpoch: extended.endEpoch } };
+      }
     }
-    const stored = await client.store(blob, { epochs, ...options });
+    const stored = await client.store(blob, { epochs, ...callOptions });
+    const certificate = encodeBlobCertificate(stored.certificate);
     return {
       newlyCreated: {
         blobObject: {
+          id: blobObjectId(certificate),
+          registeredEpoch: stored.epoch,
           blobId: stored.blobId,
           size: stored.unencodedLength,
           encodingType: 'RS2',
           certifiedEpoch: stored.epoch,
-          storage: { startEpoch: stored.epoch, endEpoch: stored.endEpoch, storageSize: stored.encodedLength },
+          storage: { id: storageObjectId(certificate), startEpoch: stored.epoch, endEpoch: stored.endEpoch, storageSize: stored.encodedLength },
+          // Floe's stores cannot be deleted before their end epoch (Walrus: a permanent blob).
+          deletable: false,
         },
         resourceOperation: { registerFromScratch: { encodedLength: stored.encodedLength, epochsAhead: epochs } },
         cost: 0,
       },
     };
+  }
+
+  get nShards(): number {
+    return this.genesis.nShards;
+  }
+
+  /** The verified blob, or bytes [range.start, range.end) of it (the aggregator's reads). */
+  async read(blobId: BlobId, options: ReadOptions = {}): Promise<Uint8Array> {
+    return (await this.client(options.signal)).read(blobId, options);
+  }
+
+  /** A quilt's patches, from its index columns only. */
+  async quiltIndex(quiltId: BlobId, signal?: AbortSignal): Promise<StoredQuiltPatch[]> {
+    return readQuiltIndex(await this.client(signal), quiltId, signal === undefined ? {} : { signal });
+  }
+
+  /** One patch of a quilt, from its own columns only. */
+  async quiltPatch(quiltId: BlobId, patch: { startIndex: number; endIndex: number }, signal?: AbortSignal): Promise<QuiltPatchFile> {
+    return readQuiltPatch(await this.client(signal), quiltId, patch, signal === undefined ? {} : { signal });
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,12 @@
 // assignment per epoch), the blob store, libp2p with the store/read/recovery/sync protocols, shard
 // migration at epoch changes, the HTTP API, metrics and the runtime file that `floe node status`
 // reads.
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
+import { topic } from '../network/protocol-ids.js';
 import { loadIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { timeoutSignal } from '../core/abort.js';
@@ -44,6 +46,7 @@ import {
 import { publishNodeRecordUntilStored } from './node-record-dht.js';
 import { registerProtocols } from './protocols.js';
 import { Publisher } from './publisher.js';
+import { blobFactsFromRecord } from './blob-facts.js';
 import type { MigrationProgress, ShardMigrator } from './shard-migration.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
@@ -201,7 +204,9 @@ export class StorageNode {
         onError: (protocol, error) => metrics.protocolErrors.inc({ protocol, code: isProtocolError(error) ? error.code : 'INTERNAL' }),
       });
       await components.start('protocols', { stop: unregister });
-      const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params);
+      const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params, async (blobId, signal) =>
+        blobFactsFromRecord(blobId, await store.getBlobRecord(blobId, { signal })).statusEventDigest,
+      );
       await components.start('publisher', { stop: () => publisher.close() });
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
       const { certificates, migrator, healer, healQueue } = healingParts(context, epochs, blobs, lifecycle);
@@ -211,6 +216,12 @@ export class StorageNode {
       hooks.recordChanged = (record) => node.storeRecordInDht(record);
       hooks.health = () => node.health();
       hooks.membershipInfo = () => node.membershipInfo();
+      hooks.submitCertificate = async (bytes) => {
+        const certificate = await certificates.accept(bytes);
+        // Like a storer's own publish: the other members learn it from gossip (and heal if they must).
+        await libp2p.services.pubsub.publish(topic(genesis.network, 'blobs'), bytes).catch(() => undefined);
+        return certificate;
+      };
       await components.start('heal queue', { start: () => healQueue.start(options.signal), stop: () => healQueue.stop() });
       await components.start('certificates', certificates);
       await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
@@ -255,6 +266,9 @@ export class StorageNode {
       bytes: stats.bytes,
       ...(this.blobs.capacity().capacityBytes === undefined ? {} : { capacityBytes: this.blobs.capacity().capacityBytes }),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      uptimeMs: Date.now() - this.startedAt,
+      publicKey: Buffer.from(publicKeyToProtobuf(this.libp2p.peerId.publicKey!)).toString('base64'),
+      shardsInTransfer: this.migrating ? shardsInTransfer(this.migrator.progress()) : 0,
     };
   }
 
@@ -403,4 +417,9 @@ const DEFAULT_CAPACITY_SHARE = 0.9;
 async function defaultCapacity(dataDir: string, usedBytes: number): Promise<number> {
   const disk = await statfs(dataDir);
   return Math.max(1, usedBytes + Math.floor(DEFAULT_CAPACITY_SHARE * Number(disk.bavail) * Number(disk.bsize)));
+}
+
+/** Owned shards whose slivers the running migration has not finished pulling. */
+function shardsInTransfer(progress: MigrationProgress | undefined): number {
+  return progress === undefined ? 0 : Math.max(0, progress.shardsTotal - progress.shardsDone);
 }

@@ -168,8 +168,10 @@ describe('publisher PUT /v1/blobs', () => {
       };
     });
     try {
-      expect(await put(3)).toEqual({ alreadyCertified: { blobId, endEpoch } });
-      expect(await put(1)).toEqual({ alreadyCertified: { blobId, endEpoch } });
+      // Walrus's shape: the certification's event (Floe: the certificate's digest) beside the end epoch.
+      const event = { txDigest: expect.stringMatching(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/) as unknown, eventSeq: '0' };
+      expect(await put(3)).toEqual({ alreadyCertified: { blobId, event, endEpoch } });
+      expect(await put(1)).toEqual({ alreadyCertified: { blobId, event, endEpoch } });
       expect(storesBegun).toBe(0);
       // Longer than certified: an extension (signed by the members, no upload), with the later end epoch.
       const longer = (await put(5)) as { alreadyCertified?: { blobId: string; endEpoch: number } };

@@ -21,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChallengeOutcome, ChallengeResult } from '../../src/challenges/results.js';
 import { DEFAULT_CHALLENGE_PARAMS, SCORE_SCALE } from '../../src/challenges/scores.js';
 import { epochAt, epochStartMs, loadGenesis, type Genesis } from '../../src/config/genesis.js';
+import { parseBlobId } from '../../src/encoding/blob-id.js';
+import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../src/membership/index.js';
 import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
 import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
@@ -194,9 +196,20 @@ beforeAll(async () => {
     async () => {
       for (const blob of blobs) {
         for (const node of cluster.nodes) {
-          const status = await getData<{ certified: boolean; epoch: number; storedPairs: number }>(`${node.httpUrl}/v1/blobs/${blob.id}/status`);
-          if (!status.certified || status.storedPairs === 0) return undefined;
-          storedIn = Math.max(storedIn, status.epoch);
+          // Walrus's status enum, then this node's slivers of the pairs its shards hold.
+          const status = await getData<'nonexistent' | { permanent?: { isCertified: boolean } }>(`${node.httpUrl}/v1/blobs/${blob.id}/status`);
+          if (typeof status !== 'object' || status.permanent?.isCertified !== true) return undefined;
+          const health = await getData<{ shards: number[]; epoch: number }>(`${node.httpUrl}/v1/health`);
+          const n = genesis.nShards;
+          const blobId = parseBlobId(blob.id);
+          let storedPairs = 0;
+          for (const shard of health.shards) {
+            const pair = pairForShard(shardIndex(shard, n), blobId, n);
+            if ((await getData<string>(`${node.httpUrl}/v1/blobs/${blob.id}/slivers/${pair}/primary/status`)) === 'stored') storedPairs++;
+          }
+          if (storedPairs === 0) return undefined;
+          // At least the epoch in which this node stored the blob.
+          storedIn = Math.max(storedIn, health.epoch);
         }
       }
       return true;

@@ -67,7 +67,7 @@ describe('HTTP body limits', () => {
       // The publisher is asked only for its lifetime bounds before the body is read.
       publisher: { maxEpochsAhead: () => 53, defaultEpochs: () => 5 } as unknown as Publisher,
       metrics: createNodeMetrics({ defaultMetrics: false }),
-      health: () => ({ status: 'ready' }) as HealthInfo,
+      health: () => ({ status: 'ready', epoch: 0, shards: [], uptimeMs: 0, publicKey: '', shardsInTransfer: 0 }) as unknown as HealthInfo,
       membership,
       maxBodyBytes: LIMIT,
     });
