@@ -101,7 +101,7 @@ describe('HealQueue', () => {
   });
 
   it('keeps its entries, with their age, across a restart', async () => {
-    const first = queueWith({ retryBaseMs: 600_000, heal: () => Promise.reject(new Error('down')) });
+    const first = queueWith({ retryBaseMs: 600_000, retryMaxMs: 600_000, heal: () => Promise.reject(new Error('down')) });
     await first.start();
     first.add(blobId(4), 'migration');
     first.add(blobId(5), 'certificate');
