@@ -6,11 +6,17 @@
 // and dials a few members in the background, so that the client has more than one connection to
 // the network and its DHT lookups have more than one peer to go through.
 import type { PeerId } from '@libp2p/interface';
+import { forEachLimited } from '../core/async.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { withTimeout } from './util.js';
 
 /** Members dialled in the background after connect (besides the bootstrap peers). */
 const EXTRA_CONNECTIONS = 3;
+/**
+ * DHT lookups running at once. A committee can have hundreds of members; looking them all up at
+ * once would flood the few peers the client is connected to.
+ */
+const LOOKUP_CONCURRENCY = 8;
 
 async function hasAddresses(libp2p: FloeLibp2p, peerId: PeerId): Promise<boolean> {
   try {
@@ -26,21 +32,29 @@ async function hasAddresses(libp2p: FloeLibp2p, peerId: PeerId): Promise<boolean
  * up again when it is dialled).
  */
 export async function learnMemberAddresses(libp2p: FloeLibp2p, members: readonly PeerId[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<number> {
-  const signal = withTimeout(options.signal, options.timeoutMs);
-  const known = await Promise.all(
-    members.map(async (peerId) => {
-      if (peerId.equals(libp2p.peerId)) return false;
-      if (libp2p.getConnections(peerId).length > 0 || (await hasAddresses(libp2p, peerId))) return true;
-      try {
-        const found = await libp2p.peerRouting.findPeer(peerId, { signal });
-        await libp2p.peerStore.merge(peerId, { multiaddrs: found.multiaddrs });
-        return found.multiaddrs.length > 0;
-      } catch {
-        return false;
-      }
-    }),
-  );
-  return known.filter(Boolean).length;
+  const deadline = withTimeout(options.signal, options.timeoutMs);
+  let known = 0;
+  const lookUp = async (peerId: PeerId): Promise<void> => {
+    if (peerId.equals(libp2p.peerId)) return;
+    if (libp2p.getConnections(peerId).length > 0 || (await hasAddresses(libp2p, peerId))) {
+      known++;
+      return;
+    }
+    // A signal of its own for each lookup: kad-dht (and the peer store lock under it) adds abort
+    // listeners to the signal it is given and removes them only when the lookup ends, so one
+    // signal shared by all lookups would collect listeners from every one of them at once.
+    // AbortSignal.any adds no listener to its source, so the deadline stays clean.
+    const signal = AbortSignal.any([deadline]);
+    try {
+      const found = await libp2p.peerRouting.findPeer(peerId, { signal });
+      await libp2p.peerStore.merge(peerId, { multiaddrs: found.multiaddrs });
+      if (found.multiaddrs.length > 0) known++;
+    } catch {
+      // Not found now: looked up again when it is dialled.
+    }
+  };
+  await forEachLimited(members, LOOKUP_CONCURRENCY, lookUp, { until: () => deadline.aborted });
+  return known;
 }
 
 /** Dials up to EXTRA_CONNECTIONS members the client is not connected to (background, best effort). */
