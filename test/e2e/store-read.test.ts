@@ -199,7 +199,9 @@ describe(`floe store | read | status on ${NODES} nodes, ${SHARDS} shards`, () =>
     // The same ID `floe blob-id` computes offline, and the plain form prints just that ID.
     const offline = await runFloe(['blob-id', '--shards', String(SHARDS), blobPath]);
     expect(offline.stdout.trim()).toBe(report.blobId);
-    const plain = await runFloe(['store', blobPath, '--network', join(clusterDir, 'genesis.json')]);
+    // The same lifetime: a store with a later end epoch would extend the blob, and the status
+    // checks below expect the end epoch of `report`.
+    const plain = await runFloe(['store', blobPath, '--network', join(clusterDir, 'genesis.json'), '--epochs', '2']);
     expect(plain.exitCode, plain.stderr).toBe(0);
     expect(plain.stdout).toBe(`${report.blobId}\n`);
   });
@@ -231,7 +233,7 @@ describe(`floe store | read | status on ${NODES} nodes, ${SHARDS} shards`, () =>
     });
     const human = await runFloe(['status', report.blobId, '--network', clusterDir]);
     expect(human.exitCode, human.stderr).toBe(0);
-    expect(human.stdout).toMatch(/^state +certified$/m);
+    expect(human.stdout).toMatch(/^state +certified( in epoch \d+)?$/m);
     expect(human.stdout).toMatch(new RegExp(`^shards +${SHARDS} of ${SHARDS} hold it`, 'm'));
   });
 
