@@ -76,8 +76,13 @@ export class ReadSession {
    * Runs `request` on `peer`'s ReadClient. A stream that broke (timeout, abort, reset) is
    * replaced once; a failed dial writes the peer off.
    */
-  async request<T>(peer: string, request: (client: ReadClient) => Promise<T>, lane: ReadLane = 'default', signal?: AbortSignal): Promise<T> {
+  async request<T>(peer: string, request: (client: ReadClient, signal: AbortSignal | undefined) => Promise<T>, lane: ReadLane = 'default', callerSignal?: AbortSignal): Promise<T> {
     const key = `${lane}/${peer}`;
+    // A signal of its own for this request, passed on to `request`: a read or status sends many
+    // requests at once under one caller signal, and each adds abort listeners to the signal it
+    // waits on until it ends, so a shared one would collect them from all (Node warns past 10).
+    // AbortSignal.any adds no listener to the caller's signal.
+    const signal = callerSignal === undefined ? undefined : AbortSignal.any([callerSignal]);
     let connection = this.connections.get(key) ?? this.open(peer, key, 0);
     // A caller that has its answer from other nodes stops waiting for a dial that hangs (a stalled
     // node); the dial itself ends with its own timeout.
@@ -89,13 +94,13 @@ export class ReadSession {
       client = await untilAborted(this.clientOf(peer, connection), signal);
     }
     try {
-      return await request(client);
+      return await request(client, signal);
     } catch (error) {
       // A stream kept from an earlier operation that the node has closed meanwhile: one more try
       // on a fresh stream (this is not the node failing).
       if (!connection.reused || !hasCode(error, 'UNAVAILABLE') || this.options.signal?.aborted === true) throw error;
       if (this.connections.get(key) === connection) this.open(peer, key, connection.redials);
-      return request(await this.clientOf(peer, this.connections.get(key)!));
+      return request(await this.clientOf(peer, this.connections.get(key)!), signal);
     }
   }
 

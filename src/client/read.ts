@@ -160,7 +160,7 @@ export async function fetchMetadata(
       let metadata: BlobMetadata;
       const startedAt = performance.now();
       try {
-        metadata = await session.request(peer, (client) => client.getMetadata(blobId, { signal: callSignal }), 'metadata', callSignal);
+        metadata = await session.request(peer, (client, requestSignal) => client.getMetadata(blobId, { signal: requestSignal }), 'metadata', callSignal);
         latency.observe(peer, performance.now() - startedAt);
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
@@ -412,9 +412,9 @@ async function collectSlivers(
     const { peer, answered } = batch;
     const verifications: Promise<void>[] = [];
     try {
-      await session.request(peer, (client) =>
+      await session.request(peer, (client, requestSignal) =>
         client.getSlivers(blobId, batch.pairs, kind, {
-          signal: callSignal,
+          signal: requestSignal,
           allocate: allocateSliver,
           onSliver: (result) => {
             if (answered.size === 0 && sliverBytes <= LATENCY_SAMPLE_MAX_BYTES) latency.observe(peer, performance.now() - batch.startedAt);

@@ -30,7 +30,7 @@ export async function blobStatus(context: ClientContext, blobId: BlobId, options
       committee.readMembers.map(async (peer) => {
         const shards = committee.shardsOf(peer).length;
         try {
-          const status = await session.request(peer, (client) => client.getStatus(blobId, { signal: callSignal }), 'default', callSignal);
+          const status = await session.request(peer, (client, requestSignal) => client.getStatus(blobId, { signal: requestSignal }), 'default', callSignal);
           answers.set(peer, { peerId: peer, shards, status });
           if (committee.weightOf(answers.keys()) >= committee.params.quorum) quorumReached?.();
         } catch (error) {
