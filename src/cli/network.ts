@@ -4,12 +4,14 @@
 // line a user sees.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { BlobNotFoundError, FloeClient, FloeClientError, NetworkUnavailableError } from '../client/index.js';
 import { anyClusterNodeAlive } from '../cluster/local-cluster.js';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { FloeError } from '../core/errors.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
+
+export { wholeNumber } from './arguments.js';
 
 /** Environment variable naming the network when `--network` is not given. */
 export const NETWORK_ENV = 'FLOE_NETWORK';
@@ -96,16 +98,6 @@ export function acceptBlobIdsStartingWithDash(command: Command): Command {
     return parseOptions(ids.length === 0 ? argv : [...kept, '--', ...ids, ...tail]);
   };
   return command;
-}
-
-/** A commander parser for a whole number in [min, max]; "1e3", "10.5", "" are refused. */
-export function wholeNumber(min: number, max: number): (text: string) => number {
-  return (text) => {
-    if (!/^[0-9]+$/.test(text)) throw new InvalidArgumentError('must be a whole number.');
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < min || value > max) throw new InvalidArgumentError(`must be in ${min}..${max}.`);
-    return value;
-  };
 }
 
 /**
