@@ -75,6 +75,20 @@ export interface LedgerView {
   readonly dialTimeoutMs: number;
 }
 
+/** What FloeClient.committeeView() returns. */
+export interface CommitteeView {
+  /** The epoch by the chain's clock now. */
+  readonly epoch: number;
+  /** The epoch of the verified assignment in force. */
+  readonly assignmentEpoch: number;
+  readonly nShards: number;
+  readonly members: readonly string[];
+  /** Peer ID owning each shard, by shard index. */
+  readonly ownerOfShard: readonly string[];
+  readonly epochDurationMs: number;
+  readonly nextEpochAtMs: number;
+}
+
 export class FloeClient {
   private closed = false;
   private readonly lifetime = new AbortController();
@@ -129,6 +143,28 @@ export class FloeClient {
 
   get nShards(): number {
     return this.context.committee.nShards;
+  }
+
+  /**
+   * The committee as the client verified it from the certificate chain (shard owners by shard
+   * index) and the epoch clock derived from the same chain: what a dashboard shows. Refreshed when
+   * a call finds the clock in a new epoch, or by `refresh: true`.
+   */
+  async committeeView(options: { refresh?: boolean } = {}): Promise<CommitteeView> {
+    this.checkOpen();
+    if (options.refresh === true) await this.refreshCommittee();
+    const { committee } = this.context;
+    const now = Date.now();
+    const epoch = this.clock.epochAt(now);
+    return {
+      epoch,
+      assignmentEpoch: committee.epoch,
+      nShards: committee.nShards,
+      members: committee.members,
+      ownerOfShard: committee.ownerOfShard,
+      epochDurationMs: this.clock.durationOf(epoch),
+      nextEpochAtMs: this.clock.startOf(epoch + 1),
+    };
   }
 
   /**
