@@ -188,8 +188,6 @@ function renderDashboard(data: DashboardData): void {
   }
 
   const map = element('shard-map');
-  const columns = Math.min(50, Math.max(10, Math.ceil(Math.sqrt(view.nShards * 2))));
-  map.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
   map.replaceChildren(
     ...view.ownerOfShard.map((owner, shard) => {
       const square = document.createElement('div');
@@ -236,7 +234,7 @@ function storeProgress(event: ClientProgress, progress: HTMLProgressElement, sta
   }
 }
 
-async function storeFile(client: FloeClient, file: File): Promise<void> {
+async function storeFile(client: FloeClient, file: File, stored: () => void): Promise<void> {
   const progress = element<HTMLProgressElement>('store-progress');
   const status = element('store-status');
   const blobIdOut = element('blob-id');
@@ -254,6 +252,7 @@ async function storeFile(client: FloeClient, file: File): Promise<void> {
     status.textContent = `stored ${file.name}: ${result.unencodedLength} bytes in ${Math.round(performance.now() - started)} ms, certified by ${result.confirmedShards} shards until epoch ${result.endEpoch}`;
     blobIdOut.textContent = result.blobId;
     element<HTMLInputElement>('read-id').value = result.blobId;
+    stored();
   } catch (error) {
     status.classList.add('error');
     status.textContent = `store failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -352,7 +351,7 @@ async function main(): Promise<void> {
   const input = element<HTMLInputElement>('store-file');
   input.addEventListener('change', () => {
     const file = input.files?.[0];
-    if (file !== undefined) void storeFile(client, file);
+    if (file !== undefined) void storeFile(client, file, () => void refresh());
   });
   const drop = element('drop');
   drop.addEventListener('dragover', (event) => {
@@ -364,7 +363,7 @@ async function main(): Promise<void> {
     event.preventDefault();
     drop.classList.remove('over');
     const file = event.dataTransfer?.files[0];
-    if (file !== undefined) void storeFile(client, file);
+    if (file !== undefined) void storeFile(client, file, () => void refresh());
   });
   element('read-form').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -10,6 +10,7 @@ import { anyClusterNodeAlive } from '../cluster/local-cluster.js';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { FloeError } from '../core/errors.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
+import { loadPeerHints, savePeerHints } from './peer-hints.js';
 
 export { wholeNumber } from './arguments.js';
 
@@ -125,6 +126,7 @@ export async function withClient<T>(
       'CLI_CLUSTER_DOWN',
     );
   }
+  const peerAddresses = await loadPeerHints(network.genesisPath, genesis);
   const guard = setTimeout(() => {
     const peers = genesis.bootstrap.join(', ') || 'no bootstrap peers';
     controller.abort(
@@ -136,11 +138,14 @@ export async function withClient<T>(
   let client: FloeClient | undefined;
   try {
     try {
-      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses });
     } finally {
       clearTimeout(guard);
     }
-    return await work(client, controller.signal);
+    const result = await work(client, controller.signal);
+    // The members' addresses for the next command: it then dials them without a DHT lookup.
+    await savePeerHints(genesis, await client.peerAddresses().catch(() => ({})));
+    return result;
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as Error;
     if (client === undefined && error instanceof NetworkUnavailableError) {

@@ -3,6 +3,8 @@
 // reports a blob's status. It never sees node internals: it speaks the store and read protocols
 // to the members the genesis assignment names, and finds them through the DHT.
 import type { PrivateKey } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
 import type { Genesis } from '../config/genesis.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
@@ -45,6 +47,12 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
   readonly privateKey?: PrivateKey;
   /** How long connect() waits for a connection to a bootstrap peer (default 15 s). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Addresses of peers known beforehand (peer ID -> multiaddrs), e.g. saved from an earlier run
+   * with peerAddresses(): members found here are dialled without a DHT lookup. Only hints: a
+   * connection proves the peer's identity, and a peer not reachable there is looked up as usual.
+   */
+  readonly peerAddresses?: Readonly<Record<string, readonly string[]>>;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -115,6 +123,7 @@ export class FloeClient {
     throwIfAborted(signal);
     const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
     try {
+      await seedAddresses(libp2p, options.peerAddresses ?? {});
       await waitForBootstrap(libp2p, bootstrap, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal);
     } catch (error) {
       if (options.libp2p === undefined) await libp2p.stop();
@@ -261,6 +270,21 @@ export class FloeClient {
     return blobStatus(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
   }
 
+  /**
+   * The addresses this client knows of the committee's members (peer ID -> multiaddrs), to pass
+   * as FloeClientOptions.peerAddresses next time.
+   */
+  async peerAddresses(): Promise<Record<string, string[]>> {
+    const members = new Set([...this.context.committee.members, ...this.context.committee.formerMembers]);
+    const peers = await this.context.libp2p.peerStore.all({ filters: [(peer) => members.has(peer.id.toString())] });
+    const known: Record<string, string[]> = {};
+    for (const peer of peers) {
+      const addresses = peer.addresses.map((address) => address.multiaddr.toString());
+      if (addresses.length > 0) known[peer.id.toString()] = addresses;
+    }
+    return known;
+  }
+
   /** Aborts operations in progress (they fail with ClientClosedError) and stops the libp2p node the client created. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -394,6 +418,18 @@ function toBlobId(blobId: BlobId | string): BlobId {
     return typeof blobId === 'string' ? parseBlobId(blobId) : blobIdFromBytes(blobId);
   } catch (error) {
     throw new InvalidRequestError(`not a blob ID: ${errorOf(error).message}`, { cause: error });
+  }
+}
+
+/** Merges known addresses into the peer store; malformed entries are skipped (they are hints). */
+async function seedAddresses(libp2p: FloeLibp2p, known: Readonly<Record<string, readonly string[]>>): Promise<void> {
+  for (const [peer, addresses] of Object.entries(known)) {
+    try {
+      if (peer === libp2p.peerId.toString()) continue;
+      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((address) => multiaddr(address)) });
+    } catch {
+      // not a peer ID or not a multiaddr: ignore the entry
+    }
   }
 }
 

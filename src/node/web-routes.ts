@@ -112,7 +112,7 @@ export async function serveWebRoute(source: WebRouteSource, request: IncomingMes
     'content-type': ASSETS[name] as string,
     'content-length': bytes.length,
     // Everything the page loads comes from this node; nothing from elsewhere.
-    'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; worker-src 'self'; style-src 'self' 'unsafe-inline'",
+    'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; connect-src 'self' blob: ws: wss:; worker-src 'self'; style-src 'self' 'unsafe-inline'",
     'cache-control': 'no-cache',
   });
   response.end(request.method === 'HEAD' ? undefined : bytes);
