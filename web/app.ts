@@ -152,7 +152,10 @@ function renderDashboard(data: DashboardData): void {
   const shardsOf = new Map<string, number>();
   for (const owner of view.ownerOfShard) shardsOf.set(owner, (shardsOf.get(owner) ?? 0) + 1);
   const colour = new Map(view.members.map((member, index) => [member, colourOf(index)]));
-  const current = challenges?.epochs.find((entry) => entry.epoch === view.epoch) ?? challenges?.epochs[0];
+  // This epoch's results once there are any, else the latest epoch that has some.
+  const withResults = challenges?.epochs.filter((entry) => entry.results.length > 0) ?? [];
+  const current = withResults.find((entry) => entry.epoch === view.epoch) ?? withResults[0];
+  element('challenge-epoch').textContent = current === undefined ? '' : current.epoch === view.epoch ? '(this epoch)' : `(epoch ${current.epoch})`;
 
   const body = element('committee');
   body.replaceChildren();

@@ -10,7 +10,7 @@ import { anyClusterNodeAlive } from '../cluster/local-cluster.js';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { FloeError } from '../core/errors.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
-import { loadPeerHints, savePeerHints } from './peer-hints.js';
+import { loadNetworkCache, saveNetworkCache } from './network-cache.js';
 
 export { wholeNumber } from './arguments.js';
 
@@ -126,7 +126,7 @@ export async function withClient<T>(
       'CLI_CLUSTER_DOWN',
     );
   }
-  const peerAddresses = await loadPeerHints(network.genesisPath, genesis);
+  const cache = await loadNetworkCache(network.genesisPath, genesis);
   const guard = setTimeout(() => {
     const peers = genesis.bootstrap.join(', ') || 'no bootstrap peers';
     controller.abort(
@@ -138,13 +138,14 @@ export async function withClient<T>(
   let client: FloeClient | undefined;
   try {
     try {
-      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses });
+      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses: cache.peers, knownChain: cache.chain });
     } finally {
       clearTimeout(guard);
     }
     const result = await work(client, controller.signal);
-    // The members' addresses for the next command: it then dials them without a DHT lookup.
-    await savePeerHints(genesis, await client.peerAddresses().catch(() => ({})));
+    // For the next command: members' addresses (dialled without a DHT lookup) and the verified
+    // chain (only newer certificates are fetched).
+    await saveNetworkCache(genesis, { peers: await client.peerAddresses().catch(() => ({})), chain: client.chain() });
     return result;
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as Error;

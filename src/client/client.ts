@@ -53,6 +53,11 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
    * connection proves the peer's identity, and a peer not reachable there is looked up as usual.
    */
   readonly peerAddresses?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Certificates of the network's chain from an earlier run (`chain()`): connect asks nodes only
+   * for the certificates after them, and verifies them all from the genesis as always.
+   */
+  readonly knownChain?: readonly Uint8Array[];
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -104,6 +109,8 @@ export class FloeClient {
   /** When the committee was last looked at (the epoch then is the clock's epoch at this time). */
   private checkedAt = Date.now();
   private refreshing: Promise<void> | undefined;
+  /** The verified chain the committee came from. */
+  private certificates: readonly Uint8Array[] = [];
 
   private constructor(
     private context: ClientContext,
@@ -129,13 +136,14 @@ export class FloeClient {
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
-    const { committee, clock } = await loadCommittee(libp2p, genesis, signal);
+    const { committee, clock, certificates } = await loadCommittee(libp2p, genesis, signal, options.knownChain ?? []);
     // Every member's addresses now, while the bootstrap peer is surely up: later the client
     // reaches whoever is up without it (member-addresses.ts).
     const members = committee.readMembers.map((member) => committee.peerId(member));
     await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
+    client.certificates = certificates;
     client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
     return client;
   }
@@ -270,6 +278,11 @@ export class FloeClient {
     return blobStatus(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
   }
 
+  /** The certificate chain the client verified (encoded, oldest first), to pass as `knownChain` next time. */
+  chain(): readonly Uint8Array[] {
+    return this.certificates;
+  }
+
   /**
    * The addresses this client knows of the committee's members (peer ID -> multiaddrs), to pass
    * as FloeClientOptions.peerAddresses next time.
@@ -344,11 +357,12 @@ export class FloeClient {
   private async refreshCommittee(): Promise<void> {
     this.checkedAt = Date.now();
     try {
-      const { committee, clock } = await loadCommittee(this.context.libp2p, this.genesis, this.lifetime.signal);
+      const { committee, clock, certificates } = await loadCommittee(this.context.libp2p, this.genesis, this.lifetime.signal, this.certificates);
       // Never step back (the nodes asked may lag behind the ones asked before).
       if (committee.epoch >= this.context.committee.epoch) {
         this.context = { ...this.context, committee };
         this.clock = clock;
+        this.certificates = certificates;
         // New members' addresses too, while someone who knows them is reachable.
         const members = committee.readMembers.map((member) => committee.peerId(member));
         this.inBackground(learnMemberAddresses(this.context.libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, signal: this.lifetime.signal }).then(() => undefined));
@@ -391,14 +405,19 @@ export class FloeClient {
  * who owned it before, and whether the new owners attested their sync (reads ask the previous
  * owners first until they did, committee.ts); with the epoch clock of the same verified chain.
  */
-async function loadCommittee(libp2p: FloeLibp2p, genesis: Genesis, signal: AbortSignal | undefined): Promise<{ committee: Committee; clock: EpochClock }> {
+async function loadCommittee(
+  libp2p: FloeLibp2p,
+  genesis: Genesis,
+  signal: AbortSignal | undefined,
+  known: readonly Uint8Array[],
+): Promise<{ committee: Committee; clock: EpochClock; certificates: readonly Uint8Array[] }> {
   const options = signal === undefined ? {} : { signal };
-  const verified = await fetchVerifiedAssignments(libp2p, genesis, options);
-  if (verified === undefined) return { committee: new Committee(genesis), clock: epochClockOf(genesis) };
-  const { current, previous, clock } = verified;
+  const verified = await fetchVerifiedAssignments(libp2p, genesis, { ...options, known });
+  if (verified === undefined) return { committee: new Committee(genesis), clock: epochClockOf(genesis), certificates: [] };
+  const { current, previous, clock, certificates } = verified;
   const moved = current.epoch > 0 && current.ownerOfShard.some((owner, shard) => owner !== previous.ownerOfShard[shard]);
   const syncDoneWeight = moved ? await fetchSyncDoneWeight(libp2p, genesis, current, options) : 0;
-  return { committee: new Committee(genesis, current, handoverOf(current, previous, syncDoneWeight)), clock };
+  return { committee: new Committee(genesis, current, handoverOf(current, previous, syncDoneWeight)), clock, certificates };
 }
 
 function settingsOf(options: Partial<ClientSettings>): ClientSettings {

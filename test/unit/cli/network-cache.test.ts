@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPeerHints, peerHintsFile, savePeerHints } from '../../../src/cli/peer-hints.js';
+import { loadNetworkCache, networkCacheFile, saveNetworkCache } from '../../../src/cli/network-cache.js';
 import { parseGenesis } from '../../../src/config/genesis.js';
 
 const PEER_A = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA';
@@ -27,13 +27,14 @@ afterAll(async () => {
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
-describe('peer hints of the network commands', () => {
+describe('the network cache of the CLI', () => {
   it('what one command saves, the next one loads; other networks never see it', async () => {
     const env = { FLOE_CACHE_DIR: join(dir, 'cache') };
     const genesis = genesisOf('one');
-    await savePeerHints(genesis, { [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] }, env);
-    expect(await loadPeerHints(join(dir, 'nowhere', 'genesis.json'), genesis, env)).toEqual({ [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] });
-    expect(await loadPeerHints(join(dir, 'nowhere', 'genesis.json'), genesisOf('two'), env)).toEqual({});
+    const chain = [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5)];
+    await saveNetworkCache(genesis, { peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] }, chain }, env);
+    expect(await loadNetworkCache(join(dir, 'nowhere', 'genesis.json'), genesis, env)).toEqual({ peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] }, chain });
+    expect(await loadNetworkCache(join(dir, 'nowhere', 'genesis.json'), genesisOf('two'), env)).toEqual({ peers: {}, chain: [] });
   });
 
   it("a cluster directory's cluster.json gives every node's addresses", async () => {
@@ -44,19 +45,21 @@ describe('peer hints of the network commands', () => {
       join(clusterDir, 'cluster.json'),
       JSON.stringify({ nodes: [{ peerId: PEER_B, multiaddrs: [`/ip4/127.0.0.1/tcp/5000/p2p/${PEER_B}`] }, { peerId: 7, multiaddrs: 'x' }] }),
     );
-    const hints = await loadPeerHints(join(clusterDir, 'genesis.json'), genesisOf('three'), { FLOE_CACHE_DIR: 'off' });
-    expect(hints).toEqual({ [PEER_B]: [`/ip4/127.0.0.1/tcp/5000/p2p/${PEER_B}`] });
+    const cache = await loadNetworkCache(join(clusterDir, 'genesis.json'), genesisOf('three'), { FLOE_CACHE_DIR: 'off' });
+    expect(cache).toEqual({ peers: { [PEER_B]: [`/ip4/127.0.0.1/tcp/5000/p2p/${PEER_B}`] }, chain: [] });
   });
 
   it('a corrupt cache file or FLOE_CACHE_DIR=off costs only the hints', async () => {
     const env = { FLOE_CACHE_DIR: join(dir, 'corrupt') };
     const genesis = genesisOf('four');
-    await savePeerHints(genesis, { [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] }, env);
-    const file = peerHintsFile(genesis, env) as string;
+    await saveNetworkCache(genesis, { peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4001'] }, chain: [] }, env);
+    const file = networkCacheFile(genesis, env) as string;
     await writeFile(file, '{ not json');
-    expect(await loadPeerHints(join(dir, 'genesis.json'), genesis, env)).toEqual({});
-    expect(peerHintsFile(genesis, { FLOE_CACHE_DIR: 'off' })).toBeUndefined();
-    await savePeerHints(genesis, { [PEER_A]: ['/ip4/127.0.0.1/tcp/4002'] }, env);
+    expect(await loadNetworkCache(join(dir, 'genesis.json'), genesis, env)).toEqual({ peers: {}, chain: [] });
+    await writeFile(file, JSON.stringify({ version: 1, peers: { [PEER_A]: 'x' }, chain: ['not base64!'] }));
+    expect(await loadNetworkCache(join(dir, 'genesis.json'), genesis, env)).toEqual({ peers: {}, chain: [] });
+    expect(networkCacheFile(genesis, { FLOE_CACHE_DIR: 'off' })).toBeUndefined();
+    await saveNetworkCache(genesis, { peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4002'] }, chain: [] }, env);
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1, network: 'four', peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4002'] } });
   });
 });
