@@ -1,6 +1,6 @@
 // CLI benchmark: whole `floe` processes as a user starts them, timed from spawn to exit.
 //
-//   node dist/bench/cli.js [--runs 20] [--nodes 10] [--shards 100] [--dir BASE] [--no-cluster] [--json]
+//   node dist/bench/cli.js [--runs 20] [--nodes 10] [--shards 100] [--dir BASE] [--no-cluster] [--floe BIN] [--json]
 //   node dist/bench/cli.js --codec [--runs 3] [--cases n:bytes,...] [--json]   (npm run bench:codec -- --cli)
 //
 // Default mode (npm run bench:cli): the median of --runs (default 20) processes each of
@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { humanBytes, sameBytes } from './common.js';
 
-const FLOE_BIN = fileURLToPath(new URL('../../bin/floe.js', import.meta.url));
+/** The `floe` launcher measured: this checkout's, or another build's with --floe PATH (e.g. an older one, to compare). */
+let floeBin = fileURLToPath(new URL('../../bin/floe.js', import.meta.url));
 const WALRUS_SCRIPT = fileURLToPath(new URL('./walrus-blob-id.js', import.meta.url));
 
 interface Run {
@@ -71,7 +72,7 @@ function timeProcess(args: readonly string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
-const floe = (...args: string[]): Promise<Run> => timeProcess([FLOE_BIN, ...args]);
+const floe = (...args: string[]): Promise<Run> => timeProcess([floeBin, ...args]);
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -156,6 +157,9 @@ function parseArgs(argv: readonly string[]): Args {
       case '--dir':
         args.dir = value();
         break;
+      case '--floe':
+        floeBin = value();
+        break;
       case '--no-cluster':
         args.cluster = false;
         break;
@@ -184,7 +188,7 @@ async function startupBench(args: Args): Promise<void> {
   const rows: Row[] = [];
   let clusterDir: string | undefined;
   const stop = async (): Promise<void> => {
-    if (clusterDir !== undefined) await floe('cluster', 'down', '--dir', clusterDir, '--timeout', '10s').catch(() => undefined);
+    if (clusterDir !== undefined) await floe('cluster', 'down', '--dir', clusterDir, '--timeout', '10000').catch(() => undefined);
     await rm(base, { recursive: true, force: true });
   };
   const interrupted = (): void => void stop().finally(() => process.exit(130));
@@ -209,7 +213,7 @@ async function startupBench(args: Args): Promise<void> {
     if (args.cluster) {
       clusterDir = join(base, 'cluster');
       console.log(`starting ${args.nodes} nodes (n = ${args.shards}) in ${clusterDir} ...`);
-      await floe('cluster', 'up', '--nodes', String(args.nodes), '--shards', String(args.shards), '--dir', clusterDir, '--timeout', '2m');
+      await floe('cluster', 'up', '--nodes', String(args.nodes), '--shards', String(args.shards), '--dir', clusterDir, '--timeout', '120000');
       const files: { path: string; bytes: Buffer; id?: string }[] = [];
       for (let i = -1; i < runs; i++) {
         const bytes = randomBytes(1024);
