@@ -121,7 +121,7 @@ async function connect(info: NetworkInfo): Promise<FloeClient> {
   let dialled = false;
   for (const address of bootstrap) {
     try {
-      await libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(10_000) });
+      await libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(30_000) });
       dialled = true;
       break;
     } catch {

@@ -39,7 +39,7 @@ interface CliRun {
 
 function runFloe(args: readonly string[], encoding: 'utf8' | 'buffer' = 'utf8'): Promise<CliRun & { raw: Buffer }> {
   return new Promise((done) => {
-    execFile(process.execPath, [floeBin, ...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [floeBin, ...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 280_000 }, (error, stdout, stderr) => {
       const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       done({ exitCode, stdout: encoding === 'utf8' ? stdout.toString() : '', stderr: stderr.toString(), raw: stdout });
     });
@@ -61,8 +61,8 @@ beforeAll(async () => {
   }
   root = await mkdtemp(join(tmpdir(), 'floe-browser-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--dir', clusterDir, '--json', '--timeout', '60s']);
-  expect(up.exitCode, up.stderr).toBe(0);
+  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--dir', clusterDir, '--json', '--timeout', '3m']);
+  expect(up.exitCode, `floe cluster up: ${up.stderr}`).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   // A fresh profile per run (playwright passes it as --user-data-dir).
   browser = await chromium.launchPersistentContext(join(root, 'chromium-profile'), {
@@ -84,10 +84,10 @@ beforeAll(async () => {
   page.on('request', (request) => requests.push(`${request.method()} ${request.url()}`));
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${cluster.nodes[0]!.httpUrl}/`);
-  await page.waitForSelector('body[data-ready]', { timeout: 90_000 });
+  await page.waitForSelector('body[data-ready]', { timeout: 180_000 });
   const ready = await page.getAttribute('body', 'data-ready');
   expect(ready, await page.textContent('#network-status') ?? '').toBe('true');
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
@@ -106,7 +106,7 @@ describe(`the node page in Chromium, ${NODES} nodes, ${SHARDS} shards`, () => {
     const blobPath = join(root, 'upload.bin');
     await writeFile(blobPath, blob);
     await page.setInputFiles('[data-testid="store-file"]', blobPath);
-    await page.waitForFunction(() => (document.querySelector('[data-testid="blob-id"]')?.textContent ?? '').length > 0, undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="blob-id"]')?.textContent ?? '').length > 0, undefined, { timeout: 240_000 });
     blobId = (await page.textContent('[data-testid="blob-id"]')) ?? '';
     expect(blobId, (await page.textContent('#store-status')) ?? '').toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The same ID the CLI computes offline for this file and n.
@@ -114,12 +114,12 @@ describe(`the node page in Chromium, ${NODES} nodes, ${SHARDS} shards`, () => {
     expect(offline.stdout.trim()).toBe(blobId);
     // Stored by the browser's own client: nothing went to the node's HTTP publisher.
     expect(requests.filter((request) => request.startsWith('PUT '))).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 
   it('reads the blob back in the page, verified, byte-identical', async () => {
     await page.fill('[data-testid="read-id"]', blobId);
     await page.click('[data-testid="read-submit"]');
-    await page.waitForFunction((size) => (document.querySelector('[data-testid="read-result"]')?.textContent ?? '').includes(`${size} bytes`), BLOB_SIZE, { timeout: 120_000 });
+    await page.waitForFunction((size) => (document.querySelector('[data-testid="read-result"]')?.textContent ?? '').includes(`${size} bytes`), BLOB_SIZE, { timeout: 240_000 });
     const base64 = await page.evaluate(async () => {
       const link = document.querySelector<HTMLAnchorElement>('[data-testid="read-download"]');
       if (link === null) throw new Error('no download link');
@@ -130,14 +130,14 @@ describe(`the node page in Chromium, ${NODES} nodes, ${SHARDS} shards`, () => {
     });
     expect(Buffer.from(base64, 'base64').equals(blob)).toBe(true);
     expect(requests.filter((request) => request.includes(`/v1/blobs/${blobId}`))).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 
   it('the blob the page stored is in the network: floe read returns the same bytes', async () => {
     const out = join(root, 'copy.bin');
     const read = await runFloe(['read', blobId, '--network', clusterDir, '-o', out]);
     expect(read.exitCode, read.stderr).toBe(0);
     expect((await readFile(out)).equals(blob)).toBe(true);
-  }, 150_000);
+  }, 300_000);
 
   it('the dashboard shows the epoch, every member with its shards and the shard map (screenshot)', async () => {
     const rows = await page.locator('#committee tr').count();
