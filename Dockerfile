@@ -21,7 +21,8 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would build before the sources are here. The only dependencies with
-# install scripts are dev tools the build does not use (esbuild under tsx, protobufjs under protons).
+# install scripts are dev tools whose scripts the build does not need (esbuild finds its binary
+# package without its postinstall; protobufjs under protons).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
@@ -29,6 +30,7 @@ COPY assembly ./assembly
 COPY src ./src
 COPY protocols ./protocols
 COPY bench ./bench
+COPY web ./web
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps
@@ -46,6 +48,8 @@ COPY --from=deps /app/node_modules ./node_modules
 # The WASM kernels are embedded in dist (base64), so build/*.wasm is not needed at run time.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/protocols ./dist/protocols
+# The page every node serves at / (bundled by scripts/build-web.js).
+COPY --from=build /app/dist/web ./dist/web
 COPY package.json ./
 COPY bin ./bin
 COPY docker ./docker

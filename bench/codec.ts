@@ -4,6 +4,7 @@
 //
 //   node dist/bench/codec.js [--cases n:bytes,...] [--runs 3] [--json]
 //   node dist/bench/codec.js --memory 268435456      (Floe only: peak RSS of one n=1000 encode)
+//   node dist/bench/codec.js --cli                   (whole processes: floe blob-id vs walrus-wasm, bench/cli.ts)
 //
 // Per implementation and case: one warm-up encode + decode, then the best of `--runs` (default 3)
 // timed encodes and the best of `--runs` timed decodes. Decodes use the last n-2f primary slivers,
@@ -413,6 +414,11 @@ function reportMemory(args: Args, bytes: number, result: MemoryResult, inPlace: 
 }
 
 async function main(): Promise<void> {
+  // --cli: whole processes (`floe blob-id` against a walrus-wasm script), in bench/cli.ts.
+  if (process.argv.includes('--cli')) {
+    await import('./cli.js');
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   if (args.child !== undefined) {
     if (args.childCase === undefined) throw new Error('--child needs --case n:bytes');

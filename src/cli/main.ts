@@ -3,18 +3,6 @@
 // stdout only, so scripts can pipe them.
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { registerBlobIdCommand } from './commands/blob-id.js';
-import { registerChallengesCommand } from './commands/challenges.js';
-import { registerClusterCommands } from './commands/cluster.js';
-import { registerExtendCommand } from './commands/extend.js';
-import { registerNodeCommands } from './commands/node.js';
-import { registerQuiltCommands } from './commands/quilt.js';
-import { registerReadCommand } from './commands/read.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerStoreCommand } from './commands/store.js';
-import { registerVoteCommand } from './commands/vote.js';
-import { registerWalletCommands } from './commands/wallet.js';
-import { registerInfoCommand } from './commands/info.js';
 import { EXIT_FAILURE, formatErrorLine, toOneLine } from './errors.js';
 import { type CliOutput, PROGRAM_NAME, processOutput } from './output.js';
 import { findUnknownOption, unknownOptionMessage } from './usage.js';
@@ -46,7 +34,54 @@ interface UsageErrorSlot {
   text?: string;
 }
 
-function createProgram(version: string, output: CliOutput, usageError: UsageErrorSlot): Command {
+type Register = (program: Command, output: CliOutput) => void;
+
+interface CommandEntry {
+  /** The line `floe --help` shows for the command. */
+  readonly summary: string;
+  /** Its arguments as `floe --help` shows them. */
+  readonly args: readonly string[];
+  /** Loads the command's module: only the command that runs pays for its imports (libp2p, the node, ...). */
+  readonly load: () => Promise<Register>;
+}
+
+/** Every command, in the order of `floe --help`. */
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  'blob-id': { summary: 'print the Walrus blob ID of a file', args: ['<file>'], load: async () => (await import('./commands/blob-id.js')).registerBlobIdCommand },
+  node: { summary: 'run a Floe storage node', args: [], load: async () => (await import('./commands/node.js')).registerNodeCommands },
+  cluster: { summary: 'a local cluster of storage nodes on loopback (no Docker needed)', args: [], load: async () => (await import('./commands/cluster.js')).registerClusterCommands },
+  store: { summary: 'store a file on a Floe network and print its blob ID', args: ['<file>'], load: async () => (await import('./commands/store.js')).registerStoreCommand },
+  read: { summary: 'read a blob from a Floe network', args: ['<id>'], load: async () => (await import('./commands/read.js')).registerReadCommand },
+  status: { summary: "a blob's status on a Floe network", args: ['<id>'], load: async () => (await import('./commands/status.js')).registerStatusCommand },
+  extend: { summary: 'keep a certified blob for more epochs', args: ['<id>'], load: async () => (await import('./commands/extend.js')).registerExtendCommand },
+  'store-quilt': {
+    summary: 'store several files as one quilt (Walrus QuiltV1)',
+    args: ['<files...>'],
+    load: async () => (await import('./commands/quilt.js')).registerQuiltCommands,
+  },
+  'read-quilt': { summary: "list a quilt's patches, or read one patch", args: ['<id>'], load: async () => (await import('./commands/quilt.js')).registerQuiltCommands },
+  vote: {
+    summary: 'vote, as the committee member running in DIR, to admit or evict a node or to set a parameter',
+    args: ['<kind>', '<subject>'],
+    load: async () => (await import('./commands/vote.js')).registerVoteCommand,
+  },
+  challenges: {
+    summary: 'storage-challenge results across the network and the reliability scores, as a node holds them',
+    args: [],
+    load: async () => (await import('./commands/challenges.js')).registerChallengesCommand,
+  },
+  wallet: { summary: 'FLOE accounts and transfers', args: [], load: async () => (await import('./commands/wallet.js')).registerWalletCommands },
+  info: { summary: 'epoch, committee, shards, prices and supply of a Floe network', args: [], load: async () => (await import('./commands/info.js')).registerInfoCommand },
+};
+
+/** The command argv names (`floe store …`, `floe help store`), or undefined (`floe --help`, `floe --version`). */
+function namedCommand(argv: readonly string[]): string | undefined {
+  const positional = argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const name = positional[0] === 'help' ? positional[1] : positional[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+}
+
+async function createProgram(version: string, output: CliOutput, usageError: UsageErrorSlot, argv: readonly string[]): Promise<Command> {
   const program = new Command(PROGRAM_NAME)
     .description('Floe: a decentralized blob store speaking the Walrus RedStuff storage protocol over libp2p')
     .version(version, '-V, --version', 'print the Floe version')
@@ -62,24 +97,21 @@ function createProgram(version: string, output: CliOutput, usageError: UsageErro
       },
     });
   // Subcommands copy exitOverride and configureOutput from the program, so register them after.
-  registerBlobIdCommand(program, output);
-  registerNodeCommands(program, output);
-  registerClusterCommands(program, output);
-  registerStoreCommand(program, output);
-  registerReadCommand(program, output);
-  registerStatusCommand(program, output);
-  registerExtendCommand(program, output);
-  registerQuiltCommands(program, output);
-  registerVoteCommand(program, output);
-  registerChallengesCommand(program, output);
-  registerWalletCommands(program, output);
-  registerInfoCommand(program, output);
+  // Only the command that runs is loaded (its module may define more than one); the others are
+  // listed for help and suggestions.
+  const named = namedCommand(argv);
+  if (named !== undefined) (await COMMANDS[named]!.load())(program, output);
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (program.commands.some((command) => command.name() === name)) continue;
+    const listed = program.command(name).summary(entry.summary);
+    for (const arg of entry.args) listed.argument(arg);
+  }
   return program;
 }
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {
   const usageError: UsageErrorSlot = {};
-  const program = createProgram(await readPackageVersion(), output, usageError);
+  const program = await createProgram(await readPackageVersion(), output, usageError, argv);
   try {
     await program.parseAsync(argv, { from: 'node' });
     return 0;

@@ -4,12 +4,15 @@
 // line a user sees.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { BlobNotFoundError, FloeClient, FloeClientError, NetworkUnavailableError } from '../client/index.js';
 import { anyClusterNodeAlive } from '../cluster/local-cluster.js';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { FloeError } from '../core/errors.js';
 import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
+import { loadNetworkCache, saveNetworkCache } from './network-cache.js';
+
+export { wholeNumber } from './arguments.js';
 
 /** Environment variable naming the network when `--network` is not given. */
 export const NETWORK_ENV = 'FLOE_NETWORK';
@@ -98,16 +101,6 @@ export function acceptBlobIdsStartingWithDash(command: Command): Command {
   return command;
 }
 
-/** A commander parser for a whole number in [min, max]; "1e3", "10.5", "" are refused. */
-export function wholeNumber(min: number, max: number): (text: string) => number {
-  return (text) => {
-    if (!/^[0-9]+$/.test(text)) throw new InvalidArgumentError('must be a whole number.');
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < min || value > max) throw new InvalidArgumentError(`must be in ${min}..${max}.`);
-    return value;
-  };
-}
-
 /**
  * Connects a light client to the network, runs `work` with it and a signal that aborts on
  * SIGINT/SIGTERM, and always closes the client. A second Ctrl-C exits at once. Client errors come
@@ -133,6 +126,7 @@ export async function withClient<T>(
       'CLI_CLUSTER_DOWN',
     );
   }
+  const cache = await loadNetworkCache(network.genesisPath, genesis);
   const guard = setTimeout(() => {
     const peers = genesis.bootstrap.join(', ') || 'no bootstrap peers';
     controller.abort(
@@ -144,11 +138,15 @@ export async function withClient<T>(
   let client: FloeClient | undefined;
   try {
     try {
-      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses: cache.peers, knownChain: cache.chain });
     } finally {
       clearTimeout(guard);
     }
-    return await work(client, controller.signal);
+    const result = await work(client, controller.signal);
+    // For the next command: members' addresses (dialled without a DHT lookup) and the verified
+    // chain (only newer certificates are fetched).
+    await saveNetworkCache(genesis, { peers: await client.peerAddresses().catch(() => ({})), chain: client.chain() });
+    return result;
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as Error;
     if (client === undefined && error instanceof NetworkUnavailableError) {

@@ -27,6 +27,12 @@ export interface FetchAssignmentOptions {
   readonly peers?: readonly PeerId[];
   /** Deadline per node (default 5 s). */
   readonly timeoutMs?: number;
+  /**
+   * Certificates of this chain verified before (e.g. by an earlier process, FloeClient's
+   * `chain()`): nodes are asked only for the certificates after them. They are verified again
+   * with the new ones, locally; if they do not verify, the whole chain is fetched.
+   */
+  readonly known?: readonly Uint8Array[];
 }
 
 /** Pages asked of one node at most (256 certificates each). */
@@ -42,6 +48,8 @@ export interface VerifiedAssignments {
   readonly previous: Assignment;
   /** The epoch clock of the verified chain (certified duration changes included). */
   readonly clock: EpochClock;
+  /** The verified certificates, oldest first (what `known` takes next time). */
+  readonly certificates: readonly Uint8Array[];
 }
 
 /**
@@ -55,11 +63,21 @@ export async function fetchVerifiedAssignments(
   options: FetchAssignmentOptions = {},
 ): Promise<VerifiedAssignments | undefined> {
   const peers = options.peers ?? libp2p.getPeers().slice(0, 3);
+  const known = options.known ?? [];
+  const lastKnown = known.length === 0 ? Number.NaN : epochOfCertificate(known.at(-1)!, genesis);
+  const knownTip = Number.isInteger(lastKnown) ? lastKnown : undefined;
   const results = await Promise.all(
     peers.map(async (peer) => {
+      const signal = withDeadline(options.signal, options.timeoutMs ?? 5_000);
       try {
-        const certificates = await fetchChain(libp2p, genesis, peer, withDeadline(options.signal, options.timeoutMs ?? 5_000));
-        return await verifyAssignments(genesis, certificates);
+        if (knownTip !== undefined) {
+          try {
+            return await verifyAssignments(genesis, [...known, ...(await fetchChain(libp2p, genesis, peer, signal, knownTip + 1))]);
+          } catch {
+            // the known part did not verify (or the node's answer did not fit it): fetch it all
+          }
+        }
+        return await verifyAssignments(genesis, await fetchChain(libp2p, genesis, peer, signal, 1));
       } catch {
         return undefined;
       }
@@ -85,7 +103,7 @@ export async function verifyAssignments(genesis: Genesis, certificates: readonly
   }
   const clock = epochClockOf(genesis, chain.assignmentsInOrder);
   const current = chain.assignmentAt(clock.epochAt(nowMs));
-  return { current, tipEpoch: chain.tip.epoch, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock };
+  return { current, tipEpoch: chain.tip.epoch, previous: chain.assignmentAt(Math.max(0, current.epoch - 1)), clock, certificates: [...certificates] };
 }
 
 /**
@@ -131,10 +149,19 @@ async function withSyncClient<T>(libp2p: FloeLibp2p, genesis: Genesis, peer: Pee
   }
 }
 
-function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal): Promise<Uint8Array[]> {
+/** Epoch of an encoded certificate; NaN for bytes that are none (they then fail verification). */
+function epochOfCertificate(bytes: Uint8Array, genesis: Genesis): number {
+  try {
+    return decodeAssignmentCertificate(bytes, genesis.nShards).assignment.epoch;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function fetchChain(libp2p: FloeLibp2p, genesis: Genesis, peer: PeerId, signal: AbortSignal, fromEpoch: number): Promise<Uint8Array[]> {
   return withSyncClient(libp2p, genesis, peer, signal, async (client) => {
     const certificates: Uint8Array[] = [];
-    let from = 1;
+    let from = fromEpoch;
     for (let page = 0; page < MAX_PAGES; page++) {
       const answer = await client.getChain(from, { signal });
       certificates.push(...answer.certificates);

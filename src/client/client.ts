@@ -3,6 +3,8 @@
 // reports a blob's status. It never sees node internals: it speaks the store and read protocols
 // to the members the genesis assignment names, and finds them through the DHT.
 import type { PrivateKey } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
 import type { Genesis } from '../config/genesis.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
@@ -45,6 +47,17 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
   readonly privateKey?: PrivateKey;
   /** How long connect() waits for a connection to a bootstrap peer (default 15 s). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Addresses of peers known beforehand (peer ID -> multiaddrs), e.g. saved from an earlier run
+   * with peerAddresses(): members found here are dialled without a DHT lookup. Only hints: a
+   * connection proves the peer's identity, and a peer not reachable there is looked up as usual.
+   */
+  readonly peerAddresses?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Certificates of the network's chain from an earlier run (`chain()`): connect asks nodes only
+   * for the certificates after them, and verifies them all from the genesis as always.
+   */
+  readonly knownChain?: readonly Uint8Array[];
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -75,6 +88,20 @@ export interface LedgerView {
   readonly dialTimeoutMs: number;
 }
 
+/** What FloeClient.committeeView() returns. */
+export interface CommitteeView {
+  /** The epoch by the chain's clock now. */
+  readonly epoch: number;
+  /** The epoch of the verified assignment in force. */
+  readonly assignmentEpoch: number;
+  readonly nShards: number;
+  readonly members: readonly string[];
+  /** Peer ID owning each shard, by shard index. */
+  readonly ownerOfShard: readonly string[];
+  readonly epochDurationMs: number;
+  readonly nextEpochAtMs: number;
+}
+
 export class FloeClient {
   private closed = false;
   private readonly lifetime = new AbortController();
@@ -82,6 +109,8 @@ export class FloeClient {
   /** When the committee was last looked at (the epoch then is the clock's epoch at this time). */
   private checkedAt = Date.now();
   private refreshing: Promise<void> | undefined;
+  /** The verified chain the committee came from. */
+  private certificates: readonly Uint8Array[] = [];
 
   private constructor(
     private context: ClientContext,
@@ -101,18 +130,20 @@ export class FloeClient {
     throwIfAborted(signal);
     const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
     try {
+      await seedAddresses(libp2p, options.peerAddresses ?? {});
       await waitForBootstrap(libp2p, bootstrap, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal);
     } catch (error) {
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
-    const { committee, clock } = await loadCommittee(libp2p, genesis, signal);
+    const { committee, clock, certificates } = await loadCommittee(libp2p, genesis, signal, options.knownChain ?? []);
     // Every member's addresses now, while the bootstrap peer is surely up: later the client
     // reaches whoever is up without it (member-addresses.ts).
     const members = committee.readMembers.map((member) => committee.peerId(member));
     await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
+    client.certificates = certificates;
     client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
     return client;
   }
@@ -129,6 +160,28 @@ export class FloeClient {
 
   get nShards(): number {
     return this.context.committee.nShards;
+  }
+
+  /**
+   * The committee as the client verified it from the certificate chain (shard owners by shard
+   * index) and the epoch clock derived from the same chain: what a dashboard shows. Refreshed when
+   * a call finds the clock in a new epoch, or by `refresh: true`.
+   */
+  async committeeView(options: { refresh?: boolean } = {}): Promise<CommitteeView> {
+    this.checkOpen();
+    if (options.refresh === true) await this.refreshCommittee();
+    const { committee } = this.context;
+    const now = Date.now();
+    const epoch = this.clock.epochAt(now);
+    return {
+      epoch,
+      assignmentEpoch: committee.epoch,
+      nShards: committee.nShards,
+      members: committee.members,
+      ownerOfShard: committee.ownerOfShard,
+      epochDurationMs: this.clock.durationOf(epoch),
+      nextEpochAtMs: this.clock.startOf(epoch + 1),
+    };
   }
 
   /**
@@ -225,6 +278,26 @@ export class FloeClient {
     return blobStatus(await this.currentContext(signal), toBlobId(blobId), { ...options, signal });
   }
 
+  /** The certificate chain the client verified (encoded, oldest first), to pass as `knownChain` next time. */
+  chain(): readonly Uint8Array[] {
+    return this.certificates;
+  }
+
+  /**
+   * The addresses this client knows of the committee's members (peer ID -> multiaddrs), to pass
+   * as FloeClientOptions.peerAddresses next time.
+   */
+  async peerAddresses(): Promise<Record<string, string[]>> {
+    const members = new Set([...this.context.committee.members, ...this.context.committee.formerMembers]);
+    const peers = await this.context.libp2p.peerStore.all({ filters: [(peer) => members.has(peer.id.toString())] });
+    const known: Record<string, string[]> = {};
+    for (const peer of peers) {
+      const addresses = peer.addresses.map((address) => address.multiaddr.toString());
+      if (addresses.length > 0) known[peer.id.toString()] = addresses;
+    }
+    return known;
+  }
+
   /** Aborts operations in progress (they fail with ClientClosedError) and stops the libp2p node the client created. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -284,11 +357,12 @@ export class FloeClient {
   private async refreshCommittee(): Promise<void> {
     this.checkedAt = Date.now();
     try {
-      const { committee, clock } = await loadCommittee(this.context.libp2p, this.genesis, this.lifetime.signal);
+      const { committee, clock, certificates } = await loadCommittee(this.context.libp2p, this.genesis, this.lifetime.signal, this.certificates);
       // Never step back (the nodes asked may lag behind the ones asked before).
       if (committee.epoch >= this.context.committee.epoch) {
         this.context = { ...this.context, committee };
         this.clock = clock;
+        this.certificates = certificates;
         // New members' addresses too, while someone who knows them is reachable.
         const members = committee.readMembers.map((member) => committee.peerId(member));
         this.inBackground(learnMemberAddresses(this.context.libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, signal: this.lifetime.signal }).then(() => undefined));
@@ -331,14 +405,19 @@ export class FloeClient {
  * who owned it before, and whether the new owners attested their sync (reads ask the previous
  * owners first until they did, committee.ts); with the epoch clock of the same verified chain.
  */
-async function loadCommittee(libp2p: FloeLibp2p, genesis: Genesis, signal: AbortSignal | undefined): Promise<{ committee: Committee; clock: EpochClock }> {
+async function loadCommittee(
+  libp2p: FloeLibp2p,
+  genesis: Genesis,
+  signal: AbortSignal | undefined,
+  known: readonly Uint8Array[],
+): Promise<{ committee: Committee; clock: EpochClock; certificates: readonly Uint8Array[] }> {
   const options = signal === undefined ? {} : { signal };
-  const verified = await fetchVerifiedAssignments(libp2p, genesis, options);
-  if (verified === undefined) return { committee: new Committee(genesis), clock: epochClockOf(genesis) };
-  const { current, previous, clock } = verified;
+  const verified = await fetchVerifiedAssignments(libp2p, genesis, { ...options, known });
+  if (verified === undefined) return { committee: new Committee(genesis), clock: epochClockOf(genesis), certificates: [] };
+  const { current, previous, clock, certificates } = verified;
   const moved = current.epoch > 0 && current.ownerOfShard.some((owner, shard) => owner !== previous.ownerOfShard[shard]);
   const syncDoneWeight = moved ? await fetchSyncDoneWeight(libp2p, genesis, current, options) : 0;
-  return { committee: new Committee(genesis, current, handoverOf(current, previous, syncDoneWeight)), clock };
+  return { committee: new Committee(genesis, current, handoverOf(current, previous, syncDoneWeight)), clock, certificates };
 }
 
 function settingsOf(options: Partial<ClientSettings>): ClientSettings {
@@ -358,6 +437,18 @@ function toBlobId(blobId: BlobId | string): BlobId {
     return typeof blobId === 'string' ? parseBlobId(blobId) : blobIdFromBytes(blobId);
   } catch (error) {
     throw new InvalidRequestError(`not a blob ID: ${errorOf(error).message}`, { cause: error });
+  }
+}
+
+/** Merges known addresses into the peer store; malformed entries are skipped (they are hints). */
+async function seedAddresses(libp2p: FloeLibp2p, known: Readonly<Record<string, readonly string[]>>): Promise<void> {
+  for (const [peer, addresses] of Object.entries(known)) {
+    try {
+      if (peer === libp2p.peerId.toString()) continue;
+      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((address) => multiaddr(address)) });
+    } catch {
+      // not a peer ID or not a multiaddr: ignore the entry
+    }
   }
 }
 

@@ -141,14 +141,27 @@ export class ReadSession {
   }
 }
 
+/**
+ * One promise per signal that rejects when it aborts: the many requests of a read that wait on
+ * one signal add one abort listener between them, not one each (past 10, Node prints a
+ * MaxListenersExceededWarning on stderr).
+ */
+const abortedPromises = new WeakMap<AbortSignal, Promise<never>>();
+
+function abortedPromise(signal: AbortSignal): Promise<never> {
+  let aborted = abortedPromises.get(signal);
+  if (aborted === undefined) {
+    aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+    aborted.catch(() => undefined); // nobody may be waiting when it aborts
+    abortedPromises.set(signal, aborted);
+  }
+  return aborted;
+}
+
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  return Promise.race([promise, abortedPromise(signal)]);
 }
 
 function isUsable(client: ReadClient): boolean {

@@ -126,6 +126,8 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
             '--dir', node.dir,
             '--network', layout.genesisPath,
             '--listen', `/ip4/${LOOPBACK}/tcp/${port}`,
+            // WebSockets too, for the page every node serves (its browser client dials members).
+            '--listen', `/ip4/${LOOPBACK}/tcp/0/ws`,
             '--http-host', LOOPBACK,
             '--http-port', '0',
           ],

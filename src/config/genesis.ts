@@ -8,6 +8,7 @@ import { compareStrings } from '../core/bytes.js';
 import { oneLineMessageOf } from '../core/errors.js';
 import { blake2b256 } from '../crypto/blake2b.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../encoding/parameters.js';
+import { parseDuration } from '../core/duration.js';
 import { GenesisError } from './errors.js';
 import { governanceValueProblem, MIN_EPOCH_DURATION_MS } from './governance.js';
 
@@ -74,9 +75,9 @@ export function parseGenesis(json: unknown): Genesis {
     throw invalid('nShards', `must be an integer in ${MIN_SHARDS}..${MAX_SHARDS}, got ${show(nShards)}`);
   }
 
-  const epochDurationMs = record['epochDurationMs'];
+  const epochDurationMs = durationValue(record['epochDurationMs'], 'epochDurationMs');
   if (!Number.isSafeInteger(epochDurationMs) || (epochDurationMs as number) < MIN_EPOCH_DURATION_MS) {
-    throw invalid('epochDurationMs', `must be an integer >= ${MIN_EPOCH_DURATION_MS}, got ${show(epochDurationMs)}`);
+    throw invalid('epochDurationMs', `must be an integer >= ${MIN_EPOCH_DURATION_MS} or a duration such as "1h", got ${show(record['epochDurationMs'])}`);
   }
 
   const genesisTime = record['genesisTime'];
@@ -195,8 +196,10 @@ function parseParameters(value: unknown): Readonly<Record<string, number>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('parameters', `must be an object of numbers, got ${show(value)}`);
   }
-  const entries = Object.entries(value).map(([key, number]) => {
+  const entries = Object.entries(value).map(([key, given]) => {
     if (!PARAMETER_NAME_PATTERN.test(key)) throw invalid(`parameters.${key}`, `name must match ${PARAMETER_NAME_PATTERN.source}`);
+    // Parameters named *Ms are durations: "2s" is as good as 2000.
+    const number = key.endsWith('Ms') ? durationValue(given, `parameters.${key}`) : given;
     if (typeof number !== 'number' || !Number.isFinite(number)) {
       throw invalid(`parameters.${key}`, `must be a finite number, got ${show(number)}`);
     }
@@ -206,6 +209,16 @@ function parseParameters(value: unknown): Readonly<Record<string, number>> {
   });
   // fromEntries defines own properties, so even a key like "__proto__" could not touch a prototype.
   return Object.freeze(Object.fromEntries(entries));
+}
+
+/** A duration field: a number of milliseconds as it is, or a text such as "15s" or "1h" in milliseconds. */
+function durationValue(value: unknown, field: string): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw invalid(field, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Milliseconds since the Unix epoch of an ISO 8601 date-time with offset, or undefined if invalid. */

@@ -11,12 +11,10 @@ import { identify, type Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey } from '@libp2p/interface';
 import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn } from '@libp2p/kad-dht';
 import { ping, type Ping } from '@libp2p/ping';
-import { prometheusMetrics } from '@libp2p/prometheus-metrics';
 import { tcp } from '@libp2p/tcp';
-import { webSockets } from '@libp2p/websockets';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { register as defaultRegistry, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
 import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
@@ -117,12 +115,16 @@ export function defaultAllowList(listen: readonly string[]): string[] {
 export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp2p> {
   const server = options.role === 'server';
   const protocol = dhtProtocol(options.network);
+  // Loaded only by the nodes that use them: a light client (every CLI command) starts faster
+  // without WebSockets and the metrics registry.
+  const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets()] : [tcp()];
+  const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
   return createLibp2p<FloeServices>({
     privateKey: options.privateKey,
     start: options.start ?? true,
     addresses: { listen: [...options.listen], announce: [...(options.announce ?? [])] },
-    transports: server ? [tcp(), webSockets()] : [tcp()],
+    transports,
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     connectionManager: { allow: options.allow ?? defaultAllowList(options.listen) },
@@ -131,17 +133,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
     // the abort it only measures round trips, and each ping opens a stream (multistream-select,
     // about 2% of a cluster node's CPU at 10 s): once a minute is enough for the RTT figure.
     connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: 60_000 },
-    ...(options.metrics === true
-      ? {
-          metrics: prometheusMetrics({
-            registry: options.metricsRegistry ?? defaultRegistry,
-            // By default it clears the global registry, wiping the node's own metrics, and
-            // registers prom-client's default collectors, which throws if the node did already.
-            preserveExistingMetrics: true,
-            collectDefaultMetrics: false,
-          }),
-        }
-      : {}),
+    ...(metrics === undefined ? {} : { metrics }),
     services: {
       // kad-dht needs identify and ping (stack.md gotcha 4).
       identify: identify(),
@@ -180,6 +172,18 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
       }),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
     },
+  });
+}
+
+/** libp2p's Prometheus metrics, recorded into `registry` (default: prom-client's global one). */
+async function metricsFor(registry: Registry | undefined): Promise<ReturnType<typeof import('@libp2p/prometheus-metrics').prometheusMetrics>> {
+  const [{ prometheusMetrics }, { register }] = await Promise.all([import('@libp2p/prometheus-metrics'), import('prom-client')]);
+  return prometheusMetrics({
+    registry: registry ?? register,
+    // By default it clears the global registry, wiping the node's own metrics, and registers
+    // prom-client's default collectors, which throws if the node did already.
+    preserveExistingMetrics: true,
+    collectDefaultMetrics: false,
   });
 }
 

@@ -15,6 +15,7 @@ import { serveQuiltRoutes } from './quilt-routes.js';
 import { serveStorageApi, type StorageApiSource } from './storage-api-routes.js';
 import { serveOpenApi } from './openapi-routes.js';
 import { walrusHealthFields } from './walrus-health.js';
+import { serveWebRoute, type WebRouteSource } from './web-routes.js';
 
 export interface HealthInfo {
   readonly peerId: string;
@@ -67,6 +68,8 @@ export interface HttpApiOptions {
   readonly membership?: MembershipApi;
   /** Storage-challenge results and scores (GET /v1/challenges); absent: 404. */
   readonly challenges?: ChallengeRouteSource;
+  /** The page at `GET /` (browser light client and dashboard) and its network info; absent: 404. */
+  readonly web?: WebRouteSource;
   /** Largest `PUT /v1/blobs` body (Walrus's publisher default is 10 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
 }
@@ -113,6 +116,7 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
   };
   if (segments[0] === 'v1' && segments[1] === 'membership') return membershipRoute(options, request, response, url, segments.slice(2));
   if (options.challenges !== undefined && serveChallengeRoute(options.challenges, request, response)) return;
+  if (options.web !== undefined && (await serveWebRoute(options.web, request, response))) return;
   if (url.pathname === '/v1/health' || url.pathname === '/metrics') {
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, url.pathname, ['GET']);
     ok();

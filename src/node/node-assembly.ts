@@ -348,6 +348,7 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
     health: () => hooks.health!(),
     publisher,
     challenges,
+    web: { genesis: context.genesis, libp2p: context.libp2p, members: () => epochs.current().members.map((member) => member.peerId) },
     membership: {
       status: () => hooks.membershipInfo!(),
       vote: (kind, subject) => operatorCall(() => epochs.vote(checkVoteKind(kind), subject)),

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MIN_EPOCH_DURATION_MS } from '../../config/genesis.js';
+import { MAX_EPOCH_DURATION_MS } from '../../membership/epoch-clock.js';
 import { MAX_SHARDS, MIN_SHARDS } from '../../encoding/parameters.js';
 import { createClusterLayout, DEFAULT_NETWORK_NAME, MAX_NODE_COUNT } from '../../cluster/layout.js';
 import {
@@ -14,7 +15,7 @@ import {
   stopLocalCluster,
   type ClusterFile,
 } from '../../cluster/local-cluster.js';
-import { wholeNumber } from '../network.js';
+import { duration, wholeNumber } from '../arguments.js';
 import type { CliOutput } from '../output.js';
 
 /** libp2p port of node 0 in `cluster genesis` (the port every container uses in docker-compose.yml). */
@@ -54,12 +55,12 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .requiredOption('-d, --dir <dir>', 'cluster directory (created if missing; reused after `cluster down`)')
     .option('--nodes <n>', 'number of nodes (default 4)', wholeNumber(1, MAX_NODE_COUNT))
     .option('--shards <n>', 'shard count (default 10 per node, at most 1000, at least 4 and one per node)', wholeNumber(MIN_SHARDS, MAX_SHARDS))
-    .option('--epoch-duration <ms>', 'epoch length in ms (default 3600000)', wholeNumber(MIN_EPOCH_DURATION_MS, Number.MAX_SAFE_INTEGER))
+    .option('--epoch-duration <duration>', 'epoch length, e.g. 15s, 10m, 1h or milliseconds (default 1h)', duration(MIN_EPOCH_DURATION_MS, MAX_EPOCH_DURATION_MS))
     .option('--name <network>', `network name (default ${DEFAULT_NETWORK_NAME})`)
     .option('--base-port <port>', 'node i listens on TCP port+i (default: free ports)', wholeNumber(1, 65_535))
     .option('--storage-price <flakes>', 'storage price in flakes per MiB (encoded) per epoch (default 0: free)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
     .option('--write-price <flakes>', 'write price in flakes per MiB (encoded), once per store (default 0)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
-    .option('--timeout <ms>', 'how long to wait for the nodes', wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_START_TIMEOUT_MS)
+    .option('--timeout <duration>', 'how long to wait for the nodes (e.g. 45s, or milliseconds)', duration(1), DEFAULT_START_TIMEOUT_MS)
     .option('--json', 'print cluster.json')
     .action(async (flags: UpFlags) => {
       const began = performance.now();
@@ -101,7 +102,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .command('down')
     .description('stop the nodes of DIR (SIGTERM, then SIGKILL after the timeout) and remove cluster.json; data stays')
     .requiredOption('-d, --dir <dir>', 'cluster directory')
-    .option('--timeout <ms>', 'how long to wait after SIGTERM', wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_STOP_TIMEOUT_MS)
+    .option('--timeout <duration>', 'how long to wait after SIGTERM (e.g. 3s, or milliseconds)', duration(1), DEFAULT_STOP_TIMEOUT_MS)
     .option('--json', 'print one JSON object')
     .action(async (flags: { dir: string; timeout: number; json?: boolean }) => {
       const result = await stopLocalCluster(flags.dir, { timeoutMs: flags.timeout });
@@ -152,7 +153,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .requiredOption('-d, --dir <dir>', 'cluster directory (created if missing; must have no genesis.json)')
     .option('--nodes <n>', 'number of nodes (default 4)', wholeNumber(1, MAX_NODE_COUNT))
     .option('--shards <n>', 'shard count (default 10 per node, at most 1000, at least 4 and one per node)', wholeNumber(MIN_SHARDS, MAX_SHARDS))
-    .option('--epoch-duration <ms>', 'epoch length in ms (default 3600000)', wholeNumber(MIN_EPOCH_DURATION_MS, Number.MAX_SAFE_INTEGER))
+    .option('--epoch-duration <duration>', 'epoch length, e.g. 15s, 10m, 1h or milliseconds (default 1h)', duration(MIN_EPOCH_DURATION_MS, MAX_EPOCH_DURATION_MS))
     .option('--name <network>', `network name (default ${DEFAULT_NETWORK_NAME})`)
     .option('--bootstrap-host <host>', 'IP address or DNS name of node 0, as the other nodes reach it', '127.0.0.1')
     .option('--port <port>', "node 0's libp2p TCP port", wholeNumber(1, 65_535), DEFAULT_GENESIS_PORT)

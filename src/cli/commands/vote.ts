@@ -2,10 +2,11 @@
 // casts the vote of the node in DIR; the running node signs it with its key and gossips it
 // (src/node/epoch-manager.ts). Votes go out in the voting window of an epoch; a vote given later
 // waits for the next window. A certified param vote takes effect with the next assignment (e.g.
-// `param epochDurationMs=60000` makes epochs from the next one on last a minute).
+// `param epochDurationMs=1m` makes epochs from the next one on last a minute).
 import type { Command } from 'commander';
 import { FloeError } from '../../core/errors.js';
 import { checkParamSubject, parseParamSubject } from '../../membership/index.js';
+import { paramSubjectWithDurations } from '../arguments.js';
 import type { CliOutput } from '../output.js';
 import { postToNode } from './node.js';
 
@@ -17,10 +18,11 @@ export function registerVoteCommand(program: Command, output: CliOutput): void {
     .command('vote')
     .description('vote, as the committee member running in DIR, to admit or evict a node or to set a parameter')
     .argument('<kind>', 'admit, evict or param')
-    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=60000)')
+    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=15m; a *Ms parameter takes a duration such as 15s, 10m, 1h, 2w or milliseconds)')
     .requiredOption('-d, --dir <dir>', 'node directory of a running committee member')
     .option('--json', 'print one JSON object')
-    .action(async (kind: string, subject: string, flags: { dir: string; json?: boolean }) => {
+    .action(async (kind: string, given: string, flags: { dir: string; json?: boolean }) => {
+      const subject = kind === 'param' ? paramSubjectWithDurations(given) : given;
       if (kind !== 'admit' && kind !== 'evict' && kind !== 'param') throw new VoteUsageError(`vote kind must be admit, evict or param, got ${JSON.stringify(kind)}`);
       if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
       // Unknown names and out-of-range values are refused here, before the node is asked.
