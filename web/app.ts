@@ -6,6 +6,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type ClientProgress, type CommitteeView, FloeClient, parseGenesis } from '../src/client/index.js';
 import type { FloeLibp2p } from '../src/network/libp2p.js';
+import { formatBytes } from '../src/core/format.js';
 import { createBrowserLibp2p } from './browser-transport.js';
 import { createWorkerCodec } from './worker-codec.js';
 
@@ -63,16 +64,6 @@ function shortPeer(peerId: string): string {
   return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`;
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
 
 function formatCountdown(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

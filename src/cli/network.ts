@@ -180,17 +180,7 @@ export function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** 1536 → "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
+export { formatBytes } from '../core/format.js';
 
 /** 1234.5 ms → "1.23 s"; below a second, "420 ms". */
 export function formatMs(ms: number): string {

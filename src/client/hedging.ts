@@ -83,6 +83,21 @@ export function peerLatencyOf(libp2p: FloeLibp2p): PeerLatency {
 }
 
 /**
+ * A wake-up signal for a loop that waits for "something happened": `next` resolves at the next
+ * `wake()`, and each `wake()` arms a fresh `next` for the round after.
+ */
+export class WakeSignal {
+  private resolveNext: () => void = () => undefined;
+  next: Promise<void> = new Promise<void>((resolve) => (this.resolveNext = resolve));
+
+  wake(): void {
+    const resolve = this.resolveNext;
+    this.next = new Promise<void>((done) => (this.resolveNext = done));
+    resolve();
+  }
+}
+
+/**
  * Resolves after `ms`, or at once when `wake` resolves; clears its timer either way. The loop of
  * a hedged read waits on this: for any answer, or for the next deadline.
  */
@@ -121,15 +136,9 @@ export async function hedgedForEach<T>(items: readonly T[], work: (item: T) => P
   const running = new Set<Running>();
   const started: Promise<void>[] = [];
   let next = 0;
-  let wake: () => void = () => undefined;
-  let woken = new Promise<void>((resolve) => (wake = resolve));
-  const signalWake = (): void => {
-    const resolve = wake;
-    woken = new Promise<void>((done) => (wake = done));
-    resolve();
-  };
+  const wakeSignal = new WakeSignal();
   for (;;) {
-    const event = woken;
+    const event = wakeSignal.next;
     let active = 0;
     for (const entry of running) if (!entry.slow) active++;
     while (!options.done() && next < items.length && active < Math.max(1, options.concurrency)) {
@@ -143,7 +152,7 @@ export async function hedgedForEach<T>(items: readonly T[], work: (item: T) => P
           .catch(() => undefined)
           .finally(() => {
             running.delete(entry);
-            signalWake();
+            wakeSignal.wake();
           }),
       );
     }

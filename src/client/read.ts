@@ -34,7 +34,7 @@ import type { SliverResult } from '../../protocols/read/request.js';
 import { ReadSession } from './read-session.js';
 import type { ClientProgress, ReadOptions } from './types.js';
 import { shuffled, throwIfAborted } from '../core/async.js';
-import { hedgedForEach, peerLatencyOf, waitForWakeOrTimeout } from './hedging.js';
+import { hedgedForEach, peerLatencyOf, WakeSignal, waitForWakeOrTimeout } from './hedging.js';
 import { anySignal, elapsedMs, errorOf } from './util.js';
 
 type Emit = (event: ClientProgress) => void;
@@ -446,13 +446,7 @@ async function collectSlivers(
   // that are not slow; wait for any answer or for the next peer's deadline; a peer past its
   // deadline is slow, its pairs no longer count as coming, and the next round asks other owners
   // for other pairs (any `needed` verified slivers do). A slow peer's answer still counts.
-  let wake: () => void = () => undefined;
-  let woken = new Promise<void>((resolve) => (wake = resolve));
-  const signalWake = (): void => {
-    const resolve = wake;
-    woken = new Promise<void>((done) => (wake = done));
-    resolve();
-  };
+  const wakeSignal = new WakeSignal();
   const tasks: Promise<void>[] = [];
   const deferred: number[] = [];
   let next = 0;
@@ -463,7 +457,7 @@ async function collectSlivers(
     return count;
   };
   while (!enough() && signal?.aborted !== true) {
-    const event = woken;
+    const event = wakeSignal.next;
     const byPeer = new Map<string, number[]>();
     let wanted = needed - slivers.size - coming();
     while (wanted > 0 && (fresh() || deferred.length > 0)) {
@@ -498,7 +492,7 @@ async function collectSlivers(
       tasks.push(
         fetchFrom(batch).finally(() => {
           inFlight.delete(batch);
-          signalWake();
+          wakeSignal.wake();
         }),
       );
     }

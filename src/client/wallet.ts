@@ -45,14 +45,11 @@ export class OrderNotCertifiedError extends FloeClientError {
   }
 }
 
-export interface AccountView {
-  readonly address: string;
-  /** As the most up-to-date members see it (the highest sequence number f + 1 of the weight vouch for). */
-  readonly balance: bigint;
-  readonly spendable: bigint;
-  readonly nextSequence: number;
-  readonly epoch: number;
-  readonly stakes: readonly { readonly node: string; readonly amount: bigint }[];
+/**
+ * An account as the most up-to-date members see it (the highest sequence number f + 1 of the
+ * weight vouch for).
+ */
+export interface AccountView extends AccountAnswer {
   /** Members that answered, of how many. */
   readonly answered: number;
   readonly members: number;
