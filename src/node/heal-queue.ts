@@ -24,7 +24,7 @@ export interface HealQueueOptions {
   /** Where the queue file lives (the node directory). */
   readonly dataDir: string;
   /** Rebuilds and stores every missing owned sliver of the blob; throws when some could not be. */
-  readonly heal: (blobId: BlobId, signal: AbortSignal) => Promise<unknown>;
+  readonly heal: (blobId: BlobId, signal: AbortSignal, reason: HealReason) => Promise<unknown>;
   /** Whether the blob should still be held (certified, not expired, not deleted). */
   readonly isLive: (blobId: BlobId) => Promise<boolean>;
   /** Peers that (re)connect wake the queue when this says they are committee members. */
@@ -242,7 +242,7 @@ export class HealQueue {
         done = true;
         this.options.log('info', 'heal queue: blob no longer live, dropped', { blobId: key, attempts: entry.attempts });
       } else {
-        await this.options.heal(entry.blobId, signal);
+        await this.options.heal(entry.blobId, signal, entry.reason);
         done = true;
         this.healed++;
         if (entry.attempts > 0) this.options.log('info', 'heal queue: blob healed', { blobId: key, attempts: entry.attempts + 1, waitedSeconds: Math.round((Date.now() - entry.since) / 1000) });

@@ -385,7 +385,11 @@ export function healingParts(
   });
   const healQueue = new HealQueue({
     dataDir: config.dataDir,
-    heal: (blobId, signal) => healer.heal(blobId, signal),
+    heal: async (blobId, signal, reason) => {
+      const count = await healer.heal(blobId, signal);
+      // A rotten sliver the scrubber could not rebuild at once is counted when the queue does.
+      if (reason === 'scrub') metrics.scrubHealed.inc(count);
+    },
     isLive: async (blobId) => {
       try {
         lifecycle.checkServable(blobId);

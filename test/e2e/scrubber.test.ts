@@ -101,8 +101,10 @@ describe('the scrubber', () => {
     } finally {
       await handle.close();
     }
-    await waitFor('the scrubber to find the rot', async () => ((await metric(node.httpUrl, 'floe_scrub_rot_total')) > rotBefore ? true : undefined), 6 * EPOCH_MS);
-    await waitFor('the sliver to be healed', async () => ((await metric(node.httpUrl, 'floe_scrub_healed_total')) >= 1 ? true : undefined), 6 * EPOCH_MS);
+    // Generous waits: on a loaded 2-core machine a pass or a heal can take several epochs.
+    await waitFor('the scrubber to find the rot', async () => ((await metric(node.httpUrl, 'floe_scrub_rot_total')) > rotBefore ? true : undefined), 20 * EPOCH_MS);
+    // Healed at once by the scrubber, or later by the heal queue when the first attempt failed.
+    await waitFor('the sliver to be healed', async () => ((await metric(node.httpUrl, 'floe_scrub_healed_total')) >= 1 ? true : undefined), 20 * EPOCH_MS);
     const served = await fetch(`${node.httpUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`);
     expect(served.status).toBe(200);
     const out = join(root, 'out.bin');
