@@ -5,7 +5,7 @@
 // for byte, and read once more with `floe read` from the command line; the dashboard shows the
 // committee and the shard map (a screenshot of it is taken).
 //
-// Needs Chromium: `apt-get install chromium` (.ci/run does), or FLOE_CHROMIUM=/path/to/chrome.
+// Needs Chromium: `apt-get install chromium` (`npm test` does when run as root), or FLOE_CHROMIUM=/path/to/chrome.
 // FLOE_SCREENSHOT=FILE also writes the dashboard screenshot there (docs/dashboard.png is one).
 // `npm test` builds first; after editing src/ or web/, run `npm run build` before this file alone.
 import { execFile } from 'node:child_process';
