@@ -1,0 +1,157 @@
+// The adapter of the pure agreement state machine (src/membership/agreement.ts): it signs what the
+// machine asks to sign (after persisting the signed marker), gossips votes and signatures, builds
+// and appends certificates, and keeps operator votes cast after the voting window for the next.
+import type { PrivateKey } from '@libp2p/interface';
+import { toHex } from '../core/bytes.js';
+import { FloeError, messageOf } from '../core/errors.js';
+import type { LogFn } from '../core/logger.js';
+import type { Genesis } from '../config/genesis.js';
+import {
+  Agreement,
+  type AgreementOutput,
+  type Assignment,
+  type AssignmentSignature,
+  buildCertificate,
+  checkParamSubject,
+  checkVote,
+  encodeAssignmentCertificate,
+  isMember,
+  type SignedMarker,
+  signAssignmentDigest,
+  signVote,
+  type Vote,
+  type VoteKind,
+  VOTE_CUTOFF,
+} from '../membership/index.js';
+import type { ChainKeeper } from './chain-keeper.js';
+import { writeSignedMarker } from './chain-file.js';
+import type { PublishMembership } from './membership-gossip.js';
+
+export class EpochManagerError extends FloeError {}
+
+export interface AgreementDriverOptions {
+  readonly self: string;
+  readonly genesis: Genesis;
+  readonly privateKey: PrivateKey;
+  readonly dataDir: string;
+  readonly keeper: ChainKeeper;
+  readonly publish: PublishMembership;
+  readonly log: LogFn;
+  readonly now: () => number;
+  /** The marker persisted before a restart, if any. */
+  readonly signedMarker?: SignedMarker;
+}
+
+export class AgreementDriver {
+  /** Votes, proposals, signatures and certification (pure; this class gossips, signs and persists for it). */
+  readonly agreement: Agreement;
+  /** Operator votes waiting for the next voting window. */
+  private readonly queuedVotes: { kind: VoteKind; subject: string }[] = [];
+
+  constructor(private readonly options: AgreementDriverOptions) {
+    const { self, genesis, signedMarker } = options;
+    this.agreement = new Agreement({ self, nShards: genesis.nShards, ...(signedMarker === undefined ? {} : { signedMarker }) });
+  }
+
+  /**
+   * Casts this node's vote (operator command). In the voting window of the current epoch it goes
+   * out at once; later it waits for the next epoch's window. Only members vote.
+   */
+  async vote(kind: VoteKind, subject: string, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
+    options.signal?.throwIfAborted();
+    const { keeper, self } = this.options;
+    const epoch = keeper.epoch();
+    if (kind === 'leave' && subject !== self) throw new EpochManagerError('a node can only announce its own leave');
+    if (!isMember(keeper.chain.assignmentAt(epoch), self)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
+    // Refuse a malformed vote now, not when its queued turn comes.
+    checkVote({ epoch, kind, subject, voter: self });
+    if (kind === 'param') checkParamSubject(subject);
+    if (keeper.clock().phase(this.options.now()) >= VOTE_CUTOFF) {
+      this.queuedVotes.push({ kind, subject });
+      return { queued: true };
+    }
+    return { queued: false, vote: await this.castVote(kind, subject) };
+  }
+
+  async castQueuedVotes(): Promise<void> {
+    for (const queued of this.queuedVotes.splice(0)) await this.castVote(queued.kind, queued.subject);
+  }
+
+  async castVote(kind: VoteKind, subject: string): Promise<Vote> {
+    const { privateKey, genesis, self } = this.options;
+    const vote = await signVote(privateKey, genesis.network, { epoch: this.options.keeper.epoch(), kind, subject, voter: self });
+    this.agreement.step({ type: 'vote', vote });
+    this.options.log('info', 'vote cast', { epoch: vote.epoch, kind, subject });
+    await this.options.publish('members', { type: 'vote', vote });
+    return vote;
+  }
+
+  /** A clock tick of the agreement: `inForce` is the assignment in force in `epoch`. */
+  async tick(now: number, epoch: number, phase: number, inForce: Assignment): Promise<void> {
+    if (this.options.keeper.chain.digestOf(epoch + 1) !== undefined) this.agreement.step({ type: 'certified', epoch: epoch + 1 });
+    await this.act(this.agreement.step({ type: 'tick', now, epoch, phase, inForce }));
+  }
+
+  /** A verified assignment signature from gossip. */
+  async receiveSignature(signature: AssignmentSignature): Promise<void> {
+    await this.act(this.agreement.step({ type: 'signature', signature }));
+  }
+
+  /** The chain holds a certificate of `epoch` (from gossip or this node's signatures). */
+  certified(epoch: number, source: string): void {
+    this.agreement.step({ type: 'certified', epoch });
+    this.options.keeper.certified(epoch, source);
+  }
+
+  /** Carries out what the agreement asks: persist the marker and sign, publish, certify. */
+  private async act(outputs: readonly AgreementOutput[]): Promise<void> {
+    const { genesis, log } = this.options;
+    for (const output of outputs) {
+      switch (output.type) {
+        case 'sign': {
+          // The marker is on disk before the signature exists: a restart cannot sign a second digest.
+          await writeSignedMarker(this.options.dataDir, output.marker);
+          const signature = await signAssignmentDigest(this.options.privateKey, genesis.network, output.epoch, output.digest);
+          log('info', 'signed the next assignment', {
+            epoch: output.epoch,
+            digest: toHex(output.digest),
+            admitted: output.changes.admitted.map((member) => member.peerId),
+            removed: output.changes.removed,
+            params: output.changes.params,
+          });
+          await this.act(this.agreement.step({ type: 'signed', signature, now: this.options.now() }));
+          // After publishing: only a restart before the certificate needs it (to keep the proposal).
+          await writeSignedMarker(this.options.dataDir, { ...output.marker, signature });
+          break;
+        }
+        case 'refused':
+          log('warn', 'already signed another assignment for this epoch before a restart; not signing again', { epoch: output.epoch });
+          break;
+        case 'proposal-failed':
+          log('error', 'cannot compute the next assignment', { epoch: output.epoch, error: messageOf(output.error) });
+          break;
+        case 'publish-signature':
+          await this.options.publish('epoch', { type: 'assignment-signature', signature: output.signature });
+          break;
+        case 'certify':
+          await this.certify(output.epoch, output.assignment, output.signatures);
+          break;
+      }
+    }
+  }
+
+  /** Builds, appends and gossips the certificate of this node's proposal (n - f shards signed it). */
+  private async certify(epoch: number, assignment: Assignment, signatures: readonly AssignmentSignature[]): Promise<void> {
+    const { chain } = this.options.keeper;
+    if (chain.digestOf(epoch) !== undefined) return;
+    const certificate = buildCertificate(assignment, signatures);
+    try {
+      if (!(await chain.append(certificate))) return;
+    } catch (error) {
+      this.options.log('error', 'own certificate does not verify', { epoch, error: messageOf(error) });
+      return;
+    }
+    this.certified(epoch, 'signatures');
+    await this.options.publish('epoch', { type: 'certificate', certificate: encodeAssignmentCertificate(certificate) });
+  }
+}
