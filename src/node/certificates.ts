@@ -35,6 +35,7 @@ import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { HealQueue } from './heal-queue.js';
+import type { ProtocolDescriptor } from './protocols.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
 
@@ -103,17 +104,25 @@ export class CertificateKeeper {
     this.pushProtocol = protocolId(options.network, 'certificates');
   }
 
-  async start(): Promise<void> {
+  /** The certificate push protocol this node serves (registered with the node's other protocols, protocols.ts). */
+  pushProtocolDescriptor(): ProtocolDescriptor {
+    return {
+      name: 'certificates',
+      version: '1.0.0',
+      limits: CERTIFICATE_PUSH_LIMITS,
+      handler: ({ signal }) => {
+        const handler = createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal });
+        return (stream) => handler(stream);
+      },
+    };
+  }
+
+  start(): void {
     const { libp2p } = this.options;
     const { pubsub } = libp2p.services;
     pubsub.topicValidators.set(this.topicName, (_peer: PeerId, message: Message) => this.validate(message.data));
     pubsub.subscribe(this.topicName);
     pubsub.addEventListener('message', this.onMessage);
-    const handler = createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal: this.stopController.signal });
-    await libp2p.handle(this.pushProtocol, (stream) => handler(stream), {
-      maxInboundStreams: CERTIFICATE_PUSH_LIMITS.maxInboundStreams,
-      maxOutboundStreams: CERTIFICATE_PUSH_LIMITS.maxOutboundStreams,
-    });
     libp2p.addEventListener('peer:connect', this.onPeerConnect);
     // Resume healing of certified blobs that are still missing slivers (e.g. after a crash).
     void this.resumeHealing();
@@ -124,7 +133,6 @@ export class CertificateKeeper {
     for (const timer of this.pushTimers) clearTimeout(timer);
     this.pushTimers.clear();
     this.options.libp2p.removeEventListener('peer:connect', this.onPeerConnect);
-    void this.options.libp2p.unhandle(this.pushProtocol).catch(() => undefined);
     const { pubsub } = this.options.libp2p.services;
     pubsub.removeEventListener('message', this.onMessage);
     pubsub.topicValidators.delete(this.topicName);

@@ -54,9 +54,9 @@ import type { RecoverySymbol } from '../encoding/recovery.js';
 import { type Assignment, assignmentDigest, shardsOf } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { challengeProtocol, topic } from '../network/protocol-ids.js';
+import type { ProtocolDescriptor } from './protocols.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
-import { isProtocolError } from '../../protocols/common/errors.js';
 import { createChallengeHandler } from '../../protocols/challenge/handler.js';
 import { CHALLENGE_LIMITS, type ChallengeLimits } from '../../protocols/challenge/limits.js';
 import { type ChallengeRun, challengeResultOf, runChallenge, unreachableRun } from '../../protocols/challenge/request.js';
@@ -267,6 +267,7 @@ interface EpochPlan {
 export class ChallengeRunner {
   readonly peerId: string;
   private readonly topicName: string;
+  /** The protocol ID this runner dials (it serves it through protocolDescriptor). */
   private readonly protocol: string;
   private readonly limits: ChallengeLimits;
   private readonly log: ChallengeLog;
@@ -309,26 +310,22 @@ export class ChallengeRunner {
     return runner;
   }
 
-  /** Serves the challenge protocol, validates and listens to the topic, and starts the epoch clock. */
-  async start(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    if (this.started) return;
-    this.started = true;
-    const { libp2p, metrics } = this.options;
+  /** The challenge protocol this node serves (registered with the node's other protocols, protocols.ts). */
+  protocolDescriptor(): ProtocolDescriptor {
     const store = this.options.store;
     const service: ChallengeService = this.options.service ?? {
       getMetadata: (blobId, s) => store.getMetadata(blobId, { signal: s }),
       getSliver: (blobId, pair, kind, s) => store.getSliver(blobId, pair, kind, { signal: s }),
     };
-    await libp2p.handle(
-      this.protocol,
-      createChallengeHandler(service, {
-        limits: this.limits,
-        signal: this.stopController.signal,
-        onError: (error) => metrics?.protocolErrors.inc({ protocol: 'challenge', code: isProtocolError(error) ? error.code : 'INTERNAL' }),
-      }),
-      { maxInboundStreams: this.limits.maxInboundStreams, maxOutboundStreams: this.limits.maxOutboundStreams },
-    );
+    return { name: 'challenge', version: '1.0.0', limits: this.limits, handler: (options) => createChallengeHandler(service, { limits: this.limits, ...options }) };
+  }
+
+  /** Validates and listens to the topic, and starts the epoch clock. */
+  async start(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.started) return;
+    this.started = true;
+    const { libp2p } = this.options;
     const { pubsub } = libp2p.services;
     pubsub.topicValidators.set(this.topicName, (_peer: PeerId, message: Message) => this.validate(message));
     pubsub.subscribe(this.topicName);
@@ -349,7 +346,6 @@ export class ChallengeRunner {
       pubsub.removeEventListener('message', this.onMessage);
       pubsub.topicValidators.delete(this.topicName);
       pubsub.unsubscribe(this.topicName);
-      await libp2p.unhandle(this.protocol).catch(() => undefined);
     }
     await Promise.allSettled([...this.running.values()]);
     await this.persisting;

@@ -23,7 +23,7 @@ import { STORE_LIMITS } from '../../protocols/store/limits.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
 import { type BlobCertificate } from '../../protocols/certificate/certificate.js';
-import { ProtocolError } from '../../protocols/common/errors.js';
+import { isProtocolError, ProtocolError } from '../../protocols/common/errors.js';
 import { BlobLifecycle } from './blob-lifecycle.js';
 import { BlobService, type LifecycleGate } from './blob-service.js';
 import { createLedgerHandler } from '../../protocols/ledger/handler.js';
@@ -43,8 +43,9 @@ import { InvalidOperatorRequestError } from './errors.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
 import type { NodeMetrics } from './metrics.js';
 import { nodeRecordRules } from './node-record-dht.js';
-import type { ProtocolDescriptor } from './protocols.js';
-import type { Publisher } from './publisher.js';
+import { type ProtocolDescriptor, registerProtocols } from './protocols.js';
+import { Publisher } from './publisher.js';
+import { blobFactsFromRecord } from './blob-facts.js';
 import { HealQueue } from './heal-queue.js';
 import { Scrubber } from './scrubber.js';
 import { SelfHealer } from './self-healing.js';
@@ -182,6 +183,31 @@ export function createBlobService(context: AssemblyContext, epochs: EpochManager
   });
 }
 
+/** The blob service and the lifecycle that gates it (each needs the other: the gate is looked up per call). */
+export function createBlobServices(context: AssemblyContext, epochs: EpochManager, ledger?: LedgerNode): { blobs: BlobService; lifecycle: BlobLifecycle } {
+  const gate: { lifecycle?: BlobLifecycle } = {};
+  const blobs = createBlobService(context, epochs, () => gate.lifecycle, ledger);
+  gate.lifecycle = createBlobLifecycle(context, epochs, blobs);
+  return { blobs, lifecycle: gate.lifecycle };
+}
+
+/** The publisher/aggregator role's encoder and status source. */
+export function createPublisher(context: AssemblyContext, epochs: EpochManager): Publisher {
+  const { genesis, store } = context;
+  return new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params, async (blobId, signal) =>
+    blobFactsFromRecord(blobId, await store.getBlobRecord(blobId, { signal })).statusEventDigest,
+  );
+}
+
+/** Registers the node's protocols in one loop with its stop signal; errors are counted by protocol and code. */
+export function registerNodeProtocols(context: AssemblyContext, descriptors: readonly ProtocolDescriptor[], signal: AbortSignal): Promise<() => Promise<void>> {
+  return registerProtocols(context.libp2p, descriptors, {
+    network: context.genesis.network,
+    signal,
+    onError: (protocol, error) => context.metrics.protocolErrors.inc({ protocol, code: isProtocolError(error) ? error.code : 'INTERNAL' }),
+  });
+}
+
 /** Expiry and garbage collection of the node's blobs (blob-lifecycle.ts). */
 export function createBlobLifecycle(context: AssemblyContext, epochs: EpochManager, blobs: BlobService): BlobLifecycle {
   return new BlobLifecycle({
@@ -255,9 +281,21 @@ export function openChallenges(context: AssemblyContext, epochs: EpochManager, b
   );
 }
 
-/** The request/response protocols the node serves. */
-export function nodeProtocols(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, ledger?: LedgerNode): ProtocolDescriptor[] {
+/** The services behind the node's protocols. */
+export interface ProtocolServices {
+  readonly epochs: EpochManager;
+  readonly blobs: BlobService;
+  readonly challenges: ChallengeRunner;
+  readonly certificates: CertificateKeeper;
+  readonly ledger?: LedgerNode;
+}
+
+/** The request/response protocols the node serves, one descriptor each. */
+export function nodeProtocols(context: AssemblyContext, services: ProtocolServices): ProtocolDescriptor[] {
+  const { epochs, blobs, challenges, certificates, ledger } = services;
   return [
+    challenges.protocolDescriptor(),
+    certificates.pushProtocolDescriptor(),
     ...(ledger === undefined ? [] : [{ name: 'ledger', version: '1.0.0', limits: LEDGER_LIMITS, handler: (options: Parameters<ProtocolDescriptor['handler']>[0]) => createLedgerHandler(ledger, options) }]),
     {
       name: 'store',

@@ -17,9 +17,6 @@ import { type Assignment, type NodeRecord, shardsOf } from '../membership/index.
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { writeFileAtomic } from '../storage/fs-atomic.js';
-import { CodecPool } from '../workers/codec-pool.js';
-import { isProtocolError } from '../../protocols/common/errors.js';
-import type { BlobLifecycle } from './blob-lifecycle.js';
 import type { BlobService } from './blob-service.js';
 import type { CertificateKeeper } from './certificates.js';
 import type { HealQueue } from './heal-queue.js';
@@ -30,23 +27,21 @@ import { Components } from './lifecycle.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import {
   type AssemblyContext,
-  createBlobLifecycle,
-  createBlobService,
-  createScrubber,
+  createBlobServices,
   createLibp2p,
+  createPublisher,
+  createScrubber,
   healingParts,
   type NodeHooks,
   nodeProtocols,
   openChallenges,
-  openLedger,
   openEpochs,
+  openLedger,
   otherMembers,
+  registerNodeProtocols,
   startHttpApi,
 } from './node-assembly.js';
 import { publishNodeRecordUntilStored } from './node-record-dht.js';
-import { registerProtocols } from './protocols.js';
-import { Publisher } from './publisher.js';
-import { blobFactsFromRecord } from './blob-facts.js';
 import type { MigrationProgress, ShardMigrator } from './shard-migration.js';
 
 /** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
@@ -178,53 +173,33 @@ export class StorageNode {
     const genesis = await loadGenesis(config.genesisPath, { signal: options.signal });
     const components = new Components(log);
     const stopController = new AbortController();
-    const hooks: NodeHooks = {};
     try {
       const metrics = createNodeMetrics();
-      const owned: { shards: ReadonlySet<number> } = { shards: new Set() };
       const store = await components.open('store', () => BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
       const libp2p = await components.open('libp2p', () => createLibp2p(config, genesis, identity, metrics), (node) => node.stop());
       const capacityBytes = config.capacityBytes ?? (await defaultCapacity(config.dataDir, store.stats().bytes));
+      const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned: { shards: new Set() }, hooks: {}, options, capacityBytes };
       metrics.capacityBytes.set(capacityBytes);
-      const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned, hooks, options, capacityBytes };
       const epochs = await openEpochs(context);
-      const lifecycleRef: { current?: BlobLifecycle } = {};
       const ledger = await components.open('ledger', () => openLedger(context, epochs), (opened) => opened.stop());
-      const blobs = createBlobService(context, epochs, () => lifecycleRef.current, ledger);
-      const lifecycle = createBlobLifecycle(context, epochs, blobs);
-      lifecycleRef.current = lifecycle;
+      const { blobs, lifecycle } = createBlobServices(context, epochs, ledger);
       // Before any protocol is served: an ended blob is never served, even right after a restart.
       await components.start('blob lifecycle', { start: () => lifecycle.start(options.signal), stop: () => lifecycle.stop() });
       const challenges = await openChallenges(context, epochs, blobs);
-      owned.shards = new Set(epochs.ownedShards());
-      metrics.shardsOwned.set(owned.shards.size);
-      const unregister = await registerProtocols(libp2p, nodeProtocols(context, epochs, blobs, challenges, ledger), {
-        network: genesis.network,
-        signal: stopController.signal,
-        onError: (protocol, error) => metrics.protocolErrors.inc({ protocol, code: isProtocolError(error) ? error.code : 'INTERNAL' }),
-      });
-      await components.start('protocols', { stop: unregister });
-      const publisher = new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params, async (blobId, signal) =>
-        blobFactsFromRecord(blobId, await store.getBlobRecord(blobId, { signal })).statusEventDigest,
-      );
-      await components.start('publisher', { stop: () => publisher.close() });
+      context.owned.shards = new Set(epochs.ownedShards());
+      metrics.shardsOwned.set(context.owned.shards.size);
+      const publisher = await components.open('publisher', async () => createPublisher(context, epochs), (opened) => opened.close());
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
       const { certificates, migrator, healer, healQueue } = healingParts(context, epochs, blobs, lifecycle);
       const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer, healQueue);
-      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });
-      hooks.assignmentChanged = (current, previous) => node.assignmentChanged(current, previous);
-      hooks.recordChanged = (record) => node.storeRecordInDht(record);
-      hooks.health = () => node.health();
-      hooks.membershipInfo = () => node.membershipInfo();
-      hooks.submitCertificate = async (bytes) => {
-        const certificate = await certificates.accept(bytes);
-        // Like a storer's own publish: the other members learn it from gossip (and heal if they must).
-        await libp2p.services.pubsub.publish(topic(genesis.network, 'blobs'), bytes).catch(() => undefined);
-        return certificate;
-      };
+      const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned: context.owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });
+      node.bindHooks(context.hooks);
       await components.start('heal queue', { start: () => healQueue.start(options.signal), stop: () => healQueue.stop() });
       await components.start('certificates', certificates);
       await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
+      // One loop registers every protocol with the node's stop signal, after the services behind them.
+      const descriptors = nodeProtocols(context, { epochs, blobs, challenges, certificates, ledger });
+      await components.open('protocols', () => registerNodeProtocols(context, descriptors, stopController.signal), (unregister) => unregister());
       await components.start('epochs', epochs);
       // The takeover loop; LedgerNode.stop (registered by open) ends it.
       await components.start('ledger loop', { start: () => ledger.start(), stop: () => undefined });
@@ -232,13 +207,27 @@ export class StorageNode {
       await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
       node.resumeMigration();
       await node.writeRuntimeInfo();
-      log('info', 'node started', { peerId: node.peerId, shards: owned.shards.size, epoch: epochs.epoch(), http: http.url, addresses: node.addresses() });
+      log('info', 'node started', { peerId: node.peerId, shards: node.shards.length, epoch: epochs.epoch(), http: http.url, addresses: node.addresses() });
       return node;
     } catch (error) {
       stopController.abort();
       await components.stopAll();
       throw error;
     }
+  }
+
+  /** Components call back into the node through these (none does before the node has started). */
+  private bindHooks(hooks: NodeHooks): void {
+    hooks.assignmentChanged = (current, previous) => this.assignmentChanged(current, previous);
+    hooks.recordChanged = (record) => this.storeRecordInDht(record);
+    hooks.health = () => this.health();
+    hooks.membershipInfo = () => this.membershipInfo();
+    hooks.submitCertificate = async (bytes) => {
+      const certificate = await this.certificates.accept(bytes);
+      // Like a storer's own publish: the other members learn it from gossip (and heal if they must).
+      await this.libp2p.services.pubsub.publish(topic(this.genesis.network, 'blobs'), bytes).catch(() => undefined);
+      return certificate;
+    };
   }
 
   get peerId(): string {

@@ -27,6 +27,7 @@ import { topic } from '../../src/network/protocol-ids.js';
 import { CHALLENGES_FILE_NAME, ChallengeRunner, type ChallengeRunnerOptions, challengeEpochSeed } from '../../src/node/challenge-runner.js';
 import { serveChallengeRoute } from '../../src/node/challenge-routes.js';
 import { createNodeMetrics, type NodeMetrics } from '../../src/node/metrics.js';
+import { registerProtocols } from '../../src/node/protocols.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { fetchChallenges, formatChallengeStatus, formatChallenges, registerChallengesCommand } from '../../src/cli/commands/challenges.js';
 import type { ChallengeService } from '../../protocols/challenge/service.js';
@@ -182,7 +183,11 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
     for (let i = 0; i < NODES; i++) {
       for (let j = i + 1; j < NODES; j++) await nodes[i]!.libp2p.dial(nodes[j]!.libp2p.getMultiaddrs());
     }
-    for (const node of nodes) await node.runner.start();
+    // Each node serves the challenge protocol as a StorageNode does: its descriptor, registered once.
+    for (const node of nodes) {
+      await registerProtocols(node.libp2p, [node.runner.protocolDescriptor()], { network: NETWORK, signal: new AbortController().signal, onError: () => undefined });
+      await node.runner.start();
+    }
     const challenges = topic(NETWORK, 'challenges');
     await waitFor('every node to see the others on the challenges topic', () =>
       nodes.every((node) => node.libp2p.services.pubsub.getSubscribers(challenges).length >= NODES - 1),
