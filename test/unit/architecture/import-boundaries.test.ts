@@ -263,7 +263,16 @@ describe('imports allowed only from named files', () => {
 });
 
 /** Decision modules the node only adapts: no libp2p, no built-in, nothing from the node. */
-const PURE_MODULES = ['src/membership/agreement.ts', 'src/challenges/score-votes.ts', 'src/core/async.ts', 'src/core/logger.ts'];
+const PURE_MODULES = [
+  'src/membership/agreement.ts',
+  'src/membership/epoch-duties.ts',
+  'src/membership/sync-done-book.ts',
+  'src/challenges/score-votes.ts',
+  'src/challenges/result-book.ts',
+  'src/challenges/timing.ts',
+  'src/core/async.ts',
+  'src/core/logger.ts',
+];
 
 describe('pure decision modules', () => {
   const sources = readSources('src');
@@ -324,5 +333,41 @@ describe('the boundary checker itself', () => {
       { path: 'src/index.ts', text: "export * from './client/index.js';\n" },
     ];
     expect(findViolations(fine)).toEqual([]);
+  });
+});
+
+/**
+ * The components the epoch manager and the challenge runner assemble depend on each other through
+ * narrow interfaces, never on the classes that assemble them or on the node's composition root.
+ */
+const NODE_COMPONENTS = [
+  'src/node/admission.ts',
+  'src/node/agreement-driver.ts',
+  'src/node/chain-file.ts',
+  'src/node/chain-keeper.ts',
+  'src/node/membership-gossip.ts',
+  'src/node/challenge-params.ts',
+  'src/node/challenger.ts',
+  'src/node/challenge-gossip.ts',
+];
+const ASSEMBLERS = ['src/node/epoch-manager.ts', 'src/node/challenge-runner.ts', 'src/node/storage-node.ts', 'src/node/node-assembly.ts'];
+
+describe('node components', () => {
+  const sources = readSources('src');
+
+  it('exist and import none of the classes that assemble them', () => {
+    const problems: string[] = [];
+    for (const path of NODE_COMPONENTS) {
+      const file = sources.find((source) => source.path === path);
+      if (file === undefined) {
+        problems.push(`${path} is missing`);
+        continue;
+      }
+      for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
+        const target = specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), specifier)).replace(/\.js$/, '.ts') : specifier;
+        if (ASSEMBLERS.includes(target)) problems.push(`${path} imports ${specifier}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
