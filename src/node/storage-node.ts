@@ -5,12 +5,10 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { peerIdFromString } from '@libp2p/peer-id';
 import { loadGenesis, type Genesis } from '../config/genesis.js';
 import { topic } from '../network/protocol-ids.js';
 import { loadIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
-import { timeoutSignal } from '../core/abort.js';
 import { messageOf } from '../core/errors.js';
 import { type LogFn, silentLog } from '../core/logger.js';
 import { type Assignment, type NodeRecord, shardsOf } from '../membership/index.js';
@@ -23,6 +21,7 @@ import type { HealQueue } from './heal-queue.js';
 import type { ChallengeRunner } from './challenge-runner.js';
 import type { EpochManager, MembershipStatus } from './epoch-manager.js';
 import type { HealthInfo, HttpApi } from './http-server.js';
+import { CommitteeWatch } from './committee-watch.js';
 import { Components } from './lifecycle.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import {
@@ -64,8 +63,6 @@ export interface StorageNodeOptions {
   readonly log?: LogFn;
 }
 
-/** How often the node looks up committee members it is not connected to (through the DHT). */
-const COMMITTEE_CHECK_INTERVAL_MS = 3_000;
 /** Old owners wait this many epochs for the new owners' sync-done before giving up on dropping. */
 const DROP_WAIT_EPOCHS = 3;
 
@@ -97,7 +94,6 @@ interface StorageNodeParts {
 }
 
 export class StorageNode {
-  private committeeTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private readonly startedAt = Date.now();
   /** Shard changes run one after another (migrate, attest, drop). */
@@ -204,7 +200,7 @@ export class StorageNode {
       // The takeover loop; LedgerNode.stop (registered by open) ends it.
       await components.start('ledger loop', { start: () => ledger.start(), stop: () => undefined });
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
-      await components.start('committee watch', { start: () => node.watchCommittee(), stop: () => node.unwatchCommittee() });
+      await components.start('committee watch', new CommitteeWatch({ libp2p, members: () => otherMembers(node.peerId, epochs.current()), onPeers: (count) => metrics.connectedPeers.set(count) }));
       node.resumeMigration();
       await node.writeRuntimeInfo();
       log('info', 'node started', { peerId: node.peerId, shards: node.shards.length, epoch: epochs.epoch(), http: http.url, addresses: node.addresses() });
@@ -349,41 +345,6 @@ export class StorageNode {
       .filter((shard) => !before.has(shard))
       .map((shard) => ({ shard, previousOwner: previous.ownerOfShard[shard]! }));
     if (transfers.length > 0) this.runEpochWork(current.epoch, transfers, []);
-  }
-
-  /** Finds committee members through the DHT and dials the ones we are not connected to. */
-  private watchCommittee(): void {
-    const self = this.peerId;
-    let running = false;
-    const check = async (): Promise<void> => {
-      if (running || this.stopping) return;
-      running = true;
-      try {
-        this.metrics.connectedPeers.set(this.libp2p.getPeers().length);
-        const members = otherMembers(self, this.epochs.current());
-        for (const member of members) {
-          if (this.stopping) return;
-          const peer = peerIdFromString(member);
-          if (this.libp2p.getConnections(peer).length > 0) continue;
-          try {
-            const info = await this.libp2p.peerRouting.findPeer(peer, { signal: timeoutSignal(5_000) });
-            await this.libp2p.dial(info.multiaddrs, { signal: timeoutSignal(5_000) });
-          } catch {
-            // Not found or not reachable yet: the next round tries again.
-          }
-        }
-      } finally {
-        running = false;
-      }
-    };
-    this.committeeTimer = setInterval(() => void check(), COMMITTEE_CHECK_INTERVAL_MS);
-    this.committeeTimer.unref();
-    void check();
-  }
-
-  private unwatchCommittee(): void {
-    if (this.committeeTimer !== undefined) clearInterval(this.committeeTimer);
-    this.committeeTimer = undefined;
   }
 
   private async writeRuntimeInfo(): Promise<void> {
