@@ -8,10 +8,10 @@ import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
 import { pairForShard, pairIndex, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
-import { verifyMetadata } from '../encoding/metadata.js';
+import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { encodedBlobLength, encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol } from '../encoding/recovery.js';
-import { checkSliver } from '../encoding/sliver-check.js';
+import { RejectedSliverError, type VerifiedSliver, verifySliverAgainstMetadata } from '../encoding/sliver-check.js';
 import type { BlobStore, Tombstone } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
@@ -89,7 +89,7 @@ export class BlobService {
   private readonly params: EncodingParameters;
   /** Sliver files checked against their metadata since start (disk corruption is caught once). */
   private readonly verifiedOnDisk = new Set<string>();
-  private readonly metadataCache = new Map<string, BlobMetadata>();
+  private readonly metadataCache = new Map<string, VerifiedMetadata>();
   /**
    * Writes of the store protocol still running, by blob: a pair is acknowledged once verified and
    * its files are written in the background without the per-file directory fsync; confirm() waits
@@ -121,9 +121,10 @@ export class BlobService {
 
   // -- store --------------------------------------------------------------------------------
 
-  async beginStore(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<{ ownedPairIndices: number[] }> {
+  async beginStore(blobId: BlobId, unverified: BlobMetadata, options: Options = {}): Promise<{ ownedPairIndices: number[] }> {
+    let metadata: VerifiedMetadata;
     try {
-      verifyMetadata(blobId, metadata, this.params.nShards);
+      metadata = verifyMetadata(blobId, unverified, this.params.nShards);
     } catch (error) {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'invalid-metadata' });
       if (error instanceof InvalidMetadataError) throw new ProtocolError('INVALID_DATA', error.message);
@@ -179,19 +180,19 @@ export class BlobService {
   }
 
   /** Persists metadata already checked against its blob ID (from a writer or a peer), once, durably. */
-  async adoptMetadata(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<void> {
+  async adoptMetadata(blobId: BlobId, metadata: VerifiedMetadata, options: Options = {}): Promise<void> {
     await this.persistMetadata(blobId, metadata, true, options);
     this.metadataCache.set(blobIdToString(blobId), metadata);
   }
 
-  private async persistMetadata(blobId: BlobId, metadata: BlobMetadata, syncDirectory: boolean, options: Options = {}): Promise<void> {
+  private async persistMetadata(blobId: BlobId, metadata: VerifiedMetadata, syncDirectory: boolean, options: Options & { epoch?: number } = {}): Promise<void> {
     const { store } = this.options;
     const writes: Promise<void>[] = [];
     // Both lookups at once: confirm() waits for this before it signs.
     const [hasMetadata, record] = await Promise.all([store.hasMetadata(blobId, options), store.getBlobRecord(blobId, options)]);
     if (!hasMetadata) writes.push(store.putMetadata(blobId, metadata, { ...options, syncDirectory }));
     if (record === undefined) {
-      const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: this.options.epoch() };
+      const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: options.epoch ?? this.options.epoch() };
       writes.push(store.putBlobRecord(blobId, record, { ...options, syncDirectory }));
     }
     await Promise.all(writes);
@@ -243,10 +244,27 @@ export class BlobService {
     const expectedIndex = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
     const metadata = await this.metadataOf(blobId, options);
     if (metadata === undefined) throw new ProtocolError('INVALID_REQUEST', 'metadata missing');
-    await this.verifyAgainstMetadata(metadata, kind, sliver, expectedIndex, options);
-    await this.options.store.putSliver(blobId, pair, kind, sliver, options);
+    const verified = await this.verifyAgainstMetadata(metadata, kind, sliver, expectedIndex, options);
+    await this.options.store.putSliver(blobId, pair, kind, verified, options);
     this.verifiedOnDisk.add(sliverKey(blobId, pair, kind));
     this.refreshGauges();
+  }
+
+  /**
+   * A pair verified against `metadata` elsewhere (shard migration): the metadata and a blob record
+   * first (once, with `epoch` as the record's epoch), then both slivers, each durable when it resolves.
+   */
+  async storeVerifiedPair(
+    blobId: BlobId,
+    metadata: VerifiedMetadata,
+    pair: { index: number; primary: VerifiedSliver; secondary: VerifiedSliver },
+    options: Options & { epoch?: number } = {},
+  ): Promise<void> {
+    await this.persistMetadata(blobId, metadata, true, options);
+    this.metadataCache.set(blobIdToString(blobId), metadata);
+    await this.options.store.putSliver(blobId, pair.index, 'primary', pair.primary, options);
+    await this.options.store.putSliver(blobId, pair.index, 'secondary', pair.secondary, options);
+    this.noteStored(blobId, [pair.index]);
   }
 
   /** Records a verified certificate; true when it is new to this node. */
@@ -316,13 +334,13 @@ export class BlobService {
     secondary: SliverData,
     options: Options = {},
   ): Promise<void> {
-    await this.verifyPairs(blobId, [{ pair, primary, secondary }], options);
+    const [verified] = await this.verifyPairs(blobId, [{ pair, primary, secondary }], options);
     // Verified: acknowledge now and write in the background (no signal: a write, once started,
     // completes). confirm() waits for it and makes the directory entries durable in one fsync.
     const { store } = this.options;
     const written = Promise.all([
-      store.putSliver(blobId, pair, 'primary', primary, { syncDirectory: false }),
-      store.putSliver(blobId, pair, 'secondary', secondary, { syncDirectory: false }),
+      store.putSliver(blobId, pair, 'primary', verified!.primary, { syncDirectory: false }),
+      store.putSliver(blobId, pair, 'secondary', verified!.secondary, { syncDirectory: false }),
     ]).then(() => this.noteStored(blobId, [pair]));
     this.track(blobId, written);
   }
@@ -332,8 +350,8 @@ export class BlobService {
    * written as one sliver pack, a single file, in the background like storeSliverPair's writes.
    */
   async storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
-    await this.verifyPairs(blobId, pairs, options);
-    const entries = pairs.flatMap(({ pair, primary, secondary }) => [
+    const verified = await this.verifyPairs(blobId, pairs, options);
+    const entries = verified.flatMap(({ pair, primary, secondary }) => [
       { pairIndex: pair as number, kind: 'primary' as const, sliver: primary },
       { pairIndex: pair as number, kind: 'secondary' as const, sliver: secondary },
     ]);
@@ -344,7 +362,11 @@ export class BlobService {
   }
 
   /** Checks ownership of every pair and both slivers of each against the blob's metadata. */
-  private async verifyPairs(blobId: BlobId, pairs: readonly { pair: number; primary: SliverData; secondary: SliverData }[], options: Options): Promise<void> {
+  private async verifyPairs(
+    blobId: BlobId,
+    pairs: readonly { pair: number; primary: SliverData; secondary: SliverData }[],
+    options: Options,
+  ): Promise<{ pair: number; primary: VerifiedSliver; secondary: VerifiedSliver }[]> {
     const n = this.params.nShards;
     const metadata = await this.metadataOf(blobId, options);
     if (metadata === undefined) {
@@ -357,11 +379,14 @@ export class BlobService {
         throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
       }
     }
-    await Promise.all(
-      pairs.flatMap(({ pair, primary, secondary }) => [
-        this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
-        this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondarySliverOfPair(pairIndex(pair, n), n), options),
-      ]),
+    return Promise.all(
+      pairs.map(async ({ pair, primary, secondary }) => {
+        const [verifiedPrimary, verifiedSecondary] = await Promise.all([
+          this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
+          this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondarySliverOfPair(pairIndex(pair, n), n), options),
+        ]);
+        return { pair, primary: verifiedPrimary, secondary: verifiedSecondary };
+      }),
     );
   }
 
@@ -453,7 +478,7 @@ export class BlobService {
 
   // -- read ---------------------------------------------------------------------------------
 
-  async getMetadata(blobId: BlobId, options: Options = {}): Promise<BlobMetadata | undefined> {
+  async getMetadata(blobId: BlobId, options: Options = {}): Promise<VerifiedMetadata | undefined> {
     this.options.lifecycle?.()?.checkServable(blobId);
     return this.metadataOf(blobId, options);
   }
@@ -573,14 +598,15 @@ export class BlobService {
 
   // -- internals ----------------------------------------------------------------------------
 
-  private async metadataOf(blobId: BlobId, options: Options): Promise<BlobMetadata | undefined> {
+  private async metadataOf(blobId: BlobId, options: Options): Promise<VerifiedMetadata | undefined> {
     const key = blobIdToString(blobId);
     const cached = this.metadataCache.get(key);
     if (cached !== undefined) return cached;
-    const metadata = await this.options.store.getMetadata(blobId, options);
-    if (metadata === undefined) return undefined;
+    const stored = await this.options.store.getMetadata(blobId, options);
+    if (stored === undefined) return undefined;
+    let metadata: VerifiedMetadata;
     try {
-      verifyMetadata(blobId, metadata, this.params.nShards);
+      metadata = verifyMetadata(blobId, stored, this.params.nShards);
     } catch {
       this.options.metrics.rejected.inc({ protocol: 'read', reason: 'corrupt-on-disk' });
       return undefined;
@@ -590,19 +616,21 @@ export class BlobService {
     return metadata;
   }
 
+  /** The sliver, verified; a mismatch is counted and thrown as ProtocolError INVALID_DATA. */
   private async verifyAgainstMetadata(
-    metadata: BlobMetadata,
+    metadata: VerifiedMetadata,
     kind: SliverType,
     sliver: SliverData,
     expectedIndex: number,
     options: Options,
-  ): Promise<void> {
-    const reject = (reason: string, message: string): never => {
-      this.options.metrics.rejected.inc({ protocol: 'store', reason });
-      throw new ProtocolError('INVALID_DATA', message);
-    };
-    const check = await checkSliver(this.params, metadata, kind, sliver, expectedIndex, (nShards, k, s, hashOptions) => this.options.codec.sliverHash(nShards, k, s, hashOptions), options.signal);
-    if (!check.ok) reject(check.reason, check.message);
+  ): Promise<VerifiedSliver> {
+    try {
+      return await verifySliverAgainstMetadata(this.params, metadata, kind, sliver, expectedIndex, this.options.codec.sliverHash.bind(this.options.codec), options.signal);
+    } catch (error) {
+      if (!(error instanceof RejectedSliverError)) throw error;
+      this.options.metrics.rejected.inc({ protocol: 'store', reason: error.reason });
+      throw new ProtocolError('INVALID_DATA', error.message);
+    }
   }
 
   private refreshGauges(): void {

@@ -14,12 +14,12 @@ import { forEachLimited, sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
-import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
+import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { type PairIndex, pairForShard, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
-import { verifyMetadata } from '../encoding/metadata.js';
+import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { encodingParameters } from '../encoding/parameters.js';
-import { checkSliver } from '../encoding/sliver-check.js';
+import { type VerifiedSliver, verifySliverAgainstMetadata } from '../encoding/sliver-check.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -27,6 +27,7 @@ import { isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
+import type { BlobService } from './blob-service.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
 
@@ -97,7 +98,10 @@ export interface ShardMigratorOptions {
   readonly libp2p: Pick<FloeLibp2p, 'dialProtocol' | 'peerId'>;
   readonly network: string;
   readonly nShards: number;
+  /** What is stored already (read, listed, and the lost shards' slivers deleted). */
   readonly store: BlobStore;
+  /** Verified pairs are stored through the blob service (its metrics and caches). */
+  readonly blobs: Pick<BlobService, 'storeVerifiedPair'>;
   /** Sliver hashes are computed on the pool's workers (as the store path does). */
   readonly codec: CodecPool;
   /** The node's data directory; progress goes to DIR/shard-migration.json. */
@@ -370,16 +374,16 @@ export class ShardMigrator {
       return false;
     }
     const metadata = this.verifiedMetadata(fetched.blobId, fetched.metadata);
+    let verified: { primary: VerifiedSliver; secondary: VerifiedSliver };
     try {
       if (metadata === undefined) throw new ShardMigrationError('metadata does not match the blob ID');
-      await this.verifySliver(metadata, 'primary', fetched.primary, pair, signal);
-      await this.verifySliver(metadata, 'secondary', fetched.secondary, secondarySliverOfPair(pair, this.options.nShards), signal);
+      verified = await this.verifyPair(metadata, pair, fetched, signal);
     } catch (error) {
       if (signal?.aborted === true) throw error;
       this.log('warn', 'previous owner sent a blob that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
       return false;
     }
-    await this.persist(fetched.blobId, metadata, pair, fetched.primary, fetched.secondary, signal);
+    await this.persist(fetched.blobId, metadata, pair, verified, signal);
     return true;
   }
 
@@ -423,7 +427,7 @@ export class ShardMigrator {
     entry: ShardState,
     blobId: BlobId,
     pair: PairIndex,
-    metadata: BlobMetadata | undefined,
+    metadata: VerifiedMetadata | undefined,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { healer, store } = this.options;
@@ -438,7 +442,8 @@ export class ShardMigrator {
       const rebuilt = await healer.recoverPair(blobId, pair, { ...(metadata === undefined ? {} : { metadata }), ...(signal === undefined ? {} : { signal }) });
       const checked = this.verifiedMetadata(blobId, rebuilt.metadata);
       if (checked === undefined) throw new ShardMigrationError('recovered metadata does not match the blob ID');
-      await this.persist(blobId, checked, pair, rebuilt.primary, rebuilt.secondary, signal);
+      // Checked as a pulled pair is: the one path by which slivers become verified.
+      await this.persist(blobId, checked, pair, await this.verifyPair(checked, pair, rebuilt, signal), signal);
       entry.recovered++;
     } catch (error) {
       if (signal?.aborted === true || isStoreError(error)) throw error;
@@ -451,53 +456,44 @@ export class ShardMigrator {
 
   // -- verification and storage -------------------------------------------------------------
 
-  private verifiedMetadata(blobId: BlobId, metadata: BlobMetadata): BlobMetadata | undefined {
+  private verifiedMetadata(blobId: BlobId, metadata: BlobMetadata): VerifiedMetadata | undefined {
     try {
-      verifyMetadata(blobId, metadata, this.options.nShards);
-      return metadata;
+      return verifyMetadata(blobId, metadata, this.options.nShards);
     } catch {
       return undefined;
     }
   }
 
-  /** The store path's check (blob-service.ts): index, shape, then the hash on a codec worker. */
-  private async verifySliver(
-    metadata: BlobMetadata,
-    kind: SliverType,
-    sliver: SliverData,
-    expectedIndex: number,
+  /** The store path's check (sliver-check.ts): index, shape, then the hash on a codec worker. */
+  private async verifyPair(
+    metadata: VerifiedMetadata,
+    pair: PairIndex,
+    slivers: { primary: SliverData; secondary: SliverData },
     signal: AbortSignal | undefined,
-  ): Promise<void> {
+  ): Promise<{ primary: VerifiedSliver; secondary: VerifiedSliver }> {
     const { nShards, codec } = this.options;
-    const check = await checkSliver(encodingParameters(nShards), metadata, kind, sliver, expectedIndex, (n, k, s, options) => codec.sliverHash(n, k, s, options), signal);
-    if (!check.ok) throw new ShardMigrationError(check.message);
+    const params = encodingParameters(nShards);
+    const hash = codec.sliverHash.bind(codec);
+    try {
+      return {
+        primary: await verifySliverAgainstMetadata(params, metadata, 'primary', slivers.primary, pair, hash, signal),
+        secondary: await verifySliverAgainstMetadata(params, metadata, 'secondary', slivers.secondary, secondarySliverOfPair(pair, nShards), hash, signal),
+      };
+    } catch (error) {
+      if (signal?.aborted === true) throw error;
+      throw new ShardMigrationError(error instanceof Error ? error.message : String(error), error);
+    }
   }
 
-  /** Like the store path: metadata and a blob record first (once), then the two slivers. */
-  private async persist(
+  /** Through the blob service, like the store path: metadata and a blob record first (once), then the two slivers. */
+  private persist(
     blobId: BlobId,
-    metadata: BlobMetadata,
+    metadata: VerifiedMetadata,
     pair: PairIndex,
-    primary: SliverData,
-    secondary: SliverData,
+    slivers: { primary: VerifiedSliver; secondary: VerifiedSliver },
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const { store } = this.options;
-    if (!(await store.hasMetadata(blobId, { signal }))) await store.putMetadata(blobId, metadata, { signal });
-    if ((await store.getBlobRecord(blobId, { signal })) === undefined) {
-      await store.putBlobRecord(
-        blobId,
-        {
-          blobId: blobIdToString(blobId),
-          unencodedLength: metadata.unencodedLength,
-          storedAt: new Date().toISOString(),
-          epoch: this.state?.epoch ?? 0,
-        },
-        { signal },
-      );
-    }
-    await store.putSliver(blobId, pair, 'primary', primary, { signal });
-    await store.putSliver(blobId, pair, 'secondary', secondary, { signal });
+    return this.options.blobs.storeVerifiedPair(blobId, metadata, { index: pair, ...slivers }, { epoch: this.state?.epoch ?? 0, ...(signal === undefined ? {} : { signal }) });
   }
 
   private async holdsPair(blobId: BlobId, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {

@@ -15,7 +15,7 @@ import { messageOf } from '../core/errors.js';
 import { type LogFn, silentLog } from '../core/logger.js';
 import { type Assignment, type NodeRecord, shardsOf } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
-import { BlobStore } from '../storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../storage/blob-store.js';
 import { writeFileAtomic } from '../storage/fs-atomic.js';
 import { CodecPool } from '../workers/codec-pool.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
@@ -182,7 +182,7 @@ export class StorageNode {
     try {
       const metrics = createNodeMetrics();
       const owned: { shards: ReadonlySet<number> } = { shards: new Set() };
-      const store = await components.open('store', () => BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
+      const store = await components.open('store', () => DiskBlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
       const libp2p = await components.open('libp2p', () => createLibp2p(config, genesis, identity, metrics), (node) => node.stop());
       const capacityBytes = config.capacityBytes ?? (await defaultCapacity(config.dataDir, store.stats().bytes));
       metrics.capacityBytes.set(capacityBytes);

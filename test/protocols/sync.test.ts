@@ -9,7 +9,7 @@ import { type BlobMetadata, encodeBlobMetadata, encodeSliverData, type SliverDat
 import { type BlobId, blobIdToString } from '../../src/encoding/blob-id.js';
 import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { createSyncService } from '../../src/node/sync-service.js';
-import { BlobStore } from '../../src/storage/blob-store.js';
+import { DiskBlobStore } from '../../src/storage/blob-store.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, SyncClient } from '../../protocols/sync/request.js';
@@ -29,6 +29,7 @@ import {
   rawFrames,
   settlesWithin,
 } from './helpers.js';
+import { uncheckedMetadata, uncheckedSliver } from '../support/unchecked-data.js';
 
 const N = 10;
 const FAST: Partial<SyncLimits> = { requestTimeoutMs: 150, closeTimeoutMs: 50, responseTimeoutMs: 2_000, messageTimeoutMs: 500 };
@@ -416,15 +417,15 @@ describe('sync protocol', () => {
   it('serves a real blob store: only blobs holding the shard\'s pair, paged within the scan limit', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'floe-sync-'));
     dirs.push(dir);
-    const store = await BlobStore.open(dir);
+    const store = await DiskBlobStore.open(dir);
     const blobs = Array.from({ length: 12 }, (_, i) => fakeBlob(i % 3 === 0 ? [6] : [6, 8]));
     for (const blob of blobs) {
-      await store.putMetadata(blob.blobId, blob.metadata);
+      await store.putMetadata(blob.blobId, uncheckedMetadata(blob.metadata));
       for (const [shard, held] of blob.pairs) {
         const pairIndex = pairForShard(shardIndex(shard, N), blob.blobId, N);
-        await store.putSliver(blob.blobId, pairIndex, 'primary', held.primary);
+        await store.putSliver(blob.blobId, pairIndex, 'primary', uncheckedSliver(held.primary));
         // shard 8 of one blob lacks its secondary sliver: it is not listed
-        if (!(shard === 8 && blob === blobs[1])) await store.putSliver(blob.blobId, pairIndex, 'secondary', held.secondary);
+        if (!(shard === 8 && blob === blobs[1])) await store.putSliver(blob.blobId, pairIndex, 'secondary', uncheckedSliver(held.secondary));
       }
     }
     const { client, handled } = await serve(createSyncService({ store, nShards: N }), { ...FAST, maxPageScan: 4 });
