@@ -24,6 +24,7 @@ import { type Assignment, genesisAssignment, isMember, weightOf } from '../../..
 import type { AssignmentSignature, Vote } from '../../../src/membership/messages.js';
 
 const RUNS = 1000;
+const RUNS_PER_BATCH = 125;
 const EPOCH_MS = 20_000;
 const TICK_MS = 250;
 
@@ -329,31 +330,37 @@ describe('agreement simulation', () => {
     peerIds = keys.map((key) => peerIdFromPrivateKey(key).toString()).sort();
   });
 
-  it(`${RUNS} seeded runs: never two certificates for one epoch; always one when n - f shards are honest and connected`, () => {
-    let livenessRuns = 0;
-    let certifiedRuns = 0;
-    let divergedRuns = 0;
-    const failures: string[] = [];
-    for (let seed = 1; seed <= RUNS; seed++) {
-      const result = runSimulation(seed, peerIds);
-      // Plain checks gathered per seed and asserted once: the same conditions, without an expect per run.
-      const fail = (why: string): number => failures.push(`seed ${seed}: ${why}`);
-      for (const violation of result.violations) fail(violation);
-      if (result.doubleSigners.length > 0) fail(`an honest member signed two digests (${result.doubleSigners.join(', ')})`);
-      if (result.certifiable.length > 1) fail(`two digests have n - f shards of signatures`);
-      if (result.certified.size > 1) fail('two certificates for one epoch');
-      if (result.certified.size > 0) certifiedRuns++;
-      if (result.honestDigests > 1) divergedRuns++;
-      if (result.liveness) {
-        livenessRuns++;
-        if (result.certified.size !== 1) fail('no certificate although n - f shards are honest and connected');
+  // The runs in batches (one test each, so a loaded machine meets the per-test timeout); the
+  // totals over all of them are checked after the last batch.
+  const totals = { runs: 0, liveness: 0, certified: 0, diverged: 0 };
+  for (let first = 1; first <= RUNS; first += RUNS_PER_BATCH) {
+    const last = Math.min(RUNS, first + RUNS_PER_BATCH - 1);
+    it(`seeded runs ${first}..${last} of ${RUNS}: never two certificates for one epoch; always one when n - f shards are honest and connected`, () => {
+      const failures: string[] = [];
+      for (let seed = first; seed <= last; seed++) {
+        const result = runSimulation(seed, peerIds);
+        // Plain checks gathered per seed and asserted once: the same conditions, without an expect per run.
+        const fail = (why: string): number => failures.push(`seed ${seed}: ${why}`);
+        for (const violation of result.violations) fail(violation);
+        if (result.doubleSigners.length > 0) fail(`an honest member signed two digests (${result.doubleSigners.join(', ')})`);
+        if (result.certifiable.length > 1) fail('two digests have n - f shards of signatures');
+        if (result.certified.size > 1) fail('two certificates for one epoch');
+        totals.runs++;
+        if (result.certified.size > 0) totals.certified++;
+        if (result.honestDigests > 1) totals.diverged++;
+        if (result.liveness) {
+          totals.liveness++;
+          if (result.certified.size !== 1) fail('no certificate although n - f shards are honest and connected');
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    // The runs cover both kinds, the faults bite (honest views diverge, some runs end without a
-    // certificate), and yet no run has two.
-    expect(livenessRuns).toBeGreaterThan(RUNS / 4);
-    expect(divergedRuns).toBeGreaterThan(RUNS / 20);
-    expect(certifiedRuns).toBeLessThan(RUNS);
+      expect(failures).toEqual([]);
+    });
+  }
+
+  it(`all ${RUNS} runs: they cover both kinds, the faults bite (honest views diverge, some runs end without a certificate), and yet no run has two`, () => {
+    expect(totals.runs).toBe(RUNS);
+    expect(totals.liveness).toBeGreaterThan(RUNS / 4);
+    expect(totals.diverged).toBeGreaterThan(RUNS / 20);
+    expect(totals.certified).toBeLessThan(RUNS);
   });
 });
