@@ -14,12 +14,10 @@ import { forEachLimited, sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
-import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
-import { type PairIndex, pairForShard, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
-import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
-import { encodingParameters } from '../encoding/parameters.js';
-import { type VerifiedSliver, verifySliverAgainstMetadata } from '../encoding/sliver-check.js';
+import { type PairIndex, pairForShard, shardIndex } from '../encoding/indices.js';
+import type { VerifiedMetadata } from '../encoding/metadata.js';
+import type { VerifiedSliver } from '../encoding/sliver-check.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -29,14 +27,22 @@ import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
 import type { BlobService } from './blob-service.js';
 import type { SelfHealer } from './self-healing.js';
+import { MigrationWriter } from './migration-writer.js';
 import type { LogFn } from '../core/logger.js';
+import {
+  MAX_FAILED_IDS,
+  type MigrationProgress,
+  outcome,
+  parseProgress,
+  type ProgressFile,
+  PROGRESS_VERSION,
+  progressTotals,
+  ShardMigrationError,
+  type ShardMigrationOutcome,
+  type ShardState,
+} from './migration-progress.js';
 
-/** A migration could not run (another is in progress, a bad progress file, bad arguments). */
-export class ShardMigrationError extends FloeError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'SHARD_MIGRATION', cause });
-  }
-}
+export { type MigrationProgress, ShardMigrationError, type ShardMigrationOutcome } from './migration-progress.js';
 
 /** The caller's signal aborted the migration; progress so far is saved. `cause` is the reason. */
 export class MigrationAbortedError extends FloeError {
@@ -56,35 +62,6 @@ export interface MigrateRequest {
   readonly epoch: number;
   readonly transfers: readonly ShardTransfer[];
   readonly signal?: AbortSignal;
-}
-
-export interface MigrationProgress {
-  readonly epoch: number;
-  readonly shardsTotal: number;
-  /** Shards whose pass is finished (their failed blobs, if any, are in blobsFailed). */
-  readonly shardsDone: number;
-  /** Blobs whose pair was pulled from the previous owner and verified. */
-  readonly blobsMigrated: number;
-  /** Blobs whose pair was rebuilt from other nodes' recovery symbols. */
-  readonly blobsRecovered: number;
-  /** Blobs whose pair could be neither pulled nor rebuilt. */
-  readonly blobsFailed: number;
-}
-
-export interface ShardMigrationOutcome {
-  readonly shard: number;
-  readonly previousOwner: string;
-  readonly done: boolean;
-  /**
-   * 'pull': from the previous owner; 'sweep': after the pull, rebuilding certified blobs the
-   * owner did not list; 'recover': the owner was unreachable, everything known is rebuilt.
-   */
-  readonly phase: Phase;
-  readonly migrated: number;
-  readonly recovered: number;
-  readonly failed: number;
-  /** Up to MAX_FAILED_IDS blob IDs (base64url) that failed. */
-  readonly failedBlobIds: readonly string[];
 }
 
 /** Totals are for the whole epoch, including work done before a restart. */
@@ -131,35 +108,10 @@ export interface ShardMigratorOptions {
 }
 
 export const MIGRATION_PROGRESS_FILE = 'shard-migration.json';
-const PROGRESS_VERSION = 1;
-const MAX_FAILED_IDS = 256;
-
-/** Per shard, what the progress file holds. */
-interface ShardState {
-  shard: number;
-  previousOwner: string;
-  phase: Phase;
-  /** base64url of the last blob ID handled, in byte order: the next pass starts after it. */
-  cursor: string | undefined;
-  done: boolean;
-  migrated: number;
-  recovered: number;
-  failed: number;
-  failedBlobIds: string[];
-}
-
-interface ProgressFile {
-  version: number;
-  epoch: number;
-  shards: ShardState[];
-}
-
 type Log = NonNullable<ShardMigratorOptions['log']>;
-type Phase = 'pull' | 'sweep' | 'recover';
-const PHASES: readonly Phase[] = ['pull', 'sweep', 'recover'];
-
 export class ShardMigrator {
   private readonly path: string;
+  private readonly writer: MigrationWriter;
   private readonly log: Log;
   private state: ProgressFile | undefined;
   private running = false;
@@ -167,6 +119,7 @@ export class ShardMigrator {
 
   constructor(private readonly options: ShardMigratorOptions) {
     this.path = join(options.dataDir, MIGRATION_PROGRESS_FILE);
+    this.writer = new MigrationWriter(options);
     this.log = options.log ?? ((): void => {});
   }
 
@@ -221,16 +174,7 @@ export class ShardMigrator {
 
   /** Totals of the current (or last loaded) migration; zeros before any. */
   progress(): MigrationProgress {
-    const shards = this.state?.shards ?? [];
-    const sum = (field: 'migrated' | 'recovered' | 'failed'): number => shards.reduce((total, entry) => total + entry[field], 0);
-    return {
-      epoch: this.state?.epoch ?? 0,
-      shardsTotal: shards.length,
-      shardsDone: shards.filter((entry) => entry.done).length,
-      blobsMigrated: sum('migrated'),
-      blobsRecovered: sum('recovered'),
-      blobsFailed: sum('failed'),
-    };
+    return progressTotals(this.state);
   }
 
   /**
@@ -339,7 +283,7 @@ export class ShardMigrator {
     const batchSize = Math.max(1, this.options.batchBlobs ?? 16);
     // After a restart (or a retry) part of the page may be stored already.
     const queue: BlobId[] = [];
-    for (const blobId of page) if (!(await this.holdsPair(blobId, pairOf(blobId), signal))) queue.push(blobId);
+    for (const blobId of page) if (!(await this.writer.holdsPair(blobId, pairOf(blobId), signal))) queue.push(blobId);
     const request = (): Promise<ShardSliversResult> | undefined => {
       if (queue.length === 0) return undefined;
       const answer = client.getShardSlivers(entry.shard, queue.splice(0, batchSize), { signal });
@@ -357,7 +301,7 @@ export class ShardMigrator {
           entry.migrated++;
         } else {
           // Not held any more, undecodable or failing verification: rebuild it from other nodes.
-          const metadata = fetched.status === 'found' ? this.verifiedMetadata(fetched.blobId, fetched.metadata) : undefined;
+          const metadata = fetched.status === 'found' ? this.writer.verifiedMetadata(fetched.blobId, fetched.metadata) : undefined;
           await this.recoverBlob(entry, fetched.blobId, pairOf(fetched.blobId), metadata, signal);
         }
         this.reportProgress();
@@ -373,17 +317,17 @@ export class ShardMigrator {
       this.log('warn', 'previous owner did not serve a listed blob', { blobId: blobIdToString(fetched.blobId), status: fetched.status });
       return false;
     }
-    const metadata = this.verifiedMetadata(fetched.blobId, fetched.metadata);
+    const metadata = this.writer.verifiedMetadata(fetched.blobId, fetched.metadata);
     let verified: { primary: VerifiedSliver; secondary: VerifiedSliver };
     try {
       if (metadata === undefined) throw new ShardMigrationError('metadata does not match the blob ID');
-      verified = await this.verifyPair(metadata, pair, fetched, signal);
+      verified = await this.writer.verifyPair(metadata, pair, fetched, signal);
     } catch (error) {
       if (signal?.aborted === true) throw error;
       this.log('warn', 'previous owner sent a blob that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
       return false;
     }
-    await this.persist(fetched.blobId, metadata, pair, verified, signal);
+    await this.writer.persist(fetched.blobId, metadata, pair, verified, this.state?.epoch ?? 0, signal);
     return true;
   }
 
@@ -412,7 +356,7 @@ export class ShardMigrator {
     for await (const blobId of store.listBlobIds({ signal })) {
       if (after !== undefined && compareBlobIds(blobId, after) <= 0) continue;
       last = blobId;
-      if (await this.holdsPair(blobId, pairForShard(shard, blobId, nShards), signal)) continue;
+      if (await this.writer.holdsPair(blobId, pairForShard(shard, blobId, nShards), signal)) continue;
       const record = await store.getBlobRecord(blobId, { signal });
       // Only certified blobs: an uncertified one may never have reached enough nodes to rebuild.
       if (record?.certified !== true || record.certificate === undefined) continue;
@@ -440,10 +384,10 @@ export class ShardMigrator {
         if (record?.certified !== true) throw new ShardMigrationError('no verified metadata and no certificate for the blob');
       }
       const rebuilt = await healer.recoverPair(blobId, pair, { ...(metadata === undefined ? {} : { metadata }), ...(signal === undefined ? {} : { signal }) });
-      const checked = this.verifiedMetadata(blobId, rebuilt.metadata);
+      const checked = this.writer.verifiedMetadata(blobId, rebuilt.metadata);
       if (checked === undefined) throw new ShardMigrationError('recovered metadata does not match the blob ID');
       // Checked as a pulled pair is: the one path by which slivers become verified.
-      await this.persist(blobId, checked, pair, await this.verifyPair(checked, pair, rebuilt, signal), signal);
+      await this.writer.persist(blobId, checked, pair, await this.writer.verifyPair(checked, pair, rebuilt, signal), this.state?.epoch ?? 0, signal);
       entry.recovered++;
     } catch (error) {
       if (signal?.aborted === true || isStoreError(error)) throw error;
@@ -452,53 +396,6 @@ export class ShardMigrator {
       this.log('warn', 'could not recover a migrating blob', { shard: entry.shard, blobId: blobIdToString(blobId), error: describe(error) });
       this.options.onUnrecovered?.(blobId);
     }
-  }
-
-  // -- verification and storage -------------------------------------------------------------
-
-  private verifiedMetadata(blobId: BlobId, metadata: BlobMetadata): VerifiedMetadata | undefined {
-    try {
-      return verifyMetadata(blobId, metadata, this.options.nShards);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The store path's check (sliver-check.ts): index, shape, then the hash on a codec worker. */
-  private async verifyPair(
-    metadata: VerifiedMetadata,
-    pair: PairIndex,
-    slivers: { primary: SliverData; secondary: SliverData },
-    signal: AbortSignal | undefined,
-  ): Promise<{ primary: VerifiedSliver; secondary: VerifiedSliver }> {
-    const { nShards, codec } = this.options;
-    const params = encodingParameters(nShards);
-    const hash = codec.sliverHash.bind(codec);
-    try {
-      return {
-        primary: await verifySliverAgainstMetadata(params, metadata, 'primary', slivers.primary, pair, hash, signal),
-        secondary: await verifySliverAgainstMetadata(params, metadata, 'secondary', slivers.secondary, secondarySliverOfPair(pair, nShards), hash, signal),
-      };
-    } catch (error) {
-      if (signal?.aborted === true) throw error;
-      throw new ShardMigrationError(error instanceof Error ? error.message : String(error), error);
-    }
-  }
-
-  /** Through the blob service, like the store path: metadata and a blob record first (once), then the two slivers. */
-  private persist(
-    blobId: BlobId,
-    metadata: VerifiedMetadata,
-    pair: PairIndex,
-    slivers: { primary: VerifiedSliver; secondary: VerifiedSliver },
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    return this.options.blobs.storeVerifiedPair(blobId, metadata, { index: pair, ...slivers }, { epoch: this.state?.epoch ?? 0, ...(signal === undefined ? {} : { signal }) });
-  }
-
-  private async holdsPair(blobId: BlobId, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {
-    const { store } = this.options;
-    return (await store.hasSliver(blobId, pair, 'primary', { signal })) && (await store.hasSliver(blobId, pair, 'secondary', { signal }));
   }
 
   private async openClient(peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
@@ -540,51 +437,6 @@ export class ShardMigrator {
     this.saving = this.saving.then(write, write);
     return this.saving;
   }
-}
-
-function outcome(entry: ShardState): ShardMigrationOutcome {
-  return {
-    shard: entry.shard,
-    previousOwner: entry.previousOwner,
-    done: entry.done,
-    phase: entry.phase,
-    migrated: entry.migrated,
-    recovered: entry.recovered,
-    failed: entry.failed,
-    failedBlobIds: [...entry.failedBlobIds],
-  };
-}
-
-function parseProgress(value: unknown): ProgressFile {
-  const fail = (why: string): never => {
-    throw new ShardMigrationError(`bad progress file: ${why}`);
-  };
-  if (typeof value !== 'object' || value === null) fail('not an object');
-  const { version, epoch, shards } = value as Record<string, unknown>;
-  if (version !== PROGRESS_VERSION) fail(`version ${String(version)}`);
-  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail('epoch');
-  if (!Array.isArray(shards)) fail('shards');
-  const count = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  const parsed = (shards as unknown[]).map((raw): ShardState => {
-    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const { shard, previousOwner, phase, cursor, done, migrated, recovered, failed, failedBlobIds } = entry;
-    if (!count(shard) || typeof previousOwner !== 'string' || !PHASES.includes(phase as Phase)) fail('shard entry');
-    if (cursor !== undefined && (typeof cursor !== 'string' || base64UrlDecode(cursor).length !== 32)) fail('cursor');
-    if (typeof done !== 'boolean' || !count(migrated) || !count(recovered) || !count(failed)) fail('shard counts');
-    if (!Array.isArray(failedBlobIds) || !failedBlobIds.every((id) => typeof id === 'string')) fail('failed blob IDs');
-    return {
-      shard: shard as number,
-      previousOwner: previousOwner as string,
-      phase: phase as Phase,
-      cursor: cursor as string | undefined,
-      done: done as boolean,
-      migrated: migrated as number,
-      recovered: recovered as number,
-      failed: failed as number,
-      failedBlobIds: failedBlobIds as string[],
-    };
-  });
-  return { version: PROGRESS_VERSION, epoch: epoch as number, shards: parsed };
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {
