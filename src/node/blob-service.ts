@@ -6,7 +6,7 @@ import { throwIfAborted } from '../core/async.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
-import { pairForShard, pairIndex, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
+import { pairForShard, shardIndex } from '../encoding/indices.js';
 import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol } from '../encoding/recovery.js';
@@ -19,6 +19,7 @@ import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
 import { type BlobStatusInfo, recordWithCertificate, recordWithExtension, roomFor, statusOfRecord, statusOfTombstone } from './blob-records.js';
 import { BlobSigner } from './blob-signer.js';
+import { PairWriter } from './pair-writer.js';
 import { BlobVerifier } from './blob-verifier.js';
 import { BlobWriteTracker } from './blob-write-tracker.js';
 import type { NodeMetrics } from './metrics.js';
@@ -73,11 +74,15 @@ export class BlobService {
   private readonly verifier: BlobVerifier;
   private readonly writes = new BlobWriteTracker();
   private readonly signer: BlobSigner;
+  private readonly pairs: PairWriter;
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
     this.verifier = new BlobVerifier({ params: this.params, store: options.store, codec: options.codec, metrics: options.metrics });
-    this.signer = new BlobSigner({ ...options, writes: this.writes, ownedPairs: (blobId) => this.ownedPairs(blobId) });
+    const ownedPairs = (blobId: BlobId): number[] => this.ownedPairs(blobId);
+    this.signer = new BlobSigner({ ...options, writes: this.writes, ownedPairs });
+    const refreshGauges = (): void => this.refreshGauges();
+    this.pairs = new PairWriter({ ...options, params: this.params, verifier: this.verifier, writes: this.writes, ownedPairs, refreshGauges });
   }
 
   /** Sliver pair indices of a blob that this node's shards hold (rotation by blob ID). */
@@ -203,7 +208,7 @@ export class BlobService {
     this.verifier.remember(blobId, metadata);
     await this.options.store.putSliver(blobId, pair.index, 'primary', pair.primary, options);
     await this.options.store.putSliver(blobId, pair.index, 'secondary', pair.secondary, options);
-    this.noteStored(blobId, [pair.index]);
+    this.pairs.noteStored(blobId, [pair.index]);
   }
 
   /** Records a verified certificate; true when it is new to this node. */
@@ -238,78 +243,14 @@ export class BlobService {
     return true;
   }
 
-  async storeSliverPair(
-    blobId: BlobId,
-    pair: number,
-    primary: SliverData,
-    secondary: SliverData,
-    options: Options = {},
-  ): Promise<void> {
-    const [verified] = await this.verifyPairs(blobId, [{ pair, primary, secondary }], options);
-    // Verified: acknowledge now and write in the background (no signal: a write, once started,
-    // completes). confirm() waits for it and makes the directory entries durable in one fsync.
-    const { store } = this.options;
-    const written = Promise.all([
-      store.putSliver(blobId, pair, 'primary', verified!.primary, { syncDirectory: false }),
-      store.putSliver(blobId, pair, 'secondary', verified!.secondary, { syncDirectory: false }),
-    ]).then(() => this.noteStored(blobId, [pair]));
-    this.writes.track(blobId, written);
+  /** One pair of the store protocol: verified, acknowledged, written in the background (PairWriter). */
+  storeSliverPair(blobId: BlobId, pair: number, primary: SliverData, secondary: SliverData, options: Options = {}): Promise<void> {
+    return this.pairs.storeSliverPair(blobId, pair, primary, secondary, options);
   }
 
-  /**
-   * An inline upload's pairs: all verified first (none stored unless every one passes), then
-   * written as one sliver pack, a single file, in the background like storeSliverPair's writes.
-   */
-  async storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
-    const verified = await this.verifyPairs(blobId, pairs, options);
-    const entries = verified.flatMap(({ pair, primary, secondary }) => [
-      { pairIndex: pair as number, kind: 'primary' as const, sliver: primary },
-      { pairIndex: pair as number, kind: 'secondary' as const, sliver: secondary },
-    ]);
-    const written = this.options.store
-      .putSlivers(blobId, entries, { syncDirectory: false })
-      .then(() => this.noteStored(blobId, pairs.map(({ pair }) => pair as number)));
-    this.writes.track(blobId, written);
-  }
-
-  /** Checks ownership of every pair and both slivers of each against the blob's metadata. */
-  private async verifyPairs(
-    blobId: BlobId,
-    pairs: readonly { pair: number; primary: SliverData; secondary: SliverData }[],
-    options: Options,
-  ): Promise<{ pair: number; primary: VerifiedSliver; secondary: VerifiedSliver }[]> {
-    const n = this.params.nShards;
-    const metadata = await this.verifier.metadataOf(blobId, options);
-    if (metadata === undefined) {
-      throw new ProtocolError('INVALID_REQUEST', `no metadata for blob ${blobIdToString(blobId)}: send it first`);
-    }
-    const owned = this.ownedPairs(blobId);
-    for (const { pair } of pairs) {
-      if (!Number.isInteger(pair) || pair < 0 || pair >= n || !owned.includes(pair)) {
-        this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
-        throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
-      }
-    }
-    return Promise.all(
-      pairs.map(async ({ pair, primary, secondary }) => {
-        const [verifiedPrimary, verifiedSecondary] = await Promise.all([
-          this.verifier.verify(metadata, 'primary', primary, pair, options),
-          this.verifier.verify(metadata, 'secondary', secondary, secondarySliverOfPair(pairIndex(pair, n), n), options),
-        ]);
-        return { pair, primary: verifiedPrimary, secondary: verifiedSecondary };
-      }),
-    );
-  }
-
-  /** Bookkeeping once both slivers of `pairs` are written (renamed into place). */
-  private noteStored(blobId: BlobId, pairs: readonly number[]): void {
-    for (const pair of pairs) {
-      this.writes.noteWritten(blobId, pair);
-      this.verifier.noteOnDisk(blobId, pair, 'primary');
-      this.verifier.noteOnDisk(blobId, pair, 'secondary');
-    }
-    this.options.metrics.sliversStored.inc(2 * pairs.length);
-    this.refreshGauges();
+  /** An inline upload's pairs, all verified, then written as one sliver pack (PairWriter). */
+  storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
+    return this.pairs.storeSliverPairs(blobId, pairs, options);
   }
 
   /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner). */
