@@ -7,7 +7,6 @@
 // blobs the owner did not list (it may have missed a store). Progress per (epoch, shard) is kept in a small JSON file
 // in the data directory, so a restarted node resumes where it stopped. After the change, the
 // node deletes the slivers of the shards it lost (dropShards).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { forEachLimited, sleep } from '../core/async.js';
@@ -21,21 +20,18 @@ import type { VerifiedSliver } from '../encoding/sliver-check.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
 import type { BlobService } from './blob-service.js';
 import type { SelfHealer } from './self-healing.js';
+import { MigrationProgressFile } from './migration-progress-file.js';
 import { MigrationWriter } from './migration-writer.js';
 import type { LogFn } from '../core/logger.js';
 import {
   MAX_FAILED_IDS,
   type MigrationProgress,
   outcome,
-  parseProgress,
-  type ProgressFile,
-  PROGRESS_VERSION,
   progressTotals,
   ShardMigrationError,
   type ShardMigrationOutcome,
@@ -110,17 +106,15 @@ export interface ShardMigratorOptions {
 export const MIGRATION_PROGRESS_FILE = 'shard-migration.json';
 type Log = NonNullable<ShardMigratorOptions['log']>;
 export class ShardMigrator {
-  private readonly path: string;
   private readonly writer: MigrationWriter;
+  private readonly file: MigrationProgressFile;
   private readonly log: Log;
-  private state: ProgressFile | undefined;
   private running = false;
-  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ShardMigratorOptions) {
-    this.path = join(options.dataDir, MIGRATION_PROGRESS_FILE);
     this.writer = new MigrationWriter(options);
     this.log = options.log ?? ((): void => {});
+    this.file = new MigrationProgressFile(join(options.dataDir, MIGRATION_PROGRESS_FILE), this.log);
   }
 
   /**
@@ -142,7 +136,7 @@ export class ShardMigrator {
     if (signal?.aborted === true) throw new MigrationAbortedError(signal.reason);
     this.running = true;
     try {
-      const state = await this.load(epoch);
+      const state = await this.file.load(epoch);
       for (const { shard, previousOwner } of transfers) {
         const known = state.shards.find((entry) => entry.shard === shard);
         if (known === undefined) {
@@ -152,13 +146,13 @@ export class ShardMigrator {
           Object.assign(known, { previousOwner, phase: 'pull', cursor: undefined });
         }
       }
-      await this.save();
+      await this.file.save();
       const pending = state.shards.filter((entry) => shards.has(entry.shard) && !entry.done);
       this.log('info', 'shard migration started', { epoch, shards: pending.map((entry) => entry.shard) });
       try {
         await forEachLimited(pending, this.options.shardConcurrency ?? 2, (entry) => this.migrateShard(entry, signal));
       } finally {
-        await this.save();
+        await this.file.save();
       }
       const report = { ...this.progress(), shards: state.shards.map(outcome), durationMs: Math.round(performance.now() - started) };
       this.log('info', 'shard migration finished', { ...report, shards: undefined });
@@ -174,7 +168,7 @@ export class ShardMigrator {
 
   /** Totals of the current (or last loaded) migration; zeros before any. */
   progress(): MigrationProgress {
-    return progressTotals(this.state);
+    return progressTotals(this.file.state);
   }
 
   /**
@@ -215,11 +209,11 @@ export class ShardMigrator {
       // The owner may have missed blobs (it was down during a store): rebuild the certified ones.
       entry.phase = 'sweep';
       entry.cursor = undefined;
-      await this.save();
+      await this.file.save();
     }
     if (entry.phase === 'sweep' || entry.phase === 'recover') await this.recoverShard(entry, signal);
     entry.done = true;
-    await this.save();
+    await this.file.save();
     this.log('info', 'shard migrated', { shard: entry.shard, phase: entry.phase, migrated: entry.migrated, recovered: entry.recovered, failed: entry.failed });
   }
 
@@ -234,7 +228,7 @@ export class ShardMigrator {
     try {
       while (true) {
         try {
-          client ??= await this.openClient(entry.previousOwner, signal);
+          client ??= await openSyncClient(this.options, entry.previousOwner, signal);
           const page = await client.listShardBlobs(entry.shard, {
             limit: this.options.pageBlobs ?? 256,
             signal,
@@ -243,7 +237,7 @@ export class ShardMigrator {
           await this.pullPage(client, entry, page.blobIds, signal);
           if (page.nextCursor === undefined) return true;
           entry.cursor = base64UrlEncode(page.nextCursor);
-          await this.save();
+          await this.file.save();
           failures = 0;
         } catch (error) {
           // An abort, or our own disk failing, is not the previous owner's fault.
@@ -261,7 +255,7 @@ export class ShardMigrator {
             // The previous owner is gone or keeps failing: rebuild what we know from other nodes.
             entry.phase = 'recover';
             entry.cursor = undefined;
-            await this.save();
+            await this.file.save();
             return false;
           }
           await sleep(this.options.retryDelayMs ?? 1_000, signal);
@@ -307,7 +301,7 @@ export class ShardMigrator {
         this.reportProgress();
       });
       entry.cursor = blobIdToString(blobs[blobs.length - 1]!.blobId);
-      await this.save();
+      await this.file.save();
     }
   }
 
@@ -327,7 +321,7 @@ export class ShardMigrator {
       this.log('warn', 'previous owner sent a blob that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
       return false;
     }
-    await this.writer.persist(fetched.blobId, metadata, pair, verified, this.state?.epoch ?? 0, signal);
+    await this.writer.persist(fetched.blobId, metadata, pair, verified, this.file.state?.epoch ?? 0, signal);
     return true;
   }
 
@@ -350,7 +344,7 @@ export class ShardMigrator {
       });
       if (last !== undefined) {
         entry.cursor = blobIdToString(last);
-        await this.save();
+        await this.file.save();
       }
     };
     for await (const blobId of store.listBlobIds({ signal })) {
@@ -387,7 +381,7 @@ export class ShardMigrator {
       const checked = this.writer.verifiedMetadata(blobId, rebuilt.metadata);
       if (checked === undefined) throw new ShardMigrationError('recovered metadata does not match the blob ID');
       // Checked as a pulled pair is: the one path by which slivers become verified.
-      await this.writer.persist(blobId, checked, pair, await this.writer.verifyPair(checked, pair, rebuilt, signal), this.state?.epoch ?? 0, signal);
+      await this.writer.persist(blobId, checked, pair, await this.writer.verifyPair(checked, pair, rebuilt, signal), this.file.state?.epoch ?? 0, signal);
       entry.recovered++;
     } catch (error) {
       if (signal?.aborted === true || isStoreError(error)) throw error;
@@ -398,13 +392,6 @@ export class ShardMigrator {
     }
   }
 
-  private async openClient(peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
-    const stream = await this.options.libp2p.dialProtocol(peerIdFromString(peer), syncProtocol(this.options.network), {
-      signal: withDeadline(signal, this.options.dialTimeoutMs ?? 10_000),
-    });
-    return new SyncClient(stream, { nShards: this.options.nShards, ...(this.options.limits === undefined ? {} : { limits: this.options.limits }) });
-  }
-
   private reportProgress(): void {
     try {
       this.options.onProgress?.(this.progress());
@@ -412,31 +399,14 @@ export class ShardMigrator {
       // a faulty callback must not break the migration
     }
   }
+}
 
-  // -- progress file ------------------------------------------------------------------------
-
-  private async load(epoch: number): Promise<ProgressFile> {
-    let found: ProgressFile | undefined;
-    try {
-      found = parseProgress(JSON.parse(await readFile(this.path, 'utf8')));
-    } catch (error) {
-      // A missing file is a fresh start; a corrupt one is reported and replaced (the migration
-      // is idempotent: blobs already stored are skipped).
-      if (!isNotFound(error)) this.log('warn', 'shard migration progress file is unreadable; starting afresh', { error: describe(error) });
-    }
-    this.state = found?.epoch === epoch ? found : { version: PROGRESS_VERSION, epoch, shards: [] };
-    return this.state;
-  }
-
-  /** Writes the current state atomically; writes are serialized so the last one wins. */
-  private save(): Promise<void> {
-    const write = async (): Promise<void> => {
-      if (this.state === undefined) return;
-      await writeFileAtomic(this.path, new TextEncoder().encode(`${JSON.stringify(this.state)}\n`));
-    };
-    this.saving = this.saving.then(write, write);
-    return this.saving;
-  }
+/** A sync client on a fresh stream to the shard's previous owner. */
+async function openSyncClient(options: ShardMigratorOptions, peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
+  const stream = await options.libp2p.dialProtocol(peerIdFromString(peer), syncProtocol(options.network), {
+    signal: withDeadline(signal, options.dialTimeoutMs ?? 10_000),
+  });
+  return new SyncClient(stream, { nShards: options.nShards, ...(options.limits === undefined ? {} : { limits: options.limits }) });
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {
