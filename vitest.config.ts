@@ -11,7 +11,7 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
-  setupFiles: ['./src/core/polyfills.ts'],
+  setupFiles: ['./src/core/polyfills.ts', './test/support/byte-equality.ts'],
 };
 
 export default defineConfig({

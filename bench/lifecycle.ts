@@ -26,8 +26,11 @@ import { BlobLifecycle } from '../src/node/blob-lifecycle.js';
 import { BlobService } from '../src/node/blob-service.js';
 import { createNodeMetrics } from '../src/node/metrics.js';
 import { Scrubber } from '../src/node/scrubber.js';
-import { BlobStore } from '../src/storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../src/storage/blob-store.js';
 import { CodecPool } from '../src/workers/codec-pool.js';
+import type { BlobMetadata, SliverData } from '../src/encoding/bcs.js';
+import type { VerifiedMetadata } from '../src/encoding/metadata.js';
+import type { VerifiedSliver } from '../src/encoding/sliver-check.js';
 import { mbps } from './common.js';
 
 const { values } = parseArgs({
@@ -56,11 +59,13 @@ function blobIdOf(index: number): BlobId {
   return blobIdFromBytes(bytes);
 }
 
+// The bench measures the store and the collector, not verification: what it writes is made up
+// (putBlob) or its own fresh encoding (the scrub set), so it is stored as if verified.
 async function putBlob(store: BlobStore, id: BlobId, bytes: number, endEpoch: number): Promise<void> {
   const half = Math.max(1, Math.floor(bytes / 2));
   const hashes = Array.from({ length: 4 }, () => ({ primaryHash: randomBytes(32), secondaryHash: randomBytes(32) }));
-  await store.putMetadata(id, { encodingType: ENCODING_TYPE_RS2, unencodedLength: bytes, hashes });
-  for (const kind of ['primary', 'secondary'] as const) await store.putSliver(id, 1, kind, { data: randomBytes(half), symbolSize: 2, index: 1 });
+  await store.putMetadata(id, { encodingType: ENCODING_TYPE_RS2, unencodedLength: bytes, hashes } as BlobMetadata as VerifiedMetadata);
+  for (const kind of ['primary', 'secondary'] as const) await store.putSliver(id, 1, kind, { data: randomBytes(half), symbolSize: 2, index: 1 } as SliverData as VerifiedSliver);
   await store.putBlobRecord(id, { blobId: blobIdToString(id), unencodedLength: bytes, storedAt: new Date().toISOString(), epoch: 0, endEpoch, certified: true, certifiedEpoch: 0 });
 }
 
@@ -84,7 +89,7 @@ async function collectAll(lifecycle: BlobLifecycle): Promise<void> {
 async function benchCollection(base: string): Promise<{ blobs: number; bytes: number; ms: number }> {
   const dir = await mkdtemp(join(base, 'floe-bench-gc-'));
   try {
-    const store = await BlobStore.open(dir);
+    const store = await DiskBlobStore.open(dir);
     for (let index = 0; index < BLOBS; index++) await putBlob(store, blobIdOf(index), BLOB_BYTES, 1);
     const bytes = store.stats().bytes;
     const epoch = { value: 0 };
@@ -109,17 +114,17 @@ async function benchScrub(base: string): Promise<{ bytes: number; ms: number; cp
   const nShards = 40;
   const owned = new Set(Array.from({ length: 10 }, (_, shard) => shard));
   try {
-    const store = await BlobStore.open(dir);
+    const store = await DiskBlobStore.open(dir);
     const metrics = createNodeMetrics({ defaultMetrics: false });
     const blobs = new BlobService({ store, nShards, ownedShards: () => owned, epoch: () => 0, privateKey: await generateKeyPair('Ed25519'), codec, metrics });
     while (store.stats().bytes < SCRUB_BYTES) {
       const encoded = await codec.encode(randomBytes(4 * 1024 * 1024), nShards);
       const id = encoded.blobId;
-      await store.putMetadata(id, encoded.metadata);
+      await store.putMetadata(id, encoded.metadata as VerifiedMetadata);
       for (const pair of blobs.ownedPairs(id)) {
         const { primary, secondary } = encoded.sliverPair(pair);
-        await store.putSliver(id, pair, 'primary', primary, { syncDirectory: false });
-        await store.putSliver(id, pair, 'secondary', secondary, { syncDirectory: false });
+        await store.putSliver(id, pair, 'primary', primary as VerifiedSliver, { syncDirectory: false });
+        await store.putSliver(id, pair, 'secondary', secondary as VerifiedSliver, { syncDirectory: false });
       }
       await store.syncBlob(id);
     }
@@ -145,7 +150,7 @@ function processCpuMs(): number {
 async function benchDiskOverTime(base: string): Promise<{ baseline: number; sizes: number[]; final: number; tombstones: number; prefixes: number }> {
   const dir = await mkdtemp(join(base, 'floe-bench-disk-'));
   try {
-    const store = await BlobStore.open(dir);
+    const store = await DiskBlobStore.open(dir);
     const baseline = await treeBytes(dir);
     const epoch = { value: 0 };
     const lifecycle = lifecycleFor(store, epoch);

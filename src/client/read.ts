@@ -14,7 +14,7 @@ import { bytesEqual } from '../core/bytes.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InconsistentBlobError } from '../encoding/errors.js';
-import { verifyMetadata } from '../encoding/metadata.js';
+import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { symbolSizeFor } from '../encoding/parameters.js';
 import { expectedSliverHash } from '../encoding/redstuff.js';
 import { checkSliver } from '../encoding/sliver-check.js';
@@ -138,12 +138,12 @@ export async function fetchMetadata(
   blobId: BlobId,
   emit: Emit,
   signal: AbortSignal | undefined,
-): Promise<BlobMetadata> {
+): Promise<VerifiedMetadata> {
   const { committee, settings } = context;
   const { nShards } = committee.params;
   const stop = new AbortController();
   const callSignal = anySignal(signal, stop.signal);
-  let found: { metadata: BlobMetadata; peer: string } | undefined;
+  let found: { metadata: VerifiedMetadata; peer: string } | undefined;
   const notFound = new Set<string>();
   const expired = new Map<string, string>();
   const invalid = new Set<string>();
@@ -176,13 +176,12 @@ export async function fetchMetadata(
       }
       if (found !== undefined) return;
       try {
-        verifyMetadata(blobId, metadata, nShards);
+        found = { metadata: verifyMetadata(blobId, metadata, nShards), peer };
       } catch (error) {
         session.writeOff(peer, 'served metadata of another blob');
         problems.push(`${peer}: ${errorOf(error).message}`);
         return;
       }
-      found = { metadata, peer };
       stop.abort();
     },
     {
@@ -240,7 +239,7 @@ async function readWhole(
   context: ClientContext,
   session: ReadSession,
   blobId: BlobId,
-  metadataIn: BlobMetadata | Promise<BlobMetadata>,
+  metadataIn: VerifiedMetadata | Promise<VerifiedMetadata>,
   emit: Emit,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
@@ -284,7 +283,7 @@ async function readRange(
   context: ClientContext,
   session: ReadSession,
   blobId: BlobId,
-  metadata: BlobMetadata,
+  metadata: VerifiedMetadata,
   start: number,
   end: number,
   emit: Emit,
@@ -330,7 +329,7 @@ async function collectSlivers(
   context: ClientContext,
   session: ReadSession,
   blobId: BlobId,
-  metadata: BlobMetadata | Promise<BlobMetadata>,
+  metadata: VerifiedMetadata | Promise<VerifiedMetadata>,
   kind: SliverType,
   needed: number,
   pairs: readonly number[],
@@ -368,7 +367,7 @@ async function collectSlivers(
     if (enough()) return;
     const { sliver } = result;
     const index = indexOf(pair);
-    let verified: BlobMetadata;
+    let verified: VerifiedMetadata;
     try {
       verified = await metadata;
     } catch {
@@ -535,7 +534,7 @@ function sliverSizeOf(context: ClientContext, metadata: BlobMetadata, kind: Sliv
 /** Whether a sliver is the one the metadata commits to at `index` (shape, index and hash). */
 async function isValidSliver(
   context: ClientContext,
-  metadata: BlobMetadata,
+  metadata: VerifiedMetadata,
   kind: SliverType,
   index: number,
   sliver: SliverData,

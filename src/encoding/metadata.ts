@@ -23,11 +23,20 @@ export function blobIdOfMetadata(metadata: BlobMetadata): BlobId {
   return deriveBlobId(metadata.encodingType, metadata.unencodedLength, metadataRootHash(metadata));
 }
 
+declare const verifiedMetadataBrand: unique symbol;
+
+/**
+ * Metadata that verifyMetadata accepted for its blob ID. Only verifyMetadata makes one, and the
+ * blob store accepts nothing else, so unchecked metadata cannot reach the disk.
+ */
+export type VerifiedMetadata = BlobMetadata & { readonly [verifiedMetadataBrand]: true };
+
 /**
  * Accepts metadata only if it can be the metadata of `blobId` on a network of nShards:
  * one hash pair per shard, RS2, a storable length, and the recomputed blob ID matches.
+ * Returns the same object, typed as verified.
  */
-export function verifyMetadata(blobId: BlobId, metadata: BlobMetadata, nShards: number): void {
+export function verifyMetadata(blobId: BlobId, metadata: BlobMetadata, nShards: number): VerifiedMetadata {
   const params = encodingParameters(nShards);
   if (metadata.hashes.length !== nShards) {
     throw new InvalidMetadataError(`metadata has ${metadata.hashes.length} sliver-pair hashes, expected ${nShards}`);
@@ -45,4 +54,5 @@ export function verifyMetadata(blobId: BlobId, metadata: BlobMetadata, nShards: 
       `metadata hashes to blob ID ${blobIdToString(recomputed)}, not ${blobIdToString(blobId)}`,
     );
   }
+  return metadata as VerifiedMetadata;
 }

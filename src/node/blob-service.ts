@@ -1,34 +1,32 @@
 // What a storage node does with blobs, independent of how requests arrive (libp2p protocols or
 // HTTP): accept metadata and sliver pairs for the shards it owns, verify everything against the
 // blob ID, persist durably, sign storage confirmations, serve reads and recovery symbols.
-import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { throwIfAborted } from '../core/async.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
-import { pairForShard, pairIndex, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
-import { verifyMetadata } from '../encoding/metadata.js';
-import { encodedBlobLength, encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
+import { pairForShard, shardIndex } from '../encoding/indices.js';
+import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
+import { encodingParameters, type EncodingParameters } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol } from '../encoding/recovery.js';
-import { checkSliver } from '../encoding/sliver-check.js';
+import type { VerifiedSliver } from '../encoding/sliver-check.js';
 import type { BlobStore, Tombstone } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
-import { type BlobPersistence, storageConfirmationMessage } from '../../protocols/store/confirmation.js';
-import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
+import type { BlobPersistence } from '../../protocols/store/confirmation.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
+import { type BlobStatusInfo, recordWithCertificate, recordWithExtension, roomFor, statusOfRecord, statusOfTombstone } from './blob-records.js';
+import { BlobSigner } from './blob-signer.js';
+import { PairWriter } from './pair-writer.js';
+import { BlobVerifier } from './blob-verifier.js';
+import { BlobWriteTracker } from './blob-write-tracker.js';
 import type { NodeMetrics } from './metrics.js';
 
+export type { BlobStatusInfo } from './blob-records.js';
+
 const requestAborted = (): Error => new ProtocolError('UNAVAILABLE', 'the request was aborted');
-
-/** Confirmed blobs remembered by BlobService.confirmedComplete. */
-const CONFIRMED_LIMIT = 4096;
-
-function confirmedState(owned: readonly number[], epoch: number): string {
-  return `${epoch}:${owned.join(',')}`;
-}
 
 export interface SignedConfirmation {
   readonly epoch: number;
@@ -36,20 +34,6 @@ export interface SignedConfirmation {
   readonly signature: Uint8Array;
   /** The signer's libp2p public key, protobuf-encoded (its peer ID can be derived from it). */
   readonly publicKey: Uint8Array;
-}
-
-export interface BlobStatusInfo {
-  readonly known: boolean;
-  readonly certified: boolean;
-  readonly epoch: number;
-  readonly endEpoch: number;
-  readonly storedPairs: number;
-  /** Epoch of the blob certificate (Walrus's initialCertifiedEpoch). */
-  readonly certifiedEpoch?: number;
-  readonly expired?: boolean;
-  readonly invalid?: boolean;
-  readonly deleted?: boolean;
-  readonly deletable?: boolean;
 }
 
 /** What the blob service asks the node's blob lifecycle (blob-lifecycle.ts). */
@@ -87,28 +71,18 @@ type Options = { signal?: AbortSignal };
 
 export class BlobService {
   private readonly params: EncodingParameters;
-  /** Sliver files checked against their metadata since start (disk corruption is caught once). */
-  private readonly verifiedOnDisk = new Set<string>();
-  private readonly metadataCache = new Map<string, BlobMetadata>();
-  /**
-   * Writes of the store protocol still running, by blob: a pair is acknowledged once verified and
-   * its files are written in the background without the per-file directory fsync; confirm() waits
-   * for them and fsyncs the blob's directory once before signing.
-   */
-  private readonly pendingWrites = new Map<string, Set<Promise<unknown>>>();
-  /**
-   * Blobs this process confirmed, with the epoch and owned pairs then (bounded): while both are
-   * unchanged every owned sliver is on disk, so the certificate that follows needs no healing scan.
-   */
-  private readonly confirmed = new Map<string, string>();
-  /**
-   * Pairs of blobs in the store protocol whose two sliver files this process has written (renamed
-   * into place) since their last confirmation (bounded): confirm() looks only the others up on disk.
-   */
-  private readonly writtenPairs = new Map<string, Set<number>>();
+  private readonly verifier: BlobVerifier;
+  private readonly writes = new BlobWriteTracker();
+  private readonly signer: BlobSigner;
+  private readonly pairs: PairWriter;
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
+    this.verifier = new BlobVerifier({ params: this.params, store: options.store, codec: options.codec, metrics: options.metrics });
+    const ownedPairs = (blobId: BlobId): number[] => this.ownedPairs(blobId);
+    this.signer = new BlobSigner({ ...options, writes: this.writes, ownedPairs });
+    const refreshGauges = (): void => this.refreshGauges();
+    this.pairs = new PairWriter({ ...options, params: this.params, verifier: this.verifier, writes: this.writes, ownedPairs, refreshGauges });
   }
 
   /** Sliver pair indices of a blob that this node's shards hold (rotation by blob ID). */
@@ -121,9 +95,10 @@ export class BlobService {
 
   // -- store --------------------------------------------------------------------------------
 
-  async beginStore(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<{ ownedPairIndices: number[] }> {
+  async beginStore(blobId: BlobId, unverified: BlobMetadata, options: Options = {}): Promise<{ ownedPairIndices: number[] }> {
+    let metadata: VerifiedMetadata;
     try {
-      verifyMetadata(blobId, metadata, this.params.nShards);
+      metadata = verifyMetadata(blobId, unverified, this.params.nShards);
     } catch (error) {
       this.options.metrics.rejected.inc({ protocol: 'store', reason: 'invalid-metadata' });
       if (error instanceof InvalidMetadataError) throw new ProtocolError('INVALID_DATA', error.message);
@@ -144,8 +119,8 @@ export class BlobService {
     await this.checkCapacity(blobId, metadata.unencodedLength, owned.length, options);
     await this.options.lifecycle?.()?.beforeStore(blobId, options.signal);
     // Verified metadata is usable at once; its files join the blob's batch (durable by confirm()).
-    this.metadataCache.set(blobIdToString(blobId), metadata);
-    this.track(blobId, this.persistMetadata(blobId, metadata, false));
+    this.verifier.remember(blobId, metadata);
+    this.writes.track(blobId, this.persistMetadata(blobId, metadata, false));
     return { ownedPairIndices: owned };
   }
 
@@ -166,11 +141,8 @@ export class BlobService {
     return this.roomFor(unencodedLength, this.ownedPairs(blobId).length).fits;
   }
 
-  private roomFor(unencodedLength: number, ownedPairs: number): { fits: boolean; used: number; capacity: number; share: number } {
-    const capacity = this.options.capacityBytes ?? Number.POSITIVE_INFINITY;
-    const share = Math.ceil((encodedBlobLength(this.params, unencodedLength) / this.params.nShards) * ownedPairs);
-    const used = this.options.store.stats().bytes;
-    return { fits: used + share <= capacity, used, capacity, share };
+  private roomFor(unencodedLength: number, ownedPairs: number): ReturnType<typeof roomFor> {
+    return roomFor(this.params, unencodedLength, ownedPairs, this.options.store.stats().bytes, this.options.capacityBytes);
   }
 
   /** Used and total bytes of the node's capacity. */
@@ -179,48 +151,23 @@ export class BlobService {
   }
 
   /** Persists metadata already checked against its blob ID (from a writer or a peer), once, durably. */
-  async adoptMetadata(blobId: BlobId, metadata: BlobMetadata, options: Options = {}): Promise<void> {
+  async adoptMetadata(blobId: BlobId, metadata: VerifiedMetadata, options: Options = {}): Promise<void> {
     await this.persistMetadata(blobId, metadata, true, options);
-    this.metadataCache.set(blobIdToString(blobId), metadata);
+    this.verifier.remember(blobId, metadata);
   }
 
-  private async persistMetadata(blobId: BlobId, metadata: BlobMetadata, syncDirectory: boolean, options: Options = {}): Promise<void> {
+  private async persistMetadata(blobId: BlobId, metadata: VerifiedMetadata, syncDirectory: boolean, options: Options & { epoch?: number } = {}): Promise<void> {
     const { store } = this.options;
     const writes: Promise<void>[] = [];
     // Both lookups at once: confirm() waits for this before it signs.
     const [hasMetadata, record] = await Promise.all([store.hasMetadata(blobId, options), store.getBlobRecord(blobId, options)]);
     if (!hasMetadata) writes.push(store.putMetadata(blobId, metadata, { ...options, syncDirectory }));
     if (record === undefined) {
-      const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: this.options.epoch() };
+      const record = { blobId: blobIdToString(blobId), unencodedLength: metadata.unencodedLength, storedAt: new Date().toISOString(), epoch: options.epoch ?? this.options.epoch() };
       writes.push(store.putBlobRecord(blobId, record, { ...options, syncDirectory }));
     }
     await Promise.all(writes);
     this.refreshGauges();
-  }
-
-  /** Keeps a background write of the store protocol until confirm() (or a certificate) waits for it. */
-  private track(blobId: BlobId, work: Promise<unknown>): void {
-    const key = blobIdToString(blobId);
-    let writes = this.pendingWrites.get(key);
-    if (writes === undefined) {
-      writes = new Set();
-      this.pendingWrites.set(key, writes);
-    }
-    const set = writes;
-    const entry: Promise<unknown> = work.finally(() => {
-      set.delete(entry);
-      if (set.size === 0 && this.pendingWrites.get(key) === set) this.pendingWrites.delete(key);
-    });
-    entry.catch(() => undefined); // the failure surfaces in flush(); a crash-free node must not see it unhandled
-    set.add(entry);
-  }
-
-  /** Waits for the blob's background writes (including ones added meanwhile); rethrows the first failure. */
-  private async flush(blobId: BlobId): Promise<void> {
-    const key = blobIdToString(blobId);
-    for (let writes = this.pendingWrites.get(key); writes !== undefined && writes.size > 0; writes = this.pendingWrites.get(key)) {
-      await Promise.all([...writes]);
-    }
   }
 
   hasSliver(blobId: BlobId, pair: number, kind: SliverType, options: Options = {}): Promise<boolean> {
@@ -238,15 +185,30 @@ export class BlobService {
    * (the HTTP write path; confirm() makes it durable with the blob's other files).
    */
   async storeSliver(blobId: BlobId, pair: number, kind: SliverType, sliver: SliverData, options: Options & { syncDirectory?: boolean } = {}): Promise<void> {
-    const n = this.params.nShards;
     if (!this.ownedPairs(blobId).includes(pair)) throw new ProtocolError('FORBIDDEN', `pair ${pair} is not owned here`);
-    const expectedIndex = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
-    const metadata = await this.metadataOf(blobId, options);
+    const metadata = await this.verifier.metadataOf(blobId, options);
     if (metadata === undefined) throw new ProtocolError('INVALID_REQUEST', 'metadata missing');
-    await this.verifyAgainstMetadata(metadata, kind, sliver, expectedIndex, options);
-    await this.options.store.putSliver(blobId, pair, kind, sliver, options);
-    this.verifiedOnDisk.add(sliverKey(blobId, pair, kind));
+    const verified = await this.verifier.verify(metadata, kind, sliver, this.verifier.expectedIndex(pair, kind), options);
+    await this.options.store.putSliver(blobId, pair, kind, verified, options);
+    this.verifier.noteOnDisk(blobId, pair, kind);
     this.refreshGauges();
+  }
+
+  /**
+   * A pair verified against `metadata` elsewhere (shard migration): the metadata and a blob record
+   * first (once, with `epoch` as the record's epoch), then both slivers, each durable when it resolves.
+   */
+  async storeVerifiedPair(
+    blobId: BlobId,
+    metadata: VerifiedMetadata,
+    pair: { index: number; primary: VerifiedSliver; secondary: VerifiedSliver },
+    options: Options & { epoch?: number } = {},
+  ): Promise<void> {
+    await this.persistMetadata(blobId, metadata, true, options);
+    this.verifier.remember(blobId, metadata);
+    await this.options.store.putSliver(blobId, pair.index, 'primary', pair.primary, options);
+    await this.options.store.putSliver(blobId, pair.index, 'secondary', pair.secondary, options);
+    this.pairs.noteStored(blobId, [pair.index]);
   }
 
   /** Records a verified certificate; true when it is new to this node. */
@@ -256,30 +218,15 @@ export class BlobService {
     options: Options = {},
   ): Promise<boolean> {
     // A store in progress may still be writing the first record: the certificate must not race it.
-    await this.flush(blobId).catch(() => undefined);
+    await this.writes.flush(blobId).catch(() => undefined);
     const record = await this.options.store.getBlobRecord(blobId, options);
-    if (record?.certified === true && record.certificate !== undefined) {
-      // Stored again for longer (a new certificate): the later end counts.
-      if (record.endEpoch !== undefined && certificate.endEpoch <= record.endEpoch) return false;
-      await this.options.store.putBlobRecord(blobId, { ...record, endEpoch: certificate.endEpoch }, options);
-      return false;
-    }
-    await this.options.store.putBlobRecord(
-      blobId,
-      {
-        blobId: blobIdToString(blobId),
-        unencodedLength: record?.unencodedLength ?? certificate.unencodedLength,
-        storedAt: record?.storedAt ?? new Date().toISOString(),
-        epoch: record?.epoch ?? this.options.epoch(),
-        endEpoch: Math.max(certificate.endEpoch, record?.endEpoch ?? 0),
-        certified: true,
-        certificate: certificate.wire,
-        ...(certificate.epoch === undefined ? {} : { certifiedEpoch: certificate.epoch }),
-        ...(record?.extension === undefined ? {} : { extension: record.extension }),
-      },
-      options,
-    );
-    return true;
+    const next = recordWithCertificate(blobId, record, certificate, this.recordDefaults());
+    if (next.record !== undefined) await this.options.store.putBlobRecord(blobId, next.record, options);
+    return next.isNew;
+  }
+
+  private recordDefaults(): { storedAt: string; epoch: number } {
+    return { storedAt: new Date().toISOString(), epoch: this.options.epoch() };
   }
 
   /**
@@ -288,152 +235,32 @@ export class BlobService {
    * not arrived) a record carrying the end is written, which the certificate then completes.
    */
   async recordExtension(blobId: BlobId, extension: { wire: string; endEpoch: number; unencodedLength: number }, options: Options = {}): Promise<boolean> {
-    await this.flush(blobId).catch(() => undefined);
+    await this.writes.flush(blobId).catch(() => undefined);
     const record = await this.options.store.getBlobRecord(blobId, options);
-    if (record?.endEpoch !== undefined && record.endEpoch >= extension.endEpoch) return false;
-    await this.options.store.putBlobRecord(
-      blobId,
-      {
-        blobId: blobIdToString(blobId),
-        unencodedLength: record?.unencodedLength ?? extension.unencodedLength,
-        storedAt: record?.storedAt ?? new Date().toISOString(),
-        epoch: record?.epoch ?? this.options.epoch(),
-        ...(record?.certified === undefined ? {} : { certified: record.certified }),
-        ...(record?.certificate === undefined ? {} : { certificate: record.certificate }),
-        ...(record?.certifiedEpoch === undefined ? {} : { certifiedEpoch: record.certifiedEpoch }),
-        endEpoch: extension.endEpoch,
-        extension: extension.wire,
-      },
-      options,
-    );
+    const next = recordWithExtension(blobId, record, extension, this.recordDefaults());
+    if (next === undefined) return false;
+    await this.options.store.putBlobRecord(blobId, next, options);
     return true;
   }
 
-  async storeSliverPair(
-    blobId: BlobId,
-    pair: number,
-    primary: SliverData,
-    secondary: SliverData,
-    options: Options = {},
-  ): Promise<void> {
-    await this.verifyPairs(blobId, [{ pair, primary, secondary }], options);
-    // Verified: acknowledge now and write in the background (no signal: a write, once started,
-    // completes). confirm() waits for it and makes the directory entries durable in one fsync.
-    const { store } = this.options;
-    const written = Promise.all([
-      store.putSliver(blobId, pair, 'primary', primary, { syncDirectory: false }),
-      store.putSliver(blobId, pair, 'secondary', secondary, { syncDirectory: false }),
-    ]).then(() => this.noteStored(blobId, [pair]));
-    this.track(blobId, written);
+  /** One pair of the store protocol: verified, acknowledged, written in the background (PairWriter). */
+  storeSliverPair(blobId: BlobId, pair: number, primary: SliverData, secondary: SliverData, options: Options = {}): Promise<void> {
+    return this.pairs.storeSliverPair(blobId, pair, primary, secondary, options);
   }
 
-  /**
-   * An inline upload's pairs: all verified first (none stored unless every one passes), then
-   * written as one sliver pack, a single file, in the background like storeSliverPair's writes.
-   */
-  async storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
-    await this.verifyPairs(blobId, pairs, options);
-    const entries = pairs.flatMap(({ pair, primary, secondary }) => [
-      { pairIndex: pair as number, kind: 'primary' as const, sliver: primary },
-      { pairIndex: pair as number, kind: 'secondary' as const, sliver: secondary },
-    ]);
-    const written = this.options.store
-      .putSlivers(blobId, entries, { syncDirectory: false })
-      .then(() => this.noteStored(blobId, pairs.map(({ pair }) => pair as number)));
-    this.track(blobId, written);
+  /** An inline upload's pairs, all verified, then written as one sliver pack (PairWriter). */
+  storeSliverPairs(blobId: BlobId, pairs: readonly StoreSliverPair[], options: Options = {}): Promise<void> {
+    return this.pairs.storeSliverPairs(blobId, pairs, options);
   }
 
-  /** Checks ownership of every pair and both slivers of each against the blob's metadata. */
-  private async verifyPairs(blobId: BlobId, pairs: readonly { pair: number; primary: SliverData; secondary: SliverData }[], options: Options): Promise<void> {
-    const n = this.params.nShards;
-    const metadata = await this.metadataOf(blobId, options);
-    if (metadata === undefined) {
-      throw new ProtocolError('INVALID_REQUEST', `no metadata for blob ${blobIdToString(blobId)}: send it first`);
-    }
-    const owned = this.ownedPairs(blobId);
-    for (const { pair } of pairs) {
-      if (!Number.isInteger(pair) || pair < 0 || pair >= n || !owned.includes(pair)) {
-        this.options.metrics.rejected.inc({ protocol: 'store', reason: 'not-owner' });
-        throw new ProtocolError('FORBIDDEN', `this node does not own sliver pair ${pair} of blob ${blobIdToString(blobId)}`);
-      }
-    }
-    await Promise.all(
-      pairs.flatMap(({ pair, primary, secondary }) => [
-        this.verifyAgainstMetadata(metadata, 'primary', primary, pair, options),
-        this.verifyAgainstMetadata(metadata, 'secondary', secondary, secondarySliverOfPair(pairIndex(pair, n), n), options),
-      ]),
-    );
+  /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner). */
+  confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence } = {}): Promise<SignedConfirmation> {
+    return this.signer.confirm(blobId, options);
   }
 
-  /** Bookkeeping once both slivers of `pairs` are written (renamed into place). */
-  private noteStored(blobId: BlobId, pairs: readonly number[]): void {
-    for (const pair of pairs) {
-      this.noteWritten(blobId, pair);
-      this.verifiedOnDisk.add(sliverKey(blobId, pair, 'primary'));
-      this.verifiedOnDisk.add(sliverKey(blobId, pair, 'secondary'));
-    }
-    this.options.metrics.sliversStored.inc(2 * pairs.length);
-    this.refreshGauges();
-  }
-
-  /** Signs a confirmation once every owned pair of the blob is durably stored. */
-  async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence } = {}): Promise<SignedConfirmation> {
-    await this.flush(blobId);
-    // One directory fsync makes every rename of the batch durable before anything is signed.
-    await this.options.store.syncBlob(blobId, options);
-    const owned = this.ownedPairs(blobId);
-    const key = blobIdToString(blobId);
-    const written = this.writtenPairs.get(key);
-    this.writtenPairs.delete(key);
-    const present = await Promise.all(
-      owned.filter((pair) => written?.has(pair) !== true).flatMap((pair) =>
-        (['primary', 'secondary'] as const).map(async (kind) => ({ pair, stored: await this.options.store.hasSliver(blobId, pair, kind, options) })),
-      ),
-    );
-    const missing = present.find((entry) => !entry.stored);
-    if (missing !== undefined) {
-      throw new ProtocolError('INVALID_REQUEST', `sliver pair ${missing.pair} of blob ${blobIdToString(blobId)} is not stored yet`);
-    }
-    const epoch = this.options.epoch();
-    this.rememberConfirmed(blobId, owned, epoch);
-    const signedMessage = storageConfirmationMessage(epoch, blobId, options.persistence);
-    const signature = await this.options.privateKey.sign(signedMessage);
-    return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
-  }
-
-  /**
-   * Signs an extension of a certified, unexpired blob to `endEpoch` (walrus.md 4.4: extend_blob
-   * needs a certified blob that has not expired). Refuses an end that is not later than the
-   * current epoch or lies beyond the governance maximum.
-   */
-  async signExtension(blobId: BlobId, endEpoch: number, options: Options = {}): Promise<LifecycleSignature> {
-    const epoch = this.options.epoch();
-    const id = blobIdToString(blobId);
-    const maxAhead = this.options.maxEpochsAhead?.() ?? Number.MAX_SAFE_INTEGER;
-    if (!Number.isSafeInteger(endEpoch) || endEpoch <= epoch) {
-      throw new ProtocolError('INVALID_REQUEST', `the new end epoch ${endEpoch} must be after the current epoch ${epoch}`);
-    }
-    if (endEpoch > epoch + maxAhead) {
-      this.options.metrics.rejected.inc({ protocol: 'lifecycle', reason: 'too-far-ahead' });
-      throw new ProtocolError('FORBIDDEN', `end epoch ${endEpoch} is more than ${maxAhead} epochs ahead of epoch ${epoch} (blob.maxEpochsAhead)`);
-    }
-    this.options.lifecycle?.()?.checkServable(blobId);
-    const record = await this.options.store.getBlobRecord(blobId, options);
-    if (record?.certified !== true) throw new ProtocolError('NOT_FOUND', `blob ${id} is not certified on this node`);
-    if (record.endEpoch !== undefined && record.endEpoch <= epoch) throw new ProtocolError('EXPIRED', `blob ${id} expired: its end epoch ${record.endEpoch} has passed`);
-    const signature = await this.options.privateKey.sign(blobExtensionMessage(epoch, blobId, endEpoch));
-    return { epoch, signature, publicKey: publicKeyToProtobuf(this.options.privateKey.publicKey) };
-  }
-
-  private noteWritten(blobId: BlobId, pair: number): void {
-    const key = blobIdToString(blobId);
-    let pairs = this.writtenPairs.get(key);
-    if (pairs === undefined) {
-      if (this.writtenPairs.size >= CONFIRMED_LIMIT) this.writtenPairs.delete(this.writtenPairs.keys().next().value as string);
-      pairs = new Set();
-      this.writtenPairs.set(key, pairs);
-    }
-    pairs.add(pair);
+  /** Signs an extension of a certified, unexpired blob to `endEpoch` (BlobSigner). */
+  signExtension(blobId: BlobId, endEpoch: number, options: Options = {}): Promise<LifecycleSignature> {
+    return this.signer.signExtension(blobId, endEpoch, options);
   }
 
   /**
@@ -441,33 +268,20 @@ export class BlobService {
    * of them were durably stored before it signed (shards only move at an epoch change).
    */
   confirmedComplete(blobId: BlobId): boolean {
-    return this.confirmed.get(blobIdToString(blobId)) === confirmedState(this.ownedPairs(blobId), this.options.epoch());
-  }
-
-  private rememberConfirmed(blobId: BlobId, owned: readonly number[], epoch: number): void {
-    const key = blobIdToString(blobId);
-    this.confirmed.delete(key);
-    if (this.confirmed.size >= CONFIRMED_LIMIT) this.confirmed.delete(this.confirmed.keys().next().value as string);
-    this.confirmed.set(key, confirmedState(owned, epoch));
+    return this.writes.confirmedWith(blobId, this.ownedPairs(blobId), this.options.epoch());
   }
 
   // -- read ---------------------------------------------------------------------------------
 
-  async getMetadata(blobId: BlobId, options: Options = {}): Promise<BlobMetadata | undefined> {
+  async getMetadata(blobId: BlobId, options: Options = {}): Promise<VerifiedMetadata | undefined> {
     this.options.lifecycle?.()?.checkServable(blobId);
-    return this.metadataOf(blobId, options);
+    return this.verifier.metadataOf(blobId, options);
   }
 
   /** Drops everything kept in memory about the blob (it was garbage-collected). */
   forget(blobId: BlobId): void {
-    const key = blobIdToString(blobId);
-    this.metadataCache.delete(key);
-    this.confirmed.delete(key);
-    this.writtenPairs.delete(key);
-    for (let pair = 0; pair < this.params.nShards; pair++) {
-      this.verifiedOnDisk.delete(sliverKey(blobId, pair, 'primary'));
-      this.verifiedOnDisk.delete(sliverKey(blobId, pair, 'secondary'));
-    }
+    this.verifier.forget(blobId);
+    this.writes.forget(blobId);
   }
 
   /** A stored sliver, checked against the metadata the first time it is read after start. */
@@ -477,60 +291,25 @@ export class BlobService {
       throw new ProtocolError('INVALID_REQUEST', `pair index ${pair} is outside 0..${n - 1}`);
     }
     this.options.lifecycle?.()?.checkServable(blobId);
-    const sliver = await this.options.store.getSliver(blobId, pair, kind, options);
+    const sliver = await this.verifier.readChecked(blobId, pair, kind, options);
     if (sliver === undefined) return undefined;
-    const key = sliverKey(blobId, pair, kind);
-    if (!this.verifiedOnDisk.has(key)) {
-      const metadata = await this.metadataOf(blobId, options);
-      const index = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
-      try {
-        if (metadata === undefined) throw new ProtocolError('NOT_FOUND', 'metadata missing');
-        await this.verifyAgainstMetadata(metadata, kind, sliver, index, options);
-      } catch {
-        // Never serve a sliver that fails verification (bit rot, a bad disk): report it absent.
-        this.options.metrics.rejected.inc({ protocol: 'read', reason: 'corrupt-on-disk' });
-        return undefined;
-      }
-      this.verifiedOnDisk.add(key);
-    }
     this.options.metrics.sliversServed.inc({ kind });
     return sliver;
   }
 
-  /**
-   * Re-verifies one stored sliver against the metadata, however recently it was checked (the
-   * scrubber): `rot` slivers are deleted from the store (their copy is moved aside as corrupt by
-   * the store when it does not even decode) so that self-healing rebuilds them.
-   */
+  /** The scrubber's re-check of one stored sliver (BlobVerifier.scrub): rot is deleted for self-healing to rebuild. */
   async scrubSliver(blobId: BlobId, pair: number, kind: SliverType, options: Options = {}): Promise<{ outcome: 'ok' | 'missing' | 'rot'; bytes: number }> {
-    const n = this.params.nShards;
-    const sliver = await this.options.store.getSliver(blobId, pair, kind, options);
-    if (sliver === undefined) return { outcome: 'missing', bytes: 0 };
-    const metadata = await this.metadataOf(blobId, options);
-    if (metadata === undefined) return { outcome: 'missing', bytes: sliver.data.length };
-    const index = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, n), n) as number);
-    try {
-      await this.verifyAgainstMetadata(metadata, kind, sliver, index, options);
-      return { outcome: 'ok', bytes: sliver.data.length };
-    } catch (error) {
-      if (!(error instanceof ProtocolError) || error.code !== 'INVALID_DATA') throw error;
-      this.verifiedOnDisk.delete(sliverKey(blobId, pair, kind));
-      await this.options.store.deleteSliver(blobId, pair, kind, options);
-      this.refreshGauges();
-      return { outcome: 'rot', bytes: sliver.data.length };
-    }
+    const result = await this.verifier.scrub(blobId, pair, kind, options);
+    if (result.outcome === 'rot') this.refreshGauges();
+    return result;
   }
 
   async getStatus(blobId: BlobId, options: Options = {}): Promise<BlobStatusInfo> {
     const tombstone = this.options.lifecycle?.()?.tombstoneOf(blobId);
-    if (tombstone !== undefined) {
-      // Ended: not known any more (Walrus: nonexistent), with why and when.
-      return { known: false, certified: false, epoch: 0, endEpoch: tombstone.endEpoch, storedPairs: 0, [tombstone.reason]: true };
-    }
+    if (tombstone !== undefined) return statusOfTombstone(tombstone);
     const record = await this.options.store.getBlobRecord(blobId, options);
-    if (record === undefined) return { known: false, certified: false, epoch: 0, endEpoch: 0, storedPairs: 0 };
     let storedPairs = 0;
-    for (const pair of this.ownedPairs(blobId)) {
+    for (const pair of record === undefined ? [] : this.ownedPairs(blobId)) {
       if (
         (await this.options.store.hasSliver(blobId, pair, 'primary', options)) &&
         (await this.options.store.hasSliver(blobId, pair, 'secondary', options))
@@ -538,15 +317,7 @@ export class BlobService {
         storedPairs++;
       }
     }
-    return {
-      known: true,
-      certified: record.certified ?? false,
-      epoch: record.epoch,
-      endEpoch: record.endEpoch ?? 0,
-      storedPairs,
-      ...(record.certified === true && record.certifiedEpoch !== undefined ? { certifiedEpoch: record.certifiedEpoch } : {}),
-      ...(record.certified === true && record.endEpoch !== undefined && record.endEpoch <= this.options.epoch() ? { expired: true } : {}),
-    };
+    return statusOfRecord(record, storedPairs, this.options.epoch());
   }
 
   // -- recovery -----------------------------------------------------------------------------
@@ -573,45 +344,9 @@ export class BlobService {
 
   // -- internals ----------------------------------------------------------------------------
 
-  private async metadataOf(blobId: BlobId, options: Options): Promise<BlobMetadata | undefined> {
-    const key = blobIdToString(blobId);
-    const cached = this.metadataCache.get(key);
-    if (cached !== undefined) return cached;
-    const metadata = await this.options.store.getMetadata(blobId, options);
-    if (metadata === undefined) return undefined;
-    try {
-      verifyMetadata(blobId, metadata, this.params.nShards);
-    } catch {
-      this.options.metrics.rejected.inc({ protocol: 'read', reason: 'corrupt-on-disk' });
-      return undefined;
-    }
-    if (this.metadataCache.size > 4096) this.metadataCache.clear();
-    this.metadataCache.set(key, metadata);
-    return metadata;
-  }
-
-  private async verifyAgainstMetadata(
-    metadata: BlobMetadata,
-    kind: SliverType,
-    sliver: SliverData,
-    expectedIndex: number,
-    options: Options,
-  ): Promise<void> {
-    const reject = (reason: string, message: string): never => {
-      this.options.metrics.rejected.inc({ protocol: 'store', reason });
-      throw new ProtocolError('INVALID_DATA', message);
-    };
-    const check = await checkSliver(this.params, metadata, kind, sliver, expectedIndex, (nShards, k, s, hashOptions) => this.options.codec.sliverHash(nShards, k, s, hashOptions), options.signal);
-    if (!check.ok) reject(check.reason, check.message);
-  }
-
   private refreshGauges(): void {
     const stats = this.options.store.stats();
     this.options.metrics.blobsStored.set(stats.blobs);
     this.options.metrics.bytesStored.set(stats.bytes);
   }
-}
-
-function sliverKey(blobId: BlobId, pair: number, kind: SliverType): string {
-  return `${blobIdToString(blobId)}/${pair}/${kind}`;
 }

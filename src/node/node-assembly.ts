@@ -465,6 +465,7 @@ export function healingParts(
     network: genesis.network,
     nShards: genesis.nShards,
     store,
+    blobs,
     codec: CodecPool.shared(),
     dataDir: config.dataDir,
     healer,

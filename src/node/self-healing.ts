@@ -83,9 +83,9 @@ export class SelfHealer {
         const reader = new ReadClient(stream, { maxShards: this.options.nShards });
         try {
           const metadata = await reader.getMetadata(blobId, { signal: timeoutSignal(signal) });
-          verifyMetadata(blobId, metadata, this.options.nShards);
-          await this.options.blobs.adoptMetadata(blobId, metadata, { signal });
-          return metadata;
+          const verified = verifyMetadata(blobId, metadata, this.options.nShards);
+          await this.options.blobs.adoptMetadata(blobId, verified, { signal });
+          return verified;
         } finally {
           await reader.close().catch(() => undefined);
         }

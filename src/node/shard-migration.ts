@@ -7,35 +7,38 @@
 // blobs the owner did not list (it may have missed a store). Progress per (epoch, shard) is kept in a small JSON file
 // in the data directory, so a restarted node resumes where it stopped. After the change, the
 // node deletes the slivers of the shards it lost (dropShards).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { forEachLimited, sleep } from '../core/async.js';
 import { withDeadline } from '../core/abort.js';
 import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { FloeError } from '../core/errors.js';
-import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
-import { type PairIndex, pairForShard, secondarySliverOfPair, shardIndex } from '../encoding/indices.js';
-import { verifyMetadata } from '../encoding/metadata.js';
-import { encodingParameters } from '../encoding/parameters.js';
-import { checkSliver } from '../encoding/sliver-check.js';
+import { type PairIndex, pairForShard, shardIndex } from '../encoding/indices.js';
+import type { VerifiedMetadata } from '../encoding/metadata.js';
+import type { VerifiedSliver } from '../encoding/sliver-check.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { syncProtocol } from '../network/protocol-ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { isNotFound, writeFileAtomic } from '../storage/fs-atomic.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import type { SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncClient } from '../../protocols/sync/request.js';
+import type { BlobService } from './blob-service.js';
 import type { SelfHealer } from './self-healing.js';
+import { MigrationProgressFile } from './migration-progress-file.js';
+import { MigrationWriter } from './migration-writer.js';
 import type { LogFn } from '../core/logger.js';
+import {
+  MAX_FAILED_IDS,
+  type MigrationProgress,
+  outcome,
+  progressTotals,
+  ShardMigrationError,
+  type ShardMigrationOutcome,
+  type ShardState,
+} from './migration-progress.js';
 
-/** A migration could not run (another is in progress, a bad progress file, bad arguments). */
-export class ShardMigrationError extends FloeError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'SHARD_MIGRATION', cause });
-  }
-}
+export { type MigrationProgress, ShardMigrationError, type ShardMigrationOutcome } from './migration-progress.js';
 
 /** The caller's signal aborted the migration; progress so far is saved. `cause` is the reason. */
 export class MigrationAbortedError extends FloeError {
@@ -57,35 +60,6 @@ export interface MigrateRequest {
   readonly signal?: AbortSignal;
 }
 
-export interface MigrationProgress {
-  readonly epoch: number;
-  readonly shardsTotal: number;
-  /** Shards whose pass is finished (their failed blobs, if any, are in blobsFailed). */
-  readonly shardsDone: number;
-  /** Blobs whose pair was pulled from the previous owner and verified. */
-  readonly blobsMigrated: number;
-  /** Blobs whose pair was rebuilt from other nodes' recovery symbols. */
-  readonly blobsRecovered: number;
-  /** Blobs whose pair could be neither pulled nor rebuilt. */
-  readonly blobsFailed: number;
-}
-
-export interface ShardMigrationOutcome {
-  readonly shard: number;
-  readonly previousOwner: string;
-  readonly done: boolean;
-  /**
-   * 'pull': from the previous owner; 'sweep': after the pull, rebuilding certified blobs the
-   * owner did not list; 'recover': the owner was unreachable, everything known is rebuilt.
-   */
-  readonly phase: Phase;
-  readonly migrated: number;
-  readonly recovered: number;
-  readonly failed: number;
-  /** Up to MAX_FAILED_IDS blob IDs (base64url) that failed. */
-  readonly failedBlobIds: readonly string[];
-}
-
 /** Totals are for the whole epoch, including work done before a restart. */
 export interface MigrationReport extends MigrationProgress {
   readonly shards: readonly ShardMigrationOutcome[];
@@ -97,7 +71,10 @@ export interface ShardMigratorOptions {
   readonly libp2p: Pick<FloeLibp2p, 'dialProtocol' | 'peerId'>;
   readonly network: string;
   readonly nShards: number;
+  /** What is stored already (read, listed, and the lost shards' slivers deleted). */
   readonly store: BlobStore;
+  /** Verified pairs are stored through the blob service (its metrics and caches). */
+  readonly blobs: Pick<BlobService, 'storeVerifiedPair'>;
   /** Sliver hashes are computed on the pool's workers (as the store path does). */
   readonly codec: CodecPool;
   /** The node's data directory; progress goes to DIR/shard-migration.json. */
@@ -127,43 +104,17 @@ export interface ShardMigratorOptions {
 }
 
 export const MIGRATION_PROGRESS_FILE = 'shard-migration.json';
-const PROGRESS_VERSION = 1;
-const MAX_FAILED_IDS = 256;
-
-/** Per shard, what the progress file holds. */
-interface ShardState {
-  shard: number;
-  previousOwner: string;
-  phase: Phase;
-  /** base64url of the last blob ID handled, in byte order: the next pass starts after it. */
-  cursor: string | undefined;
-  done: boolean;
-  migrated: number;
-  recovered: number;
-  failed: number;
-  failedBlobIds: string[];
-}
-
-interface ProgressFile {
-  version: number;
-  epoch: number;
-  shards: ShardState[];
-}
-
 type Log = NonNullable<ShardMigratorOptions['log']>;
-type Phase = 'pull' | 'sweep' | 'recover';
-const PHASES: readonly Phase[] = ['pull', 'sweep', 'recover'];
-
 export class ShardMigrator {
-  private readonly path: string;
+  private readonly writer: MigrationWriter;
+  private readonly file: MigrationProgressFile;
   private readonly log: Log;
-  private state: ProgressFile | undefined;
   private running = false;
-  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ShardMigratorOptions) {
-    this.path = join(options.dataDir, MIGRATION_PROGRESS_FILE);
+    this.writer = new MigrationWriter(options);
     this.log = options.log ?? ((): void => {});
+    this.file = new MigrationProgressFile(join(options.dataDir, MIGRATION_PROGRESS_FILE), this.log);
   }
 
   /**
@@ -185,7 +136,7 @@ export class ShardMigrator {
     if (signal?.aborted === true) throw new MigrationAbortedError(signal.reason);
     this.running = true;
     try {
-      const state = await this.load(epoch);
+      const state = await this.file.load(epoch);
       for (const { shard, previousOwner } of transfers) {
         const known = state.shards.find((entry) => entry.shard === shard);
         if (known === undefined) {
@@ -195,13 +146,13 @@ export class ShardMigrator {
           Object.assign(known, { previousOwner, phase: 'pull', cursor: undefined });
         }
       }
-      await this.save();
+      await this.file.save();
       const pending = state.shards.filter((entry) => shards.has(entry.shard) && !entry.done);
       this.log('info', 'shard migration started', { epoch, shards: pending.map((entry) => entry.shard) });
       try {
         await forEachLimited(pending, this.options.shardConcurrency ?? 2, (entry) => this.migrateShard(entry, signal));
       } finally {
-        await this.save();
+        await this.file.save();
       }
       const report = { ...this.progress(), shards: state.shards.map(outcome), durationMs: Math.round(performance.now() - started) };
       this.log('info', 'shard migration finished', { ...report, shards: undefined });
@@ -217,16 +168,7 @@ export class ShardMigrator {
 
   /** Totals of the current (or last loaded) migration; zeros before any. */
   progress(): MigrationProgress {
-    const shards = this.state?.shards ?? [];
-    const sum = (field: 'migrated' | 'recovered' | 'failed'): number => shards.reduce((total, entry) => total + entry[field], 0);
-    return {
-      epoch: this.state?.epoch ?? 0,
-      shardsTotal: shards.length,
-      shardsDone: shards.filter((entry) => entry.done).length,
-      blobsMigrated: sum('migrated'),
-      blobsRecovered: sum('recovered'),
-      blobsFailed: sum('failed'),
-    };
+    return progressTotals(this.file.state);
   }
 
   /**
@@ -267,11 +209,11 @@ export class ShardMigrator {
       // The owner may have missed blobs (it was down during a store): rebuild the certified ones.
       entry.phase = 'sweep';
       entry.cursor = undefined;
-      await this.save();
+      await this.file.save();
     }
     if (entry.phase === 'sweep' || entry.phase === 'recover') await this.recoverShard(entry, signal);
     entry.done = true;
-    await this.save();
+    await this.file.save();
     this.log('info', 'shard migrated', { shard: entry.shard, phase: entry.phase, migrated: entry.migrated, recovered: entry.recovered, failed: entry.failed });
   }
 
@@ -286,7 +228,7 @@ export class ShardMigrator {
     try {
       while (true) {
         try {
-          client ??= await this.openClient(entry.previousOwner, signal);
+          client ??= await openSyncClient(this.options, entry.previousOwner, signal);
           const page = await client.listShardBlobs(entry.shard, {
             limit: this.options.pageBlobs ?? 256,
             signal,
@@ -295,7 +237,7 @@ export class ShardMigrator {
           await this.pullPage(client, entry, page.blobIds, signal);
           if (page.nextCursor === undefined) return true;
           entry.cursor = base64UrlEncode(page.nextCursor);
-          await this.save();
+          await this.file.save();
           failures = 0;
         } catch (error) {
           // An abort, or our own disk failing, is not the previous owner's fault.
@@ -313,7 +255,7 @@ export class ShardMigrator {
             // The previous owner is gone or keeps failing: rebuild what we know from other nodes.
             entry.phase = 'recover';
             entry.cursor = undefined;
-            await this.save();
+            await this.file.save();
             return false;
           }
           await sleep(this.options.retryDelayMs ?? 1_000, signal);
@@ -335,7 +277,7 @@ export class ShardMigrator {
     const batchSize = Math.max(1, this.options.batchBlobs ?? 16);
     // After a restart (or a retry) part of the page may be stored already.
     const queue: BlobId[] = [];
-    for (const blobId of page) if (!(await this.holdsPair(blobId, pairOf(blobId), signal))) queue.push(blobId);
+    for (const blobId of page) if (!(await this.writer.holdsPair(blobId, pairOf(blobId), signal))) queue.push(blobId);
     const request = (): Promise<ShardSliversResult> | undefined => {
       if (queue.length === 0) return undefined;
       const answer = client.getShardSlivers(entry.shard, queue.splice(0, batchSize), { signal });
@@ -353,13 +295,13 @@ export class ShardMigrator {
           entry.migrated++;
         } else {
           // Not held any more, undecodable or failing verification: rebuild it from other nodes.
-          const metadata = fetched.status === 'found' ? this.verifiedMetadata(fetched.blobId, fetched.metadata) : undefined;
+          const metadata = fetched.status === 'found' ? this.writer.verifiedMetadata(fetched.blobId, fetched.metadata) : undefined;
           await this.recoverBlob(entry, fetched.blobId, pairOf(fetched.blobId), metadata, signal);
         }
         this.reportProgress();
       });
       entry.cursor = blobIdToString(blobs[blobs.length - 1]!.blobId);
-      await this.save();
+      await this.file.save();
     }
   }
 
@@ -369,17 +311,17 @@ export class ShardMigrator {
       this.log('warn', 'previous owner did not serve a listed blob', { blobId: blobIdToString(fetched.blobId), status: fetched.status });
       return false;
     }
-    const metadata = this.verifiedMetadata(fetched.blobId, fetched.metadata);
+    const metadata = this.writer.verifiedMetadata(fetched.blobId, fetched.metadata);
+    let verified: { primary: VerifiedSliver; secondary: VerifiedSliver };
     try {
       if (metadata === undefined) throw new ShardMigrationError('metadata does not match the blob ID');
-      await this.verifySliver(metadata, 'primary', fetched.primary, pair, signal);
-      await this.verifySliver(metadata, 'secondary', fetched.secondary, secondarySliverOfPair(pair, this.options.nShards), signal);
+      verified = await this.writer.verifyPair(metadata, pair, fetched, signal);
     } catch (error) {
       if (signal?.aborted === true) throw error;
       this.log('warn', 'previous owner sent a blob that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
       return false;
     }
-    await this.persist(fetched.blobId, metadata, pair, fetched.primary, fetched.secondary, signal);
+    await this.writer.persist(fetched.blobId, metadata, pair, verified, this.file.state?.epoch ?? 0, signal);
     return true;
   }
 
@@ -402,13 +344,13 @@ export class ShardMigrator {
       });
       if (last !== undefined) {
         entry.cursor = blobIdToString(last);
-        await this.save();
+        await this.file.save();
       }
     };
     for await (const blobId of store.listBlobIds({ signal })) {
       if (after !== undefined && compareBlobIds(blobId, after) <= 0) continue;
       last = blobId;
-      if (await this.holdsPair(blobId, pairForShard(shard, blobId, nShards), signal)) continue;
+      if (await this.writer.holdsPair(blobId, pairForShard(shard, blobId, nShards), signal)) continue;
       const record = await store.getBlobRecord(blobId, { signal });
       // Only certified blobs: an uncertified one may never have reached enough nodes to rebuild.
       if (record?.certified !== true || record.certificate === undefined) continue;
@@ -423,7 +365,7 @@ export class ShardMigrator {
     entry: ShardState,
     blobId: BlobId,
     pair: PairIndex,
-    metadata: BlobMetadata | undefined,
+    metadata: VerifiedMetadata | undefined,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     const { healer, store } = this.options;
@@ -436,9 +378,10 @@ export class ShardMigrator {
         if (record?.certified !== true) throw new ShardMigrationError('no verified metadata and no certificate for the blob');
       }
       const rebuilt = await healer.recoverPair(blobId, pair, { ...(metadata === undefined ? {} : { metadata }), ...(signal === undefined ? {} : { signal }) });
-      const checked = this.verifiedMetadata(blobId, rebuilt.metadata);
+      const checked = this.writer.verifiedMetadata(blobId, rebuilt.metadata);
       if (checked === undefined) throw new ShardMigrationError('recovered metadata does not match the blob ID');
-      await this.persist(blobId, checked, pair, rebuilt.primary, rebuilt.secondary, signal);
+      // Checked as a pulled pair is: the one path by which slivers become verified.
+      await this.writer.persist(blobId, checked, pair, await this.writer.verifyPair(checked, pair, rebuilt, signal), this.file.state?.epoch ?? 0, signal);
       entry.recovered++;
     } catch (error) {
       if (signal?.aborted === true || isStoreError(error)) throw error;
@@ -449,69 +392,6 @@ export class ShardMigrator {
     }
   }
 
-  // -- verification and storage -------------------------------------------------------------
-
-  private verifiedMetadata(blobId: BlobId, metadata: BlobMetadata): BlobMetadata | undefined {
-    try {
-      verifyMetadata(blobId, metadata, this.options.nShards);
-      return metadata;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The store path's check (blob-service.ts): index, shape, then the hash on a codec worker. */
-  private async verifySliver(
-    metadata: BlobMetadata,
-    kind: SliverType,
-    sliver: SliverData,
-    expectedIndex: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const { nShards, codec } = this.options;
-    const check = await checkSliver(encodingParameters(nShards), metadata, kind, sliver, expectedIndex, (n, k, s, options) => codec.sliverHash(n, k, s, options), signal);
-    if (!check.ok) throw new ShardMigrationError(check.message);
-  }
-
-  /** Like the store path: metadata and a blob record first (once), then the two slivers. */
-  private async persist(
-    blobId: BlobId,
-    metadata: BlobMetadata,
-    pair: PairIndex,
-    primary: SliverData,
-    secondary: SliverData,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const { store } = this.options;
-    if (!(await store.hasMetadata(blobId, { signal }))) await store.putMetadata(blobId, metadata, { signal });
-    if ((await store.getBlobRecord(blobId, { signal })) === undefined) {
-      await store.putBlobRecord(
-        blobId,
-        {
-          blobId: blobIdToString(blobId),
-          unencodedLength: metadata.unencodedLength,
-          storedAt: new Date().toISOString(),
-          epoch: this.state?.epoch ?? 0,
-        },
-        { signal },
-      );
-    }
-    await store.putSliver(blobId, pair, 'primary', primary, { signal });
-    await store.putSliver(blobId, pair, 'secondary', secondary, { signal });
-  }
-
-  private async holdsPair(blobId: BlobId, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {
-    const { store } = this.options;
-    return (await store.hasSliver(blobId, pair, 'primary', { signal })) && (await store.hasSliver(blobId, pair, 'secondary', { signal }));
-  }
-
-  private async openClient(peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
-    const stream = await this.options.libp2p.dialProtocol(peerIdFromString(peer), syncProtocol(this.options.network), {
-      signal: withDeadline(signal, this.options.dialTimeoutMs ?? 10_000),
-    });
-    return new SyncClient(stream, { nShards: this.options.nShards, ...(this.options.limits === undefined ? {} : { limits: this.options.limits }) });
-  }
-
   private reportProgress(): void {
     try {
       this.options.onProgress?.(this.progress());
@@ -519,76 +399,14 @@ export class ShardMigrator {
       // a faulty callback must not break the migration
     }
   }
-
-  // -- progress file ------------------------------------------------------------------------
-
-  private async load(epoch: number): Promise<ProgressFile> {
-    let found: ProgressFile | undefined;
-    try {
-      found = parseProgress(JSON.parse(await readFile(this.path, 'utf8')));
-    } catch (error) {
-      // A missing file is a fresh start; a corrupt one is reported and replaced (the migration
-      // is idempotent: blobs already stored are skipped).
-      if (!isNotFound(error)) this.log('warn', 'shard migration progress file is unreadable; starting afresh', { error: describe(error) });
-    }
-    this.state = found?.epoch === epoch ? found : { version: PROGRESS_VERSION, epoch, shards: [] };
-    return this.state;
-  }
-
-  /** Writes the current state atomically; writes are serialized so the last one wins. */
-  private save(): Promise<void> {
-    const write = async (): Promise<void> => {
-      if (this.state === undefined) return;
-      await writeFileAtomic(this.path, new TextEncoder().encode(`${JSON.stringify(this.state)}\n`));
-    };
-    this.saving = this.saving.then(write, write);
-    return this.saving;
-  }
 }
 
-function outcome(entry: ShardState): ShardMigrationOutcome {
-  return {
-    shard: entry.shard,
-    previousOwner: entry.previousOwner,
-    done: entry.done,
-    phase: entry.phase,
-    migrated: entry.migrated,
-    recovered: entry.recovered,
-    failed: entry.failed,
-    failedBlobIds: [...entry.failedBlobIds],
-  };
-}
-
-function parseProgress(value: unknown): ProgressFile {
-  const fail = (why: string): never => {
-    throw new ShardMigrationError(`bad progress file: ${why}`);
-  };
-  if (typeof value !== 'object' || value === null) fail('not an object');
-  const { version, epoch, shards } = value as Record<string, unknown>;
-  if (version !== PROGRESS_VERSION) fail(`version ${String(version)}`);
-  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) fail('epoch');
-  if (!Array.isArray(shards)) fail('shards');
-  const count = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  const parsed = (shards as unknown[]).map((raw): ShardState => {
-    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    const { shard, previousOwner, phase, cursor, done, migrated, recovered, failed, failedBlobIds } = entry;
-    if (!count(shard) || typeof previousOwner !== 'string' || !PHASES.includes(phase as Phase)) fail('shard entry');
-    if (cursor !== undefined && (typeof cursor !== 'string' || base64UrlDecode(cursor).length !== 32)) fail('cursor');
-    if (typeof done !== 'boolean' || !count(migrated) || !count(recovered) || !count(failed)) fail('shard counts');
-    if (!Array.isArray(failedBlobIds) || !failedBlobIds.every((id) => typeof id === 'string')) fail('failed blob IDs');
-    return {
-      shard: shard as number,
-      previousOwner: previousOwner as string,
-      phase: phase as Phase,
-      cursor: cursor as string | undefined,
-      done: done as boolean,
-      migrated: migrated as number,
-      recovered: recovered as number,
-      failed: failed as number,
-      failedBlobIds: failedBlobIds as string[],
-    };
+/** A sync client on a fresh stream to the shard's previous owner. */
+async function openSyncClient(options: ShardMigratorOptions, peer: string, signal: AbortSignal | undefined): Promise<SyncClient> {
+  const stream = await options.libp2p.dialProtocol(peerIdFromString(peer), syncProtocol(options.network), {
+    signal: withDeadline(signal, options.dialTimeoutMs ?? 10_000),
   });
-  return { version: PROGRESS_VERSION, epoch: epoch as number, shards: parsed };
+  return new SyncClient(stream, { nShards: options.nShards, ...(options.limits === undefined ? {} : { limits: options.limits }) });
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {

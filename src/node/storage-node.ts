@@ -13,7 +13,7 @@ import { messageOf } from '../core/errors.js';
 import { type LogFn, silentLog } from '../core/logger.js';
 import { type Assignment, type NodeRecord, shardsOf } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
-import { BlobStore } from '../storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../storage/blob-store.js';
 import { writeFileAtomic } from '../storage/fs-atomic.js';
 import type { BlobService } from './blob-service.js';
 import type { CertificateKeeper } from './certificates.js';
@@ -171,7 +171,7 @@ export class StorageNode {
     const stopController = new AbortController();
     try {
       const metrics = createNodeMetrics();
-      const store = await components.open('store', () => BlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
+      const store = await components.open('store', () => DiskBlobStore.open(join(config.dataDir, 'store'), { signal: options.signal }), (opened) => opened.close());
       const libp2p = await components.open('libp2p', () => createLibp2p(config, genesis, identity, metrics), (node) => node.stop());
       const capacityBytes = config.capacityBytes ?? (await defaultCapacity(config.dataDir, store.stats().bytes));
       const context: AssemblyContext = { config, genesis, identity, log, metrics, libp2p, store, owned: { shards: new Set() }, hooks: {}, options, capacityBytes };

@@ -41,75 +41,23 @@ import {
   type SliverData,
   type SliverType,
 } from '../encoding/bcs.js';
-import { BLOB_ID_LENGTH, type BlobId, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
+import type { VerifiedMetadata } from '../encoding/metadata.js';
+import type { VerifiedSliver } from '../encoding/sliver-check.js';
+import { type BlobId, parseBlobId } from '../encoding/blob-id.js';
+import type { BlobRecord, BlobStore, BlobStoreStats, StoreCallOptions, StoreWriteOptions, Tombstone, VerifiedPackEntry } from './blob-store-types.js';
 import { StoreAbortedError, StoreClosedError, StoreInputError, StoreIoError, StoreSchemaError } from './errors.js';
 import { DirectoryMaker, fsyncDirectory, isNotFound, isTempName, makeDirectoryDurable, writeFileAtomic } from './fs-atomic.js';
 import { KeyedLock } from './locks.js';
+import { blobKey, checkRecord, checkSliverAddress, checkTombstone } from './store-checks.js';
 import { decodePack, encodePack, PACK_HEADER_MAX_BYTES, type PackEntry, packEntryCount, packKey } from './sliver-pack.js';
+
+export type { BlobRecord, BlobStore, BlobStoreStats, StoreCallOptions, StoreWriteOptions, Tombstone, TombstoneReason, VerifiedPackEntry } from './blob-store-types.js';
+
+export { MAX_PAIR_INDEX } from './store-checks.js';
 
 export const STORE_SCHEMA_VERSION = 2;
 /** Older schemas this code opens and upgrades (1: no sliver packs). */
 const UPGRADABLE_SCHEMAS: readonly number[] = [1];
-/** Largest pair index: Walrus sliver indices are u16. */
-export const MAX_PAIR_INDEX = 0xffff;
-
-export interface StoreCallOptions {
-  readonly signal?: AbortSignal;
-}
-
-export interface StoreWriteOptions extends StoreCallOptions {
-  /**
-   * false: the put resolves once the file's contents are durable and it is renamed into place;
-   * the rename is durable only after syncBlob() for the blob (one directory fsync for a batch).
-   */
-  readonly syncDirectory?: boolean;
-}
-
-/** What the node knows about a stored blob besides its metadata. Stored as JSON. */
-export interface BlobRecord {
-  /** Unpadded base64url blob ID; must match the blob it is stored under. */
-  readonly blobId: string;
-  readonly unencodedLength: number;
-  /** ISO 8601 time the node first stored the blob. */
-  readonly storedAt: string;
-  /** Epoch in which the blob was stored. */
-  readonly epoch: number;
-  /** First epoch in which the blob is no longer stored. */
-  readonly endEpoch?: number;
-  readonly certified?: boolean;
-  /** The blob certificate (its wire form, unpadded base64url), once the node has seen a valid one. */
-  readonly certificate?: string;
-  /** Epoch of the blob certificate (Walrus's initial certified epoch). */
-  readonly certifiedEpoch?: number;
-  /** The latest extension certificate (wire form, unpadded base64url) that moved endEpoch. */
-  readonly extension?: string;
-}
-
-/** Why a blob ended. */
-export type TombstoneReason = 'expired' | 'deleted' | 'invalid';
-
-/** What is left of a blob that ended: enough to tell a reader why it is gone. */
-export interface Tombstone {
-  readonly blobId: string;
-  readonly reason: TombstoneReason;
-  /** The blob's end epoch (for a deleted or invalid blob: the epoch it ended in). */
-  readonly endEpoch: number;
-  /** Epoch in which the node wrote the tombstone. */
-  readonly epoch: number;
-  /** Wire form of what made it end, where there is one (invalid-blob or deletion certificate). */
-  readonly proof?: string;
-}
-
-export interface BlobStoreStats {
-  /** Blob directories (blobs with at least one stored file, once the store has been reopened). */
-  readonly blobs: number;
-  /** Sliver files (primary and secondary counted separately). */
-  readonly slivers: number;
-  /** Bytes in metadata, record and sliver files. */
-  readonly bytes: number;
-  /** Files in DIR/quarantine: found corrupt since the store was created. */
-  readonly corruptFilesQuarantined: number;
-}
 
 const VERSION_FILE = 'STORE_VERSION';
 const BLOBS_DIR = 'blobs';
@@ -117,7 +65,6 @@ const QUARANTINE_DIR = 'quarantine';
 const TRASH_DIR = 'trash';
 const GONE_DIR = 'gone';
 const TOMBSTONE_SUFFIX = '.json';
-const TOMBSTONE_REASONS: readonly string[] = ['expired', 'deleted', 'invalid'];
 const METADATA_FILE = 'metadata.bcs';
 const RECORD_FILE = 'record.json';
 const SLIVER_FILE = /^p(0|[1-9][0-9]{0,4})\.(primary|secondary)\.bcs$/;
@@ -140,21 +87,8 @@ function toStoreError(error: unknown, what: string): Error {
   return new StoreIoError(`${what} failed: ${message}`, error);
 }
 
-function blobKey(blobId: BlobId): string {
-  if (!(blobId instanceof Uint8Array) || blobId.length !== BLOB_ID_LENGTH) {
-    const got = blobId instanceof Uint8Array ? `${(blobId as Uint8Array).length} bytes` : typeof blobId;
-    throw new StoreInputError(`blob ID must be ${BLOB_ID_LENGTH} bytes, got ${got}`);
-  }
-  return blobIdToString(blobId);
-}
-
 function sliverFileName(pairIndex: number, kind: SliverType): string {
-  if (typeof pairIndex !== 'number' || !Number.isInteger(pairIndex) || pairIndex < 0 || pairIndex > MAX_PAIR_INDEX) {
-    throw new StoreInputError(`pair index must be an integer in 0..${MAX_PAIR_INDEX}, got ${String(pairIndex)}`);
-  }
-  if (kind !== 'primary' && kind !== 'secondary') {
-    throw new StoreInputError(`sliver kind must be 'primary' or 'secondary', got ${String(kind)}`);
-  }
+  checkSliverAddress(pairIndex, kind);
   return `p${pairIndex}.${kind}.bcs`;
 }
 
@@ -196,60 +130,6 @@ function blobIdOfDirectory(name: string, prefix: string): BlobId | undefined {
   } catch {
     return undefined;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Blob records: validated on the way in (StoreInputError) and on the way out (corrupt file).
-
-function checkRecord(value: unknown, key: string): BlobRecord | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a blob record must be an object';
-  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate, certifiedEpoch, extension } = value as Record<string, unknown>;
-  if (blobId !== key) return `blob record names blob ${String(blobId)}, expected ${key}`;
-  if (typeof unencodedLength !== 'number' || !Number.isSafeInteger(unencodedLength) || unencodedLength < 0) {
-    return `unencodedLength must be a non-negative integer, got ${String(unencodedLength)}`;
-  }
-  if (typeof storedAt !== 'string' || !Number.isFinite(Date.parse(storedAt))) {
-    return `storedAt must be an ISO 8601 date, got ${String(storedAt)}`;
-  }
-  if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) {
-    return `epoch must be a non-negative integer, got ${String(epoch)}`;
-  }
-  if (endEpoch !== undefined && (typeof endEpoch !== 'number' || !Number.isSafeInteger(endEpoch) || endEpoch < 0)) {
-    return `endEpoch must be a non-negative integer, got ${String(endEpoch)}`;
-  }
-  if (certified !== undefined && typeof certified !== 'boolean') return `certified must be a boolean, got ${String(certified)}`;
-  if (certificate !== undefined && (typeof certificate !== 'string' || !/^[A-Za-z0-9_-]*$/.test(certificate))) {
-    return 'certificate must be unpadded base64url text';
-  }
-  if (certifiedEpoch !== undefined && (typeof certifiedEpoch !== 'number' || !Number.isSafeInteger(certifiedEpoch) || certifiedEpoch < 0)) {
-    return `certifiedEpoch must be a non-negative integer, got ${String(certifiedEpoch)}`;
-  }
-  if (extension !== undefined && (typeof extension !== 'string' || !/^[A-Za-z0-9_-]*$/.test(extension))) {
-    return 'extension must be unpadded base64url text';
-  }
-  return {
-    blobId,
-    unencodedLength,
-    storedAt,
-    epoch,
-    ...(endEpoch === undefined ? {} : { endEpoch }),
-    ...(certified === undefined ? {} : { certified }),
-    ...(certificate === undefined ? {} : { certificate }),
-    ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
-    ...(extension === undefined ? {} : { extension }),
-  };
-}
-
-function checkTombstone(value: unknown, key: string): Tombstone | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a tombstone must be an object';
-  const { blobId, reason, endEpoch, epoch, proof } = value as Record<string, unknown>;
-  if (blobId !== key) return `tombstone names blob ${String(blobId)}, expected ${key}`;
-  if (typeof reason !== 'string' || !TOMBSTONE_REASONS.includes(reason)) return `tombstone reason must be one of ${TOMBSTONE_REASONS.join(', ')}`;
-  for (const [name, field] of [['endEpoch', endEpoch], ['epoch', epoch]] as const) {
-    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${name} must be a non-negative integer, got ${String(field)}`;
-  }
-  if (proof !== undefined && (typeof proof !== 'string' || !/^[A-Za-z0-9_-]*$/.test(proof))) return 'proof must be unpadded base64url text';
-  return { blobId, reason: reason as TombstoneReason, endEpoch: endEpoch as number, epoch: epoch as number, ...(proof === undefined ? {} : { proof }) };
 }
 
 function decodeRecord(bytes: Uint8Array, key: string): BlobRecord {
@@ -350,7 +230,8 @@ async function checkSchema(root: string): Promise<void> {
   for (const name of leftovers) await unlink(join(root, name));
 }
 
-export class BlobStore {
+/** The BlobStore on disk (see the file comment). */
+export class DiskBlobStore implements BlobStore {
   private readonly blobsDir: string;
   private readonly quarantineDir: string;
   private readonly trashDir: string;
@@ -393,13 +274,13 @@ export class BlobStore {
    * StoreSchemaError for a directory of another format or schema. Removes temp files and
    * half-deleted blobs left by a crash, and scans the store once to compute stats().
    */
-  static async open(dir: string, options: StoreCallOptions = {}): Promise<BlobStore> {
+  static async open(dir: string, options: StoreCallOptions = {}): Promise<DiskBlobStore> {
     throwIfAborted(options.signal, storeAborted);
     const root = resolve(dir);
     try {
       await makeDirectoryDurable(root);
       await checkSchema(root);
-      const store = new BlobStore(root);
+      const store = new DiskBlobStore(root);
       for (const sub of [store.blobsDir, store.quarantineDir, store.trashDir, store.goneDir]) await makeDirectoryDurable(sub);
       await store.recover(options.signal);
       return store;
@@ -408,7 +289,7 @@ export class BlobStore {
     }
   }
 
-  putMetadata(blobId: BlobId, metadata: BlobMetadata, options: StoreWriteOptions = {}): Promise<void> {
+  putMetadata(blobId: BlobId, metadata: VerifiedMetadata, options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putMetadata', async () => {
       const key = blobKey(blobId);
       let bytes: Uint8Array;
@@ -429,7 +310,7 @@ export class BlobStore {
     return this.run(options, 'hasMetadata', () => this.hasBlobFile(blobKey(blobId), METADATA_FILE));
   }
 
-  putSliver(blobId: BlobId, pairIndex: number, kind: SliverType, sliver: SliverData, options: StoreWriteOptions = {}): Promise<void> {
+  putSliver(blobId: BlobId, pairIndex: number, kind: SliverType, sliver: VerifiedSliver, options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putSliver', async () => {
       const key = blobKey(blobId);
       const name = sliverFileName(pairIndex, kind);
@@ -450,7 +331,7 @@ export class BlobStore {
    * its own (a later putSliver) is kept both ways, each a verified copy of the same bytes (read
    * from the pack), and counted twice in stats() until deleteSliver.
    */
-  putSlivers(blobId: BlobId, entries: readonly PackEntry[], options: StoreWriteOptions = {}): Promise<void> {
+  putSlivers(blobId: BlobId, entries: readonly VerifiedPackEntry[], options: StoreWriteOptions = {}): Promise<void> {
     return this.run(options, 'putSlivers', async () => {
       const key = blobKey(blobId);
       const fresh = new Map<string, PackEntry>();

@@ -28,10 +28,11 @@ import { CHALLENGES_FILE_NAME, ChallengeRunner, type ChallengeRunnerOptions, cha
 import { serveChallengeRoute } from '../../src/node/challenge-routes.js';
 import { createNodeMetrics, type NodeMetrics } from '../../src/node/metrics.js';
 import { registerProtocols } from '../../src/node/protocols.js';
-import { BlobStore } from '../../src/storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../../src/storage/blob-store.js';
 import { fetchChallenges, formatChallengeStatus, formatChallenges, registerChallengesCommand } from '../../src/cli/commands/challenges.js';
 import type { ChallengeService } from '../../protocols/challenge/service.js';
 import { waitFor } from '../support/wait.js';
+import { uncheckedMetadata, uncheckedSliver } from '../support/unchecked-data.js';
 
 const NETWORK = 'chtest';
 const N_SHARDS = 10;
@@ -118,12 +119,12 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
       const key = keys[index]!;
       const dir = await mkdtemp(join(tmpdir(), 'floe-challenge-runner-'));
       dirs.push(dir);
-      const store = await BlobStore.open(join(dir, 'store'));
+      const store = await DiskBlobStore.open(join(dir, 'store'));
       for (const blob of blobs) {
-        await store.putMetadata(blob.blobId, blob.metadata);
+        await store.putMetadata(blob.blobId, uncheckedMetadata(blob.metadata));
         for (const pair of pairsOf(peerIds[index]!, blob)) {
-          await store.putSliver(blob.blobId, pair, 'primary', blob.primarySliver(pair));
-          await store.putSliver(blob.blobId, pair, 'secondary', blob.secondarySliver(N_SHARDS - 1 - pair));
+          await store.putSliver(blob.blobId, pair, 'primary', uncheckedSliver(blob.primarySliver(pair)));
+          await store.putSliver(blob.blobId, pair, 'secondary', uncheckedSliver(blob.secondarySliver(N_SHARDS - 1 - pair)));
         }
         await store.putBlobRecord(blob.blobId, {
           blobId: blobIdToString(blob.blobId),

@@ -19,13 +19,14 @@ import { createNodeMetrics } from '../../src/node/metrics.js';
 import { SelfHealer } from '../../src/node/self-healing.js';
 import { MIGRATION_PROGRESS_FILE, MigrationAbortedError, type MigrationProgress, ShardMigrator } from '../../src/node/shard-migration.js';
 import { createSyncService } from '../../src/node/sync-service.js';
-import { BlobStore } from '../../src/storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../../src/storage/blob-store.js';
 import { CodecPool } from '../../src/workers/codec-pool.js';
 import { createReadHandler } from '../../protocols/read/handler.js';
 import { ReadClient } from '../../protocols/read/request.js';
 import { createRecoveryHandler } from '../../protocols/recovery/handler.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
 import type { SyncService } from '../../protocols/sync/service.js';
+import { uncheckedMetadata } from '../support/unchecked-data.js';
 
 const NETWORK = 'migtest';
 const N = 10;
@@ -55,7 +56,7 @@ async function startNode(name: string, shards: readonly number[]): Promise<TestN
   dirs.push(dir);
   const privateKey = await generateKeyPair('Ed25519');
   const libp2p = await createFloeNode({ privateKey, network: NETWORK, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'server' });
-  const store = await BlobStore.open(join(dir, 'store'));
+  const store = await DiskBlobStore.open(join(dir, 'store'));
   const owned = new Set(shards);
   const blobs = new BlobService({
     store,
@@ -111,6 +112,7 @@ function migrator(node: TestNode, options: { onProgress?: (progress: MigrationPr
     network: NETWORK,
     nShards: N,
     store: node.store,
+    blobs: node.blobs,
     codec: CodecPool.shared(),
     dataDir: node.dir,
     healer: node.healer,
@@ -130,7 +132,7 @@ function pairOf(shard: number, blobId: BlobId): number {
 /** Stores what a node of the genesis assignment holds: metadata, a certified record, its pairs. */
 async function storeHoldings(node: TestNode): Promise<void> {
   for (const [index, blob] of encoded.entries()) {
-    await node.blobs.adoptMetadata(blob.blobId, blob.metadata);
+    await node.blobs.adoptMetadata(blob.blobId, uncheckedMetadata(blob.metadata));
     await markCertified(node, blob);
     const pairs = [...node.owned].map((shard) => {
       const pair = pairOf(shard, blob.blobId);

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blobIdToString } from '../../../src/encoding/blob-id.js';
 import { BlobLifecycle, collectionDue, type LifetimeState } from '../../../src/node/blob-lifecycle.js';
 import { createNodeMetrics } from '../../../src/node/metrics.js';
-import { BlobStore } from '../../../src/storage/blob-store.js';
+import { type BlobStore, DiskBlobStore } from '../../../src/storage/blob-store.js';
 import { hasCode } from '../../../protocols/common/errors.js';
 import { lifecycleBlobId as putIdOf, lifecycleSliver, putLifecycleBlob } from './lifecycle-fixtures.js';
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function openStore(): Promise<{ dir: string; store: BlobStore }> {
   const dir = await mkdtemp(join(tmpdir(), 'floe-lifecycle-'));
   dirs.push(dir);
-  const store = await BlobStore.open(dir);
+  const store = await DiskBlobStore.open(dir);
   stores.push(store);
   return { dir, store };
 }
@@ -189,7 +189,7 @@ describe('BlobLifecycle on a real store', () => {
       proc.kill('SIGKILL');
       await exited;
       // After every kill: whatever is left is whole, and an expired blob is never served.
-      const reopened = await BlobStore.open(dir);
+      const reopened = await DiskBlobStore.open(dir);
       const lifecycle = lifecycleOf(reopened, { value: 6 });
       await lifecycle.start();
       for (const index of expiring) expect(servable(lifecycle, putIdOf(index))).toBe('expired');
@@ -201,7 +201,7 @@ describe('BlobLifecycle on a real store', () => {
       await reopened.close();
     }
     // Then a run to the end: every expired blob is gone from disk, every unexpired one is there.
-    const final = await BlobStore.open(dir);
+    const final = await DiskBlobStore.open(dir);
     stores.push(final);
     const lifecycle = lifecycleOf(final, { value: 6 });
     await lifecycle.start();

@@ -4,11 +4,11 @@
 // Usage: node --import tsx gc-crash-child.ts <dir> <epoch>
 import { BlobLifecycle } from '../../../src/node/blob-lifecycle.js';
 import { createNodeMetrics } from '../../../src/node/metrics.js';
-import { BlobStore } from '../../../src/storage/blob-store.js';
+import { DiskBlobStore } from '../../../src/storage/blob-store.js';
 
 const [dir, epochText] = process.argv.slice(2);
 if (dir === undefined || epochText === undefined) throw new Error('usage: gc-crash-child.ts <dir> <epoch>');
-const store = await BlobStore.open(dir);
+const store = await DiskBlobStore.open(dir);
 const metrics = createNodeMetrics({ defaultMetrics: false });
 const lifecycle = new BlobLifecycle({
   store,

@@ -3,6 +3,7 @@
 import { type BlobMetadata, type SliverData } from '../../../src/encoding/bcs.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, ENCODING_TYPE_RS2 } from '../../../src/encoding/blob-id.js';
 import type { BlobStore } from '../../../src/storage/blob-store.js';
+import { uncheckedMetadata, uncheckedSliver } from '../../support/unchecked-data.js';
 
 export function lifecycleBlobId(index: number): BlobId {
   const bytes = new Uint8Array(32).fill(7);
@@ -28,9 +29,9 @@ export function lifecycleSliver(index: number, size = 4096): SliverData {
 /** Stores blob `index`: metadata, two sliver files, and a record (certified until `endEpoch`, or uncertified). */
 export async function putLifecycleBlob(store: BlobStore, index: number, endEpoch: number | undefined, storedAt = new Date().toISOString()): Promise<BlobId> {
   const id = lifecycleBlobId(index);
-  await store.putMetadata(id, lifecycleMetadata());
-  await store.putSliver(id, 1, 'primary', lifecycleSliver(index));
-  await store.putSliver(id, 1, 'secondary', lifecycleSliver(index));
+  await store.putMetadata(id, uncheckedMetadata(lifecycleMetadata()));
+  await store.putSliver(id, 1, 'primary', uncheckedSliver(lifecycleSliver(index)));
+  await store.putSliver(id, 1, 'secondary', uncheckedSliver(lifecycleSliver(index)));
   await store.putBlobRecord(id, {
     blobId: blobIdToString(id),
     unencodedLength: 1000,

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BlobId, blobIdFromBytes, blobIdToString } from '../../../src/encoding/blob-id.js';
-import { BlobStore } from '../../../src/storage/index.js';
+import { type BlobStore, DiskBlobStore } from '../../../src/storage/index.js';
 import { CRASH_PAIR, crashSliver, crashVersionOf } from './crash-sliver.js';
 
 const TEMP_NAME = /^\.tmp-/;
@@ -27,7 +27,7 @@ async function tempDir(): Promise<string> {
 }
 
 async function openStore(dir: string): Promise<BlobStore> {
-  const store = await BlobStore.open(dir);
+  const store = await DiskBlobStore.open(dir);
   stores.push(store);
   return store;
 }

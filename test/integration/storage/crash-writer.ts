@@ -5,8 +5,9 @@
 // `batch`: both slivers are written at once without the per-file directory fsync, then made
 // durable together with syncBlob() (as the node stores a blob's slivers).
 import { parseBlobId } from '../../../src/encoding/blob-id.js';
-import { BlobStore } from '../../../src/storage/blob-store.js';
+import { DiskBlobStore } from '../../../src/storage/blob-store.js';
 import { CRASH_PAIR, crashSliver } from './crash-sliver.js';
+import { uncheckedSliver } from '../../support/unchecked-data.js';
 
 const [dir, blobIdText, sizeText, firstText, mode] = process.argv.slice(2);
 if (dir === undefined || blobIdText === undefined || sizeText === undefined || firstText === undefined) {
@@ -14,18 +15,18 @@ if (dir === undefined || blobIdText === undefined || sizeText === undefined || f
 }
 const blobId = parseBlobId(blobIdText);
 const size = Number(sizeText);
-const store = await BlobStore.open(dir);
+const store = await DiskBlobStore.open(dir);
 process.stdout.write('ready\n');
 for (let version = Number(firstText); ; version++) {
   if (mode === 'batch') {
     await Promise.all([
-      store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size), { syncDirectory: false }),
-      store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size), { syncDirectory: false }),
+      store.putSliver(blobId, CRASH_PAIR, 'primary', uncheckedSliver(crashSliver(version, size)), { syncDirectory: false }),
+      store.putSliver(blobId, CRASH_PAIR, 'secondary', uncheckedSliver(crashSliver(version, size)), { syncDirectory: false }),
     ]);
     await store.syncBlob(blobId);
   } else {
-    await store.putSliver(blobId, CRASH_PAIR, 'primary', crashSliver(version, size));
-    await store.putSliver(blobId, CRASH_PAIR, 'secondary', crashSliver(version, size));
+    await store.putSliver(blobId, CRASH_PAIR, 'primary', uncheckedSliver(crashSliver(version, size)));
+    await store.putSliver(blobId, CRASH_PAIR, 'secondary', uncheckedSliver(crashSliver(version, size)));
   }
   process.stdout.write(`${version}\n`);
 }

@@ -295,6 +295,41 @@ describe('pure decision modules', () => {
   });
 });
 
+/**
+ * Modules that do no I/O although their layer may: the blob service's record and write-memory
+ * decisions, the in-memory store and the checks every store shares, the store's interface and the
+ * sliver check. No Node built-in, no libp2p package (types of other layers are fine).
+ */
+const NO_IO_MODULES = [
+  'src/node/blob-records.ts',
+  'src/node/blob-write-tracker.ts',
+  'src/node/migration-progress.ts',
+  'src/storage/blob-store-types.ts',
+  'src/storage/memory-blob-store.ts',
+  'src/storage/store-checks.ts',
+  'src/encoding/sliver-check.ts',
+];
+
+describe('modules without I/O', () => {
+  const sources = readSources('src');
+
+  it('exist and import no Node built-in and no libp2p package', () => {
+    const problems: string[] = [];
+    for (const path of NO_IO_MODULES) {
+      const file = sources.find((source) => source.path === path);
+      if (file === undefined) {
+        problems.push(`${path} is missing`);
+        continue;
+      }
+      for (const { fileName: specifier } of ts.preProcessFile(file.text, true, true).importedFiles) {
+        const target = classify(path, specifier);
+        if (target.kind === 'builtin' || (target.kind === 'package' && LIBP2P_PACKAGE.test(target.name))) problems.push(`${path} imports ${specifier}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('the boundary checker itself', () => {
   it('reports each kind of violation, with file, line and rule', () => {
     const broken: SourceFile[] = [

@@ -1,5 +1,6 @@
 // The one sliver check (client reads, store path, migration): index, shape, then the hash.
 import { describe, expect, it } from 'vitest';
+import { verifyMetadata } from '../../../src/encoding/metadata.js';
 import { encodeBlob, sliverHash } from '../../../src/encoding/redstuff.js';
 import { checkSliver, type SliverHasher } from '../../../src/encoding/sliver-check.js';
 
@@ -8,7 +9,8 @@ const encoded = encodeBlob(Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) &
 
 describe('checkSliver', () => {
   it('accepts the slivers of the encoding and names what is wrong with others', async () => {
-    const { params, metadata } = encoded;
+    const { params } = encoded;
+    const metadata = verifyMetadata(encoded.blobId, encoded.metadata, params.nShards);
     const primary = encoded.primarySliver(2);
     expect(await checkSliver(params, metadata, 'primary', primary, 2, hash)).toEqual({ ok: true });
     expect(await checkSliver(params, metadata, 'secondary', encoded.secondarySliver(5), 5, hash)).toEqual({ ok: true });

@@ -2,17 +2,21 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BlobMetadata, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../../src/encoding/bcs.js';
+import { encodeBlobMetadata, encodeSliverData, type SliverData } from '../../../src/encoding/bcs.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, ENCODING_TYPE_RS2 } from '../../../src/encoding/blob-id.js';
 import {
   type BlobRecord,
-  BlobStore,
+  type BlobStore,
+  DiskBlobStore,
   StoreAbortedError,
   StoreClosedError,
   StoreInputError,
   StoreSchemaError,
   STORE_SCHEMA_VERSION,
 } from '../../../src/storage/index.js';
+import type { VerifiedMetadata } from '../../../src/encoding/metadata.js';
+import type { VerifiedSliver } from '../../../src/encoding/sliver-check.js';
+import { uncheckedMetadata, uncheckedSliver } from '../../support/unchecked-data.js';
 import { decodePack, encodePack, packKey } from '../../../src/storage/sliver-pack.js';
 
 const TEMP_NAME = /^\.tmp-/;
@@ -31,7 +35,7 @@ async function tempDir(): Promise<string> {
 }
 
 async function openStore(dir: string): Promise<BlobStore> {
-  const store = await BlobStore.open(dir);
+  const store = await DiskBlobStore.open(dir);
   stores.push(store);
   return store;
 }
@@ -47,19 +51,19 @@ function blobId(first: number, fill = 1): BlobId {
   return blobIdFromBytes(bytes);
 }
 
-function metadata(n = 4, unencodedLength = 1000): BlobMetadata {
-  return {
+function metadata(n = 4, unencodedLength = 1000): VerifiedMetadata {
+  return uncheckedMetadata({
     encodingType: ENCODING_TYPE_RS2,
     unencodedLength,
     hashes: Array.from({ length: n }, (_, i) => ({
       primaryHash: new Uint8Array(32).fill(2 * i + 1),
       secondaryHash: new Uint8Array(32).fill(2 * i + 2),
     })),
-  };
+  });
 }
 
-function sliver(fill: number, symbols = 8, symbolSize = 4, index = 0): SliverData {
-  return { data: new Uint8Array(symbols * symbolSize).map((_, i) => (fill + i) & 0xff), symbolSize, index };
+function sliver(fill: number, symbols = 8, symbolSize = 4, index = 0): VerifiedSliver {
+  return uncheckedSliver({ data: new Uint8Array(symbols * symbolSize).map((_, i) => (fill + i) & 0xff), symbolSize, index });
 }
 
 function record(id: BlobId, extra: Partial<BlobRecord> = {}): BlobRecord {
@@ -250,7 +254,7 @@ describe('BlobStore persistence and recovery', () => {
     for (const [content, message] of cases) {
       const root = await tempDir();
       await writeFile(join(root, 'STORE_VERSION'), content);
-      const error = await BlobStore.open(root).catch((caught: unknown) => caught);
+      const error = await DiskBlobStore.open(root).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreSchemaError);
       expect((error as Error).name).toBe('StoreSchemaError');
       expect((error as Error).message).toContain(message);
@@ -258,7 +262,7 @@ describe('BlobStore persistence and recovery', () => {
     }
     const foreign = await tempDir();
     await writeFile(join(foreign, 'notes.txt'), 'mine');
-    await expect(BlobStore.open(foreign)).rejects.toBeInstanceOf(StoreSchemaError);
+    await expect(DiskBlobStore.open(foreign)).rejects.toBeInstanceOf(StoreSchemaError);
     expect(await readdir(foreign)).toEqual(['notes.txt']);
   });
 
@@ -523,7 +527,7 @@ describe('BlobStore concurrency', () => {
   });
 
   it('close waits for writes in progress and then refuses new calls', async () => {
-    const store = await BlobStore.open(await tempDir());
+    const store = await DiskBlobStore.open(await tempDir());
     const id = blobId(1);
     const write = store.putSliver(id, 0, 'primary', sliver(1, 1024));
     await store.close();
@@ -552,8 +556,8 @@ describe('BlobStore input validation and abort', () => {
       () => store.putSliver(id, '0/../../x' as unknown as number, 'primary', sliver(1)),
       () => store.getSliver(id, 0, 'tertiary' as 'primary'),
       () => store.hasSliver(id, 0, '../primary' as 'primary'),
-      () => store.putSliver(id, 0, 'primary', { data: new Uint8Array(5), symbolSize: 2, index: 0 }),
-      () => store.putSliver(id, 0, 'primary', { data: new Uint8Array(4), symbolSize: 0, index: 0 }),
+      () => store.putSliver(id, 0, 'primary', uncheckedSliver({ data: new Uint8Array(5), symbolSize: 2, index: 0 })),
+      () => store.putSliver(id, 0, 'primary', uncheckedSliver({ data: new Uint8Array(4), symbolSize: 0, index: 0 })),
       () => store.putMetadata(id, { ...metadata(), encodingType: 0 }),
       () => store.putBlobRecord(id, record(blobId(2))),
       () => store.putBlobRecord(id, record(id, { epoch: -1 })),
@@ -572,7 +576,7 @@ describe('BlobStore input validation and abort', () => {
   it('rejects with StoreAbortedError when the signal has already fired', async () => {
     const root = await tempDir();
     const signal = AbortSignal.abort();
-    await expect(BlobStore.open(root, { signal })).rejects.toBeInstanceOf(StoreAbortedError);
+    await expect(DiskBlobStore.open(root, { signal })).rejects.toBeInstanceOf(StoreAbortedError);
     const store = await openStore(root);
     const id = blobId(1);
     const calls: (() => Promise<unknown>)[] = [
