@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stampPath = join(root, 'dist', '.build-stamp');
 const INPUT_DIRS = ['src', 'protocols', 'bench', 'assembly', 'web'];
-const INPUT_FILES = ['scripts/build-wasm.js', 'scripts/build-web.js', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUT_FILES = ['scripts/build-wasm.js', 'scripts/build-cli.js', 'scripts/build-web.js', 'tsconfig.json', 'tsconfig.build.json'];
 /** Written by the build itself (scripts/build-wasm.js), so not an input. */
 const GENERATED = /-wasm\.generated\.ts$/;
 
