@@ -2,8 +2,8 @@
 // the next command dials them without a DHT walk; a `floe cluster up` directory's cluster.json
 // gives them too) and the certificate chain it verified (so the next command fetches only the
 // certificates after it). Addresses are hints only: libp2p's handshake proves every peer's
-// identity, and a member not reachable there is looked up in the DHT as before. The chain is
-// verified from the genesis again by the client, with the new certificates.
+// identity, and a member not reachable there is looked up in the DHT as before. The chain was
+// verified by the command that saved it: the client verifies only the certificates after it.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -25,6 +25,9 @@ export const CONNECT_TIMEOUT_MS = 15_000;
  */
 const CONNECT_GUARD_MS = CONNECT_TIMEOUT_MS + 1_000;
 
+/** `dialAhead` of a command that talks to every member (a store): all of them are dialled while connecting. */
+export const DIAL_EVERY_MEMBER = Number.POSITIVE_INFINITY;
+
 /** The `--network` option text, shared by every network command. */
 export const NETWORK_OPTION_FLAGS = '-n, --network <path>';
 export const NETWORK_OPTION_HELP = `genesis file, or a directory with ${GENESIS_FILE_NAME} (e.g. a \`floe cluster up\` directory); default $${NETWORK_ENV}`;
@@ -110,6 +113,7 @@ export function acceptBlobIdsStartingWithDash(command: Command): Command {
 export async function withClient<T>(
   network: ResolvedNetwork,
   work: (client: FloeClient, signal: AbortSignal) => Promise<T>,
+  options: { readonly dialAhead?: number } = {},
 ): Promise<T> {
   const controller = new AbortController();
   const interrupt = (signal: NodeJS.Signals): void => {
@@ -138,7 +142,7 @@ export async function withClient<T>(
   let client: FloeClient | undefined;
   try {
     try {
-      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses: cache.peers, knownChain: cache.chain });
+      client = await FloeClient.connect({ genesis, signal: controller.signal, connectTimeoutMs: CONNECT_TIMEOUT_MS, peerAddresses: cache.peers, knownChain: cache.chain, ...options });
     } finally {
       clearTimeout(guard);
     }

@@ -29,8 +29,9 @@ export interface FetchAssignmentOptions {
   readonly timeoutMs?: number;
   /**
    * Certificates of this chain verified before (e.g. by an earlier process, FloeClient's
-   * `chain()`): nodes are asked only for the certificates after them. They are verified again
-   * with the new ones, locally; if they do not verify, the whole chain is fetched.
+   * `chain()`): nodes are asked only for the certificates after them, and only those are
+   * verified (the known ones are checked for order and form, not signatures again); if they do
+   * not fit together, the whole chain is fetched and verified from the genesis.
    */
   readonly known?: readonly Uint8Array[];
 }
@@ -72,7 +73,7 @@ export async function fetchVerifiedAssignments(
       try {
         if (knownTip !== undefined) {
           try {
-            return await verifyAssignments(genesis, [...known, ...(await fetchChain(libp2p, genesis, peer, signal, knownTip + 1))]);
+            return await verifyAssignments(genesis, [...known, ...(await fetchChain(libp2p, genesis, peer, signal, knownTip + 1))], Date.now(), known.length);
           } catch {
             // the known part did not verify (or the node's answer did not fit it): fetch it all
           }
@@ -92,14 +93,20 @@ export async function fetchVerifiedAssignments(
  * Walks genesis -> certificates like membership's verifyChain (same checks: every certificate
  * verifies against the tip before it, no epoch twice) and keeps the assignment before the tip too.
  */
-export async function verifyAssignments(genesis: Genesis, certificates: readonly Uint8Array[], nowMs: number = Date.now()): Promise<VerifiedAssignments> {
+export async function verifyAssignments(
+  genesis: Genesis,
+  certificates: readonly Uint8Array[],
+  nowMs: number = Date.now(),
+  verifiedBefore = 0,
+): Promise<VerifiedAssignments> {
   const chain = new CertificateChain(genesis);
-  for (const bytes of certificates) {
+  for (const [index, bytes] of certificates.entries()) {
     const decoded = decodeAssignmentCertificate(bytes, genesis.nShards);
     if (chain.digestOf(decoded.assignment.epoch) !== undefined) {
       throw new MembershipError('conflict', `the chain holds two certificates for epoch ${decoded.assignment.epoch}`);
     }
-    await chain.append(decoded);
+    if (index < verifiedBefore) chain.appendVerifiedBefore(decoded);
+    else await chain.append(decoded);
   }
   const clock = epochClockOf(genesis, chain.assignmentsInOrder);
   const current = chain.assignmentAt(clock.epochAt(nowMs));

@@ -2,7 +2,7 @@
 // committee and forms their certificates, reads blobs back verified (whole or a byte range), and
 // reports a blob's status. It never sees node internals: it speaks the store and read protocols
 // to the members the genesis assignment names, and finds them through the DHT.
-import type { PrivateKey } from '@libp2p/interface';
+import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
@@ -19,7 +19,7 @@ import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { BlobExpiredError, ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
 import { extendBlob } from './extend.js';
-import { connectToMoreMembers, learnMemberAddresses } from './member-addresses.js';
+import { connectToMoreMembers, dialPeers, learnMemberAddresses } from './member-addresses.js';
 import { fetchMetadata, openReadSession, readBlob, readColumns } from './read.js';
 import { closeIdleReadStreams } from './read-session.js';
 import { blobStatus } from './status.js';
@@ -54,10 +54,17 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
    */
   readonly peerAddresses?: Readonly<Record<string, readonly string[]>>;
   /**
-   * Certificates of the network's chain from an earlier run (`chain()`): connect asks nodes only
-   * for the certificates after them, and verifies them all from the genesis as always.
+   * Certificates of the network's chain this program verified in an earlier run (`chain()`, kept
+   * somewhere only it writes): connect asks nodes only for the certificates after them and
+   * verifies only those (signatures of the known ones are not checked again).
    */
   readonly knownChain?: readonly Uint8Array[];
+  /**
+   * Peers of `peerAddresses` that connect() dials at once, all in parallel and while it waits for
+   * the bootstrap peer and fetches the chain (default 0: members are dialled when first needed).
+   * A command that will talk to every member (a store) saves a round of dials per member this way.
+   */
+  readonly dialAhead?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -129,21 +136,40 @@ export class FloeClient {
     const bootstrap = options.bootstrap ?? genesis.bootstrap;
     throwIfAborted(signal);
     const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
+    // Not awaited: a member that is down must not hold up connect (its dial runs to its timeout).
+    const ahead = new AbortController();
+    let dialsAhead: Promise<void> = Promise.resolve();
     try {
-      await seedAddresses(libp2p, options.peerAddresses ?? {});
+      const seeded = await seedAddresses(libp2p, options.peerAddresses ?? {});
+      dialsAhead = dialPeers(libp2p, seeded.slice(0, Math.max(0, options.dialAhead ?? 0)), { timeoutMs: settings.dialTimeoutMs, signal: anySignal(signal, ahead.signal) });
       await waitForBootstrap(libp2p, bootstrap, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal);
     } catch (error) {
+      ahead.abort();
+      await dialsAhead;
       if (options.libp2p === undefined) await libp2p.stop();
       throw error;
     }
-    const { committee, clock, certificates } = await loadCommittee(libp2p, genesis, signal, options.knownChain ?? []);
-    // Every member's addresses now, while the bootstrap peer is surely up: later the client
-    // reaches whoever is up without it (member-addresses.ts).
-    const members = committee.readMembers.map((member) => committee.peerId(member));
-    await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
+    let committee: Committee;
+    let clock: EpochClock;
+    let certificates: readonly Uint8Array[];
+    let members: PeerId[];
+    try {
+      ({ committee, clock, certificates } = await loadCommittee(libp2p, genesis, signal, options.knownChain ?? []));
+      // Every member's addresses now, while the bootstrap peer is surely up: later the client
+      // reaches whoever is up without it (member-addresses.ts).
+      members = committee.readMembers.map((member) => committee.peerId(member));
+      await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
+    } catch (error) {
+      ahead.abort();
+      await dialsAhead;
+      if (options.libp2p === undefined) await libp2p.stop();
+      throw error;
+    }
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
     client.certificates = certificates;
+    client.lifetime.signal.addEventListener('abort', () => ahead.abort(), { once: true });
+    client.inBackground(dialsAhead);
     client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
     return client;
   }
@@ -440,16 +466,20 @@ function toBlobId(blobId: BlobId | string): BlobId {
   }
 }
 
-/** Merges known addresses into the peer store; malformed entries are skipped (they are hints). */
-async function seedAddresses(libp2p: FloeLibp2p, known: Readonly<Record<string, readonly string[]>>): Promise<void> {
+/** Merges known addresses into the peer store and returns the peers merged; malformed entries are skipped (they are hints). */
+async function seedAddresses(libp2p: FloeLibp2p, known: Readonly<Record<string, readonly string[]>>): Promise<PeerId[]> {
+  const seeded: PeerId[] = [];
   for (const [peer, addresses] of Object.entries(known)) {
     try {
       if (peer === libp2p.peerId.toString()) continue;
-      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((address) => multiaddr(address)) });
+      const peerId = peerIdFromString(peer);
+      await libp2p.peerStore.merge(peerId, { multiaddrs: addresses.map((address) => multiaddr(address)) });
+      seeded.push(peerId);
     } catch {
       // not a peer ID or not a multiaddr: ignore the entry
     }
   }
+  return seeded;
 }
 
 /** Resolves once the node is connected to any bootstrap peer (at once for an empty list). */
@@ -461,13 +491,29 @@ async function waitForBootstrap(libp2p: FloeLibp2p, bootstrap: readonly string[]
     throw new InvalidRequestError(`bad bootstrap address: ${errorOf(error).message}`, { cause: error });
   }
   if (peers.length === 0) return;
+  const connected = (): boolean => peers.some((peer) => libp2p.getConnections(peer).length > 0);
+  if (connected()) return;
   const deadline = withTimeout(signal, timeoutMs);
-  while (!peers.some((peer) => libp2p.getConnections(peer).length > 0)) {
-    try {
-      await sleep(50, deadline);
-    } catch (error) {
-      throwIfAborted(signal);
-      throw new NetworkUnavailableError(`no bootstrap peer answered within ${timeoutMs} ms (${bootstrap.join(', ')})`, { cause: error });
-    }
+  // Woken by each new connection: a poll would add up to its period to every command's start.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const finish = (error?: unknown): void => {
+        libp2p.removeEventListener('peer:connect', check);
+        deadline.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error as Error);
+      };
+      const check = (): void => {
+        if (connected()) finish();
+      };
+      const onAbort = (): void => finish(deadline.reason ?? new Error('aborted'));
+      libp2p.addEventListener('peer:connect', check);
+      deadline.addEventListener('abort', onAbort, { once: true });
+      if (deadline.aborted) onAbort();
+      else check();
+    });
+  } catch (error) {
+    throwIfAborted(signal);
+    throw new NetworkUnavailableError(`no bootstrap peer answered within ${timeoutMs} ms (${bootstrap.join(', ')})`, { cause: error });
   }
 }

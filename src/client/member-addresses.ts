@@ -62,14 +62,19 @@ export function connectToMoreMembers(libp2p: FloeLibp2p, members: readonly PeerI
   const candidates = members.filter((peerId) => !peerId.equals(libp2p.peerId) && libp2p.getConnections(peerId).length === 0);
   const connected = members.filter((peerId) => libp2p.getConnections(peerId).length > 0).length;
   const wanted = Math.max(0, EXTRA_CONNECTIONS + 1 - connected);
-  const picked = candidates.sort(() => Math.random() - 0.5).slice(0, wanted);
-  return Promise.all(
-    picked.map(async (peerId) => {
+  return dialPeers(libp2p, candidates.sort(() => Math.random() - 0.5).slice(0, wanted), options);
+}
+
+/** Dials `peers` all at once (best effort: never rejects; a peer not up now is dialled again by a request). */
+export async function dialPeers(libp2p: FloeLibp2p, peers: readonly PeerId[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  await Promise.all(
+    peers.map(async (peerId) => {
+      if (libp2p.getConnections(peerId).length > 0) return;
       try {
         await libp2p.dial(peerId, { signal: withTimeout(options.signal, options.timeoutMs) });
       } catch {
         // Not up now: the dial of a request tries again.
       }
     }),
-  ).then(() => undefined);
+  );
 }

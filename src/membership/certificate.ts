@@ -200,6 +200,21 @@ export class CertificateChain {
     return true;
   }
 
+  /**
+   * Appends a certificate this program verified before (kept by it, e.g. in a local cache next
+   * to the genesis it was verified from): the epoch order and the assignment's form are checked,
+   * the signatures are not, which is what makes a long chain cheap to take up again.
+   */
+  appendVerifiedBefore(certificate: AssignmentCertificate): void {
+    const { assignment } = certificate;
+    if (assignment.epoch <= this.tip.epoch) {
+      throw new MembershipError('bad-epoch', `certificate for epoch ${assignment.epoch} does not follow the assignment of epoch ${this.tip.epoch}`);
+    }
+    checkAssignment(assignment, this.genesis.nShards);
+    this.assignments.push(assignment);
+    this.certificates.push({ epoch: assignment.epoch, bytes: encodeAssignmentCertificate(certificate), digest: assignmentDigest(assignment) });
+  }
+
   /** Encoded certificates of epochs >= fromEpoch, oldest first, at most `limit`. */
   certificatesFrom(fromEpoch: number, limit = Number.MAX_SAFE_INTEGER): Uint8Array[] {
     return this.certificates.filter((entry) => entry.epoch >= fromEpoch).slice(0, limit).map((entry) => entry.bytes);

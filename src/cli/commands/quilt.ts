@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../config/files.js';
 import { type BlobId, blobIdToString, parseBlobId } from '../../encoding/blob-id.js';
 import { parseQuiltPatchId, QuiltError } from '../../encoding/quilt.js';
 import { describeSystemError } from '../errors.js';
-import { CliNetworkError, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork, wholeNumber, withClient } from '../network.js';
+import { CliNetworkError, DIAL_EVERY_MEMBER, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork, wholeNumber, withClient } from '../network.js';
 import type { CliOutput } from '../output.js';
 
 const U32_MAX = 0xffff_ffff;
@@ -55,7 +55,7 @@ export function registerQuiltCommands(program: Command, output: CliOutput, stdou
         }),
       );
       const network = await resolveNetwork(flags.network);
-      const stored = await withClient(network, (client, signal) => storeQuilt(client, files, { epochs: flags.epochs, signal }).catch(quiltFailure));
+      const stored = await withClient(network, (client, signal) => storeQuilt(client, files, { epochs: flags.epochs, signal }).catch(quiltFailure), { dialAhead: DIAL_EVERY_MEMBER });
       const patches = stored.patches.map(({ identifier, quiltPatchId, startIndex, endIndex }) => ({ identifier, quiltPatchId, startIndex, endIndex }));
       if (flags.json === true) {
         output.json({ quiltId: stored.store.blobId, epoch: stored.store.epoch, endEpoch: stored.store.endEpoch, unencodedLength: stored.store.unencodedLength, patches });

@@ -12,6 +12,7 @@ import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { CliFileError, describeSystemError } from '../errors.js';
 import {
   CliNetworkError,
+  DIAL_EVERY_MEMBER,
   formatBytes,
   formatMs,
   NETWORK_OPTION_FLAGS,
@@ -184,7 +185,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
         onProgress: (event) => view.onEvent(event),
         ...(beforeUpload === undefined ? {} : { beforeUpload }),
       });
-    });
+    }, { dialAhead: DIAL_EVERY_MEMBER });
   } catch (error) {
     progress.done();
     throw unpaidStoreError(error) ?? error;

@@ -56,6 +56,20 @@ describe('committee handover', async () => {
     expect(handoverOf(epoch0, epoch0, 0)).toBeUndefined();
   });
 
+  it('takes up a chain verified before and verifies only the certificates after it', async () => {
+    const start = Date.parse(genesis.genesisTime);
+    // The first certificate was verified by an earlier run: its signatures are not checked again
+    // (here they are the wrong committee's, which a fresh verification refuses)...
+    const forgedFirst = await certify(epoch1, committee1);
+    await expect(verifyAssignments(genesis, [forgedFirst, cert2])).rejects.toThrow();
+    const resumed = await verifyAssignments(genesis, [forgedFirst, cert2], start + 5 * EPOCH_MS, 1);
+    expect(resumed.current).toEqual(epoch2);
+    expect(resumed.previous).toEqual(epoch1);
+    // ...but every certificate after the known ones is, and the order of epochs still is.
+    await expect(verifyAssignments(genesis, [cert1, await certify(epoch2, [joiner!])], start + 5 * EPOCH_MS, 1)).rejects.toThrow();
+    await expect(verifyAssignments(genesis, [cert2, cert1], start + 5 * EPOCH_MS, 2)).rejects.toThrow();
+  });
+
   it('names both owners of a moved shard, in order, and only the owner of an unmoved one', () => {
     const handover = handoverOf(epoch1, epoch0, 0)!;
     const committee = new Committee(genesis, epoch1, handover);
