@@ -1,6 +1,6 @@
 // CLI benchmark: whole `floe` processes as a user starts them, timed from spawn to exit.
 //
-//   node dist/bench/cli.js [--runs 20] [--nodes 10] [--shards 100] [--dir BASE] [--no-cluster] [--floe BIN] [--json]
+//   node dist/bench/cli.js [--runs 20] [--nodes 10] [--shards 100] [--dir BASE] [--no-cluster] [--floe BIN] [--before BIN] [--json]
 //   node dist/bench/cli.js --codec [--runs 3] [--cases n:bytes,...] [--json]   (npm run bench:codec -- --cli)
 //
 // Default mode (npm run bench:cli): the median of --runs (default 20) processes each of
@@ -8,7 +8,11 @@
 // distinct random 1 KiB files against a local cluster of --nodes (default 10) `floe node run`
 // processes, n = --shards (started with `floe cluster up` in a temp directory below --dir, default
 // the current directory, and always stopped). Reads are checked byte for byte. Targets: --version
-// and --help under 150 ms, store under 500 ms, read under 300 ms.
+// and --help under 150 ms, store under 500 ms, read under 300 ms. With --before BIN (the
+// bin/floe.js of another build, e.g. a worktree of an older commit) every row is measured for
+// both, runs interleaved so that both see the same load, and printed side by side. The machine's
+// load average is printed at the start and the end (on a shared machine wall times follow it; the
+// CPU time of the process much less).
 //
 // --codec: whole-process `floe blob-id --shards n FILE` against the same whole-process measure of
 // a script around the official encoder (dist/bench/walrus-blob-id.js, @mysten/walrus-wasm), on the
@@ -18,6 +22,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -73,6 +78,14 @@ function timeProcess(args: readonly string[], env: NodeJS.ProcessEnv = process.e
 }
 
 const floe = (...args: string[]): Promise<Run> => timeProcess([floeBin, ...args]);
+/** The `floe` of the build compared against (--before), if any. */
+let beforeBin: string | undefined;
+
+function loadLine(): string {
+  return `load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ')}`;
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -160,6 +173,9 @@ function parseArgs(argv: readonly string[]): Args {
       case '--floe':
         floeBin = value();
         break;
+      case '--before':
+        beforeBin = value();
+        break;
       case '--no-cluster':
         args.cluster = false;
         break;
@@ -182,10 +198,35 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+interface Variant {
+  /** '' without --before, else 'before' / 'after'. */
+  readonly label: string;
+  readonly bin: string;
+}
+
+function printSideBySide(rows: readonly Row[], runs: number): void {
+  console.log(`\nwhole-process wall time, median of ${runs} (CPU time of the process in brackets), runs of before and after interleaved:`);
+  console.log('| command | before | after | target | after meets it |');
+  console.log('| --- | --- | --- | --- | --- |');
+  const whats = [...new Set(rows.map((r) => r.what.replace(/ \[(before|after)\]$/, '')))];
+  for (const what of whats) {
+    const before = rows.find((r) => r.what === `${what} [before]`);
+    const after = rows.find((r) => r.what === `${what} [after]`);
+    const cell = (r: Row | undefined): string => (r === undefined ? '-' : `${r.medianMs.toFixed(0)} ms (CPU ${r.medianCpuMs.toFixed(0)})`);
+    const target = after?.targetMs ?? null;
+    const verdict = target === null || after === undefined ? '' : after.medianMs < target ? 'met' : 'NOT MET';
+    console.log(`| ${what} | ${cell(before)} | ${cell(after)} | ${target === null ? '' : `< ${target} ms`} | ${verdict} |`);
+  }
+}
+
 async function startupBench(args: Args): Promise<void> {
   const runs = args.runs ?? 20;
   const base = await mkdtemp(join(args.dir, '.floe-bench-cli-'));
   const rows: Row[] = [];
+  const variants: Variant[] = beforeBin === undefined ? [{ label: '', bin: floeBin }] : [{ label: 'before', bin: beforeBin }, { label: 'after', bin: floeBin }];
+  // The network commands' cache (addresses, chain) of this run only, warmed by the warm-up runs.
+  const env = { ...process.env, FLOE_CACHE_DIR: join(base, 'cache') };
+  const floeOf = (variant: Variant, ...rest: string[]): Promise<Run> => timeProcess([variant.bin, ...rest], env);
   let clusterDir: string | undefined;
   const stop = async (): Promise<void> => {
     if (clusterDir !== undefined) await floe('cluster', 'down', '--dir', clusterDir, '--timeout', '10000').catch(() => undefined);
@@ -193,55 +234,66 @@ async function startupBench(args: Args): Promise<void> {
   };
   const interrupted = (): void => void stop().finally(() => process.exit(130));
   process.once('SIGINT', interrupted);
+  console.log(`start: ${loadLine()}`);
   try {
-    const times = async (what: string, targetMs: number | null, run: (i: number) => Promise<Run>): Promise<void> => {
-      await run(-1); // warm-up: page cache and V8's code cache
-      const samples: Run[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await run(i));
-      const done = row(what, samples, targetMs);
-      rows.push(done);
-      console.log(`  ${what}: median ${done.medianMs.toFixed(0)} ms, CPU ${done.medianCpuMs.toFixed(0)} ms`);
+    /** Times `run` for every variant, runs interleaved, after one warm-up each (page cache, V8's code cache, the network cache). */
+    const times = async (what: string, targetMs: number | null, run: (variant: Variant, i: number) => Promise<Run>, only?: Variant[]): Promise<void> => {
+      const measured = only ?? variants;
+      for (const variant of measured) await run(variant, -1);
+      const samples = new Map<Variant, Run[]>(measured.map((variant) => [variant, []]));
+      for (let i = 0; i < runs; i++) for (const variant of measured) samples.get(variant)!.push(await run(variant, i));
+      for (const variant of measured) {
+        const done = row(variant.label === '' ? what : `${what} [${variant.label}]`, samples.get(variant)!, targetMs);
+        rows.push(done);
+        console.log(`  ${done.what}: median ${done.medianMs.toFixed(0)} ms, CPU ${done.medianCpuMs.toFixed(0)} ms`);
+      }
     };
     // The floor: a Node process that does nothing, on this machine, now.
-    await times('node -e 0 (for scale)', null, () => timeProcess(['-e', '0']));
-    await times('floe --version', 150, () => floe('--version'));
-    await times('floe --help', 150, () => floe('--help'));
+    await times('node -e 0 (for scale)', null, () => timeProcess(['-e', '0']), [variants[0]!]);
+    await times('floe --version', 150, (variant) => floeOf(variant, '--version'));
+    await times('floe --help', 150, (variant) => floeOf(variant, '--help'));
     const small = join(base, 'small.bin');
     await writeFile(small, randomBytes(1024));
-    await times('floe blob-id (1 KiB, n = 1000)', null, () => floe('blob-id', small));
+    await times('floe blob-id (1 KiB, n = 1000)', null, (variant) => floeOf(variant, 'blob-id', small));
 
     if (args.cluster) {
       clusterDir = join(base, 'cluster');
       console.log(`starting ${args.nodes} nodes (n = ${args.shards}) in ${clusterDir} ...`);
       await floe('cluster', 'up', '--nodes', String(args.nodes), '--shards', String(args.shards), '--dir', clusterDir, '--timeout', '120000');
-      const files: { path: string; bytes: Buffer; id?: string }[] = [];
-      for (let i = -1; i < runs; i++) {
-        const bytes = randomBytes(1024);
-        const path = join(base, `blob-${i + 1}.bin`);
-        await writeFile(path, bytes);
-        files.push({ path, bytes });
+      const files = new Map<Variant, { path: string; bytes: Buffer; id?: string }[]>();
+      for (const variant of variants) {
+        const list: { path: string; bytes: Buffer; id?: string }[] = [];
+        for (let i = -1; i < runs; i++) {
+          const bytes = randomBytes(1024);
+          const path = join(base, `blob-${variant.label}-${i + 1}.bin`);
+          await writeFile(path, bytes);
+          list.push({ path, bytes });
+        }
+        files.set(variant, list);
       }
-      const storeOf = async (i: number): Promise<Run> => {
-        const file = files[i + 1] as { path: string; bytes: Buffer; id?: string };
-        const run = await floe('store', file.path, '--network', clusterDir as string);
+      const storeOf = async (variant: Variant, i: number): Promise<Run> => {
+        const file = files.get(variant)![i + 1]!;
+        const run = await floeOf(variant, 'store', file.path, '--network', clusterDir as string);
         file.id = run.stdout.toString().trim();
         return run;
       };
-      await times('floe store (1 KiB, 10-node cluster)', 500, storeOf);
+      await times(`floe store (1 KiB, ${args.nodes}-node cluster)`, 500, storeOf);
       const out = join(base, 'out.bin');
-      const readOf = async (i: number): Promise<Run> => {
-        const file = files[i + 1] as { path: string; bytes: Buffer; id?: string };
-        const run = await floe('read', file.id as string, '--network', clusterDir as string, '-o', out);
+      const readOf = async (variant: Variant, i: number): Promise<Run> => {
+        const file = files.get(variant)![i + 1]!;
+        const run = await floeOf(variant, 'read', file.id as string, '--network', clusterDir as string, '-o', out);
         if (!sameBytes(await readFile(out), file.bytes)) throw new Error(`read ${file.id} returned other bytes`);
         return run;
       };
-      await times('floe read (1 KiB, 10-node cluster)', 300, readOf);
+      await times(`floe read (1 KiB, ${args.nodes}-node cluster)`, 300, readOf);
     }
   } finally {
     process.off('SIGINT', interrupted);
     await stop();
   }
+  console.log(`end: ${loadLine()}`);
   if (args.json) console.log(JSON.stringify({ runs, rows }, null, 2));
+  else if (beforeBin !== undefined) printSideBySide(rows, runs);
   else printRows(rows, runs);
 }
 
@@ -263,6 +315,7 @@ async function codecBench(args: Args): Promise<void> {
   const runs = args.runs ?? 3;
   const base = await mkdtemp(join(args.dir, '.floe-bench-cli-codec-'));
   const results: { n: number; bytes: number; floeMs: number; walrusMs: number; ratio: number; floeCpuMs: number; walrusCpuMs: number }[] = [];
+  console.log(`start: ${loadLine()}`);
   try {
     for (const { n, bytes } of args.cases) {
       const path = join(base, `blob-${n}-${bytes}.bin`);
@@ -288,6 +341,7 @@ async function codecBench(args: Args): Promise<void> {
   } finally {
     await rm(base, { recursive: true, force: true });
   }
+  console.log(`end: ${loadLine()}`);
   if (args.json) {
     console.log(JSON.stringify({ runs, results }, null, 2));
     return;
