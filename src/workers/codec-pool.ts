@@ -45,6 +45,12 @@ export interface CodecPoolOptions {
    * to a few ms (the event loop rule).
    */
   readonly inlineBelowBytes?: number;
+  /**
+   * The calling thread computes one share of every phase itself, beside size - 1 workers: for a
+   * process that has nothing else to do meanwhile (`floe blob-id`), one worker fewer to start.
+   * Never for a process whose event loop must keep serving (a node, a client mid-upload).
+   */
+  readonly callerTakesShare?: boolean;
 }
 
 export interface CodecCallOptions {
@@ -85,6 +91,7 @@ export class CodecPool {
   private static sharedPool: CodecPool | undefined;
   readonly size: number;
   private readonly inlineBelowBytes: number;
+  private readonly callerTakesShare: boolean;
   private readonly workers: PoolWorker[] = [];
   private readonly pending = new Map<number, PendingTask>();
   private nextTaskId = 1;
@@ -93,6 +100,21 @@ export class CodecPool {
   constructor(options: CodecPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.inlineBelowBytes = options.inlineBelowBytes ?? DEFAULT_INLINE_BELOW_BYTES;
+    this.callerTakesShare = options.callerTakesShare ?? false;
+  }
+
+  /** Whether a job of `blobLength` bytes at n = `nShards` goes to the workers (rather than running inline). */
+  usesWorkers(nShards: number, blobLength: number): boolean {
+    return !this.isSmall(nShards, blobLength) && this.workerCount > 0;
+  }
+
+  /** Starts the workers now (they take a while to load), e.g. while the blob is still being read. */
+  startWorkers(): void {
+    while (!this.closed && this.workers.length < this.workerCount) this.workers.push(this.spawnWorker());
+  }
+
+  private get workerCount(): number {
+    return this.callerTakesShare ? this.size - 1 : this.size;
   }
 
   /** The process-wide pool, created on first use. Its idle workers never keep the process alive. */
@@ -149,7 +171,7 @@ export class CodecPool {
     checkSliverShape(encodingParameters(nShards), kind, sliver, sliver.symbolSize);
     // Expansion is n symbols: about n/k times the sliver, plus one leaf hash per symbol.
     const inline = sliver.data.length * 4 + nShards * 64 < this.inlineBelowBytes;
-    if (inline) return sliverHash(encodingParameters(nShards), kind, sliver);
+    if (inline || this.workerCount === 0) return sliverHash(encodingParameters(nShards), kind, sliver);
     let sharedSliver = sliver;
     let output: Uint8Array;
     if (sliver.data.buffer instanceof SharedArrayBuffer) {
@@ -253,16 +275,23 @@ export class CodecPool {
     throwIfAborted(signal, poolAborted);
     if (this.closed) throw new CodecWorkerError('the codec pool is closed');
     if (end <= start) return;
-    if (inline) {
+    if (inline || this.workerCount === 0) {
       runCodecTask(taskFor(start, end));
       return;
     }
     const parts = Math.min(this.size, end - start);
+    const rangeOf = (part: number): [number, number] => [start + Math.floor(((end - start) * part) / parts), start + Math.floor(((end - start) * (part + 1)) / parts)];
     const tasks: Promise<void>[] = [];
-    for (let part = 0; part < parts; part++) {
-      const from = start + Math.floor(((end - start) * part) / parts);
-      const to = start + Math.floor(((end - start) * (part + 1)) / parts);
-      tasks.push(this.dispatch(taskFor(from, to)));
+    const ownPart = this.callerTakesShare ? parts - 1 : -1;
+    for (let part = 0; part < parts; part++) if (part !== ownPart) tasks.push(this.dispatch(taskFor(...rangeOf(part))));
+    // After the others are posted, so the workers run meanwhile.
+    if (ownPart >= 0) {
+      try {
+        runCodecTask(taskFor(...rangeOf(ownPart)));
+      } catch (error) {
+        await Promise.allSettled(tasks);
+        throw error;
+      }
     }
     await Promise.all(tasks);
     throwIfAborted(signal, poolAborted);
@@ -281,7 +310,7 @@ export class CodecPool {
   }
 
   private pickWorker(): PoolWorker {
-    if (this.workers.length < this.size) {
+    if (this.workers.length < this.workerCount) {
       const created = this.spawnWorker();
       this.workers.push(created);
       return created;

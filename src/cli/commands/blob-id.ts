@@ -11,7 +11,7 @@ import {
   maxBlobSize,
   symbolSizeFor,
 } from '../../encoding/parameters.js';
-import { allocateBlobBuffer, type BlobMetadataResult } from '../../encoding/redstuff.js';
+import { allocateBlobBuffer } from '../../encoding/redstuff.js';
 import { CodecPool } from '../../workers/codec-pool.js';
 import { CliFileError, describeSystemError } from '../errors.js';
 import type { CliOutput } from '../output.js';
@@ -19,9 +19,14 @@ import type { CliOutput } from '../output.js';
 /** Shard count of Walrus mainnet; blob IDs depend on n, so this is what users usually want. */
 export const WALRUS_MAINNET_SHARDS = 1000;
 
-/** The seam to the codec: the shared worker pool (small blobs run inline, big ones on all cores). */
-function computeBlobMetadata(blob: Uint8Array, nShards: number): Promise<BlobMetadataResult> {
-  return CodecPool.shared().computeMetadata(blob, nShards);
+/**
+ * The codec of the command: a pool of its own (small blobs run inline, big ones on all cores) in
+ * which this thread computes a share too, as the process has nothing else to do meanwhile.
+ */
+let pool: CodecPool | undefined;
+function codecPool(): CodecPool {
+  pool ??= new CodecPool({ callerTakesShare: true });
+  return pool;
 }
 
 /** What `--json` prints. Field names are a public interface for scripts: keep them stable. */
@@ -73,6 +78,8 @@ export async function readBlobFile(path: string, params: EncodingParameters): Pr
       `${path} is ${info.size} bytes, more than the largest blob of ${limit} bytes at n=${params.nShards}`,
     );
   }
+  // The workers load while the file is read.
+  if (codecPool().usesWorkers(params.nShards, info.size)) codecPool().startWorkers();
   // Read straight into the encoder's padded shared buffer: it then encodes in place, without a
   // second copy of the file in memory.
   const blob = allocateBlobBuffer(info.size, params.nShards);
@@ -96,7 +103,7 @@ export async function readBlobFile(path: string, params: EncodingParameters): Pr
 
 export async function blobIdReport(path: string, params: EncodingParameters): Promise<BlobIdReport> {
   const blob = await readBlobFile(path, params);
-  const { blobId, rootHash } = await computeBlobMetadata(blob, params.nShards);
+  const { blobId, rootHash } = await codecPool().computeMetadata(blob, params.nShards);
   return {
     blobId: blobIdToString(blobId),
     rootHash: toHex(rootHash),

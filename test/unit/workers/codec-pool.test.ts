@@ -152,6 +152,26 @@ describe('CodecPool gives byte-identical results to encodeBlob / computeMetadata
   });
 });
 
+describe('CodecPool whose caller takes a share', () => {
+  it('gives the same metadata and encoding with the calling thread computing one share of each phase', async () => {
+    for (const size of [1, 2, 3]) {
+      const pool = new CodecPool({ size, callerTakesShare: true, inlineBelowBytes: 0 });
+      try {
+        expect(pool.usesWorkers(100, 300_001)).toBe(size > 1);
+        pool.startWorkers();
+        for (const { n, length } of [{ n: 10, length: 300_001 }, { n: 100, length: 1024 }]) {
+          const blob = makeBlob(length, n + size);
+          const reference = computeMetadata(blob, n);
+          expect(blobIdToString((await pool.computeMetadata(blob, n)).blobId)).toBe(blobIdToString(reference.blobId));
+          expectSameEncoding(await pool.encode(blob, n), encodeBlob(blob, n));
+        }
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+});
+
 describe('CodecPool under concurrency', () => {
   it('four encodes in parallel all give the single-threaded result', async () => {
     const jobs = [
