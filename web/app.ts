@@ -7,6 +7,9 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { type ClientProgress, type CommitteeView, FloeClient, parseGenesis } from '../src/client/index.js';
 import type { FloeLibp2p } from '../src/network/libp2p.js';
 import { formatBytes } from '../src/core/format.js';
+import { encodedBlobLength, encodingParameters } from '../src/encoding/parameters.js';
+import { pricesOf, storageCost } from '../src/ledger/economics.js';
+import { formatAmount } from '../src/ledger/units.js';
 import { createBrowserLibp2p } from './browser-transport.js';
 import { createWorkerCodec } from './worker-codec.js';
 
@@ -19,6 +22,8 @@ interface NetworkInfo {
   readonly genesis: unknown;
   readonly self: WebPeer;
   readonly peers: readonly WebPeer[];
+  /** Every member with the capacity its signed node record offers (as the serving node holds it). */
+  readonly members?: readonly { readonly peerId: string; readonly capacityBytes?: number }[];
 }
 
 interface ChallengeResult {
@@ -42,6 +47,8 @@ interface HealthInfo {
 }
 
 const DATA_REFRESH_MS = 10_000;
+/** Epochs the page stores a blob for. */
+const STORE_EPOCHS = 1;
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -131,10 +138,12 @@ interface DashboardData {
   view: CommitteeView;
   challenges: ChallengesInfo | undefined;
   health: HealthInfo | undefined;
+  network: NetworkInfo | undefined;
 }
 
 function renderDashboard(data: DashboardData): void {
-  const { view, challenges, health } = data;
+  const { view, challenges, health, network } = data;
+  const capacityOf = new Map((network?.members ?? []).map((member) => [member.peerId, member.capacityBytes]));
   element('epoch').textContent = String(view.epoch);
   element('epoch-duration').textContent = formatDuration(view.epochDurationMs);
   element('committee-size').textContent = String(view.members.length);
@@ -162,9 +171,11 @@ function renderDashboard(data: DashboardData): void {
     if (member === health?.peerId) name.append(' (this node)');
     row.append(name);
     row.append(cell(String(shardsOf.get(member) ?? 0), 'num'));
-    const own = member === health?.peerId;
-    row.append(cell(own && health !== undefined ? `${formatBytes(health.bytes)} (${health.blobs} blobs)` : '–', 'num'));
-    row.append(cell(own && health?.capacityBytes !== undefined ? formatBytes(health.capacityBytes) : '–', 'num'));
+    row.append(storedCell(member, shardsOf, health));
+    const capacity = capacityOf.get(member) ?? (member === health?.peerId ? health.capacityBytes : undefined);
+    const capacityCell = cell(capacity === undefined ? '–' : formatBytes(capacity), 'num');
+    capacityCell.title = 'the capacity its signed node record offers';
+    row.append(capacityCell);
     const score = challenges?.scores[member];
     row.append(cell(score === undefined ? '–' : (score / (challenges?.scoreScale ?? 1_000_000)).toFixed(2), 'num'));
     const results = document.createElement('td');
@@ -193,6 +204,24 @@ function renderDashboard(data: DashboardData): void {
   element('network-status').textContent =
     `Committee and shard map verified in this browser from the certificate chain (assignment of epoch ${view.assignmentEpoch}); ` +
     `scores and challenge results as this node holds them${current === undefined ? '' : ` (epoch ${current.epoch})`}.`;
+}
+
+/**
+ * Stored bytes of a member: this node's own, measured; another member's, estimated from this
+ * node's by the shards each owns (blobs are spread evenly over the shards), marked with ≈.
+ */
+function storedCell(member: string, shardsOf: ReadonlyMap<string, number>, health: HealthInfo | undefined): HTMLTableCellElement {
+  if (health === undefined) return cell('–', 'num');
+  if (member === health.peerId) {
+    const own = cell(`${formatBytes(health.bytes)} (${health.blobs} blobs)`, 'num');
+    own.title = 'measured by this node';
+    return own;
+  }
+  const ownShards = shardsOf.get(health.peerId) ?? 0;
+  if (ownShards === 0) return cell('–', 'num');
+  const estimate = cell(`≈ ${formatBytes(Math.round((health.bytes * (shardsOf.get(member) ?? 0)) / ownShards))}`, 'num');
+  estimate.title = "estimated: this node's stored bytes scaled by the shards each owns";
+  return estimate;
 }
 
 function startCountdown(next: () => number | undefined): void {
@@ -232,15 +261,28 @@ async function storeFile(client: FloeClient, file: File, stored: () => void): Pr
   const progress = element<HTMLProgressElement>('store-progress');
   const status = element('store-status');
   const blobIdOut = element('blob-id');
+  const costOut = element('store-cost');
   blobIdOut.textContent = '';
+  costOut.textContent = '';
   progress.hidden = false;
   progress.removeAttribute('value');
   status.classList.remove('error');
   status.textContent = `encoding ${file.name} (${formatBytes(file.size)}) in the codec worker…`;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
+    // The cost at the prices in force (verified committee, its governance parameters).
+    const prices = pricesOf((await client.ledgerView()).params);
+    const encodedLength = encodedBlobLength(encodingParameters(client.nShards), bytes.length);
+    const cost = storageCost(BigInt(encodedLength), STORE_EPOCHS, prices);
+    costOut.textContent =
+      `${formatAmount(cost.total)} (${cost.units} MiB encoded × ${STORE_EPOCHS} epoch at ${formatAmount(prices.storagePrice)} per MiB-epoch, ` +
+      `plus ${formatAmount(prices.writePrice)} per MiB written)`;
+    if (cost.total > 0n) {
+      // Nodes refuse an unpaid store; paying takes a wallet, which the page does not hold.
+      throw new Error(`this network charges ${formatAmount(cost.total)} for it, and the page has no wallet: store it with \`floe store FILE --wallet WALLET\``);
+    }
     const started = performance.now();
-    const result = await client.store(bytes, { epochs: 1, onProgress: (event) => storeProgress(event, progress, status) });
+    const result = await client.store(bytes, { epochs: STORE_EPOCHS, onProgress: (event) => storeProgress(event, progress, status) });
     progress.max = 1;
     progress.value = 1;
     status.textContent = `stored ${file.name}: ${result.unencodedLength} bytes in ${Math.round(performance.now() - started)} ms, certified by ${result.confirmedShards} shards until epoch ${result.endEpoch}`;
@@ -329,13 +371,16 @@ async function main(): Promise<void> {
   element('node-id').textContent = `node ${info.self.peerId}`;
 
   const client = await connect(info);
-  const data: DashboardData = { view: await client.committeeView(), challenges: undefined, health: undefined };
+  const data: DashboardData = { view: await client.committeeView(), challenges: undefined, health: undefined, network: info };
   const refresh = async (): Promise<void> => {
-    [data.view, data.challenges, data.health] = await Promise.all([
+    let network: NetworkInfo | undefined;
+    [data.view, data.challenges, data.health, network] = await Promise.all([
       client.committeeView({ refresh: Date.now() >= data.view.nextEpochAtMs }),
       getJson<ChallengesInfo>('/v1/challenges'),
       getJson<HealthInfo>('/v1/health'),
+      getJson<NetworkInfo>('/v1/web/network'),
     ]);
+    data.network = network ?? data.network;
     renderDashboard(data);
   };
   await refresh();

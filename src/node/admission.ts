@@ -56,6 +56,11 @@ export class Admission {
     return this.records.get(peer)?.seq ?? -1;
   }
 
+  /** The newest signed record of `peer` this node holds (its own, or one from the members topic). */
+  recordOf(peer: string): NodeRecord | undefined {
+    return this.records.get(peer);
+  }
+
   noteRecord(record: NodeRecord): void {
     const known = this.records.get(record.peerId);
     if (known === undefined || known.seq < record.seq) this.records.set(record.peerId, record);

@@ -192,6 +192,11 @@ export class EpochManager {
     return this.keeper.epoch();
   }
 
+  /** The newest signed record of `peerId` this node holds (its own, or one from the members topic). */
+  recordOf(peerId: string): NodeRecord | undefined {
+    return this.admission.recordOf(peerId);
+  }
+
   /** The assignment in force now. */
   current(): Assignment {
     return this.keeper.chain.assignmentAt(this.epoch());

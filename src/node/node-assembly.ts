@@ -42,7 +42,8 @@ import { EpochManager, EpochManagerError } from './epoch-manager.js';
 import { InvalidOperatorRequestError } from './errors.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
 import type { NodeMetrics } from './metrics.js';
-import { nodeRecordRules } from './node-record-dht.js';
+import { MemberCapacities } from './member-capacities.js';
+import { findNodeRecord, nodeRecordRules } from './node-record-dht.js';
 import { type ProtocolDescriptor, registerProtocols } from './protocols.js';
 import { Publisher } from './publisher.js';
 import { blobFactsFromRecord } from './blob-facts.js';
@@ -366,6 +367,10 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
 
 export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, publisher: Publisher): Promise<HttpApi> {
   const { config, metrics, hooks } = context;
+  const capacities = new MemberCapacities({
+    recordOf: (peerId) => epochs.recordOf(peerId),
+    findRecord: (peerId, signal) => findNodeRecord(context.libp2p, peerId, context.genesis.network, signal),
+  });
   return HttpApi.start({
     host: config.http.host,
     port: config.http.port,
@@ -386,7 +391,12 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
     health: () => hooks.health!(),
     publisher,
     challenges,
-    web: { genesis: context.genesis, libp2p: context.libp2p, members: () => epochs.current().members.map((member) => member.peerId) },
+    web: {
+      genesis: context.genesis,
+      libp2p: context.libp2p,
+      members: () => epochs.current().members.map((member) => member.peerId),
+      capacityOf: (peerId) => capacities.capacityOf(peerId),
+    },
     membership: {
       status: () => hooks.membershipInfo!(),
       vote: (kind, subject) => operatorCall(() => epochs.vote(checkVoteKind(kind), subject)),

@@ -1,7 +1,7 @@
 // The page every node serves at `GET /`: the browser light client and network dashboard, built by
 // scripts/build-web.js into dist/web (everything bundled, no CDN), and `GET /v1/web/network`, which
-// tells the page what it cannot learn by itself: the genesis and every member's WebSocket
-// addresses (browsers dial only WebSockets). Everything else the page shows it verifies itself
+// tells the page what it cannot learn by itself: the genesis, every member's WebSocket
+// addresses (browsers dial only WebSockets) and the capacity each member's signed node record offers. Everything else the page shows it verifies itself
 // (the certificate chain, blob IDs, slivers) or reads from the node's other routes.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +14,8 @@ export interface WebRouteSource {
   readonly libp2p: FloeLibp2p;
   /** Committee members now (peer IDs), whose addresses the page needs to store and read. */
   members(): readonly string[];
+  /** The capacity in bytes a member's newest signed node record offers, if the node holds one. */
+  capacityOf?(peerId: string): number | undefined;
 }
 
 /** The JSON `data` of `GET /v1/web/network`. */
@@ -23,6 +25,13 @@ export interface WebNetworkInfo {
   readonly self: WebPeer;
   /** Every other member this node knows WebSocket addresses of. */
   readonly peers: readonly WebPeer[];
+  /** Every member now, with the capacity its signed node record offers (absent: no record held yet). */
+  readonly members: readonly WebMember[];
+}
+
+export interface WebMember {
+  readonly peerId: string;
+  readonly capacityBytes?: number;
 }
 
 export interface WebPeer {
@@ -82,7 +91,11 @@ export async function webNetworkInfo(source: WebRouteSource): Promise<WebNetwork
     const addresses = withPeerId(known.flatMap((peer) => peer.addresses.map((address) => address.multiaddr.toString())), member);
     if (addresses.length > 0) peers.push({ peerId: member, addresses });
   }
-  return { genesis: source.genesis, self, peers };
+  const members = source.members().map((peerId): WebMember => {
+    const capacityBytes = source.capacityOf?.(peerId);
+    return capacityBytes === undefined ? { peerId } : { peerId, capacityBytes };
+  });
+  return { genesis: source.genesis, self, peers, members };
 }
 
 /**

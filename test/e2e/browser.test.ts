@@ -112,6 +112,8 @@ describe(`the node page in Chromium, ${NODES} nodes, ${SHARDS} shards`, () => {
     // The same ID the CLI computes offline for this file and n.
     const offline = await runFloe(['blob-id', '--shards', String(SHARDS), blobPath]);
     expect(offline.stdout.trim()).toBe(blobId);
+    // The cost at the prices in force is shown (a network without prices charges nothing).
+    expect(await page.textContent('[data-testid="store-cost"]')).toMatch(/^0 FLOE \(1 MiB encoded × 1 epoch/);
     // Stored by the browser's own client: nothing went to the node's HTTP publisher.
     expect(requests.filter((request) => request.startsWith('PUT '))).toEqual([]);
   }, 300_000);
@@ -139,11 +141,23 @@ describe(`the node page in Chromium, ${NODES} nodes, ${SHARDS} shards`, () => {
     expect((await readFile(out)).equals(blob)).toBe(true);
   }, 300_000);
 
-  it('the dashboard shows the epoch, every member with its shards and the shard map (screenshot)', async () => {
+  it('the dashboard shows the epoch, every member with its shards, stored bytes and capacity, and the shard map (screenshot)', async () => {
     const rows = await page.locator('#committee tr').count();
     expect(rows).toBe(NODES);
     const shardsPerMember = await page.$$eval('#committee tr', (trs) => trs.map((tr) => Number(tr.children[1]?.textContent)));
     expect(shardsPerMember.reduce((sum, count) => sum + count, 0)).toBe(SHARDS);
+    // Every member's capacity (from its signed node record) and stored bytes (the serving node's
+    // own measured, the others' estimated from it by shards), once the blob stored above is counted.
+    const bytesCell = /^(≈ )?\d+(\.\d+)? (B|KiB|MiB|GiB|TiB)/;
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('#committee tr')).every((tr) => /[1-9]/.test(tr.children[2]?.textContent ?? '') && /\d/.test(tr.children[3]?.textContent ?? '')),
+      undefined,
+      { timeout: 120_000 },
+    );
+    const stored = await page.$$eval('#committee tr', (trs) => trs.map((tr) => tr.children[2]?.textContent ?? ''));
+    const capacity = await page.$$eval('#committee tr', (trs) => trs.map((tr) => tr.children[3]?.textContent ?? ''));
+    for (const text of [...stored, ...capacity]) expect(text).toMatch(bytesCell);
+    expect(stored.filter((text) => text.includes('blobs)'))).toHaveLength(1);
     expect(await page.locator('#shard-map div').count()).toBe(SHARDS);
     expect(await page.textContent('#epoch')).toMatch(/^\d+$/);
     expect(await page.textContent('#next-epoch')).toMatch(/\d+s$/);
