@@ -210,8 +210,9 @@ function printSideBySide(rows: readonly Row[], runs: number): void {
   console.log('| --- | --- | --- | --- | --- |');
   const whats = [...new Set(rows.map((r) => r.what.replace(/ \[(before|after)\]$/, '')))];
   for (const what of whats) {
-    const before = rows.find((r) => r.what === `${what} [before]`);
-    const after = rows.find((r) => r.what === `${what} [after]`);
+    // A row measured once (node -e 0) fills both columns.
+    const before = rows.find((r) => r.what === `${what} [before]` || r.what === what);
+    const after = rows.find((r) => r.what === `${what} [after]` || r.what === what);
     const cell = (r: Row | undefined): string => (r === undefined ? '-' : `${r.medianMs.toFixed(0)} ms (CPU ${r.medianCpuMs.toFixed(0)})`);
     const target = after?.targetMs ?? null;
     const verdict = target === null || after === undefined ? '' : after.medianMs < target ? 'met' : 'NOT MET';
@@ -249,7 +250,7 @@ async function startupBench(args: Args): Promise<void> {
       }
     };
     // The floor: a Node process that does nothing, on this machine, now.
-    await times('node -e 0 (for scale)', null, () => timeProcess(['-e', '0']), [variants[0]!]);
+    await times('node -e 0 (for scale)', null, () => timeProcess(['-e', '0']), [{ label: '', bin: floeBin }]);
     await times('floe --version', 150, (variant) => floeOf(variant, '--version'));
     await times('floe --help', 150, (variant) => floeOf(variant, '--help'));
     const small = join(base, 'small.bin');
