@@ -48,6 +48,8 @@ COPY --from=deps /app/node_modules ./node_modules
 # The WASM kernels are embedded in dist (base64), so build/*.wasm is not needed at run time.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/protocols ./dist/protocols
+# The CLI's client commands (floe store, read, ...) start from this bundle (scripts/build-cli.js).
+COPY --from=build /app/dist/cli ./dist/cli
 # The page every node serves at / (bundled by scripts/build-web.js).
 COPY --from=build /app/dist/web ./dist/web
 COPY package.json ./
