@@ -3,7 +3,8 @@
 // scale, test/support/load.ts, and a challenge deadline of 0.15 epochs) stores three blobs with
 // `floe store`. Once the blobs are old enough to be sampled, every member challenges its three
 // scheduled targets each epoch and every node folds the gossiped results into the same scores.
-// Then one node's sliver files are damaged on disk: first rewritten with wrong bytes (its
+// Then the sliver files of one node, whose operator turned scrubbing off (config.json "scrub":
+// false, so it does not notice nor heal the damage), are damaged on disk: first rewritten with wrong bytes (its
 // challengers get wrong symbols), then deleted or truncated (its read path quarantines those and
 // it answers NOT_FOUND). It fails its challenges from the next epoch on, its score drops
 // identically on every node, its certified penalty halves its weight (and shards) in the next
@@ -199,7 +200,13 @@ function checkEpoch(views: readonly ChallengesResponse[], epoch: number, expecte
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-challenges-'));
   clusterDir = join(root, 'cluster');
-  await prepareClusterGenesis(clusterDir, { nodes: NODES, shards: SHARDS, epochDurationMs: EPOCH_MS, parameters: { 'challenge.deadlineMs': DEADLINE_MS } });
+  await prepareClusterGenesis(clusterDir, {
+    nodes: NODES,
+    shards: SHARDS,
+    epochDurationMs: EPOCH_MS,
+    parameters: { 'challenge.deadlineMs': DEADLINE_MS },
+    nodeConfig: { [BAD]: { scrub: false } },
+  });
   const up = await runFloe(['cluster', 'up', '--dir', clusterDir, '--json', '--timeout', String(scaled(45_000))], scaled(90_000));
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;

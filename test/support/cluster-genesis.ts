@@ -3,6 +3,7 @@
 // `floe cluster up --dir DIR` then runs the cluster of this genesis.
 import { createClusterLayout } from '../../src/cluster/layout.js';
 import { writeGenesis } from '../../src/config/genesis.js';
+import { type NodeConfigOverrides, readNodeConfigFile, writeNodeConfigFile } from '../../src/config/node-config.js';
 import { freePort } from './wait.js';
 
 export interface ClusterGenesisOptions {
@@ -11,6 +12,8 @@ export interface ClusterGenesisOptions {
   readonly epochDurationMs: number;
   /** Genesis `parameters` (governance names, e.g. `challenge.deadlineMs`). */
   readonly parameters: Readonly<Record<string, number>>;
+  /** Settings added to node i's config.json, by node index. */
+  readonly nodeConfig?: Readonly<Record<number, NodeConfigOverrides>>;
 }
 
 export async function prepareClusterGenesis(dir: string, options: ClusterGenesisOptions): Promise<void> {
@@ -23,4 +26,8 @@ export async function prepareClusterGenesis(dir: string, options: ClusterGenesis
     bootstrapPort: await freePort(),
   });
   await writeGenesis(layout.genesisPath, { ...layout.genesis, parameters: { ...layout.genesis.parameters, ...options.parameters } });
+  for (const [index, overrides] of Object.entries(options.nodeConfig ?? {})) {
+    const dir = layout.nodes[Number(index)]!.dir;
+    await writeNodeConfigFile(dir, { ...(await readNodeConfigFile(dir)), ...overrides });
+  }
 }
