@@ -47,6 +47,8 @@ const DEADLINE_MS = Math.floor(0.15 * EPOCH_MS);
 const BAD = 3;
 /** Node frozen (SIGSTOP) for one epoch after the eviction. */
 const FROZEN = 5;
+/** Per test: the epochs it spans, plus its CLI runs (each may take a while on a busy machine). */
+const TEST_TIMEOUT_MS = 4 * EPOCH_MS + scaled(120_000);
 /** Every member challenges perEpoch others (the ring schedule), so each epoch has this many results. */
 const RESULTS_PER_EPOCH = NODES * DEFAULT_RUNNER_PARAMS.perEpoch;
 
@@ -74,7 +76,7 @@ let firstSampledEpoch = 0;
 let firstFailedEpoch = 0;
 const pids = new Set<number>();
 
-function runFloe(args: readonly string[], timeout = 60_000): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function runFloe(args: readonly string[], timeout = scaled(120_000)): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env['FLOE_NETWORK'];
   delete env['FLOE_ANNOUNCE'];
@@ -284,7 +286,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     // Full credit, or a late answer's share of it; nobody near the eviction threshold.
     for (const score of Object.values(scores)) expect(score).toBeGreaterThan(DEFAULT_CHALLENGE_PARAMS.evictThreshold * 1.5);
     expect(Object.values(scores).some((score) => score === SCORE_SCALE)).toBe(true);
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('a node whose sliver files are corrupted (then deleted) fails its challenges from the next epoch on; its score drops identically everywhere', async () => {
     const bad = cluster.nodes[BAD]!;
@@ -315,7 +317,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     expect(read.status).toBe(404);
     expect((await readdir(join(bad.dir, 'store', 'quarantine'))).length).toBeGreaterThan(0);
     expect(epochAt(genesis)).toBe(firstFailedEpoch);
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('after a second failed epoch it is below the threshold on every node; `floe challenges` and `floe node status` show it', async () => {
     const bad = cluster.nodes[BAD]!;
@@ -373,7 +375,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     expect(honestStatus.stdout).toContain(`score     ${percent(scores[honest.peerId]!)} after epoch ${epoch}\n`);
     const badJson = JSON.parse((await runFloe(['node', 'status', '--dir', bad.dir, '--json'])).stdout) as { health: { challenges: ChallengeStatus } };
     expect(badJson.health.challenges.score).toBe(badScore);
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('the others vote it out: it holds no shard in the next assignment, and they hold all of them', async () => {
     const bad = cluster.nodes[BAD]!;
@@ -407,7 +409,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
       async () => ((await getData<{ shards: number[] }>(`${bad.httpUrl}/v1/health`)).shards.length === 0 ? true : undefined),
       scaled(30_000),
     );
-  }, 4 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('a frozen node is unreachable, not failing, and scored alike everywhere; the new owners of the evicted shards pass; every blob reads back', async () => {
     // Shards gained at the eviction are challenged from the epoch after it.
@@ -458,5 +460,5 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
       expect(read.exitCode, read.stderr).toBe(0);
       expect(Buffer.compare(await readFile(out), blob.bytes)).toBe(0);
     }
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 });
