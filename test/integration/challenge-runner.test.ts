@@ -191,8 +191,11 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
       }
     }
     // Full mesh, then every runner serves and subscribes.
+    // A dial whose handshake timed out on a busy machine is tried again.
     for (let i = 0; i < NODES; i++) {
-      for (let j = i + 1; j < NODES; j++) await nodes[i]!.libp2p.dial(nodes[j]!.libp2p.getMultiaddrs());
+      for (let j = i + 1; j < NODES; j++) {
+        await waitFor(`node ${i} to dial node ${j}`, async () => Boolean(await nodes[i]!.libp2p.dial(nodes[j]!.libp2p.getMultiaddrs())), WAIT_MS);
+      }
     }
     // Each node serves the challenge protocol as a StorageNode does: its descriptor, registered once.
     for (const node of nodes) {
@@ -249,7 +252,7 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
   it('rejects forged, replayed and non-member results; they change nothing', async () => {
     const before = resultsOf(nodes[0]!, 1);
     attacker = await createFloeNode({ privateKey: attackerKey, network: NETWORK, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'client' });
-    for (const node of nodes) await attacker.dial(node.libp2p.getMultiaddrs());
+    for (const node of nodes) await waitFor('the attacker to dial a node', async () => Boolean(await attacker!.dial(node.libp2p.getMultiaddrs())), WAIT_MS);
     const challenges = topic(NETWORK, 'challenges');
     attacker.services.pubsub.subscribe(challenges);
     await waitFor('the attacker to see every node on the topic', () => attacker!.services.pubsub.getSubscribers(challenges).length >= NODES, WAIT_MS);
