@@ -58,7 +58,8 @@ beforeAll(async () => {
     const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, version: 'test', capacity: 0, log: (_level, message) => logs.push(message) });
     nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs });
   }
-  for (const a of nodes) for (const b of nodes) if (a !== b) await a.libp2p.dial(b.libp2p.getMultiaddrs());
+  // A dial whose handshake timed out on a busy machine is tried again.
+  for (const a of nodes) for (const b of nodes) if (a !== b) await waitFor('a dial', async () => Boolean(await a.libp2p.dial(b.libp2p.getMultiaddrs())));
   await Promise.all(nodes.map((node) => node.manager.start()));
 }, scaled(30_000));
 
@@ -178,7 +179,7 @@ describe('EpochManager', () => {
     const fetchChain = (_peer: unknown, fromEpoch: number, limit: number): Promise<Uint8Array[]> => Promise.resolve(voters[0]!.manager.chainFrom(fromEpoch, limit));
     const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, join: true, version: 'test', capacity: 0, log: () => {}, fetchChain });
     nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs: [] });
-    for (const voter of voters) await libp2p.dial(voter.libp2p.getMultiaddrs());
+    for (const voter of voters) await waitFor('a dial', async () => Boolean(await libp2p.dial(voter.libp2p.getMultiaddrs())));
     await manager.start();
     const epoch = voters[0]!.manager.epoch();
     await waitFor('two more epochs', () => (voters[0]!.manager.epoch() >= epoch + 2 ? true : undefined), 3 * LONGER_MS);
