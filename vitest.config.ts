@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { scaled } from './test/support/load.js';
 
 // Two projects. `unit`: pure and in-process tests (protocols over in-memory streams) with no
 // child process and no socket
@@ -8,8 +9,9 @@ import { defineConfig } from 'vitest/config';
 const UNIT_FOLDER_WITH_PROCESSES = ['test/unit/docker/**/*.test.ts'];
 
 const shared = {
-  testTimeout: 60_000,
-  hookTimeout: 60_000,
+  // Longer on a loaded machine (test/support/load.ts); tests with their own timeouts scale those.
+  testTimeout: scaled(60_000),
+  hookTimeout: scaled(60_000),
   pool: 'forks' as const,
   setupFiles: ['./src/core/polyfills.ts', './test/support/byte-equality.ts'],
 };

@@ -34,6 +34,8 @@ export interface NodeConfig {
   readonly logLevel: LogLevel;
   /** Bytes of blob data the node accepts; undefined: from the free disk space at start. */
   readonly capacityBytes?: number;
+  /** false: no background scrubbing (damage on disk goes unnoticed until a read or a challenge); default on. */
+  readonly scrub?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export interface NodeConfigOverrides {
   logLevel?: LogLevel;
   /** "500GB", "1.5TiB" or a number of bytes. */
   capacity?: string | number;
+  scrub?: boolean;
 }
 
 /** Environment variables read by resolveNodeConfig. Empty values count as unset. */
@@ -139,6 +142,7 @@ function applyOverrides(config: NodeConfig, overrides: NodeConfigOverrides): Nod
     http: { host: overrides.http?.host ?? config.http.host, port: overrides.http?.port ?? config.http.port },
     logLevel: overrides.logLevel ?? config.logLevel,
     ...(overrides.capacity !== undefined ? { capacityBytes: Number(overrides.capacity) } : config.capacityBytes !== undefined ? { capacityBytes: config.capacityBytes } : {}),
+    ...(overrides.scrub !== undefined ? { scrub: overrides.scrub } : config.scrub !== undefined ? { scrub: config.scrub } : {}),
   };
 }
 
@@ -197,7 +201,7 @@ function splitList(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity'];
+const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity', 'scrub'];
 const HTTP_KEYS = ['host', 'port'];
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -257,6 +261,12 @@ function checkOverrides(value: unknown, source: ConfigSource, baseDir: string): 
     const bytes = typeof capacity === 'number' ? (Number.isSafeInteger(capacity) && capacity > 0 ? capacity : `must be a positive whole number of bytes, got ${show(capacity)}`) : typeof capacity === 'string' ? parseByteSize(capacity) : `must be a size like "500GB", got ${show(capacity)}`;
     if (typeof bytes === 'string') throw new ConfigError('capacity', bytes, source);
     result.capacity = bytes;
+  }
+
+  const scrub = record['scrub'];
+  if (scrub !== undefined) {
+    if (typeof scrub !== 'boolean') throw new ConfigError('scrub', `must be true or false, got ${show(scrub)}`, source);
+    result.scrub = scrub;
   }
   return result;
 }

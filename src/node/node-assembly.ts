@@ -251,6 +251,7 @@ export function createScrubber(
       return (await store.getBlobRecord(blobId))?.certified === true;
     },
     epochDurationMs: () => epochs.clock().durationOf(epochs.epoch()),
+    enabled: context.config.scrub !== false,
     metrics: context.metrics,
     log: childLog(context.log, { component: 'scrubber' }),
   });

@@ -29,6 +29,8 @@ export interface ScrubberOptions {
   readonly log: LogFn;
   /** Pause between passes when the store is empty or a pass ended early (default 5 s). */
   readonly idleMs?: number;
+  /** false: start() does nothing (the operator turned scrubbing off). */
+  readonly enabled?: boolean;
 }
 
 export const MIN_SCRUB_BUDGET = 256 * 1024;
@@ -47,6 +49,7 @@ export class Scrubber {
   constructor(private readonly options: ScrubberOptions) {}
 
   start(): void {
+    if (this.options.enabled === false) return;
     this.running ??= this.loop().catch((error: unknown) => {
       if (!this.stopController.signal.aborted) this.options.log('warn', 'scrubber stopped', { error: messageOf(error) });
     });

@@ -4,7 +4,9 @@
 // within a few KB of its size before (less the blobs still stored); a blob extended with `floe extend` and one extended through
 // the publisher's `PUT /v1/blobs?epochs=N` stay readable past their old end; bad input (an
 // extension past blob.maxEpochsAhead, malformed IDs, a read of an expired blob) gets a clear error
-// and changes nothing. After editing src/, run `npm run build` before running this file alone.
+// and changes nothing. Epochs and waits are scaled to the machine's load (test/support/load.ts),
+// so a CLI call that takes seconds does not outlive a blob's lifetime. After editing src/, run
+// `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,13 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 import { epochAt, loadGenesis, type Genesis } from '../../src/config/genesis.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
 const NODES = 4;
-const EPOCH_MS = 10_000;
+const EPOCH_MS = scaled(10_000);
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
@@ -43,7 +46,7 @@ function runFloe(...args: string[]): Promise<CliRun> {
   delete env['FLOE_NETWORK'];
   delete env['FLOE_DEBUG'];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: scaled(90_000) }, (error, stdout, stderr) => {
       if (error === null) return resolve({ exitCode: 0, stdout, stderr });
       if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
       reject(error);
@@ -82,13 +85,13 @@ async function readBack(blobId: string): Promise<CliRun & { bytes?: Buffer }> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-lifecycle-e2e-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe('cluster', 'up', '--nodes', String(NODES), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '45000');
+  const up = await runFloe('cluster', 'up', '--nodes', String(NODES), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', String(scaled(45_000)));
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);
   genesis = await loadGenesis(join(clusterDir, 'genesis.json'));
   for (const node of cluster.nodes) baseline.set(node.dir, await treeBytes(join(node.dir, 'store')));
-}, 90_000);
+}, scaled(180_000));
 
 afterAll(async () => {
   if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
@@ -100,7 +103,7 @@ afterAll(async () => {
     }
   }
   if (root !== '') await rm(root, { recursive: true, force: true });
-}, 90_000);
+}, scaled(90_000));
 
 /** The blob's directory in a node's store (blobs/<first two characters>/<id>). */
 function blobDirOf(nodeDir: string, blobId: string): string {
@@ -174,11 +177,11 @@ describe('blob lifetimes on a 4-node cluster with 10-second epochs', () => {
     // Every node collected A: its store directory, less B's and C's, is back to its size before
     // (a few KB of tombstones and directory entries aside).
     for (const node of cluster.nodes) {
-      await waitFor(`node ${node.index} to collect A`, async () => ((await treeBytesOrZero(blobDirOf(node.dir, a.blobId))) === 0 ? true : undefined), 3 * EPOCH_MS);
+      await waitFor(`node ${node.index} to collect A`, async () => ((await treeBytesOrZero(blobDirOf(node.dir, a.blobId))) === 0 ? true : undefined), 3 * EPOCH_MS + scaled(30_000));
       const kept = (await treeBytesOrZero(blobDirOf(node.dir, b.blobId))) + (await treeBytesOrZero(blobDirOf(node.dir, c.blobId)));
       const after = (await treeBytes(join(node.dir, 'store'))) - kept;
       expect(after - baseline.get(node.dir)!).toBeLessThan(24 * 1024);
       expect(await readdir(join(node.dir, 'store', 'trash'))).toEqual([]);
     }
-  }, 420_000);
+  }, scaled(420_000));
 });

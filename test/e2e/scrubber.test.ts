@@ -2,6 +2,7 @@
 // per epoch), a byte flipped in a sliver file on node 0's disk is found by the next pass (counted
 // in floe_scrub_rot_total), the sliver is rebuilt from the other nodes' recovery symbols
 // (floe_scrub_healed_total), node 0 serves it again, and the blob reads back.
+// Epochs and waits are scaled to the machine's load (test/support/load.ts).
 // After editing src/, run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
-const EPOCH_MS = 5_000;
+const EPOCH_MS = scaled(5_000);
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
@@ -35,7 +37,7 @@ function runFloe(...args: string[]): Promise<CliRun> {
   const env = { ...process.env };
   delete env['FLOE_NETWORK'];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: scaled(90_000) }, (error, stdout, stderr) => {
       if (error === null) return resolve({ exitCode: 0, stdout, stderr });
       if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
       reject(error);
@@ -52,11 +54,11 @@ async function metric(url: string, name: string): Promise<number> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-scrub-e2e-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '60000');
+  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', String(scaled(60_000)));
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);
-}, 90_000);
+}, scaled(120_000));
 
 afterAll(async () => {
   if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
@@ -84,7 +86,7 @@ describe('the scrubber', () => {
     const files = await waitFor('node 0 to hold sliver files', async () => {
       const names = (await readdir(dir)).filter((name) => name.endsWith('.primary.bcs'));
       return names.length > 0 ? names : undefined;
-    }, 30_000);
+    }, scaled(30_000));
     const victim = join(dir, files[0]!);
     const pair = Number(/^p(\d+)\./.exec(files[0]!)![1]);
     const rotBefore = await metric(node.httpUrl, 'floe_scrub_rot_total');
@@ -111,5 +113,5 @@ describe('the scrubber', () => {
     const read = await runFloe('read', blobId, '--network', clusterDir, '-o', out);
     expect(read.exitCode, read.stderr).toBe(0);
     expect((await readFile(out)).equals(blob)).toBe(true);
-  }, 240_000);
+  }, 40 * EPOCH_MS + scaled(120_000));
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesEqual } from '../../src/core/bytes.js';
 import { loadGenesis } from '../../src/config/genesis.js';
 import { FloeClient } from '../../src/client/index.js';
+import { scaled } from '../support/load.js';
 import { type ProcessCluster, startProcessCluster } from '../support/process-cluster.js';
 
 let cluster: ProcessCluster | undefined;
@@ -14,12 +15,12 @@ let client: FloeClient | undefined;
 
 beforeAll(async () => {
   cluster = await startProcessCluster({ nodes: 7, shards: 70 });
-}, 240_000);
+}, scaled(240_000));
 
 afterAll(async () => {
   await client?.close();
   await cluster?.close();
-}, 60_000);
+}, scaled(60_000));
 
 describe('a client whose bootstrap node dies', () => {
   it('stores and reads through the other members', async () => {
@@ -35,5 +36,5 @@ describe('a client whose bootstrap node dies', () => {
       expect(stored.confirmedShards).toBeGreaterThanOrEqual(47);
       expect(bytesEqual(await client.read(stored.blobId), blob)).toBe(true);
     }
-  }, 240_000);
+  }, scaled(240_000));
 });

@@ -2,7 +2,10 @@
 // each with a real BlobStore in a temp directory holding the sliver pairs of its shards of two
 // real encoded blobs with certified records. Node 3's sliver files are deleted or corrupted on
 // disk, node 4 answers correctly but after the deadline. The epoch clock is driven by the test
-// (plain inputs, no EpochManager), so every phase happens exactly when the test says.
+// (plain inputs, no EpochManager), so every phase happens exactly when the test says. The
+// deadline is scaled to the machine's load (test/support/load.ts) and the slow node waits longer
+// than the whole deadline before each answer, so honest nodes pass and the slow one is late
+// however busy the machine is.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -31,6 +34,7 @@ import { registerProtocols } from '../../src/node/protocols.js';
 import { type BlobStore, DiskBlobStore } from '../../src/storage/blob-store.js';
 import { fetchChallenges, formatChallengeStatus, formatChallenges, registerChallengesCommand } from '../../src/cli/commands/challenges.js';
 import type { ChallengeService } from '../../protocols/challenge/service.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 import { uncheckedMetadata, uncheckedSliver } from '../support/unchecked-data.js';
 
@@ -39,10 +43,16 @@ const N_SHARDS = 10;
 const NODES = 5;
 const CORRUPT = 3;
 const SLOW = 4;
-/** Generous against the load of other tests on two cores; the slow node is far beyond it. */
-const DEADLINE_MS = 1_500;
-/** Per getMetadata call of the slow node: two blobs per challenge, so at least 2.6 s. */
-const SLOW_DELAY_MS = 1_300;
+/** Generous against the load of other tests on two cores; the slow node is beyond it. */
+const DEADLINE_MS = scaled(4_000);
+/** Per getMetadata call of the slow node: each one alone is past the deadline. */
+const SLOW_DELAY_MS = DEADLINE_MS + 500;
+/** How long a challenger waits for an answer: the slow node's two calls and then some. */
+const CUTOFF_MS = 2 * SLOW_DELAY_MS + scaled(15_000);
+/** Waits for gossip and for every node's results (the slow node's arrive after CUTOFF_MS at most). */
+const WAIT_MS = CUTOFF_MS + scaled(30_000);
+/** Per test: a wait or two, and the work around them. */
+const TEST_TIMEOUT_MS = 2 * WAIT_MS;
 const PARAMS = { sampleSize: 16, deadlineMs: DEADLINE_MS, perEpoch: NODES - 1, evictThreshold: 400_000, decay: 500_000, lateCredit: 250_000 };
 
 interface TestNode {
@@ -159,7 +169,7 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
         params: PARAMS,
         service: slow,
         metrics,
-        limits: { cutoffMs: 15_000 },
+        limits: { cutoffMs: CUTOFF_MS },
         tickMs: 50,
         onBelowThreshold: (peers, epoch) => {
           below.push({ peers, epoch });
@@ -181,8 +191,11 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
       }
     }
     // Full mesh, then every runner serves and subscribes.
+    // A dial whose handshake timed out on a busy machine is tried again.
     for (let i = 0; i < NODES; i++) {
-      for (let j = i + 1; j < NODES; j++) await nodes[i]!.libp2p.dial(nodes[j]!.libp2p.getMultiaddrs());
+      for (let j = i + 1; j < NODES; j++) {
+        await waitFor(`node ${i} to dial node ${j}`, async () => Boolean(await nodes[i]!.libp2p.dial(nodes[j]!.libp2p.getMultiaddrs())), WAIT_MS);
+      }
     }
     // Each node serves the challenge protocol as a StorageNode does: its descriptor, registered once.
     for (const node of nodes) {
@@ -190,10 +203,12 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
       await node.runner.start();
     }
     const challenges = topic(NETWORK, 'challenges');
-    await waitFor('every node to see the others on the challenges topic', () =>
-      nodes.every((node) => node.libp2p.services.pubsub.getSubscribers(challenges).length >= NODES - 1),
+    await waitFor(
+      'every node to see the others on the challenges topic',
+      () => nodes.every((node) => node.libp2p.services.pubsub.getSubscribers(challenges).length >= NODES - 1),
+      WAIT_MS,
     );
-  });
+  }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     server?.close();
@@ -201,11 +216,11 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
     await Promise.all([...nodes.map((node) => node.libp2p.stop()), attacker?.stop()]);
     for (const node of nodes) await node.store.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('epoch 1: honest nodes pass, the node with broken slivers fails, the slow node is late; every node holds the same results', async () => {
     clock.phase = 0.1;
-    await waitFor('20 results of epoch 1 on every node', () => nodes.every((node) => resultsOf(node, 1).length === NODES * (NODES - 1)));
+    await waitFor('20 results of epoch 1 on every node', () => nodes.every((node) => resultsOf(node, 1).length === NODES * (NODES - 1)), WAIT_MS);
     const view = resultsOf(nodes[0]!, 1);
     for (const node of nodes) expect(resultsOf(node, 1)).toEqual(view);
     for (const result of view) {
@@ -232,15 +247,15 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
     const symbol = (sourceIndex: number) => ({ sourceKind: item.kind === 'primary' ? 'secondary' : 'primary', sourceIndex, targetIndex: sliverIndex, data: new Uint8Array(2), proof: [] }) as const;
     const kept = nodes[2]!.runner.filterRecoverySymbols(item.blobId, item.kind, sliverIndex, [symbol(position), symbol((position + 1) % N_SHARDS)]);
     expect(kept.map((entry) => entry.sourceIndex)).not.toContain(position);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('rejects forged, replayed and non-member results; they change nothing', async () => {
     const before = resultsOf(nodes[0]!, 1);
     attacker = await createFloeNode({ privateKey: attackerKey, network: NETWORK, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], role: 'client' });
-    for (const node of nodes) await attacker.dial(node.libp2p.getMultiaddrs());
+    for (const node of nodes) await waitFor('the attacker to dial a node', async () => Boolean(await attacker!.dial(node.libp2p.getMultiaddrs())), WAIT_MS);
     const challenges = topic(NETWORK, 'challenges');
     attacker.services.pubsub.subscribe(challenges);
-    await waitFor('the attacker to see every node on the topic', () => attacker!.services.pubsub.getSubscribers(challenges).length >= NODES);
+    await waitFor('the attacker to see every node on the topic', () => attacker!.services.pubsub.getSubscribers(challenges).length >= NODES, WAIT_MS);
     const attackerId = peerIdFromPrivateKey(attackerKey).toString();
     const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
     const publish = (from: FloeLibp2p, bytes: Uint8Array) => from.services.pubsub.publish(challenges, bytes);
@@ -260,17 +275,17 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
     // Node c reports on a non-member.
     await publish(c.libp2p, encodeSignedChallengeResult(await signChallengeResult(NETWORK, { epoch: 1, challenger: c.peerId, target: attackerId, outcome: 'fail', sampled: 16, latencyMs: 3 }, c.key)));
     const expected = { 'challenger-not-member': NODES, 'not-from-challenger': NODES, 'bad-key': NODES - 1, 'bad-signature': NODES - 1, 'target-not-member': NODES - 1 };
-    await waitFor('every node to reject every forged result', async () => JSON.stringify(sorted(await rejectedByReason())) === JSON.stringify(sorted(expected)), 15_000, 100);
+    await waitFor('every node to reject every forged result', async () => JSON.stringify(sorted(await rejectedByReason())) === JSON.stringify(sorted(expected)), WAIT_MS, 100);
     expect(await rejectedByReason()).toEqual(expected);
     for (const node of nodes) expect(resultsOf(node, 1)).toEqual(before);
     // The message check itself: what a signature covers.
     expect(challengeResultMessage(NETWORK, real)).not.toEqual(challengeResultMessage('othernet', real));
     expect(publicKeyToProtobuf(a.key.publicKey)).toEqual(replayed.publicKey);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('folds identical scores on every node at the fold point', async () => {
     clock.phase = 0.5;
-    await waitFor('every node to fold epoch 1', () => nodes.every((node) => node.runner.results(1)[0]?.folded === true));
+    await waitFor('every node to fold epoch 1', () => nodes.every((node) => node.runner.results(1)[0]?.folded === true), WAIT_MS);
     const scores = nodes[0]!.runner.results(1)[0]!.scores!;
     for (const node of nodes) expect(node.runner.results(1)[0]!.scores).toEqual(scores);
     expect(scores[nodes[0]!.peerId]).toBe(SCORE_SCALE);
@@ -283,27 +298,27 @@ describe('ChallengeRunner on real libp2p nodes and stores', () => {
       expect(node.runner.withholds(item.blobId, item.kind, challengedSliverIndex(item, N_SHARDS), item.positions[0]!)).toBe(false);
       expect(node.below).toEqual([]);
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('epoch 2: the failing node falls below the threshold on every node; a stale result is rejected', async () => {
     clock.epoch = 2;
     clock.phase = 0.1;
-    await waitFor('20 results of epoch 2 on every node', () => nodes.every((node) => resultsOf(node, 2).length === NODES * (NODES - 1)));
+    await waitFor('20 results of epoch 2 on every node', () => nodes.every((node) => resultsOf(node, 2).length === NODES * (NODES - 1)), WAIT_MS);
     // A valid result of epoch 0, published in epoch 2: a replay of history.
     const [, b] = nodes as [TestNode, TestNode];
     const stale = await signChallengeResult(NETWORK, { epoch: 0, challenger: b.peerId, target: nodes[0]!.peerId, outcome: 'fail', sampled: 16, latencyMs: 1 }, b.key);
     await b.libp2p.services.pubsub.publish(topic(NETWORK, 'challenges'), encodeSignedChallengeResult(stale));
-    await waitFor('the stale result to be rejected', async () => (await rejectedByReason())['stale'] === NODES - 1, 15_000, 100);
+    await waitFor('the stale result to be rejected', async () => (await rejectedByReason())['stale'] === NODES - 1, WAIT_MS, 100);
     expect(nodes.every((node) => node.runner.results(0)[0]!.results.length === 0)).toBe(true);
 
     clock.phase = 0.5;
-    await waitFor('every node to fold epoch 2', () => nodes.every((node) => node.runner.results(2)[0]?.folded === true));
+    await waitFor('every node to fold epoch 2', () => nodes.every((node) => node.runner.results(2)[0]?.folded === true), WAIT_MS);
     const scores = nodes[0]!.runner.results(2)[0]!.scores!;
     for (const node of nodes) expect(node.runner.results(2)[0]!.scores).toEqual(scores);
     expect(scores[nodes[CORRUPT]!.peerId]).toBe(250_000);
     expect(scores[nodes[SLOW]!.peerId]).toBe(437_500);
     for (const node of nodes) expect(node.below).toEqual([{ peers: [nodes[CORRUPT]!.peerId], epoch: 2 }]);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('keeps results and scores across a restart', async () => {
     const node = nodes[1]!;

@@ -1,16 +1,21 @@
 // Storage challenges in running nodes (DESIGN.md section 6), on real processes: a 7-node
-// loopback cluster (`floe cluster up`, 70 shards, 15-second epochs) stores three blobs with
+// loopback cluster (`floe cluster up`, 70 shards, 15-second epochs times the machine's load
+// scale, test/support/load.ts, and a challenge deadline of 0.15 epochs) stores three blobs with
 // `floe store`. Once the blobs are old enough to be sampled, every member challenges its three
 // scheduled targets each epoch and every node folds the gossiped results into the same scores.
-// Then one node's sliver files are damaged on disk: first rewritten with wrong bytes (its
+// Then the sliver files of one node, whose operator turned scrubbing off (config.json "scrub":
+// false, so it does not notice nor heal the damage), are damaged on disk: first rewritten with wrong bytes (its
 // challengers get wrong symbols), then deleted or truncated (its read path quarantines those and
 // it answers NOT_FOUND). It fails its challenges from the next epoch on, its score drops
 // identically on every node, its certified penalty halves its weight (and shards) in the next
 // assignment, it falls below the threshold after the second failed epoch, the others vote it out and it holds no shard in the following assignment. The new owners of its
 // shards rebuild them and pass the challenges of them, while a node frozen with SIGSTOP for that
 // epoch is reported `unreachable` (not `fail`) and scored alike by every node. `floe challenges`
-// and `floe node status` show the results and scores. Runs the compiled CLI: `npm run build`
-// after editing src/.
+// and `floe node status` show the results and scores. What is asserted does not depend on
+// scheduling: an honest node may answer late on a loaded machine (correct, after the deadline),
+// so honest nodes must never fail and must score above the damaged one, while the damaged and
+// the frozen node's scores are exact (half the score they had after the previous fold). Runs the
+// compiled CLI: `npm run build` after editing src/.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
@@ -27,17 +32,23 @@ import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../sr
 import { DEFAULT_RUNNER_PARAMS, type ChallengeStatus } from '../../src/node/challenge-runner.js';
 import type { ChallengesResponse } from '../../src/node/challenge-routes.js';
 import { rotSlivers, sliverHoldingFiles, storedSlivers } from '../support/stored-slivers.js';
+import { prepareClusterGenesis } from '../support/cluster-genesis.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
 const NODES = 7;
 const SHARDS = 70;
-const EPOCH_MS = 15_000;
+const EPOCH_MS = scaled(15_000);
+/** Within the challenges' cut-off (0.2 epochs from their start), so an answer can be late and still count. */
+const DEADLINE_MS = Math.floor(0.15 * EPOCH_MS);
 /** Node whose slivers are damaged (not node 0: the others bootstrap from it). */
 const BAD = 3;
 /** Node frozen (SIGSTOP) for one epoch after the eviction. */
 const FROZEN = 5;
+/** Per test: the epochs it spans, plus its CLI runs (each may take a while on a busy machine). */
+const TEST_TIMEOUT_MS = 4 * EPOCH_MS + scaled(120_000);
 /** Every member challenges perEpoch others (the ring schedule), so each epoch has this many results. */
 const RESULTS_PER_EPOCH = NODES * DEFAULT_RUNNER_PARAMS.perEpoch;
 
@@ -65,7 +76,7 @@ let firstSampledEpoch = 0;
 let firstFailedEpoch = 0;
 const pids = new Set<number>();
 
-function runFloe(args: readonly string[], timeout = 60_000): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function runFloe(args: readonly string[], timeout = scaled(120_000)): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env['FLOE_NETWORK'];
   delete env['FLOE_ANNOUNCE'];
@@ -97,8 +108,18 @@ const membershipOf = (url: string): Promise<Membership> => getData<Membership>(`
 
 /** Milliseconds until the fold of `epoch` (phase 0.3) has surely happened everywhere, from now. */
 function untilFolded(epoch: number): number {
-  return Math.max(0, epochStartMs(genesis, epoch) - Date.now()) + 0.3 * EPOCH_MS + 10_000;
+  return Math.max(0, epochStartMs(genesis, epoch) - Date.now()) + 0.3 * EPOCH_MS + scaled(10_000);
 }
+
+/** The scores node 0 folded for `epoch` (the previous epoch's, for the exact score of a penalised node). */
+async function scoresAfter(epoch: number): Promise<Readonly<Record<string, number>>> {
+  const scores = (await challengesOf(cluster.nodes[0]!.httpUrl, epoch)).epochs[0]?.scores;
+  expect(scores, `scores folded for epoch ${epoch}`).toBeDefined();
+  return scores!;
+}
+
+/** A score as `floe challenges` and `floe node status` print it. */
+const percent = (score: number): string => `${((100 * score) / SCORE_SCALE).toFixed(1)}%`;
 
 /** Every listed node's view of `epoch`, once all of them have folded it. */
 async function foldedEverywhere(epoch: number, urls: readonly string[]): Promise<ChallengesResponse[]> {
@@ -134,14 +155,15 @@ interface EpochExpectation {
   readonly committee: readonly string[];
   /** Members that challenge (default: the whole committee; a frozen node reports nothing). */
   readonly reporters?: readonly string[];
-  /** Outcome of every challenge of these targets; every other target passes within the deadline. */
+  /** Outcome of every challenge of these targets; every other target answers correctly (pass, or late under load). */
   readonly outcomes?: Readonly<Record<string, ChallengeOutcome>>;
 }
 
 /**
  * The checks every node's view of one epoch must pass: the same results (perEpoch per reporting
- * member, nobody challenging itself), honest targets passing within the deadline, the other
- * outcomes as expected, and the same folded scores everywhere. Returns the common scores.
+ * member, nobody challenging itself), honest targets answering correctly (in time or late: that
+ * depends on the machine's load), the other outcomes as expected, and the same folded scores
+ * everywhere. Returns the common scores.
  */
 function checkEpoch(views: readonly ChallengesResponse[], epoch: number, expected: EpochExpectation): Record<string, number> {
   const reporters = expected.reporters ?? expected.committee;
@@ -156,11 +178,16 @@ function checkEpoch(views: readonly ChallengesResponse[], epoch: number, expecte
     expect(expected.committee).toContain(result.target);
     expect(result.target).not.toBe(result.challenger);
     expect(result.sampled).toBeGreaterThan(0);
-    const outcome = expected.outcomes?.[result.target] ?? 'pass';
-    expect(result.outcome, `${result.challenger} about ${result.target} in epoch ${epoch}`).toBe(outcome);
-    if (outcome === 'pass') expect(result.latencyMs).toBeLessThanOrEqual(DEFAULT_CHALLENGE_PARAMS.deadlineMs);
-    // Dial and answer within the cut-off the node sets (0.2 of an epoch), so the result makes the fold.
-    if (outcome === 'unreachable') expect(result.latencyMs).toBeLessThanOrEqual(0.2 * EPOCH_MS + 1_000);
+    const outcome = expected.outcomes?.[result.target];
+    const about = `${result.challenger} about ${result.target} in epoch ${epoch}`;
+    if (outcome === undefined) {
+      expect(['pass', 'late'], about).toContain(result.outcome);
+      // Late is a correct answer after the deadline, nothing else.
+      if (result.outcome === 'pass') expect(result.latencyMs).toBeLessThanOrEqual(DEADLINE_MS);
+      else expect(result.latencyMs).toBeGreaterThan(DEADLINE_MS);
+    } else {
+      expect(result.outcome, about).toBe(outcome);
+    }
   }
   for (const reporter of reporters) expect(reference.results.filter((result) => result.challenger === reporter)).toHaveLength(perEpoch);
   expect(Object.keys(reference.scores!).sort()).toEqual([...expected.committee].sort());
@@ -175,7 +202,14 @@ function checkEpoch(views: readonly ChallengesResponse[], epoch: number, expecte
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-challenges-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '45000']);
+  await prepareClusterGenesis(clusterDir, {
+    nodes: NODES,
+    shards: SHARDS,
+    epochDurationMs: EPOCH_MS,
+    parameters: { 'challenge.deadlineMs': DEADLINE_MS },
+    nodeConfig: { [BAD]: { scrub: false } },
+  });
+  const up = await runFloe(['cluster', 'up', '--dir', clusterDir, '--json', '--timeout', String(scaled(45_000))], scaled(90_000));
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);
@@ -185,7 +219,12 @@ beforeAll(async () => {
     const bytes = randomBytes(size);
     const path = join(root, `blob-${index}.bin`);
     await writeFile(path, bytes);
-    const stored = await runFloe(['store', path, '--network', clusterDir, '--json', '--epochs', '30']);
+    // Setup, not under test: a store the CLI calls retryable (its 15 s connect deadline passed on
+    // a very busy machine) is run again, as a user would.
+    let stored = await runFloe(['store', path, '--network', clusterDir, '--json', '--epochs', '30'], scaled(60_000));
+    for (let attempt = 1; attempt < 3 && stored.exitCode !== 0 && stored.stderr.includes('(retryable)'); attempt++) {
+      stored = await runFloe(['store', path, '--network', clusterDir, '--json', '--epochs', '30'], scaled(60_000));
+    }
     expect(stored.exitCode, stored.stderr).toBe(0);
     blobs.push({ id: (JSON.parse(stored.stdout) as { blobId: string }).blobId, bytes });
   }
@@ -214,10 +253,10 @@ beforeAll(async () => {
       }
       return true;
     },
-    30_000,
+    scaled(60_000),
   );
   firstSampledEpoch = storedIn + 1;
-}, 150_000);
+}, scaled(300_000));
 
 afterAll(async () => {
   // A node left stopped by a failed test would never see the SIGTERM of `cluster down`.
@@ -237,15 +276,17 @@ afterAll(async () => {
     }
   }
   if (root !== '') await rm(root, { recursive: true, force: true });
-}, 30_000);
+}, scaled(60_000));
 
 describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
-  it('honest nodes pass every challenge, and every node holds the same results and scores', async () => {
+  it('honest nodes answer every challenge correctly, and every node holds the same results and scores', async () => {
     const views = await foldedEverywhere(firstSampledEpoch, urlsOf(allIndices()));
     const scores = checkEpoch(views, firstSampledEpoch, { committee: cluster.nodes.map((node) => node.peerId) });
     expect(views[0]!.epochs[0]!.results).toHaveLength(RESULTS_PER_EPOCH);
-    for (const score of Object.values(scores)) expect(score).toBe(SCORE_SCALE);
-  }, 3 * EPOCH_MS);
+    // Full credit, or a late answer's share of it; nobody near the eviction threshold.
+    for (const score of Object.values(scores)) expect(score).toBeGreaterThan(DEFAULT_CHALLENGE_PARAMS.evictThreshold * 1.5);
+    expect(Object.values(scores).some((score) => score === SCORE_SCALE)).toBe(true);
+  }, TEST_TIMEOUT_MS);
 
   it('a node whose sliver files are corrupted (then deleted) fails its challenges from the next epoch on; its score drops identically everywhere', async () => {
     const bad = cluster.nodes[BAD]!;
@@ -256,9 +297,10 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
 
     const views = await foldedEverywhere(firstFailedEpoch, urlsOf(allIndices()));
     const scores = checkEpoch(views, firstFailedEpoch, { committee: cluster.nodes.map((node) => node.peerId), outcomes: { [bad.peerId]: 'fail' } });
-    // decay 1/2 towards an observation of 0.
-    expect(scores[bad.peerId]).toBe(SCORE_SCALE / 2);
-    for (const [peer, score] of Object.entries(scores)) if (peer !== bad.peerId) expect(score).toBe(SCORE_SCALE);
+    // decay 1/2 towards an observation of 0, from the score the node had (full, or nearly: late answers).
+    const before = await scoresAfter(firstFailedEpoch - 1);
+    expect(scores[bad.peerId]).toBe(Math.floor(before[bad.peerId]! / 2));
+    for (const [peer, score] of Object.entries(scores)) if (peer !== bad.peerId) expect(score).toBeGreaterThan(scores[bad.peerId]!);
     for (const view of views) expect(view.belowThreshold).toEqual([]);
     // The node checked these slivers when it stored them and serves them as they are since: the
     // challengers get every symbol, and their proofs do not verify.
@@ -275,26 +317,31 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     expect(read.status).toBe(404);
     expect((await readdir(join(bad.dir, 'store', 'quarantine'))).length).toBeGreaterThan(0);
     expect(epochAt(genesis)).toBe(firstFailedEpoch);
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('after a second failed epoch it is below the threshold on every node; `floe challenges` and `floe node status` show it', async () => {
     const bad = cluster.nodes[BAD]!;
     const epoch = firstFailedEpoch + 1;
     const views = await foldedEverywhere(epoch, urlsOf(allIndices()));
     const scores = checkEpoch(views, epoch, { committee: cluster.nodes.map((node) => node.peerId), outcomes: { [bad.peerId]: 'fail' } });
-    expect(scores[bad.peerId]).toBe(SCORE_SCALE / 4);
+    const firstFailedScore = (await scoresAfter(firstFailedEpoch))[bad.peerId]!;
+    const badScore = Math.floor(firstFailedScore / 2);
+    expect(scores[bad.peerId]).toBe(badScore);
     expect(scores[bad.peerId]).toBeLessThan(DEFAULT_CHALLENGE_PARAMS.evictThreshold);
+    for (const [peer, score] of Object.entries(scores)) if (peer !== bad.peerId) expect(score).toBeGreaterThanOrEqual(DEFAULT_CHALLENGE_PARAMS.evictThreshold);
     for (const view of views) {
       expect(view.lastFoldedEpoch).toBe(epoch);
       expect(view.belowThreshold).toEqual([bad.peerId]);
     }
-    // The first failed epoch's score (one half) became a certified penalty: in this epoch's
-    // assignment the node has half its weight, so 5 of its 10 shards went to the others.
+    // The first failed epoch's score (about one half) became a certified penalty: in this epoch's
+    // assignment the node has that share of its weight, so about half of its 10 shards went to the others.
     const assignments = await Promise.all(urlsOf(allIndices()).map((url) => certifiedAssignment(url, epoch)));
     for (const assignment of assignments) {
       expect(assignment).toEqual(assignments[0]);
-      expect(assignment!.members.find((member) => member.peerId === bad.peerId)!.penaltyPpm).toBe(SCORE_SCALE / 2);
-      expect(shardsOf(assignment!, bad.peerId)).toHaveLength(5);
+      expect(assignment!.members.find((member) => member.peerId === bad.peerId)!.penaltyPpm).toBe(firstFailedScore);
+      // Exactly 5 from a full score; fewer than 10 from one already lowered by late answers.
+      if (firstFailedScore === SCORE_SCALE / 2) expect(shardsOf(assignment!, bad.peerId)).toHaveLength(5);
+      else expect(shardsOf(assignment!, bad.peerId).length).toBeLessThan(10);
       for (const member of assignment!.members) if (member.peerId !== bad.peerId) expect(member.penaltyPpm).toBeUndefined();
     }
     // Now it does not even hold what is asked: it says so (fail, not late or unreachable).
@@ -306,7 +353,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     expect(json.exitCode, json.stderr).toBe(0);
     const listed = JSON.parse(json.stdout) as ChallengesResponse;
     expect(listed.peerId).toBe(honest.peerId);
-    expect(listed.scores[bad.peerId]).toBe(SCORE_SCALE / 4);
+    expect(listed.scores[bad.peerId]).toBe(badScore);
     expect(listed.belowThreshold).toEqual([bad.peerId]);
     const listedEpochs = listed.epochs.map((entry) => entry.epoch);
     for (const e of [firstSampledEpoch, firstFailedEpoch, epoch]) expect(listedEpochs).toContain(e);
@@ -317,18 +364,18 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toContain(`epoch ${epoch} (folded): ${RESULTS_PER_EPOCH} results`);
     expect(text.stdout).toMatch(/\d+ pass, \d+ fail|\d+ fail, \d+ pass/);
-    expect(text.stdout).toMatch(new RegExp(`…${bad.peerId.slice(-10)}\\s+25\\.0%\\s+below threshold`));
+    expect(text.stdout).toMatch(new RegExp(`…${bad.peerId.slice(-10)}\\s+${percent(badScore).replace('.', '\\.')}\\s+below threshold`));
 
     const badStatus = await runFloe(['node', 'status', '--dir', bad.dir]);
     expect(badStatus.exitCode, badStatus.stderr).toBe(0);
-    expect(badStatus.stdout).toContain(`score     25.0% after epoch ${epoch} (below the eviction threshold)`);
+    expect(badStatus.stdout).toContain(`score     ${percent(badScore)} after epoch ${epoch} (below the eviction threshold)`);
     expect(badStatus.stdout).toMatch(new RegExp(`challenged by others: ${2 * DEFAULT_RUNNER_PARAMS.perEpoch} fail, \\d+ pass`));
     const honestStatus = await runFloe(['node', 'status', '--dir', honest.dir]);
     expect(honestStatus.exitCode, honestStatus.stderr).toBe(0);
-    expect(honestStatus.stdout).toContain(`score     100.0% after epoch ${epoch}\n`);
+    expect(honestStatus.stdout).toContain(`score     ${percent(scores[honest.peerId]!)} after epoch ${epoch}\n`);
     const badJson = JSON.parse((await runFloe(['node', 'status', '--dir', bad.dir, '--json'])).stdout) as { health: { challenges: ChallengeStatus } };
-    expect(badJson.health.challenges.score).toBe(SCORE_SCALE / 4);
-  }, 3 * EPOCH_MS);
+    expect(badJson.health.challenges.score).toBe(badScore);
+  }, TEST_TIMEOUT_MS);
 
   it('the others vote it out: it holds no shard in the next assignment, and they hold all of them', async () => {
     const bad = cluster.nodes[BAD]!;
@@ -339,7 +386,7 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
         const all = await Promise.all(urlsOf(allIndices()).map(membershipOf));
         return all.every((status) => status.epoch >= evictedIn) ? all : undefined;
       },
-      Math.max(0, epochStartMs(genesis, evictedIn) - Date.now()) + 10_000,
+      Math.max(0, epochStartMs(genesis, evictedIn) - Date.now()) + scaled(10_000),
     );
     const badStatus = statuses[BAD]!;
     expect(badStatus.assignmentEpoch).toBe(evictedIn);
@@ -356,13 +403,13 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
       for (const shard of status.shards) shards.add(shard);
     }
     expect(shards.size).toBe(SHARDS);
-    // The health answer follows at the node's next epoch tick (a few hundred ms at most).
+    // The health answer follows at the node's next epoch tick (a few hundred ms on an idle machine).
     await waitFor(
       'the evicted node\'s health to show no shard',
       async () => ((await getData<{ shards: number[] }>(`${bad.httpUrl}/v1/health`)).shards.length === 0 ? true : undefined),
-      5_000,
+      scaled(30_000),
     );
-  }, 4 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 
   it('a frozen node is unreachable, not failing, and scored alike everywhere; the new owners of the evicted shards pass; every blob reads back', async () => {
     // Shards gained at the eviction are challenged from the epoch after it.
@@ -397,8 +444,9 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
       outcomes: { [frozen.peerId]: 'unreachable' },
     });
     // Unreachable counts as no credit, like fail, but the results tell the two apart.
-    expect(scores[frozen.peerId]).toBe(SCORE_SCALE / 2);
-    for (const [peer, score] of Object.entries(scores)) if (peer !== frozen.peerId) expect(score).toBe(SCORE_SCALE);
+    const before = await scoresAfter(epoch - 1);
+    expect(scores[frozen.peerId]).toBe(Math.floor(before[frozen.peerId]! / 2));
+    for (const [peer, score] of Object.entries(scores)) if (peer !== frozen.peerId) expect(score).toBeGreaterThan(scores[frozen.peerId]!);
 
     // The evicted node is in no fold since; its status keeps its last score as a member.
     const evicted = await runFloe(['node', 'status', '--dir', cluster.nodes[BAD]!.dir]);
@@ -412,5 +460,5 @@ describe('storage challenges on a 7-node cluster with 15-second epochs', () => {
       expect(read.exitCode, read.stderr).toBe(0);
       expect(Buffer.compare(await readFile(out), blob.bytes)).toBe(0);
     }
-  }, 3 * EPOCH_MS);
+  }, TEST_TIMEOUT_MS);
 });

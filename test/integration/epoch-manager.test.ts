@@ -1,7 +1,8 @@
 // EpochManager on four real libp2p nodes in one process, with 3-second epochs: every node
 // certifies the same assignment each epoch, an eviction voted by members holding n - f shards
 // takes the member's shards away at the next epoch, the chain file survives a reopen, and a voted
-// epoch duration changes every node's clock from the next assignment on.
+// epoch duration changes every node's clock from the next assignment on. Epochs (and so every
+// wait and test timeout, in epochs) are scaled to the machine's load (test/support/load.ts).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochAt, epochStartMs, parseGenesis, type Genesis } from '../../src/config/genesis.js';
 import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { EpochManager, VOTE_CUTOFF } from '../../src/node/epoch-manager.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
-const EPOCH_MS = 3_000;
+const EPOCH_MS = scaled(3_000);
+/** The epoch length the duration vote sets. */
+const LONGER_MS = Math.round(1.5 * EPOCH_MS);
 const N_SHARDS = 12;
 
 interface TestNode {
@@ -54,9 +58,10 @@ beforeAll(async () => {
     const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, version: 'test', capacity: 0, log: (_level, message) => logs.push(message) });
     nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs });
   }
-  for (const a of nodes) for (const b of nodes) if (a !== b) await a.libp2p.dial(b.libp2p.getMultiaddrs());
+  // A dial whose handshake timed out on a busy machine is tried again.
+  for (const a of nodes) for (const b of nodes) if (a !== b) await waitFor('a dial', async () => Boolean(await a.libp2p.dial(b.libp2p.getMultiaddrs())));
   await Promise.all(nodes.map((node) => node.manager.start()));
-}, 30_000);
+}, scaled(30_000));
 
 afterAll(async () => {
   for (const node of nodes) {
@@ -74,7 +79,7 @@ describe('EpochManager', () => {
       expect(digests.size, `epoch ${epoch}`).toBe(1);
     }
     for (const node of nodes) expect(node.manager.ownedShards()).toHaveLength(N_SHARDS / 4);
-  }, 20_000);
+  }, 7 * EPOCH_MS);
 
   it('evicts a member when members holding n - f shards vote for it', async () => {
     const victim = nodes[3]!;
@@ -97,7 +102,7 @@ describe('EpochManager', () => {
     for (const voter of voters) expect(voter.manager.ownedShards()).toHaveLength(N_SHARDS / 3);
     // The victim can no longer vote.
     await expect(victim.manager.vote('evict', voters[0]!.peerId)).rejects.toThrow(/only committee members vote/);
-  }, 20_000);
+  }, 7 * EPOCH_MS);
 
   it('keeps the chain in the node directory: a reopened manager verifies it and has the same tip', async () => {
     const node = nodes[0]!;
@@ -123,7 +128,7 @@ describe('EpochManager', () => {
 
   it('a certified epochDurationMs vote changes every node\'s clock from the next assignment on', async () => {
     const voters = nodes.slice(0, 3);
-    const longer = 4_500;
+    const longer = LONGER_MS;
     // A malformed duration is refused before it is queued or signed.
     await expect(voters[0]!.manager.vote('param', 'epochDurationMs=10')).rejects.toThrow(/epochDurationMs must be an integer/);
     await waitFor('a voting window', () => (voters[0]!.manager.phase() > 0.05 && voters[0]!.manager.phase() < VOTE_CUTOFF - 0.15 ? true : undefined), 2 * EPOCH_MS);
@@ -160,7 +165,7 @@ describe('EpochManager', () => {
     expect(epochAt(genesis)).toBeGreaterThan(changed + 2);
     const digests = new Set(voters.map((node) => node.manager.status().certified.find((entry) => entry.epoch === changed + 1)?.digest));
     expect(digests.size).toBe(1);
-  }, 30_000);
+  }, 16 * EPOCH_MS);
 
   it('leaves join requests to the operators once admission.auto=0 is certified', async () => {
     const voters = nodes.slice(0, 3);
@@ -174,15 +179,15 @@ describe('EpochManager', () => {
     const fetchChain = (_peer: unknown, fromEpoch: number, limit: number): Promise<Uint8Array[]> => Promise.resolve(voters[0]!.manager.chainFrom(fromEpoch, limit));
     const manager = await EpochManager.open({ libp2p, genesis, privateKey: key, dataDir: dir, join: true, version: 'test', capacity: 0, log: () => {}, fetchChain });
     nodes.push({ key, peerId: libp2p.peerId.toString(), dir, libp2p, manager, logs: [] });
-    for (const voter of voters) await libp2p.dial(voter.libp2p.getMultiaddrs());
+    for (const voter of voters) await waitFor('a dial', async () => Boolean(await libp2p.dial(voter.libp2p.getMultiaddrs())));
     await manager.start();
     const epoch = voters[0]!.manager.epoch();
-    await waitFor('two more epochs', () => (voters[0]!.manager.epoch() >= epoch + 2 ? true : undefined), 3 * 4_500);
+    await waitFor('two more epochs', () => (voters[0]!.manager.epoch() >= epoch + 2 ? true : undefined), 3 * LONGER_MS);
     // Members saw the request and did not vote: the candidate is still outside the committee.
     expect(voters.some((node) => node.logs.includes('join request left to the operators (admission policy)'))).toBe(true);
     expect(voters.every((node) => !node.logs.includes('join request'))).toBe(true);
     expect(manager.status().joining).toBe(true);
     expect(manager.epoch()).toBe(voters[0]!.manager.epoch());
     for (const node of voters) expect(node.manager.current().members.map((member) => member.peerId)).not.toContain(libp2p.peerId.toString());
-  }, 20_000);
+  }, 7 * EPOCH_MS);
 });

@@ -4,7 +4,8 @@
 // pulls the slivers of its shards from their previous owners over `sync`, every node ends up with
 // the same certificate chain, a forged assignment certificate published on the `epoch` topic is
 // rejected and changes nothing, a member that leaves hands its shards over, and a blob stored
-// before all that reads back exactly. Runs the compiled
+// before all that reads back exactly. Epochs, and the waits for what happens in them, are scaled
+// to the machine's load (test/support/load.ts); what is asserted is not. Runs the compiled
 // CLI: `npm run build` after editing src/.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,13 +33,16 @@ import { createFloeNode, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { topic } from '../../src/network/protocol-ids.js';
 import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { parseBlobId } from '../../src/encoding/blob-id.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const floeBin = join(repoRoot, 'bin', 'floe.js');
 const NODES = 7;
 const SHARDS = 70;
-const EPOCH_MS = 15_000;
+const EPOCH_MS = scaled(15_000);
+/** Slack on top of the epochs a wait spans: the nodes' ticks, gossip, HTTP answers. */
+const SLACK_MS = scaled(10_000);
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; peerId: string; httpUrl: string; multiaddrs: string[] }[];
@@ -69,7 +73,7 @@ let blob: Buffer = Buffer.alloc(0);
 let gossip: FloeLibp2p | undefined;
 const pids = new Set<number>();
 
-function runFloe(args: readonly string[], timeout = 60_000): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function runFloe(args: readonly string[], timeout = scaled(90_000)): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
   delete env['FLOE_NETWORK'];
   delete env['FLOE_ANNOUNCE'];
@@ -83,13 +87,13 @@ function runFloe(args: readonly string[], timeout = 60_000): Promise<{ exitCode:
 }
 
 async function membership(url: string): Promise<Membership> {
-  const response = await fetch(`${url}/v1/membership`, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${url}/v1/membership`, { signal: AbortSignal.timeout(scaled(5_000)) });
   const body = (await response.json()) as { success: { data: Membership } };
   return body.success.data;
 }
 
 async function rejectedMembershipMessages(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(scaled(5_000)) })).text();
   let total = 0;
   for (const line of text.split('\n')) {
     if (line.startsWith('floe_rejected_total{') && line.includes('protocol="membership"')) total += Number(line.split(' ').at(-1));
@@ -104,7 +108,7 @@ function allUrls(): string[] {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-epochs-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '45000']);
+  const up = await runFloe(['cluster', 'up', '--nodes', String(NODES), '--shards', String(SHARDS), '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', String(scaled(45_000))]);
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);
@@ -137,9 +141,9 @@ beforeAll(async () => {
   joinerUrl = await waitFor(
     'the joiner to start',
     async () => (JSON.parse(await readFile(join(joinerDir, 'node.json'), 'utf8')) as { httpUrl: string }).httpUrl,
-    30_000,
+    scaled(30_000),
   );
-}, 120_000);
+}, scaled(240_000));
 
 afterAll(async () => {
   await Promise.resolve(gossip?.stop()).catch(() => undefined);
@@ -152,7 +156,7 @@ afterAll(async () => {
     }
   }
   if (root !== '') await rm(root, { recursive: true, force: true });
-}, 30_000);
+}, scaled(60_000));
 
 describe('epochs on a 7-node cluster with 15-second epochs', () => {
   it('admits a node started with --join: it holds shards within two epochs and pulls their slivers', async () => {
@@ -162,7 +166,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const status = await membership(joinerUrl);
         return status.member && status.shards.length > 0 ? status : undefined;
       },
-      3 * EPOCH_MS + 5_000,
+      3 * EPOCH_MS + SLACK_MS,
     );
     expect(admitted.assignmentEpoch - joinerStartEpoch).toBeLessThanOrEqual(2);
     expect(admitted.committeeSize).toBe(NODES + 1);
@@ -176,13 +180,13 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const status = await membership(joinerUrl);
         return status.migration !== undefined && status.migration.shardsTotal > 0 && status.migration.shardsDone === status.migration.shardsTotal ? status : undefined;
       },
-      EPOCH_MS,
+      EPOCH_MS + SLACK_MS,
     );
     expect(done.migration!.blobsMigrated + done.migration!.blobsRecovered).toBeGreaterThanOrEqual(done.migration!.shardsTotal);
     const id = parseBlobId(blobId);
     for (const shard of admitted.shards.slice(0, 3)) {
       const pair = pairForShard(shardIndex(shard, SHARDS), id, SHARDS);
-      const response = await fetch(`${joinerUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${joinerUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(scaled(5_000)) });
       expect(response.status, `pair ${pair} of shard ${shard}`).toBe(200);
     }
 
@@ -190,7 +194,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     expect(status.exitCode, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/committee 8 members \(assignment of epoch \d+, digest [0-9a-f]{16}\); this node: member/);
     expect(status.stdout).toMatch(/migration epoch \d+: (\d+)\/\1 shards done/);
-  }, 4 * EPOCH_MS);
+  }, 4 * EPOCH_MS + 4 * SLACK_MS);
 
   it('every node holds the same certified assignment for every epoch, and the chain verifies from the genesis', async () => {
     // Wait until at least two more epochs are certified after the admission.
@@ -201,7 +205,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const all = await Promise.all(allUrls().map(membership));
         return all.every((status) => status.certified.some((entry) => entry.epoch === target)) ? all : undefined;
       },
-      2 * EPOCH_MS + 5_000,
+      2 * EPOCH_MS + SLACK_MS,
     );
     const statuses = await Promise.all(allUrls().map(membership));
     const byEpoch = new Map<number, Set<string>>();
@@ -225,7 +229,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const tip = await verifyChain(genesis, certificates);
     expect(shardsOf(tip, joinerPeerId).length).toBeGreaterThan(0);
     expect(tip.members).toHaveLength(NODES + 1);
-  }, 3 * EPOCH_MS);
+  }, 3 * EPOCH_MS + 2 * SLACK_MS);
 
   it('a forged assignment certificate is rejected and changes nothing', async () => {
     gossip = await createFloeNode({
@@ -237,7 +241,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     });
     const epochTopic = topic(genesis.network, 'epoch');
     gossip.services.pubsub.subscribe(epochTopic);
-    await waitFor('gossip peers on the epoch topic', async () => (gossip!.services.pubsub.getSubscribers(epochTopic).length >= 3 ? true : undefined), 20_000);
+    await waitFor('gossip peers on the epoch topic', async () => (gossip!.services.pubsub.getSubscribers(epochTopic).length >= 3 ? true : undefined), scaled(30_000));
     // Early in an epoch the chain tip is the current epoch's: forge the next one.
     await waitFor(
       'the start of an epoch',
@@ -278,7 +282,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const record = await signNodeRecord(stranger, genesis.network, { peerId: strangerId, addresses: [], capacity: 1, version: 'x', seq: 1 });
     const membersTopic = topic(genesis.network, 'members');
     gossip.services.pubsub.subscribe(membersTopic);
-    await waitFor('gossip peers on the members topic', async () => (gossip!.services.pubsub.getSubscribers(membersTopic).length >= 3 ? true : undefined), 10_000);
+    await waitFor('gossip peers on the members topic', async () => (gossip!.services.pubsub.getSubscribers(membersTopic).length >= 3 ? true : undefined), scaled(30_000));
     await gossip.services.pubsub.publish(membersTopic, encodeMembershipMessage({ type: 'vote', vote: forgedVote }));
     await gossip.services.pubsub.publish(membersTopic, encodeMembershipMessage({ type: 'record', record }));
 
@@ -288,7 +292,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const after = await Promise.all(cluster.nodes.map((node) => rejectedMembershipMessages(node.httpUrl)));
         return after.some((count, index) => count >= before[index]! + 3) ? true : undefined;
       },
-      10_000,
+      scaled(30_000),
     );
 
     // The operator's vote goes through the node's HTTP API (one admit vote certifies nothing).
@@ -320,7 +324,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const all = await Promise.all(allUrls().map(membership));
         return all.every((status) => status.certified.some((entry) => entry.epoch === forgedAssignment.epoch)) ? all : undefined;
       },
-      EPOCH_MS + 5_000,
+      EPOCH_MS + SLACK_MS,
     ).then((all) => {
       for (const status of all) {
         const entry = status.certified.find((item) => item.epoch === forgedAssignment.epoch)!;
@@ -333,7 +337,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const victimStatus = await membership(victimUrl);
     expect(victimStatus.member).toBe(true);
     expect(victimStatus.shards.length).toBeGreaterThan(0);
-  }, 3 * EPOCH_MS);
+  }, 3 * EPOCH_MS + 6 * SLACK_MS);
 
   it('a member that leaves hands its shards over, and nothing else moves', async () => {
     const leaver = cluster.nodes[NODES - 1]!;
@@ -368,7 +372,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const all = await Promise.all(allUrls().map(membership));
         return all.every((status) => status.assignmentEpoch === after.assignmentEpoch && status.digest === after.digest) ? true : undefined;
       },
-      EPOCH_MS,
+      EPOCH_MS + SLACK_MS,
     );
     const ownersAfter = await owners();
     expect(ownersAfter.size).toBe(SHARDS);
@@ -376,14 +380,14 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
       if (url === leaver.httpUrl) expect(ownersAfter.get(shard)).not.toBe(leaver.httpUrl);
       else expect(ownersAfter.get(shard), `shard ${shard} moved`).toBe(url);
     }
-  }, 4 * EPOCH_MS);
+  }, 4 * EPOCH_MS + 4 * SLACK_MS);
 
   it('the blob stored before the epoch changes reads back exactly', async () => {
     const outPath = join(root, 'back.bin');
     const read = await runFloe(['read', blobId, '--network', clusterDir, '-o', outPath]);
     expect(read.exitCode, read.stderr).toBe(0);
     expect(Buffer.compare(await readFile(outPath), blob)).toBe(0);
-  }, 60_000);
+  }, scaled(120_000));
 
   it('a client verifies the chain and stores to the committee of now: the newcomer, not the leaver', async () => {
     const path = join(root, 'after.bin');
@@ -392,10 +396,10 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     const stored = await runFloe(['store', path, '--network', clusterDir, '--json']);
     expect(stored.exitCode, stored.stderr).toBe(0);
     const id = (JSON.parse(stored.stdout) as { blobId: string }).blobId;
-    const metadataStatus = async (url: string): Promise<number> => (await fetch(`${url}/v1/blobs/${id}/metadata`, { signal: AbortSignal.timeout(5_000) })).status;
+    const metadataStatus = async (url: string): Promise<number> => (await fetch(`${url}/v1/blobs/${id}/metadata`, { signal: AbortSignal.timeout(scaled(5_000)) })).status;
     expect(await metadataStatus(joinerUrl)).toBe(200);
     expect(await metadataStatus(cluster.nodes[NODES - 1]!.httpUrl)).toBe(404);
-  }, 60_000);
+  }, scaled(120_000));
 
   it('with f shards of members killed before the midpoint, the others still certify one assignment', async () => {
     const victims = [cluster.nodes[4]!, cluster.nodes[5]!];
@@ -419,9 +423,9 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
         const statuses = await Promise.all(survivors.map(membership));
         return statuses.every((status) => status.certified.some((entry) => entry.epoch === next)) ? statuses : undefined;
       },
-      EPOCH_MS + 5_000,
+      EPOCH_MS + SLACK_MS,
     );
     const digests = new Set(all.map((status) => status.certified.find((entry) => entry.epoch === next)!.digest));
     expect(digests.size).toBe(1);
-  }, 3 * EPOCH_MS);
+  }, 3 * EPOCH_MS + 2 * SLACK_MS);
 });

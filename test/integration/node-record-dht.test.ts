@@ -16,6 +16,7 @@ import {
   publishNodeRecordUntilStored,
   selectNodeRecord,
 } from '../../src/node/node-record-dht.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
 const NETWORK = 'dhtrec';
@@ -71,8 +72,8 @@ describe('node records in the DHT of a 5-node swarm', () => {
     // The self-queries of the DHT connect every node to every other; puts then reach all four once
     // every routing table holds the other four (a connection alone is not yet a routing-table entry).
     const routingTableSize = (node: FloeLibp2p): number => (node.services.dht as unknown as { routingTable: { size: number } }).routingTable.size;
-    await waitFor('every node to be connected to the 4 others', () => nodes.every((node) => node.getPeers().length === 4), 20_000, 100);
-    await waitFor('every routing table to hold the 4 others', () => nodes.every((node) => routingTableSize(node) === 4), 20_000, 100);
+    await waitFor('every node to be connected to the 4 others', () => nodes.every((node) => node.getPeers().length === 4), scaled(20_000), 100);
+    await waitFor('every routing table to hold the 4 others', () => nodes.every((node) => routingTableSize(node) === 4), scaled(20_000), 100);
   });
 
   afterAll(async () => {
@@ -172,7 +173,7 @@ describe('node records in the DHT of a 5-node swarm', () => {
     const record = await signNodeRecord(key, NETWORK, { peerId: lateId, addresses: [], capacity: 0, version: 'test-1', seq: 5 });
     // Alone, kad-dht holds the put until a first DHT peer shows up: one attempt hits its deadline.
     await expect(publishNodeRecord(late, record, timeoutSignal(300))).rejects.toThrow(/timed out|abort/i);
-    const publishing = publishNodeRecordUntilStored(late, record, { signal: timeoutSignal(20_000), attemptMs: 300, retryMs: 100, attempts: 100 });
+    const publishing = publishNodeRecordUntilStored(late, record, { signal: timeoutSignal(scaled(20_000)), attemptMs: 300, retryMs: 100, attempts: 100 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await late.dial(d.getMultiaddrs());
     const result = await publishing;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesEqual } from '../../src/core/bytes.js';
 import { loadGenesis } from '../../src/config/genesis.js';
 import { FloeClient } from '../../src/client/index.js';
+import { scaled } from '../support/load.js';
 import { type ProcessCluster, startProcessCluster } from '../support/process-cluster.js';
 
 let cluster: ProcessCluster | undefined;
@@ -16,12 +17,12 @@ let client: FloeClient | undefined;
 
 beforeAll(async () => {
   cluster = await startProcessCluster({ nodes: 7, shards: 70 });
-}, 240_000);
+}, scaled(240_000));
 
 afterAll(async () => {
   await client?.close();
   await cluster?.close();
-}, 60_000);
+}, scaled(60_000));
 
 describe('reads with 2 of 7 nodes stalled', () => {
   it('returns every blob byte-identical, whole and by range, and answers status', async () => {
@@ -53,5 +54,5 @@ describe('reads with 2 of 7 nodes stalled', () => {
     expect(status.certified).toBe(true);
     c.resume(c.nodes[0]!);
     c.resume(c.nodes[3]!);
-  }, 300_000);
+  }, scaled(300_000));
 });

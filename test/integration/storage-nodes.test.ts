@@ -29,6 +29,7 @@ import { storageConfirmationMessage } from '../../protocols/store/confirmation.j
 import { storeOnNode } from '../../protocols/store/request.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
+import { scaled } from '../support/load.js';
 import { freePort, waitFor } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
@@ -231,7 +232,7 @@ describe('five storage nodes on loopback', () => {
     node.process.kill('SIGKILL');
     await new Promise((resolve) => node.process.once('exit', resolve));
     await startNode(node);
-    const after = await waitFor('slivers after restart', async () => readBackVerified(node), 30_000);
+    const after = await waitFor('slivers after restart', async () => readBackVerified(node), scaled(30_000));
     expect(after.map((sliver) => sliver.index)).toEqual(before.map((sliver) => sliver.index));
     for (let i = 0; i < after.length; i++) expect(bytesEqual(after[i]!.data, before[i]!.data)).toBe(true);
   }, 90_000);
@@ -265,7 +266,7 @@ describe('five storage nodes on loopback', () => {
     const previous = encoded;
     encoded = healed;
     try {
-      const slivers = await waitFor('self-healing', async () => readBackVerified(absent), 60_000);
+      const slivers = await waitFor('self-healing', async () => readBackVerified(absent), scaled(60_000));
       expect(slivers.length).toBe(shardsOf.get(absent.peerId)!.length);
       const metrics = await (await fetch(`${absent.httpUrl}/metrics`)).text();
       expect(metrics).toMatch(/floe_slivers_recovered_total [1-9]/);

@@ -1,6 +1,7 @@
 // A `floe cluster up` cluster whose nodes tests can kill, stop (SIGSTOP), resume and restart one
 // by one: churn, stalls and a dead bootstrap node, on real processes. Runs the compiled CLI
-// (`npm run build` after editing src/).
+// (`npm run build` after editing src/). Its start-up and restart deadlines are scaled to the
+// machine's load (test/support/load.ts).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClusterFile, defaultFloeBin, NODE_LOG_FILE_NAME, startLocalCluster, stopLocalCluster } from '../../src/cluster/local-cluster.js';
 import { RUNTIME_FILE_NAME } from '../../src/node/storage-node.js';
+import { scaled } from './load.js';
 import { waitFor } from './wait.js';
 
 export interface ClusterNode {
@@ -44,7 +46,7 @@ export async function startProcessCluster(options: { nodes: number; shards: numb
       nodes: options.nodes,
       shards: options.shards,
       epochDurationMs: options.epochDurationMs ?? 3_600_000,
-      timeoutMs: options.timeoutMs ?? 120_000,
+      timeoutMs: options.timeoutMs ?? scaled(120_000),
       env: { FLOE_LOG_LEVEL: 'info', ...options.env },
     });
   } catch (error) {
@@ -58,7 +60,7 @@ export async function startProcessCluster(options: { nodes: number; shards: numb
   });
 
   const health = async <T>(node: ClusterNode): Promise<T> => {
-    const response = await fetch(`${node.httpUrl}/v1/health`, { signal: AbortSignal.timeout(3_000) });
+    const response = await fetch(`${node.httpUrl}/v1/health`, { signal: AbortSignal.timeout(scaled(5_000)) });
     return ((await response.json()) as { success: { data: T } }).success.data;
   };
 
@@ -78,7 +80,7 @@ export async function startProcessCluster(options: { nodes: number; shards: numb
     async kill(node) {
       if (node.state === 'killed') return;
       process.kill(node.pid, 'SIGKILL');
-      await waitFor(`node ${node.index} to die`, () => (gone(node.pid) ? true : undefined), 10_000);
+      await waitFor(`node ${node.index} to die`, () => (gone(node.pid) ? true : undefined), scaled(10_000));
       node.state = 'killed';
     },
     pause(node) {
@@ -114,11 +116,11 @@ export async function startProcessCluster(options: { nodes: number; shards: numb
             return undefined;
           }
         },
-        60_000,
+        scaled(60_000),
       );
       node.httpUrl = runtime.httpUrl;
       node.state = 'up';
-      await waitFor(`node ${node.index} to be ready`, async () => ((await health<{ status: string }>(node).catch(() => undefined))?.status === 'ready' ? true : undefined), 60_000);
+      await waitFor(`node ${node.index} to be ready`, async () => ((await health<{ status: string }>(node).catch(() => undefined))?.status === 'ready' ? true : undefined), scaled(60_000));
     },
     health,
     async close() {

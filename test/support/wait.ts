@@ -1,6 +1,7 @@
 // Helpers the multi-node tests share: a free loopback port, and polling until a condition holds
 // (conditions are polled, never slept on).
 import { createServer } from 'node:net';
+import { scaled } from './load.js';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for a node that must listen at a known address). */
 export async function freePort(): Promise<number> {
@@ -18,12 +19,13 @@ export async function freePort(): Promise<number> {
 /**
  * Polls `probe` every `everyMs` until it returns a value other than undefined or false (a boolean
  * check resolves to true); fails with `what` after `timeoutMs`, naming the last error the probe
- * threw (a probe that throws is retried: the thing it asks may not be up yet).
+ * threw (a probe that throws is retried: the thing it asks may not be up yet). The default
+ * timeout is scaled to the machine's load; a given one is taken as is (callers scale their own).
  */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 30_000,
+  timeoutMs = scaled(30_000),
   everyMs = 100,
 ): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;

@@ -186,4 +186,14 @@ describe('writeNodeConfigFile', () => {
     expect(error.field).toBe('http.port');
     expect((await resolveNodeConfig({ dir, env: {} })).logLevel).toBe('warn');
   });
+
+  it('turns scrubbing off with "scrub": false, and refuses a scrub that is not a boolean', async () => {
+    const dir = await nodeDir();
+    expect((await resolveNodeConfig({ dir, env: {} })).scrub).toBeUndefined();
+    await writeNodeConfigFile(dir, { scrub: false });
+    expect((await resolveNodeConfig({ dir, env: {} })).scrub).toBe(false);
+    const error = await configError(writeNodeConfigFile(dir, { scrub: 'no' as unknown as boolean }));
+    expect(error.field).toBe('scrub');
+    expect(error.reason).toMatch(/true or false/);
+  });
 });
