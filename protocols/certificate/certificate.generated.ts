@@ -119,6 +119,7 @@ export interface BlobCertificate {
   unencodedLength: number
   signers: CertificateSigner[]
   kind: number
+  owner?: Uint8Array<ArrayBuffer>
 }
 
 export namespace BlobCertificate {
@@ -161,6 +162,11 @@ export namespace BlobCertificate {
         if ((obj.kind != null && obj.kind !== 0)) {
           w.uint32(48)
           w.uint32(obj.kind)
+        }
+
+        if (obj.owner != null) {
+          w.uint32(58)
+          w.bytes(obj.owner)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -209,6 +215,10 @@ export namespace BlobCertificate {
             }
             case 6: {
               obj.kind = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.owner = reader.bytes()
               break
             }
             default: {
@@ -283,6 +293,13 @@ export namespace BlobCertificate {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.owner`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -332,6 +349,11 @@ export namespace BlobCertificate {
     value: number
   }
 
+  export interface BlobCertificateOwnerFieldEvent {
+    field: '$.owner'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<BlobCertificate>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobCertificate.codec())
   }
@@ -340,7 +362,7 @@ export namespace BlobCertificate {
     return decodeMessage(buf, BlobCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobCertificate>): Generator<BlobCertificateBlobIdFieldEvent | BlobCertificateEpochFieldEvent | BlobCertificateEndEpochFieldEvent | BlobCertificateUnencodedLengthFieldEvent | BlobCertificateSignersPublicKeyFieldEvent | BlobCertificateSignersSignatureFieldEvent | BlobCertificateKindFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobCertificate>): Generator<BlobCertificateBlobIdFieldEvent | BlobCertificateEpochFieldEvent | BlobCertificateEndEpochFieldEvent | BlobCertificateUnencodedLengthFieldEvent | BlobCertificateSignersPublicKeyFieldEvent | BlobCertificateSignersSignatureFieldEvent | BlobCertificateKindFieldEvent | BlobCertificateOwnerFieldEvent> {
     return streamMessage(buf, BlobCertificate.codec(), opts)
   }
 }

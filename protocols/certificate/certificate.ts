@@ -14,7 +14,9 @@ import { bytesEqual, toHex } from '../../src/core/bytes.js';
 import { FloeError } from '../../src/core/errors.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes, blobIdToString } from '../../src/encoding/blob-id.js';
 import { encodingParameters } from '../../src/encoding/parameters.js';
-import { storageConfirmationMessage } from '../store/confirmation.js';
+import { blobStorageMessage, OBJECT_ID_LENGTH } from '../store/confirmation.js';
+import { blobDeletionMessage } from './deletion.js';
+import { invalidBlobIdMessage } from './invalid.js';
 import { blobExtensionMessage } from './extension.js';
 import { BlobCertificate as BlobCertificateMessage } from './certificate.generated.js';
 import { CERTIFICATE_LIMITS, type CertificateLimits, maxCertificateBytes } from './limits.js';
@@ -23,20 +25,29 @@ import { CERTIFICATE_LIMITS, type CertificateLimits, maxCertificateBytes } from 
 export interface CertificateSigner {
   /** The member's libp2p public key, protobuf-encoded; its peer ID says who signed. */
   readonly publicKey: Uint8Array;
-  /** Signature over storageConfirmationMessage(epoch, blobId). */
+  /** Signature over the message of the certificate's kind (certificateSignedMessage). */
   readonly signature: Uint8Array;
 }
 
-/** What the signers confirm: that they store the blob, or that they keep it until a later end epoch. */
-export type BlobCertificateKind = 'storage' | 'extension';
+/**
+ * What the signers confirm: that they store the blob until its end epoch, that they keep it until
+ * a later end epoch, that its owner deleted a deletable store of it, or (signers holding f + 1
+ * shards, not n - f) that it is encoded inconsistently.
+ */
+export type BlobCertificateKind = 'storage' | 'extension' | 'deletion' | 'invalid';
 
 export interface BlobCertificate {
   /** Absent: storage. An extension certificate raises a certified blob's end epoch to `endEpoch`. */
   readonly kind?: BlobCertificateKind;
+  /**
+   * The 32-byte object ID of a deletable store (storage: absent for a permanent one) or of the
+   * store deleted (deletion, required). Signed as part of the message.
+   */
+  readonly owner?: Uint8Array;
   readonly blobId: BlobId;
   /** Epoch of the confirmations; the certificate is checked against that epoch's committee. */
   readonly epoch: number;
-  /** First epoch in which the blob is no longer stored (> epoch). */
+  /** First epoch in which the blob is no longer stored (> epoch; signed; a deletion's is epoch + 1). */
   readonly endEpoch: number;
   /** Length of the blob in bytes. */
   readonly unencodedLength: number;
@@ -89,7 +100,7 @@ export interface CertificateVerification {
   readonly signers: readonly string[];
   /** Shards owned by the signers. */
   readonly signedShards: number;
-  /** n - f: the least signedShards a valid certificate has. */
+  /** n - f (f + 1 for an invalid-blob certificate): the least signedShards a valid certificate has. */
   readonly quorum: number;
 }
 
@@ -104,18 +115,37 @@ export function encodeBlobCertificate(certificate: BlobCertificate, options: { l
     endEpoch: certificate.endEpoch,
     unencodedLength: certificate.unencodedLength,
     signers: certificate.signers.map((signer) => ({ publicKey: plain(signer.publicKey), signature: plain(signer.signature) })),
-    kind: certificate.kind === 'extension' ? KIND_EXTENSION : KIND_STORAGE,
+    kind: KIND_OF[certificate.kind ?? 'storage'],
+    ...(certificate.owner === undefined ? {} : { owner: plain(certificate.owner) }),
   });
 }
 
+const KIND_OF: Readonly<Record<BlobCertificateKind, number>> = { storage: 0, extension: 1, deletion: 2, invalid: 3 };
 const KIND_STORAGE = 0;
 const KIND_EXTENSION = 1;
+const KIND_DELETION = 2;
+const KIND_INVALID = 3;
 
-/** The bytes every signer of `certificate` signs. */
-export function certificateSignedMessage(certificate: Pick<BlobCertificate, 'kind' | 'epoch' | 'blobId' | 'endEpoch'>): Uint8Array {
-  return certificate.kind === 'extension'
-    ? blobExtensionMessage(certificate.epoch, certificate.blobId, certificate.endEpoch)
-    : storageConfirmationMessage(certificate.epoch, certificate.blobId);
+/**
+ * The bytes every signer of `certificate` signs. A storage certificate's signers sign its end
+ * epoch and persistence too, so neither can be changed after signing.
+ */
+export function certificateSignedMessage(certificate: Pick<BlobCertificate, 'kind' | 'epoch' | 'blobId' | 'endEpoch' | 'owner'>): Uint8Array {
+  switch (certificate.kind) {
+    case 'extension':
+      return blobExtensionMessage(certificate.epoch, certificate.blobId, certificate.endEpoch);
+    case 'invalid':
+      return invalidBlobIdMessage(certificate.epoch, certificate.blobId);
+    case 'deletion':
+      return blobDeletionMessage(certificate.epoch, certificate.blobId, certificate.owner ?? new Uint8Array(OBJECT_ID_LENGTH));
+    default:
+      return blobStorageMessage(
+        certificate.epoch,
+        certificate.blobId,
+        certificate.endEpoch,
+        certificate.owner === undefined ? { type: 'permanent' } : { type: 'deletable', objectId: certificate.owner },
+      );
+  }
 }
 
 /**
@@ -146,11 +176,14 @@ export function decodeBlobCertificate(bytes: Uint8Array, options: DecodeCertific
     }
     return { publicKey: signer.publicKey, signature: signer.signature };
   });
-  if (decoded.kind !== KIND_STORAGE && decoded.kind !== KIND_EXTENSION) {
+  if (decoded.kind !== KIND_STORAGE && decoded.kind !== KIND_EXTENSION && decoded.kind !== KIND_DELETION && decoded.kind !== KIND_INVALID) {
     throw new InvalidCertificateError('invalid-field', `certificate kind ${decoded.kind} is unknown`);
   }
   const certificate: BlobCertificate = {
     ...(decoded.kind === KIND_EXTENSION ? { kind: 'extension' as const } : {}),
+    ...(decoded.kind === KIND_DELETION ? { kind: 'deletion' as const } : {}),
+    ...(decoded.kind === KIND_INVALID ? { kind: 'invalid' as const } : {}),
+    ...(decoded.owner === undefined ? {} : { owner: decoded.owner }),
     blobId: blobIdFromBytes(decoded.blobId),
     epoch: decoded.epoch,
     endEpoch: decoded.endEpoch,
@@ -188,7 +221,9 @@ export async function verifyBlobCertificate(certificate: BlobCertificate, option
   const { nShards, ownerOfShard } = options;
   let quorum: number;
   try {
-    quorum = encodingParameters(nShards).quorum;
+    const params = encodingParameters(nShards);
+    // An invalid-blob certificate needs f + 1: one honest member that checked the proof.
+    quorum = certificate.kind === 'invalid' ? params.validity : params.quorum;
   } catch (error) {
     throw new InvalidCertificateError('invalid-committee', `cannot verify against n = ${nShards}: ${messageOf(error)}`, { cause: error });
   }
@@ -214,7 +249,7 @@ export async function verifyBlobCertificate(certificate: BlobCertificate, option
   });
   const signedShards = shardWeightOf(seen, ownerOfShard);
   if (signedShards < quorum) {
-    throw new InvalidCertificateError('insufficient-weight', `signers own ${signedShards} shards; a certificate needs ${quorum} of ${nShards}`);
+    throw new InvalidCertificateError('insufficient-weight', `signers own ${signedShards} shards; a${certificate.kind === 'invalid' ? 'n invalid-blob' : ''} certificate needs ${quorum} of ${nShards}`);
   }
   const message = certificateSignedMessage(certificate);
   const results = await Promise.all(certificate.signers.map((signer, index) => verifyWith(keys[index]!, message, signer.signature)));
@@ -240,6 +275,14 @@ function checkFields(certificate: BlobCertificate, limits: CertificateLimits): v
   if (!Number.isSafeInteger(certificate.unencodedLength) || certificate.unencodedLength < 0) {
     fail(`blob length must be a non-negative safe integer, got ${certificate.unencodedLength}`);
   }
+  const kind = certificate.kind ?? 'storage';
+  if (certificate.owner !== undefined && (!(certificate.owner instanceof Uint8Array) || certificate.owner.length !== OBJECT_ID_LENGTH)) {
+    fail(`owner must be a ${OBJECT_ID_LENGTH}-byte object ID`);
+  }
+  if ((kind === 'extension' || kind === 'invalid') && certificate.owner !== undefined) fail(`of kind ${kind} names no owner`);
+  if (kind === 'invalid' && certificate.endEpoch !== certificate.epoch + 1) fail(`of kind invalid must have end epoch ${certificate.epoch + 1}`);
+  if (kind === 'deletion' && certificate.owner === undefined) fail('of kind deletion names the deleted owner');
+  if (kind === 'deletion' && certificate.endEpoch !== certificate.epoch + 1) fail(`of kind deletion must have end epoch ${certificate.epoch + 1}`);
   if (certificate.signers.length === 0) fail('has no signers');
   if (certificate.signers.length > limits.maxSigners) fail(`has ${certificate.signers.length} signers, limit ${limits.maxSigners}`);
   certificate.signers.forEach((signer, index) => {

@@ -16,8 +16,8 @@ export const CERTIFICATE_LIMITS = {
 
 export type CertificateLimits = { readonly [K in keyof typeof CERTIFICATE_LIMITS]: number };
 
-/** Fixed part: blob ID (2 + 32), epoch and end epoch (2 × 6), unencoded length (11), kind (2). */
-const HEADER_BYTES = 2 + 32 + 2 * 6 + 11 + 2;
+/** Fixed part: blob ID (2 + 32), epoch and end epoch (2 × 6), unencoded length (11), kind (2), owner (2 + 32). */
+const HEADER_BYTES = 2 + 32 + 2 * 6 + 11 + 2 + 2 + 32;
 /** One signer entry: its tag and length (1 + 3), public key and signature with their own tags and lengths. */
 function signerBytes(limits: CertificateLimits): number {
   return 1 + 3 + (1 + 2 + limits.maxPublicKeyBytes) + (1 + 2 + limits.maxSignatureBytes);

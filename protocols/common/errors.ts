@@ -26,6 +26,10 @@ export const PROTOCOL_ERROR_CODES = [
   'INVALID_BLOB',
   /** Storing it would take the node past its capacity. */
   'NO_CAPACITY',
+  /** A deletion signed by a key that does not own a deletable store of the blob. */
+  'NOT_OWNER',
+  /** A deletion of a blob stored only permanently: it stays until its end epoch. */
+  'NOT_DELETABLE',
 ] as const;
 
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];

@@ -1,6 +1,6 @@
 // Server side of the lifecycle protocol: one LifecycleRequest, one answer (Signed or Error).
 import type { Connection, Stream } from '@libp2p/interface';
-import { BLOB_ID_LENGTH, blobIdFromBytes } from '../../src/encoding/blob-id.js';
+import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import { ProtocolError } from '../common/errors.js';
 import { FramedStream, plainBytes } from '../common/framing.js';
 import { type HandlerOptions, serveStream } from '../common/serve.js';
@@ -24,11 +24,21 @@ export function createLifecycleHandler(service: LifecycleService, options: Handl
       { closeTimeoutMs: limits.closeTimeoutMs, writeTimeoutMs: limits.writeTimeoutMs, signal: options.signal, onError: options.onError, errorMessage: (error) => ({ error }) },
       async (signal) => {
         const request = await framed.read('waiting for LifecycleRequest', limits.requestTimeoutMs, signal);
-        const extend = request.extend;
-        if (extend === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected an ExtendRequest');
-        if (extend.blobId?.length !== BLOB_ID_LENGTH) throw new ProtocolError('INVALID_REQUEST', `blob ID must be ${BLOB_ID_LENGTH} bytes`);
-        const blobId = blobIdFromBytes(extend.blobId);
-        const signed = await runStage('signExtension', limits.serviceTimeoutMs, signal, (s) => service.signExtension(blobId, extend.endEpoch, s));
+        const { extend, delete: deletion } = request;
+        let signed;
+        if (extend !== undefined) {
+          const blobId = blobIdOf(extend.blobId);
+          signed = await runStage('signExtension', limits.serviceTimeoutMs, signal, (s) => service.signExtension(blobId, extend.endEpoch, s));
+        } else if (deletion !== undefined) {
+          const blobId = blobIdOf(deletion.blobId);
+          const { epoch, ownerKey, ownerSignature } = deletion;
+          if (ownerKey === undefined || ownerKey.length === 0 || ownerSignature === undefined || ownerSignature.length === 0) {
+            throw new ProtocolError('INVALID_REQUEST', "a DeleteRequest carries the owner's key and signature");
+          }
+          signed = await runStage('signDeletion', limits.serviceTimeoutMs, signal, (s) => service.signDeletion(blobId, { epoch, ownerKey, ownerSignature }, s));
+        } else {
+          throw new ProtocolError('INVALID_REQUEST', 'expected an ExtendRequest or a DeleteRequest');
+        }
         await framed.write(
           { signed: { epoch: signed.epoch, signature: plainBytes(signed.signature), publicKey: plainBytes(signed.publicKey) } },
           'sending Signed',
@@ -38,4 +48,9 @@ export function createLifecycleHandler(service: LifecycleService, options: Handl
       },
     );
   };
+}
+
+function blobIdOf(bytes: Uint8Array | undefined): BlobId {
+  if (bytes?.length !== BLOB_ID_LENGTH) throw new ProtocolError('INVALID_REQUEST', `blob ID must be ${BLOB_ID_LENGTH} bytes`);
+  return blobIdFromBytes(bytes);
 }

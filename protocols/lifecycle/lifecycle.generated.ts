@@ -114,8 +114,164 @@ export namespace ExtendRequest {
   }
 }
 
+export interface DeleteRequest {
+  blobId?: Uint8Array<ArrayBuffer>
+  epoch: number
+  ownerKey?: Uint8Array<ArrayBuffer>
+  ownerSignature?: Uint8Array<ArrayBuffer>
+}
+
+export namespace DeleteRequest {
+  let _codec: Codec<DeleteRequest>
+
+  export const codec = (): Codec<DeleteRequest> => {
+    if (_codec == null) {
+      _codec = message<DeleteRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.blobId != null) {
+          w.uint32(10)
+          w.bytes(obj.blobId)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.epoch)
+        }
+
+        if (obj.ownerKey != null) {
+          w.uint32(26)
+          w.bytes(obj.ownerKey)
+        }
+
+        if (obj.ownerSignature != null) {
+          w.uint32(34)
+          w.bytes(obj.ownerSignature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.blobId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.ownerKey = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.ownerSignature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.blobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.ownerKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.ownerSignature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeleteRequestBlobIdFieldEvent {
+    field: '$.blobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeleteRequestEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface DeleteRequestOwnerKeyFieldEvent {
+    field: '$.ownerKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DeleteRequestOwnerSignatureFieldEvent {
+    field: '$.ownerSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DeleteRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DeleteRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeleteRequest>): DeleteRequest {
+    return decodeMessage(buf, DeleteRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeleteRequest>): Generator<DeleteRequestBlobIdFieldEvent | DeleteRequestEpochFieldEvent | DeleteRequestOwnerKeyFieldEvent | DeleteRequestOwnerSignatureFieldEvent> {
+    return streamMessage(buf, DeleteRequest.codec(), opts)
+  }
+}
+
 export interface LifecycleRequest {
   extend?: ExtendRequest
+  delete?: DeleteRequest
 }
 
 export namespace LifecycleRequest {
@@ -128,9 +284,24 @@ export namespace LifecycleRequest {
           w.fork()
         }
 
+        obj = { ...obj }
+
+        if (obj.delete != null) {
+          obj.extend = undefined
+        }
+
+        if (obj.extend != null) {
+          obj.delete = undefined
+        }
+
         if (obj.extend != null) {
           w.uint32(10)
           ExtendRequest.codec().encode(obj.extend, w)
+        }
+
+        if (obj.delete != null) {
+          w.uint32(18)
+          DeleteRequest.codec().encode(obj.delete, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -151,11 +322,25 @@ export namespace LifecycleRequest {
               })
               break
             }
+            case 2: {
+              obj.delete = DeleteRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.delete
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
             }
           }
+        }
+
+        if (obj.delete != null) {
+          delete obj.extend
+        }
+
+        if (obj.extend != null) {
+          delete obj.delete
         }
 
         return obj
@@ -169,6 +354,13 @@ export namespace LifecycleRequest {
             case 1: {
               yield * ExtendRequest.codec().stream(reader, reader.uint32(), `${prefix}.extend`, {
                 limits: opts.limits?.extend
+              })
+
+              break
+            }
+            case 2: {
+              yield * DeleteRequest.codec().stream(reader, reader.uint32(), `${prefix}.delete`, {
+                limits: opts.limits?.delete
               })
 
               break
@@ -195,6 +387,26 @@ export namespace LifecycleRequest {
     value: number
   }
 
+  export interface LifecycleRequestDeleteBlobIdFieldEvent {
+    field: '$.delete.blobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LifecycleRequestDeleteEpochFieldEvent {
+    field: '$.delete.epoch'
+    value: number
+  }
+
+  export interface LifecycleRequestDeleteOwnerKeyFieldEvent {
+    field: '$.delete.ownerKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LifecycleRequestDeleteOwnerSignatureFieldEvent {
+    field: '$.delete.ownerSignature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<LifecycleRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LifecycleRequest.codec())
   }
@@ -203,7 +415,7 @@ export namespace LifecycleRequest {
     return decodeMessage(buf, LifecycleRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LifecycleRequest>): Generator<LifecycleRequestExtendBlobIdFieldEvent | LifecycleRequestExtendEndEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LifecycleRequest>): Generator<LifecycleRequestExtendBlobIdFieldEvent | LifecycleRequestExtendEndEpochFieldEvent | LifecycleRequestDeleteBlobIdFieldEvent | LifecycleRequestDeleteEpochFieldEvent | LifecycleRequestDeleteOwnerKeyFieldEvent | LifecycleRequestDeleteOwnerSignatureFieldEvent> {
     return streamMessage(buf, LifecycleRequest.codec(), opts)
   }
 }

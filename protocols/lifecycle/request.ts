@@ -7,14 +7,21 @@ import { FramedStream, plainBytes } from '../common/framing.js';
 import { abortStream, releaseStream } from '../common/streams.js';
 import { LifecycleRequest, LifecycleResponse } from './lifecycle.generated.js';
 import { LIFECYCLE_LIMITS, type LifecycleLimits } from './limits.js';
-import type { LifecycleSignature } from './service.js';
+import type { LifecycleSignature, OwnerDeletion } from './service.js';
 
-export async function requestExtensionSignature(
-  stream: Stream,
-  blobId: BlobId,
-  endEpoch: number,
-  options: { readonly signal?: AbortSignal; readonly limits?: Partial<LifecycleLimits> } = {},
-): Promise<LifecycleSignature> {
+type RequestOptions = { readonly signal?: AbortSignal; readonly limits?: Partial<LifecycleLimits> };
+
+export function requestExtensionSignature(stream: Stream, blobId: BlobId, endEpoch: number, options: RequestOptions = {}): Promise<LifecycleSignature> {
+  return requestSignature(stream, { extend: { blobId: plainBytes(blobId), endEpoch } }, options);
+}
+
+/** Asks a member to sign the deletion of the owner's store of the blob (see OwnerDeletion). */
+export function requestDeletionSignature(stream: Stream, blobId: BlobId, deletion: OwnerDeletion, options: RequestOptions = {}): Promise<LifecycleSignature> {
+  const request = { blobId: plainBytes(blobId), epoch: deletion.epoch, ownerKey: plainBytes(deletion.ownerKey), ownerSignature: plainBytes(deletion.ownerSignature) };
+  return requestSignature(stream, { delete: request }, options);
+}
+
+async function requestSignature(stream: Stream, request: Partial<LifecycleRequest>, options: RequestOptions): Promise<LifecycleSignature> {
   const limits: LifecycleLimits = { ...LIFECYCLE_LIMITS, ...options.limits };
   const framed = new FramedStream<LifecycleResponse, Partial<LifecycleRequest>>(
     stream,
@@ -22,7 +29,7 @@ export async function requestExtensionSignature(
     { maxMessageBytes: limits.maxMessageBytes, malformedCode: 'INVALID_DATA' },
   );
   try {
-    await framed.write({ extend: { blobId: plainBytes(blobId), endEpoch } }, 'sending ExtendRequest', limits.writeTimeoutMs, options.signal);
+    await framed.write(request, 'sending LifecycleRequest', limits.writeTimeoutMs, options.signal);
     const response = await framed.read('waiting for the signature', limits.responseTimeoutMs, options.signal);
     if (response.error !== undefined) throw fromWireError(response.error);
     const signed = response.signed;

@@ -1,5 +1,6 @@
 // What the lifecycle handler needs from the node. Throw a ProtocolError to refuse with a code
-// (FORBIDDEN: past the maximum, EXPIRED: the blob ended, NOT_FOUND: not certified here).
+// (FORBIDDEN: past the maximum, EXPIRED: the blob ended, NOT_FOUND: not certified here; for a
+// deletion also NOT_OWNER and NOT_DELETABLE).
 import type { BlobId } from '../../src/encoding/blob-id.js';
 
 export interface LifecycleSignature {
@@ -9,7 +10,23 @@ export interface LifecycleSignature {
   readonly publicKey: Uint8Array;
 }
 
+/** An owner's request to delete its deletable store of a blob. */
+export interface OwnerDeletion {
+  /** The epoch the owner signed for. */
+  readonly epoch: number;
+  /** The owner's libp2p public key, protobuf-encoded. */
+  readonly ownerKey: Uint8Array;
+  /** Over ownerDeletionMessage(epoch, blobId) (protocols/certificate/deletion.ts). */
+  readonly ownerSignature: Uint8Array;
+}
+
 export interface LifecycleService {
   /** Signs blobExtensionMessage(epoch, blobId, endEpoch) if the node agrees to keep the blob that long. */
   signExtension(blobId: BlobId, endEpoch: number, signal: AbortSignal): Promise<LifecycleSignature>;
+  /**
+   * Signs blobDeletionMessage(epoch, blobId, objectId) once the owner's request checks out. Throws
+   * NOT_OWNER (the key owns no live deletable store of the blob, or its signature is bad),
+   * NOT_DELETABLE (stored only permanently), NOT_FOUND (not certified here).
+   */
+  signDeletion(blobId: BlobId, request: OwnerDeletion, signal: AbortSignal): Promise<LifecycleSignature>;
 }

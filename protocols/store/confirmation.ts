@@ -5,16 +5,24 @@
 // with BlobPersistenceType = enum { 0 Permanent | 1 Deletable { object_id [32] } } (ULEB tag).
 // 40 bytes for a permanent blob, 72 for a deletable one. Pure: signing and verifying (with the
 // node's libp2p key) happen in node and client.
+//
+// Floe's own store protocol signs blobStorageMessage instead: the same layout with intent type 6
+// and the end epoch after the blob ID, so the lifetime a certificate states is the one its
+// signers agreed to (Walrus keeps the end epoch on chain, Floe has none):
+//   intent { 6, 0, 3 } || epoch u32 LE || blob_id [32] || end_epoch u32 LE || BlobPersistenceType
+// 44 bytes for a permanent blob, 76 for a deletable one.
 import { BLOB_ID_LENGTH, type BlobId, blobIdFromBytes } from '../../src/encoding/blob-id.js';
 import { ProtocolError } from '../common/errors.js';
 
 export const INTENT_TYPE_BLOB_CERTIFICATION = 1;
+/** Floe's intent type for a storage confirmation that names the end epoch. */
+export const INTENT_TYPE_BLOB_STORAGE = 6;
 export const INTENT_VERSION = 0;
 export const INTENT_APP_ID_STORAGE = 3;
 
 const PERMANENT_TAG = 0;
 const DELETABLE_TAG = 1;
-const OBJECT_ID_LENGTH = 32;
+export const OBJECT_ID_LENGTH = 32;
 const HEADER_LENGTH = 3 + 4 + BLOB_ID_LENGTH;
 
 export type BlobPersistence = { readonly type: 'permanent' } | { readonly type: 'deletable'; readonly objectId: Uint8Array };
@@ -73,4 +81,33 @@ export function parseStorageConfirmationMessage(bytes: Uint8Array): StorageConfi
   }
   if (bytes.length !== length) fail(`${bytes.length - length} trailing bytes`);
   return { epoch, blobId, persistence };
+}
+
+/** A Floe storage confirmation: the Walrus one plus the end epoch the signer agrees to store the blob until. */
+export interface BlobStorageMessage extends StorageConfirmationMessage {
+  readonly endEpoch: number;
+}
+
+export function blobStorageMessage(epoch: number, blobId: BlobId, endEpoch: number, persistence: BlobPersistence = { type: 'permanent' }): Uint8Array {
+  if (!Number.isInteger(endEpoch) || endEpoch < 0 || endEpoch > 0xffff_ffff) throw new RangeError(`end epoch must be a u32, got ${endEpoch}`);
+  const walrus = storageConfirmationMessage(epoch, blobId, persistence);
+  const bytes = new Uint8Array(walrus.length + 4);
+  bytes.set(walrus.subarray(0, HEADER_LENGTH));
+  bytes[0] = INTENT_TYPE_BLOB_STORAGE;
+  new DataView(bytes.buffer).setUint32(HEADER_LENGTH, endEpoch, true);
+  bytes.set(walrus.subarray(HEADER_LENGTH), HEADER_LENGTH + 4);
+  return bytes;
+}
+
+/** Strict parse of blobStorageMessage: anything else is INVALID_DATA. */
+export function parseBlobStorageMessage(bytes: Uint8Array): BlobStorageMessage {
+  if (bytes.length < HEADER_LENGTH + 5 || bytes[0] !== INTENT_TYPE_BLOB_STORAGE) {
+    throw new ProtocolError('INVALID_DATA', `storage confirmation message: not a Floe blob storage message (intent ${bytes[0]}, ${bytes.length} bytes)`);
+  }
+  const endEpoch = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(HEADER_LENGTH, true);
+  const walrus = new Uint8Array(bytes.length - 4);
+  walrus.set(bytes.subarray(0, HEADER_LENGTH));
+  walrus[0] = INTENT_TYPE_BLOB_CERTIFICATION;
+  walrus.set(bytes.subarray(HEADER_LENGTH + 4), HEADER_LENGTH);
+  return { ...parseStorageConfirmationMessage(walrus), endEpoch };
 }

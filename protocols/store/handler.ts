@@ -20,7 +20,8 @@ import { sliverDataView } from '../common/sliver-bytes.js';
 import { type HandlerOptions, serveStream } from '../common/serve.js';
 import { runStage } from '../common/stage.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
-import type { StorageConfirmation, StoreService } from './service.js';
+import { OBJECT_ID_LENGTH } from './confirmation.js';
+import type { StorageConfirmation, StoreService, StoreTerms } from './service.js';
 import { pairBytesOf } from './sizes.js';
 import { type InlinePair, type StoreStart, StoreRequest, StoreResponse } from './store.generated.js';
 
@@ -107,11 +108,11 @@ class StoreExchange {
   async run(message: Inbound): Promise<void> {
     const start = message.start;
     if (start === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected StoreStart');
-    const { blobId, metadata } = this.parseStart(start);
+    const { blobId, metadata, terms } = this.parseStart(start);
     const nShards = metadata.hashes.length;
     const acceptance = await this.call('beginStore', (signal) => this.service.beginStore(blobId, metadata, signal));
     const owned = checkOwnedPairs(acceptance.ownedPairIndices, nShards);
-    if (start.pairs.length > 0) return this.storeInline(blobId, nShards, owned, start.pairs);
+    if (start.pairs.length > 0) return this.storeInline(blobId, terms, nShards, owned, start.pairs);
     const window = pairWindow(this.limits, pairBytesOf(metadata));
     await this.send({ accepted: { ownedPairIndices: [...owned], maxPairsInFlight: window } }, 'sending StoreAccepted');
 
@@ -143,7 +144,7 @@ class StoreExchange {
 
     let confirmation;
     try {
-      confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
+      confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, terms, signal));
     } catch (error) {
       await sendAcks().catch(() => undefined); // what was stored before the failure
       throw error;
@@ -156,7 +157,7 @@ class StoreExchange {
    * A small blob's whole upload, from StoreStart: exactly the owned pairs, each checked like a
    * streamed one before any is stored, then the confirmation alone (one frame each way).
    */
-  private async storeInline(blobId: BlobId, nShards: number, owned: ReadonlySet<number>, inline: readonly InlinePair[]): Promise<void> {
+  private async storeInline(blobId: BlobId, terms: StoreTerms, nShards: number, owned: ReadonlySet<number>, inline: readonly InlinePair[]): Promise<void> {
     const received = new Set<number>();
     const pairs = inline.map(({ pairIndex: index, primary, secondary }) => {
       const pair = acceptPair(index, nShards, owned, received);
@@ -174,7 +175,7 @@ class StoreExchange {
       if (this.service.storeSliverPairs !== undefined) return this.service.storeSliverPairs(blobId, pairs, signal);
       await Promise.all(pairs.map(({ pair, primary, secondary }) => this.service.storeSliverPair(blobId, pair, primary, secondary, signal)));
     });
-    const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, signal));
+    const confirmation = await this.call('confirm', (signal) => this.service.confirm(blobId, terms, signal));
     await this.send({ confirmation: wireConfirmation(confirmation) }, 'sending StoreConfirmation');
   }
 
@@ -186,8 +187,13 @@ class StoreExchange {
     return decodeSliver(what, bytes);
   }
 
-  private parseStart(start: StoreStart): { blobId: BlobId; metadata: BlobMetadata } {
+  private parseStart(start: StoreStart): { blobId: BlobId; metadata: BlobMetadata; terms: StoreTerms } {
     if (start.blobId?.length !== BLOB_ID_LENGTH) throw new ProtocolError('INVALID_REQUEST', `blob ID must be ${BLOB_ID_LENGTH} bytes`);
+    if (start.epochs < 1) throw new ProtocolError('INVALID_REQUEST', 'StoreStart must say for how many epochs (at least 1) to store the blob');
+    if (start.owner !== undefined && start.owner.length !== OBJECT_ID_LENGTH) {
+      throw new ProtocolError('INVALID_REQUEST', `the owner's object ID must be ${OBJECT_ID_LENGTH} bytes`);
+    }
+    const terms: StoreTerms = { epochs: start.epochs, ...(start.owner === undefined ? {} : { owner: start.owner }) };
     const { pairCount } = start;
     if (pairCount > this.limits.maxPairCount) {
       throw new ProtocolError('TOO_LARGE', `pair count ${pairCount} exceeds the limit of ${this.limits.maxPairCount}`);
@@ -203,7 +209,7 @@ class StoreExchange {
     if (metadata.hashes.length !== pairCount) {
       throw new ProtocolError('INVALID_REQUEST', `metadata has ${metadata.hashes.length} pairs, StoreStart says ${pairCount}`);
     }
-    return { blobId: blobIdFromBytes(start.blobId), metadata };
+    return { blobId: blobIdFromBytes(start.blobId), metadata, terms };
   }
 
   private async receiveSliver(what: string, totalBytes: number): Promise<SliverData> {

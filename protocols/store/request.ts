@@ -12,9 +12,9 @@ import { bytesFieldFrame, FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from 
 import { Inbox } from '../common/inbox.js';
 import { sliverDataParts } from '../common/sliver-bytes.js';
 import { abortStream, isStreamOpen, releaseStream, settle } from '../common/streams.js';
-import { parseStorageConfirmationMessage } from './confirmation.js';
+import { parseBlobStorageMessage } from './confirmation.js';
 import { STORE_LIMITS, type StoreLimits } from './limits.js';
-import type { StorageConfirmation } from './service.js';
+import type { StorageConfirmation, StoreTerms } from './service.js';
 import { pairBytesOf } from './sizes.js';
 import { type InlinePair, StoreRequest, StoreResponse } from './store.generated.js';
 
@@ -34,6 +34,8 @@ export interface StoreOnNodeRequest {
    * unless it owns exactly these pairs.
    */
   readonly expectedPairs?: readonly number[];
+  /** How long and for whom: the node signs them into its confirmation. */
+  readonly terms: StoreTerms;
 }
 
 export type StoreProgress =
@@ -115,7 +117,7 @@ export class StoreStream {
       const inline = await this.inlineStart(request, metadata);
       if (inline !== undefined) return await this.storeInline(request, inline, options);
       await this.framed.write(
-        { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: [] } },
+        { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: [], ...wireTerms(request.terms) } },
         'sending StoreStart',
         this.limits.writeTimeoutMs,
         signal,
@@ -167,7 +169,7 @@ export class StoreStream {
         secondary: plainBytes(this.checkedSliver(pair.secondary, 'secondary', pairIndex).subarray()),
       });
     }
-    return { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: inline } };
+    return { start: { blobId: plainBytes(request.blobId), metadata, pairCount: this.nShards, pairs: inline, ...wireTerms(request.terms) } };
   }
 
   /** One frame each way: StoreStart with every pair, then the confirmation (or an Error). */
@@ -184,7 +186,7 @@ export class StoreStream {
       options.onProgress?.({ type: 'bytes-sent', pairIndex, bytesSent });
     }
     const answer = await this.framed.read('waiting for StoreConfirmation', this.limits.responseTimeoutMs, options.signal);
-    const result = checkConfirmation(expectAnswer(answer, 'confirmation'), request.blobId);
+    const result = checkConfirmation(expectAnswer(answer, 'confirmation'), request.blobId, request.terms);
     // The node confirms only once it stored exactly the pairs sent.
     const owned = pairs.map((pair) => pair.pairIndex);
     options.onProgress?.({ type: 'accepted', ownedPairIndices: owned });
@@ -245,7 +247,7 @@ class StoreUpload {
     while (acknowledged < owned.length) await this.awaitStored(owned, acknowledged++);
 
     const confirmation = expectAnswer(await this.next('waiting for StoreConfirmation'), 'confirmation');
-    const result = checkConfirmation(confirmation, this.request.blobId);
+    const result = checkConfirmation(confirmation, this.request.blobId, this.request.terms);
     this.options.onProgress?.({ type: 'confirmed', epoch: result.epoch });
     return result;
   }
@@ -322,9 +324,15 @@ function expectAnswer<K extends Answer>(message: StoreResponse, kind: K): NonNul
   return answer as NonNullable<StoreResponse[K]>;
 }
 
+function wireTerms(terms: StoreTerms): { epochs: number; owner?: Uint8Array<ArrayBuffer> } {
+  return { epochs: terms.epochs, ...(terms.owner === undefined ? {} : { owner: plainBytes(terms.owner) }) };
+}
+
+/** The message must name this blob, the node's epoch, the end epoch the terms ask for and their persistence. */
 function checkConfirmation(
   confirmation: NonNullable<StoreResponse['confirmation']>,
   blobId: BlobId,
+  terms: StoreTerms,
 ): StorageConfirmation {
   const { epoch, signedMessage, signature, publicKey } = confirmation;
   if (signedMessage === undefined || signature === undefined || signature.length === 0 || publicKey === undefined || publicKey.length === 0) {
@@ -332,12 +340,18 @@ function checkConfirmation(
   }
   let parsed;
   try {
-    parsed = parseStorageConfirmationMessage(signedMessage);
+    parsed = parseBlobStorageMessage(signedMessage);
   } catch (error) {
     if (isProtocolError(error)) throw error;
     throw new ProtocolError('INVALID_DATA', 'storage confirmation message does not parse', { cause: error });
   }
   if (!bytesEqual(parsed.blobId, blobId)) throw new ProtocolError('INVALID_DATA', 'storage confirmation is for another blob');
   if (parsed.epoch !== epoch) throw new ProtocolError('INVALID_DATA', `storage confirmation says epoch ${parsed.epoch}, node said ${epoch}`);
+  const endEpoch = Math.min(epoch + terms.epochs, 0xffff_ffff);
+  if (parsed.endEpoch !== endEpoch) throw new ProtocolError('INVALID_DATA', `storage confirmation says end epoch ${parsed.endEpoch}, expected ${endEpoch}`);
+  const owner = parsed.persistence.type === 'deletable' ? parsed.persistence.objectId : undefined;
+  if ((owner === undefined) !== (terms.owner === undefined) || (owner !== undefined && !bytesEqual(owner, terms.owner!))) {
+    throw new ProtocolError('INVALID_DATA', 'storage confirmation names another owner (permanent or deletable) than asked for');
+  }
   return { epoch, signedMessage, signature, publicKey };
 }

@@ -11,10 +11,18 @@ export interface StoreAcceptance {
   readonly ownedPairIndices: readonly number[];
 }
 
+/** What the client asks the node to confirm besides the blob: how long, and for whom. */
+export interface StoreTerms {
+  /** Epochs to store the blob for: the node signs end epoch = its epoch + epochs. */
+  readonly epochs: number;
+  /** A deletable store: its owner's 32-byte object ID (protocols/certificate/deletion.ts); absent: permanent. */
+  readonly owner?: Uint8Array;
+}
+
 /** A signed storage confirmation (the message layout is in confirmation.ts). */
 export interface StorageConfirmation {
   readonly epoch: number;
-  /** storageConfirmationMessage(epoch, blobId), as signed. */
+  /** blobStorageMessage(epoch, blobId, epoch + epochs, persistence), as signed. */
   readonly signedMessage: Uint8Array;
   readonly signature: Uint8Array;
   /** The signer's libp2p public key, protobuf-encoded. */
@@ -48,6 +56,9 @@ export interface StoreService {
    * without it the handler calls storeSliverPair for each pair.
    */
   storeSliverPairs?(blobId: BlobId, pairs: readonly StoreSliverPair[], signal: AbortSignal): Promise<void>;
-  /** Signs the storage confirmation once every owned pair is durably stored (else throws, e.g. INVALID_REQUEST). */
-  confirm(blobId: BlobId, signal: AbortSignal): Promise<StorageConfirmation>;
+  /**
+   * Signs the storage confirmation for `terms` once every owned pair is durably stored (else
+   * throws, e.g. INVALID_REQUEST; FORBIDDEN for a lifetime past the network's maximum).
+   */
+  confirm(blobId: BlobId, terms: StoreTerms, signal: AbortSignal): Promise<StorageConfirmation>;
 }

@@ -10,6 +10,8 @@ export interface StoreStart {
   metadata?: Uint8Array<ArrayBuffer>
   pairCount: number
   pairs: InlinePair[]
+  epochs: number
+  owner?: Uint8Array<ArrayBuffer>
 }
 
 export namespace StoreStart {
@@ -44,13 +46,24 @@ export namespace StoreStart {
           }
         }
 
+        if ((obj.epochs != null && obj.epochs !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.epochs)
+        }
+
+        if (obj.owner != null) {
+          w.uint32(50)
+          w.bytes(obj.owner)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           pairCount: 0,
-          pairs: []
+          pairs: [],
+          epochs: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -79,6 +92,14 @@ export namespace StoreStart {
               obj.pairs.push(InlinePair.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.pairs$
               }))
+              break
+            }
+            case 5: {
+              obj.epochs = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.owner = reader.bytes()
               break
             }
             default: {
@@ -139,6 +160,20 @@ export namespace StoreStart {
 
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.epochs`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.owner`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -184,6 +219,16 @@ export namespace StoreStart {
     index: number
   }
 
+  export interface StoreStartEpochsFieldEvent {
+    field: '$.epochs'
+    value: number
+  }
+
+  export interface StoreStartOwnerFieldEvent {
+    field: '$.owner'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<StoreStart>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, StoreStart.codec())
   }
@@ -192,7 +237,7 @@ export namespace StoreStart {
     return decodeMessage(buf, StoreStart.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent | StoreStartPairsPairIndexFieldEvent | StoreStartPairsPrimaryFieldEvent | StoreStartPairsSecondaryFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent | StoreStartPairsPairIndexFieldEvent | StoreStartPairsPrimaryFieldEvent | StoreStartPairsSecondaryFieldEvent | StoreStartEpochsFieldEvent | StoreStartOwnerFieldEvent> {
     return streamMessage(buf, StoreStart.codec(), opts)
   }
 }
@@ -827,6 +872,16 @@ export namespace StoreRequest {
     index: number
   }
 
+  export interface StoreRequestStartEpochsFieldEvent {
+    field: '$.start.epochs'
+    value: number
+  }
+
+  export interface StoreRequestStartOwnerFieldEvent {
+    field: '$.start.owner'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface StoreRequestPairPairIndexFieldEvent {
     field: '$.pair.pairIndex'
     value: number
@@ -855,7 +910,7 @@ export namespace StoreRequest {
     return decodeMessage(buf, StoreRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestStartPairsPairIndexFieldEvent | StoreRequestStartPairsPrimaryFieldEvent | StoreRequestStartPairsSecondaryFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestStartPairsPairIndexFieldEvent | StoreRequestStartPairsPrimaryFieldEvent | StoreRequestStartPairsSecondaryFieldEvent | StoreRequestStartEpochsFieldEvent | StoreRequestStartOwnerFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
     return streamMessage(buf, StoreRequest.codec(), opts)
   }
 }

@@ -54,6 +54,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   read: { summary: 'read a blob from a Floe network', args: ['<id>'], load: async () => (await import('./commands/read.js')).registerReadCommand },
   status: { summary: "a blob's status on a Floe network", args: ['<id>'], load: async () => (await import('./commands/status.js')).registerStatusCommand },
   extend: { summary: 'keep a certified blob for more epochs', args: ['<id>'], load: async () => (await import('./commands/extend.js')).registerExtendCommand },
+  delete: { summary: 'delete a deletable blob you stored', args: ['<id>'], load: async () => (await import('./commands/delete.js')).registerDeleteCommand },
   'store-quilt': {
     summary: 'store several files as one quilt (Walrus QuiltV1)',
     args: ['<files...>'],

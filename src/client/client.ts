@@ -2,6 +2,7 @@
 // committee and forms their certificates, reads blobs back verified (whole or a byte range), and
 // reports a blob's status. It never sees node internals: it speaks the store and read protocols
 // to the members the genesis assignment names, and finds them through the DHT.
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -18,6 +19,7 @@ import type { ClientCodec } from './codec.js';
 import { Committee, handoverOf } from './committee.js';
 import { type ClientContext, type ClientSettings, DEFAULT_CLIENT_SETTINGS, progressEmitter } from './context.js';
 import { BlobExpiredError, ClientClosedError, InvalidRequestError, NetworkUnavailableError } from './errors.js';
+import { deleteBlob } from './delete.js';
 import { extendBlob } from './extend.js';
 import { connectToMoreMembers, dialPeers, learnMemberAddresses } from './member-addresses.js';
 import { fetchMetadata, openReadSession, readBlob, readColumns } from './read.js';
@@ -26,7 +28,7 @@ import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
 import { closeIdleStoreStreams } from './store-streams.js';
 import { createClientTransport, defaultCodec } from './transport.js';
-import type { BlobStatusSummary, CallOptions, ExtendOptions, ExtendResult, ReadOptions, StoreOptions, StoreResult } from './types.js';
+import type { BlobStatusSummary, CallOptions, DeleteOptions, DeleteResult, ExtendOptions, ExtendResult, ReadOptions, StoreOptions, StoreResult } from './types.js';
 import { sleep, throwIfAborted } from '../core/async.js';
 import { anySignal, errorOf, withTimeout } from './util.js';
 
@@ -45,6 +47,11 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
   readonly libp2p?: FloeLibp2p;
   /** Identity of the libp2p node the client creates; a fresh key by default. */
   readonly privateKey?: PrivateKey;
+  /**
+   * The key that owns this client's deletable stores (`store(data, { deletable: true })`) and
+   * signs their deletion (`delete`). The CLI keeps one in a file (see the README).
+   */
+  readonly ownerKey?: PrivateKey;
   /** How long connect() waits for a connection to a bootstrap peer (default 15 s). */
   readonly connectTimeoutMs?: number;
   /**
@@ -118,6 +125,7 @@ export class FloeClient {
   private refreshing: Promise<void> | undefined;
   /** The verified chain the committee came from. */
   private certificates: readonly Uint8Array[] = [];
+  private ownerKey: PrivateKey | undefined;
 
   private constructor(
     private context: ClientContext,
@@ -167,6 +175,7 @@ export class FloeClient {
     }
     const context: ClientContext = { libp2p, network: genesis.network, committee, codec: options.codec ?? defaultCodec(), settings };
     const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
+    client.ownerKey = options.ownerKey;
     client.certificates = certificates;
     client.lifetime.signal.addEventListener('abort', () => ahead.abort(), { once: true });
     client.inBackground(dialsAhead);
@@ -228,7 +237,12 @@ export class FloeClient {
   async store(data: Uint8Array, options: StoreOptions = {}): Promise<StoreResult> {
     this.checkOpen();
     const signal = anySignal(options.signal, this.lifetime.signal);
-    const outcome = await storeBlob(await this.currentContext(signal), data, { ...options, signal });
+    let { owner } = options;
+    if (options.deletable === true && owner === undefined) {
+      if (this.ownerKey === undefined) throw new InvalidRequestError('a deletable store needs an owner key: pass FloeClientOptions.ownerKey');
+      owner = publicKeyToProtobuf(this.ownerKey.publicKey);
+    }
+    const outcome = await storeBlob(await this.currentContext(signal), data, { ...options, signal, ...(owner === undefined ? {} : { owner }) });
     const { certificate } = outcome;
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return {
@@ -285,6 +299,36 @@ export class FloeClient {
     const { certificate, signedShards } = await extendBlob(context, id, endEpoch, unencodedLength, { signal });
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return { blobId: status.blobId, epoch: certificate.epoch, endEpoch, previousEndEpoch: status.endEpoch, signedShards, certificate };
+  }
+
+  /**
+   * Deletes this client's deletable store of the blob (Walrus's `delete`), signed by
+   * FloeClientOptions.ownerKey: members holding n - f shards sign, the deletion certificate is
+   * published, and every node drops the blob unless another live store of it remains (nodes that
+   * were down learn it when they reconnect). Throws NotBlobOwnerError when the key owns no
+   * deletable store of it, BlobNotDeletableError for a blob stored only permanently; either way
+   * nothing changes.
+   */
+  async delete(blobId: BlobId | string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    this.checkOpen();
+    const ownerKey = options.ownerKey ?? this.ownerKey;
+    if (ownerKey === undefined) throw new InvalidRequestError('deleting needs the owner key: pass FloeClientOptions.ownerKey');
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    const id = toBlobId(blobId);
+    const context = await this.currentContext(signal);
+    const status = await blobStatus(context, id, { signal });
+    if (status.expired === true) throw new BlobExpiredError(status.blobId, 0, `blob ${status.blobId} expired: its end epoch ${status.endEpoch ?? '?'} has passed`);
+    if (!status.certified) throw new InvalidRequestError(`blob ${status.blobId} is not certified: there is nothing to delete`);
+    const session = openReadSession(context, signal);
+    let unencodedLength: number;
+    try {
+      unencodedLength = (await fetchMetadata(context, session, id, () => undefined, signal)).unencodedLength;
+    } finally {
+      session.close();
+    }
+    const { certificate, signedShards } = await deleteBlob(context, id, ownerKey, unencodedLength, { signal, epoch: this.clock.epochAt(Date.now()) });
+    await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
+    return { blobId: status.blobId, epoch: certificate.epoch, signedShards, certificate };
   }
 
   /**

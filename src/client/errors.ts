@@ -71,6 +71,31 @@ export class BlobInvalidError extends FloeClientError {
   }
 }
 
+/** A deletion signed by a key that owns no deletable store of the blob: nothing was deleted. */
+export class NotBlobOwnerError extends FloeClientError {
+  constructor(
+    readonly blobId: string,
+    /** Peer ID form of the key that signed. */
+    readonly owner: string,
+    reason: string,
+  ) {
+    super(`cannot delete blob ${blobId}: the key ${owner} does not own a deletable store of it${reason.length > 0 ? ` (${reason})` : ''}`, {
+      code: 'NOT_BLOB_OWNER',
+      retryable: false,
+    });
+  }
+}
+
+/** The blob is stored permanently: it cannot be deleted before its end epoch. Nothing was deleted. */
+export class BlobNotDeletableError extends FloeClientError {
+  constructor(
+    readonly blobId: string,
+    reason: string,
+  ) {
+    super(reason.length > 0 ? reason : `blob ${blobId} is stored permanently: it cannot be deleted before its end epoch`, { code: 'BLOB_NOT_DELETABLE', retryable: false });
+  }
+}
+
 /** No node served metadata that matches the blob ID, and too few said "not found" to be sure. */
 export class MetadataUnavailableError extends FloeClientError {
   constructor(message: string, options?: { cause?: unknown }) {

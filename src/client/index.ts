@@ -9,6 +9,7 @@ export { Committee } from './committee.js';
 export {
   BlobExpiredError,
   BlobInvalidError,
+  BlobNotDeletableError,
   BlobNotFoundError,
   ClientClosedError,
   FloeClientError,
@@ -17,6 +18,7 @@ export {
   MetadataUnavailableError,
   NetworkUnavailableError,
   NodeAnswerError,
+  NotBlobOwnerError,
   NotEnoughConfirmationsError,
   NotEnoughSliversError,
   type NodeFailure,

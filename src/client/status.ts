@@ -88,6 +88,7 @@ function summarize(context: ClientContext, blobId: BlobId, nodes: readonly NodeB
     ...(expired ? { expired } : {}),
     ...(ended((status) => status.deleted) ? { deleted: true } : {}),
     ...(ended((status) => status.invalid) ? { invalid: true } : {}),
+    ...(vouched(knowing.filter((node) => node.status.deletable === true)) ? { deletable: true } : {}),
     ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
     blobId: blobIdToString(blobId),
     nShards,

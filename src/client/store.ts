@@ -7,8 +7,9 @@ import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
 import { CERTIFICATE_LIMITS } from '../../protocols/certificate/limits.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
-import type { StorageConfirmation } from '../../protocols/store/service.js';
+import { deletableObjectId } from '../../protocols/certificate/deletion.js';
+import { blobStorageMessage, type BlobPersistence } from '../../protocols/store/confirmation.js';
+import type { StorageConfirmation, StoreTerms } from '../../protocols/store/service.js';
 import { bytesEqual } from '../core/bytes.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, maxBlobSize } from '../encoding/parameters.js';
@@ -72,8 +73,9 @@ export async function storeBlob(context: ClientContext, data: Uint8Array, option
   emit({ type: 'encoded', blobId: blobIdToString(encoded.blobId), unencodedLength: data.length, encodedLength, ms: encodeMs });
   if (options.beforeUpload !== undefined) await options.beforeUpload({ blobId: encoded.blobId, encodedLength, epochs }, options.signal);
 
+  const terms: StoreTerms = { epochs, ...(options.owner === undefined ? {} : { owner: deletableObjectId(options.owner, encoded.blobId) }) };
   const uploadStarted = performance.now();
-  const upload = await new Upload(context, encoded, epochs, emit, options.signal).run();
+  const upload = await new Upload(context, encoded, terms, emit, options.signal).run();
   const uploadMs = elapsedMs(uploadStarted);
   return {
     encoded,
@@ -84,8 +86,11 @@ export async function storeBlob(context: ClientContext, data: Uint8Array, option
   };
 }
 
-/** Checks a node's confirmation: its key is the member's, the message is the expected one, the signature verifies. */
-export async function verifyConfirmation(confirmation: StorageConfirmation, member: string, blobId: BlobId): Promise<void> {
+/**
+ * Checks a node's confirmation: its key is the member's, the message is the expected one (this
+ * blob, the end epoch and owner asked for), the signature verifies.
+ */
+export async function verifyConfirmation(confirmation: StorageConfirmation, member: string, blobId: BlobId, terms: StoreTerms): Promise<void> {
   const { publicKey, signature, signedMessage, epoch } = confirmation;
   if (publicKey.length > CERTIFICATE_LIMITS.maxPublicKeyBytes || signature.length > CERTIFICATE_LIMITS.maxSignatureBytes) {
     throw new NodeAnswerError(member, 'storage confirmation has an oversized key or signature');
@@ -98,7 +103,7 @@ export async function verifyConfirmation(confirmation: StorageConfirmation, memb
   }
   const signer = peerIdFromPublicKey(key).toString();
   if (signer !== member) throw new NodeAnswerError(member, `storage confirmation is signed by ${signer}`);
-  const expected = storageConfirmationMessage(epoch, blobId);
+  const expected = blobStorageMessage(epoch, blobId, endEpochOf(epoch, terms), persistenceOf(terms));
   if (!bytesEqual(signedMessage, expected)) throw new NodeAnswerError(member, 'storage confirmation message is not the expected one');
   let valid = false;
   try {
@@ -107,6 +112,14 @@ export async function verifyConfirmation(confirmation: StorageConfirmation, memb
     valid = false;
   }
   if (!valid) throw new NodeAnswerError(member, 'storage confirmation signature does not verify');
+}
+
+function endEpochOf(epoch: number, terms: StoreTerms): number {
+  return Math.min(epoch + terms.epochs, U32_MAX);
+}
+
+function persistenceOf(terms: StoreTerms): BlobPersistence {
+  return terms.owner === undefined ? { type: 'permanent' } : { type: 'deletable', objectId: terms.owner };
 }
 
 interface UploadResult {
@@ -131,7 +144,7 @@ class Upload {
   constructor(
     private readonly context: ClientContext,
     private readonly encoded: EncodedBlob,
-    private readonly epochs: number,
+    private readonly terms: StoreTerms,
     private readonly emit: (event: ClientProgress) => void,
     private readonly signal: AbortSignal | undefined,
   ) {
@@ -189,7 +202,7 @@ class Upload {
         const taken = await takeStoreStream(libp2p, committee.peerId(member), protocolId(network, 'store'), withTimeout(signal, settings.dialTimeoutMs));
         reused = taken.reused;
         const confirmation = await taken.client.store(
-          { blobId: encoded.blobId, metadata: encoded.metadata, slivers: (pair) => encoded.sliverPair(pair), expectedPairs },
+          { blobId: encoded.blobId, metadata: encoded.metadata, slivers: (pair) => encoded.sliverPair(pair), expectedPairs, terms: this.terms },
           {
             signal,
             onProgress: (event) => {
@@ -203,7 +216,7 @@ class Upload {
           },
         );
         returnStoreStream(libp2p, member, taken.client);
-        await verifyConfirmation(confirmation, member, encoded.blobId);
+        await verifyConfirmation(confirmation, member, encoded.blobId, this.terms);
         this.confirmed(member, shards, confirmation);
         return;
       } catch (caught) {
@@ -283,9 +296,10 @@ class Upload {
     const certificate: BlobCertificate = {
       blobId: this.encoded.blobId,
       epoch,
-      endEpoch: Math.min(epoch + this.epochs, U32_MAX),
+      endEpoch: endEpochOf(epoch, this.terms),
       unencodedLength: this.encoded.unencodedLength,
       signers,
+      ...(this.terms.owner === undefined ? {} : { owner: this.terms.owner }),
     };
     return { certificate, confirmedShards: committee.weightOf(byMember.keys()) };
   }

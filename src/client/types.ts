@@ -1,4 +1,5 @@
 // The public shapes of the light client: options, results and progress events.
+import type { PrivateKey } from '@libp2p/interface';
 import type { BlobCertificate } from '../../protocols/certificate/certificate.js';
 import type { BlobStatus } from '../../protocols/read/service.js';
 import type { SliverType } from '../encoding/bcs.js';
@@ -57,6 +58,14 @@ export interface StoreOptions extends CallOptions {
   /** Epochs to store the blob for, counted from the epoch of the confirmations (default 5, DEFAULT_STORE_EPOCHS; at most blob.maxEpochsAhead). */
   readonly epochs?: number;
   /**
+   * Stores the blob as deletable, owned by this key (its libp2p protobuf public key): only a
+   * deletion signed by it removes the store before its end (FloeClient.delete). Absent: permanent.
+   * FloeClient.store fills it from FloeClientOptions.ownerKey when `deletable` is set.
+   */
+  readonly owner?: Uint8Array;
+  /** Stores the blob as deletable by FloeClientOptions.ownerKey (see `owner`). */
+  readonly deletable?: boolean;
+  /**
    * Runs after encoding and before any upload, with the blob ID and its encoded size (e.g. to
    * pay for the store first, src/client/wallet.ts); a rejection fails the store.
    */
@@ -68,6 +77,19 @@ export interface ExtendOptions extends CallOptions {
   readonly epochs?: number;
   /** The new end epoch (instead of `epochs`). */
   readonly endEpoch?: number;
+}
+
+export interface DeleteOptions extends CallOptions {
+  /** The owner key (instead of FloeClientOptions.ownerKey). */
+  readonly ownerKey?: PrivateKey;
+}
+
+export interface DeleteResult {
+  readonly blobId: string;
+  /** Epoch of the deletion signatures. */
+  readonly epoch: number;
+  readonly signedShards: number;
+  readonly certificate: BlobCertificate;
 }
 
 export interface ExtendResult {
@@ -132,6 +154,8 @@ export interface BlobStatusSummary {
   readonly expired?: boolean;
   /** Nodes owning f + 1 shards say its owner deleted it. */
   readonly deleted?: boolean;
+  /** Nodes owning f + 1 shards say only deletable stores keep it (Walrus: `deletable`). */
+  readonly deletable?: boolean;
   /** Nodes owning f + 1 shards hold an invalid-blob certificate for it. */
   readonly invalid?: boolean;
   /** Shards of the nodes that hold every pair they own. */

@@ -98,6 +98,11 @@ export interface ComputeAssignmentOptions {
   readonly nShards: number;
   /** Most shards per node; default defaultShardCap. Raised to ceil(n / members) when lower. */
   readonly cap?: number;
+  /**
+   * Most shards each member's capacity holds (capacity.ts shardCapsForCapacity), by peer ID;
+   * absent members are not limited. Ignored when the members together cannot hold n shards.
+   */
+  readonly shardCaps?: Readonly<Record<string, number>>;
 }
 
 const U32_MAX = 0xffff_ffff;
@@ -172,25 +177,37 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
   }
   const members = sortByPeerId(candidates);
   const cap = Math.max(options.cap ?? defaultShardCap(nShards, members.length), Math.ceil(nShards / members.length));
-  const counts = apportionDHondt(nShards, members, cap);
+  const counts = apportionDHondt(nShards, members, memberCaps(members, cap, nShards, options.shardCaps));
   const ownerOfShard = transition(prev.ownerOfShard, members, counts);
   return freeze({ epoch, members, ownerOfShard, params: { ...prev.params, ...changes.params } });
 }
 
 /**
- * Shard counts per member in the order of `members` (sorted by peer ID): steps 2 and 3 above.
- * Needs cap * members >= n.
+ * Per-member caps: the node cap, lowered to what each member's capacity holds, unless that
+ * leaves the members unable to hold n shards together (then capacity is not a limit: nodes still
+ * refuse stores past their capacity).
  */
-export function apportionDHondt(nShards: number, members: readonly AssignmentMember[], cap: number): number[] {
+function memberCaps(members: readonly AssignmentMember[], cap: number, nShards: number, shardCaps: Readonly<Record<string, number>> | undefined): number[] {
+  const limited = members.map((member) => Math.min(cap, Object.hasOwn(shardCaps ?? {}, member.peerId) ? Math.max(1, shardCaps![member.peerId]!) : cap));
+  return limited.reduce((sum, each) => sum + each, 0) >= nShards ? limited : members.map(() => cap);
+}
+
+/**
+ * Shard counts per member in the order of `members` (sorted by peer ID): steps 2 and 3 above.
+ * `cap` is one cap for all or one per member; needs the caps to add up to at least n.
+ */
+export function apportionDHondt(nShards: number, members: readonly AssignmentMember[], cap: number | readonly number[]): number[] {
   if (members.length === 0) throw new RangeError('cannot apportion shards to nobody');
-  if (cap * members.length < nShards) throw new RangeError(`cap ${cap} x ${members.length} members cannot hold ${nShards} shards`);
+  const caps = typeof cap === 'number' ? members.map(() => cap) : cap;
+  if (caps.length !== members.length) throw new RangeError(`${caps.length} caps for ${members.length} members`);
+  if (caps.reduce((sum, each) => sum + each, 0) < nShards) throw new RangeError(`caps ${caps.join(', ')} of ${members.length} members cannot hold ${nShards} shards`);
   const { n, weights, total } = exactWeights(nShards, members, effectiveWeight);
-  const counts = weights.map((weight) => Math.min(cap, Number((n * weight) / total)));
+  const counts = weights.map((weight, index) => Math.min(caps[index]!, Number((n * weight) / total)));
   let left = nShards - counts.reduce((sum, count) => sum + count, 0);
   while (left > 0) {
     let best = -1;
     for (let index = 0; index < members.length; index++) {
-      if (counts[index]! >= cap) continue;
+      if (counts[index]! >= caps[index]!) continue;
       // w_i / (s_i + 1) > w_b / (s_b + 1)  <=>  w_i * (s_b + 1) > w_b * (s_i + 1); ties keep the earlier (smaller) peer ID.
       if (best === -1 || weights[index]! * BigInt(counts[best]! + 1) > weights[best]! * BigInt(counts[index]! + 1)) best = index;
     }

@@ -26,6 +26,7 @@ export {
   shardsOf,
   weightOf,
 } from './assignment.js';
+export { bytesPerShardOf, type MemberCapacity, shardCapsForCapacity } from './capacity.js';
 export {
   type AssignmentCertificate,
   type CertificateSignature,

@@ -7,7 +7,7 @@ const PROTOCOL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** The gossipsub topics of DESIGN.md section 3. */
-export const GOSSIP_TOPICS = ['members', 'epoch', 'blobs', 'challenges'] as const;
+export const GOSSIP_TOPICS = ['members', 'epoch', 'blobs', 'challenges', 'invalid'] as const;
 export type GossipTopicName = (typeof GOSSIP_TOPICS)[number];
 /** Version suffix of every topic; bump it (and subscribe to both for a while) on a breaking change. */
 export const TOPIC_VERSION = 1;

@@ -173,12 +173,14 @@ export class BlobLifecycle {
    * when that end has passed, or the blob is invalid, or it ended no earlier than that. A later
    * end than a tombstone's is a new storage of the blob: the tombstone is removed.
    */
-  async admit(blobId: BlobId, endEpoch: number, signal?: AbortSignal): Promise<boolean> {
+  async admit(blobId: BlobId, endEpoch: number, certifiedEpoch?: number, signal?: AbortSignal): Promise<boolean> {
     const id = blobIdToString(blobId);
     if (endEpoch <= this.options.epoch()) return false;
     const tombstone = this.tombstones.get(id);
     if (tombstone === undefined) return true;
     if (tombstone.reason === 'invalid' || tombstone.endEpoch >= endEpoch) return false;
+    // A deleted blob comes back only with a storage certificate signed after the deletion.
+    if (tombstone.reason === 'deleted' && (certifiedEpoch === undefined || certifiedEpoch <= tombstone.epoch)) return false;
     await this.collecting.get(id)?.catch(() => undefined);
     await this.options.store.deleteTombstone(blobId, { signal });
     this.tombstones.delete(id);
@@ -192,6 +194,11 @@ export class BlobLifecycle {
     const state = this.lifetimes.get(id);
     const end = state?.kind === 'certified' ? Math.max(state.endEpoch, endEpoch) : endEpoch;
     this.lifetimes.set(id, { kind: 'certified', endEpoch: end });
+  }
+
+  /** The blob's end epoch is now exactly `endEpoch` (a deletion left a shorter registration). */
+  replaceEnd(blobId: BlobId, endEpoch: number): void {
+    this.lifetimes.set(blobIdToString(blobId), { kind: 'certified', endEpoch });
   }
 
   /**

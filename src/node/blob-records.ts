@@ -4,6 +4,7 @@
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, type EncodingParameters } from '../encoding/parameters.js';
 import type { BlobRecord, Tombstone } from '../storage/blob-store-types.js';
+import { afterExtension, afterStorage, isDeletableOnly } from './registration-records.js';
 
 export interface BlobStatusInfo {
   readonly known: boolean;
@@ -32,28 +33,12 @@ export interface RecordDefaults {
 export function recordWithCertificate(
   blobId: BlobId,
   record: BlobRecord | undefined,
-  certificate: { wire: string; epoch?: number; endEpoch: number; unencodedLength: number },
+  certificate: { wire: string; epoch?: number; endEpoch: number; unencodedLength: number; owner?: string },
   defaults: RecordDefaults,
 ): { record: BlobRecord | undefined; isNew: boolean } {
-  if (record?.certified === true && record.certificate !== undefined) {
-    // Stored again for longer (a new certificate): the later end counts.
-    if (record.endEpoch !== undefined && certificate.endEpoch <= record.endEpoch) return { record: undefined, isNew: false };
-    return { record: { ...record, endEpoch: certificate.endEpoch }, isNew: false };
-  }
-  return {
-    record: {
-      blobId: blobIdToString(blobId),
-      unencodedLength: record?.unencodedLength ?? certificate.unencodedLength,
-      storedAt: record?.storedAt ?? defaults.storedAt,
-      epoch: record?.epoch ?? defaults.epoch,
-      endEpoch: Math.max(certificate.endEpoch, record?.endEpoch ?? 0),
-      certified: true,
-      certificate: certificate.wire,
-      ...(certificate.epoch === undefined ? {} : { certifiedEpoch: certificate.epoch }),
-      ...(record?.extension === undefined ? {} : { extension: record.extension }),
-    },
-    isNew: true,
-  };
+  // Each storage certificate registers the blob (permanently or for its owner): registration-records.ts.
+  const next = afterStorage(blobId, record, { ...certificate, epoch: certificate.epoch ?? defaults.epoch }, defaults);
+  return next ?? { record: undefined, isNew: false };
 }
 
 /**
@@ -66,18 +51,7 @@ export function recordWithExtension(
   extension: { wire: string; endEpoch: number; unencodedLength: number },
   defaults: RecordDefaults,
 ): BlobRecord | undefined {
-  if (record?.endEpoch !== undefined && record.endEpoch >= extension.endEpoch) return undefined;
-  return {
-    blobId: blobIdToString(blobId),
-    unencodedLength: record?.unencodedLength ?? extension.unencodedLength,
-    storedAt: record?.storedAt ?? defaults.storedAt,
-    epoch: record?.epoch ?? defaults.epoch,
-    ...(record?.certified === undefined ? {} : { certified: record.certified }),
-    ...(record?.certificate === undefined ? {} : { certificate: record.certificate }),
-    ...(record?.certifiedEpoch === undefined ? {} : { certifiedEpoch: record.certifiedEpoch }),
-    endEpoch: extension.endEpoch,
-    extension: extension.wire,
-  };
+  return afterExtension(blobId, record, extension, defaults);
 }
 
 /** A blob that ended: not known any more (Walrus: nonexistent), with why and when. */
@@ -96,6 +70,7 @@ export function statusOfRecord(record: BlobRecord | undefined, storedPairs: numb
     storedPairs,
     ...(record.certified === true && record.certifiedEpoch !== undefined ? { certifiedEpoch: record.certifiedEpoch } : {}),
     ...(record.certified === true && record.endEpoch !== undefined && record.endEpoch <= currentEpoch ? { expired: true } : {}),
+    ...(record.certified === true && isDeletableOnly(record, currentEpoch) ? { deletable: true } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ import type { BlobStore, Tombstone } from '../storage/blob-store.js';
 import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import type { BlobPersistence } from '../../protocols/store/confirmation.js';
+import type { StoreTerms } from '../../protocols/store/service.js';
+import { afterDeletion } from './registration-records.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
 import { type BlobStatusInfo, recordWithCertificate, recordWithExtension, roomFor, statusOfRecord, statusOfTombstone } from './blob-records.js';
@@ -214,7 +216,7 @@ export class BlobService {
   /** Records a verified certificate; true when it is new to this node. */
   async recordCertificate(
     blobId: BlobId,
-    certificate: { wire: string; epoch?: number; endEpoch: number; unencodedLength: number },
+    certificate: { wire: string; epoch?: number; endEpoch: number; unencodedLength: number; owner?: string },
     options: Options = {},
   ): Promise<boolean> {
     // A store in progress may still be writing the first record: the certificate must not race it.
@@ -243,6 +245,19 @@ export class BlobService {
     return true;
   }
 
+  /**
+   * Records a verified deletion certificate of `owner`'s registration (registration-records.ts).
+   * Resolves the end epoch left, `undefined` when nothing changed, or `'ended'` when no live
+   * registration is left (the caller ends the blob).
+   */
+  async recordDeletion(blobId: BlobId, owner: string, options: Options = {}): Promise<number | 'ended' | undefined> {
+    await this.writes.flush(blobId).catch(() => undefined);
+    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch());
+    if (next === undefined) return undefined;
+    await this.options.store.putBlobRecord(blobId, next.record, options);
+    return next.live ? next.record.endEpoch : 'ended';
+  }
+
   /** One pair of the store protocol: verified, acknowledged, written in the background (PairWriter). */
   storeSliverPair(blobId: BlobId, pair: number, primary: SliverData, secondary: SliverData, options: Options = {}): Promise<void> {
     return this.pairs.storeSliverPair(blobId, pair, primary, secondary, options);
@@ -253,8 +268,8 @@ export class BlobService {
     return this.pairs.storeSliverPairs(blobId, pairs, options);
   }
 
-  /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner). */
-  confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence } = {}): Promise<SignedConfirmation> {
+  /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner); with `terms`, Floe's. */
+  confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence; terms?: StoreTerms } = {}): Promise<SignedConfirmation> {
     return this.signer.confirm(blobId, options);
   }
 

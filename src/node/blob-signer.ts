@@ -7,7 +7,8 @@ import type { BlobStore } from '../storage/blob-store-types.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
-import { type BlobPersistence, storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { blobStorageMessage, type BlobPersistence, storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import type { StoreTerms } from '../../protocols/store/service.js';
 import type { LifecycleGate, SignedConfirmation } from './blob-service.js';
 import type { BlobWriteTracker } from './blob-write-tracker.js';
 import type { NodeMetrics } from './metrics.js';
@@ -28,8 +29,17 @@ export interface BlobSignerDeps {
 export class BlobSigner {
   constructor(private readonly deps: BlobSignerDeps) {}
 
-  /** Signs a confirmation once every owned pair of the blob is durably stored. */
-  async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence } = {}): Promise<SignedConfirmation> {
+  /**
+   * Signs a confirmation once every owned pair of the blob is durably stored: with `terms` (the
+   * store protocol) Floe's, which names the end epoch and the owner; without, Walrus's (its HTTP API).
+   */
+  async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence; terms?: StoreTerms } = {}): Promise<SignedConfirmation> {
+    const { terms } = options;
+    const maxAhead = this.deps.maxEpochsAhead?.() ?? Number.MAX_SAFE_INTEGER;
+    if (terms !== undefined && terms.epochs > maxAhead) {
+      this.deps.metrics.rejected.inc({ protocol: 'store', reason: 'too-far-ahead' });
+      throw new ProtocolError('FORBIDDEN', `a blob may be stored for at most ${maxAhead} epochs (blob.maxEpochsAhead), asked for ${terms.epochs}`);
+    }
     await this.deps.writes.flush(blobId);
     // One directory fsync makes every rename of the batch durable before anything is signed.
     await this.deps.store.syncBlob(blobId, options);
@@ -46,7 +56,10 @@ export class BlobSigner {
     }
     const epoch = this.deps.epoch();
     this.deps.writes.rememberConfirmed(blobId, owned, epoch);
-    const signedMessage = storageConfirmationMessage(epoch, blobId, options.persistence);
+    const signedMessage =
+      terms === undefined
+        ? storageConfirmationMessage(epoch, blobId, options.persistence)
+        : blobStorageMessage(epoch, blobId, Math.min(epoch + terms.epochs, 0xffff_ffff), terms.owner === undefined ? { type: 'permanent' } : { type: 'deletable', objectId: terms.owner });
     const signature = await this.deps.privateKey.sign(signedMessage);
     return { epoch, signedMessage, signature, publicKey: publicKeyToProtobuf(this.deps.privateKey.publicKey) };
   }

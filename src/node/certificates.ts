@@ -54,8 +54,11 @@ export interface CertificateKeeperOptions {
   readonly metrics: NodeMetrics;
   /** Blob lifetimes (blob-lifecycle.ts): whether a certificate's end is still worth recording, and the end to serve until. */
   readonly lifecycle?: {
-    admit(blobId: BlobId, endEpoch: number): Promise<boolean>;
+    admit(blobId: BlobId, endEpoch: number, certifiedEpoch?: number): Promise<boolean>;
     noteEnd(blobId: BlobId, endEpoch: number): void;
+    replaceEnd(blobId: BlobId, endEpoch: number): void;
+    end(blobId: BlobId, reason: 'deleted' | 'invalid', proof?: string): Promise<void>;
+    tombstoneOf(blobId: BlobId): { readonly reason: string } | undefined;
   };
   /** How many epochs past its own epoch a certificate's end epoch may lie (governance parameter). */
   readonly maxEpochsAhead?: () => number;
@@ -171,19 +174,31 @@ export class CertificateKeeper {
       await this.acceptExtension(certificate, id, bytes);
       return certificate;
     }
+    const owner = certificate.owner === undefined ? undefined : base64UrlEncode(certificate.owner);
+    if (certificate.kind === 'deletion') {
+      await this.acceptDeletion(certificate, id, owner!, bytes);
+      return certificate;
+    }
+    if (certificate.kind === 'invalid') {
+      await this.acceptInvalid(certificate, id, bytes);
+      return certificate;
+    }
     // A copy of one already recorded; a later end (the blob stored again for longer) is recorded.
-    if ((this.recorded.get(id) ?? -1) >= certificate.endEpoch) return certificate;
-    // A certificate whose end has passed (a late push) brings back nothing.
-    if (this.options.lifecycle !== undefined && !(await this.options.lifecycle.admit(certificate.blobId, certificate.endEpoch))) return certificate;
-    this.options.lifecycle?.noteEnd(certificate.blobId, certificate.endEpoch);
+    const recordedKey = `${id}:${owner ?? 'permanent'}`;
+    if ((this.recorded.get(recordedKey) ?? -1) >= certificate.endEpoch) return certificate;
+    // A certificate whose end has passed (a late push), or of a store deleted since, brings back nothing.
+    if (this.options.lifecycle !== undefined && !(await this.options.lifecycle.admit(certificate.blobId, certificate.endEpoch, certificate.epoch))) return certificate;
     const isNew = await this.options.blobs.recordCertificate(certificate.blobId, {
       wire: base64UrlEncode(bytes),
       epoch: certificate.epoch,
       endEpoch: certificate.endEpoch,
       unencodedLength: certificate.unencodedLength,
+      ...(owner === undefined ? {} : { owner }),
     });
+    const record = await this.options.store.getBlobRecord(certificate.blobId);
+    if (record?.endEpoch !== undefined) this.options.lifecycle?.noteEnd(certificate.blobId, record.endEpoch);
     if (this.recorded.size > VERIFIED_CACHE_SIZE) this.recorded.clear();
-    this.recorded.set(id, Math.max(certificate.endEpoch, this.recorded.get(id) ?? 0));
+    this.recorded.set(recordedKey, Math.max(certificate.endEpoch, this.recorded.get(recordedKey) ?? 0));
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
@@ -211,6 +226,34 @@ export class CertificateKeeper {
     // Pushed to members that connect later, so members that were down learn of it too.
     this.recent.set(key, { bytes, learnedAt: Date.now() });
     if (changed) this.options.metrics.certificatesAccepted.inc();
+  }
+
+  /**
+   * A deletion certificate: the owner's registration goes; with none left the blob ends now (a
+   * tombstone, then its files). Kept for pushes, so members that were down learn it too.
+   */
+  private async acceptDeletion(certificate: BlobCertificate, id: string, owner: string, bytes: Uint8Array): Promise<void> {
+    const key = `${id}:deletion:${owner}:${certificate.epoch}`;
+    if (this.recent.has(key)) return;
+    this.recent.set(key, { bytes, learnedAt: Date.now() });
+    this.recorded.delete(`${id}:${owner}`);
+    const left = await this.options.blobs.recordDeletion(certificate.blobId, owner);
+    if (left === undefined) return;
+    this.options.metrics.certificatesAccepted.inc();
+    if (left === 'ended') await this.options.lifecycle?.end(certificate.blobId, 'deleted', base64UrlEncode(bytes));
+    else this.options.lifecycle?.replaceEnd(certificate.blobId, left);
+    this.options.log('info', 'deletable store deleted by its owner', { blobId: id, owner, ended: left === 'ended' });
+  }
+
+  /** An invalid-blob certificate (f + 1 shards attest): the blob is dropped for good. */
+  private async acceptInvalid(certificate: BlobCertificate, id: string, bytes: Uint8Array): Promise<void> {
+    const key = `${id}:invalid`;
+    if (this.recent.has(key) || this.options.lifecycle?.tombstoneOf(certificate.blobId)?.reason === 'invalid') return;
+    this.recent.set(key, { bytes, learnedAt: Date.now() });
+    this.recorded.clear();
+    this.options.metrics.certificatesAccepted.inc();
+    this.options.log('warn', 'blob marked invalid: it was encoded inconsistently', { blobId: id, epoch: certificate.epoch });
+    await this.options.lifecycle?.end(certificate.blobId, 'invalid', base64UrlEncode(bytes));
   }
 
   /** A pushed certificate: like a gossiped one, and an invalid one is counted the same way. */

@@ -25,10 +25,12 @@ import { SYNC_LIMITS } from '../../protocols/sync/limits.js';
 import { type BlobCertificate } from '../../protocols/certificate/certificate.js';
 import { isProtocolError, ProtocolError } from '../../protocols/common/errors.js';
 import { BlobLifecycle } from './blob-lifecycle.js';
+import { signDeletion } from './blob-deletion.js';
+import { InvalidBlobWatch } from './invalid-blobs.js';
 import { BlobService, type LifecycleGate } from './blob-service.js';
 import { createLedgerHandler } from '../../protocols/ledger/handler.js';
 import { LEDGER_LIMITS } from '../../protocols/ledger/limits.js';
-import { genesisBalances } from '../config/genesis.js';
+import { epochAt, genesisBalances } from '../config/genesis.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
 import { LedgerNode } from './ledger-service.js';
@@ -309,7 +311,7 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
             beginStore: (blobId, metadata, signal) => blobs.beginStore(blobId, metadata, { signal }),
             storeSliverPair: (blobId, pair, primary, secondary, signal) => blobs.storeSliverPair(blobId, pair, primary, secondary, { signal }),
             storeSliverPairs: (blobId, pairs, signal) => blobs.storeSliverPairs(blobId, pairs, { signal }),
-            confirm: (blobId, signal) => blobs.confirm(blobId, { signal }),
+            confirm: (blobId, terms, signal) => blobs.confirm(blobId, { signal, terms }),
           },
           options,
         ),
@@ -346,7 +348,20 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
       name: 'lifecycle',
       version: '1.0.0',
       limits: LIFECYCLE_LIMITS,
-      handler: (options) => createLifecycleHandler({ signExtension: (blobId, endEpoch, signal) => blobs.signExtension(blobId, endEpoch, { signal }) }, options),
+      handler: (options) =>
+        createLifecycleHandler(
+          {
+            signExtension: (blobId, endEpoch, signal) => blobs.signExtension(blobId, endEpoch, { signal }),
+            signDeletion: (blobId, request, signal) =>
+              signDeletion(
+                { store: context.store, epoch: () => epochs.current().epoch, clockEpoch: () => epochAt(context.genesis), privateKey: context.identity.privateKey, metrics: context.metrics },
+                blobId,
+                request,
+                signal,
+              ),
+          },
+          options,
+        ),
     },
     {
       name: 'sync',
@@ -416,10 +431,26 @@ export function healingParts(
   epochs: EpochManager,
   blobs: BlobService,
   lifecycle: BlobLifecycle,
-): { certificates: CertificateKeeper; migrator: ShardMigrator; healer: SelfHealer; healQueue: HealQueue } {
+): { certificates: CertificateKeeper; migrator: ShardMigrator; healer: SelfHealer; healQueue: HealQueue; invalidBlobs: InvalidBlobWatch } {
   const { libp2p, genesis, store, metrics, config, log } = context;
   const self = context.identity.peerId.toString();
+  const invalidBlobs = new InvalidBlobWatch({
+    libp2p,
+    network: genesis.network,
+    nShards: genesis.nShards,
+    privateKey: context.identity.privateKey,
+    epoch: () => epochs.epoch(),
+    ownerOfShard: () => epochs.current().ownerOfShard,
+    metadataOf: (blobId) => blobs.getMetadata(blobId),
+    submit: async (bytes) => {
+      if (context.hooks.submitCertificate !== undefined) await context.hooks.submitCertificate(bytes);
+    },
+    isInvalid: (blobId) => lifecycle.tombstoneOf(blobId)?.reason === 'invalid',
+    metrics,
+    log: childLog(log, { component: 'invalid-blobs' }),
+  });
   const healer = new SelfHealer({
+    onInconsistent: (blobId, proof) => void invalidBlobs.report(blobId, proof).catch(() => undefined),
     libp2p,
     network: genesis.network,
     nShards: genesis.nShards,
@@ -483,7 +514,7 @@ export function healingParts(
     onUnrecovered: (blobId) => healQueue.add(blobId, 'migration'),
     log: childLog(log, { component: 'migration' }),
   });
-  return { certificates, migrator, healer, healQueue };
+  return { certificates, migrator, healer, healQueue, invalidBlobs };
 }
 
 /** Peer IDs of the members of `assignments` other than `self`, each once. */

@@ -9,6 +9,8 @@ import { blobIdToString, type BlobId } from '../encoding/blob-id.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { pairIndex, secondarySliverOfPair } from '../encoding/indices.js';
 import { verifyMetadata } from '../encoding/metadata.js';
+import { InconsistentEncodingError } from '../encoding/errors.js';
+import type { InconsistencyProof } from '../encoding/inconsistency.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { isValidRecoverySymbol, recoverSliver, type RecoverySymbol } from '../encoding/recovery.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
@@ -26,6 +28,8 @@ export interface SelfHealerOptions {
   readonly peers: () => readonly string[];
   readonly blobs: BlobService;
   readonly log: LogFn;
+  /** A recovery proved the blob encoded inconsistently (invalid-blobs.ts gossips the proof). */
+  readonly onInconsistent?: (blobId: BlobId, proof: InconsistencyProof) => void;
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -133,7 +137,12 @@ export class SelfHealer {
         `only ${bySource.size} of ${needed} recovery symbols for ${targetKind} sliver ${targetIndex} of ${blobIdToString(blobId)}`,
       );
     }
-    return recoverSliver(metadata, targetKind, targetIndex, [...bySource.values()].slice(0, needed));
+    try {
+      return recoverSliver(metadata, targetKind, targetIndex, [...bySource.values()].slice(0, needed));
+    } catch (error) {
+      if (error instanceof InconsistentEncodingError) this.options.onInconsistent?.(blobId, error.proof);
+      throw error;
+    }
   }
 
   /**

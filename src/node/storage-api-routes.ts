@@ -37,8 +37,11 @@ export interface StorageApiSource {
   getSliver(blobId: BlobId, pair: number, kind: SliverType, signal: AbortSignal): Promise<SliverData | undefined>;
   /** Verifies one sliver against the stored metadata and keeps it. */
   storeSliver(blobId: BlobId, pair: number, kind: SliverType, sliver: SliverData, signal: AbortSignal): Promise<void>;
-  /** Signs the storage confirmation once every owned sliver is durably stored. */
-  confirm(blobId: BlobId, persistence: BlobPersistence, signal: AbortSignal): Promise<SignedConfirmation>;
+  /**
+   * Signs the storage confirmation once every owned sliver is durably stored: Walrus's, or with
+   * `epochs` Floe's (which names the end epoch, as blob certificates need).
+   */
+  confirm(blobId: BlobId, persistence: BlobPersistence, epochs: number | undefined, signal: AbortSignal): Promise<SignedConfirmation>;
   blobFacts(blobId: BlobId, signal: AbortSignal): Promise<BlobFacts>;
   /** Drops symbols an open storage challenge samples (their answers must not be given away). */
   filterSymbols(blobId: BlobId, targetKind: SliverType, targetIndex: number, symbols: readonly RecoverySymbol[]): RecoverySymbol[];
@@ -52,8 +55,8 @@ export interface StorageApiSource {
   attestInvalid(blobId: BlobId, proof: InconsistencyProof, signal: AbortSignal): Promise<SignedConfirmation>;
 }
 
-/** Largest metadata body: n sliver-pair hashes of 64 bytes plus a small header. */
-const maxMetadataBody = (nShards: number): number => 64 * nShards + 64;
+/** Largest metadata body: n sliver-pair hashes (two BCS Merkle nodes of 33 bytes each) plus a small header. */
+const maxMetadataBody = (nShards: number): number => 66 * nShards + 64;
 /** Largest sliver body: a sliver of the largest symbol size (Walrus caps slivers by the blob size limit too). */
 const MAX_SLIVER_BODY = 64 * 1024 * 1024;
 /** Largest inconsistency-proof body. */
@@ -126,13 +129,13 @@ export async function serveStorageApi(source: StorageApiSource, request: Incomin
   params = match('/v1/blobs/{blobId}/confirmation/permanent');
   if (params !== undefined) {
     only(['GET']);
-    return confirmation(source, response, parseBlobIdParam(params.blobId!), { type: 'permanent' }, signal);
+    return confirmation(source, response, parseBlobIdParam(params.blobId!), { type: 'permanent' }, floeEpochs(url), signal);
   }
   params = match('/v1/blobs/{blobId}/confirmation/deletable/{objectId}');
   if (params !== undefined) {
     only(['GET']);
     const blobId = parseBlobIdParam(params.blobId!);
-    return confirmation(source, response, blobId, { type: 'deletable', objectId: parseObjectId(params.objectId!) }, signal);
+    return confirmation(source, response, blobId, { type: 'deletable', objectId: parseObjectId(params.objectId!) }, floeEpochs(url), signal);
   }
   params = match('/v1/blobs/{blobId}/certificate');
   if (params !== undefined) {
@@ -259,7 +262,27 @@ async function putSliver(
   return true;
 }
 
-async function confirmation(source: StorageApiSource, response: ServerResponse, blobId: BlobId, persistence: BlobPersistence, signal: AbortSignal): Promise<true> {
+/**
+ * Floe's `?epochs=N` on a confirmation route: sign Floe's storage message, which names the end
+ * epoch (epoch + N) a blob certificate needs, instead of Walrus's (undefined without it).
+ */
+function floeEpochs(url: URL): number | undefined {
+  const text = url.searchParams.get('epochs');
+  if (text === null) return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(text) || Number(text) > 0xffff_ffff) {
+    throw new ApiError('INVALID_ARGUMENT', 'MALFORMED_REQUEST', 'epochs must be a whole number of at least 1', STORAGE_DOMAIN, { epochs: text.slice(0, 32) });
+  }
+  return Number(text);
+}
+
+async function confirmation(
+  source: StorageApiSource,
+  response: ServerResponse,
+  blobId: BlobId,
+  persistence: BlobPersistence,
+  epochs: number | undefined,
+  signal: AbortSignal,
+): Promise<true> {
   if (source.ownedPairs(blobId).length === 0) {
     throw new ApiError('FAILED_PRECONDITION', 'SHARD_NOT_ASSIGNED', `this node owns no shard in epoch ${source.epoch()}`, STORAGE_DOMAIN);
   }
@@ -268,7 +291,7 @@ async function confirmation(source: StorageApiSource, response: ServerResponse, 
   }
   let signed: SignedConfirmation;
   try {
-    signed = await source.confirm(blobId, persistence, signal);
+    signed = await source.confirm(blobId, persistence, epochs, signal);
   } catch (error) {
     const api = invalidAs(error, 'MISSING_SLIVERS');
     if (api.status === 'INVALID_ARGUMENT') throw new ApiError('FAILED_PRECONDITION', 'MISSING_SLIVERS', api.message, STORAGE_DOMAIN);

@@ -3,29 +3,17 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import type { SliverType } from '../encoding/bcs.js';
-import { BLOB_ID_LENGTH, type BlobId } from '../encoding/blob-id.js';
+import type { BlobId } from '../encoding/blob-id.js';
 import { checkInconsistencyProof } from '../encoding/inconsistency.js';
 import type { RecoverySymbol } from '../encoding/recovery.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { INTENT_APP_ID_STORAGE, INTENT_VERSION } from '../../protocols/store/confirmation.js';
+import { invalidBlobIdMessage } from '../../protocols/certificate/invalid.js';
 import { blobFactsOf } from './blob-facts.js';
 import type { BlobService } from './blob-service.js';
 import { ApiError, STORAGE_DOMAIN } from './http-common.js';
 import type { StorageApiSource } from './storage-api-routes.js';
 
-/** Walrus's intent type of an invalid-blob-ID attestation (walrus-core messages.rs INVALID_BLOB_ID_MSG). */
-export const INTENT_TYPE_INVALID_BLOB_ID = 2;
-
-/** `ProtocolMessage<InvalidBlobIdMsg>`: intent, epoch u32 LE, blob ID. */
-export function invalidBlobIdMessage(epoch: number, blobId: BlobId): Uint8Array {
-  const bytes = new Uint8Array(3 + 4 + BLOB_ID_LENGTH);
-  bytes[0] = INTENT_TYPE_INVALID_BLOB_ID;
-  bytes[1] = INTENT_VERSION;
-  bytes[2] = INTENT_APP_ID_STORAGE;
-  new DataView(bytes.buffer).setUint32(3, epoch, true);
-  bytes.set(blobId, 7);
-  return bytes;
-}
+export { INTENT_TYPE_INVALID_BLOB_ID, invalidBlobIdMessage } from '../../protocols/certificate/invalid.js';
 
 export interface StorageApiSourceOptions {
   readonly blobs: BlobService;
@@ -52,10 +40,15 @@ export function createStorageApiSource(options: StorageApiSourceOptions): Storag
     hasSliver: (blobId, pair, kind, signal) => blobs.hasSliver(blobId, pair, kind, { signal }),
     getSliver: (blobId, pair, kind, signal) => blobs.getSliver(blobId, pair, kind, { signal }),
     storeSliver: (blobId, pair, kind, sliver, signal) => blobs.storeSliver(blobId, pair, kind, sliver, { signal, syncDirectory: false }),
-    confirm: (blobId, persistence, signal) => blobs.confirm(blobId, { signal, persistence }),
+    confirm: (blobId, persistence, epochs, signal) =>
+      blobs.confirm(blobId, {
+        signal,
+        persistence,
+        ...(epochs === undefined ? {} : { terms: { epochs, ...(persistence.type === 'deletable' ? { owner: persistence.objectId } : {}) } }),
+      }),
     blobFacts: async (blobId, signal) => {
       const status = await blobs.getStatus(blobId, { signal });
-      return blobFactsOf(blobId, status, status.known ? await store.getBlobRecord(blobId, { signal }) : undefined);
+      return blobFactsOf(blobId, status, status.known ? await store.getBlobRecord(blobId, { signal }) : undefined, options.epoch());
     },
     filterSymbols: options.filterSymbols,
     submitCertificate: options.submitCertificate,

@@ -186,12 +186,13 @@ export class StorageNode {
       metrics.shardsOwned.set(context.owned.shards.size);
       const publisher = await components.open('publisher', async () => createPublisher(context, epochs), (opened) => opened.close());
       const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
-      const { certificates, migrator, healer, healQueue } = healingParts(context, epochs, blobs, lifecycle);
+      const { certificates, migrator, healer, healQueue, invalidBlobs } = healingParts(context, epochs, blobs, lifecycle);
       const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer, healQueue);
       const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned: context.owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });
       node.bindHooks(context.hooks);
       await components.start('heal queue', { start: () => healQueue.start(options.signal), stop: () => healQueue.stop() });
       await components.start('certificates', certificates);
+      await components.start('invalid blobs', { start: () => invalidBlobs.start(), stop: () => invalidBlobs.stop() });
       await components.start('scrubber', { start: () => scrubber.start(), stop: () => scrubber.stop() });
       // One loop registers every protocol with the node's stop signal, after the services behind them.
       const descriptors = nodeProtocols(context, { epochs, blobs, challenges, certificates, ledger });

@@ -2,6 +2,7 @@
 // in-memory one, memory-blob-store.ts, implement it) and the shapes it stores. Writes take only
 // verified metadata and slivers (VerifiedMetadata, VerifiedSliver): checking them is the node's job,
 // and the types make sure it was done before anything is stored.
+import type { BlobRegistrations } from './blob-registrations.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import type { BlobId } from '../encoding/blob-id.js';
 import type { VerifiedMetadata } from '../encoding/metadata.js';
@@ -37,6 +38,8 @@ export interface BlobRecord {
   readonly certifiedEpoch?: number;
   /** The latest extension certificate (wire form, unpadded base64url) that moved endEpoch. */
   readonly extension?: string;
+  /** Who keeps the blob stored (blob-registrations.ts); endEpoch is their latest live end. Absent: one permanent registration. */
+  readonly registrations?: BlobRegistrations;
 }
 
 /** Why a blob ended. */

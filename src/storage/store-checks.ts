@@ -1,5 +1,6 @@
 // Checks every BlobStore implementation makes on what it is given (StoreInputError) and, for
 // records and tombstones, on what it reads back: blob IDs, sliver addresses, records, tombstones.
+import { checkRegistrations } from './blob-registrations.js';
 import { BLOB_ID_LENGTH, type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import type { SliverType } from '../encoding/bcs.js';
 import type { BlobRecord, Tombstone, TombstoneReason } from './blob-store-types.js';
@@ -31,7 +32,9 @@ export function checkSliverAddress(pairIndex: number, kind: SliverType): void {
 /** The record as stored (known fields only), or why it is not a valid record of blob `key`. */
 export function checkRecord(value: unknown, key: string): BlobRecord | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a blob record must be an object';
-  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate, certifiedEpoch, extension } = value as Record<string, unknown>;
+  const { blobId, unencodedLength, storedAt, epoch, endEpoch, certified, certificate, certifiedEpoch, extension, registrations } = value as Record<string, unknown>;
+  const checkedRegistrations = registrations === undefined ? undefined : checkRegistrations(registrations);
+  if (typeof checkedRegistrations === 'string') return checkedRegistrations;
   if (blobId !== key) return `blob record names blob ${String(blobId)}, expected ${key}`;
   if (typeof unencodedLength !== 'number' || !Number.isSafeInteger(unencodedLength) || unencodedLength < 0) {
     return `unencodedLength must be a non-negative integer, got ${String(unencodedLength)}`;
@@ -65,6 +68,7 @@ export function checkRecord(value: unknown, key: string): BlobRecord | string {
     ...(certificate === undefined ? {} : { certificate }),
     ...(certifiedEpoch === undefined ? {} : { certifiedEpoch }),
     ...(extension === undefined ? {} : { extension }),
+    ...(checkedRegistrations === undefined ? {} : { registrations: checkedRegistrations }),
   };
 }
 

@@ -14,7 +14,8 @@ import {
   verifyBlobCertificate,
 } from '../../protocols/certificate/certificate.js';
 import { maxCertificateBytes } from '../../protocols/certificate/limits.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { blobStorageMessage } from '../../protocols/store/confirmation.js';
+import { deletableObjectId } from '../../protocols/certificate/deletion.js';
 import { Committee } from '../../src/client/committee.js';
 import { bytesEqual, concatBytes } from '../../src/core/bytes.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
@@ -25,8 +26,8 @@ const blobId = new Uint8Array(32).map((_, i) => i * 7) as BlobId;
 let keys: Ed25519PrivateKey[];
 let ownerOfShard: string[];
 
-async function signer(key: Ed25519PrivateKey, epoch = 3): Promise<{ publicKey: Uint8Array; signature: Uint8Array }> {
-  return { publicKey: publicKeyToProtobuf(key.publicKey), signature: await key.sign(storageConfirmationMessage(epoch, blobId)) };
+async function signer(key: Ed25519PrivateKey, epoch = 3, endEpoch = 5): Promise<{ publicKey: Uint8Array; signature: Uint8Array }> {
+  return { publicKey: publicKeyToProtobuf(key.publicKey), signature: await key.sign(blobStorageMessage(epoch, blobId, endEpoch)) };
 }
 
 function reasonOf(run: () => unknown): string | undefined {
@@ -117,6 +118,30 @@ describe('blob certificate', () => {
       'bad-key',
     );
     expect(await asyncReasonOf(verifyBlobCertificate(certificate, { nShards: N_SHARDS, ownerOfShard: ownerOfShard.slice(1) }))).toBe('invalid-committee');
+  });
+
+  it('refuses a forged end epoch or persistence: both are part of what members sign', async () => {
+    const options = { nShards: N_SHARDS, ownerOfShard };
+    await verifyBlobCertificate(certificate, options);
+    // The same signatures (members agreed to epoch 5) with a later end: refused, whatever the end.
+    for (const endEpoch of [6, 4, 56, 0xffff_ffff]) {
+      expect(await asyncReasonOf(verifyBlobCertificate({ ...certificate, endEpoch }, options))).toBe('bad-signature');
+      const forged = encodeBlobCertificate({ ...certificate, endEpoch });
+      expect(await asyncReasonOf(verifyBlobCertificate(decodeBlobCertificate(forged, { maxSigners: N_SHARDS }), options))).toBe('bad-signature');
+    }
+    // A permanent store passed off as a deletable one (an owner added), and the other way round.
+    const owner = deletableObjectId(new Uint8Array([8, 1, 18, 32, ...new Uint8Array(32).fill(9)]), blobId);
+    expect(await asyncReasonOf(verifyBlobCertificate({ ...certificate, owner }, options))).toBe('bad-signature');
+    const deletable: BlobCertificate = {
+      ...certificate,
+      owner,
+      signers: await Promise.all(
+        keys.slice(0, 3).map(async (key) => ({ publicKey: publicKeyToProtobuf(key.publicKey), signature: await key.sign(blobStorageMessage(3, blobId, 5, { type: 'deletable', objectId: owner })) })),
+      ),
+    };
+    await verifyBlobCertificate(decodeBlobCertificate(encodeBlobCertificate(deletable), { maxSigners: N_SHARDS }), options);
+    const { owner: _dropped, ...permanent } = deletable;
+    expect(await asyncReasonOf(verifyBlobCertificate(permanent, options))).toBe('bad-signature');
   });
 
   it('counts shard weight once per distinct owner', () => {

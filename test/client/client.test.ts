@@ -8,6 +8,7 @@ import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BlobCertificate,
+  certificateSignedMessage,
   decodeBlobCertificate,
   encodeBlobCertificate,
   InvalidCertificateError,
@@ -15,7 +16,6 @@ import {
   signerPeerId,
   verifyBlobCertificate,
 } from '../../protocols/certificate/certificate.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
 import {
   BlobNotFoundError,
   DEFAULT_STORE_EPOCHS,
@@ -213,7 +213,7 @@ describe('FloeClient against an in-process committee', () => {
     const outsider = await generateKeyPair('Ed25519');
     const outsiderSigner = {
       publicKey: publicKeyToProtobuf(outsider.publicKey),
-      signature: await outsider.sign(storageConfirmationMessage(certificate.epoch, certificate.blobId)),
+      signature: await outsider.sign(certificateSignedMessage(certificate)),
     };
     expect(await reason({ ...certificate, signers: [...certificate.signers, outsiderSigner] })).toBe('not-a-member');
 

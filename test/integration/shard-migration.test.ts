@@ -149,6 +149,7 @@ async function storeHoldings(node: TestNode): Promise<void> {
 async function markCertified(node: TestNode, blob: EncodedBlob): Promise<void> {
   await node.blobs.recordCertificate(blob.blobId, {
     wire: base64UrlEncode(new TextEncoder().encode(`certificate of ${blobIdToString(blob.blobId)}`)),
+    epoch: 0,
     endEpoch: 10,
     unencodedLength: blob.unencodedLength,
   });

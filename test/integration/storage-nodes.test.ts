@@ -25,7 +25,7 @@ import { protocolId, topic } from '../../src/network/protocol-ids.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { FramedStream, plainBytes } from '../../protocols/common/framing.js';
 import { ReadClient } from '../../protocols/read/request.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { blobStorageMessage } from '../../protocols/store/confirmation.js';
 import { storeOnNode } from '../../protocols/store/request.js';
 import { StoreRequest, StoreResponse } from '../../protocols/store/store.generated.js';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
@@ -176,11 +176,12 @@ describe('five storage nodes on loopback', () => {
         blobId: encoded.blobId,
         metadata: encoded.metadata,
         slivers: (pair) => encoded.sliverPair(pair),
+        terms: { epochs: 3 },
       });
       const key = publicKeyFromProtobuf(confirmation.publicKey);
       expect(peerIdFromPublicKey(key).toString()).toBe(node.peerId);
       expect(await key.verify(confirmation.signedMessage, confirmation.signature)).toBe(true);
-      expect(bytesEqual(confirmation.signedMessage, storageConfirmationMessage(confirmation.epoch, encoded.blobId))).toBe(true);
+      expect(bytesEqual(confirmation.signedMessage, blobStorageMessage(confirmation.epoch, encoded.blobId, confirmation.epoch + 3))).toBe(true);
     }
   }, 60_000);
 
@@ -249,6 +250,7 @@ describe('five storage nodes on loopback', () => {
         blobId: healed.blobId,
         metadata: healed.metadata,
         slivers: (pair) => healed.sliverPair(pair),
+        terms: { epochs: 1 },
       });
       epoch = confirmation.epoch;
       signers.push({ publicKey: confirmation.publicKey, signature: confirmation.signature });
@@ -332,7 +334,7 @@ describe('five storage nodes on loopback', () => {
     // Metadata that does not belong to the blob ID.
     const other = encodeBlob(makeBlob(1000, 3), N_SHARDS);
     await expectCode(
-      storeOnNode(await openStream(node, 'store'), { blobId: encoded.blobId, metadata: other.metadata, slivers: (p) => other.sliverPair(p) }),
+      storeOnNode(await openStream(node, 'store'), { blobId: encoded.blobId, metadata: other.metadata, slivers: (p) => other.sliverPair(p), terms: { epochs: 1 } }),
       'INVALID_DATA',
     );
 
@@ -344,7 +346,7 @@ describe('five storage nodes on loopback', () => {
       return { primary: { ...honest.primary, data }, secondary: honest.secondary };
     };
     await expectCode(
-      storeOnNode(await openStream(node, 'store'), { blobId: encoded.blobId, metadata: encoded.metadata, slivers: tampered }),
+      storeOnNode(await openStream(node, 'store'), { blobId: encoded.blobId, metadata: encoded.metadata, slivers: tampered, terms: { epochs: 1 } }),
       'INVALID_DATA',
     );
     // The same in an inline upload of a new blob (all pairs in StoreStart): no pair of it is stored.
@@ -358,7 +360,7 @@ describe('five storage nodes on loopback', () => {
       return { primary: honest.primary, secondary: { ...honest.secondary, data } };
     };
     await expectCode(
-      storeOnNode(await openStream(node, 'store'), { blobId: fresh.blobId, metadata: fresh.metadata, slivers: tamperedFresh, expectedPairs: freshOwned }),
+      storeOnNode(await openStream(node, 'store'), { blobId: fresh.blobId, metadata: fresh.metadata, slivers: tamperedFresh, expectedPairs: freshOwned, terms: { epochs: 1 } }),
       'INVALID_DATA',
     );
     for (const pair of freshOwned) {
@@ -373,7 +375,7 @@ describe('five storage nodes on loopback', () => {
       { decode: (frame) => StoreResponse.decode(frame), encode: (message) => StoreRequest.encode(message) },
       { maxMessageBytes: 1 << 20, malformedCode: 'INVALID_DATA' },
     );
-    await framed.write({ start: { blobId: plainBytes(encoded.blobId), metadata: plainBytes(encodeBlobMetadata(encoded.metadata)), pairCount: N_SHARDS, pairs: [] } }, 'start', 5_000);
+    await framed.write({ start: { blobId: plainBytes(encoded.blobId), metadata: plainBytes(encodeBlobMetadata(encoded.metadata)), pairCount: N_SHARDS, pairs: [], epochs: 1 } }, 'start', 5_000);
     const accepted = await framed.read('accepted', 5_000);
     expect(accepted.accepted?.ownedPairIndices).toEqual(owned);
     const pair = encoded.sliverPair(notOwned);
@@ -395,7 +397,7 @@ describe('five storage nodes on loopback', () => {
 
     // A certificate signed by keys that are not committee members is refused by gossip validation.
     const outsiders = await Promise.all(nodes.map(() => generateKeyPair('Ed25519')));
-    const forgedMessage = storageConfirmationMessage(0, other.blobId);
+    const forgedMessage = blobStorageMessage(0, other.blobId, 1);
     const forged = encodeBlobCertificate({
       blobId: other.blobId,
       epoch: 0,

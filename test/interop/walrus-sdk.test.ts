@@ -199,7 +199,9 @@ describe('the official @mysten/walrus SDK against Floe nodes', () => {
       expect(signed.serializedMessage).toBe(expected);
       const key = publicKeyFromProtobuf(Buffer.from(publicKey, 'base64'));
       expect(await key.verify(Buffer.from(signed.serializedMessage, 'base64'), Buffer.from(signed.signature, 'base64'))).toBe(true);
-      signers.push({ publicKey: Buffer.from(publicKey, 'base64'), signature: Buffer.from(signed.signature, 'base64') });
+      // Floe's confirmation (`?epochs=2`) names the end epoch too: its signatures make the certificate.
+      const floe = (await (await fetch(`${node.httpUrl}/v1/blobs/${blobId}/confirmation/permanent?epochs=2`)).json()) as { success: { data: { signed: { signature: string } } } };
+      signers.push({ publicKey: Buffer.from(publicKey, 'base64'), signature: Buffer.from(floe.success.data.signed.signature, 'base64') });
       confirmedEpoch = epoch;
     }
     // The confirmations make a Floe certificate; any node takes it over HTTP and gossips it on.

@@ -5,7 +5,7 @@ import { bytesEqual } from '../../src/core/bytes.js';
 import { decodeSliverData, encodeBlobMetadata, encodeSliverData, type SliverData } from '../../src/encoding/bcs.js';
 import type { BlobId } from '../../src/encoding/blob-id.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
-import { storageConfirmationMessage } from '../../protocols/store/confirmation.js';
+import { blobStorageMessage } from '../../protocols/store/confirmation.js';
 import { createStoreHandler } from '../../protocols/store/handler.js';
 import type { StoreLimits } from '../../protocols/store/limits.js';
 import { sliverDataParts, sliverDataView } from '../../protocols/common/sliver-bytes.js';
@@ -29,12 +29,15 @@ import {
 } from './helpers.js';
 
 const N = 4;
+/** Epochs every test store asks for. */
+const EPOCHS = 3;
+const TERMS = { epochs: EPOCHS };
 const FAST: Partial<StoreLimits> = { startTimeoutMs: 300, messageTimeoutMs: 150, closeTimeoutMs: 50, responseTimeoutMs: 2_000 };
 
 function confirmationFor(blobId: BlobId, epoch = 7): StorageConfirmation {
   return {
     epoch,
-    signedMessage: storageConfirmationMessage(epoch, blobId),
+    signedMessage: blobStorageMessage(epoch, blobId, epoch + EPOCHS),
     signature: new Uint8Array(randomBytes(64)),
     publicKey: new Uint8Array(randomBytes(36)),
   };
@@ -88,7 +91,7 @@ function countFrames(stream: Stream, frames: StoreRequest[]): () => number {
 }
 
 function startMessage(blobId: BlobId, nShards = N): Partial<StoreRequest> {
-  return { start: { blobId: new Uint8Array(blobId), metadata: encodeBlobMetadata(fakeMetadata(nShards)) as Uint8Array<ArrayBuffer>, pairCount: nShards, pairs: [] } };
+  return { start: { blobId: new Uint8Array(blobId), metadata: encodeBlobMetadata(fakeMetadata(nShards)) as Uint8Array<ArrayBuffer>, pairCount: nShards, pairs: [], epochs: EPOCHS } };
 }
 
 describe('store protocol', () => {
@@ -138,13 +141,13 @@ describe('store protocol', () => {
     const progress: StoreProgress[] = [];
     const confirmation = await storeOnNode(
       client,
-      { blobId, metadata, slivers: (index) => pairs[index] ?? fakePair(index, N) },
+      { blobId, terms: TERMS, metadata, slivers: (index) => pairs[index] ?? fakePair(index, N) },
       { onProgress: (event) => progress.push(event) },
     );
     await settlesWithin(handled, 1_000);
 
     expect(confirmation.epoch).toBe(7);
-    expect(confirmation.signedMessage).toEqual(storageConfirmationMessage(7, blobId));
+    expect(confirmation.signedMessage).toEqual(blobStorageMessage(7, blobId, 7 + EPOCHS));
     expect(seenMetadata).toEqual(metadata);
     expect([...stored.keys()]).toEqual([3, 1]);
     expect(stored.get(1)).toEqual(pairs[1]);
@@ -163,7 +166,7 @@ describe('store protocol', () => {
     const sent: number[] = [];
     await storeOnNode(
       client,
-      { blobId, metadata: fakeMetadata(N), slivers: () => big },
+      { blobId, terms: TERMS, metadata: fakeMetadata(N), slivers: () => big },
       { onProgress: (event) => event.type === 'bytes-sent' && sent.push(event.bytesSent) },
     );
     await settlesWithin(handled, 1_000);
@@ -191,7 +194,7 @@ describe('store protocol', () => {
       },
     });
     const { client, handled } = await serve(service, limits);
-    await storeOnNode(client, { blobId, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 48 * 1024) }, { limits });
+    await storeOnNode(client, { blobId, terms: TERMS, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 48 * 1024) }, { limits });
     await settlesWithin(handled, 1_000);
     expect(stored.size).toBe(8);
     expect(maxConcurrent).toBe(1);
@@ -218,7 +221,7 @@ describe('store protocol', () => {
     const sentPairs = new Set<number>();
     const done = storeOnNode(
       client,
-      { blobId, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 1000) },
+      { blobId, terms: TERMS, metadata: fakeMetadata(n), slivers: (index) => fakePair(index, n, 1000) },
       {
         onProgress: (event) => {
           if (event.type === 'bytes-sent') {
@@ -285,7 +288,7 @@ describe('store protocol', () => {
       },
     });
     const { client, node, handled } = await serve(service);
-    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'FORBIDDEN');
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'FORBIDDEN');
     expect(error.message).toBe('this node owns no shard of the blob');
     await settlesWithin(handled, 1_000);
     expect(isReleased(node)).toBe(true);
@@ -302,6 +305,7 @@ describe('store protocol', () => {
     const error = await expectProtocolError(
       storeOnNode(client, {
         blobId: fakeBlobId(),
+        terms: TERMS,
         metadata: fakeMetadata(N),
         slivers: (index) => {
           sent.push(index);
@@ -322,7 +326,7 @@ describe('store protocol', () => {
       },
     });
     const { client, handled } = await serve(service);
-    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
     expect(error.message).toContain('does not match the metadata');
     await settlesWithin(handled, 1_000);
   });
@@ -335,7 +339,7 @@ describe('store protocol', () => {
       },
     });
     const { client, handled } = await serve(service, FAST, (error) => errors.push(error));
-    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INTERNAL');
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INTERNAL');
     expect(error.message).toBe('internal error');
     expect(error.message).not.toContain('node.key');
     await settlesWithin(handled, 1_000);
@@ -420,15 +424,15 @@ describe('store protocol', () => {
 
     const [client2, node2] = await pair();
     const handled2 = handler(node2, connection);
-    await storeOnNode(client2, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) });
+    await storeOnNode(client2, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) });
     await settlesWithin(handled2, 1_000);
     expect(stored.size).toBe(1);
   });
 
   it('rejects metadata that does not decode or does not match pair_count with INVALID_REQUEST', async () => {
     for (const start of [
-      { blobId: fakeBlobId(), metadata: new Uint8Array([9, 9, 9]), pairCount: N },
-      { blobId: fakeBlobId(), metadata: encodeBlobMetadata(fakeMetadata(5)), pairCount: N },
+      { blobId: fakeBlobId(), terms: TERMS, metadata: new Uint8Array([9, 9, 9]), pairCount: N },
+      { blobId: fakeBlobId(), terms: TERMS, metadata: encodeBlobMetadata(fakeMetadata(5)), pairCount: N },
       { blobId: new Uint8Array(31), metadata: encodeBlobMetadata(fakeMetadata(N)), pairCount: N },
     ]) {
       const { service } = fakeService([0]);
@@ -479,7 +483,7 @@ describe('store protocol', () => {
     const started = performance.now();
     const error: unknown = await storeOnNode(
       client,
-      { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) },
+      { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) },
       { signal: controller.signal },
     ).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
@@ -496,7 +500,7 @@ describe('store protocol', () => {
     const [client, node] = await pair();
     const handled = createStoreHandler(service, { limits: FAST, signal: stopping.signal })(node, connection);
     setTimeout(() => stopping.abort(), 30);
-    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'UNAVAILABLE');
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'UNAVAILABLE');
     expect(error.message).toBe('node is shutting down');
     await settlesWithin(handled, 1_000);
     expect(isReleased(node)).toBe(true);
@@ -505,7 +509,7 @@ describe('store protocol', () => {
   it('times out a service call that does not return', async () => {
     const { service } = fakeService([0], { confirm: async () => new Promise<never>(() => undefined) });
     const { client, handled } = await serve(service, { ...FAST, serviceTimeoutMs: 100 });
-    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'TIMEOUT');
+    const error = await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'TIMEOUT');
     expect(error.message).toContain('confirm');
     await settlesWithin(handled, 1_000);
   });
@@ -516,7 +520,7 @@ describe('store protocol', () => {
     await expectProtocolError(
       storeOnNode(
         client,
-        { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => ({ primary: fakeSliver(2048, 0), secondary: fakeSliver(8, 3) }) },
+        { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => ({ primary: fakeSliver(2048, 0), secondary: fakeSliver(8, 3) }) },
         { limits: { maxSliverBytes: 1024 } },
       ),
       'TOO_LARGE',
@@ -524,10 +528,45 @@ describe('store protocol', () => {
     await settlesWithin(handled, 1_000);
   });
 
+  it('passes the terms to the service and refuses a confirmation with another end epoch or owner (INVALID_DATA)', async () => {
+    const blobId = fakeBlobId();
+    let seen: unknown;
+    const { service } = fakeService([0], {
+      confirm: async (id, terms) => {
+        seen = terms;
+        return confirmationFor(id);
+      },
+    });
+    const { client, handled } = await serve(service);
+    await storeOnNode(client, { blobId, terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) });
+    await settlesWithin(handled, 1_000);
+    expect(seen).toEqual({ epochs: EPOCHS });
+    // The node signs a later end than asked for: refused.
+    const { service: longer } = fakeService([0], { confirm: async (id) => ({ ...confirmationFor(id), signedMessage: blobStorageMessage(7, id, 7 + EPOCHS + 10) }) });
+    const second = await serve(longer);
+    await expectProtocolError(storeOnNode(second.client, { blobId, terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+    // Asked for a deletable store, the node signs a permanent one: refused.
+    const third = await serve(fakeService([0]).service);
+    const owner = new Uint8Array(32).fill(5);
+    await expectProtocolError(storeOnNode(third.client, { blobId, terms: { epochs: EPOCHS, owner }, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+  });
+
+  it('refuses a StoreStart that says no epochs, or an owner that is not a 32-byte object ID (INVALID_REQUEST)', async () => {
+    const { service } = fakeService([0]);
+    const { client, handled } = await serve(service);
+    await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: { epochs: 0 }, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_REQUEST');
+    await settlesWithin(handled, 1_000);
+    const second = await serve(fakeService([0]).service);
+    await expectProtocolError(
+      storeOnNode(second.client, { blobId: fakeBlobId(), terms: { epochs: 1, owner: new Uint8Array(31) }, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }),
+      'INVALID_REQUEST',
+    );
+  });
+
   it('rejects a confirmation that names another blob with INVALID_DATA', async () => {
     const { service } = fakeService([0], { confirm: async () => confirmationFor(fakeBlobId()) });
     const { client, handled } = await serve(service);
-    await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
+    await expectProtocolError(storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: () => fakePair(0, N) }), 'INVALID_DATA');
     await settlesWithin(handled, 1_000);
   });
 
@@ -542,7 +581,7 @@ describe('store protocol', () => {
     const sentFrames = countFrames(client, frames);
     const confirmation = await storeOnNode(
       client,
-      { blobId, metadata, slivers: (index) => pairs[index]!, expectedPairs: [3, 1] },
+      { blobId, terms: TERMS, metadata, slivers: (index) => pairs[index]!, expectedPairs: [3, 1] },
       { onProgress: (event) => progress.push(event) },
     );
     await settlesWithin(handled, 1_000);
@@ -563,7 +602,7 @@ describe('store protocol', () => {
       const { service, stored } = fakeService([0, 1]);
       const { client, handled } = await serve(service);
       await expectProtocolError(
-        storeOnNode(client, { blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: expected }),
+        storeOnNode(client, { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: expected }),
         code,
       );
       await settlesWithin(handled, 1_000);
@@ -577,7 +616,7 @@ describe('store protocol', () => {
     const progress: StoreProgress[] = [];
     await storeOnNode(
       client,
-      { blobId: fakeBlobId(), metadata: fakeMetadata(N, 40_000), slivers: (index) => fakePair(index, N, 4096), expectedPairs: [0, 2] },
+      { blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N, 40_000), slivers: (index) => fakePair(index, N, 4096), expectedPairs: [0, 2] },
       { onProgress: (event) => progress.push(event), limits: { maxInlineBytes: 8 * 1024 } },
     );
     await settlesWithin(handled, 1_000);
@@ -591,8 +630,8 @@ describe('store protocol', () => {
     const stream = new StoreStream(client, FAST);
     for (const expectedPairs of [[0, 1], undefined, [0, 1]]) {
       const blobId = fakeBlobId();
-      const confirmation = await stream.store({ blobId, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs });
-      expect(confirmation.signedMessage).toEqual(storageConfirmationMessage(7, blobId));
+      const confirmation = await stream.store({ blobId, terms: TERMS, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs });
+      expect(confirmation.signedMessage).toEqual(blobStorageMessage(7, blobId, 7 + EPOCHS));
       expect(stream.usable).toBe(true);
       expect(node.status).toBe('open');
     }
@@ -606,13 +645,13 @@ describe('store protocol', () => {
     const { service } = fakeService([0]);
     const { client, node, handled } = await serve(service, { ...FAST, idleTimeoutMs: 100 });
     const stream = new StoreStream(client, FAST);
-    await stream.store({ blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: [0] });
+    await stream.store({ blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N), expectedPairs: [0] });
     const elapsed = await settlesWithin(handled, 1_000);
     expect(elapsed).toBeLessThan(900);
     expect(isReleased(node)).toBe(true);
     expect(stream.usable).toBe(false);
     // Nothing was sent after the confirmation: the next store fails as UNAVAILABLE, not with a node error.
-    await expectProtocolError(stream.store({ blobId: fakeBlobId(), metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) }), 'UNAVAILABLE');
+    await expectProtocolError(stream.store({ blobId: fakeBlobId(), terms: TERMS, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) }), 'UNAVAILABLE');
   });
 
   it('encodes slivers as Walrus BCS SliverData on the wire', async () => {

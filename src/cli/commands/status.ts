@@ -19,6 +19,8 @@ import type { CliOutput } from '../output.js';
 export interface StatusReport {
   readonly blobId: string;
   readonly certified: boolean;
+  /** Walrus's persistence: permanent while a permanent store lasts, else deletable (`floe delete`). */
+  readonly persistence: 'permanent' | 'deletable';
   /** Epoch the blob was stored in; null when nodes owning f + 1 shards do not agree on one. */
   readonly epoch: number | null;
   /** First epoch the blob is no longer stored; null when not reported. */
@@ -92,6 +94,7 @@ function statusReport(summary: BlobStatusSummary): StatusReport {
   return {
     blobId: summary.blobId,
     certified: summary.certified,
+    persistence: summary.deletable === true ? 'deletable' : 'permanent',
     epoch: summary.epoch ?? null,
     endEpoch: summary.endEpoch ?? null,
     certifiedEpoch: summary.certifiedEpoch ?? null,
@@ -119,6 +122,7 @@ function humanStatus(report: StatusReport): string[] {
     `blob      ${report.blobId}`,
     `state     ${report.expired ? 'expired' : report.certified ? `certified${report.certifiedEpoch === null ? '' : ` in epoch ${report.certifiedEpoch}`}` : 'not certified (stored, no certificate known to f + 1 shards)'}`,
     `epochs    ${epochs}`,
+    `stored    ${report.persistence}${report.persistence === 'deletable' ? ' (its owner may delete it: floe delete)' : ''}`,
     `shards    ${report.storedShards} of ${report.nShards} hold it (${availability}); ${report.respondedShards} of ${report.nShards} answered`,
   ];
   for (const node of report.nodes) {

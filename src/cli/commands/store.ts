@@ -23,6 +23,8 @@ import {
   withClient,
 } from '../network.js';
 import type { CliOutput } from '../output.js';
+import { loadOrCreateOwnerKey, OWNER_KEY_OPTION_FLAGS, OWNER_KEY_OPTION_HELP } from '../owner-key.js';
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { bar, ProgressLine } from '../progress.js';
 
 const U32_MAX = 0xffff_ffff;
@@ -77,6 +79,9 @@ interface StoreFlags {
   readonly wallet?: string;
   /** false with --no-pay: upload without paying (someone already paid for this blob). */
   readonly pay?: boolean;
+  /** --deletable: owned by the owner key, which may delete it before its end (`floe delete`). */
+  readonly deletable?: boolean;
+  readonly ownerKey?: string;
 }
 
 function costReport(cost: StorageCost, prices: { storagePrice: bigint; writePrice: bigint }): CostReport {
@@ -106,6 +111,8 @@ export function registerStoreCommand(program: Command, output: CliOutput): void 
     .option('-w, --wallet <path>', 'wallet that pays when storage has a price (see `floe wallet`)')
     .option('--dry-run', 'print what the store would cost at the prices in force, and store nothing')
     .option('--no-pay', 'upload without paying (when the blob is already paid for)')
+    .option('--deletable', 'store it deletable: your owner key may delete it before its end epoch (`floe delete`); default permanent')
+    .option(OWNER_KEY_OPTION_FLAGS, OWNER_KEY_OPTION_HELP)
     .option('--json', 'print one JSON object: blob ID, certificate (epochs, signers, signed shards), sizes, timings, cost')
     .action(async (file: string, flags: StoreFlags) => {
       if (flags.dryRun === true) {
@@ -142,6 +149,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
   if (size > limit) {
     throw new BlobTooLargeError(`${path} is ${size} bytes, more than the largest blob of ${limit} bytes this network (n = ${nShards}) stores`);
   }
+  const owner = flags.deletable === true ? publicKeyToProtobuf((await loadOrCreateOwnerKey(flags.ownerKey)).publicKey) : undefined;
   const progress = new ProgressLine();
   const view = new StoreProgressView(progress, size, nShards, params.quorum);
   progress.update(`connecting to ${network.genesis.network}…`);
@@ -181,6 +189,7 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
       view.encoding();
       return client.store(blob, {
         ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }),
+        ...(owner === undefined ? {} : { owner }),
         signal,
         onProgress: (event) => view.onEvent(event),
         ...(beforeUpload === undefined ? {} : { beforeUpload }),

@@ -1,0 +1,136 @@
+// A crafted inconsistent blob becomes invalid on every node, on a 4-node loopback cluster
+// (`floe cluster up`, 10-second epochs). The writer encodes a blob, replaces every secondary
+// sliver with other bytes and re-hashes them into the metadata (so metadata and blob ID agree,
+// and each sliver passes every node's check against the metadata), uploads it over the Walrus
+// HTTP write path to every member but the one with the fewest shards, and certifies it with the
+// others' Floe confirmations. The left-out member heals: its recovery decodes to slivers the
+// metadata does not commit to, so it publishes an inconsistency proof, members check it and
+// attest, f + 1 shards of attestations make an invalid-blob certificate, and every node drops the
+// blob: reads answer "invalid" and status says `invalid`. After editing src/, run `npm run build`
+// before running this file alone.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
+import { encodeBlobMetadata, encodeSliverData, type BlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
+import { blobIdToString } from '../../src/encoding/blob-id.js';
+import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
+import { blobIdOfMetadata } from '../../src/encoding/metadata.js';
+import { encodeBlob, sliverHash } from '../../src/encoding/redstuff.js';
+import { waitFor } from '../support/wait.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const floeBin = join(repoRoot, 'bin', 'floe.js');
+const SHARDS = 40;
+const OUTCOME_MS = 300_000;
+
+interface ClusterFile {
+  nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
+}
+
+let root = '';
+let clusterDir = '';
+let cluster: ClusterFile;
+const pids = new Set<number>();
+
+function runFloe(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env['FLOE_NETWORK'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
+      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
+      reject(error);
+    });
+  });
+}
+
+async function api<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  const body = (await response.json()) as { success?: { data: T }; error?: { message: string } };
+  if (!response.ok || body.success === undefined) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${body.error?.message ?? ''}`);
+  return body.success.data;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'floe-invalid-e2e-'));
+  clusterDir = join(root, 'cluster');
+  const up = await runFloe('cluster', 'up', '--nodes', '4', '--shards', String(SHARDS), '--epoch-duration', '10000', '--dir', clusterDir, '--json', '--timeout', '60000');
+  expect(up.exitCode, up.stderr).toBe(0);
+  cluster = JSON.parse(up.stdout) as ClusterFile;
+  for (const node of cluster.nodes) pids.add(node.pid);
+}, 120_000);
+
+afterAll(async () => {
+  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (root !== '') await rm(root, { recursive: true, force: true });
+}, 90_000);
+
+describe('an inconsistently encoded blob', () => {
+  it('becomes invalid on every node: reads and status say so', async () => {
+    const honest = encodeBlob(new Uint8Array(randomBytes(40_000)), SHARDS);
+    // Every secondary sliver replaced by other bytes, re-hashed into the metadata.
+    const secondary: SliverData[] = [];
+    for (let pair = 0; pair < SHARDS; pair++) {
+      const sliver = honest.sliverPair(pair).secondary;
+      secondary.push({ ...sliver, data: new Uint8Array(randomBytes(sliver.data.length)) });
+    }
+    const hashes = honest.metadata.hashes.map((pairHashes, pair) => ({ ...pairHashes, secondaryHash: sliverHash(honest.params, 'secondary', secondary[pair]!) }));
+    const metadata: BlobMetadata = { ...honest.metadata, hashes };
+    const blobId = blobIdOfMetadata(metadata);
+    const id = blobIdToString(blobId);
+
+    const healths = await Promise.all(cluster.nodes.map(async (node) => ({ node, health: await api<{ shards: number[]; epoch: number; publicKey: string }>(`${node.httpUrl}/v1/health`) })));
+    const members = healths.filter((entry) => entry.health.shards.length > 0).sort((a, b) => a.health.shards.length - b.health.shards.length);
+    const [leftOut, ...writtenTo] = members;
+    const signers: { publicKey: Uint8Array; signature: Uint8Array }[] = [];
+    const epochs = new Set<number>();
+    for (const { node, health } of writtenTo) {
+      await api(`${node.httpUrl}/v1/blobs/${id}/metadata`, { method: 'PUT', body: Buffer.from(encodeBlobMetadata(metadata)) });
+      for (const shard of health.shards) {
+        const pair = pairForShard(shardIndex(shard, SHARDS), blobId, SHARDS) as number;
+        const slivers = { primary: honest.sliverPair(pair).primary, secondary: secondary[pair]! };
+        for (const kind of ['primary', 'secondary'] as const) {
+          await api(`${node.httpUrl}/v1/blobs/${id}/slivers/${pair}/${kind}`, { method: 'PUT', body: Buffer.from(encodeSliverData(slivers[kind])) });
+        }
+      }
+      const { signed } = await api<{ signed: { signature: string } }>(`${node.httpUrl}/v1/blobs/${id}/confirmation/permanent?epochs=5`);
+      signers.push({ publicKey: Buffer.from(health.publicKey, 'base64'), signature: Buffer.from(signed.signature, 'base64') });
+      epochs.add((await api<{ epoch: number }>(`${node.httpUrl}/v1/health`)).epoch);
+    }
+    expect(epochs.size, 'the confirmations were signed in one epoch').toBe(1);
+    const epoch = [...epochs][0]!;
+    const certificate = encodeBlobCertificate({ blobId, epoch, endEpoch: epoch + 5, unencodedLength: honest.unencodedLength, signers });
+    await api(`${writtenTo[0]!.node.httpUrl}/v1/blobs/${id}/certificate`, { method: 'PUT', body: Buffer.from(certificate) });
+
+    // The left-out member heals, finds the inconsistency, and the blob ends up invalid everywhere.
+    expect(leftOut).toBeDefined();
+    for (const { node } of members) {
+      await waitFor(
+        `blob ${id} invalid on ${node.dir}`,
+        async () => {
+          const status = await api<unknown>(`${node.httpUrl}/v1/blobs/${id}/status`).catch(() => undefined);
+          return typeof status === 'object' && status !== null && 'invalid' in status ? true : undefined;
+        },
+        OUTCOME_MS,
+      );
+      const read = await fetch(`${node.httpUrl}/v1/blobs/${id}`);
+      expect(read.status).toBeGreaterThanOrEqual(400);
+      expect(((await read.json()) as { error: { message: string } }).error.message).toContain('invalid');
+    }
+    const cliRead = await runFloe('read', id, '--network', clusterDir, '-o', join(root, 'out.bin'));
+    expect(cliRead.exitCode).toBe(1);
+    expect(cliRead.stderr.trim()).toMatch(/^floe: blob \S+ is invalid/);
+  }, 600_000);
+});
