@@ -1,7 +1,7 @@
 // What the blob service decides about a blob's record and status, as pure functions: how a
 // certificate or an extension changes the stored record, what a status query answers, and whether
 // a new blob's share fits the node's capacity. No I/O: the service reads and writes around them.
-import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import type { BlobId } from '../encoding/blob-id.js';
 import { encodedBlobLength, type EncodingParameters } from '../encoding/parameters.js';
 import type { BlobRecord, Tombstone } from '../storage/blob-store-types.js';
 import { afterExtension, afterStorage, isDeletableOnly } from './registration-records.js';
