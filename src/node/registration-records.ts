@@ -63,6 +63,8 @@ export function afterStorage(blobId: BlobId, record: BlobRecord | undefined, cer
 export function afterExtension(blobId: BlobId, record: BlobRecord | undefined, extension: { wire: string; endEpoch: number; unencodedLength: number }, start: RecordStart): BlobRecord | undefined {
   if (record?.endEpoch !== undefined && record.endEpoch >= extension.endEpoch) return undefined;
   const current = base(blobId, record, extension.unencodedLength, start);
+  // Not certified here yet: only the end is kept; the storage certificate registers the blob.
+  if (record?.certified !== true) return { ...current, endEpoch: extension.endEpoch, extension: extension.wire };
   const extended = withRegistrations({ ...current, extension: extension.wire }, registerExtension(registrationsOf(record), extension.endEpoch));
   // No certificate yet: the record carries the end, which the certificate then completes.
   return extended.endEpoch === undefined ? { ...extended, endEpoch: extension.endEpoch } : extended;

@@ -13,16 +13,16 @@ describe('blob records', () => {
     const first = recordWithCertificate(blobId, undefined, { wire: 'AA', epoch: 5, endEpoch: 9, unencodedLength: 10 }, defaults);
     expect(first).toEqual({
       isNew: true,
-      record: { blobId: id, unencodedLength: 10, storedAt: defaults.storedAt, epoch: 4, endEpoch: 9, certified: true, certificate: 'AA', certifiedEpoch: 5 },
+      record: { blobId: id, unencodedLength: 10, storedAt: defaults.storedAt, epoch: 4, endEpoch: 9, certified: true, certificate: 'AA', certifiedEpoch: 5, registrations: { permanentEndEpoch: 9 } },
     });
     expect(recordWithCertificate(blobId, first.record, { wire: 'BB', endEpoch: 8, unencodedLength: 10 }, defaults)).toEqual({ isNew: false, record: undefined });
-    expect(recordWithCertificate(blobId, first.record, { wire: 'BB', endEpoch: 12, unencodedLength: 10 }, defaults)).toEqual({ isNew: false, record: { ...first.record, endEpoch: 12 } });
+    expect(recordWithCertificate(blobId, first.record, { wire: 'BB', endEpoch: 12, unencodedLength: 10 }, defaults)).toEqual({ isNew: false, record: { ...first.record, endEpoch: 12, registrations: { permanentEndEpoch: 12 } } });
   });
 
   it('an extension moves the end only forward and keeps the certificate', () => {
     const certified = recordWithCertificate(blobId, undefined, { wire: 'AA', epoch: 5, endEpoch: 9, unencodedLength: 10 }, defaults).record!;
     expect(recordWithExtension(blobId, certified, { wire: 'EE', endEpoch: 9, unencodedLength: 10 }, defaults)).toBeUndefined();
-    expect(recordWithExtension(blobId, certified, { wire: 'EE', endEpoch: 20, unencodedLength: 10 }, defaults)).toEqual({ ...certified, endEpoch: 20, extension: 'EE' });
+    expect(recordWithExtension(blobId, certified, { wire: 'EE', endEpoch: 20, unencodedLength: 10 }, defaults)).toEqual({ ...certified, endEpoch: 20, extension: 'EE', registrations: { permanentEndEpoch: 20 } });
     expect(recordWithExtension(blobId, undefined, { wire: 'EE', endEpoch: 20, unencodedLength: 7 }, defaults)).toEqual({
       blobId: id,
       unencodedLength: 7,
