@@ -8,3 +8,5 @@ export * from './journal.js';
 export * from './messages.js';
 export * from './state.js';
 export * from './units.js';
+export * from './epoch-rewards.js';
+export * from './stake-weights.js';

@@ -60,6 +60,8 @@ export interface MembershipChanges {
   readonly params: Readonly<Record<string, number>>;
   /** New penalties (ppm) of members, by peer ID. */
   readonly penalties?: Readonly<Record<string, number>>;
+  /** New weights of members (from their stake), by peer ID. */
+  readonly weights?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -164,7 +166,9 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
     if (removed.has(member.peerId)) continue;
     const penalty = Object.hasOwn(penalties, member.peerId) ? penalties[member.peerId]! : member.penaltyPpm;
     if (penalty !== undefined && !isValidPenalty(penalty)) throw new RangeError(`penalty of ${member.peerId} must be an integer in 0..${MAX_PENALTY_PPM}, got ${penalty}`);
-    byPeer.set(member.peerId, { peerId: member.peerId, weight: member.weight, penaltyPpm: penalty ?? 0 });
+    const weight = changes.weights !== undefined && Object.hasOwn(changes.weights, member.peerId) ? changes.weights[member.peerId]! : member.weight;
+    if (!Number.isSafeInteger(weight) || weight <= 0) throw new RangeError(`weight of ${member.peerId} must be a positive integer, got ${weight}`);
+    byPeer.set(member.peerId, { peerId: member.peerId, weight, penaltyPpm: penalty ?? 0 });
   }
   for (const member of changes.admitted) if (!removed.has(member.peerId) && !byPeer.has(member.peerId)) byPeer.set(member.peerId, member);
   if (byPeer.size === 0) throw new RangeError('the changes leave no committee member');

@@ -74,3 +74,15 @@ export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOu
 export { DEFAULT_MAX_EPOCHS_AHEAD, MAX_EPOCHS_AHEAD_PARAM, maxEpochsAheadOf } from './blob-params.js';
 export { type CandidateDecision, type CandidateView, candidateDecision, gossipsRecord, isNearEpoch, JOIN_REPEAT_MS, recordDue, type TickDuties, type TickView, tickDuties, votedAdmit } from './epoch-duties.js';
 export { SyncDoneBook } from './sync-done-book.js';
+export {
+  agreedFigure,
+  DECLARED_FIGURES,
+  type DeclaredFigure,
+  declaredChanges,
+  declaredFigure,
+  declaredParamName,
+  MAX_COMMISSION_BPS,
+  MAX_STAKE_WEIGHT,
+  parseDeclareSubject,
+  parseStakeSubject,
+} from './economy-votes.js';

@@ -7,6 +7,7 @@ import { bytesEqual } from '../core/bytes.js';
 import { checkGovernanceVote, GovernanceParameterError, governanceValueProblem } from '../config/governance.js';
 import { DIGEST_LENGTH } from '../crypto/blake2b.js';
 import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
+import { DECLARED_FIGURES, MAX_STAKE_WEIGHT, parseDeclareSubject, parseStakeSubject } from './economy-votes.js';
 import { MembershipError } from './errors.js';
 import {
   AssignmentSignature as AssignmentSignatureMessage,
@@ -73,14 +74,14 @@ export async function verifyNodeRecord(record: NodeRecord, network: string): Pro
 
 // -- votes ----------------------------------------------------------------------------------
 
-export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty'] as const;
+export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake'] as const;
 export type VoteKind = (typeof VOTE_KINDS)[number];
 
 export interface Vote {
   /** Epoch in which the vote is cast; a certified vote changes the assignment of epoch + 1. */
   readonly epoch: number;
   readonly kind: VoteKind;
-  /** Peer ID (admit, evict, leave), `name=value` (param) or `peerId=ppm` (penalty). */
+  /** Peer ID (admit, evict, leave), `name=value` (param, declare), `peerId=ppm` (penalty) or `peerId=weight` (stake). */
   readonly subject: string;
   readonly voter: string;
   readonly signature: Uint8Array;
@@ -112,13 +113,20 @@ export function checkVote(vote: UnsignedVote): void {
     if (penalty === undefined) return fail(`penalty subject ${JSON.stringify(vote.subject)} is not peerId=ppm`);
     checkPeerId(penalty.peerId, 'penalty subject');
     if (!isValidPenalty(penalty.ppm)) fail(`a penalty must be an integer in 0..${MAX_PENALTY_PPM}, got ${penalty.ppm}`);
+  } else if (vote.kind === 'declare') {
+    if (parseDeclareSubject(vote.subject) === undefined) fail(`declare subject ${JSON.stringify(vote.subject)} is not one of ${DECLARED_FIGURES.join(', ')}=integer within bounds`);
+  } else if (vote.kind === 'stake') {
+    const stake = parseStakeSubject(vote.subject);
+    if (stake === undefined) return fail(`stake subject ${JSON.stringify(vote.subject)} is not peerId=weight (1..${MAX_STAKE_WEIGHT})`);
+    checkPeerId(stake.peerId, 'stake subject');
   } else {
     checkPeerId(vote.subject, 'vote subject');
   }
   if (vote.kind === 'leave' && vote.subject !== vote.voter) fail('only a node itself can announce that it leaves');
 }
 
-const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+// Long enough for a declared figure (`declared.storagePrice.<peer ID>`).
+const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,95}$/;
 
 /** `name=value` of a param vote, or undefined when it is not one. */
 export function parseParamSubject(subject: string): { name: string; value: number } | undefined {

@@ -7,6 +7,7 @@ import type { CommitteeMember } from '../config/genesis.js';
 import { governanceValue, governanceValueProblem } from '../config/governance.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
+import { declaredChanges, parseStakeSubject } from './economy-votes.js';
 import { isJoinRequest, parseParamSubject, parsePenaltySubject, type Vote, type VoteKind } from './messages.js';
 
 /** Weight of an admitted node unless the `admitWeight` parameter says otherwise. */
@@ -76,11 +77,13 @@ export function tallyVotes(votes: Iterable<Vote>, committee: Assignment, options
 }
 
 /** The membership changes that the certified votes of `options.epoch` make for the next assignment. */
-export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, options: TallyOptions): MembershipChanges {
+export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment, options: TallyOptions): MembershipChanges {
+  const votes = [...voteList];
   const admitted: CommitteeMember[] = [];
   const removed: string[] = [];
   const params: Record<string, number> = {};
   const penalties: Record<string, number> = {};
+  const weights: Record<string, number> = {};
   const admitWeight = governanceValue(committee.params, 'admitWeight') ?? DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
     if (!entry.certified) continue;
@@ -106,7 +109,19 @@ export function certifiedChanges(votes: Iterable<Vote>, committee: Assignment, o
         if (penalty !== undefined && isMember(committee, penalty.peerId) && !Object.hasOwn(penalties, penalty.peerId)) penalties[penalty.peerId] = penalty.ppm;
         break;
       }
+      case 'stake': {
+        const stake = parseStakeSubject(entry.subject);
+        if (stake !== undefined && isMember(committee, stake.peerId) && !Object.hasOwn(weights, stake.peerId)) weights[stake.peerId] = stake.weight;
+        break;
+      }
+      case 'declare':
+        break; // a member's own figure: counted below, one voter at a time
     }
   }
-  return { admitted, removed: removed.sort(compareStrings), params, penalties };
+  // Declared figures need only their member's signature; the prices agreed over them win over a param vote.
+  const declared = declaredChanges(
+    votes.filter((vote) => vote.kind === 'declare' && vote.epoch === options.epoch),
+    committee,
+  );
+  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared }, penalties, weights };
 }

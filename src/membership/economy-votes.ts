@@ -1,0 +1,103 @@
+// The economy's votes (docs/economy.md section 5), counted with the other membership votes at the
+// midpoint so that their results ride on the assignment certificate:
+//  - `declare name=value`: a member's own figure (its storage price, write price or commission).
+//    Like a leave, it needs only the member's own signature; it is kept in the assignment's
+//    parameters as `declared.<name>.<peerId>` until the member declares another value.
+//  - `stake peerId=weight`: the shard weight a member's stake calls for; certified at n - f shards
+//    like a penalty, it replaces the member's weight in the next assignment.
+// The prices in force are then Walrus's rule over the members' declared prices, weighted by their
+// shards: the price that 2/3 of all shards declared at most (economics.ts agreedPrice). Pure.
+import { compareStrings } from '../core/bytes.js';
+import { type Assignment, isMember } from './assignment.js';
+
+export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission'] as const;
+export type DeclaredFigure = (typeof DECLARED_FIGURES)[number];
+
+/** Commission is in basis points of a node's reward. */
+export const MAX_COMMISSION_BPS = 10_000;
+/** Parameters holding the prices in force (src/ledger economics.ts reads the same names). */
+export const STORAGE_PRICE_PARAM = 'price.storage';
+export const WRITE_PRICE_PARAM = 'price.write';
+/** Largest shard weight a stake vote may set (a weight is a safe integer; a whole FLOE is one). */
+export const MAX_STAKE_WEIGHT = 2 ** 40;
+
+export function declaredParamName(figure: DeclaredFigure, peerId: string): string {
+  return `declared.${figure}.${peerId}`;
+}
+
+/** `name=value` of a declare vote, or undefined when it is not one (unknown name, value out of bounds). */
+export function parseDeclareSubject(subject: string): { figure: DeclaredFigure; value: number } | undefined {
+  const at = subject.indexOf('=');
+  if (at <= 0) return undefined;
+  const figure = subject.slice(0, at) as DeclaredFigure;
+  const text = subject.slice(at + 1);
+  if (!DECLARED_FIGURES.includes(figure) || !/^\d{1,16}$/.test(text)) return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) return undefined;
+  if (figure === 'commission' && value > MAX_COMMISSION_BPS) return undefined;
+  return { figure, value };
+}
+
+/** `peerId=weight` of a stake vote, or undefined when it is not one (the peer ID is checked by checkVote). */
+export function parseStakeSubject(subject: string): { peerId: string; weight: number } | undefined {
+  const at = subject.indexOf('=');
+  if (at <= 0) return undefined;
+  const text = subject.slice(at + 1);
+  if (!/^\d{1,13}$/.test(text)) return undefined;
+  const weight = Number(text);
+  if (weight < 1 || weight > MAX_STAKE_WEIGHT) return undefined;
+  return { peerId: subject.slice(0, at), weight };
+}
+
+/** A member's declared figure in force in `assignment` (undefined: never declared). */
+export function declaredFigure(assignment: Pick<Assignment, 'params'>, figure: DeclaredFigure, peerId: string): number | undefined {
+  const value = assignment.params[declaredParamName(figure, peerId)];
+  return value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Walrus's rule over shard weights: ascending by value, the first value at which the shards of
+ * those that declared it or less reach 2/3 of ALL `totalShards` (members that declared nothing
+ * count as missing, not as 0). Undefined when the declarations cover less than 2/3: the price in
+ * force then stays. With at most f of the shards Byzantine the result lies between the lowest
+ * and the highest honest declaration (docs/economy.md section 5).
+ */
+export function agreedFigure(declarations: readonly { readonly value: number; readonly shards: number }[], totalShards: number): number | undefined {
+  const sorted = declarations.filter((entry) => entry.shards > 0).sort((a, b) => a.value - b.value);
+  let cumulative = 0;
+  for (const entry of sorted) {
+    cumulative += entry.shards;
+    if (cumulative * 3 >= totalShards * 2) return entry.value;
+  }
+  return undefined;
+}
+
+/**
+ * Parameter changes from the declare votes of members of `committee`: the declared figures, then
+ * the prices agreed over the committee's shards with those figures. A member's highest value per
+ * figure counts when it declared several in one epoch.
+ */
+export function declaredChanges(declarations: Iterable<{ readonly voter: string; readonly subject: string }>, committee: Assignment): Record<string, number> {
+  const params: Record<string, number> = {};
+  for (const { voter, subject } of declarations) {
+    const declared = parseDeclareSubject(subject);
+    if (declared === undefined || !isMember(committee, voter)) continue;
+    const name = declaredParamName(declared.figure, voter);
+    if (!Object.hasOwn(params, name) || params[name]! < declared.value) params[name] = declared.value;
+  }
+  const merged = { ...committee.params, ...params };
+  const shards = new Map<string, number>();
+  for (const owner of committee.ownerOfShard) shards.set(owner, (shards.get(owner) ?? 0) + 1);
+  for (const [figure, param] of [
+    ['storagePrice', STORAGE_PRICE_PARAM],
+    ['writePrice', WRITE_PRICE_PARAM],
+  ] as const) {
+    const declarations = [...shards]
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([peerId, count]) => ({ value: declaredFigure({ params: merged }, figure, peerId), shards: count }))
+      .filter((entry): entry is { value: number; shards: number } => entry.value !== undefined);
+    const agreed = agreedFigure(declarations, committee.ownerOfShard.length);
+    if (agreed !== undefined && agreed !== committee.params[param]) params[param] = agreed;
+  }
+  return params;
+}
