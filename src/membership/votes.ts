@@ -123,5 +123,5 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
     votes.filter((vote) => vote.kind === 'declare' && vote.epoch === options.epoch),
     committee,
   );
-  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared }, penalties, weights };
+  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared }, penalties, ...(Object.keys(weights).length > 0 ? { weights } : {}) };
 }
