@@ -112,6 +112,11 @@ async function answer(service: LedgerService, request: LedgerRequest, limits: Le
     if (encoded.length + FRAME_OVERHEAD_BYTES > limits.maxMessageBytes) throw new ProtocolError('TOO_LARGE', `close report of ${encoded.length} bytes is over the answer limit`);
     return { closeReport: plainBytes(encoded) };
   }
+  if (request.rewards !== undefined) {
+    const result = await call('rewards', (s) => service.rewards(request.rewards!.epoch, s));
+    const payouts = result.payouts.slice(0, limits.maxRewardEntries).map((entry) => ({ address: entry.address, amount: entry.amount.toString() }));
+    return { rewards: { epoch: result.epoch, paid: result.paid, fees: result.fees.toString(), payouts, currentEpoch: result.currentEpoch } };
+  }
   throw new ProtocolError('INVALID_REQUEST', 'empty request');
 }
 

@@ -317,12 +317,100 @@ export namespace CloseReportQuery {
   }
 }
 
+export interface RewardsQuery {
+  epoch?: number
+}
+
+export namespace RewardsQuery {
+  let _codec: Codec<RewardsQuery>
+
+  export const codec = (): Codec<RewardsQuery> => {
+    if (_codec == null) {
+      _codec = message<RewardsQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.epoch != null) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RewardsQueryEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<RewardsQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RewardsQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsQuery>): RewardsQuery {
+    return decodeMessage(buf, RewardsQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsQuery>): Generator<RewardsQueryEpochFieldEvent> {
+    return streamMessage(buf, RewardsQuery.codec(), opts)
+  }
+}
+
 export interface LedgerRequest {
   order?: Uint8Array<ArrayBuffer>
   certificate?: Uint8Array<ArrayBuffer>
   account?: AccountQuery
   certificates?: CertificatesQuery
   closeReport?: CloseReportQuery
+  rewards?: RewardsQuery
 }
 
 export namespace LedgerRequest {
@@ -337,7 +425,16 @@ export namespace LedgerRequest {
 
         obj = { ...obj }
 
+        if (obj.rewards != null) {
+          obj.closeReport = undefined
+          obj.certificates = undefined
+          obj.account = undefined
+          obj.certificate = undefined
+          obj.order = undefined
+        }
+
         if (obj.closeReport != null) {
+          obj.rewards = undefined
           obj.certificates = undefined
           obj.account = undefined
           obj.certificate = undefined
@@ -345,6 +442,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificates != null) {
+          obj.rewards = undefined
           obj.closeReport = undefined
           obj.account = undefined
           obj.certificate = undefined
@@ -352,6 +450,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.account != null) {
+          obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
           obj.certificate = undefined
@@ -359,6 +458,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificate != null) {
+          obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -366,6 +466,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.order != null) {
+          obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -395,6 +496,11 @@ export namespace LedgerRequest {
         if (obj.closeReport != null) {
           w.uint32(42)
           CloseReportQuery.codec().encode(obj.closeReport, w)
+        }
+
+        if (obj.rewards != null) {
+          w.uint32(50)
+          RewardsQuery.codec().encode(obj.rewards, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -435,6 +541,12 @@ export namespace LedgerRequest {
               })
               break
             }
+            case 6: {
+              obj.rewards = RewardsQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rewards
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -442,7 +554,16 @@ export namespace LedgerRequest {
           }
         }
 
+        if (obj.rewards != null) {
+          delete obj.closeReport
+          delete obj.certificates
+          delete obj.account
+          delete obj.certificate
+          delete obj.order
+        }
+
         if (obj.closeReport != null) {
+          delete obj.rewards
           delete obj.certificates
           delete obj.account
           delete obj.certificate
@@ -450,6 +571,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificates != null) {
+          delete obj.rewards
           delete obj.closeReport
           delete obj.account
           delete obj.certificate
@@ -457,6 +579,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.account != null) {
+          delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
           delete obj.certificate
@@ -464,6 +587,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificate != null) {
+          delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
           delete obj.account
@@ -471,6 +595,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.order != null) {
+          delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
           delete obj.account
@@ -516,6 +641,13 @@ export namespace LedgerRequest {
             case 5: {
               yield * CloseReportQuery.codec().stream(reader, reader.uint32(), `${prefix}.closeReport`, {
                 limits: opts.limits?.closeReport
+              })
+
+              break
+            }
+            case 6: {
+              yield * RewardsQuery.codec().stream(reader, reader.uint32(), `${prefix}.rewards`, {
+                limits: opts.limits?.rewards
               })
 
               break
@@ -567,6 +699,11 @@ export namespace LedgerRequest {
     value: number
   }
 
+  export interface LedgerRequestRewardsEpochFieldEvent {
+    field: '$.rewards.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<LedgerRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LedgerRequest.codec())
   }
@@ -575,7 +712,7 @@ export namespace LedgerRequest {
     return decodeMessage(buf, LedgerRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerRequest>): Generator<LedgerRequestOrderFieldEvent | LedgerRequestCertificateFieldEvent | LedgerRequestAccountAddressFieldEvent | LedgerRequestCertificatesSenderFieldEvent | LedgerRequestCertificatesFromSequenceFieldEvent | LedgerRequestCertificatesLimitFieldEvent | LedgerRequestCloseReportEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerRequest>): Generator<LedgerRequestOrderFieldEvent | LedgerRequestCertificateFieldEvent | LedgerRequestAccountAddressFieldEvent | LedgerRequestCertificatesSenderFieldEvent | LedgerRequestCertificatesFromSequenceFieldEvent | LedgerRequestCertificatesLimitFieldEvent | LedgerRequestCloseReportEpochFieldEvent | LedgerRequestRewardsEpochFieldEvent> {
     return streamMessage(buf, LedgerRequest.codec(), opts)
   }
 }
@@ -1265,6 +1402,329 @@ export namespace AccountInfo {
   }
 }
 
+export interface RewardEntry {
+  address: string
+  amount: string
+}
+
+export namespace RewardEntry {
+  let _codec: Codec<RewardEntry>
+
+  export const codec = (): Codec<RewardEntry> => {
+    if (_codec == null) {
+      _codec = message<RewardEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.address != null && obj.address !== '')) {
+          w.uint32(10)
+          w.string(obj.address)
+        }
+
+        if ((obj.amount != null && obj.amount !== '')) {
+          w.uint32(18)
+          w.string(obj.amount)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          address: '',
+          amount: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.address = reader.string()
+              break
+            }
+            case 2: {
+              obj.amount = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.address`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.amount`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RewardEntryAddressFieldEvent {
+    field: '$.address'
+    value: string
+  }
+
+  export interface RewardEntryAmountFieldEvent {
+    field: '$.amount'
+    value: string
+  }
+
+  export function encode (obj: Partial<RewardEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RewardEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardEntry>): RewardEntry {
+    return decodeMessage(buf, RewardEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardEntry>): Generator<RewardEntryAddressFieldEvent | RewardEntryAmountFieldEvent> {
+    return streamMessage(buf, RewardEntry.codec(), opts)
+  }
+}
+
+export interface RewardsInfo {
+  epoch: number
+  paid: boolean
+  fees: string
+  payouts: RewardEntry[]
+  currentEpoch: number
+}
+
+export namespace RewardsInfo {
+  let _codec: Codec<RewardsInfo>
+
+  export const codec = (): Codec<RewardsInfo> => {
+    if (_codec == null) {
+      _codec = message<RewardsInfo>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.paid != null && obj.paid !== false)) {
+          w.uint32(16)
+          w.bool(obj.paid)
+        }
+
+        if ((obj.fees != null && obj.fees !== '')) {
+          w.uint32(26)
+          w.string(obj.fees)
+        }
+
+        if (obj.payouts != null && obj.payouts.length > 0) {
+          for (const value of obj.payouts) {
+            w.uint32(34)
+            RewardEntry.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.currentEpoch != null && obj.currentEpoch !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.currentEpoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          paid: false,
+          fees: '',
+          payouts: [],
+          currentEpoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.paid = reader.bool()
+              break
+            }
+            case 3: {
+              obj.fees = reader.string()
+              break
+            }
+            case 4: {
+              if (opts.limits?.payouts != null && obj.payouts.length === opts.limits.payouts) {
+                throw new MaxLengthError('Decode error - repeated field "payouts" had too many elements')
+              }
+
+              obj.payouts.push(RewardEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.payouts$
+              }))
+              break
+            }
+            case 5: {
+              obj.currentEpoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          payouts: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.paid`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.fees`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.payouts != null && obj.payouts === opts.limits.payouts) {
+                throw new MaxLengthError('Streaming decode error - repeated field "payouts" had too many elements')
+              }
+
+              for (const evt of RewardEntry.codec().stream(reader, reader.uint32(), `${prefix}.payouts[]`, {
+                limits: opts.limits?.payouts$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.payouts
+                }
+              }
+
+              obj.payouts++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.currentEpoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RewardsInfoEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface RewardsInfoPaidFieldEvent {
+    field: '$.paid'
+    value: boolean
+  }
+
+  export interface RewardsInfoFeesFieldEvent {
+    field: '$.fees'
+    value: string
+  }
+
+  export interface RewardsInfoPayoutsAddressFieldEvent {
+    field: '$.payouts[].address'
+    value: string
+    index: number
+  }
+
+  export interface RewardsInfoPayoutsAmountFieldEvent {
+    field: '$.payouts[].amount'
+    value: string
+    index: number
+  }
+
+  export interface RewardsInfoCurrentEpochFieldEvent {
+    field: '$.currentEpoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<RewardsInfo>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RewardsInfo.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsInfo>): RewardsInfo {
+    return decodeMessage(buf, RewardsInfo.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsInfo>): Generator<RewardsInfoEpochFieldEvent | RewardsInfoPaidFieldEvent | RewardsInfoFeesFieldEvent | RewardsInfoPayoutsAddressFieldEvent | RewardsInfoPayoutsAmountFieldEvent | RewardsInfoCurrentEpochFieldEvent> {
+    return streamMessage(buf, RewardsInfo.codec(), opts)
+  }
+}
+
 export interface CertificateList {
   certificates: Uint8Array<ArrayBuffer>[]
 }
@@ -1493,6 +1953,7 @@ export interface LedgerResponse {
   certificates?: CertificateList
   closeReport?: Uint8Array<ArrayBuffer>
   error?: Error
+  rewards?: RewardsInfo
 }
 
 export namespace LedgerResponse {
@@ -1507,7 +1968,18 @@ export namespace LedgerResponse {
 
         obj = { ...obj }
 
+        if (obj.rewards != null) {
+          obj.error = undefined
+          obj.closeReport = undefined
+          obj.certificates = undefined
+          obj.account = undefined
+          obj.applied = undefined
+          obj.refusal = undefined
+          obj.vote = undefined
+        }
+
         if (obj.error != null) {
+          obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -1517,6 +1989,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.closeReport != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -1526,6 +1999,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.certificates != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.account = undefined
@@ -1535,6 +2009,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.account != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1544,6 +2019,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.applied != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1553,6 +2029,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.refusal != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1562,6 +2039,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.vote != null) {
+          obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1603,6 +2081,11 @@ export namespace LedgerResponse {
         if (obj.error != null) {
           w.uint32(58)
           Error.codec().encode(obj.error, w)
+        }
+
+        if (obj.rewards != null) {
+          w.uint32(66)
+          RewardsInfo.codec().encode(obj.rewards, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1655,6 +2138,12 @@ export namespace LedgerResponse {
               })
               break
             }
+            case 8: {
+              obj.rewards = RewardsInfo.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.rewards
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1662,7 +2151,18 @@ export namespace LedgerResponse {
           }
         }
 
+        if (obj.rewards != null) {
+          delete obj.error
+          delete obj.closeReport
+          delete obj.certificates
+          delete obj.account
+          delete obj.applied
+          delete obj.refusal
+          delete obj.vote
+        }
+
         if (obj.error != null) {
+          delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
           delete obj.account
@@ -1672,6 +2172,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.closeReport != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.certificates
           delete obj.account
@@ -1681,6 +2182,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.certificates != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.closeReport
           delete obj.account
@@ -1690,6 +2192,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.account != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.closeReport
           delete obj.certificates
@@ -1699,6 +2202,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.applied != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.closeReport
           delete obj.certificates
@@ -1708,6 +2212,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.refusal != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.closeReport
           delete obj.certificates
@@ -1717,6 +2222,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.vote != null) {
+          delete obj.rewards
           delete obj.error
           delete obj.closeReport
           delete obj.certificates
@@ -1778,6 +2284,13 @@ export namespace LedgerResponse {
             case 7: {
               yield * Error.codec().stream(reader, reader.uint32(), `${prefix}.error`, {
                 limits: opts.limits?.error
+              })
+
+              break
+            }
+            case 8: {
+              yield * RewardsInfo.codec().stream(reader, reader.uint32(), `${prefix}.rewards`, {
+                limits: opts.limits?.rewards
               })
 
               break
@@ -1902,6 +2415,38 @@ export namespace LedgerResponse {
     value: string
   }
 
+  export interface LedgerResponseRewardsEpochFieldEvent {
+    field: '$.rewards.epoch'
+    value: number
+  }
+
+  export interface LedgerResponseRewardsPaidFieldEvent {
+    field: '$.rewards.paid'
+    value: boolean
+  }
+
+  export interface LedgerResponseRewardsFeesFieldEvent {
+    field: '$.rewards.fees'
+    value: string
+  }
+
+  export interface LedgerResponseRewardsPayoutsAddressFieldEvent {
+    field: '$.rewards.payouts[].address'
+    value: string
+    index: number
+  }
+
+  export interface LedgerResponseRewardsPayoutsAmountFieldEvent {
+    field: '$.rewards.payouts[].amount'
+    value: string
+    index: number
+  }
+
+  export interface LedgerResponseRewardsCurrentEpochFieldEvent {
+    field: '$.rewards.currentEpoch'
+    value: number
+  }
+
   export function encode (obj: Partial<LedgerResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LedgerResponse.codec())
   }
@@ -1910,7 +2455,7 @@ export namespace LedgerResponse {
     return decodeMessage(buf, LedgerResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent | LedgerResponseRewardsEpochFieldEvent | LedgerResponseRewardsPaidFieldEvent | LedgerResponseRewardsFeesFieldEvent | LedgerResponseRewardsPayoutsAddressFieldEvent | LedgerResponseRewardsPayoutsAmountFieldEvent | LedgerResponseRewardsCurrentEpochFieldEvent> {
     return streamMessage(buf, LedgerResponse.codec(), opts)
   }
 }

@@ -12,6 +12,8 @@ export const LEDGER_LIMITS = {
   maxMessageBytes: 16 * MiB,
   /** Most certificates in one CertificateList. */
   maxCertificatesPerPage: 256,
+  /** Most payouts in one RewardsInfo (about 200 bytes each). */
+  maxRewardEntries: 4096,
   maxInboundStreams: 32,
   maxOutboundStreams: 64,
   /** Node: idle stream → closed. */

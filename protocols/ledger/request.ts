@@ -22,7 +22,7 @@ import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framin
 import { releaseStream } from '../common/streams.js';
 import { LedgerRequest, LedgerResponse, type Refusal } from './ledger.generated.js';
 import { LEDGER_LIMITS, type LedgerLimits } from './limits.js';
-import type { AccountAnswer, AppliedAnswer, OrderAnswer } from './service.js';
+import type { AccountAnswer, AppliedAnswer, OrderAnswer, RewardsAnswer } from './service.js';
 
 export interface LedgerCallOptions {
   readonly signal?: AbortSignal;
@@ -99,6 +99,21 @@ export class LedgerClient {
       if (response.closeReport === undefined) throw new ProtocolError('INVALID_DATA', 'expected a close report');
       const network = this.network;
       return strict(() => decodeCloseReport(response.closeReport!, network));
+    });
+  }
+
+  rewards(epoch: number | undefined, options: LedgerCallOptions = {}): Promise<RewardsAnswer> {
+    return this.calls.run(options.signal, async (signal) => {
+      const response = await this.request({ rewards: epoch === undefined ? {} : { epoch } }, 'RewardsInfo', signal);
+      const info = response.rewards;
+      if (info === undefined) throw new ProtocolError('INVALID_DATA', 'expected RewardsInfo');
+      return {
+        epoch: info.epoch,
+        paid: info.paid,
+        fees: flakes(info.fees, false),
+        payouts: info.payouts.map((entry) => ({ address: entry.address, amount: flakes(entry.amount, false) })),
+        currentEpoch: info.currentEpoch,
+      };
     });
   }
 

@@ -22,6 +22,16 @@ export interface AccountAnswer {
   readonly stakes: readonly { readonly node: string; readonly amount: bigint }[];
 }
 
+export interface RewardsAnswer {
+  readonly epoch: number;
+  /** Whether the member paid them out; if not, `payouts` is what the fees so far would give. */
+  readonly paid: boolean;
+  readonly fees: bigint;
+  /** Per address (node commissions and delegators' shares), sorted by address. */
+  readonly payouts: readonly { readonly address: string; readonly amount: bigint }[];
+  readonly currentEpoch: number;
+}
+
 export interface LedgerService {
   submitOrder(order: SignedOrder, signal: AbortSignal): Promise<OrderAnswer>;
   submitCertificate(certificate: Certificate, signal: AbortSignal): Promise<AppliedAnswer>;
@@ -29,4 +39,6 @@ export interface LedgerService {
   certificates(sender: string, fromSequence: number, limit: number, signal: AbortSignal): Promise<readonly Certificate[]>;
   /** The member's close report of `epoch`; ProtocolError UNAVAILABLE while it has not closed it. */
   closeReport(epoch: number, signal: AbortSignal): Promise<CloseReport>;
+  /** The rewards of `epoch` (undefined: the latest paid out here). */
+  rewards(epoch: number | undefined, signal: AbortSignal): Promise<RewardsAnswer>;
 }

@@ -36,6 +36,15 @@ export interface NodeConfig {
   readonly capacityBytes?: number;
   /** false: no background scrubbing (damage on disk goes unnoticed until a read or a challenge); default on. */
   readonly scrub?: boolean;
+  /** The operator's price votes and commission (docs/economy.md section 5); undefined: not declared. */
+  readonly economy?: EconomyConfig;
+}
+
+/** What a node's operator declares to the committee: flakes per MiB (per epoch for storage), basis points. */
+export interface EconomyConfig {
+  readonly storagePrice?: number;
+  readonly writePrice?: number;
+  readonly commissionBps?: number;
 }
 
 /**
@@ -53,6 +62,7 @@ export interface NodeConfigOverrides {
   /** "500GB", "1.5TiB" or a number of bytes. */
   capacity?: string | number;
   scrub?: boolean;
+  economy?: EconomyConfig;
 }
 
 /** Environment variables read by resolveNodeConfig. Empty values count as unset. */
@@ -143,6 +153,7 @@ function applyOverrides(config: NodeConfig, overrides: NodeConfigOverrides): Nod
     logLevel: overrides.logLevel ?? config.logLevel,
     ...(overrides.capacity !== undefined ? { capacityBytes: Number(overrides.capacity) } : config.capacityBytes !== undefined ? { capacityBytes: config.capacityBytes } : {}),
     ...(overrides.scrub !== undefined ? { scrub: overrides.scrub } : config.scrub !== undefined ? { scrub: config.scrub } : {}),
+    ...(overrides.economy !== undefined || config.economy !== undefined ? { economy: { ...config.economy, ...overrides.economy } } : {}),
   };
 }
 
@@ -201,7 +212,8 @@ function splitList(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity', 'scrub'];
+const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity', 'scrub', 'economy'];
+const ECONOMY_KEYS = ['storagePrice', 'writePrice', 'commissionBps'];
 const HTTP_KEYS = ['host', 'port'];
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -267,6 +279,22 @@ function checkOverrides(value: unknown, source: ConfigSource, baseDir: string): 
   if (scrub !== undefined) {
     if (typeof scrub !== 'boolean') throw new ConfigError('scrub', `must be true or false, got ${show(scrub)}`, source);
     result.scrub = scrub;
+  }
+
+  const economy = record['economy'];
+  if (economy !== undefined) {
+    const economyRecord = expectObject(economy, 'economy', ECONOMY_KEYS, source);
+    const checked: { storagePrice?: number; writePrice?: number; commissionBps?: number } = {};
+    for (const key of ECONOMY_KEYS as ('storagePrice' | 'writePrice' | 'commissionBps')[]) {
+      const figure = economyRecord[key];
+      if (figure === undefined) continue;
+      const max = key === 'commissionBps' ? 10_000 : Number.MAX_SAFE_INTEGER;
+      if (!Number.isSafeInteger(figure) || (figure as number) < 0 || (figure as number) > max) {
+        throw new ConfigError(`economy.${key}`, `must be a whole number in 0..${max}, got ${show(figure)}`, source);
+      }
+      checked[key] = figure as number;
+    }
+    result.economy = checked;
   }
   return result;
 }

@@ -59,6 +59,30 @@ export function checkPayment(
   return best;
 }
 
+/**
+ * Whether one of `payments` pays for keeping `encodedSize` bytes over [fromEpoch, toEpoch) (an
+ * extension): it must cover the size and those epochs, and its amount must reach the storage
+ * cost of its own epochs (no write price: the blob is written already).
+ */
+export function checkExtensionPayment(
+  payments: readonly { readonly encodedSize: bigint; readonly startEpoch: number; readonly endEpoch: number; readonly amount: bigint }[],
+  encodedSize: bigint,
+  fromEpoch: number,
+  toEpoch: number,
+  prices: Prices,
+): PaymentCheck {
+  const needed = storageCost(encodedSize, Math.max(0, toEpoch - fromEpoch), prices, { extension: true });
+  if (needed.total === 0n) return { paid: true, cost: needed, covered: 0n, shortfall: 0n };
+  let best: PaymentCheck = { paid: false, cost: needed, covered: 0n, shortfall: needed.total };
+  for (const payment of payments) {
+    if (payment.encodedSize < encodedSize || payment.startEpoch > fromEpoch || payment.endEpoch < toEpoch) continue;
+    const cost = storageCost(encodedSize, payment.endEpoch - payment.startEpoch, prices, { extension: true });
+    if (payment.amount >= cost.total) return { paid: true, cost, covered: payment.amount, shortfall: 0n };
+    if (payment.amount > best.covered) best = { paid: false, cost, covered: payment.amount, shortfall: cost.total - payment.amount };
+  }
+  return best;
+}
+
 export interface PriceVote {
   /** Flakes per MiB of encoded size per epoch (storage) or per MiB once (write). */
   readonly price: bigint;

@@ -5,6 +5,12 @@
 // replaces the one in force. Pure: the stake comes from the member's ledger as an argument.
 import { FLAKES_PER_FLOE } from './units.js';
 
+/**
+ * Fraction of an epoch before which a stake (unstake) order counts from the next epoch, later
+ * from the one after (Walrus's timing, earlier than the membership vote cut-off so that members
+ * see the certified stake before they vote the weights it gives).
+ */
+export const STAKE_CUTOFF = 0.25;
 /** Flakes of stake per unit of shard weight: one whole FLOE. */
 export const STAKE_PER_WEIGHT = FLAKES_PER_FLOE;
 /** The largest weight a stake gives (membership's MAX_STAKE_WEIGHT; a weight is a safe integer). */

@@ -14,6 +14,8 @@ export const MAX_PENDING_PER_ACCOUNT = 64;
 export const MAX_PENDING_TOTAL = 4096;
 /** Farthest ahead a payment may reach (Walrus: 53 epochs); also the farthest its start may be. */
 export const MAX_EPOCHS_AHEAD = 1000;
+/** Rewarded epochs whose payouts a member keeps for queries. */
+export const MAX_REWARD_HISTORY = 256;
 
 export interface VoteContext {
   /** The member's current epoch: the epoch its vote would carry. */
@@ -96,6 +98,8 @@ export class Ledger {
   /** Fees credited to each epoch by payments, not yet paid out. */
   private readonly feesByEpoch = new Map<number, bigint>();
   private readonly rewardedEpochs = new Set<number>();
+  /** Payouts of the rewarded epochs (the latest MAX_REWARD_HISTORY), for `floe rewards`. */
+  private readonly rewardHistory = new Map<number, ReadonlyMap<string, bigint>>();
   /** Storage payments by blob ID (hex). */
   private readonly payments = new Map<string, PaymentRecord[]>();
   private journal: JournalEntry[] = [];
@@ -186,6 +190,21 @@ export class Ledger {
 
   feesOf(epoch: number): bigint {
     return this.feesByEpoch.get(epoch) ?? 0n;
+  }
+
+  /** Epochs whose fees are not paid out yet, ascending. */
+  epochsWithFees(): number[] {
+    return [...this.feesByEpoch.keys()].sort((a, b) => a - b);
+  }
+
+  /** What the rewards of `epoch` paid to each address (undefined: not paid here, or too long ago). */
+  rewardsPaid(epoch: number): ReadonlyMap<string, bigint> | undefined {
+    return this.rewardHistory.get(epoch);
+  }
+
+  /** Rewarded epochs still in the history, ascending. */
+  rewardedEpochList(): number[] {
+    return [...this.rewardHistory.keys()].sort((a, b) => a - b);
   }
 
   /** Balances + all stake + the storage fund: equal to `supply` after any sequence of operations. */
@@ -341,6 +360,8 @@ export class Ledger {
         const share = op.amount / epochs;
         const remainder = op.amount - share * epochs;
         for (let e = op.startEpoch; e < op.endEpoch; e++) {
+          // A payment that reaches this member after it paid out an epoch stays in the fund.
+          if (this.rewardedEpochs.has(e)) continue;
           this.feesByEpoch.set(e, (this.feesByEpoch.get(e) ?? 0n) + share + (e === op.startEpoch ? remainder : 0n));
         }
         const key = toHex(op.blobId);
@@ -444,6 +465,8 @@ export class Ledger {
     for (const [address, amount] of payouts) this.accountOf(address).balance += amount;
     this.rewardedEpochs.add(epoch);
     this.feesByEpoch.delete(epoch);
+    this.rewardHistory.set(epoch, new Map(payouts));
+    if (this.rewardHistory.size > MAX_REWARD_HISTORY) this.rewardHistory.delete(Math.min(...this.rewardHistory.keys()));
     this.journal.push({ type: 'rewards', epoch, payouts });
     return true;
   }

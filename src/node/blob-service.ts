@@ -67,6 +67,8 @@ export interface BlobServiceOptions {
    * shortfall); absent: every store is free.
    */
   readonly checkPayment?: (blobId: BlobId, metadata: BlobMetadata) => void;
+  /** Refuses an extension of a blob of this length over [fromEpoch, toEpoch) that is not paid for; absent: free. */
+  readonly checkExtensionPayment?: (blobId: BlobId, unencodedLength: number, fromEpoch: number, toEpoch: number) => void;
 }
 
 type Options = { signal?: AbortSignal };

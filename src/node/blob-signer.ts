@@ -22,6 +22,8 @@ export interface BlobSignerDeps {
   readonly metrics: Pick<NodeMetrics, 'rejected'>;
   readonly maxEpochsAhead?: () => number;
   readonly lifecycle?: () => LifecycleGate | undefined;
+  /** Refuses an extension over [fromEpoch, toEpoch) that is not paid for (BlobServiceOptions). */
+  readonly checkExtensionPayment?: (blobId: BlobId, unencodedLength: number, fromEpoch: number, toEpoch: number) => void;
   readonly writes: BlobWriteTracker;
   readonly ownedPairs: (blobId: BlobId) => number[];
 }
@@ -84,6 +86,7 @@ export class BlobSigner {
     const record = await this.deps.store.getBlobRecord(blobId, options);
     if (record?.certified !== true) throw new ProtocolError('NOT_FOUND', `blob ${id} is not certified on this node`);
     if (record.endEpoch !== undefined && record.endEpoch <= epoch) throw new ProtocolError('EXPIRED', `blob ${id} expired: its end epoch ${record.endEpoch} has passed`);
+    if (record.endEpoch === undefined || endEpoch > record.endEpoch) this.deps.checkExtensionPayment?.(blobId, record.unencodedLength, Math.max(epoch, record.endEpoch ?? epoch), endEpoch);
     const signature = await this.deps.privateKey.sign(blobExtensionMessage(epoch, blobId, endEpoch));
     return { epoch, signature, publicKey: publicKeyToProtobuf(this.deps.privateKey.publicKey) };
   }

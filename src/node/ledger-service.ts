@@ -10,8 +10,6 @@ import { toHex } from '../core/bytes.js';
 import {
   addressOf,
   type Certificate,
-  checkPayment,
-  formatAmount,
   pricesOf,
   type CloseContents,
   type CloseReport,
@@ -35,7 +33,9 @@ import { RecordLog } from '../storage/record-log.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { LEDGER_LIMITS } from '../../protocols/ledger/limits.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
-import type { AccountAnswer, AppliedAnswer, LedgerService, OrderAnswer } from '../../protocols/ledger/service.js';
+import type { AccountAnswer, AppliedAnswer, LedgerService, OrderAnswer, RewardsAnswer } from '../../protocols/ledger/service.js';
+import { requireExtensionPayment, requireStorePayment } from './payment-check.js';
+import { payDueRewards, rewardsAnswer } from './reward-payout.js';
 
 export const LEDGER_LOG_FILE = 'ledger.log';
 /** How often the service looks at the clock for epoch closes and takeovers. */
@@ -216,21 +216,20 @@ export class LedgerNode implements LedgerService {
     return report;
   }
 
-  /**
-   * Throws ProtocolError FORBIDDEN "payment required: …" unless an applied `pay` certificate
-   * covers storing the blob (its encoded size, from the current epoch on) at the prices in force.
-   */
+  rewards(epoch: number | undefined): Promise<RewardsAnswer> {
+    return Promise.resolve(rewardsAnswer(this.ledger, epoch, this.options.epochs));
+  }
+
+  /** Throws PaymentRequiredError unless an applied `pay` certificate covers storing the blob at the prices in force. */
   checkStorePayment(blobId: Uint8Array, encodedSize: bigint, blobName: string): void {
     const epoch = this.options.epochs.epoch();
-    const prices = pricesOf(this.options.epochs.assignmentAt(epoch).params);
-    const check = checkPayment(this.ledger.paymentsFor(blobId), encodedSize, epoch, prices);
-    if (check.paid) return;
-    throw new ProtocolError(
-      'FORBIDDEN',
-      `payment required: blob ${blobName} (${check.cost.units} MiB encoded) costs ${formatAmount(check.cost.total)} for ${check.cost.epochs} epoch(s) ` +
-        `at ${formatAmount(prices.storagePrice)}/MiB/epoch + ${formatAmount(prices.writePrice)}/MiB to write; ` +
-        `payments seen here cover ${formatAmount(check.covered)}, shortfall ${formatAmount(check.shortfall)}`,
-    );
+    requireStorePayment(this.ledger, pricesOf(this.options.epochs.assignmentAt(epoch).params), { id: blobId, name: blobName, encodedSize }, epoch);
+  }
+
+  /** Throws PaymentRequiredError unless an applied `pay` certificate covers keeping the blob over [fromEpoch, toEpoch). */
+  checkExtensionPayment(blobId: Uint8Array, encodedSize: bigint, blobName: string, fromEpoch: number, toEpoch: number): void {
+    const prices = pricesOf(this.options.epochs.assignmentAt(this.options.epochs.epoch()).params);
+    requireExtensionPayment(this.ledger, prices, { id: blobId, name: blobName, encodedSize }, fromEpoch, toEpoch);
   }
 
   // -- epochs ----------------------------------------------------------------------------
@@ -274,6 +273,9 @@ export class LedgerNode implements LedgerService {
       const reports = await this.gatherReports(target - 1, signal);
       const conflicts = await this.serialized(signal, async () => {
         const found = this.ledger.takeOver(target, reports);
+        for (const paid of payDueRewards(this.ledger, target, (e) => this.options.epochs.assignmentAt(e))) {
+          this.options.log('info', 'rewards paid', { epoch: paid.epoch, fees: paid.figures.total.toString(), recipients: paid.figures.payouts.size });
+        }
         await this.flush(signal);
         return found;
       });

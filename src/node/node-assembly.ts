@@ -34,9 +34,9 @@ import { epochAt, genesisBalances } from '../config/genesis.js';
 import { blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
 import { LedgerNode } from './ledger-service.js';
-import { pricesOf } from '../ledger/index.js';
+import { EconomyVoter } from './economy-voter.js';
+import { pricesOf, STAKE_CUTOFF } from '../ledger/index.js';
 import { Gauge } from 'prom-client';
-import { VOTE_CUTOFF } from './epoch-manager.js';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
 import { fetchChain } from './chain-fetch.js';
@@ -133,13 +133,18 @@ export async function openLedger(context: AssemblyContext, epochs: EpochManager)
       balances: genesisBalances(genesis),
       dataDir: config.dataDir,
       epochs: { epoch: () => epochs.epoch(), phase: () => epochs.phase(), assignmentAt: (epoch) => epochs.assignmentAt(epoch) },
-      voteCutoff: VOTE_CUTOFF,
+      voteCutoff: STAKE_CUTOFF,
       log: childLog(context.log, { component: 'ledger' }),
     },
     options.signal,
   );
   registerLedgerMetrics(context.metrics, ledger, () => pricesOf(epochs.current().params));
   return ledger;
+}
+
+/** The operator's declared prices and commission, and the stake weights this member's ledger shows, as votes. */
+export function createEconomyVoter(context: AssemblyContext, epochs: EpochManager, ledger: LedgerNode): EconomyVoter {
+  return new EconomyVoter({ self: context.identity.peerId.toString(), economy: context.config.economy, epochs, stake: ledger.state, log: childLog(context.log, { component: 'economy' }) });
 }
 
 /** Ledger gauges, read when /metrics is scraped (flakes as numbers: exact up to 2^53). */
@@ -172,6 +177,8 @@ export function createBlobService(context: AssemblyContext, epochs: EpochManager
       : {
           checkPayment: (blobId, metadata) =>
             ledger.checkStorePayment(blobId, BigInt(encodedBlobLength(encoding, metadata.unencodedLength)), blobIdToString(blobId)),
+          checkExtensionPayment: (blobId, length, from, to) =>
+            ledger.checkExtensionPayment(blobId, BigInt(encodedBlobLength(encoding, length)), blobIdToString(blobId), from, to),
         }),
     store: context.store,
     nShards: context.genesis.nShards,

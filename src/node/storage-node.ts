@@ -34,6 +34,7 @@ import {
   type NodeHooks,
   nodeProtocols,
   openChallenges,
+  createEconomyVoter,
   openEpochs,
   openLedger,
   otherMembers,
@@ -200,6 +201,7 @@ export class StorageNode {
       await components.start('epochs', epochs);
       // The takeover loop; LedgerNode.stop (registered by open) ends it.
       await components.start('ledger loop', { start: () => ledger.start(), stop: () => undefined });
+      await components.start('economy votes', createEconomyVoter(context, epochs, ledger));
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
       await components.start('committee watch', new CommitteeWatch({ libp2p, members: () => otherMembers(node.peerId, epochs.current()), onPeers: (count) => metrics.connectedPeers.set(count) }));
       node.resumeMigration();

@@ -16,6 +16,7 @@ import {
 import { RUNTIME_FILE_NAME, StorageNode, type NodeRuntimeInfo } from '../../node/storage-node.js';
 import { FloeError } from '../../core/errors.js';
 import { jsonLinesLog } from '../../core/logger.js';
+import { wholeNumber } from '../arguments.js';
 import type { CliOutput } from '../output.js';
 import type { ChallengeStatus } from '../../node/challenge-runner.js';
 import { formatByteSize } from '../../config/byte-size.js';
@@ -31,6 +32,9 @@ interface RunFlags {
   readonly logLevel?: LogLevel;
   readonly join?: boolean;
   readonly capacity?: string;
+  readonly storagePrice?: number;
+  readonly writePrice?: number;
+  readonly commission?: number;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -50,6 +54,13 @@ function overridesFrom(flags: RunFlags): NodeConfigOverrides {
   }
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
   if (flags.capacity !== undefined) overrides.capacity = flags.capacity;
+  if (flags.storagePrice !== undefined || flags.writePrice !== undefined || flags.commission !== undefined) {
+    overrides.economy = {
+      ...(flags.storagePrice === undefined ? {} : { storagePrice: flags.storagePrice }),
+      ...(flags.writePrice === undefined ? {} : { writePrice: flags.writePrice }),
+      ...(flags.commission === undefined ? {} : { commissionBps: flags.commission }),
+    };
+  }
   return overrides;
 }
 
@@ -82,6 +93,9 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
     .option('--http-host <host>', 'HTTP API host')
     .option('--http-port <port>', 'HTTP API port (0 = any free port)')
     .option('--capacity <size>', 'blob data this node accepts, e.g. 500GB or 1.5TiB (default: 90% of the free disk space at start, plus what it stores)')
+    .option('--storage-price <flakes>', 'storage price this node votes: flakes per MiB of encoded size per epoch (the price in force is what 2/3 of the shards vote at most)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
+    .option('--write-price <flakes>', 'write price this node votes: flakes per MiB of encoded size, once per store', wholeNumber(0, Number.MAX_SAFE_INTEGER))
+    .option('--commission <bps>', "share of this node's rewards it keeps before its delegators are paid, in basis points (100 = 1%)", wholeNumber(0, 10_000))
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
     .option('--join', 'ask the committee to admit this node (repeated every epoch until it is a member)')
     .action(async (flags: RunFlags) => {

@@ -1,0 +1,93 @@
+// A member's economy votes (docs/economy.md section 5), once per epoch inside the voting window:
+// its operator's declared figures (storage price, write price, commission) whenever the figure in
+// the assignment differs from the configured one, and the stake weights its ledger shows for the
+// next epoch (stake votes; certified at n - f shards they set the members' weights). Stake votes
+// wait until STAKE_VOTE_FROM of the epoch so that stake certified before the ledger's stake
+// cut-off has reached this member. One start/stop lifecycle; narrow dependencies.
+import { messageOf } from '../core/errors.js';
+import type { LogFn } from '../core/logger.js';
+import type { EconomyConfig } from '../config/node-config.js';
+import { STAKE_CUTOFF, stakeWeightVotes } from '../ledger/index.js';
+import { type Assignment, type DeclaredFigure, declaredFigure, isMember, type VoteKind, VOTE_CUTOFF } from '../membership/index.js';
+
+const TICK_MS = 500;
+/** Stake votes are cast from here on (after the stake cut-off, before the vote cut-off). */
+export const STAKE_VOTE_FROM = STAKE_CUTOFF + (VOTE_CUTOFF - STAKE_CUTOFF) / 3;
+/** No vote this late: it would be queued into the next epoch with this epoch's figures. */
+const LAST_VOTE_PHASE = VOTE_CUTOFF - 0.02;
+
+export interface EconomyVoterOptions {
+  readonly self: string;
+  readonly economy: EconomyConfig | undefined;
+  readonly epochs: {
+    epoch(): number;
+    phase(): number;
+    current(): Assignment;
+    vote(kind: VoteKind, subject: string): Promise<unknown>;
+  };
+  /** The ledger's pools: a node's stake counted at an epoch; poolNodes lists nodes that ever had stake. */
+  readonly stake: { stakeAt(node: string, epoch: number): bigint; poolNodes(): string[] };
+  readonly log: LogFn;
+}
+
+/** The declare votes a member casts: each configured figure that differs from the one in force. */
+export function declareSubjects(self: string, economy: EconomyConfig | undefined, inForce: Assignment): string[] {
+  const configured: [DeclaredFigure, number | undefined][] = [
+    ['storagePrice', economy?.storagePrice],
+    ['writePrice', economy?.writePrice],
+    ['commission', economy?.commissionBps],
+  ];
+  return configured.filter(([figure, value]) => value !== undefined && declaredFigure(inForce, figure, self) !== value).map(([figure, value]) => `${figure}=${value}`);
+}
+
+export class EconomyVoter {
+  private timer: NodeJS.Timeout | undefined;
+  private declaredIn = -1;
+  private stakedIn = -1;
+  private busy = false;
+
+  constructor(private readonly options: EconomyVoterOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    const { epochs, self } = this.options;
+    const epoch = epochs.epoch();
+    const phase = epochs.phase();
+    const inForce = epochs.current();
+    if (phase >= LAST_VOTE_PHASE || !isMember(inForce, self)) return;
+    this.busy = true;
+    try {
+      if (this.declaredIn !== epoch) {
+        this.declaredIn = epoch;
+        for (const subject of declareSubjects(self, this.options.economy, inForce)) await this.cast('declare', subject, epoch);
+      }
+      if (this.stakedIn !== epoch && phase >= STAKE_VOTE_FROM) {
+        this.stakedIn = epoch;
+        const pools = new Set(this.options.stake.poolNodes());
+        const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? this.options.stake.stakeAt(peer, epoch + 1) : undefined));
+        for (const vote of votes) await this.cast('stake', `${vote.peerId}=${vote.weight}`, epoch);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async cast(kind: VoteKind, subject: string, epoch: number): Promise<void> {
+    try {
+      await this.options.epochs.vote(kind, subject);
+      this.options.log('info', `${kind} vote cast`, { subject, epoch });
+    } catch (error) {
+      this.options.log('warn', `${kind} vote failed`, { subject, epoch, error: messageOf(error) });
+    }
+  }
+}
