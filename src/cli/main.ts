@@ -72,6 +72,9 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/challenges.js')).registerChallengesCommand,
   },
   wallet: { summary: 'FLOE accounts and transfers', args: [], load: async () => (await import('./commands/wallet.js')).registerWalletCommands },
+  stake: { summary: "stake FLOE on a node: it weighs in the node's shards and earns its rewards", args: ['<node>', '<amount>'], load: async () => (await import('./commands/stake.js')).registerStakeCommands },
+  unstake: { summary: 'withdraw stake from a node', args: ['<node>', '<amount>'], load: async () => (await import('./commands/stake.js')).registerStakeCommands },
+  rewards: { summary: "an epoch's storage fees and who they were paid to", args: [], load: async () => (await import('./commands/stake.js')).registerStakeCommands },
   info: { summary: 'epoch, committee, shards, prices and supply of a Floe network', args: [], load: async () => (await import('./commands/info.js')).registerInfoCommand },
 };
 

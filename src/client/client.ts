@@ -10,6 +10,7 @@ import { encodeBlobCertificate } from '../../protocols/certificate/certificate.j
 import type { Genesis } from '../config/genesis.js';
 import { type BlobId, blobIdFromBytes, blobIdToString, parseBlobId } from '../encoding/blob-id.js';
 import { allocateBlobBuffer } from '../encoding/redstuff.js';
+import { encodedBlobLength } from '../encoding/parameters.js';
 import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { topic } from '../network/protocol-ids.js';
@@ -28,7 +29,7 @@ import { blobStatus } from './status.js';
 import { storeBlob } from './store.js';
 import { closeIdleStoreStreams } from './store-streams.js';
 import { createClientTransport, defaultCodec } from './transport.js';
-import type { BlobStatusSummary, CallOptions, DeleteOptions, DeleteResult, ExtendOptions, ExtendResult, ReadOptions, StoreOptions, StoreResult } from './types.js';
+import type { BlobStatusSummary, CallOptions, DeleteOptions, DeleteResult, ExtendOptions, ExtendResult, ExtensionPlan, ReadOptions, StoreOptions, StoreResult } from './types.js';
 import { sleep, throwIfAborted } from '../core/async.js';
 import { anySignal, errorOf, withTimeout } from './util.js';
 
@@ -276,11 +277,26 @@ export class FloeClient {
    * Throws BlobExpiredError for a blob already expired, InvalidRequestError for an end past
    * blob.maxEpochsAhead or a blob that is not certified.
    */
+  /** What extending the blob would keep (its certified end epoch, the new one, its encoded size), without asking anyone to sign. */
+  async planExtension(blobId: BlobId | string, options: Omit<ExtendOptions, 'beforeSigning'>): Promise<ExtensionPlan> {
+    this.checkOpen();
+    const signal = anySignal(options.signal, this.lifetime.signal);
+    return this.extensionPlan(await this.currentContext(signal), toBlobId(blobId), options, signal);
+  }
+
   async extend(blobId: BlobId | string, options: ExtendOptions): Promise<ExtendResult> {
     this.checkOpen();
     const signal = anySignal(options.signal, this.lifetime.signal);
     const id = toBlobId(blobId);
     const context = await this.currentContext(signal);
+    const plan = await this.extensionPlan(context, id, options, signal);
+    await options.beforeSigning?.(plan, signal);
+    const { certificate, signedShards } = await extendBlob(context, id, plan.endEpoch, plan.unencodedLength, { signal });
+    await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
+    return { blobId: plan.blobId, epoch: certificate.epoch, endEpoch: plan.endEpoch, previousEndEpoch: plan.previousEndEpoch, signedShards, certificate };
+  }
+
+  private async extensionPlan(context: ClientContext, id: BlobId, options: Omit<ExtendOptions, 'beforeSigning'>, signal: AbortSignal): Promise<ExtensionPlan> {
     if ((options.epochs === undefined) === (options.endEpoch === undefined)) throw new InvalidRequestError('give either epochs or endEpoch');
     if (options.epochs !== undefined && (!Number.isSafeInteger(options.epochs) || options.epochs < 1)) {
       throw new InvalidRequestError(`epochs must be a positive integer, got ${options.epochs}`);
@@ -296,9 +312,8 @@ export class FloeClient {
     } finally {
       session.close();
     }
-    const { certificate, signedShards } = await extendBlob(context, id, endEpoch, unencodedLength, { signal });
-    await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
-    return { blobId: status.blobId, epoch: certificate.epoch, endEpoch, previousEndEpoch: status.endEpoch, signedShards, certificate };
+    const encodedLength = encodedBlobLength(context.committee.params, unencodedLength);
+    return { blobId: status.blobId, previousEndEpoch: status.endEpoch, endEpoch, fromEpoch: status.endEpoch, unencodedLength, encodedLength };
   }
 
   /**

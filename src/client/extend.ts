@@ -75,6 +75,11 @@ export async function extendBlob(
     const reason = failures.find((failure) => hasCode(failure.error, 'EXPIRED'))?.error.message ?? '';
     throw new BlobExpiredError(id, weightOf((error) => hasCode(error, 'EXPIRED')), reason);
   }
+  const unpaid = (error: Error): boolean => hasCode(error, 'FORBIDDEN') && error.message.includes('payment required:');
+  if (weightOf(unpaid) >= validity) {
+    const reason = failures.find((failure) => unpaid(failure.error))!.error.message;
+    throw new InvalidRequestError(`extension of blob ${id} refused by nodes owning ${weightOf(unpaid)} shards: ${reason.slice(reason.indexOf('payment required:'))}`);
+  }
   if (weightOf((error) => hasCode(error, 'FORBIDDEN')) >= validity) {
     throw new InvalidRequestError(`cannot extend blob ${id} to epoch ${endEpoch}: it is more than ${maxAhead} epochs ahead (blob.maxEpochsAhead)`);
   }

@@ -1,6 +1,6 @@
 // The light client / SDK: store, read and status over libp2p, with progress events and typed errors.
 export { FloeClient, type CommitteeView, type FloeClientOptions, type LedgerView } from './client.js';
-export { type AccountView, InsufficientFundsError, OrderNotCertifiedError, type SubmitResult, WalletSession } from './wallet.js';
+export { type AccountView, InsufficientFundsError, OrderNotCertifiedError, type RewardsView, type SubmitResult, WalletSession } from './wallet.js';
 export { createInlineCodec, type ClientCodec, type ClientCodecCallOptions, type ClientDecodeOptions } from './codec.js';
 export { DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './context.js';
 // Pure genesis parsing for browsers (floe/config also loads the Node-only node config and identity code).

@@ -77,6 +77,19 @@ export interface ExtendOptions extends CallOptions {
   readonly epochs?: number;
   /** The new end epoch (instead of `epochs`). */
   readonly endEpoch?: number;
+  /** Runs before members are asked to sign (pays for the extension when storage has a price). */
+  readonly beforeSigning?: (plan: ExtensionPlan, signal: AbortSignal) => Promise<void>;
+}
+
+/** What an extension would keep: the epochs [fromEpoch, endEpoch) of the blob's encoded size. */
+export interface ExtensionPlan {
+  readonly blobId: string;
+  readonly previousEndEpoch: number;
+  readonly endEpoch: number;
+  /** First epoch the extension adds (the previous end epoch). */
+  readonly fromEpoch: number;
+  readonly unencodedLength: number;
+  readonly encodedLength: number;
 }
 
 export interface DeleteOptions extends CallOptions {

@@ -17,6 +17,7 @@ import {
   type Operation,
   type SignedOrder,
   signOrder,
+  STAKE_CUTOFF,
   verifyCertificate,
   verifyVote,
   type Vote,
@@ -25,7 +26,7 @@ import {
 import { ledgerProtocol } from '../network/protocol-ids.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
-import type { AccountAnswer } from '../../protocols/ledger/service.js';
+import type { AccountAnswer, RewardsAnswer } from '../../protocols/ledger/service.js';
 import type { LedgerView } from './client.js';
 import { openMemberStream } from './dial.js';
 import { FloeClientError } from './errors.js';
@@ -66,6 +67,16 @@ export interface SubmitResult {
   readonly confirmMs: number;
 }
 
+/** A rewards answer with how much of the committee gave it. */
+export interface RewardsView extends RewardsAnswer {
+  readonly agreeingShards: number;
+  readonly answered: number;
+  readonly members: number;
+  readonly nShards: number;
+}
+
+/** Share of an epoch before the stake cut-off where a wallet already names the later epoch. */
+const STAKE_CUTOFF_MARGIN = 0.05;
 const ATTEMPTS = 6;
 const RETRY_DELAY_MS = 300;
 
@@ -126,6 +137,36 @@ export class WalletSession {
       answered: ok.length,
       members: this.members.length,
     };
+  }
+
+  /**
+   * The rewards of `epoch` (undefined: the latest paid) as the committee reports them: the answer
+   * given by the most shards among members that paid it out (figures are identical on every
+   * member that holds every payment of the epoch), else the preview most shards give.
+   */
+  async rewards(epoch: number | undefined, signal?: AbortSignal): Promise<RewardsView> {
+    const answers = await this.allMembers((client) => client.rewards(epoch, { signal }));
+    const ok = answers.filter((entry): entry is { member: string; value: RewardsAnswer } => entry.value !== undefined);
+    if (ok.length === 0) throw new OrderNotCertifiedError('no committee member answered', { retryable: true });
+    const groups = new Map<string, { value: RewardsAnswer; members: string[] }>();
+    for (const entry of ok) {
+      const key = JSON.stringify([entry.value.epoch, entry.value.paid, entry.value.fees.toString(), entry.value.payouts.map((payout) => [payout.address, payout.amount.toString()])]);
+      const group = groups.get(key) ?? { value: entry.value, members: [] };
+      group.members.push(entry.member);
+      groups.set(key, group);
+    }
+    const weight = (group: { members: string[] }): number => group.members.reduce((sum, member) => sum + this.committee.shardsOf(member), 0);
+    const best = [...groups.values()].sort((a, b) => Number(b.value.paid) - Number(a.value.paid) || weight(b) - weight(a))[0]!;
+    return { ...best.value, agreeingShards: weight(best), answered: ok.length, members: this.members.length, nShards: this.committee.nShards };
+  }
+
+  /**
+   * The epoch from which a stake (unstake) order signed now counts: the next epoch before the
+   * stake cut-off of the current one, else the one after (a little margin for clocks).
+   */
+  stakeEpoch(now = Date.now()): number {
+    const phase = 1 - (this.view.nextEpochAtMs - now) / this.view.epochDurationMs;
+    return this.view.epoch + (phase < STAKE_CUTOFF - STAKE_CUTOFF_MARGIN ? 1 : 2);
   }
 
   /** Signs `operation` as the next order of `key`'s account, certifies it and hands the certificate to every member. */

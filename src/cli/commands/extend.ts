@@ -14,6 +14,9 @@ import {
   withClient,
 } from '../network.js';
 import type { CliOutput } from '../output.js';
+import { WalletSession } from '../../client/index.js';
+import { formatAmount, pricesOf, storageCost } from '../../ledger/index.js';
+import { loadWallet } from './wallet.js';
 
 const U32_MAX = 0xffff_ffff;
 
@@ -24,6 +27,9 @@ interface ExtendFlags {
   readonly endEpoch?: number;
   readonly network?: string;
   readonly json?: boolean;
+  readonly dryRun?: boolean;
+  readonly wallet?: string;
+  readonly pay?: boolean;
 }
 
 export function registerExtendCommand(program: Command, output: CliOutput): void {
@@ -38,17 +44,56 @@ export function registerExtendCommand(program: Command, output: CliOutput): void
     .option('-e, --epochs <n>', 'epochs to add to the current end epoch', wholeNumber(1, U32_MAX))
     .option('--end-epoch <e>', 'the new end epoch (first epoch in which the blob is no longer stored)', wholeNumber(1, U32_MAX))
     .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
-    .option('--json', 'print one JSON object: blob ID, previous and new end epoch, signed shards')
+    .option('-w, --wallet <path>', 'wallet that pays when storage has a price (see `floe wallet`)')
+    .option('--dry-run', 'print what the extension would cost at the prices in force, and extend nothing')
+    .option('--no-pay', 'extend without paying (when the extension is already paid for)')
+    .option('--json', 'print one JSON object: blob ID, previous and new end epoch, signed shards, cost')
     .action(async (id: string, flags: ExtendFlags) => {
       if ((flags.epochs === undefined) === (flags.endEpoch === undefined)) throw new ExtendUsageError('give either --epochs N or --end-epoch E', { code: 'CLI_USAGE' });
       const blobId = parseBlobIdArgument(id);
       const network = await resolveNetwork(flags.network);
+      const target = { ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }), ...(flags.endEpoch === undefined ? {} : { endEpoch: flags.endEpoch }) };
+      let cost = { total: '0', epochs: 0, units: '0', storagePrice: '0' };
+      const costOf = async (client: { ledgerView(o: { signal: AbortSignal }): Promise<{ params: Readonly<Record<string, number>> }> }, plan: { encodedLength: number; fromEpoch: number; endEpoch: number }, signal: AbortSignal): Promise<bigint> => {
+        const prices = pricesOf((await client.ledgerView({ signal })).params);
+        const quoted = storageCost(BigInt(plan.encodedLength), plan.endEpoch - plan.fromEpoch, prices, { extension: true });
+        cost = { total: quoted.total.toString(), epochs: quoted.epochs, units: quoted.units.toString(), storagePrice: prices.storagePrice.toString() };
+        return quoted.total;
+      };
+      if (flags.dryRun === true) {
+        const plan = await withClient(network, async (client, signal) => {
+          const planned = await client.planExtension(blobId, { ...target, signal });
+          await costOf(client, planned, signal);
+          return planned;
+        });
+        if (flags.json === true) output.json({ blobId: plan.blobId, previousEndEpoch: plan.previousEndEpoch, endEpoch: plan.endEpoch, encodedLength: plan.encodedLength, cost });
+        else output.line(`extending ${plan.blobId} from end epoch ${plan.previousEndEpoch} to ${plan.endEpoch} (${cost.units} MiB encoded) would cost ${formatAmount(BigInt(cost.total))}`);
+        return;
+      }
       const result = await withClient(network, (client, signal) =>
-        client.extend(blobId, { ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }), ...(flags.endEpoch === undefined ? {} : { endEpoch: flags.endEpoch }), signal }),
+        client.extend(blobId, {
+          ...target,
+          signal,
+          // Storage has a price: the wallet pays the added epochs (a `pay` certificate naming the blob) before members sign.
+          beforeSigning: async (plan, paySignal) => {
+            const total = await costOf(client, plan, paySignal);
+            if (total === 0n || flags.pay === false) return;
+            const key = await loadWallet(flags);
+            const session = await WalletSession.open((s) => client.ledgerView({ signal: s ?? paySignal }), paySignal);
+            try {
+              await session.submit(key, { kind: 'pay', blobId, encodedSize: BigInt(plan.encodedLength), startEpoch: plan.fromEpoch, endEpoch: plan.endEpoch, amount: total }, paySignal);
+            } finally {
+              await session.close();
+            }
+          },
+        }),
       );
-      const report = { blobId: blobIdToString(blobId), previousEndEpoch: result.previousEndEpoch, endEpoch: result.endEpoch, epoch: result.epoch, signedShards: result.signedShards };
+      const report = { blobId: blobIdToString(blobId), previousEndEpoch: result.previousEndEpoch, endEpoch: result.endEpoch, epoch: result.epoch, signedShards: result.signedShards, cost };
       if (flags.json === true) output.json(report);
-      else output.line(`${report.blobId} extended: end epoch ${report.previousEndEpoch} -> ${report.endEpoch} (signed in epoch ${report.epoch} by nodes owning ${report.signedShards} shards)`);
+      else {
+        output.line(`${report.blobId} extended: end epoch ${report.previousEndEpoch} -> ${report.endEpoch} (signed in epoch ${report.epoch} by nodes owning ${report.signedShards} shards)`);
+        if (cost.total !== '0') output.line(`paid ${formatAmount(BigInt(cost.total))}`);
+      }
     });
   acceptBlobIdsStartingWithDash(command);
 }
