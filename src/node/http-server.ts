@@ -8,6 +8,7 @@ import { base64UrlEncode } from '../core/bytes.js';
 import type { BlobService } from './blob-service.js';
 import { type AggregatorSource, serveAggregator } from './aggregator-routes.js';
 import { type ChallengeRouteSource, serveChallengeRoute } from './challenge-routes.js';
+import { type EconomySource, serveLedgerRoute } from './economy-view.js';
 import { ApiError, GLOBAL_DOMAIN, methodNotAllowed, readBody, sendApiError, sendJson, sendSuccess, toApiError } from './http-common.js';
 import type { NodeMetrics } from './metrics.js';
 import type { Publisher } from './publisher.js';
@@ -66,6 +67,8 @@ export interface HttpApiOptions {
   readonly publisher: Publisher;
   /** Membership routes; absent: 404. */
   readonly membership?: MembershipApi;
+  /** Balances, prices, stake and rewards (GET /v1/ledger…); absent: 404. */
+  readonly ledger?: EconomySource;
   /** Storage-challenge results and scores (GET /v1/challenges); absent: 404. */
   readonly challenges?: ChallengeRouteSource;
   /** The page at `GET /` (browser light client and dashboard) and its network info; absent: 404. */
@@ -116,6 +119,7 @@ async function handle(options: HttpApiOptions, request: IncomingMessage, respons
   };
   if (segments[0] === 'v1' && segments[1] === 'membership') return membershipRoute(options, request, response, url, segments.slice(2));
   if (options.challenges !== undefined && serveChallengeRoute(options.challenges, request, response)) return;
+  if (options.ledger !== undefined && (await serveLedgerRoute(options.ledger, request, response))) return ok();
   if (options.web !== undefined && (await serveWebRoute(options.web, request, response))) return;
   if (url.pathname === '/v1/health' || url.pathname === '/metrics') {
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(method, url.pathname, ['GET']);

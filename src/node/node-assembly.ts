@@ -35,6 +35,7 @@ import { blobIdToString } from '../encoding/blob-id.js';
 import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
 import { LedgerNode } from './ledger-service.js';
 import { EconomyVoter } from './economy-voter.js';
+import { type EconomySource, registerEconomyMetrics } from './economy-view.js';
 import { pricesOf, STAKE_CUTOFF } from '../ledger/index.js';
 import { Gauge } from 'prom-client';
 import { CertificateKeeper } from './certificates.js';
@@ -139,7 +140,12 @@ export async function openLedger(context: AssemblyContext, epochs: EpochManager)
     options.signal,
   );
   registerLedgerMetrics(context.metrics, ledger, () => pricesOf(epochs.current().params));
+  registerEconomyMetrics(context.metrics.registry, economySource(ledger, epochs));
   return ledger;
+}
+
+function economySource(ledger: LedgerNode, epochs: EpochManager): EconomySource {
+  return { ledger, epoch: () => epochs.epoch(), assignmentAt: (epoch) => epochs.assignmentAt(epoch) };
 }
 
 /** The operator's declared prices and commission, and the stake weights this member's ledger shows, as votes. */
@@ -388,7 +394,7 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
   ];
 }
 
-export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, publisher: Publisher): Promise<HttpApi> {
+export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blobs: BlobService, challenges: ChallengeRunner, publisher: Publisher, ledger?: LedgerNode): Promise<HttpApi> {
   const { config, metrics, hooks } = context;
   const capacities = new MemberCapacities({
     recordOf: (peerId) => epochs.recordOf(peerId),
@@ -414,6 +420,7 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
     health: () => hooks.health!(),
     publisher,
     challenges,
+    ...(ledger === undefined ? {} : { ledger: economySource(ledger, epochs) }),
     web: {
       genesis: context.genesis,
       libp2p: context.libp2p,

@@ -186,7 +186,7 @@ export class StorageNode {
       context.owned.shards = new Set(epochs.ownedShards());
       metrics.shardsOwned.set(context.owned.shards.size);
       const publisher = await components.open('publisher', async () => createPublisher(context, epochs), (opened) => opened.close());
-      const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher), (api) => api.stop());
+      const http = await components.open('http', () => startHttpApi(context, epochs, blobs, challenges, publisher, ledger), (api) => api.stop());
       const { certificates, migrator, healer, healQueue, invalidBlobs } = healingParts(context, epochs, blobs, lifecycle);
       const scrubber = createScrubber(context, epochs, blobs, lifecycle, healer, healQueue);
       const node = new StorageNode({ config, genesis, libp2p, store, blobs, http, metrics, owned: context.owned, certificates, epochs, migrator, challenges, healQueue, log, components, stopController });

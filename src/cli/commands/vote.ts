@@ -5,7 +5,7 @@
 // `param epochDurationMs=1m` makes epochs from the next one on last a minute).
 import type { Command } from 'commander';
 import { FloeError } from '../../core/errors.js';
-import { checkParamSubject, parseParamSubject } from '../../membership/index.js';
+import { checkParamSubject, parseDeclareSubject, parseParamSubject } from '../../membership/index.js';
 import { paramSubjectWithDurations } from '../arguments.js';
 import type { CliOutput } from '../output.js';
 import { postToNode } from './node.js';
@@ -16,14 +16,17 @@ export class VoteUsageError extends FloeError {}
 export function registerVoteCommand(program: Command, output: CliOutput): void {
   program
     .command('vote')
-    .description('vote, as the committee member running in DIR, to admit or evict a node or to set a parameter')
-    .argument('<kind>', 'admit, evict or param')
-    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=15m; a *Ms parameter takes a duration such as 15s, 10m, 1h, 2w or milliseconds)')
+    .description("vote, as the committee member running in DIR, to admit or evict a node, to set a parameter, or to declare the member's own price or commission")
+    .argument('<kind>', 'admit, evict, param or declare')
+    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=15m; a *Ms parameter takes a duration such as 15s, 10m, 1h, 2w or milliseconds; declare: storagePrice=FLAKES, writePrice=FLAKES or commission=BPS)')
     .requiredOption('-d, --dir <dir>', 'node directory of a running committee member')
     .option('--json', 'print one JSON object')
     .action(async (kind: string, given: string, flags: { dir: string; json?: boolean }) => {
       const subject = kind === 'param' ? paramSubjectWithDurations(given) : given;
-      if (kind !== 'admit' && kind !== 'evict' && kind !== 'param') throw new VoteUsageError(`vote kind must be admit, evict or param, got ${JSON.stringify(kind)}`);
+      if (kind !== 'admit' && kind !== 'evict' && kind !== 'param' && kind !== 'declare') throw new VoteUsageError(`vote kind must be admit, evict, param or declare, got ${JSON.stringify(kind)}`);
+      if (kind === 'declare' && parseDeclareSubject(subject) === undefined) {
+        throw new VoteUsageError(`a declare vote needs storagePrice=FLAKES, writePrice=FLAKES or commission=BPS (0..10000), got ${JSON.stringify(subject)}`);
+      }
       if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
       // Unknown names and out-of-range values are refused here, before the node is asked.
       if (kind === 'param') checkParamSubject(subject);
