@@ -117,6 +117,11 @@ async function answer(service: LedgerService, request: LedgerRequest, limits: Le
     const payouts = result.payouts.slice(0, limits.maxRewardEntries).map((entry) => ({ address: entry.address, amount: entry.amount.toString() }));
     return { rewards: { epoch: result.epoch, paid: result.paid, fees: result.fees.toString(), payouts, currentEpoch: result.currentEpoch } };
   }
+  if (request.stakeSummary === true) {
+    const result = await call('stakeSummary', (s) => service.stakeSummary(s));
+    const stakes = result.stakes.slice(0, limits.maxRewardEntries).map((entry) => ({ node: entry.node, amount: entry.amount.toString() }));
+    return { stakeSummary: { epoch: result.epoch, total: result.total.toString(), stakes } };
+  }
   throw new ProtocolError('INVALID_REQUEST', 'empty request');
 }
 

@@ -411,6 +411,7 @@ export interface LedgerRequest {
   certificates?: CertificatesQuery
   closeReport?: CloseReportQuery
   rewards?: RewardsQuery
+  stakeSummary?: boolean
 }
 
 export namespace LedgerRequest {
@@ -425,7 +426,17 @@ export namespace LedgerRequest {
 
         obj = { ...obj }
 
+        if (obj.stakeSummary != null) {
+          obj.rewards = undefined
+          obj.closeReport = undefined
+          obj.certificates = undefined
+          obj.account = undefined
+          obj.certificate = undefined
+          obj.order = undefined
+        }
+
         if (obj.rewards != null) {
+          obj.stakeSummary = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -434,6 +445,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.closeReport != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.certificates = undefined
           obj.account = undefined
@@ -442,6 +454,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificates != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.closeReport = undefined
           obj.account = undefined
@@ -450,6 +463,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.account != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -458,6 +472,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificate != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -466,6 +481,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.order != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -501,6 +517,11 @@ export namespace LedgerRequest {
         if (obj.rewards != null) {
           w.uint32(50)
           RewardsQuery.codec().encode(obj.rewards, w)
+        }
+
+        if (obj.stakeSummary != null) {
+          w.uint32(56)
+          w.bool(obj.stakeSummary)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -547,6 +568,10 @@ export namespace LedgerRequest {
               })
               break
             }
+            case 7: {
+              obj.stakeSummary = reader.bool()
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -554,7 +579,17 @@ export namespace LedgerRequest {
           }
         }
 
+        if (obj.stakeSummary != null) {
+          delete obj.rewards
+          delete obj.closeReport
+          delete obj.certificates
+          delete obj.account
+          delete obj.certificate
+          delete obj.order
+        }
+
         if (obj.rewards != null) {
+          delete obj.stakeSummary
           delete obj.closeReport
           delete obj.certificates
           delete obj.account
@@ -563,6 +598,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.closeReport != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.certificates
           delete obj.account
@@ -571,6 +607,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificates != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.closeReport
           delete obj.account
@@ -579,6 +616,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.account != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
@@ -587,6 +625,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.certificate != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
@@ -595,6 +634,7 @@ export namespace LedgerRequest {
         }
 
         if (obj.order != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
@@ -652,6 +692,13 @@ export namespace LedgerRequest {
 
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.stakeSummary`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -704,6 +751,11 @@ export namespace LedgerRequest {
     value: number
   }
 
+  export interface LedgerRequestStakeSummaryFieldEvent {
+    field: '$.stakeSummary'
+    value: boolean
+  }
+
   export function encode (obj: Partial<LedgerRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LedgerRequest.codec())
   }
@@ -712,7 +764,7 @@ export namespace LedgerRequest {
     return decodeMessage(buf, LedgerRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerRequest>): Generator<LedgerRequestOrderFieldEvent | LedgerRequestCertificateFieldEvent | LedgerRequestAccountAddressFieldEvent | LedgerRequestCertificatesSenderFieldEvent | LedgerRequestCertificatesFromSequenceFieldEvent | LedgerRequestCertificatesLimitFieldEvent | LedgerRequestCloseReportEpochFieldEvent | LedgerRequestRewardsEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerRequest>): Generator<LedgerRequestOrderFieldEvent | LedgerRequestCertificateFieldEvent | LedgerRequestAccountAddressFieldEvent | LedgerRequestCertificatesSenderFieldEvent | LedgerRequestCertificatesFromSequenceFieldEvent | LedgerRequestCertificatesLimitFieldEvent | LedgerRequestCloseReportEpochFieldEvent | LedgerRequestRewardsEpochFieldEvent | LedgerRequestStakeSummaryFieldEvent> {
     return streamMessage(buf, LedgerRequest.codec(), opts)
   }
 }
@@ -1725,6 +1777,171 @@ export namespace RewardsInfo {
   }
 }
 
+export interface StakeSummary {
+  epoch: number
+  total: string
+  stakes: StakeEntry[]
+}
+
+export namespace StakeSummary {
+  let _codec: Codec<StakeSummary>
+
+  export const codec = (): Codec<StakeSummary> => {
+    if (_codec == null) {
+      _codec = message<StakeSummary>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if ((obj.total != null && obj.total !== '')) {
+          w.uint32(18)
+          w.string(obj.total)
+        }
+
+        if (obj.stakes != null && obj.stakes.length > 0) {
+          for (const value of obj.stakes) {
+            w.uint32(26)
+            StakeEntry.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          total: '',
+          stakes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.total = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.stakes != null && obj.stakes.length === opts.limits.stakes) {
+                throw new MaxLengthError('Decode error - repeated field "stakes" had too many elements')
+              }
+
+              obj.stakes.push(StakeEntry.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.stakes$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          stakes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.total`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.stakes != null && obj.stakes === opts.limits.stakes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "stakes" had too many elements')
+              }
+
+              for (const evt of StakeEntry.codec().stream(reader, reader.uint32(), `${prefix}.stakes[]`, {
+                limits: opts.limits?.stakes$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.stakes
+                }
+              }
+
+              obj.stakes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StakeSummaryEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface StakeSummaryTotalFieldEvent {
+    field: '$.total'
+    value: string
+  }
+
+  export interface StakeSummaryStakesNodeFieldEvent {
+    field: '$.stakes[].node'
+    value: string
+    index: number
+  }
+
+  export interface StakeSummaryStakesAmountFieldEvent {
+    field: '$.stakes[].amount'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<StakeSummary>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StakeSummary.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StakeSummary>): StakeSummary {
+    return decodeMessage(buf, StakeSummary.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StakeSummary>): Generator<StakeSummaryEpochFieldEvent | StakeSummaryTotalFieldEvent | StakeSummaryStakesNodeFieldEvent | StakeSummaryStakesAmountFieldEvent> {
+    return streamMessage(buf, StakeSummary.codec(), opts)
+  }
+}
+
 export interface CertificateList {
   certificates: Uint8Array<ArrayBuffer>[]
 }
@@ -1954,6 +2171,7 @@ export interface LedgerResponse {
   closeReport?: Uint8Array<ArrayBuffer>
   error?: Error
   rewards?: RewardsInfo
+  stakeSummary?: StakeSummary
 }
 
 export namespace LedgerResponse {
@@ -1968,7 +2186,19 @@ export namespace LedgerResponse {
 
         obj = { ...obj }
 
+        if (obj.stakeSummary != null) {
+          obj.rewards = undefined
+          obj.error = undefined
+          obj.closeReport = undefined
+          obj.certificates = undefined
+          obj.account = undefined
+          obj.applied = undefined
+          obj.refusal = undefined
+          obj.vote = undefined
+        }
+
         if (obj.rewards != null) {
+          obj.stakeSummary = undefined
           obj.error = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1979,6 +2209,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.error != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.closeReport = undefined
           obj.certificates = undefined
@@ -1989,6 +2220,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.closeReport != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.certificates = undefined
@@ -1999,6 +2231,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.certificates != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
@@ -2009,6 +2242,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.account != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
@@ -2019,6 +2253,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.applied != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
@@ -2029,6 +2264,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.refusal != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
@@ -2039,6 +2275,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.vote != null) {
+          obj.stakeSummary = undefined
           obj.rewards = undefined
           obj.error = undefined
           obj.closeReport = undefined
@@ -2086,6 +2323,11 @@ export namespace LedgerResponse {
         if (obj.rewards != null) {
           w.uint32(66)
           RewardsInfo.codec().encode(obj.rewards, w)
+        }
+
+        if (obj.stakeSummary != null) {
+          w.uint32(74)
+          StakeSummary.codec().encode(obj.stakeSummary, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2144,6 +2386,12 @@ export namespace LedgerResponse {
               })
               break
             }
+            case 9: {
+              obj.stakeSummary = StakeSummary.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.stakeSummary
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2151,7 +2399,19 @@ export namespace LedgerResponse {
           }
         }
 
+        if (obj.stakeSummary != null) {
+          delete obj.rewards
+          delete obj.error
+          delete obj.closeReport
+          delete obj.certificates
+          delete obj.account
+          delete obj.applied
+          delete obj.refusal
+          delete obj.vote
+        }
+
         if (obj.rewards != null) {
+          delete obj.stakeSummary
           delete obj.error
           delete obj.closeReport
           delete obj.certificates
@@ -2162,6 +2422,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.error != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.closeReport
           delete obj.certificates
@@ -2172,6 +2433,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.closeReport != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.certificates
@@ -2182,6 +2444,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.certificates != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.closeReport
@@ -2192,6 +2455,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.account != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.closeReport
@@ -2202,6 +2466,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.applied != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.closeReport
@@ -2212,6 +2477,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.refusal != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.closeReport
@@ -2222,6 +2488,7 @@ export namespace LedgerResponse {
         }
 
         if (obj.vote != null) {
+          delete obj.stakeSummary
           delete obj.rewards
           delete obj.error
           delete obj.closeReport
@@ -2291,6 +2558,13 @@ export namespace LedgerResponse {
             case 8: {
               yield * RewardsInfo.codec().stream(reader, reader.uint32(), `${prefix}.rewards`, {
                 limits: opts.limits?.rewards
+              })
+
+              break
+            }
+            case 9: {
+              yield * StakeSummary.codec().stream(reader, reader.uint32(), `${prefix}.stakeSummary`, {
+                limits: opts.limits?.stakeSummary
               })
 
               break
@@ -2447,6 +2721,28 @@ export namespace LedgerResponse {
     value: number
   }
 
+  export interface LedgerResponseStakeSummaryEpochFieldEvent {
+    field: '$.stakeSummary.epoch'
+    value: number
+  }
+
+  export interface LedgerResponseStakeSummaryTotalFieldEvent {
+    field: '$.stakeSummary.total'
+    value: string
+  }
+
+  export interface LedgerResponseStakeSummaryStakesNodeFieldEvent {
+    field: '$.stakeSummary.stakes[].node'
+    value: string
+    index: number
+  }
+
+  export interface LedgerResponseStakeSummaryStakesAmountFieldEvent {
+    field: '$.stakeSummary.stakes[].amount'
+    value: string
+    index: number
+  }
+
   export function encode (obj: Partial<LedgerResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LedgerResponse.codec())
   }
@@ -2455,7 +2751,7 @@ export namespace LedgerResponse {
     return decodeMessage(buf, LedgerResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent | LedgerResponseRewardsEpochFieldEvent | LedgerResponseRewardsPaidFieldEvent | LedgerResponseRewardsFeesFieldEvent | LedgerResponseRewardsPayoutsAddressFieldEvent | LedgerResponseRewardsPayoutsAmountFieldEvent | LedgerResponseRewardsCurrentEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent | LedgerResponseRewardsEpochFieldEvent | LedgerResponseRewardsPaidFieldEvent | LedgerResponseRewardsFeesFieldEvent | LedgerResponseRewardsPayoutsAddressFieldEvent | LedgerResponseRewardsPayoutsAmountFieldEvent | LedgerResponseRewardsCurrentEpochFieldEvent | LedgerResponseStakeSummaryEpochFieldEvent | LedgerResponseStakeSummaryTotalFieldEvent | LedgerResponseStakeSummaryStakesNodeFieldEvent | LedgerResponseStakeSummaryStakesAmountFieldEvent> {
     return streamMessage(buf, LedgerResponse.codec(), opts)
   }
 }

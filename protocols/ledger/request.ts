@@ -22,7 +22,7 @@ import { FRAME_OVERHEAD_BYTES, FramedStream, plainBytes } from '../common/framin
 import { releaseStream } from '../common/streams.js';
 import { LedgerRequest, LedgerResponse, type Refusal } from './ledger.generated.js';
 import { LEDGER_LIMITS, type LedgerLimits } from './limits.js';
-import type { AccountAnswer, AppliedAnswer, OrderAnswer, RewardsAnswer } from './service.js';
+import type { AccountAnswer, AppliedAnswer, OrderAnswer, RewardsAnswer, StakeSummaryAnswer } from './service.js';
 
 export interface LedgerCallOptions {
   readonly signal?: AbortSignal;
@@ -114,6 +114,15 @@ export class LedgerClient {
         payouts: info.payouts.map((entry) => ({ address: entry.address, amount: flakes(entry.amount, false) })),
         currentEpoch: info.currentEpoch,
       };
+    });
+  }
+
+  stakeSummary(options: LedgerCallOptions = {}): Promise<StakeSummaryAnswer> {
+    return this.calls.run(options.signal, async (signal) => {
+      const response = await this.request({ stakeSummary: true }, 'StakeSummary', signal);
+      const summary = response.stakeSummary;
+      if (summary === undefined) throw new ProtocolError('INVALID_DATA', 'expected StakeSummary');
+      return { epoch: summary.epoch, total: flakes(summary.total, false), stakes: summary.stakes.map((entry) => ({ node: entry.node, amount: flakes(entry.amount, false) })) };
     });
   }
 

@@ -32,6 +32,13 @@ export interface RewardsAnswer {
   readonly currentEpoch: number;
 }
 
+export interface StakeSummaryAnswer {
+  readonly epoch: number;
+  readonly total: bigint;
+  /** Stake per node counted in `epoch`, sorted by node. */
+  readonly stakes: readonly { readonly node: string; readonly amount: bigint }[];
+}
+
 export interface LedgerService {
   submitOrder(order: SignedOrder, signal: AbortSignal): Promise<OrderAnswer>;
   submitCertificate(certificate: Certificate, signal: AbortSignal): Promise<AppliedAnswer>;
@@ -41,4 +48,6 @@ export interface LedgerService {
   closeReport(epoch: number, signal: AbortSignal): Promise<CloseReport>;
   /** The rewards of `epoch` (undefined: the latest paid out here). */
   rewards(epoch: number | undefined, signal: AbortSignal): Promise<RewardsAnswer>;
+  /** Stake per node counted in the member's current epoch. */
+  stakeSummary(signal: AbortSignal): Promise<StakeSummaryAnswer>;
 }

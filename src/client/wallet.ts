@@ -26,7 +26,7 @@ import {
 import { ledgerProtocol } from '../network/protocol-ids.js';
 import { isProtocolError } from '../../protocols/common/errors.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
-import type { AccountAnswer, RewardsAnswer } from '../../protocols/ledger/service.js';
+import type { AccountAnswer, RewardsAnswer, StakeSummaryAnswer } from '../../protocols/ledger/service.js';
 import type { LedgerView } from './client.js';
 import { openMemberStream } from './dial.js';
 import { FloeClientError } from './errors.js';
@@ -99,6 +99,11 @@ export class WalletSession {
     return new WalletSession(await viewSource(signal), viewSource);
   }
 
+  /** The committee view the session works with. */
+  get ledgerView(): LedgerView {
+    return this.view;
+  }
+
   /** The epoch of the committee the session works with (the client's clock). */
   get epoch(): number {
     return this.view.epoch;
@@ -158,6 +163,21 @@ export class WalletSession {
     const weight = (group: { members: string[] }): number => group.members.reduce((sum, member) => sum + this.committee.shardsOf(member), 0);
     const best = [...groups.values()].sort((a, b) => Number(b.value.paid) - Number(a.value.paid) || weight(b) - weight(a))[0]!;
     return { ...best.value, agreeingShards: weight(best), answered: ok.length, members: this.members.length, nShards: this.committee.nShards };
+  }
+
+  /** Stake per node as the members holding the most shards report it (one answer: figures differ only while a stake certificate spreads). */
+  async stakeSummary(signal?: AbortSignal): Promise<StakeSummaryAnswer> {
+    const answers = await this.allMembers((client) => client.stakeSummary({ signal }));
+    const ok = answers.filter((entry): entry is { member: string; value: StakeSummaryAnswer } => entry.value !== undefined);
+    if (ok.length === 0) throw new OrderNotCertifiedError('no committee member answered', { retryable: true });
+    const weights = new Map<string, { value: StakeSummaryAnswer; shards: number }>();
+    for (const entry of ok) {
+      const key = JSON.stringify([entry.value.epoch, entry.value.stakes.map((stake) => [stake.node, stake.amount.toString()])]);
+      const group = weights.get(key) ?? { value: entry.value, shards: 0 };
+      group.shards += this.committee.shardsOf(entry.member);
+      weights.set(key, group);
+    }
+    return [...weights.values()].sort((a, b) => b.shards - a.shards)[0]!.value;
   }
 
   /**

@@ -33,9 +33,9 @@ import { RecordLog } from '../storage/record-log.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import { LEDGER_LIMITS } from '../../protocols/ledger/limits.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
-import type { AccountAnswer, AppliedAnswer, LedgerService, OrderAnswer, RewardsAnswer } from '../../protocols/ledger/service.js';
+import type { AccountAnswer, AppliedAnswer, LedgerService, OrderAnswer, RewardsAnswer, StakeSummaryAnswer } from '../../protocols/ledger/service.js';
 import { requireExtensionPayment, requireStorePayment } from './payment-check.js';
-import { payDueRewards, rewardsAnswer } from './reward-payout.js';
+import { payDueRewards, rewardsAnswer, stakeSummaryOf } from './reward-payout.js';
 
 export const LEDGER_LOG_FILE = 'ledger.log';
 /** How often the service looks at the clock for epoch closes and takeovers. */
@@ -214,6 +214,10 @@ export class LedgerNode implements LedgerService {
     const report = await signCloseReport(this.options.privateKey, this.options.network, epoch, this.ledger.closeContents());
     this.reportCache = { key, report };
     return report;
+  }
+
+  stakeSummary(): Promise<StakeSummaryAnswer> {
+    return Promise.resolve(stakeSummaryOf(this.ledger, this.options.epochs.epoch()));
   }
 
   rewards(epoch: number | undefined): Promise<RewardsAnswer> {

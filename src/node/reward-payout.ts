@@ -5,7 +5,7 @@
 // the pools' delegators at r. Pure apart from the ledger it is handed.
 import { epochRewards, type Ledger, type RewardFigures } from '../ledger/index.js';
 import { type Assignment, declaredFigure } from '../membership/index.js';
-import type { RewardsAnswer } from '../../protocols/ledger/service.js';
+import type { RewardsAnswer, StakeSummaryAnswer } from '../../protocols/ledger/service.js';
 
 /**
  * Epochs between the end of an epoch and its payout: pay certificates of r are all certified by
@@ -55,4 +55,13 @@ export function rewardsAnswer(
   const list = [...payouts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([address, amount]) => ({ address, amount }));
   const fees = paid === undefined ? ledger.feesOf(epoch) : list.reduce((sum, entry) => sum + entry.amount, 0n);
   return { epoch, paid: paid !== undefined, fees, payouts: list, currentEpoch };
+}
+
+/** Stake per node counted at `epoch` (nodes whose pool is empty then are left out). */
+export function stakeSummaryOf(ledger: Pick<Ledger, 'poolNodes' | 'stakeAt'>, epoch: number): StakeSummaryAnswer {
+  const stakes = ledger
+    .poolNodes()
+    .map((node) => ({ node, amount: ledger.stakeAt(node, epoch) }))
+    .filter((entry) => entry.amount > 0n);
+  return { epoch, total: stakes.reduce((sum, entry) => sum + entry.amount, 0n), stakes };
 }

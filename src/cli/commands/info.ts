@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { genesisBalances } from '../../config/genesis.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { DECIMALS, formatAmount, pricesOf, SMALLEST_UNIT_NAME, TOKEN_NAME } from '../../ledger/index.js';
-import { formatBytes, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork, withClient } from '../network.js';
+import { formatBytes, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork } from '../network.js';
+import { withWallet } from './wallet.js';
 import type { CliOutput } from '../output.js';
 
 /** What `--json` prints (amounts in flakes as decimal strings). */
@@ -20,7 +21,9 @@ export interface InfoReport {
   readonly maxBlobSize: number;
   readonly token: { readonly name: string; readonly smallestUnit: string; readonly decimals: number; readonly supply: string };
   readonly prices: { readonly storagePerMiBPerEpoch: string; readonly writePerMiB: string };
-  readonly members: readonly { readonly peerId: string; readonly shards: number }[];
+  readonly members: readonly { readonly peerId: string; readonly shards: number; readonly stake: string }[];
+  /** Stake on all nodes counted in the current epoch, flakes. */
+  readonly totalStake: string;
 }
 
 export function registerInfoCommand(program: Command, output: CliOutput): void {
@@ -31,7 +34,8 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
     .option('--json', 'print one JSON object (amounts in flakes)')
     .action(async (flags: { network?: string; json?: boolean }) => {
       const network = await resolveNetwork(flags.network);
-      const view = await withClient(network, (client, signal) => client.ledgerView({ signal }));
+      const { view, stake } = await withWallet(network, async (session, signal) => ({ view: session.ledgerView, stake: await session.stakeSummary(signal) }));
+      const stakeOf = new Map(stake.stakes.map((entry) => [entry.node, entry.amount]));
       const shards = new Map<string, number>();
       for (const owner of view.ownerOfShard) shards.set(owner, (shards.get(owner) ?? 0) + 1);
       const params = encodingParameters(view.ownerOfShard.length);
@@ -48,7 +52,8 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
         maxBlobSize: maxBlobSize(params),
         token: { name: TOKEN_NAME, smallestUnit: SMALLEST_UNIT_NAME, decimals: DECIMALS, supply: supply.toString() },
         prices: { storagePerMiBPerEpoch: prices.storagePrice.toString(), writePerMiB: prices.writePrice.toString() },
-        members: [...shards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, count]) => ({ peerId, shards: count })),
+        members: [...shards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, count]) => ({ peerId, shards: count, stake: (stakeOf.get(peerId) ?? 0n).toString() })),
+        totalStake: stake.total.toString(),
       };
       if (flags.json === true) {
         output.json(report);
@@ -57,6 +62,6 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
       output.line(`network ${report.network}: epoch ${report.epoch} (${Math.round(report.epochDurationMs / 1000)} s each), next epoch at ${report.nextEpochAt}`);
       output.line(`committee: ${report.committeeSize} nodes, ${report.nShards} shards (n - f = ${report.quorum}); largest blob ${formatBytes(report.maxBlobSize)}`);
       output.line(`prices: ${formatAmount(prices.storagePrice)} per MiB per epoch, ${formatAmount(prices.writePrice)} per MiB to write${prices.storagePrice === 0n && prices.writePrice === 0n ? ' (storage is free)' : ''}`);
-      output.line(`supply: ${formatAmount(supply)} (1 ${TOKEN_NAME} = 10^${DECIMALS} ${SMALLEST_UNIT_NAME}s)`);
+      output.line(`supply: ${formatAmount(supply)} (1 ${TOKEN_NAME} = 10^${DECIMALS} ${SMALLEST_UNIT_NAME}s); total stake ${formatAmount(stake.total)}`);
     });
 }
