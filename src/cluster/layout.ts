@@ -73,6 +73,8 @@ export interface ClusterLayoutOptions {
   readonly genesisTime?: Date;
   /** Storage and write prices in flakes (genesis parameters price.storage, price.write); absent = free. */
   readonly prices?: { readonly storage?: number; readonly write?: number };
+  /** More genesis parameters (governance names, checked by the caller). */
+  readonly parameters?: Readonly<Record<string, number>>;
 }
 
 export function nodeDirName(index: number): string {
@@ -186,7 +188,9 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
       ...(published === undefined ? [] : [bootstrapAddress('127.0.0.1', published, node0.peerId)]),
     ],
     balances: { [wallet.peerId.toString()]: DEVNET_FUNDS_FLAKES.toString() },
-    ...(options.prices === undefined ? {} : { parameters: { 'price.storage': options.prices.storage ?? 0, 'price.write': options.prices.write ?? 0 } }),
+    ...(options.prices === undefined && options.parameters === undefined
+      ? {}
+      : { parameters: { ...options.parameters, ...(options.prices === undefined ? {} : { 'price.storage': options.prices.storage ?? 0, 'price.write': options.prices.write ?? 0 }) } }),
   };
   await writeGenesis(genesisPath, genesis);
   return { dir, genesisPath, genesis: await loadGenesis(genesisPath), nodes: layoutNodes };

@@ -77,6 +77,8 @@ export interface StartClusterOptions {
   readonly network?: string;
   /** Storage and write prices in flakes for a new DIR (genesis parameters); absent = free. */
   readonly prices?: { readonly storage?: number; readonly write?: number };
+  /** More genesis parameters for a new DIR (`--param NAME=VALUE`). */
+  readonly parameters?: Readonly<Record<string, number>>;
   /** Node i listens on basePort + i; default: free ports the OS picks (node 0's is then fixed in the genesis). */
   readonly basePort?: number;
   /** How long to wait for every node to be ready and connected to all others (default 60 s). */
@@ -349,6 +351,7 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
       bootstrapHost: LOOPBACK,
       bootstrapPort: ports[0]!,
       ...(options.prices === undefined ? {} : { prices: options.prices }),
+      ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
     });
     return { layout, ports };
   }

@@ -15,7 +15,8 @@ import {
   stopLocalCluster,
   type ClusterFile,
 } from '../../cluster/local-cluster.js';
-import { duration, wholeNumber } from '../arguments.js';
+import { duration, paramSubjectWithDurations, wholeNumber } from '../arguments.js';
+import { checkParamSubject } from '../../membership/index.js';
 import type { CliOutput } from '../output.js';
 
 /** libp2p port of node 0 in `cluster genesis` (the port every container uses in docker-compose.yml). */
@@ -30,6 +31,7 @@ interface UpFlags {
   readonly basePort?: number;
   readonly storagePrice?: number;
   readonly writePrice?: number;
+  readonly param?: Record<string, number>;
   readonly timeout: number;
   readonly json?: boolean;
 }
@@ -60,6 +62,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
     .option('--base-port <port>', 'node i listens on TCP port+i (default: free ports)', wholeNumber(1, 65_535))
     .option('--storage-price <flakes>', 'storage price in flakes per MiB (encoded) per epoch (default 0: free)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
     .option('--write-price <flakes>', 'write price in flakes per MiB (encoded), once per store (default 0)', wholeNumber(0, Number.MAX_SAFE_INTEGER))
+    .option('--param <name=value>', 'a genesis parameter of a new DIR, as `floe vote param` takes it (repeatable)', collectParam)
     .option('--timeout <duration>', 'how long to wait for the nodes (e.g. 45s, or milliseconds)', duration(1), DEFAULT_START_TIMEOUT_MS)
     .option('--json', 'print cluster.json')
     .action(async (flags: UpFlags) => {
@@ -78,6 +81,7 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
           network: flags.name,
           basePort: flags.basePort,
           ...(flags.storagePrice === undefined && flags.writePrice === undefined ? {} : { prices: { storage: flags.storagePrice ?? 0, write: flags.writePrice ?? 0 } }),
+          ...(flags.param === undefined ? {} : { parameters: flags.param }),
           timeoutMs: flags.timeout,
           signal: controller.signal,
         });
@@ -183,4 +187,10 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
       output.line(`wrote ${layout.genesisPath}: network ${layout.genesis.network}, ${layout.genesis.nShards} shards, bootstrap ${layout.genesis.bootstrap.join(", ")}`);
       for (const node of layout.nodes) output.line(`node ${node.index}  ${node.peerId}  ${node.dir}`);
     });
+}
+
+/** `--param NAME=VALUE`, checked like a param vote (known name, value in bounds). */
+function collectParam(text: string, previous: Record<string, number> | undefined): Record<string, number> {
+  const param = checkParamSubject(paramSubjectWithDurations(text));
+  return { ...previous, [param.name]: param.value };
 }
