@@ -196,4 +196,14 @@ describe('writeNodeConfigFile', () => {
     expect(error.field).toBe('scrub');
     expect(error.reason).toMatch(/true or false/);
   });
+
+  it('reads the economy figures from the file, flags win per figure, and refuses values out of bounds', async () => {
+    const dir = await nodeDir({ economy: { storagePrice: 1000, commissionBps: 500 } });
+    const config = await resolveNodeConfig({ dir, env: {}, flags: { economy: { storagePrice: 2000, writePrice: 10 } } });
+    expect(config.economy).toEqual({ storagePrice: 2000, writePrice: 10, commissionBps: 500 });
+    expect((await resolveNodeConfig({ dir: await nodeDir(), env: {} })).economy).toBeUndefined();
+    expect((await configError(resolveNodeConfig({ dir: await nodeDir({ economy: { commissionBps: 10_001 } }), env: {} }))).field).toBe('economy.commissionBps');
+    expect((await configError(resolveNodeConfig({ dir: await nodeDir({ economy: { storagePrice: -1 } }), env: {} }))).field).toBe('economy.storagePrice');
+    expect((await configError(resolveNodeConfig({ dir: await nodeDir({ economy: { colour: 1 } }), env: {} }))).field).toMatch(/economy/);
+  });
 });
