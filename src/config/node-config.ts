@@ -318,7 +318,7 @@ function expectObject(value: unknown, field: string, allowed: readonly string[],
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue; // `{ port: undefined }` from an unset CLI flag means "not given"
     if (!allowed.includes(key)) {
-      const name = field === 'http' ? `http.${key}` : key;
+      const name = field === 'http' || field === 'economy' ? `${field}.${key}` : key;
       throw new ConfigError(name, `unknown setting (allowed: ${allowed.join(', ')})`, source);
     }
   }
