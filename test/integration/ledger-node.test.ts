@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressOf, buildCertificate, type Operation, signOrder, type Vote } from '../../src/ledger/index.js';
 import type { Assignment } from '../../src/membership/index.js';
 import { LEDGER_LOG_FILE, LedgerNode } from '../../src/node/ledger-service.js';
+import { PaymentRequiredError } from '../../src/node/payment-check.js';
 import { RecordLog, RecordLogCorruptError } from '../../src/storage/record-log.js';
 import { createLedgerHandler } from '../../protocols/ledger/handler.js';
 import { LedgerClient } from '../../protocols/ledger/request.js';
@@ -35,14 +36,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function openNode(index: number): Promise<LedgerNode> {
+async function openNode(index: number, inForce: () => Assignment = () => assignment, dir = `m${index}`): Promise<LedgerNode> {
   return await LedgerNode.open({
     libp2p: { dialProtocol: () => Promise.reject(new Error('no network in this test')), peerId: undefined as never },
     network: NETWORK,
     privateKey: members[index]!,
     balances: new Map([[addressOf(alice), 1000n]]),
-    dataDir: join(root, `m${index}`),
-    epochs: { epoch: () => 0, phase: () => 0.1, assignmentAt: () => assignment },
+    dataDir: join(root, dir),
+    epochs: { epoch: () => 0, phase: () => 0.1, assignmentAt: inForce },
     voteCutoff: 0.4,
     log: () => {},
   });
@@ -59,7 +60,7 @@ const transfer = (amount: bigint): Operation => ({ kind: 'transfer', recipient: 
 describe('LedgerNode over the ledger protocol', () => {
   it('votes, locks durably, refuses conflicts with a typed reason, applies certificates, and keeps all of it across a restart', async () => {
     for (let i = 0; i < 4; i++) await mkdir(join(root, `m${i}`), { recursive: true });
-    const nodes = await Promise.all([0, 1, 2].map(openNode));
+    const nodes = await Promise.all([0, 1, 2].map(async (i) => await openNode(i)));
     const clients = await Promise.all(nodes.map(clientOf));
 
     const a = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 0, operation: transfer(600n) });
@@ -108,6 +109,55 @@ describe('LedgerNode over the ledger protocol', () => {
     expect(again2.state.heldTotal()).toBe(1000n);
     await Promise.all([client0.close(), client2.close()]);
     await Promise.all([again0.stop(), again2.stop()]);
+  });
+});
+
+describe('LedgerNode payments, stake and rewards', () => {
+  it('refuses an unpaid extension naming cost and shortfall, accepts a paid one, and answers stake and rewards over the protocol', async () => {
+    const priced: Assignment = { ...assignment, params: { 'price.storage': 10, 'price.write': 5 } };
+    for (let i = 0; i < 3; i++) await mkdir(join(root, `p${i}`), { recursive: true });
+    const nodes = await Promise.all([0, 1, 2].map(async (i) => await openNode(i, () => priced, `p${i}`)));
+    const clients = await Promise.all(nodes.map(clientOf));
+    const certify = async (sequence: number, operation: Operation): Promise<void> => {
+      const signed = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence, operation });
+      const votes: Vote[] = [];
+      for (const client of clients) {
+        const answer = await client.submitOrder(signed);
+        if (!('vote' in answer)) throw new Error(`no vote: ${answer.refusal.reason}`);
+        votes.push(answer.vote);
+      }
+      for (const client of clients) await client.submitCertificate(buildCertificate(signed, 0, votes));
+    };
+    const blobId = new Uint8Array(32).fill(3);
+    const encodedSize = 3n * 1024n * 1024n; // 3 MiB: 3 units
+    // Nothing paid: the refusal names the cost of the added epochs (storage only) and the shortfall.
+    let refusal: unknown;
+    try {
+      nodes[0]!.checkExtensionPayment(blobId, encodedSize, 'blob-x', 5, 7);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(PaymentRequiredError);
+    expect(refusal).toMatchObject({ code: 'FORBIDDEN', cost: 60n, shortfall: 60n });
+    expect((refusal as Error).message).toMatch(/^payment required: extending blob blob-x from epoch 5 to 7 \(3 MiB encoded\) costs 0\.00000006 FLOE for 2 epoch\(s\).*shortfall 0\.00000006 FLOE$/);
+    // Too little, then enough.
+    await certify(0, { kind: 'pay', blobId, encodedSize, startEpoch: 5, endEpoch: 7, amount: 59n });
+    expect(() => nodes[1]!.checkExtensionPayment(blobId, encodedSize, 'blob-x', 5, 7)).toThrow(/cover 0\.000000059 FLOE, shortfall 0\.000000001 FLOE/);
+    await certify(1, { kind: 'pay', blobId, encodedSize, startEpoch: 5, endEpoch: 7, amount: 60n });
+    expect(() => nodes[1]!.checkExtensionPayment(blobId, encodedSize, 'blob-x', 5, 7)).not.toThrow();
+    // An extension payment pays no write price, so it does not pay for a store.
+    expect(() => nodes[1]!.checkStorePayment(blobId, encodedSize, 'blob-x')).toThrow(PaymentRequiredError);
+
+    await certify(2, { kind: 'stake', node: addressOf(members[1]!), amount: 100n, activationEpoch: 1 });
+    expect(await clients[2]!.stakeSummary()).toEqual({ epoch: 0, total: 0n, stakes: [] });
+    expect(nodes[2]!.state.stakeAt(addressOf(members[1]!), 1)).toBe(100n);
+    // Epoch 5 is not paid out yet: the fees so far (59 and 60 spread over two epochs, remainders
+    // to the first), and no figures for an epoch whose committee is not known yet.
+    expect(await clients[0]!.rewards(5)).toEqual({ epoch: 5, paid: false, fees: 60n, payouts: [], currentEpoch: 0 });
+    expect(await clients[0]!.rewards(6)).toMatchObject({ fees: 59n });
+    expect(nodes[0]!.state.heldTotal()).toBe(1000n);
+    await Promise.all(clients.map(async (client) => await client.close()));
+    await Promise.all(nodes.map(async (node) => await node.stop()));
   });
 });
 
