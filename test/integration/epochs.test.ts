@@ -301,7 +301,7 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
     expect(vote.stdout).toMatch(/^admit \S+: (vote cast in epoch \d+|queued for the next voting window)\n$/);
     const badVote = await runFloe(['vote', 'maybe', strangerId, '--dir', cluster.nodes[0]!.dir]);
     expect(badVote.exitCode).toBe(1);
-    expect(badVote.stderr).toMatch(/admit, evict or param/);
+    expect(badVote.stderr).toMatch(/admit, evict, param or declare/);
     // Parameter votes go the same way; a duration the clock cannot use is refused by the node.
     const paramVote = await runFloe(['vote', 'param', 'challenge.sampleSize=64', '--dir', cluster.nodes[0]!.dir]);
     expect(paramVote.exitCode, paramVote.stderr).toBe(0);
