@@ -15,6 +15,7 @@ import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import type { Registry } from 'prom-client';
+import type { NetworkTiming } from '../config/network-timing.js';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
 import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
@@ -82,6 +83,12 @@ export interface FloeNodeOptions {
   start?: boolean;
   /** Accept node records under `/floe-node/` in the DHT; without them the DHT refuses such keys. */
   nodeRecords?: NodeRecordRules;
+  /**
+   * Network timeouts (config/network-timing.ts). With them, dead connections are detected and
+   * closed (liveness pings) and dials get the configured time; without, libp2p's defaults and a
+   * monitor that only measures round trips (short-lived clients).
+   */
+  timing?: Pick<NetworkTiming, 'dialTimeoutMs' | 'livenessIntervalMs' | 'livenessTimeoutMs'>;
 }
 
 const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
@@ -127,12 +134,23 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
     transports,
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
-    connectionManager: { allow: options.allow ?? defaultAllowList(options.listen) },
-    // The monitor pings every 10 s and by default aborts the connection on a timeout; under CPU
-    // load (encoding) that killed healthy connections and lost gossip (stack.md gotcha 7). Without
-    // the abort it only measures round trips, and each ping opens a stream (multistream-select,
-    // about 2% of a cluster node's CPU at 10 s): once a minute is enough for the RTT figure.
-    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: 60_000 },
+    connectionManager: {
+      allow: options.allow ?? defaultAllowList(options.listen),
+      ...(options.timing === undefined ? {} : { dialTimeout: options.timing.dialTimeoutMs }),
+    },
+    // The monitor pings every 10 s and by default aborts the connection after an adaptive timeout
+    // of a few seconds; under CPU load (encoding) that killed healthy connections and lost gossip
+    // (stack.md gotcha 7). Each ping opens a stream (multistream-select, about 2% of a cluster
+    // node's CPU at 10 s). Nodes ping every 30 s and abort only after a long silence (a partition:
+    // TCP alone would hold the dead connection for minutes); clients only measure, once a minute.
+    connectionMonitor:
+      options.timing === undefined
+        ? { abortConnectionOnPingFailure: false, pingInterval: 60_000 }
+        : {
+            abortConnectionOnPingFailure: true,
+            pingInterval: options.timing.livenessIntervalMs,
+            pingTimeout: { minTimeout: options.timing.livenessTimeoutMs, maxTimeout: Math.max(60_000, options.timing.livenessTimeoutMs) },
+          },
     ...(metrics === undefined ? {} : { metrics }),
     services: {
       // kad-dht needs identify and ping (stack.md gotcha 4).

@@ -169,6 +169,8 @@ export function registerTestbedCommands(program: Command, output: CliOutput): vo
         child.once('error', reject);
         child.once('exit', (exitCode, signal) => resolveExit(exitCode ?? (signal === null ? 1 : 128)));
       });
-      process.exitCode = code;
+      // The command's own status is the result (runCli would overwrite exitCode with 0); nothing of
+      // ours is left on stdout to drain: the child wrote straight to the inherited descriptors.
+      process.exit(code);
     });
 }
