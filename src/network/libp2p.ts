@@ -13,7 +13,7 @@ import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn 
 import { ping, type Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
-import { createLibp2p } from 'libp2p';
+import { createLibp2p, type Libp2pInit } from 'libp2p';
 import type { Registry } from 'prom-client';
 import type { NetworkTiming } from '../config/network-timing.js';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
@@ -89,7 +89,17 @@ export interface FloeNodeOptions {
    * monitor that only measures round trips (short-lived clients).
    */
   timing?: Pick<NetworkTiming, 'dialTimeoutMs' | 'livenessIntervalMs' | 'livenessTimeoutMs'>;
+  /**
+   * Where libp2p keeps its state (peer store, DHT records and the routing table's peers), e.g. a
+   * datastore-fs in the node directory (libp2p-state.ts): a restarted node then finds its peers
+   * again without the bootstrap list. Default: memory.
+   */
+  datastore?: Libp2pInit['datastore'];
 }
+
+/** How long a persisted peer's addresses and the peer itself are kept without being seen again. */
+const PERSISTED_ADDRESS_AGE_MS = 24 * 3600_000;
+const PERSISTED_PEER_AGE_MS = 7 * 24 * 3600_000;
 
 const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
 const LOOPBACK_ALLOW_IP6 = '/ip6/::1/ipcidr/128';
@@ -130,6 +140,9 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   return createLibp2p<FloeServices>({
     privateKey: options.privateKey,
     start: options.start ?? true,
+    ...(options.datastore === undefined
+      ? {}
+      : { datastore: options.datastore, peerStore: { maxAddressAge: PERSISTED_ADDRESS_AGE_MS, maxPeerAge: PERSISTED_PEER_AGE_MS } }),
     addresses: { listen: [...options.listen], announce: [...(options.announce ?? [])] },
     transports,
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
