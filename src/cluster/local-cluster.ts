@@ -102,6 +102,8 @@ export interface NodePlacement {
   readonly wrap: (index: number) => readonly string[];
   /** The URL under which the starter reaches node i's HTTP API, when not the one the node reports. */
   readonly httpUrl?: (index: number) => string | undefined;
+  /** More listen multiaddrs of node i (e.g. `/p2p-circuit` behind NAT). */
+  readonly extraListen?: (index: number) => readonly string[];
 }
 
 /**
@@ -145,6 +147,7 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
           '--listen', `/ip4/${host}/tcp/${port}`,
           // WebSockets too, for the page every node serves (its browser client dials members).
           '--listen', `/ip4/${host}/tcp/0/ws`,
+          ...(placement?.extraListen?.(node.index) ?? []).flatMap((address) => ['--listen', address]),
           '--http-host', host,
           '--http-port', String(placement?.httpPort ?? 0),
         ];

@@ -2,6 +2,9 @@
 // answers to measured problems; research/stack.md section 9 has the numbers behind each.
 import { createHash } from 'node:crypto';
 import { noise } from '@chainsafe/libp2p-noise';
+import { autoNAT } from '@libp2p/autonat';
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
+import { dcutr } from '@libp2p/dcutr';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
@@ -27,6 +30,12 @@ export interface FloeServices extends Record<string, unknown> {
   dht: KadDHT;
   pubsub: GossipSub;
   bootstrap: BootstrapService;
+  /** Servers: circuit relay v2 for members behind NAT (`/p2p-circuit` listen address). */
+  relay?: CircuitRelayService;
+  /** Servers: AutoNAT (asks peers to dial back, and dials back for them). */
+  autoNAT?: unknown;
+  /** Servers: DCUtR, which upgrades a relayed connection to a direct one (hole punching). */
+  dcutr?: unknown;
 }
 
 export type FloeLibp2p = Libp2p<FloeServices>;
@@ -134,7 +143,9 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   const protocol = dhtProtocol(options.network);
   // Loaded only by the nodes that use them: a light client (every CLI command) starts faster
   // without WebSockets and the metrics registry.
-  const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets()] : [tcp()];
+  // The relay transport dials `/p2p-circuit` addresses (members behind NAT) and, for a node that
+  // listens on `/p2p-circuit`, reserves a slot on a relaying member.
+  const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets(), circuitRelayTransport()] : [tcp(), circuitRelayTransport()];
   const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
   return createLibp2p<FloeServices>({
@@ -202,6 +213,16 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         idontwantMinDataSize: 16 * 1024,
       }),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
+      ...(server
+        ? {
+            // Every member relays for members behind NAT. Relayed connections carry slivers, so
+            // they get no data or time limit (the default of 128 KiB and 2 minutes is made for
+            // hole punching only); DCUtR then tries to replace them with direct connections.
+            relay: circuitRelayServer({ reservations: { applyDefaultLimit: false, maxReservations: 128 } }),
+            autoNAT: autoNAT(),
+            dcutr: dcutr(),
+          }
+        : {}),
     },
   });
 }

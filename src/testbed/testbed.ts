@@ -165,6 +165,8 @@ export async function startTestbedNodes(dir: string, timeoutMs: number, signal?:
     port: NODE_LIBP2P_PORT,
     httpPort: NODE_HTTP_PORT,
     wrap: (index) => execPrefix(file, index),
+    // Behind NAT other namespaces reach the node only through a relaying member.
+    extraListen: (index) => (file.nodes[index]!.natNamespace === undefined ? [] : ['/p2p-circuit']),
     // Behind NAT only the router's forwarded HTTP port is reachable.
     httpUrl: (index) => (file.nodes[index]!.natNamespace === undefined ? undefined : `http://${file.nodes[index]!.publicAddress}:${NODE_HTTP_PORT}`),
   };

@@ -118,7 +118,7 @@ describe('persistent libp2p state (datastore-fs)', () => {
     for (let attempt = 0; attempt < 120 && connected < 1; attempt++) {
       await sleep(500);
       const runtime = await readFile(join(node2!.dir, 'node.json'), 'utf8').then((text) => JSON.parse(text) as { pid: number; httpUrl: string }, () => undefined);
-      if (runtime?.pid !== restarted.pid) continue;
+      if (runtime === undefined || runtime.pid !== restarted.pid) continue;
       connected = (await health(runtime.httpUrl))?.connectedPeers ?? 0;
     }
     // Its only bootstrap peer (node 0) is down: the connection to node 1 came from the persisted peer store.

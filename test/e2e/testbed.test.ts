@@ -148,3 +148,48 @@ describe.skipIf(!isRoot)('floe testbed: 7 namespaced nodes at 80 ms RTT and 1 % 
     await expectReadBack(blobs[2]!.id, blobs[2]!.bytes);
   }, 300_000);
 });
+
+// A node behind NAT: node 3 of 4 sits behind a masquerading router (nothing comes in unless it
+// answers a connection node 3 opened), listens on `/p2p-circuit` and holds a relay reservation on a
+// public member. With nodes 1 and 2 cut off, a read needs node 3's shards (n - 2f = 14 of 40: node 0
+// has 10), which the client can only get through the relay.
+describe.skipIf(!isRoot)('floe testbed: a client reads from a node behind NAT (needs root)', () => {
+  const natDir = join(root, 'nat');
+  let bytes: Buffer = Buffer.alloc(0);
+  let path = '';
+
+  beforeAll(async () => {
+    if (!existsSync(compiledMain)) throw new Error(`${compiledMain} is missing: run \`npm run build\` first`);
+    await mkdir(root, { recursive: true });
+    bytes = randomBytes(1024 * 1024);
+    path = join(root, 'nat.bin');
+    await writeFile(path, bytes);
+    const up = await runFloe(['testbed', 'up', '--dir', natDir, '--nodes', '4', '--shards', '40', '--rtt', '20ms', '--nat', '1', '--json'], 300_000);
+    expect(up.exitCode, up.stderr).toBe(0);
+  }, 320_000);
+
+  afterAll(async () => {
+    await runFloe(['testbed', 'down', '--dir', natDir]).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it('serves its slivers through a relaying member, and says it is relayed', async () => {
+    const status = await runFloe(['testbed', 'exec', '--dir', natDir, '--node', '3', '--', process.execPath, floeBin, 'node', 'status', '--dir', join(natDir, 'node-3'), '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    const health = (JSON.parse(status.stdout.toString('utf8')) as { health?: { reachability?: string; addresses: string[] } }).health;
+    expect(health?.reachability).toBe('relayed');
+    expect(health?.addresses.some((address) => address.includes('/p2p-circuit/'))).toBe(true);
+
+    const client = (args: string[]): Promise<CliRun> => runFloe(['testbed', 'exec', '--dir', natDir, '--', process.execPath, floeBin, ...args]);
+    const stored = await client(['store', path, '-n', natDir, '--json']);
+    expect(stored.exitCode, stored.stderr).toBe(0);
+    const blobId = (JSON.parse(stored.stdout.toString('utf8')) as { blobId: string }).blobId;
+
+    const cut = await runFloe(['testbed', 'partition', '--dir', natDir, '1', '2']);
+    expect(cut.exitCode, cut.stderr).toBe(0);
+    const out = join(root, 'nat-read.bin');
+    const read = await client(['read', blobId, '-n', natDir, '-o', out]);
+    expect(read.exitCode, read.stderr).toBe(0);
+    expect((await readFile(out)).equals(bytes)).toBe(true);
+  }, 240_000);
+});
