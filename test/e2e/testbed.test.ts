@@ -69,7 +69,10 @@ async function store(path: string): Promise<string> {
 
 async function expectReadBack(blobId: string, expected: Buffer): Promise<void> {
   const out = join(root, `read-${blobId.slice(0, 8)}`);
-  const run = await inClient(['read', blobId, '-n', dir, '-o', out]);
+  let run = await inClient(['read', blobId, '-n', dir, '-o', out]);
+  // A user retries what the CLI marks retryable; on a heavily loaded machine one read in a run
+  // has failed that way (requests timing out) and the same read succeeded right after.
+  if (run.exitCode !== 0 && run.stderr.includes('(retryable)')) run = await inClient(['read', blobId, '-n', dir, '-o', out]);
   expect(run.exitCode, run.stderr).toBe(0);
   expect((await readFile(out)).equals(expected)).toBe(true);
 }
