@@ -22,7 +22,9 @@ export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: s
     // the addresses the DHT gave may not say which: ask the members we are connected to.
     const relayed = relayedAddresses(libp2p, peerId);
     if (signal.aborted || relayed.length === 0) throw error;
-    return libp2p.dialProtocol(relayed, protocol, { signal });
+    // A signal of its own: libp2p adds abort listeners per address tried, and on the caller's
+    // signal (shared by every member of a store) those piled past Node's warning threshold.
+    return libp2p.dialProtocol(relayed, protocol, { signal: AbortSignal.any([signal]) });
   }
 }
 
