@@ -5,12 +5,18 @@
 // side waits for the other until the self-query's 5 s timeout.
 import type { PeerId, Stream } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { setMaxListeners } from 'main-event';
 import type { FloeLibp2p } from '../network/libp2p.js';
 
 /** Relaying members tried for a member that cannot be dialled directly (behind NAT). */
 const MAX_RELAYS = 3;
 
-export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, signal: AbortSignal): Promise<Stream> {
+export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, callerSignal: AbortSignal): Promise<Stream> {
+  // A signal of its own without a listener cap: a DHT lookup (peer store locks, one query per peer
+  // asked) and the dial queue add an abort listener each, past Node's threshold of 10, whose
+  // warning would land on the CLI's stderr. The caller's signal stays as it is.
+  const signal = AbortSignal.any([callerSignal]);
+  setMaxListeners(Infinity, signal);
   if (libp2p.getConnections(peerId).length === 0 && !(await hasAddresses(libp2p, peerId))) {
     const found = await libp2p.peerRouting.findPeer(peerId, { signal });
     await libp2p.peerStore.merge(peerId, { multiaddrs: found.multiaddrs });
@@ -22,9 +28,7 @@ export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: s
     // the addresses the DHT gave may not say which: ask the members we are connected to.
     const relayed = relayedAddresses(libp2p, peerId);
     if (signal.aborted || relayed.length === 0) throw error;
-    // A signal of its own: libp2p adds abort listeners per address tried, and on the caller's
-    // signal (shared by every member of a store) those piled past Node's warning threshold.
-    return libp2p.dialProtocol(relayed, protocol, { signal: AbortSignal.any([signal]) });
+    return libp2p.dialProtocol(relayed, protocol, { signal });
   }
 }
 
