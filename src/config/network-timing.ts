@@ -39,8 +39,9 @@ export interface NetworkTiming {
   /** Store: extra time after the quorum for slower members, on top of 0.5 x time to quorum. */
   readonly storeExtraTimeMs: number;
   /**
-   * Every connection is pinged this often, and closed when a ping gets no answer within
-   * livenessTimeoutMs: across a partition TCP keeps a dead connection open for many minutes
+   * Every connection is pinged this often, and closed when its pings get no answer within
+   * livenessTimeoutMs several rounds in a row (network/liveness.ts): across a partition TCP keeps
+   * a dead connection open for many minutes
    * (exponential retransmission backoff), and a member must notice, redial and get the
    * certificates it missed once the network heals.
    */

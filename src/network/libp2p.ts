@@ -20,6 +20,7 @@ import { createLibp2p, type Libp2pInit } from 'libp2p';
 import type { Registry } from 'prom-client';
 import type { NetworkTiming } from '../config/network-timing.js';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
+import { livenessService, type LivenessService } from './liveness.js';
 import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
 
@@ -30,6 +31,8 @@ export interface FloeServices extends Record<string, unknown> {
   dht: KadDHT;
   pubsub: GossipSub;
   bootstrap: BootstrapService;
+  /** Nodes (with `timing`): closes connections that stay silent (liveness.ts). */
+  liveness?: LivenessService;
   /** Servers: circuit relay v2 for members behind NAT (`/p2p-circuit` listen address). */
   relay?: CircuitRelayService;
   /** Servers: AutoNAT (asks peers to dial back, and dials back for them). */
@@ -110,6 +113,9 @@ export interface FloeNodeOptions {
 const PERSISTED_ADDRESS_AGE_MS = 24 * 3600_000;
 const PERSISTED_PEER_AGE_MS = 7 * 24 * 3600_000;
 
+/** Ping streams per connection and direction (see the ping service below). */
+const PING_STREAMS = 4;
+
 const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
 const LOOPBACK_ALLOW_IP6 = '/ip6/::1/ipcidr/128';
 
@@ -162,24 +168,21 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
       allow: options.allow ?? defaultAllowList(options.listen),
       ...(options.timing === undefined ? {} : { dialTimeout: options.timing.dialTimeoutMs }),
     },
-    // The monitor pings every 10 s and by default aborts the connection after an adaptive timeout
-    // of a few seconds; under CPU load (encoding) that killed healthy connections and lost gossip
-    // (stack.md gotcha 7). Each ping opens a stream (multistream-select, about 2% of a cluster
-    // node's CPU at 10 s). Nodes ping every 30 s and abort only after a long silence (a partition:
-    // TCP alone would hold the dead connection for minutes); clients only measure, once a minute.
-    connectionMonitor:
-      options.timing === undefined
-        ? { abortConnectionOnPingFailure: false, pingInterval: 60_000 }
-        : {
-            abortConnectionOnPingFailure: true,
-            pingInterval: options.timing.livenessIntervalMs,
-            pingTimeout: { minTimeout: options.timing.livenessTimeoutMs, maxTimeout: Math.max(60_000, options.timing.livenessTimeoutMs) },
-          },
+    // libp2p's monitor pings every 10 s and by default aborts the connection on the first failed
+    // ping; under CPU load (encoding) that killed healthy connections and lost gossip (stack.md
+    // gotcha 7). Each ping opens a stream (multistream-select, about 2% of a cluster node's CPU at
+    // 10 s). Clients only measure round trips with it, once a minute. Nodes replace it with the
+    // liveness service (liveness.ts): it measures too, and closes a connection only after it stayed
+    // silent for several rounds (a partition: TCP alone would hold a dead connection for minutes).
+    connectionMonitor: options.timing === undefined ? { abortConnectionOnPingFailure: false, pingInterval: 60_000 } : { enabled: false },
     ...(metrics === undefined ? {} : { metrics }),
     services: {
       // kad-dht needs identify and ping (stack.md gotcha 4).
       identify: identify(),
-      ping: ping(),
+      // Room for the DHT's, the liveness service's and a reachability check's pings at once, in
+      // both directions (the defaults, 1 out and 2 in, refused the extra ones).
+      ping: ping({ maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }),
+      ...(options.timing === undefined ? {} : { liveness: livenessService({ intervalMs: options.timing.livenessIntervalMs, timeoutMs: options.timing.livenessTimeoutMs }) }),
       dht: kadDHT({
         protocol,
         // The default is client mode until a public address is seen, which never happens in a
