@@ -8,7 +8,7 @@
 // row; an answer of any kind, even a refusal, proves the peer is there. The pings also measure
 // each connection's round trip (`connection.rtt`), which libp2p's monitor did before.
 import { randomBytes } from 'node:crypto';
-import type { Connection, Startable } from '@libp2p/interface';
+import type { ComponentLogger, Connection, Logger, Startable } from '@libp2p/interface';
 import { byteStream } from '@libp2p/utils';
 import { setMaxListeners } from 'main-event';
 import { FloeError } from '../core/errors.js';
@@ -53,6 +53,8 @@ export interface LivenessInit {
 /** The slice of libp2p's components the liveness service uses. */
 export interface LivenessComponents {
   connectionManager: { getConnections(): Connection[] };
+  /** libp2p's logger: closures show with DEBUG=floe:liveness. */
+  logger: ComponentLogger;
 }
 
 /** `node.services.liveness`: counts for status and tests. */
@@ -67,11 +69,14 @@ class ConnectionLiveness implements LivenessService, Startable {
   private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private controller = new AbortController();
+  private readonly log: Logger;
 
   constructor(
     private readonly components: LivenessComponents,
     private readonly init: LivenessInit,
-  ) {}
+  ) {
+    this.log = components.logger.forComponent('floe:liveness');
+  }
 
   readonly [Symbol.toStringTag] = '@floe/liveness';
 
@@ -109,7 +114,9 @@ class ConnectionLiveness implements LivenessService, Startable {
     if (misses < (this.init.misses ?? DEFAULT_LIVENESS_MISSES)) return;
     this.misses.delete(connection.id);
     this.closed++;
-    connection.abort(new DeadConnectionError(`no answer to ${misses} pings in a row from ${connection.remotePeer.toString()}`));
+    const error = new DeadConnectionError(`no answer to ${misses} pings in a row from ${connection.remotePeer.toString()}`);
+    this.log('closing a dead connection: %s', error.message);
+    connection.abort(error);
   }
 }
 
