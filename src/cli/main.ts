@@ -50,6 +50,11 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   'blob-id': { summary: 'print the Walrus blob ID of a file', args: ['<file>'], load: async () => (await import('./commands/blob-id.js')).registerBlobIdCommand },
   node: { summary: 'run a Floe storage node', args: [], load: async () => (await import('./commands/node.js')).registerNodeCommands },
   cluster: { summary: 'a local cluster of storage nodes on loopback (no Docker needed)', args: [], load: async () => (await import('./commands/cluster.js')).registerClusterCommands },
+  testbed: {
+    summary: 'nodes in network namespaces with emulated latency, loss, rate limits, NAT and partitions (needs root)',
+    args: [],
+    load: async () => (await import('./commands/testbed.js')).registerTestbedCommands,
+  },
   store: { summary: 'store a file on a Floe network and print its blob ID', args: ['<file>'], load: async () => (await import('./commands/store.js')).registerStoreCommand },
   read: { summary: 'read a blob from a Floe network', args: ['<id>'], load: async () => (await import('./commands/read.js')).registerReadCommand },
   status: { summary: "a blob's status on a Floe network", args: ['<id>'], load: async () => (await import('./commands/status.js')).registerStatusCommand },

@@ -89,6 +89,23 @@ export interface StartClusterOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Aborting stops the nodes started so far and rejects. */
   readonly signal?: AbortSignal;
+  /** Where the nodes run; default: processes on 127.0.0.1 (the testbed puts each in a namespace). */
+  readonly placement?: NodePlacement;
+}
+
+/** Runs node i somewhere else than loopback, e.g. in its own network namespace (src/testbed). */
+export interface NodePlacement {
+  /** The IP node i listens on (libp2p and HTTP); node 0's is the genesis bootstrap address. */
+  readonly host: (index: number) => string;
+  /** The libp2p and HTTP port of every node (each has its own network namespace). */
+  readonly port: number;
+  readonly httpPort: number;
+  /** argv prefix that runs node i's process (it must exec the process, keeping its pid). */
+  readonly wrap: (index: number) => readonly string[];
+  /** The URL under which the starter reaches node i's HTTP API, when not the one the node reports. */
+  readonly httpUrl?: (index: number) => string | undefined;
+  /** More listen multiaddrs of node i (e.g. `/p2p-circuit` behind NAT). */
+  readonly extraListen?: (index: number) => readonly string[];
 }
 
 /**
@@ -120,22 +137,28 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
       const port = ports[node.index]!;
       const logPath = join(node.dir, NODE_LOG_FILE_NAME);
       const log = openSync(logPath, 'a');
+      const placement = options.placement;
+      const host = placement?.host(node.index) ?? LOOPBACK;
+      const wrap = placement?.wrap(node.index) ?? [];
       try {
-        const child = spawn(
+        const argv = [
           process.execPath,
-          [
-            floeBin, 'node', 'run',
-            '--dir', node.dir,
-            '--network', layout.genesisPath,
-            '--listen', `/ip4/${LOOPBACK}/tcp/${port}`,
-            // WebSockets too, for the page every node serves (its browser client dials members).
-            '--listen', `/ip4/${LOOPBACK}/tcp/0/ws`,
-            '--http-host', LOOPBACK,
-            '--http-port', '0',
-          ],
-          { cwd: dir, env, detached: true, stdio: ['ignore', log, log] },
-        );
-        const entry: StartingNode = { ...node, port, logPath, pid: child.pid ?? 0, exit: undefined, runtime: undefined, health: undefined };
+          floeBin, 'node', 'run',
+          '--dir', node.dir,
+          '--network', layout.genesisPath,
+          '--listen', `/ip4/${host}/tcp/${port}`,
+          // WebSockets too, for the page every node serves (its browser client dials members).
+          '--listen', `/ip4/${host}/tcp/0/ws`,
+          ...(placement?.extraListen?.(node.index) ?? []).flatMap((address) => ['--listen', address]),
+          '--http-host', host,
+          '--http-port', String(placement?.httpPort ?? 0),
+        ];
+        const [program, ...args] = [...wrap, ...argv];
+        const child = spawn(program!, args, { cwd: dir, env, detached: true, stdio: ['ignore', log, log] });
+        const entry: StartingNode = {
+          ...node, port, logPath, pid: child.pid ?? 0, exit: undefined, runtime: undefined, health: undefined,
+          httpUrl: placement?.httpUrl?.(node.index),
+        };
         child.on('error', (error) => (entry.exit ??= `could not be started: ${error.message}`));
         child.on('exit', (code, signal) => (entry.exit ??= signal !== null ? `killed by ${signal}` : `exit status ${code}`));
         child.unref();
@@ -303,6 +326,8 @@ interface StartingNode {
   exit: string | undefined;
   runtime: NodeRuntimeInfo | undefined;
   health: HealthInfo | undefined;
+  /** Where to reach the HTTP API when the node's own URL is not reachable from here (placement). */
+  readonly httpUrl: string | undefined;
 }
 
 function checkBasePort(basePort: number, nodes: number): void {
@@ -339,16 +364,22 @@ async function refuseRunningNodes(layout: ClusterLayout): Promise<void> {
 
 /** A new layout on fresh ports, or DIR's existing one with node 0 on the port its genesis names. */
 async function prepareLayout(dir: string, options: StartClusterOptions): Promise<{ layout: ClusterLayout; ports: number[] }> {
+  const placement = options.placement;
   if (!(await hasGenesis(dir))) {
     const nodes = options.nodes ?? DEFAULT_NODE_COUNT;
-    const ports = options.basePort !== undefined ? await reservedPorts(options.basePort, nodes) : await freePorts(nodes);
+    const ports =
+      placement !== undefined
+        ? Array.from({ length: nodes }, () => placement.port)
+        : options.basePort !== undefined
+          ? await reservedPorts(options.basePort, nodes)
+          : await freePorts(nodes);
     const layout = await createClusterLayout({
       dir,
       nodes,
       shards: options.shards ?? defaultShardCount(nodes),
       epochDurationMs: options.epochDurationMs ?? DEFAULT_EPOCH_DURATION_MS,
       network: options.network ?? DEFAULT_NETWORK_NAME,
-      bootstrapHost: LOOPBACK,
+      bootstrapHost: placement?.host(0) ?? LOOPBACK,
       bootstrapPort: ports[0]!,
       ...(options.prices === undefined ? {} : { prices: options.prices }),
       ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
@@ -371,10 +402,12 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
   mismatch('network name', options.network, genesis.network);
   const bootstrap = genesis.bootstrap[0] ?? '';
   const port0 = bootstrapPortOf(genesis);
-  if (port0 === undefined || !bootstrap.startsWith(`/ip4/${LOOPBACK}/tcp/`)) {
-    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${bootstrap || 'nothing'}, not from ${LOOPBACK}: it was not made for a local cluster`);
+  const host0 = placement?.host(0) ?? LOOPBACK;
+  if (port0 === undefined || !bootstrap.startsWith(`/ip4/${host0}/tcp/`)) {
+    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${bootstrap || 'nothing'}, not from ${host0}: it was not made for this cluster`);
   }
   const nodes = layout.nodes.length;
+  if (placement !== undefined) return { layout, ports: Array.from({ length: nodes }, () => placement.port) };
   if (options.basePort !== undefined && options.basePort !== port0) {
     throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} puts node 0 on port ${port0}, so the base port must be ${port0} (or left out), not ${options.basePort}`);
   }
@@ -473,7 +506,7 @@ async function probe(node: StartingNode): Promise<void> {
   if (node.runtime === undefined) {
     const runtime = await readRuntimeFile(node.dir);
     if (runtime?.pid !== node.pid) return;
-    node.runtime = runtime;
+    node.runtime = node.httpUrl === undefined ? runtime : { ...runtime, httpUrl: node.httpUrl };
   }
   node.health = (await fetchHealth(node.runtime.httpUrl)) ?? node.health;
 }

@@ -8,6 +8,7 @@ import { oneLineMessageOf } from '../core/errors.js';
 import { parseByteSize } from './byte-size.js';
 import { ConfigError, type ConfigSource } from './errors.js';
 import { isErrnoException, writeFileAtomic } from './files.js';
+import { DEFAULT_RTT_MS, checkRtt } from './network-timing.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -34,6 +35,11 @@ export interface NodeConfig {
   readonly logLevel: LogLevel;
   /** Bytes of blob data the node accepts; undefined: from the free disk space at start. */
   readonly capacityBytes?: number;
+  /**
+   * The round trip to expect between members (default DEFAULT_RTT_MS); every network timeout
+   * derives from it (network-timing.ts).
+   */
+  readonly rttMs?: number;
   /** false: no background scrubbing (damage on disk goes unnoticed until a read or a challenge); default on. */
   readonly scrub?: boolean;
   /** The operator's price votes and commission (docs/economy.md section 5); undefined: not declared. */
@@ -61,6 +67,7 @@ export interface NodeConfigOverrides {
   logLevel?: LogLevel;
   /** "500GB", "1.5TiB" or a number of bytes. */
   capacity?: string | number;
+  rttMs?: number;
   scrub?: boolean;
   economy?: EconomyConfig;
 }
@@ -74,6 +81,7 @@ export const ENV_VARIABLES = {
   genesisPath: 'FLOE_GENESIS',
   logLevel: 'FLOE_LOG_LEVEL',
   capacity: 'FLOE_CAPACITY',
+  rttMs: 'FLOE_RTT_MS',
 } as const;
 
 export interface ResolveNodeConfigOptions {
@@ -95,6 +103,7 @@ export function defaultNodeConfig(dir: string): NodeConfig {
     announce: [],
     http: { host: DEFAULT_HTTP_HOST, port: DEFAULT_HTTP_PORT },
     logLevel: DEFAULT_LOG_LEVEL,
+    rttMs: DEFAULT_RTT_MS,
   };
 }
 
@@ -152,6 +161,7 @@ function applyOverrides(config: NodeConfig, overrides: NodeConfigOverrides): Nod
     http: { host: overrides.http?.host ?? config.http.host, port: overrides.http?.port ?? config.http.port },
     logLevel: overrides.logLevel ?? config.logLevel,
     ...(overrides.capacity !== undefined ? { capacityBytes: Number(overrides.capacity) } : config.capacityBytes !== undefined ? { capacityBytes: config.capacityBytes } : {}),
+    rttMs: overrides.rttMs ?? config.rttMs,
     ...(overrides.scrub !== undefined ? { scrub: overrides.scrub } : config.scrub !== undefined ? { scrub: config.scrub } : {}),
     ...(overrides.economy !== undefined || config.economy !== undefined ? { economy: { ...config.economy, ...overrides.economy } } : {}),
   };
@@ -173,6 +183,8 @@ function overridesFromEnv(env: Readonly<Record<string, string | undefined>>): No
   if (logLevel !== undefined) raw['logLevel'] = logLevel;
   const capacity = read(ENV_VARIABLES.capacity);
   if (capacity !== undefined) raw['capacity'] = capacity;
+  const rttMs = read(ENV_VARIABLES.rttMs);
+  if (rttMs !== undefined) raw['rttMs'] = Number(rttMs);
   const host = read(ENV_VARIABLES.httpHost);
   const port = read(ENV_VARIABLES.httpPort);
   if (host !== undefined || port !== undefined) {
@@ -203,6 +215,7 @@ const ENV_VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   genesisPath: ENV_VARIABLES.genesisPath,
   logLevel: ENV_VARIABLES.logLevel,
   capacity: ENV_VARIABLES.capacity,
+  rttMs: ENV_VARIABLES.rttMs,
 };
 
 function splitList(text: string): string[] {
@@ -212,7 +225,7 @@ function splitList(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity', 'scrub', 'economy'];
+const OVERRIDE_KEYS = ['genesisPath', 'listen', 'announce', 'http', 'logLevel', 'capacity', 'rttMs', 'scrub', 'economy'];
 const ECONOMY_KEYS = ['storagePrice', 'writePrice', 'commissionBps'];
 const HTTP_KEYS = ['host', 'port'];
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -274,6 +287,8 @@ function checkOverrides(value: unknown, source: ConfigSource, baseDir: string): 
     if (typeof bytes === 'string') throw new ConfigError('capacity', bytes, source);
     result.capacity = bytes;
   }
+  const rttMs = record['rttMs'];
+  if (rttMs !== undefined) result.rttMs = checkRtt(rttMs, 'rttMs', source === 'defaults' ? 'flags' : source);
 
   const scrub = record['scrub'];
   if (scrub !== undefined) {

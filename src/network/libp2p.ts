@@ -2,6 +2,9 @@
 // answers to measured problems; research/stack.md section 9 has the numbers behind each.
 import { createHash } from 'node:crypto';
 import { noise } from '@chainsafe/libp2p-noise';
+import { autoNAT } from '@libp2p/autonat';
+import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
+import { dcutr } from '@libp2p/dcutr';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
@@ -13,9 +16,11 @@ import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn 
 import { ping, type Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
-import { createLibp2p } from 'libp2p';
+import { createLibp2p, type Libp2pInit } from 'libp2p';
 import type { Registry } from 'prom-client';
+import type { NetworkTiming } from '../config/network-timing.js';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
+import { livenessService, type LivenessService } from './liveness.js';
 import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
 
@@ -26,6 +31,14 @@ export interface FloeServices extends Record<string, unknown> {
   dht: KadDHT;
   pubsub: GossipSub;
   bootstrap: BootstrapService;
+  /** Nodes (with `timing`): closes connections that stay silent (liveness.ts). */
+  liveness?: LivenessService;
+  /** Servers: circuit relay v2 for members behind NAT (`/p2p-circuit` listen address). */
+  relay?: CircuitRelayService;
+  /** Servers: AutoNAT (asks peers to dial back, and dials back for them). */
+  autoNAT?: unknown;
+  /** Servers: DCUtR, which upgrades a relayed connection to a direct one (hole punching). */
+  dcutr?: unknown;
 }
 
 export type FloeLibp2p = Libp2p<FloeServices>;
@@ -82,7 +95,26 @@ export interface FloeNodeOptions {
   start?: boolean;
   /** Accept node records under `/floe-node/` in the DHT; without them the DHT refuses such keys. */
   nodeRecords?: NodeRecordRules;
+  /**
+   * Network timeouts (config/network-timing.ts). With them, dead connections are detected and
+   * closed (liveness pings) and dials get the configured time; without, libp2p's defaults and a
+   * monitor that only measures round trips (short-lived clients).
+   */
+  timing?: Pick<NetworkTiming, 'dialTimeoutMs' | 'livenessIntervalMs' | 'livenessTimeoutMs'>;
+  /**
+   * Where libp2p keeps its state (peer store, DHT records and the routing table's peers), e.g. a
+   * datastore-fs in the node directory (libp2p-state.ts): a restarted node then finds its peers
+   * again without the bootstrap list. Default: memory.
+   */
+  datastore?: Libp2pInit['datastore'];
 }
+
+/** How long a persisted peer's addresses and the peer itself are kept without being seen again. */
+const PERSISTED_ADDRESS_AGE_MS = 24 * 3600_000;
+const PERSISTED_PEER_AGE_MS = 7 * 24 * 3600_000;
+
+/** Ping streams per connection and direction (see the ping service below). */
+const PING_STREAMS = 4;
 
 const LOOPBACK_ALLOW_IP4 = '/ip4/127.0.0.0/ipcidr/8';
 const LOOPBACK_ALLOW_IP6 = '/ip6/::1/ipcidr/128';
@@ -117,27 +149,40 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   const protocol = dhtProtocol(options.network);
   // Loaded only by the nodes that use them: a light client (every CLI command) starts faster
   // without WebSockets and the metrics registry.
-  const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets()] : [tcp()];
+  // The relay transport dials `/p2p-circuit` addresses (members behind NAT) and, for a node that
+  // listens on `/p2p-circuit`, reserves a slot on a relaying member.
+  const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets(), circuitRelayTransport()] : [tcp(), circuitRelayTransport()];
   const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
   return createLibp2p<FloeServices>({
     privateKey: options.privateKey,
     start: options.start ?? true,
+    ...(options.datastore === undefined
+      ? {}
+      : { datastore: options.datastore, peerStore: { maxAddressAge: PERSISTED_ADDRESS_AGE_MS, maxPeerAge: PERSISTED_PEER_AGE_MS } }),
     addresses: { listen: [...options.listen], announce: [...(options.announce ?? [])] },
     transports,
     connectionEncrypters: [noise({ crypto: noiseCrypto })],
     streamMuxers: [yamux()],
-    connectionManager: { allow: options.allow ?? defaultAllowList(options.listen) },
-    // The monitor pings every 10 s and by default aborts the connection on a timeout; under CPU
-    // load (encoding) that killed healthy connections and lost gossip (stack.md gotcha 7). Without
-    // the abort it only measures round trips, and each ping opens a stream (multistream-select,
-    // about 2% of a cluster node's CPU at 10 s): once a minute is enough for the RTT figure.
-    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: 60_000 },
+    connectionManager: {
+      allow: options.allow ?? defaultAllowList(options.listen),
+      ...(options.timing === undefined ? {} : { dialTimeout: options.timing.dialTimeoutMs }),
+    },
+    // libp2p's monitor pings every 10 s and by default aborts the connection on the first failed
+    // ping; under CPU load (encoding) that killed healthy connections and lost gossip (stack.md
+    // gotcha 7). Each ping opens a stream (multistream-select, about 2% of a cluster node's CPU at
+    // 10 s). Clients only measure round trips with it, once a minute. Nodes replace it with the
+    // liveness service (liveness.ts): it measures too, and closes a connection only after it stayed
+    // silent for several rounds (a partition: TCP alone would hold a dead connection for minutes).
+    connectionMonitor: options.timing === undefined ? { abortConnectionOnPingFailure: false, pingInterval: 60_000 } : { enabled: false },
     ...(metrics === undefined ? {} : { metrics }),
     services: {
       // kad-dht needs identify and ping (stack.md gotcha 4).
       identify: identify(),
-      ping: ping(),
+      // Room for the DHT's, the liveness service's and a reachability check's pings at once, in
+      // both directions (the defaults, 1 out and 2 in, refused the extra ones).
+      ping: ping({ maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }),
+      ...(options.timing === undefined ? {} : { liveness: livenessService({ intervalMs: options.timing.livenessIntervalMs, timeoutMs: options.timing.livenessTimeoutMs }) }),
       dht: kadDHT({
         protocol,
         // The default is client mode until a public address is seen, which never happens in a
@@ -171,6 +216,16 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         idontwantMinDataSize: 16 * 1024,
       }),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
+      ...(server
+        ? {
+            // Every member relays for members behind NAT. Relayed connections carry slivers, so
+            // they get no data or time limit (the default of 128 KiB and 2 minutes is made for
+            // hole punching only); DCUtR then tries to replace them with direct connections.
+            relay: circuitRelayServer({ reservations: { applyDefaultLimit: false, maxReservations: 128 } }),
+            autoNAT: autoNAT(),
+            dcutr: dcutr(),
+          }
+        : {}),
     },
   });
 }

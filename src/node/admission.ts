@@ -32,6 +32,8 @@ export interface AdmissionOptions {
   readonly now: () => number;
   /** Called with each new signed record of this node (at start, then every epoch), e.g. to store it in the DHT. */
   readonly onRecord?: (record: NodeRecord) => void;
+  /** The reachability check's time, read when used: it follows measured round trips (config/network-timing.ts). */
+  readonly reachabilityTimeoutMs?: () => number;
 }
 
 export class Admission {
@@ -135,7 +137,7 @@ export class Admission {
 
   private async reachable(record: NodeRecord): Promise<boolean> {
     const { libp2p } = this.options;
-    const signal = withDeadline(this.stopController.signal, REACHABILITY_TIMEOUT_MS);
+    const signal = withDeadline(this.stopController.signal, this.options.reachabilityTimeoutMs?.() ?? REACHABILITY_TIMEOUT_MS);
     try {
       const peer = peerIdFromString(record.peerId);
       if (libp2p.getConnections(peer).length === 0) {

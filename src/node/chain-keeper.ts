@@ -32,6 +32,8 @@ export interface ChainKeeperOptions {
   readonly peers: () => readonly PeerId[];
   /** Called when the assignment in force changes (a new epoch, or a late certificate). */
   readonly onAssignment?: (current: Assignment, previous: Assignment) => void;
+  /** The catch-up fetch's time, read when used: it follows measured round trips (config/network-timing.ts). */
+  readonly catchUpTimeoutMs?: () => number;
 }
 
 export class ChainKeeper {
@@ -164,7 +166,7 @@ export class ChainKeeper {
     const fetchChain = this.options.fetchChain;
     if (fetchChain === undefined || this.stopController.signal.aborted) return false;
     try {
-      const certificates = await fetchChain(from, this.chain.tip.epoch + 1, CATCH_UP_LIMIT, withDeadline(this.stopController.signal, CATCH_UP_TIMEOUT_MS));
+      const certificates = await fetchChain(from, this.chain.tip.epoch + 1, CATCH_UP_LIMIT, withDeadline(this.stopController.signal, this.options.catchUpTimeoutMs?.() ?? CATCH_UP_TIMEOUT_MS));
       const added = await this.importChain(certificates);
       this.options.log('info', 'caught up on the certificate chain', { from: from.toString(), added, tip: this.chain.tip.epoch });
       return true;

@@ -140,4 +140,9 @@ export interface ChallengeRunnerOptions {
   readonly tickMs?: number;
   /** Blobs are sampled only once stored this many epochs before (default 1: a new blob gets an epoch to heal everywhere). */
   readonly minBlobAgeEpochs?: number;
+  /**
+   * Network time an answer of `target` may take beyond the deadline (config/network-timing.ts,
+   * challengeAllowanceMs of the measured round trip); default none (loopback).
+   */
+  readonly allowanceMs?: (target: string) => number;
 }

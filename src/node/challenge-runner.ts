@@ -142,7 +142,7 @@ export class ChallengeRunner {
     this.peerId = options.libp2p.peerId.toString();
     this.limits = { ...CHALLENGE_LIMITS, ...options.limits };
     this.log = options.log ?? ((): void => {});
-    const { libp2p, network, nShards, privateKey, store, epochs, params, concurrency, minBlobAgeEpochs, metrics } = options;
+    const { libp2p, network, nShards, privateKey, store, epochs, params, concurrency, minBlobAgeEpochs, allowanceMs, metrics } = options;
     this.gossip = new ChallengeGossip({
       libp2p,
       network,
@@ -165,6 +165,7 @@ export class ChallengeRunner {
       ...(params === undefined ? {} : { params }),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(minBlobAgeEpochs === undefined ? {} : { minBlobAgeEpochs }),
+      ...(allowanceMs === undefined ? {} : { allowanceMs }),
     });
   }
 

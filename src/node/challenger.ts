@@ -49,6 +49,11 @@ export interface ChallengerOptions {
   readonly limits: ChallengeLimits;
   readonly concurrency?: number;
   readonly minBlobAgeEpochs?: number;
+  /**
+   * Network time an answer of `target` may take beyond the deadline (config/network-timing.ts,
+   * challengeAllowanceMs of the measured round trip); default none (loopback).
+   */
+  readonly allowanceMs?: (target: string) => number;
   readonly log: LogFn;
 }
 
@@ -174,16 +179,20 @@ export class Challenger {
         signal: withDeadline(signal, Math.min(DIAL_TIMEOUT_MS, cutoffMs)),
       });
       const remaining = Math.max(1, Math.floor(cutoffMs - (performance.now() - started)));
-      run = await runChallenge(
+      // The result carries the latency beyond the network's own share (round trips to this target),
+      // so every node's fold judges it against the same deadline as on a LAN.
+      const allowance = Math.max(0, Math.floor(this.options.allowanceMs?.(target) ?? 0));
+      const measured = await runChallenge(
         stream,
         { epoch: plan.epoch, items: sample.items },
         {
           metadataOf: (blobId) => plan.metadata.get(blobIdToString(blobId)),
-          deadlineMs: plan.params.deadlineMs,
+          deadlineMs: plan.params.deadlineMs + allowance,
           signal,
           limits: { ...limits, cutoffMs: remaining },
         },
       );
+      run = allowance === 0 ? measured : { ...measured, latencyMs: Math.max(0, measured.latencyMs - allowance) };
     } catch (error) {
       if (signal.aborted) throw error;
       run = unreachableRun(sample.symbolCount, performance.now() - started, `dial failed: ${messageOf(error)}`);

@@ -39,6 +39,7 @@ import {
   type VoteKind,
   VOTE_CUTOFF,
 } from '../membership/index.js';
+import type { NetworkTiming } from '../config/network-timing.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { Admission } from './admission.js';
 import { AgreementDriver } from './agreement-driver.js';
@@ -74,6 +75,10 @@ export interface EpochManagerOptions {
   /** Called with each new signed record of this node (at start, then every epoch), e.g. to store it in the DHT. */
   readonly onRecord?: (record: NodeRecord) => void;
   readonly fetchChain?: ChainFetcher;
+  /** Called with every verified record of another member from gossip (e.g. to learn its addresses). */
+  readonly onMemberRecord?: (record: NodeRecord) => void;
+  /** Network timeouts (config/network-timing.ts), read when used: they follow measured round trips. */
+  readonly timing?: () => Pick<NetworkTiming, 'reachabilityTimeoutMs' | 'catchUpTimeoutMs'>;
   /** The clock (tests). */
   readonly now?: () => number;
 }
@@ -146,8 +151,15 @@ export class EpochManager {
       peers: () => libp2p.getPeers(),
       ...(options.fetchChain === undefined ? {} : { fetchChain: options.fetchChain }),
       ...(options.onAssignment === undefined ? {} : { onAssignment: options.onAssignment }),
+      ...(options.timing === undefined ? {} : { catchUpTimeoutMs: () => options.timing!().catchUpTimeoutMs }),
     });
-    const gossip = new MembershipGossip({ libp2p, genesis, log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+    const gossip = new MembershipGossip({
+      libp2p,
+      genesis,
+      log,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+      ...(options.onMemberRecord === undefined ? {} : { onMemberRecord: options.onMemberRecord }),
+    });
     const { publish } = gossip;
     const driver = new AgreementDriver({ self, genesis, privateKey: options.privateKey, dataDir, keeper, publish, log, now, ...(signedMarker === undefined ? {} : { signedMarker }) });
     const admission = new Admission({
@@ -162,6 +174,7 @@ export class EpochManager {
       log,
       now,
       ...(options.onRecord === undefined ? {} : { onRecord: options.onRecord }),
+      ...(options.timing === undefined ? {} : { reachabilityTimeoutMs: () => options.timing!().reachabilityTimeoutMs }),
     });
     return new EpochManager(options, { keeper, driver, admission, gossip });
   }

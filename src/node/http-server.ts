@@ -43,6 +43,8 @@ export interface HealthInfo {
   readonly challenges?: unknown;
   /** The heal queue: blobs this node should hold slivers of and does not yet (heal-queue.ts). */
   readonly healing?: unknown;
+  /** Whether peers can dial this node: public, relayed (behind NAT), private or unknown (network/reachability.ts). */
+  readonly reachability?: string;
 }
 
 /** The epoch manager's operator interface (routes under /v1/membership). */

@@ -20,6 +20,7 @@ import {
   type MembershipMessage,
   type SyncDoneBook,
   verifyAssignmentSignature,
+  type NodeRecord,
   verifyNodeRecord,
   verifySyncDone,
   verifyVote,
@@ -40,6 +41,8 @@ export interface MembershipGossipOptions {
   readonly genesis: Genesis;
   readonly log: LogFn;
   readonly metrics?: NodeMetrics;
+  /** Called with every verified record of another member (e.g. to learn its addresses). */
+  readonly onMemberRecord?: (record: NodeRecord) => void;
 }
 
 /** What the gossip hands accepted messages to (set once the components exist). */
@@ -206,6 +209,7 @@ export class MembershipGossip {
     switch (message.type) {
       case 'record':
         admission.noteRecord(message.record);
+        this.options.onMemberRecord?.(message.record);
         return;
       case 'join':
         admission.noteRecord(message.record);

@@ -3,13 +3,19 @@
 // in `hooks` once it exists (components call back into it for assignment changes, new node
 // records, health and membership status; none does before the node has started).
 import type { PeerId } from '@libp2p/interface';
+import { join } from 'node:path';
 import { type Assignment, encodeSyncDone, maxEpochsAheadOf, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
 import { GovernanceParameterError } from '../config/governance.js';
 import type { NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { childLog, type LogFn } from '../core/logger.js';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import { DEFAULT_RTT_MS, challengeAllowanceMs, effectiveRttMs, networkTiming } from '../config/network-timing.js';
 import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
+import { LIBP2P_STATE_DIR_NAME, openLibp2pState } from '../network/libp2p-state.js';
+import { connectionRoundTrips, roundTripTo } from '../network/round-trips.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { CodecPool } from '../workers/codec-pool.js';
 import { createReadHandler } from '../../protocols/read/handler.js';
@@ -87,9 +93,13 @@ export interface AssemblyContext {
   readonly capacityBytes: number;
 }
 
-export function createLibp2p(config: NodeConfig, genesis: Genesis, identity: NodeIdentity, metrics: NodeMetrics): Promise<FloeLibp2p> {
+export async function createLibp2p(config: NodeConfig, genesis: Genesis, identity: NodeIdentity, metrics: NodeMetrics): Promise<FloeLibp2p> {
   const peerId = identity.peerId.toString();
-  return createFloeNode({
+  // Peer store and DHT records on disk: after a restart the node finds its peers without the bootstrap list.
+  const state = await openLibp2pState(join(config.dataDir, LIBP2P_STATE_DIR_NAME));
+  const libp2p = await createFloeNode({
+    datastore: state.datastore,
+    timing: networkTiming(config.rttMs ?? DEFAULT_RTT_MS),
     privateKey: identity.privateKey,
     network: genesis.network,
     listen: [...config.listen],
@@ -100,6 +110,8 @@ export function createLibp2p(config: NodeConfig, genesis: Genesis, identity: Nod
     metricsRegistry: metrics.registry,
     nodeRecords: nodeRecordRules(genesis.network),
   });
+  libp2p.addEventListener('stop', () => void state.close(), { once: true });
+  return libp2p;
 }
 
 export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
@@ -117,7 +129,18 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
       metrics,
       onAssignment: (current, previous) => hooks.assignmentChanged?.(current, previous),
       onRecord: (record) => hooks.recordChanged?.(record),
+      // Members' signed records carry their addresses: dialling the committee then needs no DHT
+      // lookup (on a busy or young network the DHT may not have found them yet).
+      onMemberRecord: (record) => {
+        if (record.addresses.length === 0) return;
+        try {
+          void libp2p.peerStore.merge(peerIdFromString(record.peerId), { multiaddrs: record.addresses.map((address) => multiaddr(address)) }).catch(() => undefined);
+        } catch {
+          // An unparsable address in a validly signed record: nothing to learn from it.
+        }
+      },
       fetchChain: (peer, fromEpoch, limit, signal) => fetchChain(libp2p, genesis.network, genesis.nShards, peer, fromEpoch, limit, signal),
+      timing: () => networkTiming(effectiveRttMs(config.rttMs ?? DEFAULT_RTT_MS, connectionRoundTrips(libp2p))),
     },
     options.signal,
   );
@@ -285,6 +308,10 @@ export function openChallenges(context: AssemblyContext, epochs: EpochManager, b
       store,
       dataDir: config.dataDir,
       epochs,
+      allowanceMs: (target) => {
+        const rtt = roundTripTo(libp2p, target);
+        return rtt === undefined ? 0 : challengeAllowanceMs(rtt);
+      },
       // Through BlobService: a sliver read from disk is checked against the metadata once after start.
       service: {
         getMetadata: (blobId, signal) => blobs.getMetadata(blobId, { signal }),

@@ -22,6 +22,8 @@ import type { ChallengeRunner } from './challenge-runner.js';
 import type { EpochManager, MembershipStatus } from './epoch-manager.js';
 import type { HealthInfo, HttpApi } from './http-server.js';
 import { CommitteeWatch } from './committee-watch.js';
+import { reachabilityOf } from '../network/reachability.js';
+import { DEFAULT_RTT_MS, networkTiming } from '../config/network-timing.js';
 import { Components } from './lifecycle.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import {
@@ -203,7 +205,7 @@ export class StorageNode {
       await components.start('ledger loop', { start: () => ledger.start(), stop: () => undefined });
       await components.start('economy votes', createEconomyVoter(context, epochs, ledger));
       await components.start('challenges', { start: () => challenges.start(options.signal), stop: () => challenges.stop() });
-      await components.start('committee watch', new CommitteeWatch({ libp2p, members: () => otherMembers(node.peerId, epochs.current()), onPeers: (count) => metrics.connectedPeers.set(count) }));
+      await components.start('committee watch', new CommitteeWatch({ libp2p, members: () => otherMembers(node.peerId, epochs.current()), onPeers: (count) => metrics.connectedPeers.set(count), dialTimeoutMs: networkTiming(config.rttMs ?? DEFAULT_RTT_MS).dialTimeoutMs }));
       node.resumeMigration();
       await node.writeRuntimeInfo();
       log('info', 'node started', { peerId: node.peerId, shards: node.shards.length, epoch: epochs.epoch(), http: http.url, addresses: node.addresses() });
@@ -250,6 +252,7 @@ export class StorageNode {
       status: this.stopping ? 'stopping' : 'ready',
       addresses: this.addresses(),
       connectedPeers: this.libp2p.getPeers().length,
+      reachability: reachabilityOf(this.libp2p.getMultiaddrs()).reachability,
       blobs: stats.blobs,
       bytes: stats.bytes,
       ...(this.blobs.capacity().capacityBytes === undefined ? {} : { capacityBytes: this.blobs.capacity().capacityBytes }),

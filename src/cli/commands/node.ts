@@ -166,6 +166,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         }
         if (health.healing !== undefined) output.line(formatHealing(health.healing));
         output.line(`peers     ${health.connectedPeers} connected`);
+        if (health.reachability !== undefined) output.line(`reachable ${health.reachability}`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
         for (const address of health.addresses) output.line(`address   ${address}`);
       }
@@ -206,6 +207,8 @@ interface HealthData {
   shards: number[];
   addresses: string[];
   connectedPeers: number;
+  /** public, relayed (behind NAT, through a relaying member), private or unknown. */
+  reachability?: string;
   blobs: number;
   bytes: number;
   capacityBytes?: number;

@@ -23,6 +23,7 @@ const LAYERS = [
   'client',
   'node',
   'cluster',
+  'testbed',
   'cli',
   'entry',
 ] as const;
@@ -44,6 +45,7 @@ const LAYER_ROOTS: Record<Layer, string> = {
   client: 'src/client',
   node: 'src/node',
   cluster: 'src/cluster',
+  testbed: 'src/testbed',
   cli: 'src/cli',
   entry: 'src',
 };
@@ -91,7 +93,9 @@ const RULES: Record<Layer, LayerRule> = {
   },
   // Local cluster management (`floe cluster`): writes genesis and identities, spawns and signals `floe node run` processes; only the CLI uses it.
   cluster: { layers: ['core', 'encoding', 'config', 'node'], builtins: 'any', libp2p: false },
-  cli: { layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'config', 'membership', 'ledger', 'client', 'node', 'cluster'], builtins: 'any', libp2p: true },
+  // The WAN testbed (`floe testbed`): namespaces, links and the delay line around a cluster's nodes.
+  testbed: { layers: ['core', 'config', 'cluster'], builtins: 'any', libp2p: false },
+  cli: { layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'config', 'membership', 'ledger', 'client', 'node', 'cluster', 'testbed'], builtins: 'any', libp2p: true },
   // src/index.ts and friends: the package's public surface re-exports the SDK, never the CLI.
   entry: {
     layers: ['core', 'crypto', 'encoding', 'challenges', 'workers', 'storage', 'config', 'membership', 'ledger', 'protocols', 'network', 'client', 'node'],

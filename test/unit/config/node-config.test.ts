@@ -52,6 +52,7 @@ describe('resolveNodeConfig', () => {
       announce: [],
       http: { host: '127.0.0.1', port: 0 },
       logLevel: 'info',
+      rttMs: 200,
     });
     expect(config).toEqual(defaultNodeConfig(dir));
     expect(DEFAULT_LISTEN).toEqual(config.listen);
