@@ -174,12 +174,15 @@ class SyncExchange {
     for (const blobId of blobIds) {
       const blob = await this.call('getShardBlob', (signal) => this.service.getShardBlob(shard, blobId, signal));
       if (blob === undefined) {
-        await this.send({ blob: { blobId: plainBytes(blobId), found: false, metadataBytes: 0, primaryBytes: 0, secondaryBytes: 0 } }, 'sending BlobStart');
+        await this.send({ blob: { blobId: plainBytes(blobId), found: false, metadataBytes: 0, primaryBytes: 0, secondaryBytes: 0, certificates: [] } }, 'sending BlobStart');
         continue;
       }
       const metadata = checkSize(encodeBlobMetadata(blob.metadata), this.limits.maxMetadataBytes, 'metadata');
       const primary = checkSize(encodeSliverData(blob.primary), this.limits.maxSliverBytes, 'primary sliver');
       const secondary = checkSize(encodeSliverData(blob.secondary), this.limits.maxSliverBytes, 'secondary sliver');
+      const certificates = (blob.certificates ?? [])
+        .slice(0, this.limits.maxBlobCertificates)
+        .map((certificate) => plainBytes(checkSize(certificate, this.limits.maxBlobCertificateBytes, 'blob certificate')));
       const total = metadata.length + primary.length + secondary.length;
       if (sentBytes > 0 && sentBytes + total > this.limits.maxBatchBytes) break; // the requester asks again for the rest
       await this.send(
@@ -190,6 +193,7 @@ class SyncExchange {
             metadataBytes: metadata.length,
             primaryBytes: primary.length,
             secondaryBytes: secondary.length,
+            certificates,
           },
         },
         'sending BlobStart',

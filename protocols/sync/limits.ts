@@ -13,6 +13,10 @@ export const SYNC_LIMITS = {
   maxChainCertificates: 256,
   /** Largest single assignment certificate (a signature per member of a large committee). */
   maxCertificateBytes: 1 * MiB,
+  /** Most blob certificates in one BlobStart (the store certificate and the latest extension). */
+  maxBlobCertificates: 2,
+  /** Largest blob certificate (one Ed25519 signature per signing member, and a bitmap). */
+  maxBlobCertificateBytes: 256 * 1024,
   /** Most sync-done attestations in one SyncDoneList (one per member; members <= shards). */
   maxSyncDoneAttestations: 32_768,
   /** Largest encoded sync-done attestation (epoch, peer ID, Ed25519 signature). */

@@ -54,6 +54,8 @@ export type FetchedShardBlob =
       /** Decoded and of the pair's sliver indices, NOT verified against the metadata. */
       readonly primary: SliverData;
       readonly secondary: SliverData;
+      /** Blob certificates the previous owner holds for it, NOT verified. */
+      readonly certificates: readonly Uint8Array[];
     }
   | { readonly status: 'not-found'; readonly blobId: BlobId }
   /** The node sent the blob complete but it does not decode or is not the shard's pair. */
@@ -206,7 +208,11 @@ export class SyncClient {
       const secondaryIndex = secondarySliverOfPair(pairIndex, n);
       if (primary.index !== pairIndex) throw new Error(`primary sliver has index ${primary.index}, shard ${shard} holds ${pairIndex}`);
       if (secondary.index !== secondaryIndex) throw new Error(`secondary sliver has index ${secondary.index}, shard ${shard} holds ${secondaryIndex}`);
-      return { status: 'found', blobId, metadata, pairIndex, primary, secondary };
+      if (start.certificates.length > this.limits.maxBlobCertificates) throw new Error(`${start.certificates.length} blob certificates, at most ${this.limits.maxBlobCertificates}`);
+      for (const certificate of start.certificates) {
+        if (certificate.length > this.limits.maxBlobCertificateBytes) throw new Error(`a blob certificate of ${certificate.length} bytes, over ${this.limits.maxBlobCertificateBytes}`);
+      }
+      return { status: 'found', blobId, metadata, pairIndex, primary, secondary, certificates: start.certificates };
     } catch (error) {
       return { status: 'invalid', blobId, reason: error instanceof Error ? error.message : String(error) };
     }

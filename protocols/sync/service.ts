@@ -18,6 +18,8 @@ export interface ShardBlob {
   readonly metadata: BlobMetadata;
   readonly primary: SliverData;
   readonly secondary: SliverData;
+  /** Blob certificates the node holds for the blob (store, latest extension), as on the wire. */
+  readonly certificates?: readonly Uint8Array[];
 }
 
 export interface SyncService {

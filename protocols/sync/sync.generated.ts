@@ -970,6 +970,7 @@ export interface BlobStart {
   metadataBytes: number
   primaryBytes: number
   secondaryBytes: number
+  certificates: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace BlobStart {
@@ -1007,6 +1008,13 @@ export namespace BlobStart {
           w.uint32(obj.secondaryBytes)
         }
 
+        if (obj.certificates != null && obj.certificates.length > 0) {
+          for (const value of obj.certificates) {
+            w.uint32(50)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1015,7 +1023,8 @@ export namespace BlobStart {
           found: false,
           metadataBytes: 0,
           primaryBytes: 0,
-          secondaryBytes: 0
+          secondaryBytes: 0,
+          certificates: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1044,6 +1053,14 @@ export namespace BlobStart {
               obj.secondaryBytes = reader.uint32()
               break
             }
+            case 6: {
+              if (opts.limits?.certificates != null && obj.certificates.length === opts.limits.certificates) {
+                throw new MaxLengthError('Decode error - repeated field "certificates" had too many elements')
+              }
+
+              obj.certificates.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1053,6 +1070,10 @@ export namespace BlobStart {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          certificates: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -1094,6 +1115,21 @@ export namespace BlobStart {
               }
               break
             }
+            case 6: {
+              if (opts.limits?.certificates != null && obj.certificates === opts.limits.certificates) {
+                throw new MaxLengthError('Streaming decode error - repeated field "certificates" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.certificates[]`,
+                index: obj.certificates,
+                value: reader.bytes()
+              }
+
+              obj.certificates++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1131,6 +1167,12 @@ export namespace BlobStart {
     value: number
   }
 
+  export interface BlobStartCertificatesFieldEvent {
+    field: '$.certificates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<BlobStart>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlobStart.codec())
   }
@@ -1139,7 +1181,7 @@ export namespace BlobStart {
     return decodeMessage(buf, BlobStart.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobStart>): Generator<BlobStartBlobIdFieldEvent | BlobStartFoundFieldEvent | BlobStartMetadataBytesFieldEvent | BlobStartPrimaryBytesFieldEvent | BlobStartSecondaryBytesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobStart>): Generator<BlobStartBlobIdFieldEvent | BlobStartFoundFieldEvent | BlobStartMetadataBytesFieldEvent | BlobStartPrimaryBytesFieldEvent | BlobStartSecondaryBytesFieldEvent | BlobStartCertificatesFieldEvent> {
     return streamMessage(buf, BlobStart.codec(), opts)
   }
 }
@@ -1875,6 +1917,12 @@ export namespace SyncResponse {
     value: number
   }
 
+  export interface SyncResponseBlobCertificatesFieldEvent {
+    field: '$.blob.certificates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface SyncResponseChunkDataFieldEvent {
     field: '$.chunk.data'
     value: Uint8Array<ArrayBuffer>
@@ -1904,7 +1952,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent | SyncResponseSyncDoneAttestationsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseBlobCertificatesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent | SyncResponseSyncDoneAttestationsFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

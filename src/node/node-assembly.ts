@@ -553,6 +553,7 @@ export function healingParts(
     dataDir: config.dataDir,
     healer,
     onUnrecovered: (blobId) => healQueue.add(blobId, 'migration'),
+    acceptCertificate: (bytes) => certificates.accept(bytes),
     log: childLog(log, { component: 'migration' }),
   });
   return { certificates, migrator, healer, healQueue, invalidBlobs };

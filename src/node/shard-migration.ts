@@ -98,6 +98,8 @@ export interface ShardMigratorOptions {
   readonly limits?: Partial<SyncLimits>;
   /** A certified blob whose pair could not be rebuilt now (the heal queue retries it); must not throw. */
   readonly onUnrecovered?: (blobId: BlobId) => void;
+  /** Verifies and records a blob certificate that came with a pulled pair (throws when invalid). */
+  readonly acceptCertificate?: (bytes: Uint8Array) => Promise<unknown>;
   /** Called after every blob handled (for status pages and tests); must not throw. */
   readonly onProgress?: (progress: MigrationProgress) => void;
   readonly log?: LogFn;
@@ -322,6 +324,14 @@ export class ShardMigrator {
       return false;
     }
     await this.writer.persist(fetched.blobId, metadata, pair, verified, this.file.state?.epoch ?? 0, signal);
+    // Without its certificate the pair would be collected as an uncertified upload.
+    for (const certificate of fetched.certificates) {
+      try {
+        await this.options.acceptCertificate?.(certificate);
+      } catch (error) {
+        this.log('warn', 'previous owner sent a blob certificate that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
+      }
+    }
     return true;
   }
 

@@ -2,6 +2,7 @@
 // attestations (from the epoch manager) and,
 // for any shard, whatever blobs and sliver pairs are on disk: a node that lost a shard keeps
 // serving it until it deletes the slivers (dropShards), so the new owner can pull them.
+import { base64UrlDecode } from '../core/bytes.js';
 import type { BlobId } from '../encoding/blob-id.js';
 import { pairForShard, shardIndex } from '../encoding/indices.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -58,7 +59,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (primary === undefined || secondary === undefined) return undefined;
       // Not verified here: the new owner checks everything against the blob ID, and falls back
       // to recovery for what fails.
-      return { metadata, primary, secondary };
+      // The certificates travel with the pair, so the new owner keeps (and later expires) the blob.
+      const record = await store.getBlobRecord(blobId, { signal });
+      const certificates = [record?.certificate, record?.extension].filter((wire) => wire !== undefined).map((wire) => base64UrlDecode(wire));
+      return { metadata, primary, secondary, certificates };
     },
   };
 }

@@ -189,6 +189,12 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
       const response = await fetch(`${joinerUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(scaled(5_000)) });
       expect(response.status, `pair ${pair} of shard ${shard}`).toBe(200);
     }
+    // The certificate comes with the pulled pairs: without it the joiner would collect the blob
+    // as an uncertified upload and then fail its challenges.
+    const blobStatus = (await (await fetch(`${joinerUrl}/v1/blobs/${blobId}/status`, { signal: AbortSignal.timeout(scaled(5_000)) })).json()) as {
+      success: { data: { permanent?: { isCertified: boolean } } };
+    };
+    expect(blobStatus.success.data.permanent?.isCertified).toBe(true);
 
     const status = await runFloe(['node', 'status', '--dir', joinerDir]);
     expect(status.exitCode, status.stderr).toBe(0);

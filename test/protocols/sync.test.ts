@@ -8,7 +8,7 @@ import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { createSyncService } from '../../src/node/sync-service.js';
 import { MemoryBlobStore } from '../../src/storage/memory-blob-store.js';
 import { createSyncHandler } from '../../protocols/sync/handler.js';
-import type { SyncLimits } from '../../protocols/sync/limits.js';
+import { SYNC_LIMITS, type SyncLimits } from '../../protocols/sync/limits.js';
 import { compareBlobIds, SyncClient } from '../../protocols/sync/request.js';
 import type { SyncService } from '../../protocols/sync/service.js';
 import { SyncRequest, SyncResponse } from '../../protocols/sync/sync.generated.js';
@@ -211,6 +211,41 @@ describe('sync protocol', () => {
     await settlesWithin(handled, 1_000);
   });
 
+  it('carries the blob certificates the node holds with the pair; too many or too large make the blob invalid', async () => {
+    const blob = fakeBlob([3]);
+    const storeCertificate = new Uint8Array([1, 2, 3, 4]);
+    const extension = new Uint8Array([5, 6, 7]);
+    const base = fakeService([blob]);
+    const { client } = await serve({
+      ...base,
+      getShardBlob: async (shard, blobId, signal) => {
+        const held = await base.getShardBlob(shard, blobId, signal);
+        return held && { ...held, certificates: [storeCertificate, extension] };
+      },
+    });
+    const sync = new SyncClient(client, { nShards: N });
+    const [found] = (await sync.getShardSlivers(3, [blob.blobId])).blobs;
+    if (found?.status !== 'found') throw new Error(`expected found, got ${found?.status}`);
+    expect(found.certificates.map((bytes) => [...bytes])).toEqual([[1, 2, 3, 4], [5, 6, 7]]);
+    await sync.close();
+
+    // A lying node cannot make the new owner hold many or huge certificates.
+    const metadata = encodeBlobMetadata(blob.metadata);
+    const held = blob.pairs.get(3)!;
+    const [primary, secondary] = [encodeSliverData(held.primary), encodeSliverData(held.secondary)];
+    for (const certificates of [[storeCertificate, storeCertificate, storeCertificate], [new Uint8Array(SYNC_LIMITS.maxBlobCertificateBytes + 1)]]) {
+      const lying = await fakeNode([
+        { blob: { blobId: blob.blobId, found: true, metadataBytes: metadata.length, primaryBytes: primary.length, secondaryBytes: secondary.length, certificates: certificates as Uint8Array<ArrayBuffer>[] } },
+        { chunk: { data: metadata as Uint8Array<ArrayBuffer> } },
+        { chunk: { data: primary as Uint8Array<ArrayBuffer> } },
+        { chunk: { data: secondary as Uint8Array<ArrayBuffer> } },
+        { end: {} },
+      ]);
+      const [answer] = (await new SyncClient(lying, { nShards: N }).getShardSlivers(3, [blob.blobId])).blobs;
+      expect(answer?.status).toBe('invalid');
+    }
+  });
+
   it('stops a batch at the byte limit and leaves the rest for the next request', async () => {
     const blobs = Array.from({ length: 5 }, () => fakeBlob([0], 100_000));
     const { client, handled } = await serve(fakeService(blobs), { ...FAST, maxBatchBytes: 250_000 });
@@ -239,7 +274,7 @@ describe('sync protocol', () => {
     const garbage = new Uint8Array([1, 2, 3]);
     const sliver = encodeSliverData(blob.pairs.get(3)!.primary);
     const client = await fakeNode([
-      { blob: { blobId: blob.blobId, found: true, metadataBytes: garbage.length, primaryBytes: sliver.length, secondaryBytes: sliver.length } },
+      { blob: { blobId: blob.blobId, found: true, metadataBytes: garbage.length, primaryBytes: sliver.length, secondaryBytes: sliver.length, certificates: [] } },
       { chunk: { data: garbage } },
       { chunk: { data: sliver as Uint8Array<ArrayBuffer> } },
       { chunk: { data: sliver as Uint8Array<ArrayBuffer> } },
@@ -327,7 +362,7 @@ describe('sync protocol', () => {
     await expectProtocolError(new SyncClient(client).getChain(0), 'INVALID_DATA');
 
     const [a, b] = [fakeBlobId(), fakeBlobId()];
-    const outOfOrder = await fakeNode([{ blob: { blobId: b, found: false, metadataBytes: 0, primaryBytes: 0, secondaryBytes: 0 } }]);
+    const outOfOrder = await fakeNode([{ blob: { blobId: b, found: false, metadataBytes: 0, primaryBytes: 0, secondaryBytes: 0, certificates: [] } }]);
     await expectProtocolError(new SyncClient(outOfOrder).getShardSlivers(0, [a, b]), 'INVALID_DATA');
 
     // a listing that goes backwards would make the requester loop
@@ -374,7 +409,7 @@ describe('sync protocol', () => {
   it('times out a node that stalls in the middle of a batch', async () => {
     const blob = fakeBlob([0]);
     const client = await fakeNode([
-      { blob: { blobId: blob.blobId, found: true, metadataBytes: encodeBlobMetadata(blob.metadata).length, primaryBytes: 100, secondaryBytes: 100 } },
+      { blob: { blobId: blob.blobId, found: true, metadataBytes: encodeBlobMetadata(blob.metadata).length, primaryBytes: 100, secondaryBytes: 100, certificates: [] } },
     ]);
     const sync = new SyncClient(client, { limits: { messageTimeoutMs: 100 } });
     const started = performance.now();
