@@ -1,7 +1,7 @@
 // Shard migration's checks and writes: metadata against the blob ID, both slivers of a pair against
 // the metadata (the one sliver check), and storage through the blob service like the store path.
 import type { BlobMetadata, SliverData } from '../encoding/bcs.js';
-import type { BlobId } from '../encoding/blob-id.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { type PairIndex, secondarySliverOfPair } from '../encoding/indices.js';
 import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { encodingParameters } from '../encoding/parameters.js';
@@ -16,6 +16,8 @@ export interface MigrationWriterDeps {
   readonly store: Pick<BlobStore, 'hasSliver'>;
   readonly blobs: Pick<BlobService, 'storeVerifiedPair'>;
   readonly codec: Pick<CodecPool, 'sliverHash'>;
+  /** Verifies and records a blob certificate that came with a pulled pair (throws when invalid). */
+  readonly acceptCertificate?: (bytes: Uint8Array) => Promise<unknown>;
 }
 
 export class MigrationWriter {
@@ -60,6 +62,17 @@ export class MigrationWriter {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     return this.deps.blobs.storeVerifiedPair(blobId, metadata, { index: pair, ...slivers }, { epoch, ...(signal === undefined ? {} : { signal }) });
+  }
+
+  /** The certificates that came with a pulled pair: without them it would be collected as an uncertified upload. */
+  async acceptCertificates(blobId: BlobId, certificates: readonly Uint8Array[], log: (level: 'warn', message: string, context: Record<string, unknown>) => void): Promise<void> {
+    for (const certificate of certificates) {
+      try {
+        await this.deps.acceptCertificate?.(certificate);
+      } catch (error) {
+        log('warn', 'previous owner sent a blob certificate that fails verification', { blobId: blobIdToString(blobId), error: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 
   async holdsPair(blobId: BlobId, pair: PairIndex, signal: AbortSignal | undefined): Promise<boolean> {

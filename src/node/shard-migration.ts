@@ -26,7 +26,7 @@ import { compareBlobIds, type FetchedShardBlob, type ShardSliversResult, SyncCli
 import type { BlobService } from './blob-service.js';
 import type { SelfHealer } from './self-healing.js';
 import { MigrationProgressFile } from './migration-progress-file.js';
-import { MigrationWriter } from './migration-writer.js';
+import { MigrationWriter, type MigrationWriterDeps } from './migration-writer.js';
 import type { LogFn } from '../core/logger.js';
 import {
   MAX_FAILED_IDS,
@@ -99,7 +99,7 @@ export interface ShardMigratorOptions {
   /** A certified blob whose pair could not be rebuilt now (the heal queue retries it); must not throw. */
   readonly onUnrecovered?: (blobId: BlobId) => void;
   /** Verifies and records a blob certificate that came with a pulled pair (throws when invalid). */
-  readonly acceptCertificate?: (bytes: Uint8Array) => Promise<unknown>;
+  readonly acceptCertificate?: MigrationWriterDeps['acceptCertificate'];
   /** Called after every blob handled (for status pages and tests); must not throw. */
   readonly onProgress?: (progress: MigrationProgress) => void;
   readonly log?: LogFn;
@@ -324,14 +324,7 @@ export class ShardMigrator {
       return false;
     }
     await this.writer.persist(fetched.blobId, metadata, pair, verified, this.file.state?.epoch ?? 0, signal);
-    // Without its certificate the pair would be collected as an uncertified upload.
-    for (const certificate of fetched.certificates) {
-      try {
-        await this.options.acceptCertificate?.(certificate);
-      } catch (error) {
-        this.log('warn', 'previous owner sent a blob certificate that fails verification', { blobId: blobIdToString(fetched.blobId), error: describe(error) });
-      }
-    }
+    await this.writer.acceptCertificates(fetched.blobId, fetched.certificates, this.log);
     return true;
   }
 
