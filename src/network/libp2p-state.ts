@@ -90,11 +90,13 @@ export async function openLibp2pState(path: string): Promise<LibP2pState> {
   await disk.open();
   const datastore = new WriteBehindDatastore(disk);
   await datastore.load();
+  let closing: Promise<void> | undefined;
   return {
     datastore,
-    close: async () => {
-      await datastore.flush().catch(() => undefined);
-      await disk.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await datastore.stop().catch(() => undefined);
+        await disk.close();
+      })()),
   };
 }

@@ -110,7 +110,13 @@ export async function createLibp2p(config: NodeConfig, genesis: Genesis, identit
     metricsRegistry: metrics.registry,
     nodeRecords: nodeRecordRules(genesis.network),
   });
-  libp2p.addEventListener('stop', () => void state.close(), { once: true });
+  // The last flush and the close finish before stop() resolves: nothing writes to the node
+  // directory after the node stopped (a caller may remove it at once).
+  const stopLibp2p = libp2p.stop.bind(libp2p);
+  libp2p.stop = async (): Promise<void> => {
+    await stopLibp2p();
+    await state.close();
+  };
   return libp2p;
 }
 
