@@ -4,20 +4,20 @@
 // certificate, which the caller publishes like a store's (nodes that were down get it pushed).
 // Members refuse a key that owns no deletable store of the blob (NOT_OWNER) and a blob stored only
 // permanently (NOT_DELETABLE); nothing changes anywhere until a certificate exists.
-import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys';
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
 import { blobDeletionMessage, deletableObjectId, ownerDeletionMessage } from '../../protocols/certificate/deletion.js';
-import { CERTIFICATE_LIMITS } from '../../protocols/certificate/limits.js';
 import { hasCode } from '../../protocols/common/errors.js';
 import { requestDeletionSignature } from '../../protocols/lifecycle/request.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { protocolId } from '../network/protocol-ids.js';
 import type { ClientContext } from './context.js';
-import { BlobNotDeletableError, InvalidRequestError, NodeAnswerError, NotBlobOwnerError, NotEnoughConfirmationsError, type NodeFailure } from './errors.js';
+import { BlobNotDeletableError, InvalidRequestError, NotBlobOwnerError, type NodeFailure } from './errors.js';
 import { throwIfAborted } from '../core/async.js';
+import { notEnoughSignatures, verifyLifecycleSignature } from './lifecycle-signatures.js';
 import { errorOf, withTimeout } from './util.js';
 
 export interface DeleteOutcome {
@@ -50,7 +50,7 @@ export async function deleteBlob(
       try {
         const stream = await libp2p.dialProtocol(committee.peerId(member), protocol, { signal });
         const signed = await requestDeletionSignature(stream, blobId, { epoch, ownerKey, ownerSignature }, { signal });
-        await verifyDeletionSignature(signed, member, blobId, objectId);
+        await verifyLifecycleSignature(signed, member, 'deletion', blobDeletionMessage(signed.epoch, blobId, objectId));
         const byMember = signatures.get(signed.epoch) ?? new Map<string, LifecycleSignature>();
         byMember.set(member, signed);
         signatures.set(signed.epoch, byMember);
@@ -75,33 +75,6 @@ export async function deleteBlob(
   if (weightOf('NOT_DELETABLE') >= validity) throw new BlobNotDeletableError(id, reasonOf('NOT_DELETABLE'));
   if (weightOf('NOT_OWNER') >= validity) throw new NotBlobOwnerError(id, peerIdFromPublicKey(owner.publicKey).toString(), reasonOf('NOT_OWNER'));
   if (weightOf('NOT_FOUND') >= validity) throw new InvalidRequestError(`cannot delete blob ${id}: it is not certified (nodes owning ${weightOf('NOT_FOUND')} shards do not have it)`);
-  const signedShards = Math.max(0, ...[...signatures.values()].map((byMember) => committee.weightOf(byMember.keys())));
-  const failedShards = failures.reduce((sum, failure) => sum + failure.shards, 0);
-  const reasons = failures.map((failure) => `${failure.peerId} (${failure.shards} shards): ${failure.error.message}`).join('; ');
-  throw new NotEnoughConfirmationsError(`deletion signatures cover ${signedShards} of ${nShards} shards, ${quorum} needed: ${reasons}`, {
-    confirmedShards: signedShards,
-    failedShards,
-    quorum,
-    failures,
-  });
+  throw notEnoughSignatures('deletion', signatures, committee, failures, nShards, quorum);
 }
 
-async function verifyDeletionSignature(signed: LifecycleSignature, member: string, blobId: BlobId, objectId: Uint8Array): Promise<void> {
-  if (signed.publicKey.length > CERTIFICATE_LIMITS.maxPublicKeyBytes || signed.signature.length > CERTIFICATE_LIMITS.maxSignatureBytes) {
-    throw new NodeAnswerError(member, 'deletion signature has an oversized key or signature');
-  }
-  let key;
-  try {
-    key = publicKeyFromProtobuf(signed.publicKey);
-  } catch {
-    throw new NodeAnswerError(member, 'deletion signature carries a public key that does not parse');
-  }
-  if (peerIdFromPublicKey(key).toString() !== member) throw new NodeAnswerError(member, 'deletion signed with another key');
-  let valid = false;
-  try {
-    valid = await key.verify(blobDeletionMessage(signed.epoch, blobId, objectId), signed.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw new NodeAnswerError(member, 'deletion signature does not verify');
-}

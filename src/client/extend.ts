@@ -3,11 +3,8 @@
 // members holding n - f shards for one epoch make an extension certificate, which the caller
 // publishes like a store's certificate. Members refuse a blob that is not certified or already
 // expired on them, and an end past the network's blob.maxEpochsAhead.
-import { publicKeyFromProtobuf } from '@libp2p/crypto/keys';
-import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
 import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
-import { CERTIFICATE_LIMITS } from '../../protocols/certificate/limits.js';
 import { hasCode } from '../../protocols/common/errors.js';
 import { requestExtensionSignature } from '../../protocols/lifecycle/request.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
@@ -15,8 +12,9 @@ import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { maxEpochsAheadOf } from '../membership/blob-params.js';
 import { protocolId } from '../network/protocol-ids.js';
 import type { ClientContext } from './context.js';
-import { BlobExpiredError, InvalidRequestError, NodeAnswerError, NotEnoughConfirmationsError, type NodeFailure } from './errors.js';
+import { BlobExpiredError, InvalidRequestError, type NodeFailure } from './errors.js';
 import { throwIfAborted } from '../core/async.js';
+import { notEnoughSignatures, verifyLifecycleSignature } from './lifecycle-signatures.js';
 import { errorOf, withTimeout } from './util.js';
 
 export interface ExtendOutcome {
@@ -50,7 +48,7 @@ export async function extendBlob(
       try {
         const stream = await libp2p.dialProtocol(committee.peerId(member), protocol, { signal });
         const signed = await requestExtensionSignature(stream, blobId, endEpoch, { signal });
-        await verifyExtensionSignature(signed, member, blobId, endEpoch);
+        await verifyLifecycleSignature(signed, member, 'extension', blobExtensionMessage(signed.epoch, blobId, endEpoch));
         const byMember = signatures.get(signed.epoch) ?? new Map<string, LifecycleSignature>();
         byMember.set(member, signed);
         signatures.set(signed.epoch, byMember);
@@ -86,34 +84,6 @@ export async function extendBlob(
   if (weightOf((error) => hasCode(error, 'NOT_FOUND')) >= validity) {
     throw new InvalidRequestError(`cannot extend blob ${id}: it is not certified (nodes owning ${weightOf((error) => hasCode(error, 'NOT_FOUND'))} shards do not have it certified)`);
   }
-  const signedShards = Math.max(0, ...[...signatures.values()].map((byMember) => committee.weightOf(byMember.keys())));
-  const failedShards = failures.reduce((sum, failure) => sum + failure.shards, 0);
-  const reasons = failures.map((failure) => `${failure.peerId} (${failure.shards} shards): ${failure.error.message}`).join('; ');
-  throw new NotEnoughConfirmationsError(`extension signatures cover ${signedShards} of ${nShards} shards, ${quorum} needed: ${reasons}`, {
-    confirmedShards: signedShards,
-    failedShards,
-    quorum,
-    failures,
-  });
+  throw notEnoughSignatures('extension', signatures, committee, failures, nShards, quorum);
 }
 
-/** A member's extension signature: its own key, over the expected message. */
-async function verifyExtensionSignature(signed: LifecycleSignature, member: string, blobId: BlobId, endEpoch: number): Promise<void> {
-  if (signed.publicKey.length > CERTIFICATE_LIMITS.maxPublicKeyBytes || signed.signature.length > CERTIFICATE_LIMITS.maxSignatureBytes) {
-    throw new NodeAnswerError(member, 'extension signature has an oversized key or signature');
-  }
-  let key;
-  try {
-    key = publicKeyFromProtobuf(signed.publicKey);
-  } catch {
-    throw new NodeAnswerError(member, 'extension signature carries a public key that does not parse');
-  }
-  if (peerIdFromPublicKey(key).toString() !== member) throw new NodeAnswerError(member, 'extension signed with another key');
-  let valid = false;
-  try {
-    valid = await key.verify(blobExtensionMessage(signed.epoch, blobId, endEpoch), signed.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw new NodeAnswerError(member, 'extension signature does not verify');
-}
