@@ -3,25 +3,15 @@
 // refuses with NO_CAPACITY (counted in its metrics) and does not heal it later, while the store
 // certifies through the other three (30 of 40 shards, n - f = 27) and reads back. `floe node
 // status` shows used and total. After editing src/, run `npm run build` before running this file alone.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
+import { type CliRun, runFloeCli } from '../support/cli.js';
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
-}
-
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 let root = '';
@@ -30,16 +20,7 @@ let cluster: ClusterFile;
 const pids = new Set<number>();
 
 function runFloe(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env };
-  delete env['FLOE_NETWORK'];
-  delete env['FLOE_CAPACITY'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+  return runFloeCli(args, { cwd: root, timeoutMs: 90_000 });
 }
 
 async function up(): Promise<ClusterFile> {

@@ -6,18 +6,16 @@
 // it holds at most f), which learns it when it comes back. A blob stored deletable by two owners (Walrus's counting rule) stays while the
 // second store is live and goes with the second deletion. After editing src/, run `npm run build`
 // before running this file alone.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../support/wait.js';
+import { type CliRun, FLOE_BIN, runFloeCli } from '../support/cli.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
 const EPOCH_MS = 10_000;
 /** Waits on outcomes are generous: the machine may be busy. */
 const OUTCOME_MS = 180_000;
@@ -26,28 +24,13 @@ interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
 }
 
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let root = '';
 let clusterDir = '';
 let cluster: ClusterFile;
 const pids = new Set<number>();
 
 function runFloe(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env };
-  delete env['FLOE_NETWORK'];
-  delete env['FLOE_OWNER_KEY'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+  return runFloeCli(args, { cwd: root, timeoutMs: 120_000 });
 }
 
 function keyOf(user: string): string {
@@ -195,7 +178,7 @@ describe('deletable and permanent blobs on a 4-node cluster', () => {
       const log = openSync(join(down.dir, 'node.log'), 'a');
       const restarted = spawn(
         process.execPath,
-        [floeBin, 'node', 'run', '--dir', down.dir, '--network', join(clusterDir, 'genesis.json'), '--listen', `/ip4/127.0.0.1/tcp/${downPort ?? 0}`, '--http-host', '127.0.0.1', '--http-port', String(httpPort)],
+        [FLOE_BIN, 'node', 'run', '--dir', down.dir, '--network', join(clusterDir, 'genesis.json'), '--listen', `/ip4/127.0.0.1/tcp/${downPort ?? 0}`, '--http-host', '127.0.0.1', '--http-port', String(httpPort)],
         { cwd: root, stdio: ['ignore', log, log], detached: true },
       );
       pids.add(restarted.pid!);

@@ -5,19 +5,16 @@
 // (figures from `floe rewards`, adding up to the fees); and FLOE staked on a node gives it more
 // shards in a following assignment. Outcomes only, with generous waits (a loaded 2-core machine).
 // `npm run build` first when running this file alone.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../src/membership/index.js';
+import { type CliRun, runFloeCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
 // Long enough that challenges (answered within 15 % of an epoch) pass on a loaded machine.
 const EPOCH_MS = 20_000;
 const NODES = 4;
@@ -31,12 +28,6 @@ const STAKED = 2;
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; peerId: string; httpUrl: string }[];
-}
-
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 interface RewardsJson {
@@ -53,17 +44,7 @@ let cluster: ClusterFile;
 const pids = new Set<number>();
 
 function runFloe(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env };
-  delete env['FLOE_DEBUG'];
-  delete env['FLOE_WALLET'];
-  delete env['FLOE_NETWORK'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 240_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+  return runFloeCli(args, { cwd: root, timeoutMs: 240_000 });
 }
 
 async function ok(...args: string[]): Promise<string> {

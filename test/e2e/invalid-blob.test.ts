@@ -8,12 +8,10 @@
 // attest, f + 1 shards of attestations make an invalid-blob certificate, and every node drops the
 // blob: reads answer "invalid" and status says `invalid`. After editing src/, run `npm run build`
 // before running this file alone.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBlobCertificate } from '../../protocols/certificate/certificate.js';
 import { encodeBlobMetadata, encodeSliverData, type BlobMetadata, type SliverData } from '../../src/encoding/bcs.js';
@@ -21,10 +19,9 @@ import { blobIdToString } from '../../src/encoding/blob-id.js';
 import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { blobIdOfMetadata } from '../../src/encoding/metadata.js';
 import { encodeBlob, sliverHash } from '../../src/encoding/redstuff.js';
+import { type CliRun, runFloeCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
 const SHARDS = 40;
 const OUTCOME_MS = 300_000;
 
@@ -37,16 +34,8 @@ let clusterDir = '';
 let cluster: ClusterFile;
 const pids = new Set<number>();
 
-function runFloe(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env['FLOE_NETWORK'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+function runFloe(...args: string[]): Promise<CliRun> {
+  return runFloeCli(args, { cwd: root, timeoutMs: 120_000 });
 }
 
 async function api<T>(url: string, init?: RequestInit): Promise<T> {

@@ -7,30 +7,21 @@
 // and changes nothing. Epochs and waits are scaled to the machine's load (test/support/load.ts),
 // so a CLI call that takes seconds does not outlive a blob's lifetime. After editing src/, run
 // `npm run build` before running this file alone.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaled } from '../support/load.js';
+import { type CliRun, runFloeCli } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 import { epochAt, loadGenesis, type Genesis } from '../../src/config/genesis.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
 const NODES = 4;
 const EPOCH_MS = scaled(10_000);
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
-}
-
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
 }
 
 let root = '';
@@ -42,16 +33,7 @@ const pids = new Set<number>();
 const baseline = new Map<string, number>();
 
 function runFloe(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env };
-  delete env['FLOE_NETWORK'];
-  delete env['FLOE_DEBUG'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: scaled(90_000) }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+  return runFloeCli(args, { cwd: root, timeoutMs: scaled(90_000) });
 }
 
 /** Bytes of every file and directory below `path` (like `du --apparent-size -b`). */

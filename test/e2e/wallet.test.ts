@@ -2,16 +2,13 @@
 // devnet wallet funded by the genesis file, transfers certified by the committee across epoch
 // changes (every epoch the ledger is handed to the next committee), exact balances after, and
 // one clear line for what cannot work. `npm run build` first when running this file alone.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runFloeCli } from '../support/cli.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const floeBin = join(repoRoot, 'bin', 'floe.js');
 const FLAKES = 1_000_000_000n;
 const DEVNET_FUNDS = 1_000_000n * FLAKES;
 const EPOCH_MS = 10_000;
@@ -19,28 +16,12 @@ const STORAGE_PRICE = 1000n; // flakes per MiB per epoch
 const WRITE_PRICE = 500n; // flakes per MiB
 const MIB = 1024n * 1024n;
 
-interface CliRun {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let root = '';
 let clusterDir = '';
 const pids = new Set<number>();
 
 function runFloe(...args: string[]): Promise<CliRun> {
-  const env = { ...process.env };
-  delete env['FLOE_DEBUG'];
-  delete env['FLOE_WALLET'];
-  delete env['FLOE_NETWORK'];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [floeBin, ...args], { cwd: root, env, encoding: 'utf8', timeout: 240_000 }, (error, stdout, stderr) => {
-      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-      if (typeof error.code === 'number') return resolve({ exitCode: error.code, stdout, stderr });
-      reject(error);
-    });
-  });
+  return runFloeCli(args, { cwd: root, timeoutMs: 240_000 });
 }
 
 async function balanceOf(...args: string[]): Promise<bigint> {
