@@ -7,18 +7,15 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
-import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
+import type { BlobCertificate } from '../../protocols/certificate/certificate.js';
 import { blobDeletionMessage, deletableObjectId, ownerDeletionMessage } from '../../protocols/certificate/deletion.js';
 import { hasCode } from '../../protocols/common/errors.js';
 import { requestDeletionSignature } from '../../protocols/lifecycle/request.js';
-import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
-import { protocolId } from '../network/protocol-ids.js';
 import type { ClientContext } from './context.js';
-import { BlobNotDeletableError, InvalidRequestError, NotBlobOwnerError, type NodeFailure } from './errors.js';
+import { BlobNotDeletableError, InvalidRequestError, NotBlobOwnerError } from './errors.js';
 import { throwIfAborted } from '../core/async.js';
-import { notEnoughSignatures, verifyLifecycleSignature } from './lifecycle-signatures.js';
-import { errorOf, withTimeout } from './util.js';
+import { collectLifecycleSignatures, notEnoughSignatures, quorumOfSignatures } from './lifecycle-signatures.js';
 
 export interface DeleteOutcome {
   readonly certificate: BlobCertificate;
@@ -33,7 +30,7 @@ export async function deleteBlob(
   unencodedLength: number,
   options: { readonly signal?: AbortSignal; /** The network's current epoch by the client's clock. */ readonly epoch: number },
 ): Promise<DeleteOutcome> {
-  const { committee, libp2p, network, settings } = context;
+  const { committee } = context;
   const { quorum, validity, nShards } = committee.params;
   throwIfAborted(options.signal);
   const ownerKey = publicKeyToProtobuf(owner.publicKey);
@@ -41,31 +38,16 @@ export async function deleteBlob(
   // Members accept it within one epoch of theirs (clocks differ a little at an epoch change).
   const { epoch } = options;
   const ownerSignature = await owner.sign(ownerDeletionMessage(epoch, blobId));
-  const protocol = protocolId(network, 'lifecycle');
-  const signatures = new Map<number, Map<string, LifecycleSignature>>();
-  const failures: NodeFailure[] = [];
-  await Promise.all(
-    committee.members.map(async (member) => {
-      const signal = withTimeout(options.signal, settings.requestTimeoutMs);
-      try {
-        const stream = await libp2p.dialProtocol(committee.peerId(member), protocol, { signal });
-        const signed = await requestDeletionSignature(stream, blobId, { epoch, ownerKey, ownerSignature }, { signal });
-        await verifyLifecycleSignature(signed, member, 'deletion', blobDeletionMessage(signed.epoch, blobId, objectId));
-        const byMember = signatures.get(signed.epoch) ?? new Map<string, LifecycleSignature>();
-        byMember.set(member, signed);
-        signatures.set(signed.epoch, byMember);
-      } catch (error) {
-        failures.push({ peerId: member, shards: committee.shardsOf(member).length, error: errorOf(error) });
-      }
-    }),
+  const { signatures, failures } = await collectLifecycleSignatures(
+    context,
+    'deletion',
+    (stream, signal) => requestDeletionSignature(stream, blobId, { epoch, ownerKey, ownerSignature }, { signal }),
+    (signed) => blobDeletionMessage(signed.epoch, blobId, objectId),
+    options.signal,
   );
-  throwIfAborted(options.signal);
-  for (const [signedEpoch, byMember] of [...signatures].sort((a, b) => b[0] - a[0])) {
-    const signedShards = committee.weightOf(byMember.keys());
-    if (signedShards < quorum) continue;
-    const signers: CertificateSigner[] = committee.members
-      .filter((member) => byMember.has(member))
-      .map((member) => ({ publicKey: byMember.get(member)!.publicKey, signature: byMember.get(member)!.signature }));
+  const signed = quorumOfSignatures(committee, signatures, quorum);
+  if (signed !== undefined) {
+    const { epoch: signedEpoch, signers, signedShards } = signed;
     return { certificate: { kind: 'deletion', blobId, epoch: signedEpoch, endEpoch: signedEpoch + 1, unencodedLength, owner: objectId, signers }, signedShards };
   }
   const id = blobIdToString(blobId);

@@ -3,19 +3,16 @@
 // members holding n - f shards for one epoch make an extension certificate, which the caller
 // publishes like a store's certificate. Members refuse a blob that is not certified or already
 // expired on them, and an end past the network's blob.maxEpochsAhead.
-import type { BlobCertificate, CertificateSigner } from '../../protocols/certificate/certificate.js';
+import type { BlobCertificate } from '../../protocols/certificate/certificate.js';
 import { blobExtensionMessage } from '../../protocols/certificate/extension.js';
 import { hasCode } from '../../protocols/common/errors.js';
 import { requestExtensionSignature } from '../../protocols/lifecycle/request.js';
-import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { maxEpochsAheadOf } from '../membership/blob-params.js';
-import { protocolId } from '../network/protocol-ids.js';
 import type { ClientContext } from './context.js';
-import { BlobExpiredError, InvalidRequestError, type NodeFailure } from './errors.js';
+import { BlobExpiredError, InvalidRequestError } from './errors.js';
 import { throwIfAborted } from '../core/async.js';
-import { notEnoughSignatures, verifyLifecycleSignature } from './lifecycle-signatures.js';
-import { errorOf, withTimeout } from './util.js';
+import { collectLifecycleSignatures, notEnoughSignatures, quorumOfSignatures } from './lifecycle-signatures.js';
 
 export interface ExtendOutcome {
   readonly certificate: BlobCertificate;
@@ -34,36 +31,21 @@ export async function extendBlob(
   unencodedLength: number,
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ExtendOutcome> {
-  const { committee, libp2p, network, settings } = context;
+  const { committee } = context;
   const { quorum, validity, nShards } = committee.params;
   const maxAhead = maxEpochsAheadOf(committee.governance);
   if (!Number.isInteger(endEpoch) || endEpoch < 1 || endEpoch > 0xffff_ffff) throw new InvalidRequestError(`the end epoch must be a positive integer, got ${endEpoch}`);
   throwIfAborted(options.signal);
-  const protocol = protocolId(network, 'lifecycle');
-  const signatures = new Map<number, Map<string, LifecycleSignature>>();
-  const failures: NodeFailure[] = [];
-  await Promise.all(
-    committee.members.map(async (member) => {
-      const signal = withTimeout(options.signal, settings.requestTimeoutMs);
-      try {
-        const stream = await libp2p.dialProtocol(committee.peerId(member), protocol, { signal });
-        const signed = await requestExtensionSignature(stream, blobId, endEpoch, { signal });
-        await verifyLifecycleSignature(signed, member, 'extension', blobExtensionMessage(signed.epoch, blobId, endEpoch));
-        const byMember = signatures.get(signed.epoch) ?? new Map<string, LifecycleSignature>();
-        byMember.set(member, signed);
-        signatures.set(signed.epoch, byMember);
-      } catch (error) {
-        failures.push({ peerId: member, shards: committee.shardsOf(member).length, error: errorOf(error) });
-      }
-    }),
+  const { signatures, failures } = await collectLifecycleSignatures(
+    context,
+    'extension',
+    (stream, signal) => requestExtensionSignature(stream, blobId, endEpoch, { signal }),
+    (signed) => blobExtensionMessage(signed.epoch, blobId, endEpoch),
+    options.signal,
   );
-  throwIfAborted(options.signal);
-  for (const [epoch, byMember] of [...signatures].sort((a, b) => b[0] - a[0])) {
-    const signedShards = committee.weightOf(byMember.keys());
-    if (signedShards < quorum) continue;
-    const signers: CertificateSigner[] = committee.members
-      .filter((member) => byMember.has(member))
-      .map((member) => ({ publicKey: byMember.get(member)!.publicKey, signature: byMember.get(member)!.signature }));
+  const signed = quorumOfSignatures(committee, signatures, quorum);
+  if (signed !== undefined) {
+    const { epoch, signers, signedShards } = signed;
     return { certificate: { kind: 'extension', blobId, epoch, endEpoch, unencodedLength, signers }, signedShards };
   }
   const weightOf = (predicate: (error: Error) => boolean): number =>
