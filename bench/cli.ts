@@ -27,7 +27,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { humanBytes, sameBytes } from './common.js';
+import { humanBytes, incompressibleBytes, sameBytes } from './common.js';
 
 /** The `floe` launcher measured: this checkout's, or another build's with --floe PATH (e.g. an older one, to compare). */
 let floeBin = fileURLToPath(new URL('../../bin/floe.js', import.meta.url));
@@ -298,19 +298,6 @@ async function startupBench(args: Args): Promise<void> {
   else printRows(rows, runs);
 }
 
-/** Deterministic incompressible bytes (xorshift32). */
-function makeBlob(bytes: number): Uint8Array {
-  const blob = new Uint8Array(bytes);
-  const words = new Uint32Array(blob.buffer, 0, bytes >>> 2);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  return blob;
-}
 
 async function codecBench(args: Args): Promise<void> {
   const runs = args.runs ?? 3;
@@ -320,7 +307,7 @@ async function codecBench(args: Args): Promise<void> {
   try {
     for (const { n, bytes } of args.cases) {
       const path = join(base, `blob-${n}-${bytes}.bin`);
-      await writeFile(path, makeBlob(bytes));
+      await writeFile(path, incompressibleBytes(bytes));
       const best = async (run: () => Promise<Run>): Promise<{ ms: number; cpuMs: number; out: string }> => {
         const first = await run();
         let ms = Number.POSITIVE_INFINITY;

@@ -55,7 +55,7 @@ import { encodingParameters } from '../src/encoding/parameters.js';
 import { createFloeNode } from '../src/network/libp2p.js';
 import { writeFileAtomic } from '../src/storage/fs-atomic.js';
 import { CodecPool } from '../src/workers/codec-pool.js';
-import { humanBytes, mbps, sameBytes } from './common.js';
+import { humanBytes, incompressibleBytes, mbps, sameBytes } from './common.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -182,20 +182,6 @@ const collectGarbage: () => void = (() => {
   }
 })();
 
-/** Deterministic incompressible bytes (xorshift32 from `seed`), written a word at a time. */
-function makeBlob(bytes: number, seed: number): Uint8Array {
-  const blob = new Uint8Array(bytes);
-  const words = new Uint32Array(blob.buffer, 0, bytes >>> 2);
-  let x = (0x9e3779b9 ^ Math.imul(seed + 1, 0x85ebca6b)) >>> 0 || 1;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  for (let i = words.length * 4; i < bytes; i++) blob[i] = (i + seed) & 0xff;
-  return blob;
-}
 
 function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -312,7 +298,7 @@ async function loopbackThroughput(plan: Plan, signal: AbortSignal): Promise<Loop
     });
     const address = receiver.getMultiaddrs().find((ma) => ma.toString().includes('/tcp/'));
     if (address === undefined) throw new Error('the loopback receiver has no TCP address');
-    const chunk = makeBlob(plan.loopbackChunkBytes, 7);
+    const chunk = incompressibleBytes(plan.loopbackChunkBytes, 7);
 
     const transfer = async (total: number): Promise<number> => {
       const stream = await sender.dialProtocol(address, LOOPBACK_PROTOCOL, { signal });
@@ -551,7 +537,7 @@ async function measureThroughput(
   const reads: ReadSample[] = [];
   for (let run = 0; run < runs; run++) {
     progress(`  ${humanBytes(bytes)} run ${run + 1} of ${runs}: store, then read`);
-    let blob: Uint8Array | undefined = makeBlob(bytes, seedBase + run);
+    let blob: Uint8Array | undefined = incompressibleBytes(bytes, seedBase + run);
     collectGarbage();
     const store = await timedStore(client, meter, blob, signal);
     stores.push(store);
@@ -579,7 +565,7 @@ interface CodecResult {
 async function measureCodec(bytes: number, nShards: number, signal: AbortSignal): Promise<CodecResult> {
   const pool = CodecPool.shared();
   const { primarySourceSymbols } = encodingParameters(nShards);
-  const blob = makeBlob(bytes, 999);
+  const blob = incompressibleBytes(bytes, 999);
   collectGarbage();
   let start = performance.now();
   const encoded = await pool.encode(blob, nShards, { signal });
@@ -1034,7 +1020,7 @@ async function main(): Promise<number> {
       if (!sameBytes(await client.read(stored.blobId, { signal }), blob)) throw new Error('warm-up read returned other bytes');
     }
     for (const [size, seed] of [[MiB, 12345], [8 * MiB, 23456]] as const) {
-      const warm = makeBlob(size, seed);
+      const warm = incompressibleBytes(size, seed);
       const warmStored = await client.store(warm, { signal });
       if (!sameBytes(await client.read(warmStored.blobId, { signal }), warm)) throw new Error('warm-up read returned other bytes');
     }

@@ -12,7 +12,7 @@
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { humanBytes, mbps, sameBytes } from './common.js';
+import { humanBytes, incompressibleBytes, mbps, sameBytes } from './common.js';
 
 type Impl = 'walrus-wasm' | 'floe';
 const IMPLS: readonly Impl[] = ['walrus-wasm', 'floe'];
@@ -120,20 +120,6 @@ function parseArgs(argv: readonly string[]): Args {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the children
 
-/** Deterministic incompressible bytes (xorshift32), written a word at a time. */
-function makeBlob(bytes: number): Uint8Array {
-  const blob = new Uint8Array(bytes);
-  const words = new Uint32Array(blob.buffer, 0, bytes >>> 2);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x >>> 0;
-  }
-  for (let i = words.length * 4; i < bytes; i++) blob[i] = i & 0xff;
-  return blob;
-}
 
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -171,7 +157,7 @@ async function bestOf(runs: number, run: () => Promise<number> | number): Promis
 
 async function walrusChild({ n, bytes }: BenchCase, runs: number): Promise<SpeedResult> {
   const { BlobEncoder } = await import('@mysten/walrus-wasm');
-  const blob = makeBlob(bytes);
+  const blob = incompressibleBytes(bytes);
   const { kP, kS } = sourceSymbols(n);
   const s = symbolSize(n, bytes);
   const encoder = new BlobEncoder(n);
@@ -214,7 +200,7 @@ async function floeChild({ n, bytes }: BenchCase, runs: number): Promise<SpeedRe
   const { CodecPool } = await import('../src/workers/codec-pool.js');
   type Encoded = Awaited<ReturnType<InstanceType<typeof CodecPool>['encode']>>;
   const pool = CodecPool.shared();
-  const blob = makeBlob(bytes);
+  const blob = incompressibleBytes(bytes);
   const { kP } = sourceSymbols(n);
 
   let encoded: Encoded | undefined;
@@ -254,8 +240,8 @@ async function floeMemoryChild({ n, bytes }: BenchCase, inPlace: boolean): Promi
   collectGarbage();
   const baselineRssKiB = Math.round(process.memoryUsage().rss / 1024);
   // In place: the blob is read straight into the encoder's buffer (as a file upload would be).
-  const blob = inPlace ? allocateBlobBuffer(bytes, n) : makeBlob(bytes);
-  if (inPlace) blob.set(makeBlob(Math.min(bytes, 1 << 20)));
+  const blob = inPlace ? allocateBlobBuffer(bytes, n) : incompressibleBytes(bytes);
+  if (inPlace) blob.set(incompressibleBytes(Math.min(bytes, 1 << 20)));
   if (inPlace) for (let at = 1 << 20; at < bytes; at += 1 << 20) blob.copyWithin(at, 0, Math.min(1 << 20, bytes - at));
   const start = performance.now();
   const encoded = await pool.encode(blob, n);

@@ -305,13 +305,7 @@ export class FloeClient {
     if (status.expired === true) throw new BlobExpiredError(status.blobId, 0, `blob ${status.blobId} expired: its end epoch ${status.endEpoch ?? '?'} has passed`);
     if (!status.certified || status.endEpoch === undefined) throw new InvalidRequestError(`blob ${status.blobId} is not certified: store it first`);
     const endEpoch = options.endEpoch ?? status.endEpoch + options.epochs!;
-    const session = openReadSession(context, signal);
-    let unencodedLength: number;
-    try {
-      unencodedLength = (await fetchMetadata(context, session, id, () => undefined, signal)).unencodedLength;
-    } finally {
-      session.close();
-    }
+    const unencodedLength = await unencodedLengthOf(context, id, signal);
     const encodedLength = encodedBlobLength(context.committee.params, unencodedLength);
     return { blobId: status.blobId, previousEndEpoch: status.endEpoch, endEpoch, fromEpoch: status.endEpoch, unencodedLength, encodedLength };
   }
@@ -334,13 +328,7 @@ export class FloeClient {
     const status = await blobStatus(context, id, { signal });
     if (status.expired === true) throw new BlobExpiredError(status.blobId, 0, `blob ${status.blobId} expired: its end epoch ${status.endEpoch ?? '?'} has passed`);
     if (!status.certified) throw new InvalidRequestError(`blob ${status.blobId} is not certified: there is nothing to delete`);
-    const session = openReadSession(context, signal);
-    let unencodedLength: number;
-    try {
-      unencodedLength = (await fetchMetadata(context, session, id, () => undefined, signal)).unencodedLength;
-    } finally {
-      session.close();
-    }
+    const unencodedLength = await unencodedLengthOf(context, id, signal);
     const { certificate, signedShards } = await deleteBlob(context, id, ownerKey, unencodedLength, { signal, epoch: this.clock.epochAt(Date.now()) });
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return { blobId: status.blobId, epoch: certificate.epoch, signedShards, certificate };
@@ -574,5 +562,15 @@ async function waitForBootstrap(libp2p: FloeLibp2p, bootstrap: readonly string[]
   } catch (error) {
     throwIfAborted(signal);
     throw new NetworkUnavailableError(`no bootstrap peer answered within ${timeoutMs} ms (${bootstrap.join(', ')})`, { cause: error });
+  }
+}
+
+/** The blob's size, from its verified metadata (what an extension or a deletion certificate names). */
+async function unencodedLengthOf(context: ClientContext, blobId: BlobId, signal: AbortSignal): Promise<number> {
+  const session = openReadSession(context, signal);
+  try {
+    return (await fetchMetadata(context, session, blobId, () => undefined, signal)).unencodedLength;
+  } finally {
+    session.close();
   }
 }
