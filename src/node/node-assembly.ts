@@ -278,14 +278,8 @@ export function createScrubber(
     store,
     blobs,
     // Heal at once; what cannot be healed now (too few peers up) is retried by the heal queue.
-    heal: async (blobId, signal) => {
-      try {
-        return await healer.heal(blobId, signal);
-      } catch (error) {
-        if (!signal.aborted) healQueue.add(blobId, 'scrub');
-        throw error;
-      }
-    },
+    heal: (blobId, signal) => healer.heal(blobId, signal),
+    healLater: (blobId) => healQueue.add(blobId, 'scrub'),
     isLive: async (blobId) => {
       try {
         lifecycle.checkServable(blobId);
@@ -512,11 +506,7 @@ export function healingParts(
   });
   const healQueue = new HealQueue({
     dataDir: config.dataDir,
-    heal: async (blobId, signal, reason) => {
-      const count = await healer.heal(blobId, signal);
-      // A rotten sliver the scrubber could not rebuild at once is counted when the queue does.
-      if (reason === 'scrub') metrics.scrubHealed.inc(count);
-    },
+    heal: (blobId, signal) => healer.heal(blobId, signal),
     isLive: async (blobId) => {
       try {
         lifecycle.checkServable(blobId);

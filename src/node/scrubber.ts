@@ -15,10 +15,16 @@ export interface ScrubberOptions {
   readonly store: BlobStore;
   readonly blobs: {
     ownedPairs(blobId: BlobId): number[];
-    scrubSliver(blobId: BlobId, pair: number, kind: 'primary' | 'secondary', options?: { signal?: AbortSignal }): Promise<{ outcome: 'ok' | 'missing' | 'rot'; bytes: number }>;
+    scrubSliver(blobId: BlobId, pair: number, kind: SliverKind, options?: { signal?: AbortSignal }): Promise<{ outcome: 'ok' | 'missing' | 'rot'; bytes: number }>;
+    hasSliver(blobId: BlobId, pair: number, kind: SliverKind, options?: { signal?: AbortSignal }): Promise<boolean>;
   };
-  /** Rebuilds the blob's missing slivers; resolves to how many it stored. */
-  readonly heal: (blobId: BlobId, signal: AbortSignal) => Promise<number>;
+  /**
+   * Rebuilds the blob's missing slivers (or has them rebuilt later: the heal queue). What counts
+   * as healed is what the scrubber finds back in the store afterwards, whoever rebuilt it.
+   */
+  readonly heal: (blobId: BlobId, signal: AbortSignal) => Promise<unknown>;
+  /** Called when damaged slivers are still missing after `heal`: retry later (the heal queue). */
+  readonly healLater?: (blobId: BlobId) => void;
   /** Whether the blob is certified and not ended (only those are scrubbed). */
   readonly isLive: (blobId: BlobId) => Promise<boolean>;
   /** Length of an epoch now (the default budget is one pass per epoch). */
@@ -35,6 +41,11 @@ export interface ScrubberOptions {
 
 export const MIN_SCRUB_BUDGET = 256 * 1024;
 
+type SliverKind = 'primary' | 'secondary';
+
+/** Damaged slivers remembered until found healed; beyond, the oldest are forgotten. */
+const MAX_REMEMBERED_DAMAGE = 100_000;
+
 export interface ScrubPassReport {
   readonly blobs: number;
   readonly bytes: number;
@@ -45,6 +56,8 @@ export interface ScrubPassReport {
 export class Scrubber {
   private readonly stopController = new AbortController();
   private running: Promise<void> | undefined;
+  /** Slivers a pass found rotten or missing and that are not back yet (blob/pair/kind keys). */
+  private readonly damaged = new Set<string>();
 
   constructor(private readonly options: ScrubberOptions) {}
 
@@ -77,14 +90,22 @@ export class Scrubber {
     const started = performance.now();
     for await (const blobId of store.listBlobIds({ signal })) {
       if (!(await this.options.isLive(blobId))) continue;
-      let missing = false;
+      const damagedHere: { pair: number; kind: SliverKind }[] = [];
       for (const pair of blobs.ownedPairs(blobId)) {
         for (const kind of ['primary', 'secondary'] as const) {
           signal.throwIfAborted();
           const result = await blobs.scrubSliver(blobId, pair, kind, { signal });
           bytes += result.bytes;
           metrics.scrubbedBytes.inc(result.bytes);
-          if (result.outcome !== 'ok') missing = true;
+          if (result.outcome === 'ok') {
+            // Rebuilt since an earlier pass found it damaged (by the heal queue, say).
+            if (this.damaged.delete(damageKey(blobId, pair, kind))) {
+              healed++;
+              metrics.scrubHealed.inc();
+            }
+          } else {
+            damagedHere.push({ pair, kind });
+          }
           if (result.outcome === 'rot') {
             rot++;
             metrics.scrubRot.inc();
@@ -96,19 +117,37 @@ export class Scrubber {
         }
       }
       scrubbedBlobs++;
-      if (missing) {
+      if (damagedHere.length > 0) {
         try {
-          const count = await this.options.heal(blobId, signal);
-          healed += count;
-          metrics.scrubHealed.inc(count);
+          await this.options.heal(blobId, signal);
         } catch (error) {
           if (signal.aborted) throw error;
           this.options.log('warn', 'healing after a scrub failed', { blobId: blobIdToString(blobId), error: messageOf(error) });
         }
+        let stillMissing = false;
+        for (const { pair, kind } of damagedHere) {
+          if (await blobs.hasSliver(blobId, pair, kind, { signal })) {
+            this.damaged.delete(damageKey(blobId, pair, kind));
+            healed++;
+            metrics.scrubHealed.inc();
+          } else {
+            stillMissing = true;
+            this.remember(damageKey(blobId, pair, kind));
+          }
+        }
+        if (stillMissing) this.options.healLater?.(blobId);
       }
     }
     metrics.scrubPasses.inc();
     return { blobs: scrubbedBlobs, bytes, rot, healed };
+  }
+
+  private remember(key: string): void {
+    if (this.damaged.size >= MAX_REMEMBERED_DAMAGE) {
+      const oldest = this.damaged.values().next();
+      if (oldest.done !== true) this.damaged.delete(oldest.value);
+    }
+    this.damaged.add(key);
   }
 
   private async loop(): Promise<void> {
@@ -122,4 +161,8 @@ export class Scrubber {
       await pause(restMs, signal);
     }
   }
+}
+
+function damageKey(blobId: BlobId, pair: number, kind: SliverKind): string {
+  return `${blobIdToString(blobId)}/${pair}/${kind}`;
 }

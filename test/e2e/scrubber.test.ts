@@ -2,6 +2,9 @@
 // per epoch), a byte flipped in a sliver file on node 0's disk is found by the next pass (counted
 // in floe_scrub_rot_total), the sliver is rebuilt from the other nodes' recovery symbols
 // (floe_scrub_healed_total), node 0 serves it again, and the blob reads back.
+// Challenges sample the rotten sliver too, and with a single blob every challenge of node 0 fails
+// until it is healed: penalties and eviction are off here (by genesis parameters), or the node
+// could lose the shard, and with it the sliver to heal, before the scrubber's pass comes round.
 // Epochs and waits are scaled to the machine's load (test/support/load.ts).
 // After editing src/, run `npm run build` before running this file alone.
 import { randomBytes } from 'node:crypto';
@@ -37,7 +40,8 @@ async function metric(url: string, name: string): Promise<number> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-scrub-e2e-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', String(scaled(60_000)));
+  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', String(scaled(60_000)),
+    '--param', 'challenge.evictThreshold=0', '--param', 'challenge.penaltyBelow=0');
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);
