@@ -6,7 +6,9 @@
 //     peer ID. When there are more members than shards, only the n heaviest (ties: smaller peer ID)
 //     get shards; the others drop out of the committee.
 //  2. Counts by D'Hondt (Jefferson, as Walrus apportions stake) over effective weights (weight
-//     minus the member's reliability penalty, see penaltyForScore), with a per-node cap: each member
+//     minus the member's reliability penalty, see penaltyForScore), with a per-node cap, lowered
+//     for each member to what its declared capacity holds at the agreed stored bytes per shard
+//     (capacity.ts certifiedShardCaps, from the certified parameters only): each member
 //     first gets min(cap, floor(n * w / W)) (D'Hondt never gives less than that lower quota), then
 //     each remaining shard goes to the member with the largest quotient w / (seats + 1) below the
 //     cap, ties to the smaller peer ID. Quotients are compared by cross-multiplying bigints.
@@ -20,6 +22,7 @@ import { bytesEqual, compareStrings, concatBytes } from '../core/bytes.js';
 import { messageOf } from '../core/errors.js';
 import type { CommitteeMember, Genesis } from '../config/genesis.js';
 import { assignShards, exactWeights, sortByPeerId } from '../config/shard-assignment.js';
+import { certifiedShardCaps } from './capacity.js';
 import { MembershipError } from './errors.js';
 import { Assignment as AssignmentMessage } from './membership.generated.js';
 import { checkPeerId } from './signing.js';
@@ -100,14 +103,17 @@ export interface ComputeAssignmentOptions {
   readonly nShards: number;
   /** Most shards per node; default defaultShardCap. Raised to ceil(n / members) when lower. */
   readonly cap?: number;
-  /**
-   * Most shards each member's capacity holds (capacity.ts shardCapsForCapacity), by peer ID;
-   * absent members are not limited. Ignored when the members together cannot hold n shards.
-   */
-  readonly shardCaps?: Readonly<Record<string, number>>;
 }
 
 const U32_MAX = 0xffff_ffff;
+/** Governance parameters, plus room for every member's declared figures (economy-votes.ts). */
+const GOVERNANCE_PARAMS_ROOM = 256;
+const DECLARED_PARAMS_PER_MEMBER = 8;
+
+/** Most parameters an assignment of n shards may carry (members are at most n). */
+export function maxAssignmentParams(nShards: number): number {
+  return GOVERNANCE_PARAMS_ROOM + DECLARED_PARAMS_PER_MEMBER * nShards;
+}
 const encoder = new TextEncoder();
 const DIGEST_DOMAIN = encoder.encode('floe-assignment/1\0');
 
@@ -181,19 +187,32 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
   }
   const members = sortByPeerId(candidates);
   const cap = Math.max(options.cap ?? defaultShardCap(nShards, members.length), Math.ceil(nShards / members.length));
-  const counts = apportionDHondt(nShards, members, memberCaps(members, cap, nShards, options.shardCaps));
+  const params = { ...prev.params, ...changes.params };
+  const shardCaps = certifiedShardCaps(params, members.map((member) => member.peerId));
+  const counts = apportionDHondt(nShards, members, memberCaps(members, cap, nShards, shardCaps));
   const ownerOfShard = transition(prev.ownerOfShard, members, counts);
-  return freeze({ epoch, members, ownerOfShard, params: { ...prev.params, ...changes.params } });
+  return freeze({ epoch, members, ownerOfShard, params });
 }
 
 /**
- * Per-member caps: the node cap, lowered to what each member's capacity holds, unless that
- * leaves the members unable to hold n shards together (then capacity is not a limit: nodes still
- * refuse stores past their capacity).
+ * Per-member caps: the node cap, lowered to what each member's capacity holds. When the members
+ * together cannot hold n shards that way, every capacity cap is raised by the same smallest
+ * number of shards that lets them (never past the node cap): the shortfall is shared evenly, and
+ * nodes still refuse stores past their capacity.
  */
-function memberCaps(members: readonly AssignmentMember[], cap: number, nShards: number, shardCaps: Readonly<Record<string, number>> | undefined): number[] {
-  const limited = members.map((member) => Math.min(cap, Object.hasOwn(shardCaps ?? {}, member.peerId) ? Math.max(1, shardCaps![member.peerId]!) : cap));
-  return limited.reduce((sum, each) => sum + each, 0) >= nShards ? limited : members.map(() => cap);
+function memberCaps(members: readonly AssignmentMember[], cap: number, nShards: number, shardCaps: Readonly<Record<string, number>>): number[] {
+  const limited = members.map((member) => Math.min(cap, Object.hasOwn(shardCaps, member.peerId) ? Math.max(1, shardCaps[member.peerId]!) : cap));
+  const raised = (extra: number): number[] => limited.map((each) => Math.min(cap, each + extra));
+  const holds = (caps: readonly number[]): boolean => caps.reduce((sum, each) => sum + each, 0) >= nShards;
+  // cap * members >= n (cap >= ceil(n / members)), so raising by `cap` always holds n.
+  let low = 0;
+  let high = cap;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (holds(raised(middle))) high = middle;
+    else low = middle + 1;
+  }
+  return raised(low);
 }
 
 /**
@@ -276,7 +295,7 @@ export function encodeAssignment(assignment: Assignment): Uint8Array {
 export function decodeAssignment(bytes: Uint8Array, nShards: number): Assignment {
   let decoded: AssignmentMessage;
   try {
-    decoded = AssignmentMessage.decode(bytes, { limits: { members: nShards, ownerOfShard: nShards, params: 256 } });
+    decoded = AssignmentMessage.decode(bytes, { limits: { members: nShards, ownerOfShard: nShards, params: maxAssignmentParams(nShards) } });
   } catch (error) {
     throw new MembershipError('malformed', `assignment does not decode: ${messageOf(error)}`, { cause: error });
   }

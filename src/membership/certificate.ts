@@ -15,6 +15,7 @@ import {
   encodeAssignment,
   genesisAssignment,
   isMember,
+  maxAssignmentParams,
   weightOf,
 } from './assignment.js';
 import { MembershipError } from './errors.js';
@@ -64,7 +65,7 @@ export function decodeAssignmentCertificate(bytes: Uint8Array, nShards: number):
   let decoded: CertificateMessage;
   try {
     decoded = CertificateMessage.decode(bytes, {
-      limits: { signatures: nShards, assignment$: { members: nShards, ownerOfShard: nShards, params: 256 } },
+      limits: { signatures: nShards, assignment$: { members: nShards, ownerOfShard: nShards, params: maxAssignmentParams(nShards) } },
     });
   } catch (error) {
     throw new MembershipError('malformed', `assignment certificate does not decode: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

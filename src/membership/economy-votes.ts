@@ -1,16 +1,19 @@
 // The economy's votes (docs/economy.md section 5), counted with the other membership votes at the
 // midpoint so that their results ride on the assignment certificate:
-//  - `declare name=value`: a member's own figure (its storage price, write price or commission).
+//  - `declare name=value`: a member's own figure (its storage price, write price, commission,
+//    capacity in bytes, or stored bytes per shard it owns: capacity.ts).
 //    Like a leave, it needs only the member's own signature; it is kept in the assignment's
 //    parameters as `declared.<name>.<peerId>` until the member declares another value.
 //  - `stake peerId=weight`: the shard weight a member's stake calls for; certified at n - f shards
 //    like a penalty, it replaces the member's weight in the next assignment.
 // The prices in force are then Walrus's rule over the members' declared prices, weighted by their
-// shards: the price that 2/3 of all shards declared at most (economics.ts agreedPrice). Pure.
+// shards: the price that 2/3 of all shards declared at most (economics.ts agreedPrice); the
+// network's stored bytes per shard is their weighted median (capacity.ts). Pure.
 import { compareStrings } from '../core/bytes.js';
 import { type Assignment, isMember } from './assignment.js';
+import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM } from './capacity.js';
 
-export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission'] as const;
+export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission', 'capacity', 'storedPerShard'] as const;
 export type DeclaredFigure = (typeof DECLARED_FIGURES)[number];
 
 /** Commission is in basis points of a node's reward. */
@@ -74,7 +77,7 @@ export function agreedFigure(declarations: readonly { readonly value: number; re
 
 /**
  * Parameter changes from the declare votes of members of `committee`: the declared figures, then
- * the prices agreed over the committee's shards with those figures. A member's highest value per
+ * the prices and the stored bytes per shard agreed over the committee's shards with those figures. A member's highest value per
  * figure counts when it declared several in one epoch.
  */
 export function declaredChanges(declarations: Iterable<{ readonly voter: string; readonly subject: string }>, committee: Assignment): Record<string, number> {
@@ -99,5 +102,10 @@ export function declaredChanges(declarations: Iterable<{ readonly voter: string;
     const agreed = agreedFigure(declarations, committee.ownerOfShard.length);
     if (agreed !== undefined && agreed !== committee.params[param]) params[param] = agreed;
   }
+  const stored = [...shards]
+    .map(([peerId, count]) => ({ peerId, value: declaredFigure({ params: merged }, 'storedPerShard', peerId), shards: count }))
+    .filter((entry): entry is { peerId: string; value: number; shards: number } => entry.value !== undefined);
+  const bytesPerShard = agreedBytesPerShard(stored, committee.ownerOfShard.length);
+  if (bytesPerShard !== undefined && bytesPerShard !== committee.params[BYTES_PER_SHARD_PARAM]) params[BYTES_PER_SHARD_PARAM] = bytesPerShard;
   return params;
 }

@@ -14,6 +14,7 @@ export {
   defaultShardCap,
   effectiveWeight,
   isValidPenalty,
+  maxAssignmentParams,
   MAX_PENALTY_PPM,
   PENALTY_SCALE,
   PENALTY_STEP_PPM,
@@ -26,7 +27,7 @@ export {
   shardsOf,
   weightOf,
 } from './assignment.js';
-export { bytesPerShardOf, type MemberCapacity, shardCapsForCapacity } from './capacity.js';
+export { agreedBytesPerShard, BYTES_PER_SHARD_PARAM, bytesPerShardOf, certifiedShardCaps, type MemberCapacity, shardCapsForCapacity, storageDeclarations } from './capacity.js';
 export {
   type AssignmentCertificate,
   type CertificateSignature,

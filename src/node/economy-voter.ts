@@ -1,6 +1,7 @@
 // A member's economy votes (docs/economy.md section 5), once per epoch inside the voting window:
 // its operator's declared figures (storage price, write price, commission) whenever the figure in
-// the assignment differs from the configured one, and the stake weights its ledger shows for the
+// the assignment differs from the configured one, its capacity and stored bytes per shard (the
+// inputs of capacity-aware assignments, src/membership/capacity.ts), and the stake weights its ledger shows for the
 // next epoch (stake votes; certified at n - f shards they set the members' weights). Stake votes
 // wait until STAKE_VOTE_FROM of the epoch so that stake certified before the ledger's stake
 // cut-off has reached this member. One start/stop lifecycle; narrow dependencies.
@@ -8,7 +9,7 @@ import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { EconomyConfig } from '../config/node-config.js';
 import { STAKE_CUTOFF, stakeWeightVotes } from '../ledger/index.js';
-import { type Assignment, type DeclaredFigure, declaredFigure, isMember, type VoteKind, VOTE_CUTOFF } from '../membership/index.js';
+import { type Assignment, type DeclaredFigure, declaredFigure, isMember, shardsOf, storageDeclarations, type VoteKind, VOTE_CUTOFF } from '../membership/index.js';
 
 const TICK_MS = 500;
 /** Stake votes are cast from here on (after the stake cut-off, before the vote cut-off). */
@@ -27,6 +28,8 @@ export interface EconomyVoterOptions {
   };
   /** The ledger's pools: a node's stake counted at an epoch; poolNodes lists nodes that ever had stake. */
   readonly stake: { stakeAt(node: string, epoch: number): bigint; poolNodes(): string[] };
+  /** This node's capacity (undefined: no limit, not declared) and the bytes of blob data it stores. */
+  readonly storage?: () => { readonly capacityBytes: number | undefined; readonly storedBytes: number };
   readonly log: LogFn;
 }
 
@@ -38,6 +41,16 @@ export function declareSubjects(self: string, economy: EconomyConfig | undefined
     ['commission', economy?.commissionBps],
   ];
   return configured.filter(([figure, value]) => value !== undefined && declaredFigure(inForce, figure, self) !== value).map(([figure, value]) => `${figure}=${value}`);
+}
+
+/** The declare votes of a member's storage: capacity and stored bytes per owned shard (capacity.ts storageDeclarations). */
+export function storageSubjects(self: string, storage: { readonly capacityBytes: number | undefined; readonly storedBytes: number }, inForce: Assignment): string[] {
+  const capacity = declaredFigure(inForce, 'capacity', self);
+  const storedPerShard = declaredFigure(inForce, 'storedPerShard', self);
+  return storageDeclarations(
+    { ...(capacity === undefined ? {} : { capacity }), ...(storedPerShard === undefined ? {} : { storedPerShard }) },
+    { capacityBytes: storage.capacityBytes, storedBytes: storage.storedBytes, ownedShards: shardsOf(inForce, self).length },
+  );
 }
 
 export class EconomyVoter {
@@ -69,7 +82,9 @@ export class EconomyVoter {
     try {
       if (this.declaredIn !== epoch) {
         this.declaredIn = epoch;
-        for (const subject of declareSubjects(self, this.options.economy, inForce)) await this.cast('declare', subject, epoch);
+        const storage = this.options.storage?.();
+        const subjects = [...declareSubjects(self, this.options.economy, inForce), ...(storage === undefined ? [] : storageSubjects(self, storage, inForce))];
+        for (const subject of subjects) await this.cast('declare', subject, epoch);
       }
       if (this.stakedIn !== epoch && phase >= STAKE_VOTE_FROM) {
         this.stakedIn = epoch;

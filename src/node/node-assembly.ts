@@ -177,9 +177,16 @@ function economySource(ledger: LedgerNode, epochs: EpochManager): EconomySource 
   return { ledger, epoch: () => epochs.epoch(), assignmentAt: (epoch) => epochs.assignmentAt(epoch) };
 }
 
-/** The operator's declared prices and commission, and the stake weights this member's ledger shows, as votes. */
+/** The operator's declared prices and commission, this node's capacity and stored bytes, and the stake weights this member's ledger shows, as votes. */
 export function createEconomyVoter(context: AssemblyContext, epochs: EpochManager, ledger: LedgerNode): EconomyVoter {
-  return new EconomyVoter({ self: context.identity.peerId.toString(), economy: context.config.economy, epochs, stake: ledger.state, log: childLog(context.log, { component: 'economy' }) });
+  return new EconomyVoter({
+    self: context.identity.peerId.toString(),
+    economy: context.config.economy,
+    epochs,
+    stake: ledger.state,
+    storage: () => ({ capacityBytes: context.capacityBytes, storedBytes: context.store.stats().bytes }),
+    log: childLog(context.log, { component: 'economy' }),
+  });
 }
 
 /** Ledger gauges, read when /metrics is scraped (flakes as numbers: exact up to 2^53). */

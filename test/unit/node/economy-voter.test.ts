@@ -1,9 +1,10 @@
-// The economy voter: declares only the configured figures that differ from the assignment, once
+// The economy voter: declares only the configured figures (and its capacity and stored bytes per
+// shard) that differ from the assignment, once
 // per epoch, and votes stake weights only from the stake vote phase on, for pools that exist.
 import { describe, expect, it } from 'vitest';
 import { FLAKES_PER_FLOE } from '../../../src/ledger/index.js';
 import type { Assignment } from '../../../src/membership/index.js';
-import { declareSubjects, EconomyVoter, STAKE_VOTE_FROM } from '../../../src/node/economy-voter.js';
+import { declareSubjects, EconomyVoter, STAKE_VOTE_FROM, storageSubjects } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
 
 const self = '12D3KooWSelf';
@@ -26,6 +27,16 @@ describe('declareSubjects', () => {
   });
 });
 
+describe('storageSubjects', () => {
+  it('declares the capacity and the stored bytes per owned shard the assignment does not show yet', () => {
+    // self owns 2 of the 4 shards.
+    expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 3000 }, assignment)).toEqual(['capacity=10000', 'storedPerShard=1500']);
+    const declared = { ...assignment, params: { ...assignment.params, [`declared.capacity.${self}`]: 10_000, [`declared.storedPerShard.${self}`]: 1400 } };
+    expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 3000 }, declared)).toEqual([]);
+    expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 4000 }, declared)).toEqual(['storedPerShard=2000']);
+  });
+});
+
 describe('EconomyVoter', () => {
   it('casts declarations and stake weights once per epoch, stake only from the stake vote phase', async () => {
     const votes: string[] = [];
@@ -43,16 +54,17 @@ describe('EconomyVoter', () => {
         },
       },
       stake: { stakeAt: (node, epoch) => (node === other && epoch === 5 ? 7n * FLAKES_PER_FLOE : 0n), poolNodes: () => [other] },
+      storage: () => ({ capacityBytes: 10_000, storedBytes: 0 }),
       log: () => {},
     });
     voter.start();
     try {
-      await waitFor('the declaration', () => votes.includes('declare storagePrice=250'), 10_000, 50);
-      expect(votes).toEqual(['declare storagePrice=250']);
+      await waitFor('the declarations', () => votes.includes('declare capacity=10000'), 10_000, 50);
+      expect(votes).toEqual(['declare storagePrice=250', 'declare capacity=10000']);
       phase = STAKE_VOTE_FROM + 0.01;
       await waitFor('the stake vote', () => votes.includes(`stake ${other}=7`), 10_000, 50);
       await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`]);
+      expect(votes).toEqual(['declare storagePrice=250', 'declare capacity=10000', `stake ${other}=7`]);
     } finally {
       voter.stop();
     }
