@@ -99,3 +99,15 @@ export function storageDeclarations(declared: { readonly capacity?: number; read
   if (moved) subjects.push(`storedPerShard=${perShard}`);
   return subjects;
 }
+
+/** What the certified parameters say about a member's capacity: its declared capacity, the agreed bytes per shard, and the shards that capacity holds. */
+export function capacityInForce(params: Readonly<Record<string, number>>, peerId: string): { readonly declaredCapacityBytes?: number; readonly bytesPerShard?: number; readonly maxShards?: number } {
+  const declaredCapacityBytes = declaredValue(params, declaredParamName('capacity', peerId));
+  const bytesPerShard = declaredValue(params, BYTES_PER_SHARD_PARAM);
+  const maxShards = certifiedShardCaps(params, [peerId])[peerId];
+  return {
+    ...(declaredCapacityBytes === undefined ? {} : { declaredCapacityBytes }),
+    ...(bytesPerShard === undefined ? {} : { bytesPerShard }),
+    ...(maxShards === undefined ? {} : { maxShards }),
+  };
+}

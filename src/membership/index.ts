@@ -27,7 +27,7 @@ export {
   shardsOf,
   weightOf,
 } from './assignment.js';
-export { agreedBytesPerShard, BYTES_PER_SHARD_PARAM, bytesPerShardOf, certifiedShardCaps, type MemberCapacity, shardCapsForCapacity, storageDeclarations } from './capacity.js';
+export { agreedBytesPerShard, BYTES_PER_SHARD_PARAM, bytesPerShardOf, capacityInForce, certifiedShardCaps, type MemberCapacity, shardCapsForCapacity, storageDeclarations } from './capacity.js';
 export {
   type AssignmentCertificate,
   type CertificateSignature,

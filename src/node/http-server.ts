@@ -30,6 +30,12 @@ export interface HealthInfo {
   readonly bytes: number;
   /** Bytes of blob data the node accepts (bytes is what it uses). */
   readonly capacityBytes?: number;
+  /** The capacity this node declared, as the assignment in force has it (what assignments are capped by). */
+  readonly declaredCapacityBytes?: number;
+  /** The network's stored bytes per shard the committee agreed on (capacity.ts). */
+  readonly bytesPerShard?: number;
+  /** Most shards the declared capacity holds at that figure. */
+  readonly maxShards?: number;
   readonly uptimeSeconds: number;
   /** Milliseconds since the node started (Walrus's `uptime`). */
   readonly uptimeMs: number;

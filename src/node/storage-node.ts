@@ -11,7 +11,7 @@ import { loadIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { messageOf } from '../core/errors.js';
 import { type LogFn, silentLog } from '../core/logger.js';
-import { type Assignment, type NodeRecord, shardsOf } from '../membership/index.js';
+import { type Assignment, capacityInForce, type NodeRecord, shardsOf } from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { type BlobStore, DiskBlobStore } from '../storage/blob-store.js';
 import { writeFileAtomic } from '../storage/fs-atomic.js';
@@ -256,6 +256,7 @@ export class StorageNode {
       blobs: stats.blobs,
       bytes: stats.bytes,
       ...(this.blobs.capacity().capacityBytes === undefined ? {} : { capacityBytes: this.blobs.capacity().capacityBytes }),
+      ...capacityInForce(this.epochs.current().params, this.peerId),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       uptimeMs: Date.now() - this.startedAt,
       publicKey: Buffer.from(publicKeyToProtobuf(this.libp2p.peerId.publicKey!)).toString('base64'),

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { genesisBalances } from '../../config/genesis.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
 import { DECIMALS, formatAmount, pricesOf, SMALLEST_UNIT_NAME, TOKEN_NAME } from '../../ledger/index.js';
+import { capacityInForce } from '../../membership/index.js';
 import { formatBytes, NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP, resolveNetwork } from '../network.js';
 import { withWallet } from './wallet.js';
 import type { CliOutput } from '../output.js';
@@ -21,7 +22,9 @@ export interface InfoReport {
   readonly maxBlobSize: number;
   readonly token: { readonly name: string; readonly smallestUnit: string; readonly decimals: number; readonly supply: string };
   readonly prices: { readonly storagePerMiBPerEpoch: string; readonly writePerMiB: string };
-  readonly members: readonly { readonly peerId: string; readonly shards: number; readonly stake: string }[];
+  readonly members: readonly { readonly peerId: string; readonly shards: number; readonly stake: string; readonly capacityBytes?: number; readonly maxShards?: number }[];
+  /** The network's stored bytes per shard the committee agreed on (0: nothing declared yet); capacities are read against it. */
+  readonly bytesPerShard: number;
   /** Stake on all nodes counted in the current epoch, flakes. */
   readonly totalStake: string;
 }
@@ -52,7 +55,13 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
         maxBlobSize: maxBlobSize(params),
         token: { name: TOKEN_NAME, smallestUnit: SMALLEST_UNIT_NAME, decimals: DECIMALS, supply: supply.toString() },
         prices: { storagePerMiBPerEpoch: prices.storagePrice.toString(), writePerMiB: prices.writePrice.toString() },
-        members: [...shards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, count]) => ({ peerId, shards: count, stake: (stakeOf.get(peerId) ?? 0n).toString() })),
+        members: [...shards]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([peerId, count]) => {
+            const { declaredCapacityBytes, maxShards } = capacityInForce(view.params, peerId);
+            return { peerId, shards: count, stake: (stakeOf.get(peerId) ?? 0n).toString(), ...(declaredCapacityBytes === undefined ? {} : { capacityBytes: declaredCapacityBytes }), ...(maxShards === undefined ? {} : { maxShards }) };
+          }),
+        bytesPerShard: capacityInForce(view.params, '').bytesPerShard ?? 0,
         totalStake: stake.total.toString(),
       };
       if (flags.json === true) {
@@ -63,5 +72,10 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
       output.line(`committee: ${report.committeeSize} nodes, ${report.nShards} shards (n - f = ${report.quorum}); largest blob ${formatBytes(report.maxBlobSize)}`);
       output.line(`prices: ${formatAmount(prices.storagePrice)} per MiB per epoch, ${formatAmount(prices.writePrice)} per MiB to write${prices.storagePrice === 0n && prices.writePrice === 0n ? ' (storage is free)' : ''}`);
       output.line(`supply: ${formatAmount(supply)} (1 ${TOKEN_NAME} = 10^${DECIMALS} ${SMALLEST_UNIT_NAME}s); total stake ${formatAmount(stake.total)}`);
+      output.line(`stored per shard: ${formatBytes(report.bytesPerShard)} (agreed over the members' declarations)`);
+      for (const member of report.members) {
+        const capacity = member.capacityBytes === undefined ? 'capacity not declared' : `capacity ${formatBytes(member.capacityBytes)}${member.maxShards === undefined ? '' : ` (holds ${member.maxShards} shards)`}`;
+        output.line(`  ${member.peerId}  ${member.shards} shards, ${capacity}`);
+      }
     });
 }

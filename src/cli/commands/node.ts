@@ -164,6 +164,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         if (health.capacityBytes !== undefined) {
           output.line(`capacity  ${formatByteSize(health.bytes)} used of ${formatByteSize(health.capacityBytes)} (${((100 * health.bytes) / health.capacityBytes).toFixed(1)}%)`);
         }
+        if (health.declaredCapacityBytes !== undefined) output.line(formatDeclaredCapacity(health));
         if (health.healing !== undefined) output.line(formatHealing(health.healing));
         output.line(`peers     ${health.connectedPeers} connected`);
         if (health.reachability !== undefined) output.line(`reachable ${health.reachability}`);
@@ -198,6 +199,13 @@ function formatHealing(healing: HealingData): string {
   return `healing   ${waiting}; ${healing.healed} healed since start`;
 }
 
+/** One line: the capacity the assignment in force has for this node, and the shards it holds at the network's bytes per shard. */
+function formatDeclaredCapacity(health: HealthData): string {
+  const declared = `declared  ${formatByteSize(health.declaredCapacityBytes ?? 0)} in the assignment`;
+  if (health.bytesPerShard === undefined || health.bytesPerShard === 0) return `${declared} (the network stores nothing per shard yet: no shard limit)`;
+  return `${declared}; the network stores ${formatByteSize(health.bytesPerShard)} per shard: at most ${health.maxShards ?? '?'} shards`;
+}
+
 interface HealthData {
   healing?: HealingData;
   membership?: MembershipData;
@@ -212,6 +220,9 @@ interface HealthData {
   blobs: number;
   bytes: number;
   capacityBytes?: number;
+  declaredCapacityBytes?: number;
+  bytesPerShard?: number;
+  maxShards?: number;
 }
 
 /** Asks the running node (found through DIR/node.json) for its health; offline otherwise. */
