@@ -28,8 +28,8 @@ export interface EconomyVoterOptions {
   };
   /** The ledger's pools: a node's stake counted at an epoch; poolNodes lists nodes that ever had stake. */
   readonly stake: { stakeAt(node: string, epoch: number): bigint; poolNodes(): string[] };
-  /** This node's capacity (undefined: no limit, not declared) and the bytes of blob data it stores. */
-  readonly storage?: () => { readonly capacityBytes: number | undefined; readonly storedBytes: number };
+  /** This node's capacity (undefined: no limit, not declared), the bytes of blob data it stores, and whether it is pulling gained shards. */
+  readonly storage?: () => NodeStorage;
   readonly log: LogFn;
 }
 
@@ -43,14 +43,26 @@ export function declareSubjects(self: string, economy: EconomyConfig | undefined
   return configured.filter(([figure, value]) => value !== undefined && declaredFigure(inForce, figure, self) !== value).map(([figure, value]) => `${figure}=${value}`);
 }
 
-/** The declare votes of a member's storage: capacity and stored bytes per owned shard (capacity.ts storageDeclarations). */
-export function storageSubjects(self: string, storage: { readonly capacityBytes: number | undefined; readonly storedBytes: number }, inForce: Assignment): string[] {
+export interface NodeStorage {
+  readonly capacityBytes: number | undefined;
+  readonly storedBytes: number;
+  /** Pulling gained shards: its stored bytes per shard is not yet what it will hold, so it is not declared. */
+  readonly migrating?: boolean;
+}
+
+/**
+ * The declare votes of a member's storage: capacity and stored bytes per owned shard
+ * (capacity.ts storageDeclarations); the latter not while shards are migrating, when the node
+ * owns shards whose slivers it does not hold yet.
+ */
+export function storageSubjects(self: string, storage: NodeStorage, inForce: Assignment): string[] {
   const capacity = declaredFigure(inForce, 'capacity', self);
   const storedPerShard = declaredFigure(inForce, 'storedPerShard', self);
-  return storageDeclarations(
+  const subjects = storageDeclarations(
     { ...(capacity === undefined ? {} : { capacity }), ...(storedPerShard === undefined ? {} : { storedPerShard }) },
     { capacityBytes: storage.capacityBytes, storedBytes: storage.storedBytes, ownedShards: shardsOf(inForce, self).length },
   );
+  return storage.migrating === true ? subjects.filter((subject) => !subject.startsWith('storedPerShard=')) : subjects;
 }
 
 export class EconomyVoter {

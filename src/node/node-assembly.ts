@@ -73,6 +73,8 @@ export interface NodeHooks {
   recordChanged?: (record: NodeRecord) => void;
   health?: () => HealthInfo;
   membershipInfo?: () => NodeMembershipInfo;
+  /** Whether gained shards are still being pulled (the node's stored bytes per shard is not yet what it will hold). */
+  migrating?: () => boolean;
   /** Validates, records and gossips a blob certificate an HTTP client made (PUT /v1/blobs/{id}/certificate). */
   submitCertificate?: (bytes: Uint8Array) => Promise<BlobCertificate>;
 }
@@ -184,7 +186,7 @@ export function createEconomyVoter(context: AssemblyContext, epochs: EpochManage
     economy: context.config.economy,
     epochs,
     stake: ledger.state,
-    storage: () => ({ capacityBytes: context.capacityBytes, storedBytes: context.store.stats().bytes }),
+    storage: () => ({ capacityBytes: context.capacityBytes, storedBytes: context.store.stats().bytes, migrating: context.hooks.migrating?.() ?? false }),
     log: childLog(context.log, { component: 'economy' }),
   });
 }

@@ -223,6 +223,7 @@ export class StorageNode {
     hooks.recordChanged = (record) => this.storeRecordInDht(record);
     hooks.health = () => this.health();
     hooks.membershipInfo = () => this.membershipInfo();
+    hooks.migrating = () => this.migrating;
     hooks.submitCertificate = async (bytes) => {
       const certificate = await this.certificates.accept(bytes);
       // Like a storer's own publish: the other members learn it from gossip (and heal if they must).

@@ -34,6 +34,7 @@ describe('storageSubjects', () => {
     const declared = { ...assignment, params: { ...assignment.params, [`declared.capacity.${self}`]: 10_000, [`declared.storedPerShard.${self}`]: 1400 } };
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 3000 }, declared)).toEqual([]);
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 4000 }, declared)).toEqual(['storedPerShard=2000']);
+    expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 4000, migrating: true }, declared)).toEqual([]);
   });
 });
 
