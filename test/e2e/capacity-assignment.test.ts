@@ -116,6 +116,7 @@ describe('capacity-aware assignments on a devnet', () => {
     expect(smallShards).toBeGreaterThanOrEqual(1);
     expect(smallShards).toBeLessThanOrEqual(Math.floor(CAPACITY / bytesPerShard));
     expect(capped.ownerOfShard).toHaveLength(SHARDS);
+    console.log('H13C', capped.epoch, bytesPerShard, smallShards, JSON.stringify(capped.params));
 
     // `floe info` shows the declared capacities and the agreed figure (from the chain it verified).
     await waitFor(

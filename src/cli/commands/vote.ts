@@ -18,14 +18,14 @@ export function registerVoteCommand(program: Command, output: CliOutput): void {
     .command('vote')
     .description("vote, as the committee member running in DIR, to admit or evict a node, to set a parameter, or to declare the member's own price or commission")
     .argument('<kind>', 'admit, evict, param or declare')
-    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=15m; a *Ms parameter takes a duration such as 15s, 10m, 1h, 2w or milliseconds; declare: storagePrice=FLAKES, writePrice=FLAKES or commission=BPS)')
+    .argument('<subject>', 'peer ID of the node (admit, evict) or NAME=VALUE (param, e.g. epochDurationMs=15m; a *Ms parameter takes a duration such as 15s, 10m, 1h, 2w or milliseconds; declare: storagePrice=FLAKES, writePrice=FLAKES, commission=BPS, or capacity=BYTES and storedPerShard=BYTES, which a node declares itself)')
     .requiredOption('-d, --dir <dir>', 'node directory of a running committee member')
     .option('--json', 'print one JSON object')
     .action(async (kind: string, given: string, flags: { dir: string; json?: boolean }) => {
       const subject = kind === 'param' ? paramSubjectWithDurations(given) : given;
       if (kind !== 'admit' && kind !== 'evict' && kind !== 'param' && kind !== 'declare') throw new VoteUsageError(`vote kind must be admit, evict, param or declare, got ${JSON.stringify(kind)}`);
       if (kind === 'declare' && parseDeclareSubject(subject) === undefined) {
-        throw new VoteUsageError(`a declare vote needs storagePrice=FLAKES, writePrice=FLAKES or commission=BPS (0..10000), got ${JSON.stringify(subject)}`);
+        throw new VoteUsageError(`a declare vote needs storagePrice=FLAKES, writePrice=FLAKES, commission=BPS (0..10000), capacity=BYTES or storedPerShard=BYTES, got ${JSON.stringify(subject)}`);
       }
       if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
       // Unknown names and out-of-range values are refused here, before the node is asked.
