@@ -68,12 +68,15 @@ export function storageSubjects(self: string, storage: NodeStorage, inForce: Ass
 export class EconomyVoter {
   private timer: NodeJS.Timeout | undefined;
   private declaredIn = -1;
+  /** Storage figures are declared from the epoch after the start on: by then the node is connected, so its vote reaches every member (a vote only some members count splits their proposals). */
+  private startedIn = Number.POSITIVE_INFINITY;
   private stakedIn = -1;
   private busy = false;
 
   constructor(private readonly options: EconomyVoterOptions) {}
 
   start(): void {
+    this.startedIn = this.options.epochs.epoch();
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -94,7 +97,7 @@ export class EconomyVoter {
     try {
       if (this.declaredIn !== epoch) {
         this.declaredIn = epoch;
-        const storage = this.options.storage?.();
+        const storage = epoch > this.startedIn ? this.options.storage?.() : undefined;
         const subjects = [...declareSubjects(self, this.options.economy, inForce), ...(storage === undefined ? [] : storageSubjects(self, storage, inForce))];
         for (const subject of subjects) await this.cast('declare', subject, epoch);
       }

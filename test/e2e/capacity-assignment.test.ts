@@ -89,8 +89,8 @@ describe('capacity-aware assignments on a devnet', () => {
     const capacityParam = declaredParamName('capacity', small.peerId);
     // Its declaration reaches a certified assignment.
     await waitFor('the small capacity in a certified assignment', async () => (await chainFrom(0)).some((assignment) => assignment.params[capacityParam] === CAPACITY), 30 * EPOCH_MS, 1000);
-    const status = await ok('node', 'status', '--dir', small.dir);
-    expect(status).toMatch(/declared\s+600\.0 KB in the assignment/);
+    // The node shows it once that assignment is in force (it is certified half an epoch before).
+    await waitFor('node status to show the declared capacity', async () => /declared\s+600\.0 KB in the assignment/.test(await ok('node', 'status', '--dir', small.dir)), 10 * EPOCH_MS, 1000);
 
     const big = randomBytes(1_000_000);
     const bigPath = join(root, 'big.bin');
@@ -116,7 +116,6 @@ describe('capacity-aware assignments on a devnet', () => {
     expect(smallShards).toBeGreaterThanOrEqual(1);
     expect(smallShards).toBeLessThanOrEqual(Math.floor(CAPACITY / bytesPerShard));
     expect(capped.ownerOfShard).toHaveLength(SHARDS);
-    console.log('H13C', capped.epoch, bytesPerShard, smallShards, JSON.stringify(capped.params));
 
     // `floe info` shows the declared capacities and the agreed figure (from the chain it verified).
     await waitFor(
