@@ -17,12 +17,15 @@
 //  4. Minimal movement: a member keeps its lowest-numbered previous shards, up to its new count;
 //     the shards so freed (and those of removed members) go, in ascending order, to the members
 //     below their count, in peer ID order. No shard moves that need not.
+//  5. Parameters: the previous ones with the certified changes, minus the declared figures
+//     (economy-votes.ts) of peers that are not members of the result.
 import { blake2b256 } from '../crypto/blake2b.js';
 import { bytesEqual, compareStrings, concatBytes } from '../core/bytes.js';
 import { messageOf } from '../core/errors.js';
 import type { CommitteeMember, Genesis } from '../config/genesis.js';
 import { assignShards, exactWeights, sortByPeerId } from '../config/shard-assignment.js';
 import { certifiedShardCaps } from './capacity.js';
+import { declaredParamPeer } from './economy-votes.js';
 import { MembershipError } from './errors.js';
 import { Assignment as AssignmentMessage } from './membership.generated.js';
 import { checkPeerId } from './signing.js';
@@ -187,7 +190,14 @@ export function computeAssignment(prev: Assignment, changes: MembershipChanges, 
   }
   const members = sortByPeerId(candidates);
   const cap = Math.max(options.cap ?? defaultShardCap(nShards, members.length), Math.ceil(nShards / members.length));
-  const params = { ...prev.params, ...changes.params };
+  // A member's declared figures leave with it: the parameters stay bounded by the committee.
+  const memberIds = new Set(members.map((member) => member.peerId));
+  const params = Object.fromEntries(
+    Object.entries({ ...prev.params, ...changes.params }).filter(([name]) => {
+      const peer = declaredParamPeer(name);
+      return peer === undefined || memberIds.has(peer);
+    }),
+  );
   const shardCaps = certifiedShardCaps(params, members.map((member) => member.peerId));
   const counts = apportionDHondt(nShards, members, memberCaps(members, cap, nShards, shardCaps));
   const ownerOfShard = transition(prev.ownerOfShard, members, counts);

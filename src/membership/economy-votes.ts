@@ -28,6 +28,13 @@ export function declaredParamName(figure: DeclaredFigure, peerId: string): strin
   return `declared.${figure}.${peerId}`;
 }
 
+/** The member a `declared.<figure>.<peerId>` parameter belongs to; undefined for any other name. */
+export function declaredParamPeer(name: string): string | undefined {
+  if (!name.startsWith('declared.')) return undefined;
+  const at = name.lastIndexOf('.');
+  return at > 'declared.'.length ? name.slice(at + 1) : undefined;
+}
+
 /** `name=value` of a declare vote, or undefined when it is not one (unknown name, value out of bounds). */
 export function parseDeclareSubject(subject: string): { figure: DeclaredFigure; value: number } | undefined {
   const at = subject.indexOf('=');

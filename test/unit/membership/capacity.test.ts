@@ -169,3 +169,11 @@ describe('the assignment from declare votes, with up to f Byzantine declarations
     expect(changes.params).toEqual({});
   });
 });
+
+describe('declared figures of members that left', () => {
+  it('are dropped from the next assignment, so the parameters stay bounded by the committee', () => {
+    const prev = { ...roundRobin(peers, N), params: { ...declared({ [peers[0]!]: 5000, [peers[3]!]: 7000 }, 100), 'price.storage': 5 } };
+    const next = computeAssignment(prev, { ...NO_CHANGES, removed: [peers[3]!] }, { epoch: 1, nShards: N });
+    expect(next.params).toEqual({ [BYTES_PER_SHARD_PARAM]: 100, [declaredParamName('capacity', peers[0]!)]: 5000, 'price.storage': 5 });
+  });
+});
