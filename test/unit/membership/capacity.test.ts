@@ -64,6 +64,34 @@ describe('capacity-aware shard caps', () => {
   });
 });
 
+describe('computeAssignment under certified capacities (property)', () => {
+  it('gives no member more shards than its capacity holds whenever the capacities together hold n', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 12, maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (memberCount, perMember, capacityShards, weights, bytesPerShard) => {
+          const members = Array.from({ length: memberCount }, (_, index) => peerId(index));
+          const nShards = Math.max(4, memberCount * perMember);
+          // 0: the member declared no capacity (no limit).
+          const capacities = Object.fromEntries(members.map((member, index) => [member, capacityShards[index]! * bytesPerShard]).filter(([, capacity]) => capacity !== 0));
+          const next = computeAssignment(roundRobin(members, nShards, weights), { ...NO_CHANGES, params: declared(capacities, bytesPerShard) }, { epoch: 1, nShards });
+          const nodeCap = Math.max(defaultShardCap(nShards, memberCount), Math.ceil(nShards / memberCount));
+          const caps = members.map((member, index) => Math.min(nodeCap, Object.hasOwn(capacities, member) ? Math.max(1, capacityShards[index]!) : nodeCap));
+          const counts = shardsByPeer(next);
+          expect([...counts.values()].reduce((sum, shards) => sum + shards.length, 0)).toBe(nShards);
+          if (caps.reduce((sum, cap) => sum + cap, 0) < nShards) return;
+          members.forEach((member, index) => expect(counts.get(member)!.length).toBeLessThanOrEqual(caps[index]!));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('agreedBytesPerShard (shard-weighted median of the declarations)', () => {
   it('takes the weighted median (past half of the declaring shards), undefined below 2/3 coverage', () => {
     const entry = (peer: string, value: number, shards: number) => ({ peerId: peer, value, shards });
