@@ -88,15 +88,19 @@ export function agreedBytesPerShard(declarations: readonly { readonly peerId: st
 /**
  * The `declare` subjects a member casts for its storage: its capacity when the declared one
  * differs, and its stored bytes per shard when none is declared yet (and it stores something) or
- * it moved by more than STORED_PER_SHARD_DRIFT from the declared one.
+ * it moved by more than STORED_PER_SHARD_DRIFT from the declared one; not while it is migrating
+ * (it owns shards whose slivers it does not hold yet).
  */
-export function storageDeclarations(declared: { readonly capacity?: number; readonly storedPerShard?: number }, own: { readonly capacityBytes: number | undefined; readonly storedBytes: number; readonly ownedShards: number }): string[] {
+export function storageDeclarations(
+  declared: { readonly capacity?: number; readonly storedPerShard?: number },
+  own: { readonly capacityBytes: number | undefined; readonly storedBytes: number; readonly ownedShards: number; readonly migrating?: boolean },
+): string[] {
   const subjects: string[] = [];
   if (own.capacityBytes !== undefined && Number.isSafeInteger(own.capacityBytes) && own.capacityBytes > 0 && declared.capacity !== own.capacityBytes) subjects.push(`capacity=${own.capacityBytes}`);
   const perShard = bytesPerShardOf(own.storedBytes, own.ownedShards);
   const previous = declared.storedPerShard;
   const moved = previous === undefined ? perShard > 0 : perShard !== previous && Math.abs(perShard - previous) > previous * STORED_PER_SHARD_DRIFT;
-  if (moved) subjects.push(`storedPerShard=${perShard}`);
+  if (moved && own.migrating !== true) subjects.push(`storedPerShard=${perShard}`);
   return subjects;
 }
 

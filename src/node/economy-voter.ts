@@ -1,8 +1,8 @@
 // A member's economy votes (docs/economy.md section 5), once per epoch inside the voting window:
 // its operator's declared figures (storage price, write price, commission) whenever the figure in
 // the assignment differs from the configured one, its capacity and stored bytes per shard (the
-// inputs of capacity-aware assignments, src/membership/capacity.ts), and the stake weights its ledger shows for the
-// next epoch (stake votes; certified at n - f shards they set the members' weights). Stake votes
+// inputs of capacity-aware assignments, src/membership/capacity.ts), and the stake weights its
+// ledger shows for the next epoch (stake votes; certified at n - f shards they set the members' weights). Stake votes
 // wait until STAKE_VOTE_FROM of the epoch so that stake certified before the ledger's stake
 // cut-off has reached this member. One start/stop lifecycle; narrow dependencies.
 import { messageOf } from '../core/errors.js';
@@ -58,11 +58,10 @@ export interface NodeStorage {
 export function storageSubjects(self: string, storage: NodeStorage, inForce: Assignment): string[] {
   const capacity = declaredFigure(inForce, 'capacity', self);
   const storedPerShard = declaredFigure(inForce, 'storedPerShard', self);
-  const subjects = storageDeclarations(
+  return storageDeclarations(
     { ...(capacity === undefined ? {} : { capacity }), ...(storedPerShard === undefined ? {} : { storedPerShard }) },
-    { capacityBytes: storage.capacityBytes, storedBytes: storage.storedBytes, ownedShards: shardsOf(inForce, self).length },
+    { capacityBytes: storage.capacityBytes, storedBytes: storage.storedBytes, ownedShards: shardsOf(inForce, self).length, migrating: storage.migrating === true },
   );
-  return storage.migrating === true ? subjects.filter((subject) => !subject.startsWith('storedPerShard=')) : subjects;
 }
 
 export class EconomyVoter {
