@@ -74,7 +74,8 @@ export function registerInfoCommand(program: Command, output: CliOutput): void {
       output.line(`supply: ${formatAmount(supply)} (1 ${TOKEN_NAME} = 10^${DECIMALS} ${SMALLEST_UNIT_NAME}s); total stake ${formatAmount(stake.total)}`);
       output.line(`stored per shard: ${formatBytes(report.bytesPerShard)} (agreed over the members' declarations)`);
       for (const member of report.members) {
-        const capacity = member.capacityBytes === undefined ? 'capacity not declared' : `capacity ${formatBytes(member.capacityBytes)}${member.maxShards === undefined ? '' : ` (holds ${member.maxShards} shards)`}`;
+        const holds = member.maxShards === undefined ? '' : member.maxShards >= report.nShards ? ' (room for every shard)' : ` (holds ${member.maxShards} shards)`;
+        const capacity = member.capacityBytes === undefined ? 'capacity not declared' : `capacity ${formatBytes(member.capacityBytes)}${holds}`;
         output.line(`  ${member.peerId}  ${member.shards} shards, ${capacity}`);
       }
     });

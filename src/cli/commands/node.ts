@@ -20,6 +20,7 @@ import { wholeNumber } from '../arguments.js';
 import type { CliOutput } from '../output.js';
 import type { ChallengeStatus } from '../../node/challenge-runner.js';
 import { formatByteSize } from '../../config/byte-size.js';
+import { MAX_SHARDS } from '../../encoding/parameters.js';
 import { formatChallengeStatus } from './challenges.js';
 
 interface RunFlags {
@@ -203,7 +204,8 @@ function formatHealing(healing: HealingData): string {
 function formatDeclaredCapacity(health: HealthData): string {
   const declared = `declared  ${formatByteSize(health.declaredCapacityBytes ?? 0)} in the assignment`;
   if (health.bytesPerShard === undefined || health.bytesPerShard === 0) return `${declared} (the network stores nothing per shard yet: no shard limit)`;
-  return `${declared}; the network stores ${formatByteSize(health.bytesPerShard)} per shard: at most ${health.maxShards ?? '?'} shards`;
+  const limit = health.maxShards === undefined || health.maxShards >= MAX_SHARDS ? 'no shard limit' : `at most ${health.maxShards} shards`;
+  return `${declared}; the network stores ${formatByteSize(health.bytesPerShard)} per shard: ${limit}`;
 }
 
 interface HealthData {
