@@ -43,15 +43,25 @@ export async function pushCertificates(
   }
 }
 
+/** What one push brought: certificates read, and those `accept` refused (with the first refusal). */
+export interface CertificatePushOutcome {
+  readonly received: number;
+  readonly failed: number;
+  readonly firstError?: unknown;
+}
+
 /**
  * Handler: reads up to maxCertificates frames of at most the size of a certificate with n signers
- * and hands each to `accept` (which verifies it). A certificate that fails verification ends the
- * push: that peer is not trusted for the rest of it.
+ * and hands each to `accept` (which verifies it). A certificate `accept` refuses does not end the
+ * push: the rest may be good (a sender holding one stale or forged certificate among many still
+ * delivers the others), and the frame and count limits bound what a bad sender costs. `onDone`
+ * hears once per push how many were refused, so the caller logs once, not per certificate. A
+ * malformed or oversized frame ends the push (the stream cannot be trusted to be in step).
  */
 export function createCertificatePushHandler(
   nShards: number,
   accept: (bytes: Uint8Array) => Promise<unknown>,
-  options: { readonly signal?: AbortSignal; readonly limits?: Partial<Limits> } = {},
+  options: { readonly signal?: AbortSignal; readonly limits?: Partial<Limits>; readonly onDone?: (outcome: CertificatePushOutcome) => void } = {},
 ): (stream: Stream) => Promise<void> {
   const limits: Limits = { ...CERTIFICATE_PUSH_LIMITS, ...options.limits };
   return async (stream) => {
@@ -59,9 +69,12 @@ export function createCertificatePushHandler(
       maxMessageBytes: maxCertificateBytes(nShards),
       malformedCode: 'INVALID_REQUEST',
     });
-    let failed = false;
+    let broken = false;
+    let received = 0;
+    let failed = 0;
+    let firstError: unknown;
     try {
-      for (let received = 0; received < limits.maxCertificates; received++) {
+      while (received < limits.maxCertificates) {
         let bytes: Uint8Array;
         try {
           bytes = await framed.read('waiting for a certificate', limits.frameTimeoutMs, options.signal);
@@ -69,11 +82,18 @@ export function createCertificatePushHandler(
           if (hasCode(error, 'UNAVAILABLE')) break; // the sender closed its side: done
           throw error;
         }
-        await accept(bytes);
+        received++;
+        try {
+          await accept(bytes);
+        } catch (error) {
+          if (failed === 0) firstError = error;
+          failed++;
+        }
       }
     } catch {
-      failed = true;
+      broken = true;
     }
-    await releaseStream(stream, limits.closeTimeoutMs, failed);
+    options.onDone?.({ received, failed, ...(failed === 0 ? {} : { firstError }) });
+    await releaseStream(stream, limits.closeTimeoutMs, broken);
   };
 }

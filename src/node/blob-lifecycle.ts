@@ -124,6 +124,19 @@ export class BlobLifecycle {
     return this.tombstones.get(blobIdToString(blobId));
   }
 
+  /**
+   * Wire forms of the certificates that ended blobs here (deletions, invalid blobs), newest first,
+   * at most `limit`: pushed to members that connect, so one that was down learns them however
+   * long ago they were made, for as long as the tombstones are kept.
+   */
+  endedCertificates(limit: number): string[] {
+    return [...this.tombstones.values()]
+      .filter((tombstone) => tombstone.proof !== undefined && (tombstone.reason === 'deleted' || tombstone.reason === 'invalid'))
+      .sort((a, b) => b.epoch - a.epoch)
+      .slice(0, limit)
+      .map((tombstone) => tombstone.proof!);
+  }
+
   /** Blobs past their end (or grace) not collected yet. */
   backlog(): number {
     const epoch = this.options.epoch();

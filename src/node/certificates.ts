@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
-import { base64UrlEncode } from '../core/bytes.js';
+import { base64UrlDecode, base64UrlEncode } from '../core/bytes.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import { protocolId, topic } from '../network/protocol-ids.js';
@@ -31,7 +31,8 @@ import {
   verifyBlobCertificate,
   type BlobCertificate,
 } from '../../protocols/certificate/certificate.js';
-import { CERTIFICATE_PUSH_LIMITS, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
+import { CERTIFICATE_PUSH_LIMITS, type CertificatePushOutcome, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
+import { messageOf } from '../core/errors.js';
 import type { BlobService } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { HealQueue } from './heal-queue.js';
@@ -59,6 +60,8 @@ export interface CertificateKeeperOptions {
     replaceEnd(blobId: BlobId, endEpoch: number): void;
     end(blobId: BlobId, reason: 'deleted' | 'invalid', proof?: string): Promise<void>;
     tombstoneOf(blobId: BlobId): { readonly reason: string } | undefined;
+    /** Wire forms (base64url) of the deletion and invalid-blob certificates that ended blobs here, newest first. */
+    endedCertificates?(limit: number): string[];
   };
   /** How many epochs past its own epoch a certificate's end epoch may lie (governance parameter). */
   readonly maxEpochsAhead?: () => number;
@@ -67,6 +70,13 @@ export interface CertificateKeeperOptions {
 
 /** Certificates learned this recently are pushed to members that connect. */
 const RECENT_WINDOW_MS = 10 * 60_000;
+/**
+ * Certificates pushed to a member that connects, at most (in pushes of maxCertificates): the
+ * recent ones first, then the deletion and invalid-blob certificates kept in tombstones.
+ */
+const MAX_PUSHED = 4 * CERTIFICATE_PUSH_LIMITS.maxCertificates;
+/** Deletions whose store certificate has not arrived yet, kept at most. */
+const MAX_PENDING_DELETIONS = 1024;
 /** After a peer connects: time for its protocols to be known (identify) before the push. */
 const PUSH_AFTER_CONNECT_MS = 3_000;
 /** A whole push, dial included. */
@@ -85,6 +95,12 @@ export class CertificateKeeper {
   /** Blobs whose certificate is recorded on disk, with its end epoch (saves the record lookup for every copy). */
   private readonly recorded = new Map<string, number>();
   private readonly pushTimers = new Set<NodeJS.Timeout>();
+  /**
+   * Deletions of an owner's store that this node has no registration of yet, by blob and owner:
+   * pushes from several members arrive in any order, so a deletion can come before the store it
+   * deletes. Applied when a store certificate of that owner from no later epoch is recorded.
+   */
+  private readonly pendingDeletions = new Map<string, { epoch: number; bytes: Uint8Array }>();
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
     const peer = event.detail;
     // Members only (clients run no push handler); the owner list may change with the epoch.
@@ -114,8 +130,20 @@ export class CertificateKeeper {
       version: '1.0.0',
       limits: CERTIFICATE_PUSH_LIMITS,
       handler: ({ signal }) => {
-        const handler = createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal });
-        return (stream) => handler(stream);
+        return (stream, connection) => {
+          const peerId = connection.remotePeer.toString();
+          const onDone = (outcome: CertificatePushOutcome): void => {
+            if (outcome.failed === 0) return;
+            // One line per push, however many it carried that failed.
+            this.options.log('info', 'a certificate push carried certificates that failed', {
+              peerId,
+              received: outcome.received,
+              failed: outcome.failed,
+              error: messageOf(outcome.firstError),
+            });
+          };
+          return createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal, onDone })(stream);
+        };
       },
     };
   }
@@ -199,6 +227,7 @@ export class CertificateKeeper {
     if (record?.endEpoch !== undefined) this.options.lifecycle?.noteEnd(certificate.blobId, record.endEpoch);
     if (this.recorded.size > VERIFIED_CACHE_SIZE) this.recorded.clear();
     this.recorded.set(recordedKey, Math.max(certificate.endEpoch, this.recorded.get(recordedKey) ?? 0));
+    if (owner !== undefined && (await this.applyPendingDeletion(certificate, id, owner)) === 'ended') return certificate;
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
@@ -237,12 +266,36 @@ export class CertificateKeeper {
     if (this.recent.has(key)) return;
     this.recent.set(key, { bytes, learnedAt: Date.now() });
     this.recorded.delete(`${id}:${owner}`);
-    const left = await this.options.blobs.recordDeletion(certificate.blobId, owner);
-    if (left === undefined) return;
+    if ((await this.applyDeletion(certificate.blobId, id, owner, bytes)) !== undefined) return;
+    // Nothing of that owner to delete here (yet, or any more): kept, in case its store certificate comes later.
+    const pendingKey = `${id}:${owner}`;
+    const known = this.pendingDeletions.get(pendingKey);
+    if (known !== undefined && known.epoch >= certificate.epoch) return;
+    this.pendingDeletions.delete(pendingKey);
+    if (this.pendingDeletions.size >= MAX_PENDING_DELETIONS) this.pendingDeletions.delete(this.pendingDeletions.keys().next().value as string);
+    this.pendingDeletions.set(pendingKey, { epoch: certificate.epoch, bytes });
+  }
+
+  /** Records the deletion of `owner`'s store; what is left (an end epoch, or 'ended'), undefined when nothing changed. */
+  private async applyDeletion(blobId: BlobId, id: string, owner: string, bytes: Uint8Array): Promise<number | 'ended' | undefined> {
+    const left = await this.options.blobs.recordDeletion(blobId, owner);
+    if (left === undefined) return undefined;
     this.options.metrics.certificatesAccepted.inc();
-    if (left === 'ended') await this.options.lifecycle?.end(certificate.blobId, 'deleted', base64UrlEncode(bytes));
-    else this.options.lifecycle?.replaceEnd(certificate.blobId, left);
+    if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', base64UrlEncode(bytes));
+    else this.options.lifecycle?.replaceEnd(blobId, left);
     this.options.log('info', 'deletable store deleted by its owner', { blobId: id, owner, ended: left === 'ended' });
+    return left;
+  }
+
+  /** A store certificate of `owner` has just been recorded: a deletion of it that came first now applies. */
+  private async applyPendingDeletion(certificate: BlobCertificate, id: string, owner: string): Promise<number | 'ended' | undefined> {
+    const pendingKey = `${id}:${owner}`;
+    const pending = this.pendingDeletions.get(pendingKey);
+    // A store certified after the deletion is a new one, which that deletion does not touch.
+    if (pending === undefined || certificate.epoch > pending.epoch) return undefined;
+    this.pendingDeletions.delete(pendingKey);
+    this.recorded.delete(pendingKey);
+    return this.applyDeletion(certificate.blobId, id, owner, pending.bytes);
   }
 
   /** An invalid-blob certificate (f + 1 shards attest): the blob is dropped for good. */
@@ -258,12 +311,32 @@ export class CertificateKeeper {
 
   /** A pushed certificate: like a gossiped one, and an invalid one is counted the same way. */
   private async acceptPushed(bytes: Uint8Array): Promise<void> {
+    if (this.alreadyEnded(bytes)) return;
     try {
       await this.accept(bytes);
     } catch (error) {
       this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
       throw error;
     }
+  }
+
+  /**
+   * Whether a pushed deletion or invalid-blob certificate would change nothing here: the blob has
+   * already ended (members push the ones their tombstones keep on every reconnect, so this skips
+   * their verification). Decoding is cheap; anything that does not decode goes on to accept().
+   */
+  private alreadyEnded(bytes: Uint8Array): boolean {
+    const { lifecycle } = this.options;
+    if (lifecycle === undefined) return false;
+    let certificate: BlobCertificate;
+    try {
+      certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
+    } catch {
+      return false;
+    }
+    const ended = lifecycle.tombstoneOf(certificate.blobId)?.reason;
+    if (certificate.kind === 'deletion') return ended !== undefined;
+    return certificate.kind === 'invalid' && ended === 'invalid';
   }
 
   private async validate(data: Uint8Array): Promise<TopicValidatorResult> {
@@ -295,21 +368,33 @@ export class CertificateKeeper {
     }
   }
 
-  /** Sends the certificates learned within RECENT_WINDOW_MS to one peer (best effort). */
+  /**
+   * Sends one peer the certificates learned within RECENT_WINDOW_MS, then the deletion and
+   * invalid-blob certificates this node's tombstones keep (best effort). The tombstones' ones
+   * reach a member that was down for longer than the window, or while every member that
+   * learned them restarted: without them it would keep serving a blob deleted meanwhile.
+   */
   private async pushRecent(peer: PeerId): Promise<void> {
     const now = Date.now();
-    const certificates: Uint8Array[] = [];
+    const recent: Uint8Array[] = [];
     for (const [id, entry] of this.recent) {
       if (now - entry.learnedAt > RECENT_WINDOW_MS) this.recent.delete(id);
-      else certificates.push(entry.bytes);
+      else recent.push(entry.bytes);
+    }
+    // The newest ones if there are more than the pushes carry; in the order learned (a store before its deletion).
+    const certificates = recent.slice(-MAX_PUSHED);
+    const sent = new Set(certificates.map((bytes) => base64UrlEncode(bytes)));
+    for (const wire of this.options.lifecycle?.endedCertificates?.(MAX_PUSHED) ?? []) {
+      if (certificates.length >= MAX_PUSHED) break;
+      if (!sent.has(wire)) certificates.push(base64UrlDecode(wire));
     }
     if (certificates.length === 0 || this.stopController.signal.aborted) return;
-    // The newest ones if there are more than one push carries.
-    const newest = certificates.slice(-CERTIFICATE_PUSH_LIMITS.maxCertificates);
     try {
-      const signal = withDeadline(this.stopController.signal, PUSH_DEADLINE_MS);
-      const stream = await this.options.libp2p.dialProtocol(peer, this.pushProtocol, { signal });
-      await pushCertificates(stream, newest, { signal });
+      const signal = withDeadline(this.stopController.signal, PUSH_DEADLINE_MS * Math.ceil(certificates.length / CERTIFICATE_PUSH_LIMITS.maxCertificates));
+      for (let start = 0; start < certificates.length; start += CERTIFICATE_PUSH_LIMITS.maxCertificates) {
+        const stream = await this.options.libp2p.dialProtocol(peer, this.pushProtocol, { signal });
+        await pushCertificates(stream, certificates.slice(start, start + CERTIFICATE_PUSH_LIMITS.maxCertificates), { signal });
+      }
     } catch (error) {
       this.options.log('info', 'pushing recent certificates failed', {
         peerId: peer.toString(),

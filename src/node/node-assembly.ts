@@ -37,7 +37,8 @@ import { BlobService, type LifecycleGate } from './blob-service.js';
 import { createLedgerHandler } from '../../protocols/ledger/handler.js';
 import { LEDGER_LIMITS } from '../../protocols/ledger/limits.js';
 import { epochAt, genesisBalances } from '../config/genesis.js';
-import { blobIdToString } from '../encoding/blob-id.js';
+import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
+import type { InconsistencyProof } from '../encoding/inconsistency.js';
 import { encodedBlobLength, encodingParameters } from '../encoding/parameters.js';
 import { LedgerNode } from './ledger-service.js';
 import { EconomyVoter } from './economy-voter.js';
@@ -77,6 +78,8 @@ export interface NodeHooks {
   migrating?: () => boolean;
   /** Validates, records and gossips a blob certificate an HTTP client made (PUT /v1/blobs/{id}/certificate). */
   submitCertificate?: (bytes: Uint8Array) => Promise<BlobCertificate>;
+  /** An inconsistency proof posted over HTTP and verified: reported like the node's own (InvalidBlobWatch). */
+  reportInconsistency?: (blobId: BlobId, proof: InconsistencyProof) => void;
 }
 
 export interface AssemblyContext {
@@ -451,6 +454,7 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
         if (hooks.submitCertificate === undefined) throw new ProtocolError('UNAVAILABLE', 'the node is still starting');
         return hooks.submitCertificate(bytes);
       },
+      reportInconsistency: (blobId, proof) => hooks.reportInconsistency?.(blobId, proof),
     }),
     metrics,
     health: () => hooks.health!(),
@@ -499,6 +503,7 @@ export function healingParts(
     metrics,
     log: childLog(log, { component: 'invalid-blobs' }),
   });
+  context.hooks.reportInconsistency = (blobId, proof) => void invalidBlobs.report(blobId, proof).catch(() => undefined);
   const healer = new SelfHealer({
     onInconsistent: (blobId, proof) => void invalidBlobs.report(blobId, proof).catch(() => undefined),
     libp2p,

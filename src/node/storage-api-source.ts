@@ -4,7 +4,7 @@ import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import type { SliverType } from '../encoding/bcs.js';
 import type { BlobId } from '../encoding/blob-id.js';
-import { checkInconsistencyProof } from '../encoding/inconsistency.js';
+import { checkInconsistencyProof, type InconsistencyProof } from '../encoding/inconsistency.js';
 import type { RecoverySymbol } from '../encoding/recovery.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { invalidBlobIdMessage } from '../../protocols/certificate/invalid.js';
@@ -24,6 +24,12 @@ export interface StorageApiSourceOptions {
   /** Validates, records and gossips a blob certificate (CertificateKeeper.accept, then the `blobs` topic). */
   readonly submitCertificate: StorageApiSource['submitCertificate'];
   readonly filterSymbols: (blobId: BlobId, targetKind: SliverType, targetIndex: number, symbols: readonly RecoverySymbol[]) => RecoverySymbol[];
+  /**
+   * A proof posted over HTTP that this node verified goes where its own recoveries' proofs go
+   * (InvalidBlobWatch.report: attest, gossip, invalid-blob certificate), so one node hearing it
+   * makes the blob invalid on every node.
+   */
+  readonly reportInconsistency?: (blobId: BlobId, proof: InconsistencyProof) => void;
 }
 
 export function createStorageApiSource(options: StorageApiSourceOptions): StorageApiSource {
@@ -56,6 +62,7 @@ export function createStorageApiSource(options: StorageApiSourceOptions): Storag
       const metadata = await blobs.getMetadata(blobId, { signal });
       if (metadata === undefined) throw new ApiError('FAILED_PRECONDITION', 'METADATA_NOT_FOUND', 'the metadata of the blob is not stored on this node', STORAGE_DOMAIN);
       checkInconsistencyProof(metadata, proof);
+      options.reportInconsistency?.(blobId, proof);
       const epoch = options.epoch();
       const signedMessage = invalidBlobIdMessage(epoch, blobId);
       return { epoch, signedMessage, signature: await privateKey.sign(signedMessage), publicKey: publicKeyToProtobuf(privateKey.publicKey) };

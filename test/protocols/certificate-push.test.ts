@@ -37,16 +37,34 @@ describe('certificate push', () => {
     expect(count).toBe(3);
   });
 
-  it('stops at the first certificate that fails verification', async () => {
+  it('goes on past certificates that fail verification, and reports the failures once', async () => {
     const [sender, receiver] = await pair();
     const seen: number[] = [];
-    const handled = createCertificatePushHandler(N, async (bytes) => {
-      seen.push(bytes.length);
-      if (bytes.length === 77) throw new Error('invalid certificate');
-    })(receiver);
-    await pushCertificates(sender, [certificateLike(10), certificateLike(77), certificateLike(20)]).catch(() => undefined);
+    const outcomes: { received: number; failed: number; firstError?: unknown }[] = [];
+    const handled = createCertificatePushHandler(
+      N,
+      async (bytes) => {
+        seen.push(bytes.length);
+        if (bytes.length === 77 || bytes.length === 78) throw new Error(`invalid certificate of ${bytes.length} bytes`);
+      },
+      { onDone: (outcome) => outcomes.push(outcome) },
+    )(receiver);
+    await pushCertificates(sender, [certificateLike(10), certificateLike(77), certificateLike(20), certificateLike(78), certificateLike(30)]);
     await settlesWithin(handled, 2_000);
-    expect(seen).toEqual([10, 77]);
+    expect(seen).toEqual([10, 77, 20, 78, 30]);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ received: 5, failed: 2 });
+    expect((outcomes[0]!.firstError as Error).message).toBe('invalid certificate of 77 bytes');
+    expect(isReleased(receiver)).toBe(true);
+  });
+
+  it('reports a push without failures as such', async () => {
+    const [sender, receiver] = await pair();
+    const outcomes: { received: number; failed: number }[] = [];
+    const handled = createCertificatePushHandler(N, async () => undefined, { onDone: (outcome) => outcomes.push(outcome) })(receiver);
+    await pushCertificates(sender, [certificateLike(), certificateLike()]);
+    await settlesWithin(handled, 2_000);
+    expect(outcomes).toEqual([{ received: 2, failed: 0 }]);
   });
 
   it('cuts off a frame larger than any certificate for n signers', async () => {
