@@ -4,8 +4,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PrivateKey } from '@libp2p/interface';
-import { createKeyFile, loadKeyFile } from '../config/identity.js';
-import { IdentityError } from '../config/errors.js';
+import { loadOrCreateKeyFile } from '../config/identity.js';
 
 export const OWNER_KEY_ENV = 'FLOE_OWNER_KEY';
 export const OWNER_KEY_FILE_NAME = 'owner.key';
@@ -21,19 +20,5 @@ export function ownerKeyPath(flag: string | undefined, env: NodeJS.ProcessEnv = 
 
 /** Loads the owner key, creating it (mode 0600, its directory 0700) if there is none yet. */
 export async function loadOrCreateOwnerKey(flag: string | undefined): Promise<PrivateKey> {
-  const path = ownerKeyPath(flag);
-  try {
-    return (await loadKeyFile(path, 'it is created on first use')).privateKey;
-  } catch (error) {
-    if (!(error instanceof IdentityError) || error.code !== 'IDENTITY_MISSING') throw error;
-  }
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
-  try {
-    return (await createKeyFile(path, 'the owner key')).privateKey;
-  } catch (error) {
-    // Another command created it meanwhile.
-    if (error instanceof IdentityError && error.code === 'IDENTITY_EXISTS') return (await loadKeyFile(path, 'it is created on first use')).privateKey;
-    throw error;
-  }
+  return (await loadOrCreateKeyFile(ownerKeyPath(flag), 'the owner key')).privateKey;
 }

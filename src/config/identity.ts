@@ -55,6 +55,27 @@ export async function createKeyFile(path: string, what = 'the key'): Promise<Nod
   return { privateKey, peerId: peerIdFromPrivateKey(privateKey) };
 }
 
+/**
+ * Loads the key file at `path`, creating it (mode 0600, its directory 0700) if there is none yet:
+ * owner keys (`floe store --deletable`, the publisher's). Two processes creating it at once end
+ * up with the same key.
+ */
+export async function loadOrCreateKeyFile(path: string, what: string): Promise<NodeIdentity> {
+  try {
+    return await loadKeyFile(path, 'it is created on first use');
+  } catch (error) {
+    if (!(error instanceof IdentityError) || error.code !== 'IDENTITY_MISSING') throw error;
+  }
+  await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
+  try {
+    return await createKeyFile(path, what);
+  } catch (error) {
+    // Another process created it meanwhile.
+    if (error instanceof IdentityError && error.code === 'IDENTITY_EXISTS') return await loadKeyFile(path, 'it is created on first use');
+    throw error;
+  }
+}
+
 /** Reads an Ed25519 key file. Throws IdentityError `IDENTITY_MISSING` (with `hint`) or `IDENTITY_CORRUPT`. */
 export async function loadKeyFile(path: string, hint: string): Promise<NodeIdentity> {
   let bytes: Uint8Array;

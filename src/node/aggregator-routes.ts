@@ -88,9 +88,9 @@ export function parsePutQuery(url: URL, limits: EpochLimits): { epochs: number; 
 async function putBlob(source: AggregatorSource, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   // The body's size is checked first: a refused upload costs no governance lookup.
   const body = await readBody(request, source.maxBodyBytes, 'the blob', DAEMON_DOMAIN);
-  const { epochs, force } = parsePutQuery(url, publisherLimits(source));
+  const { epochs, force, deletable } = parsePutQuery(url, publisherLimits(source));
   // `newlyCreated`, or `alreadyCertified` when the blob is certified long enough (publisher.ts).
-  const answer = await source.publisher.put(body, epochs, { force });
+  const answer = await source.publisher.put(body, epochs, { force, deletable });
   sendJson(response, 200, answer);
 }
 

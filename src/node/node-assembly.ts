@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type Assignment, encodeSyncDone, maxEpochsAheadOf, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
 import { GovernanceParameterError } from '../config/governance.js';
-import type { NodeIdentity } from '../config/identity.js';
+import { loadOrCreateKeyFile, type NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { childLog, type LogFn } from '../core/logger.js';
 import { peerIdFromString } from '@libp2p/peer-id';
@@ -55,7 +55,7 @@ import type { NodeMetrics } from './metrics.js';
 import { MemberCapacities } from './member-capacities.js';
 import { findNodeRecord, nodeRecordRules } from './node-record-dht.js';
 import { type ProtocolDescriptor, registerProtocols } from './protocols.js';
-import { Publisher } from './publisher.js';
+import { Publisher, PUBLISHER_OWNER_KEY_FILE_NAME } from './publisher.js';
 import { blobFactsFromRecord } from './blob-facts.js';
 import { HealQueue } from './heal-queue.js';
 import { Scrubber } from './scrubber.js';
@@ -253,6 +253,7 @@ export function createPublisher(context: AssemblyContext, epochs: EpochManager):
   const { genesis, store } = context;
   return new Publisher(genesis, CodecPool.shared(), () => epochs.epoch(), () => epochs.current().params, async (blobId, signal) =>
     blobFactsFromRecord(blobId, await store.getBlobRecord(blobId, { signal })).statusEventDigest,
+    async () => (await loadOrCreateKeyFile(join(context.config.dataDir, PUBLISHER_OWNER_KEY_FILE_NAME), "the publisher's owner key")).privateKey,
   );
 }
 

@@ -1,6 +1,11 @@
 // The node's publisher/aggregator role (Walrus's `PUT /v1/blobs` and `GET /v1/blobs/{id}`): a
 // light client with its own libp2p identity, created on first use, that stores and reads blobs
-// through the network like any other client (so it also reaches this very node).
+// through the network like any other client (so it also reaches this very node). Like Walrus's
+// publisher, which owns the Blob objects it registers for others, it owns the deletable blobs it
+// stores: their owner is the publisher's owner key, a key file in the node's directory
+// (PUBLISHER_OWNER_KEY_FILE_NAME, created on first use), which `floe delete ID --owner-key` takes.
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
+import type { PrivateKey } from '@libp2p/interface';
 import type { Genesis } from '../config/genesis.js';
 import { FloeClient, type ReadOptions } from '../client/index.js';
 import { defaultStoreEpochs } from '../client/store.js';
@@ -51,6 +56,19 @@ export interface PutOptions {
   readonly signal?: AbortSignal;
   /** Store even when the blob is already certified long enough (Walrus `force`). */
   readonly force?: boolean;
+  /**
+   * Store it deletable, owned by the publisher's owner key (Walrus `deletable`). Always a new
+   * store: a certified copy someone else (or nobody) can delete is not one the publisher owns.
+   */
+  readonly deletable?: boolean;
+}
+
+/** The publisher's owner key, in the node's directory. */
+export const PUBLISHER_OWNER_KEY_FILE_NAME = 'publisher-owner.key';
+
+/** A deletable PUT on a publisher that has no owner key. */
+export class PublisherOwnerKeyError extends Error {
+  override readonly name = 'PublisherOwnerKeyError';
 }
 
 export type PutBlobAnswer = NewlyCreatedAnswer | AlreadyCertifiedAnswer;
@@ -67,6 +85,8 @@ export class Publisher {
     private readonly governance: () => Readonly<Record<string, number>> = () => genesis.parameters ?? {},
     /** The digest naming a blob's certification as this node knows it (walrus-blob-status.ts). */
     private readonly statusEventDigest: (blobId: BlobId, signal?: AbortSignal) => Promise<Uint8Array> = (blobId) => Promise.resolve(blobId),
+    /** The key that owns the deletable blobs this publisher stores (loaded, or created, on first use). */
+    private readonly ownerKey?: () => Promise<PrivateKey>,
   ) {}
 
   maxEpochsAhead(): number {
@@ -101,7 +121,7 @@ export class Publisher {
     const { signal } = options;
     const client = await this.client(signal);
     const callOptions = signal === undefined ? {} : { signal };
-    if (options.force !== true) {
+    if (options.force !== true && options.deletable !== true) {
       const { blobId } = await this.codec.computeMetadata(blob, this.genesis.nShards, callOptions);
       const wantedEnd = this.epoch() + epochs;
       const status = await client.status(blobId, callOptions);
@@ -116,7 +136,12 @@ export class Publisher {
         return { alreadyCertified: { blobId: extended.blobId, event, endEpoch: extended.endEpoch } };
       }
     }
-    const stored = await client.store(blob, { epochs, ...callOptions });
+    let owner: Uint8Array | undefined;
+    if (options.deletable === true) {
+      if (this.ownerKey === undefined) throw new PublisherOwnerKeyError('this publisher has no owner key for deletable blobs');
+      owner = publicKeyToProtobuf((await this.ownerKey()).publicKey);
+    }
+    const stored = await client.store(blob, { epochs, ...callOptions, ...(owner === undefined ? {} : { owner }) });
     const certificate = encodeBlobCertificate(stored.certificate);
     return {
       newlyCreated: {
@@ -128,8 +153,8 @@ export class Publisher {
           encodingType: 'RS2',
           certifiedEpoch: stored.epoch,
           storage: { id: storageObjectId(certificate), startEpoch: stored.epoch, endEpoch: stored.endEpoch, storageSize: stored.encodedLength },
-          // Floe's stores cannot be deleted before their end epoch (Walrus: a permanent blob).
-          deletable: false,
+          // A deletable store is the publisher's (its owner key); a permanent one nobody deletes.
+          deletable: owner !== undefined,
         },
         resourceOperation: { registerFromScratch: { encodedLength: stored.encodedLength, epochsAhead: epochs } },
         cost: 0,

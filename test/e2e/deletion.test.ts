@@ -4,8 +4,10 @@
 // permanent one by anyone (one clear line, nothing changes); the owner's `floe delete` removes it
 // from every node, including one killed before the deletion (the one with the fewest shards, if
 // it holds at most f), which learns it when it comes back. A blob stored deletable by two owners (Walrus's counting rule) stays while the
-// second store is live and goes with the second deletion. After editing src/, run `npm run build`
-// before running this file alone.
+// second store is live and goes with the second deletion. A blob stored through a node's publisher
+// with `PUT /v1/blobs?deletable=true` is owned by that node's publisher owner key
+// (DIR/publisher-owner.key), and `floe delete` with that key removes it. After editing src/, run
+// `npm run build` before running this file alone.
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -210,6 +212,30 @@ describe('deletable and permanent blobs on a 4-node cluster', () => {
     expect(again.stderr).toContain('does not own a deletable store');
     const second = await runFloe('delete', id, '--owner-key', keyOf('dave'), '--network', clusterDir);
     expect(second.exitCode, second.stderr).toBe(0);
+    await waitGone(node0, node0.httpUrl, id);
+  }, 900_000);
+
+  it("stores a publisher's deletable blob under the node's publisher owner key, which floe delete takes", async () => {
+    const node0 = cluster.nodes[0]!;
+    const bytes = randomBytes(22_000);
+    const put = await fetch(`${node0.httpUrl}/v1/blobs?deletable=true&epochs=40`, { method: 'PUT', body: bytes });
+    expect(put.status).toBe(200);
+    const created = ((await put.json()) as { newlyCreated: { blobObject: { blobId: string; deletable: boolean } } }).newlyCreated;
+    expect(created.blobObject.deletable).toBe(true);
+    const id = created.blobObject.blobId;
+    await waitFor('the store counted as deletable', async () => {
+      const status = (await walrusStatus(node0.httpUrl, id)) as { deletable?: { deletableCounts: { count_deletable_total: number } } };
+      return status.deletable?.deletableCounts.count_deletable_total === 1 ? true : undefined;
+    }, OUTCOME_MS);
+    await readsBack(id, bytes);
+    const publisherKey = join(node0.dir, 'publisher-owner.key');
+    expect(await exists(publisherKey)).toBe(true);
+    // Anyone else's key is refused; the publisher's owner key deletes it.
+    const wrongKey = await runFloe('delete', id, '--owner-key', keyOf('erin'), '--network', clusterDir);
+    expect(wrongKey.exitCode).toBe(1);
+    expect(wrongKey.stderr).toContain('does not own a deletable store');
+    const deleted = await runFloe('delete', id, '--owner-key', publisherKey, '--network', clusterDir);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
     await waitGone(node0, node0.httpUrl, id);
   }, 900_000);
 });
