@@ -92,11 +92,12 @@ async function membersByShards(): Promise<Member[]> {
   return healths.filter((entry) => entry.health.shards.length > 0).sort((a, b) => a.health.shards.length - b.health.shards.length);
 }
 
-/** Uploads the blob over the Walrus HTTP write path to `writtenTo` and certifies it with their confirmations. */
+/**
+ * Uploads the blob over the Walrus HTTP write path to `writtenTo` and certifies it with their
+ * confirmations, asked for together (again if an epoch change fell between them).
+ */
 async function uploadAndCertify(blob: ReturnType<typeof craftInconsistentBlob>, writtenTo: readonly Member[]): Promise<void> {
   const { honest, secondary, metadata, blobId, id } = blob;
-  const signers: { publicKey: Uint8Array; signature: Uint8Array }[] = [];
-  const epochs = new Set<number>();
   for (const { node, health } of writtenTo) {
     await api(`${node.httpUrl}/v1/blobs/${id}/metadata`, { method: 'PUT', body: Buffer.from(encodeBlobMetadata(metadata)) });
     for (const shard of health.shards) {
@@ -106,12 +107,22 @@ async function uploadAndCertify(blob: ReturnType<typeof craftInconsistentBlob>, 
         await api(`${node.httpUrl}/v1/blobs/${id}/slivers/${pair}/${kind}`, { method: 'PUT', body: Buffer.from(encodeSliverData(slivers[kind])) });
       }
     }
-    const { signed } = await api<{ signed: { signature: string } }>(`${node.httpUrl}/v1/blobs/${id}/confirmation/permanent?epochs=5`);
-    signers.push({ publicKey: Buffer.from(health.publicKey, 'base64'), signature: Buffer.from(signed.signature, 'base64') });
-    epochs.add((await api<{ epoch: number }>(`${node.httpUrl}/v1/health`)).epoch);
   }
-  expect(epochs.size, 'the confirmations were signed in one epoch').toBe(1);
-  const epoch = [...epochs][0]!;
+  const { signers, epoch } = await waitFor(
+    'confirmations signed in one epoch',
+    async () => {
+      const confirmations = await Promise.all(
+        writtenTo.map(async ({ node, health }) => {
+          const { signed } = await api<{ signed: { signature: string } }>(`${node.httpUrl}/v1/blobs/${id}/confirmation/permanent?epochs=5`);
+          const { epoch: signedIn } = await api<{ epoch: number }>(`${node.httpUrl}/v1/health`);
+          return { signer: { publicKey: Buffer.from(health.publicKey, 'base64'), signature: Buffer.from(signed.signature, 'base64') }, epoch: signedIn };
+        }),
+      );
+      const epochs = new Set(confirmations.map((confirmation) => confirmation.epoch));
+      return epochs.size === 1 ? { signers: confirmations.map((confirmation) => confirmation.signer), epoch: [...epochs][0]! } : undefined;
+    },
+    OUTCOME_MS,
+  );
   const certificate = encodeBlobCertificate({ blobId, epoch, endEpoch: epoch + 5, unencodedLength: honest.unencodedLength, signers });
   await api(`${writtenTo[0]!.node.httpUrl}/v1/blobs/${id}/certificate`, { method: 'PUT', body: Buffer.from(certificate) });
 }
