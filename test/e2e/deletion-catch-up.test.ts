@@ -84,8 +84,8 @@ describe('deletion catch-up', () => {
     expect(down.shards, 'the member taken down holds at most f shards').toBeLessThanOrEqual(F);
     const x = down.node;
     await waitFor(`node ${x.index} to hold the blob`, async () => {
-      const status = (await statusOf(x, blobId).catch(() => undefined)) as { deletable?: { isCertified?: boolean } } | undefined;
-      return status?.deletable?.isCertified === true && (await exists(blobDirOf(x, blobId))) ? true : undefined;
+      const status = (await statusOf(x, blobId).catch(() => undefined)) as { deletable?: { deletableCounts: { count_deletable_certified: number } } } | undefined;
+      return status?.deletable?.deletableCounts.count_deletable_certified === 1 && (await exists(blobDirOf(x, blobId))) ? true : undefined;
     }, OUTCOME_MS);
     await cluster.kill(x);
 
