@@ -60,7 +60,9 @@ async function waitGone(node: ClusterNode, blobId: string): Promise<void> {
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-deletion-catch-up-'));
-  cluster = await startProcessCluster({ nodes: 4, shards: SHARDS, epochDurationMs: EPOCH_MS });
+  // Penalties and eviction off: the member that is down keeps its shards, so it checks the
+  // deletion pushed to it on return against the assignment the deletion was signed in.
+  cluster = await startProcessCluster({ nodes: 4, shards: SHARDS, epochDurationMs: EPOCH_MS, parameters: { 'challenge.evictThreshold': 0, 'challenge.penaltyBelow': 0 } });
 }, 180_000);
 
 afterAll(async () => {

@@ -102,7 +102,10 @@ async function waitGone(node: { dir: string }, httpUrl: string, blobId: string):
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'floe-deletion-e2e-'));
   clusterDir = join(root, 'cluster');
-  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '60000');
+  // Penalties and eviction off: the member killed below must keep its shards while it is down,
+  // or it would check the deletion pushed to it on return against an assignment it has not caught up with.
+  const up = await runFloe('cluster', 'up', '--nodes', '4', '--epoch-duration', String(EPOCH_MS), '--dir', clusterDir, '--json', '--timeout', '60000',
+    '--param', 'challenge.evictThreshold=0', '--param', 'challenge.penaltyBelow=0');
   expect(up.exitCode, up.stderr).toBe(0);
   cluster = JSON.parse(up.stdout) as ClusterFile;
   for (const node of cluster.nodes) pids.add(node.pid);

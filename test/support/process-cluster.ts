@@ -36,7 +36,15 @@ export interface ProcessCluster {
   close(): Promise<void>;
 }
 
-export async function startProcessCluster(options: { nodes: number; shards: number; epochDurationMs?: number; timeoutMs?: number; env?: Record<string, string> }): Promise<ProcessCluster> {
+export async function startProcessCluster(options: {
+  nodes: number;
+  shards: number;
+  epochDurationMs?: number;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Genesis parameters (`floe cluster up --param`). */
+  parameters?: Record<string, number>;
+}): Promise<ProcessCluster> {
   const root = await mkdtemp(join(tmpdir(), 'floe-churn-'));
   const dir = join(root, 'cluster');
   let file: ClusterFile;
@@ -48,6 +56,7 @@ export async function startProcessCluster(options: { nodes: number; shards: numb
       epochDurationMs: options.epochDurationMs ?? 3_600_000,
       timeoutMs: options.timeoutMs ?? scaled(120_000),
       env: { FLOE_LOG_LEVEL: 'info', ...options.env },
+      ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
     });
   } catch (error) {
     await rm(root, { recursive: true, force: true });
