@@ -2,7 +2,9 @@
 // rejected and costs its sender peer score), record them, and start self-healing for blobs whose
 // slivers this node lacks. Until the sync protocol exists, a node pushes the certificates it
 // learned recently to every committee member that connects to it (protocols/certificate/push.ts),
-// so a node that was down when a blob was stored still learns of it and heals.
+// so a node that was down when a blob was stored still learns of it and heals; and the deletion and
+// invalid-blob certificates its tombstones keep, so one that was down for longer still drops
+// what was deleted or found invalid meanwhile.
 //
 // Gossip forwarding: the storer publishes a certificate straight to every member it uploaded to
 // (floodsub-style publish to all subscribed peers it is connected to), so node-to-node forwarding
