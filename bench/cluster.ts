@@ -487,7 +487,7 @@ async function timedRead(client: FloeClient, meter: CpuMeter, blobId: string, ex
     else if (event.type === 'sliver') {
       needed = event.needed;
       if (!event.valid) invalid++;
-      else if (event.verified <= event.needed) lastSliverAt = at;
+      else lastSliverAt = at; // the last one used (preferred ones may come in past `needed`)
     } else if (event.type === 'decoded') decodedAt = at;
   }
   return {

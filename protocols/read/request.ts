@@ -49,6 +49,11 @@ export interface SliversCallOptions extends ReadCallOptions {
    * shared memory a worker can hash in place; undefined (or no `allocate`): an ordinary buffer.
    */
   readonly allocate?: (bytes: number) => Uint8Array | undefined;
+  /**
+   * Called as each frame of the answer arrives (at most a chunk apart): the node is sending, so a
+   * caller that gives up on silent nodes can tell a long transfer from a stall.
+   */
+  readonly onProgress?: () => void;
 }
 
 /**
@@ -125,6 +130,7 @@ export class ReadClient {
           signal,
         );
         const first = await this.readMessage(`waiting for ${kind} slivers`, this.limits.responseTimeoutMs, signal);
+        options.onProgress?.();
         if (first.error !== undefined) throw answerError(first.error);
         if (first.batch === undefined) throw new ProtocolError('INVALID_DATA', 'expected a BatchHeader');
         if (first.batch.items !== batch.length) {
@@ -133,11 +139,12 @@ export class ReadClient {
         for (const pairIndex of batch) {
           const what = `${kind} sliver of pair ${pairIndex}`;
           const frame = await this.readMessage(`waiting for ${what}`, this.limits.responseTimeoutMs, signal);
+          options.onProgress?.();
           let result: SliverResult;
           if (frame.error !== undefined) {
             result = { pairIndex, error: fromWireError(frame.error) };
           } else {
-            const bytes = await this.readPayload(frame, what, this.limits.maxSliverBytes, signal, options.allocate);
+            const bytes = await this.readPayload(frame, what, this.limits.maxSliverBytes, signal, options.allocate, options.onProgress);
             try {
               // A view: the assembled payload is ours alone (no copy of the bulk of the answer).
               result = { pairIndex, sliver: sliverDataView(bytes, { maxDataLength: this.limits.maxSliverBytes }) };
@@ -217,6 +224,7 @@ export class ReadClient {
     maxBytes: number,
     signal: AbortSignal | undefined,
     allocate?: (bytes: number) => Uint8Array | undefined,
+    onFrame?: () => void,
   ): Promise<Uint8Array> {
     if (header.header === undefined) throw new ProtocolError('INVALID_DATA', `expected a ReadHeader for ${what}`);
     return receivePayload(
@@ -226,6 +234,7 @@ export class ReadClient {
       this.limits.maxChunkBytes,
       async () => {
         const answer = await this.framed.read(`receiving ${what}`, this.limits.messageTimeoutMs, signal);
+        onFrame?.();
         return answer.chunkData !== undefined ? { data: answer.chunkData } : answer.message.chunk;
       },
       allocate,

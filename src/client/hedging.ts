@@ -41,6 +41,11 @@ export class PeerLatency {
     this.slowUntil.set(peer, performance.now() + SLOW_MEMORY_MS);
   }
 
+  /** `peer` answered after all: it was busy, not stalled, and is asked like any other again. */
+  noteAlive(peer: string): void {
+    this.slowUntil.delete(peer);
+  }
+
   /** Whether `peer` passed a deadline recently: reads ask it last. */
   isSlow(peer: string): boolean {
     const until = this.slowUntil.get(peer);
@@ -108,6 +113,15 @@ export function waitForWakeOrTimeout(wake: Promise<void>, ms: number): Promise<v
     timer = setTimeout(resolve, Math.max(0, ms));
   });
   return Promise.race([wake, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Resolves after the I/O that is already pending has been handled (a macrotask later: in Node the
+ * poll phase runs in between). A deadline timer can fire in the same loop turn as answers that
+ * arrived while the process was busy; a hedged read looks at them before calling anyone silent.
+ */
+export function afterPendingIo(): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
 
 export interface HedgedForEachOptions<T> {

@@ -30,11 +30,12 @@ import {
   MetadataUnavailableError,
   NotEnoughSliversError,
 } from './errors.js';
+import { READ_LIMITS } from '../../protocols/read/limits.js';
 import type { SliverResult } from '../../protocols/read/request.js';
 import { ReadSession } from './read-session.js';
 import type { ClientProgress, ReadOptions } from './types.js';
 import { shuffled, throwIfAborted } from '../core/async.js';
-import { hedgedForEach, peerLatencyOf, WakeSignal, waitForWakeOrTimeout } from './hedging.js';
+import { afterPendingIo, hedgedForEach, peerLatencyOf, WakeSignal, waitForWakeOrTimeout } from './hedging.js';
 import { anySignal, elapsedMs, errorOf } from './util.js';
 
 type Emit = (event: ClientProgress) => void;
@@ -247,7 +248,9 @@ async function readWhole(
   const pairs = [...Array(nShards).keys()];
   // Systematic primary slivers (pairs 0..kP-1) are plain blob rows: cheapest to decode from.
   const primaryOrder = [...shuffled(pairs.slice(0, primarySourceSymbols)), ...shuffled(pairs.slice(primarySourceSymbols))];
-  const primary = await collectSlivers(context, session, blobId, metadataIn, 'primary', primarySourceSymbols, primaryOrder, emit, signal);
+  const primary = await collectSlivers(context, session, blobId, metadataIn, 'primary', primarySourceSymbols, primaryOrder, emit, signal, {
+    preferred: (index) => index < primarySourceSymbols,
+  });
   const metadata = await metadataIn;
   if (primary.slivers.length >= primarySourceSymbols) {
     const rows = systematicBlob(blobId, primary.slivers, primarySourceSymbols, metadata.unencodedLength);
@@ -309,7 +312,7 @@ async function readRange(
 }
 
 interface Collected {
-  /** Verified slivers, distinct, at most `needed`. */
+  /** Verified slivers, distinct: at most `needed`, plus preferred ones that came in while waited for. */
   readonly slivers: SliverData[];
   /** Slivers that failed verification. */
   readonly invalid: number;
@@ -335,7 +338,7 @@ async function collectSlivers(
   pairs: readonly number[],
   emit: Emit,
   signal: AbortSignal | undefined,
-  options: { readonly abandonSlow?: boolean } = {},
+  options: CollectOptions = {},
 ): Promise<Collected> {
   const { committee } = context;
   const { nShards } = committee.params;
@@ -345,8 +348,21 @@ async function collectSlivers(
   let failed = 0;
   const stop = new AbortController();
   const callSignal = anySignal(signal, stop.signal);
-  const enough = (): boolean => slivers.size >= needed;
   const indexOf = (pair: number): number => (kind === 'primary' ? pair : nShards - 1 - pair);
+  const isPreferred = (index: number): boolean => options.preferred?.(index) === true;
+  // Indices whose sliver is in and being verified.
+  const verifying = new Set<number>();
+  /** Whether a missing preferred sliver is still coming: asked of a node that is not silent, or in verification. */
+  const preferredComing = (): boolean => {
+    if (options.preferred === undefined) return false;
+    for (const index of verifying) if (isPreferred(index)) return true;
+    for (const batch of inFlight) {
+      if (batch.slow) continue;
+      for (const pair of batch.pairs) if (!batch.answered.has(pair) && isPreferred(indexOf(pair)) && !slivers.has(indexOf(pair))) return true;
+    }
+    return false;
+  };
+  const enough = (): boolean => slivers.size >= needed && !preferredComing();
   // A node that served one bad sliver is not asked for more of this kind (its other kind may still help).
   const liars = new Set<string>();
   // Holders of each picked pair not asked yet, and the pairs to ask of their next holder.
@@ -364,35 +380,36 @@ async function collectSlivers(
       fallBack(pair);
       return;
     }
-    if (enough()) return;
     const { sliver } = result;
     const index = indexOf(pair);
-    let verified: VerifiedMetadata;
+    // Past `needed`, only a preferred sliver is worth its hash.
+    if (enough() || slivers.has(index) || (slivers.size >= needed && !isPreferred(index))) return;
+    let valid: boolean;
+    verifying.add(index);
     try {
-      verified = await metadata;
-    } catch {
-      return; // no metadata, no read: its error is the read's
+      let verified: VerifiedMetadata;
+      try {
+        verified = await metadata;
+      } catch {
+        return; // no metadata, no read: its error is the read's
+      }
+      valid = await isValidSliver(context, verified, kind, index, sliver, signal);
+    } finally {
+      verifying.delete(index);
     }
-    const valid = await isValidSliver(context, verified, kind, index, sliver, signal);
-    if (enough()) return;
-    if (valid) slivers.set(index, sliver);
-    else {
+    if (!valid) {
       invalid++;
       liars.add(peer);
       fallBack(pair);
+    } else if (slivers.size < needed || isPreferred(index)) {
+      slivers.set(index, sliver);
+    } else {
+      return; // the others came in meanwhile
     }
     emit({ type: 'sliver', peerId: peer, pairIndex: pair, kind, valid, verified: slivers.size, needed });
     if (enough()) stop.abort();
   };
 
-  const latency = peerLatencyOf(context.libp2p);
-  // A deadline is latency plus the time the first sliver takes to arrive at a modest rate, once
-  // the metadata tells the sliver size; latency is learnt from small slivers only.
-  let sliverBytes = 0;
-  void Promise.resolve(metadata).then(
-    (known) => (sliverBytes = sliverSizeOf(context, known, kind)),
-    () => undefined,
-  );
   /** One batched request in flight. */
   interface Batch {
     readonly peer: string;
@@ -400,10 +417,25 @@ async function collectSlivers(
     readonly answered: Set<number>;
     readonly startedAt: number;
     readonly latencyDeadlineMs: number;
+    /** When the node last sent a frame of its answer (when the request was sent, until it does). */
+    heardAt: number;
+    /** Past its deadline (or asked on probation): its unanswered pairs do not count as coming. */
     slow: boolean;
   }
-  const deadlineOf = (batch: Batch): number => batch.startedAt + batch.latencyDeadlineMs + sliverBytes / HEDGE_TRANSFER_BYTES_PER_MS;
   const inFlight = new Set<Batch>();
+
+  const latency = peerLatencyOf(context.libp2p);
+  // Silence, not duration, makes a request slow: a node that keeps sending frames is transferring
+  // (a large batch takes long at any rate), one that sends nothing for its latency deadline plus
+  // the time one frame takes at a modest rate has stalled, before its first sliver or midway.
+  // The frame size is known once the metadata tells the sliver size; latency is learnt from small
+  // slivers only.
+  let frameBytes = 0;
+  void Promise.resolve(metadata).then(
+    (known) => (frameBytes = Math.min(READ_LIMITS.maxChunkBytes, sliverSizeOf(context, known, kind))),
+    () => undefined,
+  );
+  const deadlineOf = (batch: Batch): number => batch.heardAt + batch.latencyDeadlineMs + frameBytes / HEDGE_TRANSFER_BYTES_PER_MS;
   // Peers that passed their deadline in this read: their pairs are asked of them last.
   const slowPeers = new Set<string>();
 
@@ -415,8 +447,16 @@ async function collectSlivers(
         client.getSlivers(blobId, batch.pairs, kind, {
           signal: requestSignal,
           allocate: allocateSliver,
+          onProgress: () => {
+            batch.heardAt = performance.now();
+            if (!batch.slow) return;
+            // It is sending after all (a busy node, not a stalled one): its pairs are coming again.
+            batch.slow = false;
+            slowPeers.delete(peer);
+            latency.noteAlive(peer);
+          },
           onSliver: (result) => {
-            if (answered.size === 0 && sliverBytes <= LATENCY_SAMPLE_MAX_BYTES) latency.observe(peer, performance.now() - batch.startedAt);
+            if (answered.size === 0 && frameBytes <= LATENCY_SAMPLE_MAX_BYTES) latency.observe(peer, performance.now() - batch.startedAt);
             answered.add(result.pairIndex);
             const verification = handle(peer, result);
             verification.catch(() => undefined); // awaited below, maybe only after it fails
@@ -450,14 +490,17 @@ async function collectSlivers(
   const deferred: number[] = [];
   let next = 0;
   const fresh = (): boolean => retry.length > 0 || next < pairs.length;
+  // Slivers in verification count too: a round must not ask for replacements of slivers that
+  // are in and being hashed.
   const coming = (): number => {
-    let count = 0;
+    let count = verifying.size;
     for (const batch of inFlight) if (!batch.slow) count += batch.pairs.length - batch.answered.size;
     return count;
   };
   while (!enough() && signal?.aborted !== true) {
     const event = wakeSignal.next;
     const byPeer = new Map<string, number[]>();
+    const onProbation = new Map<string, number[]>();
     let wanted = needed - slivers.size - coming();
     while (wanted > 0 && (fresh() || deferred.length > 0)) {
       let pair = retry.shift();
@@ -474,6 +517,15 @@ async function collectSlivers(
       }
       if (peer === undefined) continue;
       if ((slowPeers.has(peer) || latency.isSlow(peer)) && fresh()) {
+        if (!slowPeers.has(peer) && isPreferred(indexOf(pair))) {
+          // Slow in an earlier read, which may have been a busy moment: asked anyway, on
+          // probation (not counted as coming, so another pair is asked too), and waited for only
+          // once the node sends.
+          const probation = onProbation.get(peer);
+          if (probation === undefined) onProbation.set(peer, [pair]);
+          else probation.push(pair);
+          continue;
+        }
         // Other pairs first; this one goes to its slow holder only if nothing else is left.
         holders.unshift(peer);
         deferred.push(pair);
@@ -484,9 +536,9 @@ async function collectSlivers(
       else batch.push(pair);
       wanted--;
     }
-    for (const [peer, batchPairs] of byPeer) {
+    for (const [peer, batchPairs, slow] of [...[...byPeer].map(([p, b]) => [p, b, false] as const), ...[...onProbation].map(([p, b]) => [p, b, true] as const)]) {
       const startedAt = performance.now();
-      const batch: Batch = { peer, pairs: batchPairs, answered: new Set(), startedAt, latencyDeadlineMs: latency.deadlineMs(peer), slow: false };
+      const batch: Batch = { peer, pairs: batchPairs, answered: new Set(), startedAt, latencyDeadlineMs: latency.deadlineMs(peer), heardAt: startedAt, slow };
       inFlight.add(batch);
       tasks.push(
         fetchFrom(batch).finally(() => {
@@ -502,13 +554,17 @@ async function collectSlivers(
     // back to reading the whole blob, giving up on the slow owners).
     const canHedge = fresh() || deferred.length > 0;
     if (!canHedge && options.abandonSlow === true && [...inFlight].every((batch) => batch.slow)) break;
-    await waitForWakeOrTimeout(event, canHedge || options.abandonSlow === true ? nextDeadline - performance.now() : Infinity);
+    // (Or, holding `needed` and waiting for preferred slivers, giving up on them once their node is silent.)
+    const judgeSilence = canHedge || options.abandonSlow === true || slivers.size >= needed;
+    await waitForWakeOrTimeout(event, judgeSilence ? nextDeadline - performance.now() : Infinity);
+    // Frames that came in while this process was busy are counted before anyone is judged silent.
+    await afterPendingIo();
     const now = performance.now();
     for (const batch of inFlight) {
-      if (!batch.slow && batch.answered.size === 0 && deadlineOf(batch) <= now) {
+      if (!batch.slow && deadlineOf(batch) <= now) {
         batch.slow = true;
         slowPeers.add(batch.peer);
-        latency.observeSlow(batch.peer, now - batch.startedAt);
+        latency.observeSlow(batch.peer, now - batch.heardAt);
       }
     }
   }
@@ -519,9 +575,20 @@ async function collectSlivers(
   return { slivers: [...slivers.values()], invalid, failed };
 }
 
+interface CollectOptions {
+  /** Give up on owners past their deadline when nothing else can be asked (the caller has a fallback). */
+  readonly abandonSlow?: boolean;
+  /**
+   * Slivers worth waiting for beyond any `needed`: once `needed` are verified, collection goes on
+   * while a missing preferred one is still coming from a node that is sending (systematic primary
+   * slivers make a read a concatenation instead of a decode).
+   */
+  readonly preferred?: (index: number) => boolean;
+}
+
 /** A request for slivers this large or smaller measures latency rather than transfer. */
 const LATENCY_SAMPLE_MAX_BYTES = 64 * 1024;
-/** The rate (5 MB/s) at which a first sliver is expected at the latest before other owners are asked too. */
+/** The rate (5 MB/s) below which a node's next frame is overdue and other owners are asked too. */
 const HEDGE_TRANSFER_BYTES_PER_MS = 5_000;
 
 /** Bytes of one sliver of `kind` of a blob with this metadata. */
