@@ -165,8 +165,10 @@ export async function fetchMetadata(
         latency.observe(peer, performance.now() - startedAt);
       } catch (error) {
         if (found !== undefined || callSignal.aborted) return;
-        latency.observeSlow(peer, performance.now() - startedAt);
-        if (hasCode(error, 'NOT_FOUND') || hasCode(error, 'EXPIRED') || hasCode(error, 'INVALID_BLOB')) {
+        // A node that says it has no such blob answered (quickly, as a rule): only a failure is slow.
+        if (isBlobAbsence(error)) latency.observe(peer, performance.now() - startedAt);
+        else latency.observeSlow(peer, performance.now() - startedAt);
+        if (isBlobAbsence(error)) {
           // An ended blob is one the node does not have, with a reason.
           notFound.add(peer);
           if (hasCode(error, 'EXPIRED')) expired.set(peer, errorOf(error).message);
@@ -210,6 +212,11 @@ export async function fetchMetadata(
   throw new MetadataUnavailableError(
     `no node served valid metadata for blob ${blobIdToString(blobId)} (${notFoundShards} shards said not found; ${problems.join('; ') || 'no other answers'})`,
   );
+}
+
+/** An answer that the node has no (live) copy of the blob: NOT_FOUND, EXPIRED or INVALID_BLOB. */
+function isBlobAbsence(error: unknown): boolean {
+  return hasCode(error, 'NOT_FOUND') || hasCode(error, 'EXPIRED') || hasCode(error, 'INVALID_BLOB');
 }
 
 /**
@@ -469,7 +476,7 @@ async function collectSlivers(
     } catch (error) {
       // Pairs the node never answered (unreachable, stream broken, request refused).
       if (!callSignal.aborted) {
-        if (answered.size === 0) latency.observeSlow(peer, performance.now() - batch.startedAt);
+        if (answered.size === 0 && !isBlobAbsence(error)) latency.observeSlow(peer, performance.now() - batch.startedAt);
         if (hasCode(error, 'NOT_FOUND')) session.noteNotFound(peer);
         for (const pair of batch.pairs) {
           if (answered.has(pair)) continue;
