@@ -198,6 +198,7 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const round = (value: number, digits = 1): number => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
+const count = (value: number): string => (Number.isFinite(value) ? value.toFixed(0) : '-');
 const ms = (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(value < 10 ? 1 : 0));
 
 function printTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): void {
@@ -424,6 +425,8 @@ interface ReadSample {
   /** From the last sliver to the decoded and checked blob (systematic slivers against the metadata). */
   readonly decodeMs: number;
   readonly sliversNeeded: number;
+  /** Verified slivers that were systematic primary ones (all of them: the blob is their concatenation, nothing to decode). */
+  readonly sliversSystematic: number;
   readonly sliversInvalid: number;
   readonly cpu: CpuSnapshot;
 }
@@ -482,12 +485,16 @@ async function timedRead(client: FloeClient, meter: CpuMeter, blobId: string, ex
   let decodedAt = Number.NaN;
   let needed = 0;
   let invalid = 0;
+  const systematic = new Set<number>();
   for (const { at, event } of events) {
     if (event.type === 'metadata') metadataAt = at;
     else if (event.type === 'sliver') {
       needed = event.needed;
       if (!event.valid) invalid++;
-      else lastSliverAt = at; // the last one used (preferred ones may come in past `needed`)
+      else {
+        lastSliverAt = at; // the last one used (systematic ones may come in past `needed`)
+        if (event.kind === 'primary' && event.pairIndex < needed) systematic.add(event.pairIndex);
+      }
     } else if (event.type === 'decoded') decodedAt = at;
   }
   return {
@@ -497,6 +504,7 @@ async function timedRead(client: FloeClient, meter: CpuMeter, blobId: string, ex
     sliversMs: lastSliverAt - metadataAt,
     decodeMs: decodedAt - lastSliverAt,
     sliversNeeded: needed,
+    sliversSystematic: systematic.size,
     sliversInvalid: invalid,
     cpu,
   };
@@ -703,6 +711,7 @@ function readBreakdown(sample: ReadSample): Record<string, number> {
     sliversMs: round(sample.sliversMs),
     decodeVerifyMs: round(sample.decodeMs),
     sliversNeeded: sample.sliversNeeded,
+    sliversSystematic: sample.sliversSystematic,
     clientCpuMs: round(sample.cpu.client, 0),
     nodesCpuMs: round(sample.cpu.nodes, 0),
     otherCpuMs: round(sample.cpu.other, 0),
@@ -922,16 +931,18 @@ function table(report: Report): void {
   console.log('');
   console.log(`Read: where the time goes (ms). Slivers = from the metadata to the ${primarySourceSymbols}th primary sliver fetched and hash-verified;`);
   console.log('decode = from there to the blob decoded and its systematic slivers checked against the metadata. CPU and rows as for stores.');
+  console.log(`Systematic = of the slivers used, the systematic primary ones (${primarySourceSymbols} of them: the blob is their concatenation, no decode).`);
   const readRow = (name: string, pick: (f: (s: ReadSample) => number) => number): string[] => [
     name,
     ms(pick((s) => s.wallMs)),
     ms(pick((s) => s.metadataMs)),
     ms(pick((s) => s.sliversMs)),
     ms(pick((s) => s.decodeMs)),
+    count(pick((s) => s.sliversSystematic)),
     `${ms(pick((s) => s.cpu.client))} / ${ms(pick((s) => s.cpu.nodes))} / ${ms(pick((s) => s.cpu.other))}`,
   ];
   printTable(
-    ['blob', 'total', 'metadata', 'slivers', 'decode + check', 'CPU client / nodes / other'],
+    ['blob', 'total', 'metadata', 'slivers', 'decode + check', 'systematic', 'CPU client / nodes / other'],
     [
       readRow('1 KiB', medianOf(latency.reads)),
       readRow(`${humanBytes(medium.bytes)}, best`, bestOf(medium.bestRead)),
