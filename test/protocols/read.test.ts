@@ -134,9 +134,21 @@ describe('read protocol', () => {
     const { client, handled } = await serve(service);
     const reader = new ReadClient(client);
     const seen: number[] = [];
-    const results = await reader.getSlivers(blobId, [6, 0, 1, 3, 5], 'primary', { onSliver: (result) => seen.push(result.pairIndex) });
+    // Frames as they arrive, so a caller can tell a long transfer from a silent node.
+    let frames = 0;
+    const framesBefore: number[] = [];
+    const results = await reader.getSlivers(blobId, [6, 0, 1, 3, 5], 'primary', {
+      onProgress: () => frames++,
+      onSliver: (result) => {
+        seen.push(result.pairIndex);
+        framesBefore.push(frames);
+      },
+    });
     expect(results.map((result) => result.pairIndex)).toEqual([6, 0, 1, 3, 5]);
     expect(seen).toEqual([6, 0, 1, 3, 5]);
+    // The batch header, the sliver's header and its 1 MiB chunks all come before the first 2 MiB sliver is whole.
+    expect(framesBefore[0]).toBeGreaterThanOrEqual(4);
+    expect(framesBefore.every((count, index) => index === 0 || count > framesBefore[index - 1]!)).toBe(true);
     expect(asked).toEqual([6, 0, 1, 3, 5]);
     for (const index of [6, 1, 5]) {
       const result = results.find((entry) => entry.pairIndex === index)!;
