@@ -36,7 +36,10 @@ export type ClientProgress =
   | { readonly type: 'published'; readonly recipients: number; readonly error?: Error }
   /** read: verified metadata arrived. */
   | { readonly type: 'metadata'; readonly blobId: string; readonly peerId: string }
-  /** read: a sliver arrived; `valid` false means it failed verification and was discarded. */
+  /**
+   * read: a sliver arrived; `valid` false means it failed verification and was discarded.
+   * `verified` may pass `needed` when a whole read waits for systematic slivers still arriving.
+   */
   | {
       readonly type: 'sliver';
       readonly peerId: string;
