@@ -442,7 +442,12 @@ async function collectSlivers(
     (known) => (frameBytes = Math.min(READ_LIMITS.maxChunkBytes, sliverSizeOf(context, known, kind))),
     () => undefined,
   );
-  const deadlineOf = (batch: Batch): number => batch.heardAt + batch.latencyDeadlineMs + frameBytes / HEDGE_TRANSFER_BYTES_PER_MS;
+  // The read's own pace: the mean gap between two frames of one answer, over all answers. When
+  // every node's frames come far apart (a busy client or link), one node's silence counts only
+  // if it is much longer than that.
+  let meanFrameGapMs = 0;
+  const deadlineOf = (batch: Batch): number =>
+    batch.heardAt + Math.max(batch.latencyDeadlineMs + frameBytes / HEDGE_TRANSFER_BYTES_PER_MS, SILENCE_OVER_FRAME_GAP * meanFrameGapMs);
   // Peers that passed their deadline in this read: their pairs are asked of them last.
   const slowPeers = new Set<string>();
 
@@ -455,7 +460,9 @@ async function collectSlivers(
           signal: requestSignal,
           allocate: allocateSliver,
           onProgress: () => {
-            batch.heardAt = performance.now();
+            const now = performance.now();
+            meanFrameGapMs = meanFrameGapMs === 0 ? now - batch.heardAt : meanFrameGapMs + FRAME_GAP_ALPHA * (now - batch.heardAt - meanFrameGapMs);
+            batch.heardAt = now;
             if (!batch.slow) return;
             // It is sending after all (a busy node, not a stalled one): its pairs are coming again.
             batch.slow = false;
@@ -597,6 +604,10 @@ interface CollectOptions {
 const LATENCY_SAMPLE_MAX_BYTES = 64 * 1024;
 /** The rate (5 MB/s) below which a node's next frame is overdue and other owners are asked too. */
 const HEDGE_TRANSFER_BYTES_PER_MS = 5_000;
+/** ...unless frames come this many times further apart than they do on average in this read... */
+const SILENCE_OVER_FRAME_GAP = 4;
+/** ...where each gap weighs this much in the moving average. */
+const FRAME_GAP_ALPHA = 0.2;
 
 /** Bytes of one sliver of `kind` of a blob with this metadata. */
 function sliverSizeOf(context: ClientContext, metadata: BlobMetadata, kind: SliverType): number {
