@@ -333,7 +333,8 @@ interface Collected {
  * request per node, all nodes in parallel; each sliver is verified as it arrives. A pair whose
  * shard moved in the latest change has two holders (holdersInOrder): when the first fails the
  * pair is asked of the other in the next round, before untried pairs; a pair with no holder left
- * is replaced by the next untried pair.
+ * is replaced by the next untried pair. With `preferred`, collection goes past `needed` while a
+ * missing preferred sliver is still arriving.
  */
 async function collectSlivers(
   context: ClientContext,
@@ -390,7 +391,7 @@ async function collectSlivers(
     const { sliver } = result;
     const index = indexOf(pair);
     // Past `needed`, only a preferred sliver is worth its hash.
-    if (enough() || slivers.has(index) || (slivers.size >= needed && !isPreferred(index))) return;
+    if (enough() || slivers.has(index) || verifying.has(index) || (slivers.size >= needed && !isPreferred(index))) return;
     let valid: boolean;
     verifying.add(index);
     try {
@@ -498,10 +499,22 @@ async function collectSlivers(
   // Hedged rounds: ask for as many pairs as are missing, counting those already asked of peers
   // that are not slow; wait for any answer or for the next peer's deadline; a peer past its
   // deadline is slow, its pairs no longer count as coming, and the next round asks other owners
-  // for other pairs (any `needed` verified slivers do). A slow peer's answer still counts.
+  // for other pairs (any `needed` verified slivers do). A slow peer's answer still counts, and
+  // once it sends again its pairs are coming again (so preferred ones are waited for).
   const wakeSignal = new WakeSignal();
   const tasks: Promise<void>[] = [];
   const deferred: number[] = [];
+  const send = (peer: string, batchPairs: readonly number[], slow: boolean): void => {
+    const startedAt = performance.now();
+    const batch: Batch = { peer, pairs: batchPairs, answered: new Set(), startedAt, latencyDeadlineMs: latency.deadlineMs(peer), heardAt: startedAt, slow };
+    inFlight.add(batch);
+    tasks.push(
+      fetchFrom(batch).finally(() => {
+        inFlight.delete(batch);
+        wakeSignal.wake();
+      }),
+    );
+  };
   let next = 0;
   const fresh = (): boolean => retry.length > 0 || next < pairs.length;
   // Slivers in verification count too: a round must not ask for replacements of slivers that
@@ -550,17 +563,8 @@ async function collectSlivers(
       else batch.push(pair);
       wanted--;
     }
-    for (const [peer, batchPairs, slow] of [...[...byPeer].map(([p, b]) => [p, b, false] as const), ...[...onProbation].map(([p, b]) => [p, b, true] as const)]) {
-      const startedAt = performance.now();
-      const batch: Batch = { peer, pairs: batchPairs, answered: new Set(), startedAt, latencyDeadlineMs: latency.deadlineMs(peer), heardAt: startedAt, slow };
-      inFlight.add(batch);
-      tasks.push(
-        fetchFrom(batch).finally(() => {
-          inFlight.delete(batch);
-          wakeSignal.wake();
-        }),
-      );
-    }
+    for (const [peer, batchPairs] of byPeer) send(peer, batchPairs, false);
+    for (const [peer, batchPairs] of onProbation) send(peer, batchPairs, true);
     if (enough() || inFlight.size === 0) break;
     let nextDeadline = Infinity;
     for (const batch of inFlight) if (!batch.slow) nextDeadline = Math.min(nextDeadline, deadlineOf(batch));
