@@ -231,6 +231,32 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
 }
 
 /**
+ * A light client that knows every member's address beforehand (a CLI command with a warm network
+ * cache): TCP, noise and yamux, the bootstrap keeper and ping (nodes' liveness checks), and
+ * nothing that discovers or announces peers. No identify (answering and checking it with every
+ * member was about half of a short command's connection CPU), so no DHT (it needs identify; no
+ * member is looked up), no gossipsub (the client pushes its certificates to the members instead,
+ * client.ts) and no relay transport. Typed as a FloeLibp2p like the browser's node: the client
+ * checks for the services it may lack.
+ */
+export async function createDirectClientNode(options: Pick<FloeNodeOptions, 'privateKey' | 'network' | 'bootstrap'>): Promise<FloeLibp2p> {
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    addresses: { listen: [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
+    streamMuxers: [yamux()],
+    connectionManager: { allow: defaultAllowList([]) },
+    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: 60_000 },
+    services: {
+      ping: ping({ maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }),
+      bootstrap: bootstrapService({ addresses: options.bootstrap }),
+    },
+  });
+  return node as unknown as FloeLibp2p;
+}
+
+/**
  * gossipsub's stop() drops its pending heartbeat timer without clearing it, so a stopped node
  * keeps its process alive until that timer fires (up to the 1 s heartbeat interval): every CLI
  * command waited about 600 ms after its work for it. Captured before stop() replaces it.
