@@ -2,17 +2,15 @@
 // answers to measured problems; research/stack.md section 9 has the numbers behind each.
 import { createHash } from 'node:crypto';
 import { noise } from '@chainsafe/libp2p-noise';
-import { autoNAT } from '@libp2p/autonat';
-import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
-import { dcutr } from '@libp2p/dcutr';
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
-import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
+import type { gossipsub, GossipSub, Message } from '@libp2p/gossipsub';
 import type { RPC } from '@libp2p/gossipsub/message';
-import { createTopicScoreParams, type TopicScoreParams } from '@libp2p/gossipsub/score';
-import { identify, type Identify } from '@libp2p/identify';
+import type { createTopicScoreParams, TopicScoreParams } from '@libp2p/gossipsub/score';
+import type { Identify } from '@libp2p/identify';
 import type { Libp2p, PrivateKey, Startable } from '@libp2p/interface';
-import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn } from '@libp2p/kad-dht';
+import type { KadDHT, SelectFn, ValidateFn } from '@libp2p/kad-dht';
 import { ping, type Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -151,7 +149,17 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   // without WebSockets and the metrics registry.
   // The relay transport dials `/p2p-circuit` addresses (members behind NAT) and, for a node that
   // listens on `/p2p-circuit`, reserves a slot on a relaying member.
+  // Imported here, not at the top: a client without peer discovery (createDirectClientNode, most
+  // CLI commands) never loads them, which saves a third of its start-up.
+  const [{ identify }, { kadDHT, passthroughMapper }, { gossipsub }, { createTopicScoreParams }, { circuitRelayServer, circuitRelayTransport }] = await Promise.all([
+    import('@libp2p/identify'),
+    import('@libp2p/kad-dht'),
+    import('@libp2p/gossipsub'),
+    import('@libp2p/gossipsub/score'),
+    import('@libp2p/circuit-relay-v2'),
+  ]);
   const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets(), circuitRelayTransport()] : [tcp(), circuitRelayTransport()];
+  const serverServices = server ? await natServices() : undefined;
   const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
   return createLibp2p<FloeServices>({
@@ -205,7 +213,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         // Messages on a topic nobody else has joined yet are dropped instead of throwing.
         allowPublishToZeroTopicPeers: true,
         // Co-located peers (one host, one NAT) would otherwise be graylisted past 10 per IP.
-        scoreParams: { IPColocationFactorWeight: 0, topics: invalidMessagePenalties(options.network) },
+        scoreParams: { IPColocationFactorWeight: 0, topics: invalidMessagePenalties(options.network, createTopicScoreParams) },
         emitSelf: false,
         msgIdFn: messageId,
         // Drops copies of a message before their signature is checked (gossipsub verifies first
@@ -216,16 +224,16 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         idontwantMinDataSize: 16 * 1024,
       })),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
-      ...(server
-        ? {
+      ...(serverServices === undefined
+        ? {}
+        : {
             // Every member relays for members behind NAT. Relayed connections carry slivers, so
             // they get no data or time limit (the default of 128 KiB and 2 minutes is made for
             // hole punching only); DCUtR then tries to replace them with direct connections.
             relay: circuitRelayServer({ reservations: { applyDefaultLimit: false, maxReservations: 128 } }),
-            autoNAT: autoNAT(),
-            dcutr: dcutr(),
-          }
-        : {}),
+            autoNAT: serverServices.autoNAT(),
+            dcutr: serverServices.dcutr(),
+          }),
     },
   });
 }
@@ -289,6 +297,14 @@ async function metricsFor(registry: Registry | undefined): Promise<ReturnType<ty
   });
 }
 
+type CreateTopicScoreParams = typeof createTopicScoreParams;
+
+/** AutoNAT and DCUtR: servers only. */
+async function natServices(): Promise<{ autoNAT: typeof import('@libp2p/autonat').autoNAT; dcutr: typeof import('@libp2p/dcutr').dcutr }> {
+  const [{ autoNAT }, { dcutr }] = await Promise.all([import('@libp2p/autonat'), import('@libp2p/dcutr')]);
+  return { autoNAT, dcutr };
+}
+
 /**
  * Peer-score parameters of every Floe topic: only invalid messages count (P4, counter squared x
  * -10, decaying by 0.9 a second). The nodes' topic validators Reject forged or malformed messages
@@ -297,7 +313,7 @@ async function metricsFor(registry: Registry | undefined): Promise<ReturnType<ty
  * delivery-rate terms stay off: Floe topics are quiet for long stretches, and a mesh-delivery
  * deficit would penalise honest peers.
  */
-function invalidMessagePenalties(network: string): Record<string, TopicScoreParams> {
+function invalidMessagePenalties(network: string, createTopicScoreParams: CreateTopicScoreParams): Record<string, TopicScoreParams> {
   return Object.fromEntries(
     GOSSIP_TOPICS.map((name) => [
       topic(network, name),
