@@ -110,8 +110,8 @@ export async function saveNetworkCache(genesis: Genesis, cache: NetworkCache, en
 /**
  * Whether the cache gives a direct address of every member a command may need: the owners of the
  * newest cached assignment and of the one before it (reads ask those during a handover), or the
- * genesis committee when no certificate is cached. A relayed address (a member behind NAT) needs
- * the relay transport, so it does not count. A certificate certified since is fetched by the
+ * genesis committee when no certificate is cached. A member with a relayed address (behind NAT)
+ * needs the relay transport: then the command makes the full node. A certificate certified since is fetched by the
  * command; a member new in it is missing from the cache afterwards, and the next command looks it up.
  */
 export function knowsEveryMember(genesis: Genesis, cache: NetworkCache): boolean {
@@ -122,5 +122,8 @@ export function knowsEveryMember(genesis: Genesis, cache: NetworkCache): boolean
     return false;
   }
   if (cache.chain.length < 2) for (const member of genesis.committee) members.add(member.peerId);
-  return [...members].every((member) => (cache.peers[member] ?? []).some((address) => !address.includes('/p2p-circuit')));
+  return [...members].every((member) => {
+    const addresses = cache.peers[member] ?? [];
+    return addresses.length > 0 && addresses.every((address) => !address.includes('/p2p-circuit'));
+  });
 }

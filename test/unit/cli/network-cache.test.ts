@@ -81,6 +81,7 @@ describe('the network cache of the CLI', () => {
     // Reachable only through a relay: the relay transport (and so peer discovery) is needed.
     const relayed = `/ip4/127.0.0.1/tcp/4001/p2p/${PEER_A}/p2p-circuit/p2p/${PEER_B}`;
     expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [relayed] }, chain: [] })).toBe(false);
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [direct(PEER_B), relayed] }, chain: [] })).toBe(false);
     // A cached chain that does not decode names no members to trust.
     expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [direct(PEER_B)] }, chain: [Uint8Array.of(1, 2, 3)] })).toBe(false);
   });
