@@ -111,8 +111,9 @@ export async function saveNetworkCache(genesis: Genesis, cache: NetworkCache, en
  * Whether the cache gives a direct address of every member a command may need: the owners of the
  * newest cached assignment and of the one before it (reads ask those during a handover), or the
  * genesis committee when no certificate is cached. A member with a relayed address (behind NAT)
- * needs the relay transport: then the command makes the full node. A certificate certified since is fetched by the
- * command; a member new in it is missing from the cache afterwards, and the next command looks it up.
+ * needs the relay transport: then the command makes the full node. A certificate certified since
+ * is fetched by the command; a member new in it is missing from the cache afterwards, and the next
+ * command looks it up.
  */
 export function knowsEveryMember(genesis: Genesis, cache: NetworkCache): boolean {
   const members = new Set<string>();
