@@ -335,9 +335,14 @@ export class CodecPool {
   private async runClaimed(task: ClaimableTask, chunks: number): Promise<void> {
     const claim = claimedChunks(chunks);
     this.startWorkers();
+    // A worker that fails a chunk also marks the shared state; one that dies (or a pool closed
+    // meanwhile) only rejects its answer, so the wait below watches both.
+    let failure: Error | undefined;
     const answers = this.workers.map((entry) => {
       const answer = this.post(entry, { task, claim }, false);
-      answer.catch(() => undefined); // an error comes through the shared state (and is awaited there)
+      answer.catch((error: Error) => {
+        failure ??= error;
+      });
       return answer;
     });
     let own: number;
@@ -356,6 +361,7 @@ export class CodecPool {
             await Promise.all(answers); // rejects with the failing worker's error
             return;
           }
+          if (failure !== undefined) throw failure;
           const done = Atomics.load(state, CLAIM_WORKERS_DONE);
           if (own + done >= chunks) return;
           const wait = waitAsync(state, CLAIM_WORKERS_DONE, done, CLAIM_WAIT_SLICE_MS);
