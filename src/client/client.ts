@@ -15,7 +15,7 @@ import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p, FloeServices } from '../network/libp2p.js';
 import { protocolId, topic } from '../network/protocol-ids.js';
 import { pushCertificates } from '../../protocols/certificate/push.js';
-import { openMemberStream } from './dial.js';
+import { dialFailed, openMemberStream } from './dial.js';
 import { type EpochClock, epochClockOf } from '../membership/epoch-clock.js';
 import { fetchSyncDoneWeight, fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
@@ -379,9 +379,9 @@ export class FloeClient {
   async peerAddresses(): Promise<Record<string, string[]>> {
     const members = new Set([...this.context.committee.members, ...this.context.committee.formerMembers]);
     const { libp2p } = this.context;
-    // Without discovery, addresses are never corrected: one that did not connect is left out, so
-    // that the next client looks the member up instead of failing on it again.
-    const reached = (peer: { id: PeerId }): boolean => !this.direct || libp2p.getConnections(peer.id).length > 0;
+    // Without discovery, addresses are never corrected: those of a member a dial failed to reach
+    // are left out, so that the next client looks it up instead of failing on it again.
+    const reached = (peer: { id: PeerId }): boolean => !this.direct || libp2p.getConnections(peer.id).length > 0 || !dialFailed(libp2p, peer.id);
     const peers = await libp2p.peerStore.all({ filters: [(peer) => members.has(peer.id.toString()) && reached(peer)] });
     const known: Record<string, string[]> = {};
     for (const peer of peers) {
