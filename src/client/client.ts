@@ -15,7 +15,7 @@ import { groupAddressesByPeer } from '../network/bootstrap.js';
 import type { FloeLibp2p, FloeServices } from '../network/libp2p.js';
 import { protocolId, topic } from '../network/protocol-ids.js';
 import { pushCertificates } from '../../protocols/certificate/push.js';
-import { dialFailed, openMemberStream } from './dial.js';
+import { openMemberStream } from './dial.js';
 import { type EpochClock, epochClockOf } from '../membership/epoch-clock.js';
 import { fetchSyncDoneWeight, fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
@@ -80,8 +80,8 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
    * libp2p node without peer discovery: no identify, DHT, gossipsub or relay, which makes each
    * connection about half as costly (src/network/libp2p.ts, createDirectClientNode). For a
    * short-lived client that knows every member's address. A member not reachable there fails its
-   * part of a call like a member that is down, and peerAddresses() leaves it out, so a client made
-   * from them next time looks it up. Certificates are pushed to the members instead of gossiped.
+   * part of a call like a member that is down. Certificates are pushed to the members instead of
+   * gossiped.
    * Ignored when `libp2p` is given.
    */
   readonly direct?: boolean;
@@ -378,11 +378,7 @@ export class FloeClient {
    */
   async peerAddresses(): Promise<Record<string, string[]>> {
     const members = new Set([...this.context.committee.members, ...this.context.committee.formerMembers]);
-    const { libp2p } = this.context;
-    // Without discovery, addresses are never corrected: those of a member a dial failed to reach
-    // are left out, so that the next client looks it up instead of failing on it again.
-    const reached = (peer: { id: PeerId }): boolean => !this.direct || libp2p.getConnections(peer.id).length > 0 || !dialFailed(libp2p, peer.id);
-    const peers = await libp2p.peerStore.all({ filters: [(peer) => members.has(peer.id.toString()) && reached(peer)] });
+    const peers = await this.context.libp2p.peerStore.all({ filters: [(peer) => members.has(peer.id.toString())] });
     const known: Record<string, string[]> = {};
     for (const peer of peers) {
       const addresses = peer.addresses.map((address) => address.multiaddr.toString());

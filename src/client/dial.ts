@@ -11,38 +11,7 @@ import type { FloeLibp2p } from '../network/libp2p.js';
 /** Relaying members tried for a member that cannot be dialled directly (behind NAT). */
 const MAX_RELAYS = 3;
 
-/** Peers a dial of this node failed to reach and has not reached since (by node). */
-const unreachable = new WeakMap<FloeLibp2p, Set<string>>();
-
-/** Records how a dial of `peerId` ended; a dial cut short by its caller says nothing either way. */
-export function noteDialOutcome(libp2p: FloeLibp2p, peerId: PeerId, reached: boolean): void {
-  let peers = unreachable.get(libp2p);
-  if (peers === undefined) {
-    if (reached) return;
-    peers = new Set();
-    unreachable.set(libp2p, peers);
-  }
-  if (reached) peers.delete(peerId.toString());
-  else peers.add(peerId.toString());
-}
-
-/** Whether the last dial of `peerId` from this node failed (and none succeeded since). */
-export function dialFailed(libp2p: FloeLibp2p, peerId: PeerId): boolean {
-  return unreachable.get(libp2p)?.has(peerId.toString()) === true;
-}
-
 export async function dialMember(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, callerSignal: AbortSignal): Promise<Stream> {
-  try {
-    const stream = await dialMemberOnce(libp2p, peerId, protocol, callerSignal);
-    noteDialOutcome(libp2p, peerId, true);
-    return stream;
-  } catch (error) {
-    if (!callerSignal.aborted) noteDialOutcome(libp2p, peerId, false);
-    throw error;
-  }
-}
-
-async function dialMemberOnce(libp2p: FloeLibp2p, peerId: PeerId, protocol: string, callerSignal: AbortSignal): Promise<Stream> {
   // A signal of its own without a listener cap: a DHT lookup (peer store locks, one query per peer
   // asked) and the dial queue add an abort listener each, past Node's threshold of 10, whose
   // warning would land on the CLI's stderr. The caller's signal stays as it is.

@@ -8,7 +8,6 @@
 import type { PeerId } from '@libp2p/interface';
 import { forEachLimited } from '../core/async.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
-import { noteDialOutcome } from './dial.js';
 import { withTimeout } from './util.js';
 
 /** Members dialled in the background after connect (besides the bootstrap peers). */
@@ -73,10 +72,8 @@ export async function dialPeers(libp2p: FloeLibp2p, peers: readonly PeerId[], op
       if (libp2p.getConnections(peerId).length > 0) return;
       try {
         await libp2p.dial(peerId, { signal: withTimeout(options.signal, options.timeoutMs) });
-        noteDialOutcome(libp2p, peerId, true);
       } catch {
         // Not up now: the dial of a request tries again.
-        if (options.signal?.aborted !== true) noteDialOutcome(libp2p, peerId, false);
       }
     }),
   );
