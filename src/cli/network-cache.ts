@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Genesis, genesisDigest } from '../config/genesis.js';
 import { base64UrlDecode, base64UrlEncode, toHex } from '../core/bytes.js';
+import { decodeAssignmentCertificate } from '../membership/index.js';
 
 /** Directory of the cache; `FLOE_CACHE_DIR=off` turns the cache off. */
 export const CACHE_DIR_ENV = 'FLOE_CACHE_DIR';
@@ -104,4 +105,26 @@ export async function saveNetworkCache(genesis: Genesis, cache: NetworkCache, en
   } catch {
     // read-only home, full disk: the next command looks members up in the DHT again
   }
+}
+
+/**
+ * Whether the cache gives a direct address of every member a command may need: the owners of the
+ * newest cached assignment and of the one before it (reads ask those during a handover), or the
+ * genesis committee when no certificate is cached. A member with a relayed address (behind NAT)
+ * needs the relay transport: then the command makes the full node. A certificate certified since
+ * is fetched by the command; a member new in it is missing from the cache afterwards, and the next
+ * command looks it up.
+ */
+export function knowsEveryMember(genesis: Genesis, cache: NetworkCache): boolean {
+  const members = new Set<string>();
+  try {
+    for (const bytes of cache.chain.slice(-2)) for (const owner of decodeAssignmentCertificate(bytes, genesis.nShards).assignment.ownerOfShard) members.add(owner);
+  } catch {
+    return false;
+  }
+  if (cache.chain.length < 2) for (const member of genesis.committee) members.add(member.peerId);
+  return [...members].every((member) => {
+    const addresses = cache.peers[member] ?? [];
+    return addresses.length > 0 && addresses.every((address) => !address.includes('/p2p-circuit'));
+  });
 }

@@ -12,8 +12,10 @@ import { type BlobId, blobIdFromBytes, blobIdToString, parseBlobId } from '../en
 import { allocateBlobBuffer } from '../encoding/redstuff.js';
 import { encodedBlobLength } from '../encoding/parameters.js';
 import { groupAddressesByPeer } from '../network/bootstrap.js';
-import type { FloeLibp2p } from '../network/libp2p.js';
-import { topic } from '../network/protocol-ids.js';
+import type { FloeLibp2p, FloeServices } from '../network/libp2p.js';
+import { protocolId, topic } from '../network/protocol-ids.js';
+import { pushCertificates } from '../../protocols/certificate/push.js';
+import { openMemberStream } from './dial.js';
 import { type EpochClock, epochClockOf } from '../membership/epoch-clock.js';
 import { fetchSyncDoneWeight, fetchVerifiedAssignments } from './chain.js';
 import type { ClientCodec } from './codec.js';
@@ -73,6 +75,16 @@ export interface FloeClientOptions extends Partial<ClientSettings> {
    * A command that will talk to every member (a store) saves a round of dials per member this way.
    */
   readonly dialAhead?: number;
+  /**
+   * Reach members only at the addresses of `peerAddresses` (and the bootstrap peers), through a
+   * libp2p node without peer discovery: no identify, DHT, gossipsub or relay, which makes each
+   * connection about half as costly (src/network/libp2p.ts, createDirectClientNode). For a
+   * short-lived client that knows every member's address. A member not reachable there fails its
+   * part of a call like a member that is down. Certificates are pushed to the members instead of
+   * gossiped.
+   * Ignored when `libp2p` is given.
+   */
+  readonly direct?: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -127,6 +139,8 @@ export class FloeClient {
   /** The verified chain the committee came from. */
   private certificates: readonly Uint8Array[] = [];
   private ownerKey: PrivateKey | undefined;
+  /** Members are reached only at known addresses (FloeClientOptions.direct). */
+  private direct = false;
 
   private constructor(
     private context: ClientContext,
@@ -144,7 +158,8 @@ export class FloeClient {
     const settings = settingsOf(options);
     const bootstrap = options.bootstrap ?? genesis.bootstrap;
     throwIfAborted(signal);
-    const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey }));
+    const direct = options.libp2p === undefined && options.direct === true;
+    const libp2p = options.libp2p ?? (await createClientTransport({ network: genesis.network, bootstrap, privateKey: options.privateKey, direct }));
     // Not awaited: a member that is down must not hold up connect (its dial runs to its timeout).
     const ahead = new AbortController();
     let dialsAhead: Promise<void> = Promise.resolve();
@@ -167,7 +182,7 @@ export class FloeClient {
       // Every member's addresses now, while the bootstrap peer is surely up: later the client
       // reaches whoever is up without it (member-addresses.ts).
       members = committee.readMembers.map((member) => committee.peerId(member));
-      await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
+      if (!direct) await learnMemberAddresses(libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
     } catch (error) {
       ahead.abort();
       await dialsAhead;
@@ -178,9 +193,10 @@ export class FloeClient {
     const client = new FloeClient(context, options.libp2p === undefined, genesis, clock);
     client.ownerKey = options.ownerKey;
     client.certificates = certificates;
+    client.direct = direct;
     client.lifetime.signal.addEventListener('abort', () => ahead.abort(), { once: true });
     client.inBackground(dialsAhead);
-    client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
+    if (!direct) client.inBackground(connectToMoreMembers(libp2p, members, { timeoutMs: settings.dialTimeoutMs, signal: client.lifetime.signal }));
     return client;
   }
 
@@ -438,7 +454,7 @@ export class FloeClient {
         this.certificates = certificates;
         // New members' addresses too, while someone who knows them is reachable.
         const members = committee.readMembers.map((member) => committee.peerId(member));
-        this.inBackground(learnMemberAddresses(this.context.libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, signal: this.lifetime.signal }).then(() => undefined));
+        if (!this.direct) this.inBackground(learnMemberAddresses(this.context.libp2p, members, { timeoutMs: MEMBER_LOOKUP_TIMEOUT_MS, signal: this.lifetime.signal }).then(() => undefined));
       }
     } catch {
       // Keep the committee we have; the next call past COMMITTEE_REFRESH_MS tries again.
@@ -449,7 +465,13 @@ export class FloeClient {
   private async publish(bytes: Uint8Array, emit: ReturnType<typeof progressEmitter>): Promise<void> {
     const { libp2p, network } = this.context;
     const name = topic(network, 'blobs');
-    const { pubsub } = libp2p.services;
+    // A node without gossipsub (FloeClientOptions.direct) pushes it to the members instead.
+    const { pubsub } = libp2p.services as Partial<FloeServices>;
+    if (pubsub === undefined) {
+      const recipients = await pushCertificateToPeers(libp2p, network, bytes, this.lifetime.signal);
+      emit(recipients > 0 ? { type: 'published', recipients } : { type: 'published', recipients, error: new NetworkUnavailableError('no member took the certificate') });
+      return;
+    }
     // Gossip IDs on this topic are a hash of the data, so a publication marks the certificate as
     // seen: publishing while no peer is subscribed would make every later attempt a duplicate.
     const attempt = async (): Promise<number> =>
@@ -563,6 +585,31 @@ async function waitForBootstrap(libp2p: FloeLibp2p, bootstrap: readonly string[]
     throwIfAborted(signal);
     throw new NetworkUnavailableError(`no bootstrap peer answered within ${timeoutMs} ms (${bootstrap.join(', ')})`, { cause: error });
   }
+}
+
+/** How long pushing a certificate to one peer may take. */
+const CERTIFICATE_PUSH_TIMEOUT_MS = 5_000;
+
+/**
+ * Pushes a certificate to every peer the client is connected to (the members it stored with), over
+ * the certificate push protocol: each node verifies and records it as if gossiped. Resolves to
+ * how many took it.
+ */
+async function pushCertificateToPeers(libp2p: FloeLibp2p, network: string, bytes: Uint8Array, signal: AbortSignal): Promise<number> {
+  const protocol = protocolId(network, 'certificates');
+  const peers = [...new Map(libp2p.getConnections().map((connection) => [connection.remotePeer.toString(), connection.remotePeer])).values()];
+  const pushed = await Promise.all(
+    peers.map(async (peer) => {
+      const deadline = withTimeout(signal, CERTIFICATE_PUSH_TIMEOUT_MS);
+      try {
+        await pushCertificates(await openMemberStream(libp2p, peer, protocol, deadline), [bytes], { signal: deadline });
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return pushed.filter(Boolean).length;
 }
 
 /** The blob's size, from its verified metadata (what an extension or a deletion certificate names). */

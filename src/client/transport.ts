@@ -5,7 +5,7 @@
 // test/unit/architecture/client-browser-ready.test.ts keeps Node built-ins out of every other module.
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
-import { createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
+import { createDirectClientNode, createFloeNode, type FloeLibp2p } from '../network/libp2p.js';
 import { CodecPool } from '../workers/codec-pool.js';
 import type { ClientCodec } from './codec.js';
 
@@ -14,12 +14,16 @@ export interface ClientTransportOptions {
   readonly bootstrap: readonly string[];
   /** The client's libp2p identity; a fresh Ed25519 key by default (clients need no stable identity). */
   readonly privateKey?: PrivateKey;
+  /** A node without peer discovery that dials members only at known addresses (createDirectClientNode). */
+  readonly direct?: boolean;
 }
 
 /** A started libp2p node in client role: DHT client mode, no listen addresses, kept connected to `bootstrap`. */
 export async function createClientTransport(options: ClientTransportOptions): Promise<FloeLibp2p> {
+  const privateKey = options.privateKey ?? (await generateKeyPair('Ed25519'));
+  if (options.direct === true) return createDirectClientNode({ privateKey, network: options.network, bootstrap: [...options.bootstrap] });
   return createFloeNode({
-    privateKey: options.privateKey ?? (await generateKeyPair('Ed25519')),
+    privateKey,
     network: options.network,
     listen: [],
     bootstrap: [...options.bootstrap],

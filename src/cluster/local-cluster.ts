@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, isErrnoException } from '../config/files.js';
 import type { HealthInfo } from '../node/http-server.js';
-import { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from '../node/storage-node.js';
+import { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from '../node/runtime-info.js';
 import { ClusterError } from './errors.js';
 import {
   DEFAULT_EPOCH_DURATION_MS,

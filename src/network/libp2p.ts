@@ -2,17 +2,15 @@
 // answers to measured problems; research/stack.md section 9 has the numbers behind each.
 import { createHash } from 'node:crypto';
 import { noise } from '@chainsafe/libp2p-noise';
-import { autoNAT } from '@libp2p/autonat';
-import { circuitRelayServer, circuitRelayTransport, type CircuitRelayService } from '@libp2p/circuit-relay-v2';
-import { dcutr } from '@libp2p/dcutr';
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys';
-import { gossipsub, type GossipSub, type Message } from '@libp2p/gossipsub';
+import type { gossipsub, GossipSub, Message } from '@libp2p/gossipsub';
 import type { RPC } from '@libp2p/gossipsub/message';
-import { createTopicScoreParams, type TopicScoreParams } from '@libp2p/gossipsub/score';
-import { identify, type Identify } from '@libp2p/identify';
-import type { Libp2p, PrivateKey } from '@libp2p/interface';
-import { kadDHT, passthroughMapper, type KadDHT, type SelectFn, type ValidateFn } from '@libp2p/kad-dht';
+import type { createTopicScoreParams, TopicScoreParams } from '@libp2p/gossipsub/score';
+import type { Identify } from '@libp2p/identify';
+import type { Libp2p, PrivateKey, Startable } from '@libp2p/interface';
+import type { KadDHT, SelectFn, ValidateFn } from '@libp2p/kad-dht';
 import { ping, type Ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -151,7 +149,17 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   // without WebSockets and the metrics registry.
   // The relay transport dials `/p2p-circuit` addresses (members behind NAT) and, for a node that
   // listens on `/p2p-circuit`, reserves a slot on a relaying member.
+  // Imported here, not at the top: a client without peer discovery (createDirectClientNode, most
+  // CLI commands) never loads them, which saves a third of its start-up.
+  const [{ identify }, { kadDHT, passthroughMapper }, { gossipsub }, { createTopicScoreParams }, { circuitRelayServer, circuitRelayTransport }] = await Promise.all([
+    import('@libp2p/identify'),
+    import('@libp2p/kad-dht'),
+    import('@libp2p/gossipsub'),
+    import('@libp2p/gossipsub/score'),
+    import('@libp2p/circuit-relay-v2'),
+  ]);
   const transports = server ? [tcp(), (await import('@libp2p/websockets')).webSockets(), circuitRelayTransport()] : [tcp(), circuitRelayTransport()];
+  const serverServices = server ? await natServices() : undefined;
   const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
   return createLibp2p<FloeServices>({
@@ -201,11 +209,11 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
               selectors: { [NODE_RECORD_NAMESPACE]: options.nodeRecords.select },
             }),
       }),
-      pubsub: gossipsub({
+      pubsub: stoppingHeartbeat(gossipsub({
         // Messages on a topic nobody else has joined yet are dropped instead of throwing.
         allowPublishToZeroTopicPeers: true,
         // Co-located peers (one host, one NAT) would otherwise be graylisted past 10 per IP.
-        scoreParams: { IPColocationFactorWeight: 0, topics: invalidMessagePenalties(options.network) },
+        scoreParams: { IPColocationFactorWeight: 0, topics: invalidMessagePenalties(options.network, createTopicScoreParams) },
         emitSelf: false,
         msgIdFn: messageId,
         // Drops copies of a message before their signature is checked (gossipsub verifies first
@@ -214,20 +222,67 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
         // IDONTWANT to every mesh peer saves bandwidth on large messages only; for certificates
         // (about 1 KiB) it doubled the messages each node sends per blob.
         idontwantMinDataSize: 16 * 1024,
-      }),
+      })),
       bootstrap: bootstrapService({ addresses: options.bootstrap, intervalMs: options.bootstrapIntervalMs }),
-      ...(server
-        ? {
+      ...(serverServices === undefined
+        ? {}
+        : {
             // Every member relays for members behind NAT. Relayed connections carry slivers, so
             // they get no data or time limit (the default of 128 KiB and 2 minutes is made for
             // hole punching only); DCUtR then tries to replace them with direct connections.
             relay: circuitRelayServer({ reservations: { applyDefaultLimit: false, maxReservations: 128 } }),
-            autoNAT: autoNAT(),
-            dcutr: dcutr(),
-          }
-        : {}),
+            autoNAT: serverServices.autoNAT(),
+            dcutr: serverServices.dcutr(),
+          }),
     },
   });
+}
+
+/**
+ * A light client that knows every member's address beforehand (a CLI command with a warm network
+ * cache): TCP, noise and yamux, the bootstrap keeper and ping (nodes' liveness checks), and
+ * nothing that discovers or announces peers. No identify (answering and checking it with every
+ * member was about half of a short command's connection CPU), so no DHT (it needs identify; no
+ * member is looked up), no gossipsub (the client pushes its certificates to the members instead,
+ * client.ts) and no relay transport. Typed as a FloeLibp2p like the browser's node: the client
+ * checks for the services it may lack.
+ */
+export async function createDirectClientNode(options: Pick<FloeNodeOptions, 'privateKey' | 'network' | 'bootstrap'>): Promise<FloeLibp2p> {
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    addresses: { listen: [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise({ crypto: noiseCrypto })],
+    streamMuxers: [yamux()],
+    connectionManager: { allow: defaultAllowList([]) },
+    connectionMonitor: { abortConnectionOnPingFailure: false, pingInterval: 60_000 },
+    services: {
+      ping: ping({ maxInboundStreams: PING_STREAMS, maxOutboundStreams: PING_STREAMS }),
+      bootstrap: bootstrapService({ addresses: options.bootstrap }),
+    },
+  });
+  return node as unknown as FloeLibp2p;
+}
+
+/**
+ * gossipsub's stop() drops its pending heartbeat timer without clearing it, so a stopped node
+ * keeps its process alive until that timer fires (up to the 1 s heartbeat interval): every CLI
+ * command waited about 600 ms after its work for it. Captured before stop() replaces it.
+ */
+function stoppingHeartbeat(create: ReturnType<typeof gossipsub>): ReturnType<typeof gossipsub> {
+  return (components) => {
+    const service = create(components) as GossipSub & Startable;
+    const stop = service.stop.bind(service);
+    service.stop = async () => {
+      const pending = (service as unknown as { status?: { heartbeatTimeout?: ReturnType<typeof setTimeout> } }).status?.heartbeatTimeout;
+      try {
+        await stop();
+      } finally {
+        clearTimeout(pending);
+      }
+    };
+    return service;
+  };
 }
 
 /** libp2p's Prometheus metrics, recorded into `registry` (default: prom-client's global one). */
@@ -242,6 +297,14 @@ async function metricsFor(registry: Registry | undefined): Promise<ReturnType<ty
   });
 }
 
+type CreateTopicScoreParams = typeof createTopicScoreParams;
+
+/** AutoNAT and DCUtR: servers only. */
+async function natServices(): Promise<{ autoNAT: typeof import('@libp2p/autonat').autoNAT; dcutr: typeof import('@libp2p/dcutr').dcutr }> {
+  const [{ autoNAT }, { dcutr }] = await Promise.all([import('@libp2p/autonat'), import('@libp2p/dcutr')]);
+  return { autoNAT, dcutr };
+}
+
 /**
  * Peer-score parameters of every Floe topic: only invalid messages count (P4, counter squared x
  * -10, decaying by 0.9 a second). The nodes' topic validators Reject forged or malformed messages
@@ -250,7 +313,7 @@ async function metricsFor(registry: Registry | undefined): Promise<ReturnType<ty
  * delivery-rate terms stay off: Floe topics are quiet for long stretches, and a mesh-delivery
  * deficit would penalise honest peers.
  */
-function invalidMessagePenalties(network: string): Record<string, TopicScoreParams> {
+function invalidMessagePenalties(network: string, createTopicScoreParams: CreateTopicScoreParams): Record<string, TopicScoreParams> {
   return Object.fromEntries(
     GOSSIP_TOPICS.map((name) => [
       topic(network, name),

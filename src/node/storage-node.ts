@@ -45,18 +45,9 @@ import {
 } from './node-assembly.js';
 import { publishNodeRecordUntilStored } from './node-record-dht.js';
 import type { MigrationProgress, ShardMigrator } from './shard-migration.js';
+import { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from './runtime-info.js';
 
-/** Written to DIR/node.json while the node runs; `floe node status` and tests read it. */
-export interface NodeRuntimeInfo {
-  readonly pid: number;
-  readonly peerId: string;
-  readonly network: string;
-  readonly addresses: readonly string[];
-  readonly httpUrl: string;
-  readonly startedAt: string;
-}
-
-export const RUNTIME_FILE_NAME = 'node.json';
+export { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from './runtime-info.js';
 
 export interface StorageNodeOptions {
   readonly signal?: AbortSignal;

@@ -1,15 +1,17 @@
 // Worker-thread entry: runs codec tasks sent by CodecPool. Buffers arrive as views of
 // SharedArrayBuffers, so results are written in place and only a status message goes back.
 import { parentPort } from 'node:worker_threads';
-import { runCodecTask, type CodecTask, type CodecTaskResult } from './codec-tasks.js';
+import { runClaimedChunks, runCodecTask, type CodecTaskResult, type CodecWorkerMessage } from './codec-tasks.js';
 
 const port = parentPort;
 if (port === null) throw new Error('codec-worker must run in a worker thread');
 
-port.on('message', (message: { id: number; task: CodecTask }) => {
+port.on('message', (message: CodecWorkerMessage) => {
   let result: CodecTaskResult;
   try {
-    runCodecTask(message.task);
+    const { task, claim } = message;
+    if (claim !== undefined && 'start' in task) runClaimedChunks(task, claim, true);
+    else runCodecTask(task);
     result = { id: message.id, ok: true };
   } catch (error) {
     const { name, message: text } = error instanceof Error ? error : new Error(String(error));

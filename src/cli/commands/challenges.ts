@@ -8,7 +8,7 @@ import { withDeadline } from '../../core/abort.js';
 import { FloeError } from '../../core/errors.js';
 import type { ChallengeStatus } from '../../node/challenge-runner.js';
 import type { ChallengesResponse } from '../../node/challenge-routes.js';
-import { type NodeRuntimeInfo, RUNTIME_FILE_NAME } from '../../node/storage-node.js';
+import { type NodeRuntimeInfo, RUNTIME_FILE_NAME } from '../../node/runtime-info.js';
 import type { CliOutput } from '../output.js';
 
 /** Bad arguments, or the node could not be asked. */

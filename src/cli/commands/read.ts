@@ -11,7 +11,7 @@ import { blobIdToString } from '../../encoding/blob-id.js';
 import { describeSystemError } from '../errors.js';
 import {
   CliNetworkError,
-  DIAL_EVERY_MEMBER,
+  DIAL_FOR_READ,
   formatBytes,
   formatMs,
   acceptBlobIdsStartingWithDash,
@@ -76,7 +76,7 @@ export function registerReadCommand(program: Command, _output: CliOutput, stdout
         bytes = await withClient(network, (client, signal) => {
           progress.update(`reading ${blobIdToString(blobId)}…`);
           return client.read(blobId, { range: flags.range, signal, onProgress: (event) => view.onEvent(event) });
-        }, { dialAhead: DIAL_EVERY_MEMBER });
+        }, { dialAhead: DIAL_FOR_READ });
       } finally {
         progress.done();
       }

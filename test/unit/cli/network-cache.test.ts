@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNetworkCache, networkCacheFile, saveNetworkCache } from '../../../src/cli/network-cache.js';
+import { knowsEveryMember, loadNetworkCache, networkCacheFile, saveNetworkCache } from '../../../src/cli/network-cache.js';
 import { parseGenesis } from '../../../src/config/genesis.js';
 
 const PEER_A = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA';
@@ -61,5 +61,28 @@ describe('the network cache of the CLI', () => {
     expect(networkCacheFile(genesis, { FLOE_CACHE_DIR: 'off' })).toBeUndefined();
     await saveNetworkCache(genesis, { peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4002'] }, chain: [] }, env);
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1, network: 'four', peers: { [PEER_A]: ['/ip4/127.0.0.1/tcp/4002'] } });
+  });
+
+  it('a command goes without peer discovery only when it has a direct address of every member', () => {
+    const genesis = parseGenesis({
+      network: 'five',
+      nShards: 8,
+      epochDurationMs: '1h',
+      genesisTime: '2026-01-01T00:00:00Z',
+      committee: [
+        { peerId: PEER_A, weight: 1 },
+        { peerId: PEER_B, weight: 1 },
+      ],
+      bootstrap: [],
+    });
+    const direct = (peer: string): string => `/ip4/127.0.0.1/tcp/4001/p2p/${peer}`;
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)] }, chain: [] })).toBe(false);
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [direct(PEER_B)] }, chain: [] })).toBe(true);
+    // Reachable only through a relay: the relay transport (and so peer discovery) is needed.
+    const relayed = `/ip4/127.0.0.1/tcp/4001/p2p/${PEER_A}/p2p-circuit/p2p/${PEER_B}`;
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [relayed] }, chain: [] })).toBe(false);
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [direct(PEER_B), relayed] }, chain: [] })).toBe(false);
+    // A cached chain that does not decode names no members to trust.
+    expect(knowsEveryMember(genesis, { peers: { [PEER_A]: [direct(PEER_A)], [PEER_B]: [direct(PEER_B)] }, chain: [Uint8Array.of(1, 2, 3)] })).toBe(false);
   });
 });

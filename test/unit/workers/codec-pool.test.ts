@@ -172,6 +172,26 @@ describe('CodecPool whose caller takes a share', () => {
   });
 });
 
+describe('CodecPool whose caller claims chunks beside workers still loading', () => {
+  it('gives the single-threaded metadata when the job starts before any worker is up, job after job', async () => {
+    const pool = new CodecPool({ size: 2, callerTakesShare: true, inlineBelowBytes: 0 });
+    try {
+      // No startWorkers(): the first phases run while the worker loads, so the caller claims most chunks.
+      for (const [n, length] of [
+        [100, 2_000_003],
+        [10, 300_001],
+        [301, 700_000],
+      ] as const) {
+        const blob = makeBlob(length, n);
+        const reference = computeMetadata(blob, n);
+        expect(blobIdToString((await pool.computeMetadata(blob, n)).blobId)).toBe(blobIdToString(reference.blobId));
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('CodecPool under concurrency', () => {
   it('four encodes in parallel all give the single-threaded result', async () => {
     const jobs = [
