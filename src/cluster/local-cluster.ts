@@ -100,6 +100,10 @@ export interface NodePlacement {
   /** The libp2p and HTTP port of every node (each has its own network namespace). */
   readonly port: number;
   readonly httpPort: number;
+  /** The WebSocket port of every node (default: one the OS picks). */
+  readonly webSocketPort?: number;
+  /** Addresses node i announces instead of its listen addresses (`--announce`; default none). */
+  readonly announce?: (index: number) => readonly string[];
   /** argv prefix that runs node i's process (it must exec the process, keeping its pid). */
   readonly wrap: (index: number) => readonly string[];
   /** The URL under which the starter reaches node i's HTTP API, when not the one the node reports. */
@@ -148,8 +152,9 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
           '--network', layout.genesisPath,
           '--listen', `/ip4/${host}/tcp/${port}`,
           // WebSockets too, for the page every node serves (its browser client dials members).
-          '--listen', `/ip4/${host}/tcp/0/ws`,
+          '--listen', `/ip4/${host}/tcp/${placement?.webSocketPort ?? 0}/ws`,
           ...(placement?.extraListen?.(node.index) ?? []).flatMap((address) => ['--listen', address]),
+          ...(placement?.announce?.(node.index) ?? []).flatMap((address) => ['--announce', address]),
           '--http-host', host,
           '--http-port', String(placement?.httpPort ?? 0),
         ];

@@ -51,6 +51,8 @@ export interface HealthInfo {
   readonly healing?: unknown;
   /** Whether peers can dial this node: public, relayed (behind NAT), private or unknown (network/reachability.ts). */
   readonly reachability?: string;
+  /** Open libp2p connections, direct and through a relay (network/reachability.ts). */
+  readonly connections?: { readonly direct: number; readonly relayed: number; readonly upgraded: number };
 }
 
 /** The epoch manager's operator interface (routes under /v1/membership). */

@@ -22,7 +22,7 @@ import type { ChallengeRunner } from './challenge-runner.js';
 import type { EpochManager, MembershipStatus } from './epoch-manager.js';
 import type { HealthInfo, HttpApi } from './http-server.js';
 import { CommitteeWatch } from './committee-watch.js';
-import { reachabilityOf } from '../network/reachability.js';
+import { ConnectionCensus, reachabilityOf } from '../network/reachability.js';
 import { DEFAULT_RTT_MS, networkTiming } from '../config/network-timing.js';
 import { Components } from './lifecycle.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
@@ -109,6 +109,7 @@ export class StorageNode {
   private readonly log: LogFn;
   private readonly components: Components;
   private readonly stopController: AbortController;
+  private readonly connections: ConnectionCensus;
 
   private constructor(parts: StorageNodeParts) {
     ({
@@ -129,6 +130,7 @@ export class StorageNode {
       components: this.components,
       stopController: this.stopController,
     } = parts);
+    this.connections = new ConnectionCensus(this.libp2p);
   }
 
   private recordPublish: AbortController | undefined;
@@ -245,6 +247,7 @@ export class StorageNode {
       addresses: this.addresses(),
       connectedPeers: this.libp2p.getPeers().length,
       reachability: reachabilityOf(this.libp2p.getMultiaddrs()).reachability,
+      connections: this.connections.counts(),
       blobs: stats.blobs,
       bytes: stats.bytes,
       ...(this.blobs.capacity().capacityBytes === undefined ? {} : { capacityBytes: this.blobs.capacity().capacityBytes }),

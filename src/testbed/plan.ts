@@ -7,9 +7,11 @@
 //   NAT k  ──┤ veth ── router ns (masquerade) ── veth ── node k (private 192.168.1.2)
 //            └───────────────────────────────────────┘
 //
-// Every address is in 198.18.0.0/15 (RFC 2544, reserved for benchmarking, never routed) and
-// 192.168.1.0/24 behind each NAT, and all of it lives in namespaces the testbed creates: the host's
-// own interfaces, routes and firewall are never touched.
+// The hub's addresses are in 198.18.0.0/16 (RFC 2544, reserved for benchmarking, never routed), or
+// with public addresses in 11.18.0.0/16, which libp2p counts as public (DCUtR and AutoNAT ignore
+// private ranges); 192.168.1.0/24 behind each NAT. All of it lives in namespaces the testbed
+// creates, and the hub has no uplink: the host's own interfaces, routes and firewall are never
+// touched, and no packet leaves the namespaces.
 import { createHash } from 'node:crypto';
 import type { LinkConditions } from './parameters.js';
 import { formatRate } from './parameters.js';
@@ -18,9 +20,13 @@ import { formatRate } from './parameters.js';
 export type Command = readonly string[];
 
 export const HUB_SUBNET_PREFIX = 16;
-export const CLIENT_ADDRESS = '198.18.0.2';
-/** libp2p and HTTP ports of every node: each node has its own namespace, so all use the same. */
+/** The hub's /16: private (benchmarking range) by default, or one libp2p counts as public. */
+export const PRIVATE_HUB_NETWORK = '198.18';
+export const PUBLIC_HUB_NETWORK = '11.18';
+export const CLIENT_ADDRESS = `${PRIVATE_HUB_NETWORK}.0.2`;
+/** libp2p (TCP and WebSockets) and HTTP ports of every node: each node has its own namespace, so all use the same. */
 export const NODE_LIBP2P_PORT = 4001;
+export const NODE_WEBSOCKET_PORT = 4002;
 export const NODE_HTTP_PORT = 8080;
 /** The private side of every NAT: like a home network, the same range behind every router. */
 export const NAT_PRIVATE_ROUTER = '192.168.1.1';
@@ -51,6 +57,10 @@ export interface TestbedPlan {
   readonly id: string;
   readonly hubNamespace: string;
   readonly clientNamespace: string;
+  /** The client namespace's address on the hub (absent in files of older testbeds: CLIENT_ADDRESS). */
+  readonly clientAddress?: string;
+  /** Whether the hub's addresses are ones libp2p counts as public (PUBLIC_HUB_NETWORK). */
+  readonly publicAddresses?: boolean;
   readonly nodes: readonly TestbedNodePlan[];
   readonly conditions: LinkConditions;
 }
@@ -63,32 +73,42 @@ export function testbedId(absoluteDir: string): string {
 }
 
 /** Node i's address on the hub: 198.18.1.10 … (200 per /24, so up to 1000 nodes stay in 198.18.1-5.x). */
-export function nodeHubAddress(index: number): string {
-  return `198.18.${1 + Math.floor(index / 200)}.${10 + (index % 200)}`;
+export function nodeHubAddress(index: number, network = PRIVATE_HUB_NETWORK): string {
+  return `${network}.${1 + Math.floor(index / 200)}.${10 + (index % 200)}`;
 }
 
 /** The public (hub) address of the NAT router in front of node i. */
-export function natRouterAddress(index: number): string {
-  return `198.18.${101 + Math.floor(index / 200)}.${10 + (index % 200)}`;
+export function natRouterAddress(index: number, network = PRIVATE_HUB_NETWORK): string {
+  return `${network}.${101 + Math.floor(index / 200)}.${10 + (index % 200)}`;
 }
 
 /**
  * The plan of a testbed: `natNodes` are the indices of nodes put behind NAT (never node 0, the
- * bootstrap, which must be publicly reachable).
+ * bootstrap, which must be publicly reachable); `publicAddresses` takes the hub's addresses from
+ * PUBLIC_HUB_NETWORK.
  */
-export function planTestbed(absoluteDir: string, nodes: number, conditions: LinkConditions, natNodes: readonly number[] = []): TestbedPlan {
+export function planTestbed(
+  absoluteDir: string,
+  nodes: number,
+  conditions: LinkConditions,
+  natNodes: readonly number[] = [],
+  publicAddresses = false,
+): TestbedPlan {
   const id = testbedId(absoluteDir);
   const name = (suffix: string): string => `${NAMESPACE_PREFIX}${id}-${suffix}`;
   const nat = new Set(natNodes);
+  const network = publicAddresses ? PUBLIC_HUB_NETWORK : PRIVATE_HUB_NETWORK;
   return {
     id,
     hubNamespace: name('hub'),
     clientNamespace: name('client'),
+    clientAddress: `${network}.0.2`,
+    publicAddresses,
     conditions,
     nodes: Array.from({ length: nodes }, (_, index) =>
       nat.has(index)
-        ? { index, namespace: name(`n${index}`), address: NAT_PRIVATE_NODE, publicAddress: natRouterAddress(index), natNamespace: name(`nat${index}`) }
-        : { index, namespace: name(`n${index}`), address: nodeHubAddress(index), publicAddress: nodeHubAddress(index) },
+        ? { index, namespace: name(`n${index}`), address: NAT_PRIVATE_NODE, publicAddress: natRouterAddress(index, network), natNamespace: name(`nat${index}`) }
+        : { index, namespace: name(`n${index}`), address: nodeHubAddress(index, network), publicAddress: nodeHubAddress(index, network) },
     ),
   };
 }
@@ -156,7 +176,7 @@ export function setupCommands(plan: TestbedPlan): Command[] {
     // --queue-bypass: should the delay line die, packets pass undelayed instead of being dropped.
     commands.push(inNamespace(hub, [IPTABLES, '-A', 'FORWARD', '-j', 'NFQUEUE', '--queue-num', String(DELAY_QUEUE), '--queue-bypass']));
   }
-  commands.push(...hubLink(plan, plan.clientNamespace, 'client', CLIENT_ADDRESS));
+  commands.push(...hubLink(plan, plan.clientNamespace, 'client', plan.clientAddress ?? CLIENT_ADDRESS));
   for (const node of plan.nodes) {
     if (node.natNamespace === undefined) {
       commands.push(...hubLink(plan, node.namespace, `p${node.index}`, node.address));

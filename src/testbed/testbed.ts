@@ -30,6 +30,7 @@ import {
   NAMESPACE_PREFIX,
   NODE_HTTP_PORT,
   NODE_LIBP2P_PORT,
+  NODE_WEBSOCKET_PORT,
   delayLineCommand,
   execPrefix,
   healCommands,
@@ -73,6 +74,12 @@ export interface TestbedUpOptions {
   readonly conditions: LinkConditions;
   /** How many nodes to put behind NAT (the last ones; never node 0). */
   readonly nat?: number;
+  /**
+   * Give the hub addresses libp2p counts as public (PUBLIC_HUB_NETWORK), announced by the members
+   * on it: DCUtR then upgrades a public member's relayed connection to a node behind NAT (the NAT'd
+   * node dials back), which it never does towards private-range addresses.
+   */
+  readonly publicAddresses?: boolean;
   /** How long to wait for every node to be ready and connected (default 180 s). */
   readonly timeoutMs?: number;
   readonly floeBin?: string;
@@ -118,7 +125,7 @@ export async function testbedUp(options: TestbedUpOptions): Promise<{ testbed: T
     throw new TestbedError('TESTBED_RUNNING', `a testbed of ${dir} is up (namespaces ${existing.slice(0, 3).join(', ')}…); run \`floe testbed down --dir ${dir}\` first`);
   }
   const nat = Array.from({ length: natCount }, (_, k) => options.nodes - natCount + k);
-  const plan = planTestbed(dir, options.nodes, options.conditions, nat);
+  const plan = planTestbed(dir, options.nodes, options.conditions, nat, options.publicAddresses === true);
   let file: TestbedFile = {
     ...plan,
     dir,
@@ -160,10 +167,18 @@ export async function testbedUp(options: TestbedUpOptions): Promise<{ testbed: T
 /** The part of `up` that runs inside the client namespace: starts the nodes (see testbedUp). */
 export async function startTestbedNodes(dir: string, timeoutMs: number, signal?: AbortSignal): Promise<ClusterFile> {
   const file = await readTestbedFile(dir);
+  const isPublicMember = (index: number): boolean => file.publicAddresses === true && file.nodes[index]!.natNamespace === undefined;
   const placement: NodePlacement = {
     host: (index) => file.nodes[index]!.address,
     port: NODE_LIBP2P_PORT,
+    webSocketPort: NODE_WEBSOCKET_PORT,
     httpPort: NODE_HTTP_PORT,
+    // libp2p announces a public-range listen address only once AutoNAT confirmed it, which needs
+    // peers in several networks; an operator with a public IP announces it, and so do these members.
+    announce: (index) =>
+      isPublicMember(index)
+        ? [`/ip4/${file.nodes[index]!.address}/tcp/${NODE_LIBP2P_PORT}`, `/ip4/${file.nodes[index]!.address}/tcp/${NODE_WEBSOCKET_PORT}/ws`]
+        : [],
     wrap: (index) => execPrefix(file, index),
     // Behind NAT other namespaces reach the node only through a relaying member.
     extraListen: (index) => (file.nodes[index]!.natNamespace === undefined ? [] : ['/p2p-circuit']),

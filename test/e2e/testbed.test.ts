@@ -8,9 +8,9 @@
 //     fails with a retryable error, reads go on, and after healing nothing certified is lost.
 // Needs root (network namespaces), iproute2, iptables and python3, as in CI (.ci/run installs
 // them). `npm test` builds first; after editing src/, run `npm run build` before this file alone.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -164,12 +164,32 @@ describe.skipIf(!isRoot)('floe testbed: 7 namespaced nodes at 80 ms RTT and 1 % 
 
 // A node behind NAT: node 3 of 4 sits behind a masquerading router (nothing comes in unless it
 // answers a connection node 3 opened), listens on `/p2p-circuit` and holds a relay reservation on a
-// public member. With nodes 1 and 2 cut off, a read needs node 3's shards (n - 2f = 14 of 40: node 0
-// has 10), which the client can only get through the relay.
-describe.skipIf(!isRoot)('floe testbed: a client reads from a node behind NAT (needs root)', () => {
+// public member. The hub's addresses are ones libp2p counts as public (`--public-addresses`): DCUtR
+// and AutoNAT ignore private ranges.
+//   - a public node that is not a member (an operator joining from a data centre, started in the
+//     client namespace) can reach node 3 only through the relay; node 3 does not dial it (it dials
+//     members only). DCUtR upgrades that relayed connection: node 3 dials back through its NAT and
+//     closes the relayed one, so the two end up connected directly;
+//   - with nodes 1 and 2 cut off, a read needs node 3's shards (n - 2f = 14 of 40: node 0 has 10),
+//     which the client (it listens on nothing, so it cannot be dialled back) gets through the relay.
+describe.skipIf(!isRoot)('floe testbed: a node behind NAT, reached through a relay and by DCUtR (needs root)', () => {
   const natDir = join(root, 'nat');
+  const outsiderDir = join(natDir, 'outsider');
+  let outsider: ChildProcess | undefined;
   let bytes: Buffer = Buffer.alloc(0);
   let path = '';
+
+  interface NodeHealth {
+    reachability?: string;
+    addresses: string[];
+    connections?: { direct: number; relayed: number; upgraded: number };
+  }
+  const healthOf = async (index: number | 'outsider'): Promise<NodeHealth | undefined> => {
+    const [where, nodeDir] = index === 'outsider' ? [[], outsiderDir] : [['--node', String(index)], join(natDir, `node-${index}`)];
+    const status = await runFloe(['testbed', 'exec', '--dir', natDir, ...where, '--', process.execPath, floeBin, 'node', 'status', '--dir', nodeDir, '--json']);
+    expect(status.exitCode, status.stderr).toBe(0);
+    return (JSON.parse(status.stdout.toString('utf8')) as { health?: NodeHealth }).health;
+  };
 
   beforeAll(async () => {
     if (!existsSync(compiledMain)) throw new Error(`${compiledMain} is missing: run \`npm run build\` first`);
@@ -177,22 +197,53 @@ describe.skipIf(!isRoot)('floe testbed: a client reads from a node behind NAT (n
     bytes = randomBytes(1024 * 1024);
     path = join(root, 'nat.bin');
     await writeFile(path, bytes);
-    const up = await runFloe(['testbed', 'up', '--dir', natDir, '--nodes', '4', '--shards', '40', '--rtt', '20ms', '--nat', '1', '--json'], 300_000);
+    const up = await runFloe(['testbed', 'up', '--dir', natDir, '--nodes', '4', '--shards', '40', '--rtt', '20ms', '--nat', '1', '--public-addresses', '--json'], 300_000);
     expect(up.exitCode, up.stderr).toBe(0);
   }, 320_000);
 
   afterAll(async () => {
+    outsider?.kill('SIGTERM');
     await runFloe(['testbed', 'down', '--dir', natDir]).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   }, 60_000);
 
-  it('serves its slivers through a relaying member, and says it is relayed', async () => {
-    const status = await runFloe(['testbed', 'exec', '--dir', natDir, '--node', '3', '--', process.execPath, floeBin, 'node', 'status', '--dir', join(natDir, 'node-3'), '--json']);
-    expect(status.exitCode, status.stderr).toBe(0);
-    const health = (JSON.parse(status.stdout.toString('utf8')) as { health?: { reachability?: string; addresses: string[] } }).health;
+  it('says it is relayed, and the members that they are public', async () => {
+    const health = await healthOf(3);
     expect(health?.reachability).toBe('relayed');
     expect(health?.addresses.some((address) => address.includes('/p2p-circuit/'))).toBe(true);
+    expect((await healthOf(0))?.reachability).toBe('public');
+  }, 120_000);
 
+  it('is reached by a public node through the relay first, then directly (DCUtR)', async () => {
+    const testbed = JSON.parse(await readFile(join(natDir, 'testbed.json'), 'utf8')) as { clientNamespace: string; clientAddress: string };
+    const init = await runFloe(['node', 'init', '--dir', outsiderDir, '-n', join(natDir, 'genesis.json')]);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const listen = `/ip4/${testbed.clientAddress}/tcp/4001`;
+    const log = openSync(join(root, 'outsider.log'), 'a');
+    outsider = spawn(
+      'ip',
+      ['netns', 'exec', testbed.clientNamespace, process.execPath, floeBin, 'node', 'run', '--dir', outsiderDir, '--listen', listen, '--announce', listen, '--http-host', testbed.clientAddress, '--http-port', '8080'],
+      { stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    // Connected to all four members, to none through a relay, and node 3 replaced a relayed
+    // connection by a direct one: the outsider could only reach node 3 through the relay.
+    const deadline = Date.now() + 240_000;
+    let seen: { outsider?: NodeHealth; natted?: NodeHealth } = {};
+    const done = (): boolean =>
+      (seen.outsider?.connections?.direct ?? 0) >= 4 && seen.outsider?.connections?.relayed === 0 && seen.natted?.connections?.relayed === 0 && (seen.natted.connections.upgraded ?? 0) >= 1;
+    while (!done() && Date.now() < deadline) {
+      await sleep(2_000);
+      if (!existsSync(join(outsiderDir, 'node.json'))) continue;
+      seen = { outsider: await healthOf('outsider'), natted: await healthOf(3) };
+    }
+    expect(seen.outsider?.connections).toMatchObject({ relayed: 0 });
+    expect(seen.outsider?.connections?.direct).toBeGreaterThanOrEqual(4);
+    expect(seen.natted?.connections).toMatchObject({ relayed: 0 });
+    expect(seen.natted?.connections?.upgraded).toBeGreaterThanOrEqual(1);
+  }, 300_000);
+
+  it('serves its slivers to a client through the relaying member', async () => {
     const client = (args: string[]): Promise<CliRun> => runFloe(['testbed', 'exec', '--dir', natDir, '--', process.execPath, floeBin, ...args]);
     const stored = await client(['store', path, '-n', natDir, '--json']);
     expect(stored.exitCode, stored.stderr).toBe(0);

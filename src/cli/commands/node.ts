@@ -167,7 +167,7 @@ export function registerNodeCommands(program: Command, output: CliOutput): void 
         }
         if (health.declaredCapacityBytes !== undefined) output.line(formatDeclaredCapacity(health));
         if (health.healing !== undefined) output.line(formatHealing(health.healing));
-        output.line(`peers     ${health.connectedPeers} connected`);
+        output.line(`peers     ${health.connectedPeers} connected${health.connections === undefined ? '' : ` (connections: ${health.connections.direct} direct, ${health.connections.relayed} relayed, ${health.connections.upgraded} relayed ones upgraded to direct)`}`);
         if (health.reachability !== undefined) output.line(`reachable ${health.reachability}`);
         output.line(`HTTP      ${status.httpUrl ?? ''}`);
         for (const address of health.addresses) output.line(`address   ${address}`);
@@ -219,6 +219,8 @@ interface HealthData {
   connectedPeers: number;
   /** public, relayed (behind NAT, through a relaying member), private or unknown. */
   reachability?: string;
+  /** Open libp2p connections: direct, and through a relaying member. */
+  connections?: { direct: number; relayed: number; upgraded: number };
   blobs: number;
   bytes: number;
   capacityBytes?: number;

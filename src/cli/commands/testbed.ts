@@ -30,6 +30,7 @@ interface UpFlags {
   readonly loss: string;
   readonly rate: string;
   readonly nat: number;
+  readonly publicAddresses?: boolean;
   readonly timeout: number;
   readonly json?: boolean;
 }
@@ -69,6 +70,7 @@ export function registerTestbedCommands(program: Command, output: CliOutput): vo
     .option('--loss <percent>', 'packet loss on the way between two namespaces, e.g. 0.5%', '0%')
     .option('--rate <rate>', 'rate limit of every link, each direction (tc units: 1gbit, 100mbit)', formatRate(DEFAULT_LINK_CONDITIONS.rateBitsPerSecond))
     .option('--nat <k>', 'put the last k nodes behind a masquerading NAT router each', wholeNumber(0, MAX_NODE_COUNT - 1), 0)
+    .option('--public-addresses', 'hub addresses libp2p counts as public (11.18.0.0/16), announced by the members: AutoNAT and DCUtR act on them')
     .option('--timeout <ms>', 'how long to wait for the nodes', wholeNumber(1, Number.MAX_SAFE_INTEGER), DEFAULT_TESTBED_START_TIMEOUT_MS)
     .option('--json', 'print testbed.json and cluster.json as one object')
     .action(async (flags: UpFlags) => {
@@ -83,6 +85,7 @@ export function registerTestbedCommands(program: Command, output: CliOutput): vo
           network: flags.name,
           conditions,
           nat: flags.nat,
+          publicAddresses: flags.publicAddresses === true,
           timeoutMs: flags.timeout,
           signal,
         }),

@@ -1,3 +1,5 @@
+import { isPrivate } from '@libp2p/utils';
+import { multiaddr } from '@multiformats/multiaddr';
 import { describe, expect, it } from 'vitest';
 import { TestbedError } from '../../../src/testbed/errors.js';
 import { formatRate, parseDurationMs, parseLossPercent, parseRateBitsPerSecond } from '../../../src/testbed/parameters.js';
@@ -47,6 +49,16 @@ describe('testbed plan', () => {
     const addresses = new Set(Array.from({ length: 1000 }, (_, index) => nodeHubAddress(index)));
     expect(addresses.size).toBe(1000);
     expect([...addresses].every((address) => /^198\.18\.[1-5]\.\d+$/.test(address) && address !== CLIENT_ADDRESS)).toBe(true);
+  });
+
+  it('with public addresses, puts the hub (client, members, NAT routers) in a range libp2p counts as public', () => {
+    const plan = planTestbed('/tmp/p', 3, conditions, [2], true);
+    expect(plan).toMatchObject({ publicAddresses: true, clientAddress: '11.18.0.2' });
+    expect(plan.nodes.map((node) => node.publicAddress)).toEqual(['11.18.1.10', '11.18.1.11', '11.18.101.12']);
+    expect(plan.nodes[2]!.address).toBe('192.168.1.2');
+    for (const address of [plan.clientAddress!, ...plan.nodes.map((node) => node.publicAddress)]) expect(isPrivate(multiaddr(`/ip4/${address}/tcp/1`))).toBe(false);
+    expect(isPrivate(multiaddr(`/ip4/${planTestbed('/tmp/p', 1, conditions).nodes[0]!.address}/tcp/1`))).toBe(true);
+    expect(setupCommands(plan).map((command) => command.join(' '))).toContain(`ip -n ${plan.clientNamespace} addr add 11.18.0.2/16 dev eth0`);
   });
 
   it('only ever runs ip, tc and iptables inside its own namespaces', () => {
