@@ -59,10 +59,13 @@ export class CommitteeWatch {
           try {
             const known = await libp2p.peerStore.get(peer).then((entry) => entry.addresses.length > 0, () => false);
             if (known) {
-              await libp2p.dial(peer, { signal: timeoutSignal(timeoutMs) });
-              return;
+              const dialled = await libp2p.dial(peer, { signal: timeoutSignal(timeoutMs) }).then(() => true, () => false);
+              if (dialled) return;
             }
-            const info = await libp2p.peerRouting.findPeer(peer, { signal: timeoutSignal(timeoutMs) });
+            // Known addresses can be stale: a member behind NAT signs its record before its relay
+            // reservation, so the record holds only its private addresses. The network (the DHT,
+            // without the local peer store) knows its relay address from identify.
+            const info = await libp2p.peerRouting.findPeer(peer, { signal: timeoutSignal(timeoutMs), useCache: false });
             await libp2p.dial(info.multiaddrs, { signal: timeoutSignal(timeoutMs) });
           } catch {
             // Not found or not reachable yet: the next round tries again.
