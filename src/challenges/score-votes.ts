@@ -1,7 +1,9 @@
 // The policy that turns folded challenge scores into membership votes, in one place: members below
 // the eviction threshold get an evict vote; every other member whose penalty for its score differs
-// from the one in force gets a penalty vote (`peerId=ppm`). Pure: the node casts what it returns.
-// The penalty formula itself belongs to the assignment (membership's penaltyForScore), passed in.
+// from the one in force gets a penalty vote. Pure: the node casts what it returns. Each vote is a
+// membership vote subject (src/membership/vote-subjects.ts, which alone writes its text) and, for
+// a penalty, the score it comes from. The penalty formula itself belongs to the assignment
+// (membership's penaltyForScore), passed in.
 
 export interface ScoreVoteMember {
   readonly peerId: string;
@@ -22,13 +24,14 @@ export interface ScoreVoteInput {
   readonly penaltyFor: (scorePpm: number) => number;
 }
 
+/** Shaped like the membership layer's evict and penalty subjects, so the node casts it as is. */
 export type ScoreVote =
-  | { readonly kind: 'evict'; readonly subject: string; readonly peer: string }
-  | { readonly kind: 'penalty'; readonly subject: string; readonly peer: string; readonly score: number; readonly penalty: number };
+  | { readonly kind: 'evict'; readonly peerId: string }
+  | { readonly kind: 'penalty'; readonly peerId: string; readonly ppm: number; readonly score: number };
 
 /** Evict votes for members below the threshold. */
 export function evictVotes(input: Pick<ScoreVoteInput, 'self' | 'below'>): ScoreVote[] {
-  return input.below.filter((peer) => peer !== input.self).map((peer) => ({ kind: 'evict', subject: peer, peer }));
+  return input.below.filter((peer) => peer !== input.self).map((peerId) => ({ kind: 'evict', peerId }));
 }
 
 /** Penalty votes for members whose penalty for their score differs from the one in force. */
@@ -37,9 +40,9 @@ export function penaltyVotes(input: ScoreVoteInput): ScoreVote[] {
   for (const member of input.members) {
     const score = input.scores.get(member.peerId);
     if (score === undefined || input.below.includes(member.peerId)) continue;
-    const penalty = input.penaltyFor(score);
-    if (penalty === (member.penaltyPpm ?? 0)) continue;
-    votes.push({ kind: 'penalty', subject: `${member.peerId}=${penalty}`, peer: member.peerId, score, penalty });
+    const ppm = input.penaltyFor(score);
+    if (ppm === (member.penaltyPpm ?? 0)) continue;
+    votes.push({ kind: 'penalty', peerId: member.peerId, ppm, score });
   }
   return votes;
 }

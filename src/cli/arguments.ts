@@ -25,19 +25,3 @@ export function duration(minMs: number, maxMs: number = Number.MAX_SAFE_INTEGER)
   };
 }
 
-/**
- * A param vote's NAME=VALUE with a duration VALUE ("epochDurationMs=15s") turned into the
- * milliseconds the vote carries; parameters named *Ms are durations. Other subjects pass unchanged.
- */
-export function paramSubjectWithDurations(subject: string): string {
-  const at = subject.indexOf('=');
-  if (at < 0) return subject;
-  const name = subject.slice(0, at);
-  const value = subject.slice(at + 1);
-  if (!name.endsWith('Ms') || /^-?[0-9.]+$/.test(value)) return subject;
-  try {
-    return `${name}=${parseDuration(value)}`;
-  } catch {
-    return subject;
-  }
-}

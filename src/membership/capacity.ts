@@ -7,7 +7,7 @@
 // the same certified chain, so every honest member computes the same assignment. The safety
 // argument is in docs/design.md section 4.
 import { compareStrings } from '../core/bytes.js';
-import { declaredParamName } from './economy-votes.js';
+import { declaredParamName, type VoteSubjectOf } from './vote-subjects.js';
 
 /** The network's stored bytes per shard in force (agreed over the members' declarations). */
 export const BYTES_PER_SHARD_PARAM = 'capacity.bytesPerShard';
@@ -94,13 +94,13 @@ export function agreedBytesPerShard(declarations: readonly { readonly peerId: st
 export function storageDeclarations(
   declared: { readonly capacity?: number; readonly storedPerShard?: number },
   own: { readonly capacityBytes: number | undefined; readonly storedBytes: number; readonly ownedShards: number; readonly migrating?: boolean },
-): string[] {
-  const subjects: string[] = [];
-  if (own.capacityBytes !== undefined && Number.isSafeInteger(own.capacityBytes) && own.capacityBytes > 0 && declared.capacity !== own.capacityBytes) subjects.push(`capacity=${own.capacityBytes}`);
+): VoteSubjectOf<'declare'>[] {
+  const subjects: VoteSubjectOf<'declare'>[] = [];
+  if (own.capacityBytes !== undefined && Number.isSafeInteger(own.capacityBytes) && own.capacityBytes > 0 && declared.capacity !== own.capacityBytes) subjects.push({ kind: 'declare', figure: 'capacity', value: own.capacityBytes });
   const perShard = bytesPerShardOf(own.storedBytes, own.ownedShards);
   const previous = declared.storedPerShard;
   const moved = previous === undefined ? perShard > 0 : perShard !== previous && Math.abs(perShard - previous) > previous * STORED_PER_SHARD_DRIFT;
-  if (moved && own.migrating !== true) subjects.push(`storedPerShard=${perShard}`);
+  if (moved && own.migrating !== true) subjects.push({ kind: 'declare', figure: 'storedPerShard', value: perShard });
   return subjects;
 }
 

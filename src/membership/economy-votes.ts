@@ -12,51 +12,17 @@
 import { compareStrings } from '../core/bytes.js';
 import { type Assignment, isMember } from './assignment.js';
 import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM } from './capacity.js';
+import { type DeclaredFigure, declaredParamName, tryParseVoteSubject } from './vote-subjects.js';
 
-export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission', 'capacity', 'storedPerShard'] as const;
-export type DeclaredFigure = (typeof DECLARED_FIGURES)[number];
-
-/** Commission is in basis points of a node's reward. */
-export const MAX_COMMISSION_BPS = 10_000;
 /** Parameters holding the prices in force (src/ledger economics.ts reads the same names). */
 export const STORAGE_PRICE_PARAM = 'price.storage';
 export const WRITE_PRICE_PARAM = 'price.write';
-/** Largest shard weight a stake vote may set (a weight is a safe integer; a whole FLOE is one). */
-export const MAX_STAKE_WEIGHT = 2 ** 40;
-
-export function declaredParamName(figure: DeclaredFigure, peerId: string): string {
-  return `declared.${figure}.${peerId}`;
-}
 
 /** The member a `declared.<figure>.<peerId>` parameter belongs to; undefined for any other name. */
 export function declaredParamPeer(name: string): string | undefined {
   if (!name.startsWith('declared.')) return undefined;
   const at = name.lastIndexOf('.');
   return at > 'declared.'.length ? name.slice(at + 1) : undefined;
-}
-
-/** `name=value` of a declare vote, or undefined when it is not one (unknown name, value out of bounds). */
-export function parseDeclareSubject(subject: string): { figure: DeclaredFigure; value: number } | undefined {
-  const at = subject.indexOf('=');
-  if (at <= 0) return undefined;
-  const figure = subject.slice(0, at) as DeclaredFigure;
-  const text = subject.slice(at + 1);
-  if (!DECLARED_FIGURES.includes(figure) || !/^\d{1,16}$/.test(text)) return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) return undefined;
-  if (figure === 'commission' && value > MAX_COMMISSION_BPS) return undefined;
-  return { figure, value };
-}
-
-/** `peerId=weight` of a stake vote, or undefined when it is not one (the peer ID is checked by checkVote). */
-export function parseStakeSubject(subject: string): { peerId: string; weight: number } | undefined {
-  const at = subject.indexOf('=');
-  if (at <= 0) return undefined;
-  const text = subject.slice(at + 1);
-  if (!/^\d{1,13}$/.test(text)) return undefined;
-  const weight = Number(text);
-  if (weight < 1 || weight > MAX_STAKE_WEIGHT) return undefined;
-  return { peerId: subject.slice(0, at), weight };
 }
 
 /** A member's declared figure in force in `assignment` (undefined: never declared). */
@@ -90,7 +56,7 @@ export function agreedFigure(declarations: readonly { readonly value: number; re
 export function declaredChanges(declarations: Iterable<{ readonly voter: string; readonly subject: string }>, committee: Assignment): Record<string, number> {
   const params: Record<string, number> = {};
   for (const { voter, subject } of declarations) {
-    const declared = parseDeclareSubject(subject);
+    const declared = tryParseVoteSubject('declare', subject, { for: 'verify' });
     if (declared === undefined || !isMember(committee, voter)) continue;
     const name = declaredParamName(declared.figure, voter);
     if (!Object.hasOwn(params, name) || params[name]! < declared.value) params[name] = declared.value;
@@ -116,3 +82,4 @@ export function declaredChanges(declarations: Iterable<{ readonly voter: string;
   if (bytesPerShard !== undefined && bytesPerShard !== committee.params[BYTES_PER_SHARD_PARAM]) params[BYTES_PER_SHARD_PARAM] = bytesPerShard;
   return params;
 }
+

@@ -49,16 +49,11 @@ export {
   type SyncDone,
   type UnsignedNodeRecord,
   type UnsignedVote,
-  VOTE_KINDS,
   type Vote,
   checkVote,
-  type VoteKind,
   decodeMembershipMessage,
   encodeMembershipMessage,
   isJoinRequest,
-  checkParamSubject,
-  parseParamSubject,
-  parsePenaltySubject,
   signAssignmentDigest,
   signNodeRecord,
   signSyncDone,
@@ -75,15 +70,22 @@ export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOu
 export { DEFAULT_MAX_EPOCHS_AHEAD, MAX_EPOCHS_AHEAD_PARAM, maxEpochsAheadOf } from './blob-params.js';
 export { type CandidateDecision, type CandidateView, candidateDecision, gossipsRecord, isNearEpoch, JOIN_REPEAT_MS, recordDue, type TickDuties, type TickView, tickDuties, votedAdmit } from './epoch-duties.js';
 export { SyncDoneBook } from './sync-done-book.js';
+export { agreedFigure, declaredChanges, declaredFigure } from './economy-votes.js';
 export {
-  agreedFigure,
   DECLARED_FIGURES,
   type DeclaredFigure,
-  declaredChanges,
-  declaredFigure,
   declaredParamName,
+  formatVoteSubject,
   MAX_COMMISSION_BPS,
   MAX_STAKE_WEIGHT,
-  parseDeclareSubject,
-  parseStakeSubject,
-} from './economy-votes.js';
+  MAX_VOTE_SUBJECT_LENGTH,
+  parseVoteSubject,
+  tryParseVoteSubject,
+  VOTE_KINDS,
+  type VoteKind,
+  type VoteSubject,
+  VoteSubjectError,
+  type VoteSubjectOf,
+  type VoteSubjectOptions,
+  type VoteSubjectProblem,
+} from './vote-subjects.js';

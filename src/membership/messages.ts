@@ -4,10 +4,7 @@
 import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { bytesEqual } from '../core/bytes.js';
-import { checkGovernanceVote, GovernanceParameterError, governanceValueProblem } from '../config/governance.js';
 import { DIGEST_LENGTH } from '../crypto/blake2b.js';
-import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
-import { DECLARED_FIGURES, MAX_STAKE_WEIGHT, parseDeclareSubject, parseStakeSubject } from './economy-votes.js';
 import { MembershipError } from './errors.js';
 import {
   AssignmentSignature as AssignmentSignatureMessage,
@@ -17,6 +14,7 @@ import {
   Vote as VoteMessage,
 } from './membership.generated.js';
 import { checkPeerId, signMembership, verifyMembership } from './signing.js';
+import { MAX_VOTE_SUBJECT_LENGTH, parseVoteSubject, VOTE_KINDS, type VoteKind, VoteSubjectError } from './vote-subjects.js';
 
 export const MEMBERSHIP_LIMITS = Object.freeze({
   /** Largest gossip message; a certificate of 1000 signers and 32768 shards fits. */
@@ -24,7 +22,7 @@ export const MEMBERSHIP_LIMITS = Object.freeze({
   maxAddresses: 16,
   maxAddressLength: 256,
   maxVersionLength: 64,
-  maxSubjectLength: 128,
+  maxSubjectLength: MAX_VOTE_SUBJECT_LENGTH,
 });
 
 // -- node records ---------------------------------------------------------------------------
@@ -74,14 +72,11 @@ export async function verifyNodeRecord(record: NodeRecord, network: string): Pro
 
 // -- votes ----------------------------------------------------------------------------------
 
-export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake'] as const;
-export type VoteKind = (typeof VOTE_KINDS)[number];
-
 export interface Vote {
   /** Epoch in which the vote is cast; a certified vote changes the assignment of epoch + 1. */
   readonly epoch: number;
   readonly kind: VoteKind;
-  /** Peer ID (admit, evict, leave), `name=value` (param, declare), `peerId=ppm` (penalty) or `peerId=weight` (stake). */
+  /** The signed text form of the vote's subject (vote-subjects.ts: formatVoteSubject, parseVoteSubject). */
   readonly subject: string;
   readonly voter: string;
   readonly signature: Uint8Array;
@@ -94,69 +89,21 @@ function voteFields(vote: UnsignedVote): Omit<VoteMessage, 'signature'> {
 }
 
 export function checkVote(vote: UnsignedVote): void {
-  const fail = (why: string): never => {
-    throw new MembershipError('invalid-field', `vote: ${why}`);
+  const fail = (why: string, cause?: unknown): never => {
+    throw new MembershipError('invalid-field', `vote: ${why}`, cause === undefined ? undefined : { cause });
   };
   if (!isU32(vote.epoch)) fail('epoch is not a u32');
   if (!VOTE_KINDS.includes(vote.kind)) fail(`unknown kind ${String(vote.kind)}`);
   checkPeerId(vote.voter, 'voter');
-  if (vote.subject.length > MEMBERSHIP_LIMITS.maxSubjectLength) fail('subject too long');
-  if (vote.kind === 'param') {
-    const param = parseParamSubject(vote.subject);
-    if (param === undefined) return fail(`param subject ${JSON.stringify(vote.subject)} is not name=number`);
+  try {
     // Every known parameter within its type and bounds (a certified duration changes every
-    // node's clock, a certified admission.auto=7 would mean nothing).
-    const problem = governanceValueProblem(param.name, param.value);
-    if (problem !== undefined) fail(problem);
-  } else if (vote.kind === 'penalty') {
-    const penalty = parsePenaltySubject(vote.subject);
-    if (penalty === undefined) return fail(`penalty subject ${JSON.stringify(vote.subject)} is not peerId=ppm`);
-    checkPeerId(penalty.peerId, 'penalty subject');
-    if (!isValidPenalty(penalty.ppm)) fail(`a penalty must be an integer in 0..${MAX_PENALTY_PPM}, got ${penalty.ppm}`);
-  } else if (vote.kind === 'declare') {
-    if (parseDeclareSubject(vote.subject) === undefined) fail(`declare subject ${JSON.stringify(vote.subject)} is not one of ${DECLARED_FIGURES.join(', ')}=integer within bounds`);
-  } else if (vote.kind === 'stake') {
-    const stake = parseStakeSubject(vote.subject);
-    if (stake === undefined) return fail(`stake subject ${JSON.stringify(vote.subject)} is not peerId=weight (1..${MAX_STAKE_WEIGHT})`);
-    checkPeerId(stake.peerId, 'stake subject');
-  } else {
-    checkPeerId(vote.subject, 'vote subject');
+    // node's clock, a certified admission.auto=7 would mean nothing); unknown names pass here.
+    parseVoteSubject(vote.kind, vote.subject, { for: 'verify' });
+  } catch (error) {
+    if (error instanceof VoteSubjectError) fail(error.message, error);
+    throw error;
   }
   if (vote.kind === 'leave' && vote.subject !== vote.voter) fail('only a node itself can announce that it leaves');
-}
-
-// Long enough for a declared figure (`declared.storagePrice.<peer ID>`).
-const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,95}$/;
-
-/** `name=value` of a param vote, or undefined when it is not one. */
-export function parseParamSubject(subject: string): { name: string; value: number } | undefined {
-  const at = subject.indexOf('=');
-  if (at < 0) return undefined;
-  const name = subject.slice(0, at);
-  const text = subject.slice(at + 1);
-  const value = Number(text);
-  if (!PARAM_NAME.test(name) || text.trim() === '' || !Number.isFinite(value) || String(value) !== text) return undefined;
-  return { name, value };
-}
-
-/**
- * What a node checks before it casts a param vote (validators only check checkVote): the subject
- * is `name=number`, the name a known governance parameter and the value within its bounds.
- */
-export function checkParamSubject(subject: string): { name: string; value: number } {
-  const param = parseParamSubject(subject);
-  if (param === undefined) throw new GovernanceParameterError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
-  checkGovernanceVote(param.name, param.value);
-  return param;
-}
-
-/** `peerId=ppm` of a penalty vote, or undefined when it is not one (the parts are checked by checkVote). */
-export function parsePenaltySubject(subject: string): { peerId: string; ppm: number } | undefined {
-  const at = subject.indexOf('=');
-  if (at <= 0) return undefined;
-  const text = subject.slice(at + 1);
-  if (!/^\d{1,7}$/.test(text)) return undefined;
-  return { peerId: subject.slice(0, at), ppm: Number(text) };
 }
 
 export async function signVote(privateKey: PrivateKey, network: string, vote: UnsignedVote): Promise<Vote> {

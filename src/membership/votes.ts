@@ -4,11 +4,12 @@
 // itself) is never counted. Pure: the caller verifies signatures first (messages.ts).
 import { compareStrings } from '../core/bytes.js';
 import type { CommitteeMember } from '../config/genesis.js';
-import { governanceValue, governanceValueProblem } from '../config/governance.js';
+import { governanceValue } from '../config/governance.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
-import { declaredChanges, parseStakeSubject } from './economy-votes.js';
-import { isJoinRequest, parseParamSubject, parsePenaltySubject, type Vote, type VoteKind } from './messages.js';
+import { declaredChanges } from './economy-votes.js';
+import { isJoinRequest, type Vote } from './messages.js';
+import { tryParseVoteSubject, type VoteKind } from './vote-subjects.js';
 
 /** Weight of an admitted node unless the `admitWeight` parameter says otherwise. */
 export const DEFAULT_ADMIT_WEIGHT = 1;
@@ -87,33 +88,28 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
   const admitWeight = governanceValue(committee.params, 'admitWeight') ?? DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
     if (!entry.certified) continue;
-    const member = isMember(committee, entry.subject);
-    switch (entry.kind) {
+    // Votes are checked when verified; their subjects are checked again so no path skips them.
+    const subject = tryParseVoteSubject(entry.kind, entry.subject, { for: 'verify' });
+    if (subject === undefined) continue;
+    switch (subject.kind) {
       case 'admit':
-        if (!member) admitted.push({ peerId: entry.subject, weight: admitWeight });
+        if (!isMember(committee, subject.peerId)) admitted.push({ peerId: subject.peerId, weight: admitWeight });
         break;
       case 'evict':
       case 'leave':
-        if (member && !removed.includes(entry.subject)) removed.push(entry.subject);
+        if (isMember(committee, subject.peerId) && !removed.includes(subject.peerId)) removed.push(subject.peerId);
         break;
-      case 'param': {
-        const param = parseParamSubject(entry.subject);
-        // Entries come sorted by subject: the first certified value of a name wins. Votes are
-        // checked when verified; the bounds are checked again so no path skips them.
-        if (param !== undefined && !Object.hasOwn(params, param.name) && governanceValueProblem(param.name, param.value) === undefined) params[param.name] = param.value;
+      case 'param':
+        // Entries come sorted by subject: the first certified value of a name wins.
+        if (!Object.hasOwn(params, subject.name)) params[subject.name] = subject.value;
         break;
-      }
-      case 'penalty': {
-        const penalty = parsePenaltySubject(entry.subject);
+      case 'penalty':
         // Same rule: the first certified value per member; a non-member's penalty means nothing.
-        if (penalty !== undefined && isMember(committee, penalty.peerId) && !Object.hasOwn(penalties, penalty.peerId)) penalties[penalty.peerId] = penalty.ppm;
+        if (isMember(committee, subject.peerId) && !Object.hasOwn(penalties, subject.peerId)) penalties[subject.peerId] = subject.ppm;
         break;
-      }
-      case 'stake': {
-        const stake = parseStakeSubject(entry.subject);
-        if (stake !== undefined && isMember(committee, stake.peerId) && !Object.hasOwn(weights, stake.peerId)) weights[stake.peerId] = stake.weight;
+      case 'stake':
+        if (isMember(committee, subject.peerId) && !Object.hasOwn(weights, subject.peerId)) weights[subject.peerId] = subject.weight;
         break;
-      }
       case 'declare':
         break; // a member's own figure: counted below, one voter at a time
     }

@@ -7,7 +7,18 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { withDeadline } from '../core/abort.js';
 import type { LogFn } from '../core/logger.js';
 import type { Genesis } from '../config/genesis.js';
-import { candidateDecision, gossipsRecord, isMember, type NodeRecord, signNodeRecord, signVote, type Vote, VOTE_CUTOFF, votedAdmit } from '../membership/index.js';
+import {
+  candidateDecision,
+  formatVoteSubject,
+  gossipsRecord,
+  isMember,
+  type NodeRecord,
+  signNodeRecord,
+  signVote,
+  type Vote,
+  VOTE_CUTOFF,
+  votedAdmit,
+} from '../membership/index.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 import type { AgreementDriver } from './agreement-driver.js';
 import type { ChainKeeper } from './chain-keeper.js';
@@ -81,7 +92,7 @@ export class Admission {
 
   async publishJoinRequest(epoch: number): Promise<void> {
     const record = this.record ?? (await this.ownRecord());
-    const vote = await signVote(this.options.privateKey, this.options.genesis.network, { epoch, kind: 'admit', subject: this.self, voter: this.self });
+    const vote = await signVote(this.options.privateKey, this.options.genesis.network, { epoch, kind: 'admit', subject: formatVoteSubject({ kind: 'admit', peerId: this.self }), voter: this.self });
     this.options.log('info', 'asking to join the committee', { epoch });
     await this.options.publish('members', { type: 'join', record, vote });
   }
@@ -106,7 +117,7 @@ export class Admission {
     if (!reachable || this.stopController.signal.aborted) return;
     if (keeper.epoch() !== epoch || phase() >= VOTE_CUTOFF) return;
     const already = votedAdmit(driver.agreement.votesOf(epoch), current, { epoch, nShards: this.options.genesis.nShards, voter: this.self, candidate: record.peerId });
-    if (!already) await driver.castVote('admit', record.peerId);
+    if (!already) await driver.castVote({ kind: 'admit', peerId: record.peerId });
   }
 
   /** Whether this node is in the committee of `epoch`. */

@@ -12,16 +12,16 @@ import {
   type Assignment,
   type AssignmentSignature,
   buildCertificate,
-  checkParamSubject,
   checkVote,
   encodeAssignmentCertificate,
   isMember,
   type SignedMarker,
   signAssignmentDigest,
+  formatVoteSubject,
   signVote,
   type Vote,
-  type VoteKind,
   VOTE_CUTOFF,
+  type VoteSubject,
 } from '../membership/index.js';
 import type { ChainKeeper } from './chain-keeper.js';
 import { writeSignedMarker } from './chain-file.js';
@@ -46,7 +46,7 @@ export class AgreementDriver {
   /** Votes, proposals, signatures and certification (pure; this class gossips, signs and persists for it). */
   readonly agreement: Agreement;
   /** Operator votes waiting for the next voting window. */
-  private readonly queuedVotes: { kind: VoteKind; subject: string }[] = [];
+  private readonly queuedVotes: VoteSubject[] = [];
 
   constructor(private readonly options: AgreementDriverOptions) {
     const { self, genesis, signedMarker } = options;
@@ -57,31 +57,31 @@ export class AgreementDriver {
    * Casts this node's vote (operator command). In the voting window of the current epoch it goes
    * out at once; later it waits for the next epoch's window. Only members vote.
    */
-  async vote(kind: VoteKind, subject: string, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
+  async vote(subject: VoteSubject, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
     options.signal?.throwIfAborted();
     const { keeper, self } = this.options;
     const epoch = keeper.epoch();
-    if (kind === 'leave' && subject !== self) throw new EpochManagerError('a node can only announce its own leave');
+    if (subject.kind === 'leave' && subject.peerId !== self) throw new EpochManagerError('a node can only announce its own leave');
     if (!isMember(keeper.chain.assignmentAt(epoch), self)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
     // Refuse a malformed vote now, not when its queued turn comes.
-    checkVote({ epoch, kind, subject, voter: self });
-    if (kind === 'param') checkParamSubject(subject);
+    checkVote({ epoch, kind: subject.kind, subject: formatVoteSubject(subject), voter: self });
     if (keeper.clock().phase(this.options.now()) >= VOTE_CUTOFF) {
-      this.queuedVotes.push({ kind, subject });
+      this.queuedVotes.push(subject);
       return { queued: true };
     }
-    return { queued: false, vote: await this.castVote(kind, subject) };
+    return { queued: false, vote: await this.castVote(subject) };
   }
 
   async castQueuedVotes(): Promise<void> {
-    for (const queued of this.queuedVotes.splice(0)) await this.castVote(queued.kind, queued.subject);
+    for (const queued of this.queuedVotes.splice(0)) await this.castVote(queued);
   }
 
-  async castVote(kind: VoteKind, subject: string): Promise<Vote> {
+  async castVote(subject: VoteSubject): Promise<Vote> {
     const { privateKey, genesis, self } = this.options;
-    const vote = await signVote(privateKey, genesis.network, { epoch: this.options.keeper.epoch(), kind, subject, voter: self });
+    const text = formatVoteSubject(subject);
+    const vote = await signVote(privateKey, genesis.network, { epoch: this.options.keeper.epoch(), kind: subject.kind, subject: text, voter: self });
     this.agreement.step({ type: 'vote', vote });
-    this.options.log('info', 'vote cast', { epoch: vote.epoch, kind, subject });
+    this.options.log('info', 'vote cast', { epoch: vote.epoch, kind: vote.kind, subject: text });
     await this.options.publish('members', { type: 'vote', vote });
     return vote;
   }

@@ -9,7 +9,7 @@ import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { EconomyConfig } from '../config/node-config.js';
 import { STAKE_CUTOFF, stakeWeightVotes } from '../ledger/index.js';
-import { type Assignment, type DeclaredFigure, declaredFigure, isMember, shardsOf, storageDeclarations, type VoteKind, VOTE_CUTOFF } from '../membership/index.js';
+import { type Assignment, type DeclaredFigure, declaredFigure, isMember, shardsOf, storageDeclarations, VOTE_CUTOFF, type VoteSubject, type VoteSubjectOf } from '../membership/index.js';
 
 const TICK_MS = 500;
 /** Stake votes are cast from here on (after the stake cut-off, before the vote cut-off). */
@@ -24,7 +24,7 @@ export interface EconomyVoterOptions {
     epoch(): number;
     phase(): number;
     current(): Assignment;
-    vote(kind: VoteKind, subject: string): Promise<unknown>;
+    vote(subject: VoteSubject): Promise<unknown>;
   };
   /** The ledger's pools: a node's stake counted at an epoch; poolNodes lists nodes that ever had stake. */
   readonly stake: { stakeAt(node: string, epoch: number): bigint; poolNodes(): string[] };
@@ -34,13 +34,15 @@ export interface EconomyVoterOptions {
 }
 
 /** The declare votes a member casts: each configured figure that differs from the one in force. */
-export function declareSubjects(self: string, economy: EconomyConfig | undefined, inForce: Assignment): string[] {
+export function declareSubjects(self: string, economy: EconomyConfig | undefined, inForce: Assignment): VoteSubjectOf<'declare'>[] {
   const configured: [DeclaredFigure, number | undefined][] = [
     ['storagePrice', economy?.storagePrice],
     ['writePrice', economy?.writePrice],
     ['commission', economy?.commissionBps],
   ];
-  return configured.filter(([figure, value]) => value !== undefined && declaredFigure(inForce, figure, self) !== value).map(([figure, value]) => `${figure}=${value}`);
+  return configured
+    .filter((entry): entry is [DeclaredFigure, number] => entry[1] !== undefined && declaredFigure(inForce, entry[0], self) !== entry[1])
+    .map(([figure, value]) => ({ kind: 'declare', figure, value }));
 }
 
 export interface NodeStorage {
@@ -55,7 +57,7 @@ export interface NodeStorage {
  * (capacity.ts storageDeclarations); the latter not while shards are migrating, when the node
  * owns shards whose slivers it does not hold yet.
  */
-export function storageSubjects(self: string, storage: NodeStorage, inForce: Assignment): string[] {
+export function storageSubjects(self: string, storage: NodeStorage, inForce: Assignment): VoteSubjectOf<'declare'>[] {
   const capacity = declaredFigure(inForce, 'capacity', self);
   const storedPerShard = declaredFigure(inForce, 'storedPerShard', self);
   return storageDeclarations(
@@ -98,25 +100,25 @@ export class EconomyVoter {
         this.declaredIn = epoch;
         const storage = epoch > this.startedIn ? this.options.storage?.() : undefined;
         const subjects = [...declareSubjects(self, this.options.economy, inForce), ...(storage === undefined ? [] : storageSubjects(self, storage, inForce))];
-        for (const subject of subjects) await this.cast('declare', subject, epoch);
+        for (const subject of subjects) await this.cast(subject, epoch);
       }
       if (this.stakedIn !== epoch && phase >= STAKE_VOTE_FROM) {
         this.stakedIn = epoch;
         const pools = new Set(this.options.stake.poolNodes());
         const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? this.options.stake.stakeAt(peer, epoch + 1) : undefined));
-        for (const vote of votes) await this.cast('stake', `${vote.peerId}=${vote.weight}`, epoch);
+        for (const vote of votes) await this.cast({ kind: 'stake', peerId: vote.peerId, weight: vote.weight }, epoch);
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private async cast(kind: VoteKind, subject: string, epoch: number): Promise<void> {
+  private async cast(subject: VoteSubject, epoch: number): Promise<void> {
     try {
-      await this.options.epochs.vote(kind, subject);
-      this.options.log('info', `${kind} vote cast`, { subject, epoch });
+      await this.options.epochs.vote(subject);
+      this.options.log('info', `${subject.kind} vote cast`, { ...subject, epoch });
     } catch (error) {
-      this.options.log('warn', `${kind} vote failed`, { subject, epoch, error: messageOf(error) });
+      this.options.log('warn', `${subject.kind} vote failed`, { ...subject, epoch, error: messageOf(error) });
     }
   }
 }

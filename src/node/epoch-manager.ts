@@ -36,8 +36,8 @@ import {
   recordDue,
   tickDuties,
   type Vote,
-  type VoteKind,
   VOTE_CUTOFF,
+  type VoteSubject,
 } from '../membership/index.js';
 import type { NetworkTiming } from '../config/network-timing.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
@@ -263,13 +263,13 @@ export class EpochManager {
    * Casts this node's vote (operator command). In the voting window of the current epoch it goes
    * out at once; later it waits for the next epoch's window. Only members vote.
    */
-  vote(kind: VoteKind, subject: string, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
-    return this.driver.vote(kind, subject, options);
+  vote(subject: VoteSubject, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
+    return this.driver.vote(subject, options);
   }
 
   /** Announces that this node leaves the committee (effective from the next certified assignment). */
   leave(options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
-    return this.vote('leave', this.peerId, options);
+    return this.vote({ kind: 'leave', peerId: this.peerId }, options);
   }
 
   /** Gossips a sync-done attestation: this node holds every shard it gained in `epoch`. */

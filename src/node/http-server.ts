@@ -58,7 +58,7 @@ export interface HealthInfo {
 /** The epoch manager's operator interface (routes under /v1/membership). */
 export interface MembershipApi {
   status(): unknown;
-  /** Casts the node's vote; `kind` and `subject` are checked by the manager. */
+  /** Casts the node's vote; `kind` and `subject` are parsed into a typed vote subject by the node. */
   vote(kind: string, subject: string): Promise<unknown>;
   leave(): Promise<unknown>;
   /** Encoded assignment certificates from `fromEpoch` on. */

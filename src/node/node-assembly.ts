@@ -4,9 +4,19 @@
 // records, health and membership status; none does before the node has started).
 import type { PeerId } from '@libp2p/interface';
 import { join } from 'node:path';
-import { type Assignment, encodeSyncDone, maxEpochsAheadOf, MembershipError, type NodeRecord, type Vote, VOTE_KINDS, type VoteKind } from '../membership/index.js';
+import {
+  type Assignment,
+  encodeSyncDone,
+  maxEpochsAheadOf,
+  MembershipError,
+  type NodeRecord,
+  parseVoteSubject,
+  type Vote,
+  VOTE_KINDS,
+  type VoteKind,
+  VoteSubjectError,
+} from '../membership/index.js';
 import type { Genesis } from '../config/genesis.js';
-import { GovernanceParameterError } from '../config/governance.js';
 import { loadOrCreateKeyFile, type NodeIdentity } from '../config/identity.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { childLog, type LogFn } from '../core/logger.js';
@@ -470,7 +480,7 @@ export function startHttpApi(context: AssemblyContext, epochs: EpochManager, blo
     },
     membership: {
       status: () => hooks.membershipInfo!(),
-      vote: (kind, subject) => operatorCall(() => epochs.vote(checkVoteKind(kind), subject)),
+      vote: (kind, subject) => operatorCall(() => epochs.vote(parseVoteSubject(checkVoteKind(kind), subject))),
       leave: () => operatorCall(() => epochs.leave()),
       chain: (fromEpoch, limit) => epochs.chainFrom(fromEpoch, limit),
     },
@@ -588,7 +598,7 @@ async function operatorCall(call: () => Promise<{ queued: boolean; vote?: Vote }
     const { queued, vote } = await call();
     return vote === undefined ? { queued } : { queued, vote: { epoch: vote.epoch, kind: vote.kind, subject: vote.subject, voter: vote.voter } };
   } catch (error) {
-    if (error instanceof EpochManagerError || error instanceof MembershipError || error instanceof GovernanceParameterError) throw new InvalidOperatorRequestError(error.message, { cause: error });
+    if (error instanceof EpochManagerError || error instanceof MembershipError || error instanceof VoteSubjectError) throw new InvalidOperatorRequestError(error.message, { cause: error });
     throw error;
   }
 }

@@ -14,11 +14,11 @@ const PENALTY_BELOW_PARAM = 'challenge.penaltyBelow';
 export async function castScoreVotes(epochs: EpochManager, votes: readonly ScoreVote[], epoch: number, log: LogFn): Promise<void> {
   for (const vote of votes) {
     try {
-      const { queued } = await epochs.vote(vote.kind, vote.subject);
-      if (vote.kind === 'evict') log('info', 'evict vote for a member below the challenge threshold', { peer: vote.peer, epoch, queued });
-      else log('info', 'penalty vote from challenge scores', { peer: vote.peer, score: vote.score, penalty: vote.penalty, epoch, queued });
+      const { queued } = await epochs.vote(vote);
+      if (vote.kind === 'evict') log('info', 'evict vote for a member below the challenge threshold', { peer: vote.peerId, epoch, queued });
+      else log('info', 'penalty vote from challenge scores', { peer: vote.peerId, score: vote.score, penalty: vote.ppm, epoch, queued });
     } catch (error) {
-      log('warn', `${vote.kind} vote failed`, { peer: vote.peer, epoch, error: messageOf(error) });
+      log('warn', `${vote.kind} vote failed`, { peer: vote.peerId, epoch, error: messageOf(error) });
     }
   }
 }

@@ -88,7 +88,7 @@ describe('EpochManager', () => {
     await waitFor('a voting window', () => (phase() > 0.05 && phase() < VOTE_CUTOFF - 0.15 ? true : undefined), 2 * EPOCH_MS);
     const epoch = epochAt(genesis);
     for (const voter of voters) {
-      const result = await voter.manager.vote('evict', victim.peerId);
+      const result = await voter.manager.vote({ kind: 'evict', peerId: victim.peerId });
       expect(result.queued).toBe(false);
     }
     await waitFor(
@@ -101,7 +101,7 @@ describe('EpochManager', () => {
     expect(victim.manager.status().member).toBe(false);
     for (const voter of voters) expect(voter.manager.ownedShards()).toHaveLength(N_SHARDS / 3);
     // The victim can no longer vote.
-    await expect(victim.manager.vote('evict', voters[0]!.peerId)).rejects.toThrow(/only committee members vote/);
+    await expect(victim.manager.vote({ kind: 'evict', peerId: voters[0]!.peerId })).rejects.toThrow(/only committee members vote/);
   }, 7 * EPOCH_MS);
 
   it('keeps the chain in the node directory: a reopened manager verifies it and has the same tip', async () => {
@@ -130,12 +130,12 @@ describe('EpochManager', () => {
     const voters = nodes.slice(0, 3);
     const longer = LONGER_MS;
     // A malformed duration is refused before it is queued or signed.
-    await expect(voters[0]!.manager.vote('param', 'epochDurationMs=10')).rejects.toThrow(/epochDurationMs must be an integer/);
+    await expect(voters[0]!.manager.vote({ kind: 'param', name: 'epochDurationMs', value: 10 })).rejects.toThrow(/epochDurationMs must be an integer/);
     await waitFor('a voting window', () => (voters[0]!.manager.phase() > 0.05 && voters[0]!.manager.phase() < VOTE_CUTOFF - 0.15 ? true : undefined), 2 * EPOCH_MS);
     const voteEpoch = voters[0]!.manager.epoch();
     for (const voter of voters) {
-      expect((await voter.manager.vote('param', `epochDurationMs=${longer}`)).queued).toBe(false);
-      expect((await voter.manager.vote('param', 'admission.auto=0')).queued).toBe(false);
+      expect((await voter.manager.vote({ kind: 'param', name: 'epochDurationMs', value: longer })).queued).toBe(false);
+      expect((await voter.manager.vote({ kind: 'param', name: 'admission.auto', value: 0 })).queued).toBe(false);
     }
     const changed = voteEpoch + 1;
     await waitFor(

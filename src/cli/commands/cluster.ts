@@ -15,8 +15,8 @@ import {
   stopLocalCluster,
   type ClusterFile,
 } from '../../cluster/local-cluster.js';
-import { duration, paramSubjectWithDurations, wholeNumber } from '../arguments.js';
-import { checkParamSubject } from '../../membership/index.js';
+import { duration, wholeNumber } from '../arguments.js';
+import { parseVoteSubject } from '../../membership/index.js';
 import type { CliOutput } from '../output.js';
 
 /** libp2p port of node 0 in `cluster genesis` (the port every container uses in docker-compose.yml). */
@@ -191,6 +191,6 @@ export function registerClusterCommands(program: Command, output: CliOutput): vo
 
 /** `--param NAME=VALUE`, checked like a param vote (known name, value in bounds). */
 function collectParam(text: string, previous: Record<string, number> | undefined): Record<string, number> {
-  const param = checkParamSubject(paramSubjectWithDurations(text));
+  const param = parseVoteSubject('param', text, { durations: true });
   return { ...previous, [param.name]: param.value };
 }

@@ -5,8 +5,7 @@
 // `param epochDurationMs=1m` makes epochs from the next one on last a minute).
 import type { Command } from 'commander';
 import { FloeError } from '../../core/errors.js';
-import { checkParamSubject, parseDeclareSubject, parseParamSubject } from '../../membership/index.js';
-import { paramSubjectWithDurations } from '../arguments.js';
+import { formatVoteSubject, parseVoteSubject } from '../../membership/index.js';
 import type { CliOutput } from '../output.js';
 import { postToNode } from './node.js';
 
@@ -22,14 +21,10 @@ export function registerVoteCommand(program: Command, output: CliOutput): void {
     .requiredOption('-d, --dir <dir>', 'node directory of a running committee member')
     .option('--json', 'print one JSON object')
     .action(async (kind: string, given: string, flags: { dir: string; json?: boolean }) => {
-      const subject = kind === 'param' ? paramSubjectWithDurations(given) : given;
       if (kind !== 'admit' && kind !== 'evict' && kind !== 'param' && kind !== 'declare') throw new VoteUsageError(`vote kind must be admit, evict, param or declare, got ${JSON.stringify(kind)}`);
-      if (kind === 'declare' && parseDeclareSubject(subject) === undefined) {
-        throw new VoteUsageError(`a declare vote needs storagePrice=FLAKES, writePrice=FLAKES, commission=BPS (0..10000), capacity=BYTES or storedPerShard=BYTES, got ${JSON.stringify(subject)}`);
-      }
-      if (kind === 'param' && parseParamSubject(subject) === undefined) throw new VoteUsageError(`a param vote needs NAME=VALUE with a number VALUE, got ${JSON.stringify(subject)}`);
-      // Unknown names and out-of-range values are refused here, before the node is asked.
-      if (kind === 'param') checkParamSubject(subject);
+      // Malformed subjects, unknown parameter names and out-of-range values are refused here,
+      // before the node is asked; the node sends the text this writes.
+      const subject = formatVoteSubject(parseVoteSubject(kind, given, { durations: true }));
       const result = await postToNode(flags.dir, '/v1/membership/votes', { kind, subject });
       if (flags.json === true) output.json(result);
       else output.line(result.queued ? `${kind} ${subject}: queued for the next voting window` : `${kind} ${subject}: vote cast in epoch ${result.vote?.epoch ?? '?'}`);

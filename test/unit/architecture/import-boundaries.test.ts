@@ -271,6 +271,7 @@ const PURE_MODULES = [
   'src/membership/agreement.ts',
   'src/membership/epoch-duties.ts',
   'src/membership/sync-done-book.ts',
+  'src/membership/vote-subjects.ts',
   'src/challenges/score-votes.ts',
   'src/challenges/result-book.ts',
   'src/challenges/timing.ts',

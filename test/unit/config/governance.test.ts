@@ -15,7 +15,7 @@ import {
   PPM_SCALE,
 } from '../../../src/config/governance.js';
 import { genesisAssignment } from '../../../src/membership/assignment.js';
-import { checkParamSubject, checkVote, MembershipError, type Vote } from '../../../src/membership/index.js';
+import { checkVote, MembershipError, parseVoteSubject, type Vote, VoteSubjectError } from '../../../src/membership/index.js';
 import { DEFAULT_PENALTY_BELOW_PPM } from '../../../src/membership/assignment.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
 import { CHALLENGE_PARAM_NAMES, DEFAULT_RUNNER_PARAMS } from '../../../src/node/challenge-runner.js';
@@ -51,9 +51,10 @@ describe('governance parameters', () => {
     expect(governanceValueProblem('storage.price', 0.25)).toBeUndefined();
     expect(() => checkGovernanceVote('storage.price', 1)).toThrow(GovernanceParameterError);
     expect(() => checkGovernanceVote('admission.auto', 7)).toThrow(/0 or 1/);
-    expect(() => checkParamSubject('admission.auto=7')).toThrow(GovernanceParameterError);
-    expect(() => checkParamSubject('admission.auto=yes')).toThrow(/NAME=VALUE/);
-    expect(checkParamSubject('admission.auto=0')).toEqual({ name: 'admission.auto', value: 0 });
+    expect(() => parseVoteSubject('param', 'admission.auto=7')).toThrow(VoteSubjectError);
+    expect(() => parseVoteSubject('param', 'admission.auto=yes')).toThrow(/NAME=VALUE/);
+    expect(() => parseVoteSubject('param', 'storage.price=1')).toThrow(/unknown parameter/);
+    expect(parseVoteSubject('param', 'admission.auto=0')).toEqual({ kind: 'param', name: 'admission.auto', value: 0 });
   });
 
   it('reads the value in force, or the default when it is missing or unusable', () => {

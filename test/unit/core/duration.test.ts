@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, InvalidDurationError, parseDuration } from '../../../src/core/duration.js';
-import { duration, paramSubjectWithDurations } from '../../../src/cli/arguments.js';
+import { duration } from '../../../src/cli/arguments.js';
+import { formatVoteSubject, parseVoteSubject } from '../../../src/membership/vote-subjects.js';
 import { parseGenesis } from '../../../src/config/genesis.js';
 
 describe('parseDuration', () => {
@@ -45,10 +46,11 @@ describe('durations in the CLI and the genesis file', () => {
   });
 
   it('a param vote of a *Ms parameter takes a duration', () => {
-    expect(paramSubjectWithDurations('epochDurationMs=15m')).toBe('epochDurationMs=900000');
-    expect(paramSubjectWithDurations('challenge.deadlineMs=2s')).toBe('challenge.deadlineMs=2000');
-    expect(paramSubjectWithDurations('epochDurationMs=60000')).toBe('epochDurationMs=60000');
-    expect(paramSubjectWithDurations('admitWeight=2')).toBe('admitWeight=2');
+    const operatorParam = (text: string): string => formatVoteSubject(parseVoteSubject('param', text, { durations: true }));
+    expect(operatorParam('epochDurationMs=15m')).toBe('epochDurationMs=900000');
+    expect(operatorParam('challenge.deadlineMs=2s')).toBe('challenge.deadlineMs=2000');
+    expect(operatorParam('epochDurationMs=60000')).toBe('epochDurationMs=60000');
+    expect(operatorParam('admitWeight=2')).toBe('admitWeight=2');
   });
 
   it('a genesis file may write epochDurationMs and *Ms parameters as durations', () => {

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Assignment, assignmentDigest, computeAssignment, defaultShardCap, NO_CHANGES, shardsByPeer } from '../../../src/membership/assignment.js';
-import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM, bytesPerShardOf, certifiedShardCaps, shardCapsForCapacity, storageDeclarations } from '../../../src/membership/capacity.js';
-import { declaredParamName } from '../../../src/membership/economy-votes.js';
+import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM, bytesPerShardOf, certifiedShardCaps, shardCapsForCapacity, storageDeclarations as declarationsOf } from '../../../src/membership/capacity.js';
+import { declaredParamName, formatVoteSubject } from '../../../src/membership/vote-subjects.js';
 import type { Vote } from '../../../src/membership/messages.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
 
@@ -104,6 +104,7 @@ describe('agreedBytesPerShard (shard-weighted median of the declarations)', () =
 });
 
 describe('storageDeclarations (what a node declares)', () => {
+  const storageDeclarations = (...args: Parameters<typeof declarationsOf>): string[] => declarationsOf(...args).map((subject) => formatVoteSubject(subject));
   it('declares its capacity when it differs, its stored bytes per shard when new or moved by more than 1/8', () => {
     const own = { capacityBytes: 5000, storedBytes: 1000, ownedShards: 10 };
     expect(storageDeclarations({}, own)).toEqual(['capacity=5000', 'storedPerShard=100']);

@@ -4,8 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAssignment, genesisAssignment, shardsOf } from '../../../src/membership/assignment.js';
-import { agreedFigure, declaredFigure, declaredParamName, parseDeclareSubject, parseStakeSubject } from '../../../src/membership/economy-votes.js';
+import { agreedFigure, declaredFigure } from '../../../src/membership/economy-votes.js';
 import { checkVote, type Vote } from '../../../src/membership/messages.js';
+import { declaredParamName, parseVoteSubject, VoteSubjectError } from '../../../src/membership/vote-subjects.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
 import { testGenesis, testNodes } from './helpers.js';
 
@@ -14,13 +15,13 @@ const vote = (voter: string, kind: Vote['kind'], subject: string, epoch = 0): Vo
 describe('declare and stake subjects', () => {
   it('accept the known figures within bounds and refuse the rest', async () => {
     const [node] = await testNodes(1);
-    expect(parseDeclareSubject('storagePrice=1000')).toEqual({ figure: 'storagePrice', value: 1000 });
-    expect(parseDeclareSubject('commission=10000')).toEqual({ figure: 'commission', value: 10000 });
+    expect(parseVoteSubject('declare', 'storagePrice=1000')).toEqual({ kind: 'declare', figure: 'storagePrice', value: 1000 });
+    expect(parseVoteSubject('declare', 'commission=10000')).toEqual({ kind: 'declare', figure: 'commission', value: 10000 });
     for (const bad of ['commission=10001', 'storagePrice=-1', 'storagePrice=1.5', 'colour=3', 'storagePrice=', '=5', 'writePrice=99999999999999999']) {
-      expect(parseDeclareSubject(bad), bad).toBeUndefined();
+      expect(() => parseVoteSubject('declare', bad), bad).toThrow(VoteSubjectError);
     }
-    expect(parseStakeSubject(`${node!.peerId}=7`)).toEqual({ peerId: node!.peerId, weight: 7 });
-    expect(parseStakeSubject(`${node!.peerId}=0`)).toBeUndefined();
+    expect(parseVoteSubject('stake', `${node!.peerId}=7`)).toEqual({ kind: 'stake', peerId: node!.peerId, weight: 7 });
+    expect(() => parseVoteSubject('stake', `${node!.peerId}=0`)).toThrow(VoteSubjectError);
     expect(() => checkVote({ epoch: 0, kind: 'declare', subject: 'colour=3', voter: node!.peerId })).toThrow(/declare subject/);
     expect(() => checkVote({ epoch: 0, kind: 'stake', subject: 'nobody=3', voter: node!.peerId })).toThrow();
     expect(() => checkVote({ epoch: 0, kind: 'stake', subject: `${node!.peerId}=3`, voter: node!.peerId })).not.toThrow();

@@ -15,7 +15,8 @@ import {
   penaltyForScore,
   shardsOf,
 } from '../../../src/membership/assignment.js';
-import { checkVote, parsePenaltySubject, type Vote } from '../../../src/membership/messages.js';
+import { checkVote, type Vote } from '../../../src/membership/messages.js';
+import { parseVoteSubject } from '../../../src/membership/vote-subjects.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
 import { testGenesis, testNodes } from './helpers.js';
 
@@ -80,7 +81,7 @@ describe('penalty votes', () => {
     const [voter, subject] = await testNodes(2);
     const vote = (text: string) => () => checkVote({ epoch: 1, kind: 'penalty', subject: text, voter: voter!.peerId });
     expect(vote(`${subject!.peerId}=300000`)).not.toThrow();
-    expect(parsePenaltySubject(`${subject!.peerId}=300000`)).toEqual({ peerId: subject!.peerId, ppm: 300_000 });
+    expect(parseVoteSubject('penalty', `${subject!.peerId}=300000`)).toEqual({ kind: 'penalty', peerId: subject!.peerId, ppm: 300_000 });
     for (const bad of [`${subject!.peerId}=950000`, `${subject!.peerId}=-1`, `${subject!.peerId}=0.5`, `${subject!.peerId}`, `nobody=100000`]) expect(vote(bad), bad).toThrow();
   });
 

@@ -3,12 +3,13 @@
 // per epoch, and votes stake weights only from the stake vote phase on, for pools that exist.
 import { describe, expect, it } from 'vitest';
 import { FLAKES_PER_FLOE } from '../../../src/ledger/index.js';
-import type { Assignment } from '../../../src/membership/index.js';
-import { declareSubjects, EconomyVoter, STAKE_VOTE_FROM, storageSubjects } from '../../../src/node/economy-voter.js';
+import { type Assignment, declaredParamName, formatVoteSubject } from '../../../src/membership/index.js';
+import { declareSubjects, EconomyVoter, STAKE_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
+import { testNodes } from '../membership/helpers.js';
 
-const self = '12D3KooWSelf';
-const other = '12D3KooWOther';
+// Sorted: `other` comes first, as in an assignment's member list.
+const [other, self] = (await testNodes(2)).map((node) => node.peerId) as [string, string];
 const assignment: Assignment = {
   epoch: 4,
   members: [
@@ -16,22 +17,23 @@ const assignment: Assignment = {
     { peerId: self, weight: 1 },
   ],
   ownerOfShard: [self, other, self, other],
-  params: { [`declared.storagePrice.${self}`]: 100 },
+  params: { [declaredParamName('storagePrice', self)]: 100 },
 };
 
 describe('declareSubjects', () => {
   it('declares each configured figure the assignment does not show yet', () => {
     expect(declareSubjects(self, undefined, assignment)).toEqual([]);
     expect(declareSubjects(self, { storagePrice: 100 }, assignment)).toEqual([]);
-    expect(declareSubjects(self, { storagePrice: 200, writePrice: 0, commissionBps: 500 }, assignment)).toEqual(['storagePrice=200', 'writePrice=0', 'commission=500']);
+    expect(declareSubjects(self, { storagePrice: 200, writePrice: 0, commissionBps: 500 }, assignment).map((subject) => formatVoteSubject(subject))).toEqual(['storagePrice=200', 'writePrice=0', 'commission=500']);
   });
 });
 
 describe('storageSubjects', () => {
+  const storageSubjects = (...args: Parameters<typeof subjectsOfStorage>): string[] => subjectsOfStorage(...args).map((subject) => formatVoteSubject(subject));
   it('declares the capacity and the stored bytes per owned shard the assignment does not show yet', () => {
     // self owns 2 of the 4 shards.
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 3000 }, assignment)).toEqual(['capacity=10000', 'storedPerShard=1500']);
-    const declared = { ...assignment, params: { ...assignment.params, [`declared.capacity.${self}`]: 10_000, [`declared.storedPerShard.${self}`]: 1400 } };
+    const declared = { ...assignment, params: { ...assignment.params, [declaredParamName('capacity', self)]: 10_000, [declaredParamName('storedPerShard', self)]: 1400 } };
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 3000 }, declared)).toEqual([]);
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 4000 }, declared)).toEqual(['storedPerShard=2000']);
     expect(storageSubjects(self, { capacityBytes: 10_000, storedBytes: 4000, migrating: true }, declared)).toEqual([]);
@@ -50,8 +52,8 @@ describe('EconomyVoter', () => {
         epoch: () => epoch,
         phase: () => phase,
         current: () => assignment,
-        vote: (kind, subject) => {
-          votes.push(`${kind} ${subject}`);
+        vote: (subject) => {
+          votes.push(`${subject.kind} ${formatVoteSubject(subject)}`);
           return Promise.resolve();
         },
       },
