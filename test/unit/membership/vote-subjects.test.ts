@@ -1,6 +1,7 @@
 // Vote subjects: the typed value of each vote kind and its text on the wire. The texts are frozen
 // (nodes of this version and the last must sign, count and accept the same ones), every typed
 // subject survives format then parse, and every malformed text or value is a VoteSubjectError.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GOVERNANCE_PARAMETERS } from '../../../src/config/governance.js';
@@ -73,6 +74,39 @@ describe('vote subject texts (frozen: this version and the last agree)', () => {
     const subject = formatVoteSubject({ kind: 'penalty', peerId: B, ppm: 300_000 });
     const bytes = encodeMembershipMessage({ type: 'vote', vote: { epoch: 7, kind: 'penalty', subject, voter: A, signature: new Uint8Array(64) } });
     expect(Buffer.from(bytes).toString('hex')).toBe(PINNED_PENALTY_MESSAGE);
+  });
+
+  it('accepts exactly the subjects the previous version accepted, over 9317 votes', () => {
+    // Every kind crossed with names, peer IDs and number texts around each bound; the digest of
+    // the accept/refuse outcomes and the count accepted were taken with the previous version.
+    const rsa = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N';
+    const numbers = ['0', '1', '7', '00', '01', '0100', '-1', '-0', '1.5', '1e3', '1e+21', '+1', ' 1', '1 ', '', 'abc', '0x10', 'NaN', 'Infinity',
+      '9', '10', '999999', '1000000', '9999999', '10000000', '900000', '900001', '10000', '10001', '9007199254740991', '9007199254740992', '9999999999999999',
+      '99999999999999999', '1099511627776', '1099511627777', '999', '1000', '60000', '31536000000', '31536000001', '1500.5', '2', '64', '4096', '4097', '1e-7', '0.1'];
+    const names = ['admission.auto', 'admitWeight', 'epochDurationMs', 'challenge.sampleSize', 'challenge.decay', 'price.storage', 'blob.maxEpochsAhead', 'some.future',
+      'p0', 'storagePrice', 'writePrice', 'commission', 'colour', '', '1abc', 'a'.repeat(96), 'a'.repeat(97), 'a b', 'x=y', `declared.storagePrice.${A}`, '\u00e9'];
+    const peers = [A, B, rsa, '', 'nobody', `${A}x`, A.toLowerCase(), `${A}=1`];
+    const subjects = new Set<string>(peers);
+    for (const name of names) for (const value of numbers) subjects.add(`${name}=${value}`);
+    for (const peer of peers) for (const value of numbers) subjects.add(`${peer}=${value}`);
+    for (const extra of ['=', '==', 'a==1', `${A}==1`, `=${A}`, 'storagePrice', 'x'.repeat(129), `${A}=1=2`, 'admission.auto=1=2', `price.storage=${'1'.repeat(120)}`]) subjects.add(extra);
+    const digest = createHash('sha256');
+    let accepted = 0;
+    let count = 0;
+    for (const kind of VOTE_KINDS) {
+      for (const subject of subjects) {
+        let outcome = 'ok';
+        try {
+          checkVote({ epoch: 1, kind, subject, voter: kind === 'leave' && subject === B ? B : A });
+        } catch {
+          outcome = 'refused';
+        }
+        if (outcome === 'ok') accepted += 1;
+        count += 1;
+        digest.update(`${kind}\t${subject}\t${outcome}\n`);
+      }
+    }
+    expect({ count, accepted, digest: digest.digest('hex') }).toEqual({ count: 9317, accepted: 584, digest: 'd0ce65208c9687d117928382e87ed5e59f80d7190a4064ccf84994f8b674a3f2' });
   });
 
   it("turns an operator's duration into the milliseconds the vote carries", () => {
