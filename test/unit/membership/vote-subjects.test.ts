@@ -40,6 +40,8 @@ const PINNED: readonly [VoteSubject, string][] = [
   [{ kind: 'declare', figure: 'storagePrice', value: 1234 }, 'storagePrice=1234'],
   [{ kind: 'declare', figure: 'writePrice', value: 0 }, 'writePrice=0'],
   [{ kind: 'declare', figure: 'commission', value: 10_000 }, 'commission=10000'],
+  [{ kind: 'declare', figure: 'capacity', value: 5_000_000_000 }, 'capacity=5000000000'],
+  [{ kind: 'declare', figure: 'storedPerShard', value: 1500 }, 'storedPerShard=1500'],
   [{ kind: 'stake', peerId: B, weight: 7 }, `${B}=7`],
 ];
 
@@ -147,7 +149,7 @@ describe('vote subject round trips', () => {
         .chain((entry) => fc.integer({ min: entry.min, max: Math.min(entry.max, Number.MAX_SAFE_INTEGER) }).map((value) => ({ kind: 'param', name: entry.name, value }) as const)),
       fc.record({ kind: fc.constant('penalty' as const), peerId: peer, ppm: fc.integer({ min: 0, max: 900_000 }) }),
       fc.record({ kind: fc.constant('declare' as const), figure: fc.constantFrom(...DECLARED_FIGURES), value: fc.integer({ min: 0, max: MAX_COMMISSION_BPS }) }),
-      fc.record({ kind: fc.constant('declare' as const), figure: fc.constantFrom('storagePrice' as const, 'writePrice' as const), value: fc.maxSafeInteger().filter((value) => value >= 0) }),
+      fc.record({ kind: fc.constant('declare' as const), figure: fc.constantFrom('storagePrice' as const, 'writePrice' as const, 'capacity' as const, 'storedPerShard' as const), value: fc.maxSafeInteger().filter((value) => value >= 0) }),
       fc.record({ kind: fc.constant('stake' as const), peerId: peer, weight: fc.integer({ min: 1, max: MAX_STAKE_WEIGHT }) }),
     );
     fc.assert(
