@@ -6,6 +6,8 @@
 //    parameters as `declared.<name>.<peerId>` until the member declares another value.
 //  - `stake peerId=weight`: the shard weight a member's stake calls for; certified at n - f shards
 //    like a penalty, it replaces the member's weight in the next assignment.
+//  - `fees epoch=flakes`: the storage fees of an ended epoch; certified at n - f shards, it is the
+//    figure every member pays that epoch's rewards from (below).
 // The prices in force are then Walrus's rule over the members' declared prices, weighted by their
 // shards: the price that 2/3 of all shards declared at most (economics.ts agreedPrice); the
 // network's stored bytes per shard is their weighted median (capacity.ts). Pure.
@@ -83,3 +85,69 @@ export function declaredChanges(declarations: Iterable<{ readonly voter: string;
   return params;
 }
 
+
+// -- epoch fees ---------------------------------------------------------------------------------
+// `fees epoch=flakes`: the storage fees of an ended epoch as a member's ledger counts them (the pay
+// certificates for that epoch it applied). Certified at n - f shards, the figure goes into the
+// assignment, and every member pays the rewards of that epoch out of exactly that figure, so the
+// payouts are identical on every node (docs/economy.md section 5). The parameters hold a bounded
+// number of figures: epoch r uses slot r mod FEE_SLOTS (`fees.<slot>.epoch`, `fees.<slot>.flakes`).
+
+/** Figures kept in the assignment's parameters at once; the fees of r are voted in windows r + 1 .. r + FEE_SLOTS. */
+export const FEE_SLOTS = 4;
+
+export function feesParamNames(epoch: number): { readonly epoch: string; readonly flakes: string } {
+  const slot = epoch % FEE_SLOTS;
+  return { epoch: `fees.${slot}.epoch`, flakes: `fees.${slot}.flakes` };
+}
+
+/** The fees of `epoch` certified in `assignment` (undefined: not there, or its slot holds another epoch). */
+export function certifiedFeesIn(assignment: Pick<Assignment, 'params'>, epoch: number): bigint | undefined {
+  const names = feesParamNames(epoch);
+  const slotEpoch = assignment.params[names.epoch];
+  const flakes = assignment.params[names.flakes];
+  if (slotEpoch !== epoch || flakes === undefined || !Number.isSafeInteger(flakes) || flakes < 0) return undefined;
+  return BigInt(flakes);
+}
+
+/** The epochs whose certified fees `assignment` carries (one per slot at most). */
+export function certifiedFeesEpochs(assignment: Pick<Assignment, 'params'>): number[] {
+  const epochs: number[] = [];
+  for (let slot = 0; slot < FEE_SLOTS; slot++) {
+    const epoch = assignment.params[`fees.${slot}.epoch`];
+    if (epoch !== undefined && Number.isSafeInteger(epoch) && epoch >= 0 && epoch % FEE_SLOTS === slot && certifiedFeesIn(assignment, epoch) !== undefined) epochs.push(epoch);
+  }
+  return epochs;
+}
+
+/** Whether fees of `epoch` may be voted in the window of `votingEpoch`: an ended epoch, its slot not yet reused. */
+export function feesVotable(epoch: number, votingEpoch: number): boolean {
+  return epoch < votingEpoch && votingEpoch <= epoch + FEE_SLOTS;
+}
+
+/**
+ * Parameter changes from the certified fees subjects of the window of `votingEpoch` (`committee`
+ * is the assignment in force in it). A figure already certified is never replaced, so every member
+ * pays one figure per epoch; if several figures for one epoch are certified at once (an honest
+ * member that voted twice across a restart), the lowest counts.
+ */
+export function feesChanges(certified: Iterable<{ readonly epoch: number; readonly flakes: bigint }>, committee: Pick<Assignment, 'params'>, votingEpoch: number): Record<string, number> {
+  const lowest = new Map<number, bigint>();
+  for (const fees of certified) {
+    if (!feesVotable(fees.epoch, votingEpoch) || certifiedFeesIn(committee, fees.epoch) !== undefined) continue;
+    const known = lowest.get(fees.epoch);
+    if (known === undefined || fees.flakes < known) lowest.set(fees.epoch, fees.flakes);
+  }
+  const params: Record<string, number> = {};
+  for (const [epoch, flakes] of lowest) {
+    const names = feesParamNames(epoch);
+    params[names.epoch] = epoch;
+    params[names.flakes] = Number(flakes);
+  }
+  return params;
+}
+
+/** Whether a parameter name belongs to the certified fees (only fees votes set them, never a param vote). */
+export function isFeesParam(name: string): boolean {
+  return name.startsWith('fees.');
+}

@@ -70,13 +70,24 @@ export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOu
 export { DEFAULT_MAX_EPOCHS_AHEAD, MAX_EPOCHS_AHEAD_PARAM, maxEpochsAheadOf } from './blob-params.js';
 export { type CandidateDecision, type CandidateView, candidateDecision, gossipsRecord, isNearEpoch, JOIN_REPEAT_MS, recordDue, type TickDuties, type TickView, tickDuties, votedAdmit } from './epoch-duties.js';
 export { SyncDoneBook } from './sync-done-book.js';
-export { agreedFigure, declaredChanges, declaredFigure } from './economy-votes.js';
+export {
+  agreedFigure,
+  certifiedFeesEpochs,
+  certifiedFeesIn,
+  declaredChanges,
+  declaredFigure,
+  FEE_SLOTS,
+  feesChanges,
+  feesParamNames,
+  feesVotable,
+} from './economy-votes.js';
 export {
   DECLARED_FIGURES,
   type DeclaredFigure,
   declaredParamName,
   formatVoteSubject,
   MAX_COMMISSION_BPS,
+  MAX_FEES_FLAKES,
   MAX_STAKE_WEIGHT,
   MAX_VOTE_SUBJECT_LENGTH,
   parseVoteSubject,

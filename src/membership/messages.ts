@@ -5,6 +5,7 @@ import type { PrivateKey } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { bytesEqual } from '../core/bytes.js';
 import { DIGEST_LENGTH } from '../crypto/blake2b.js';
+import { isFeesParam } from './economy-votes.js';
 import { MembershipError } from './errors.js';
 import {
   AssignmentSignature as AssignmentSignatureMessage,
@@ -98,7 +99,9 @@ export function checkVote(vote: UnsignedVote): void {
   try {
     // Every known parameter within its type and bounds (a certified duration changes every
     // node's clock, a certified admission.auto=7 would mean nothing); unknown names pass here.
-    parseVoteSubject(vote.kind, vote.subject, { for: 'verify' });
+    const subject = parseVoteSubject(vote.kind, vote.subject, { for: 'verify' });
+    if (subject.kind === 'fees' && subject.epoch >= vote.epoch) fail(`fees of epoch ${subject.epoch} cannot be voted in epoch ${vote.epoch}: it has not ended`);
+    if (subject.kind === 'param' && isFeesParam(subject.name)) fail(`${subject.name} is set by fees votes only`);
   } catch (error) {
     if (error instanceof VoteSubjectError) fail(error.message, error);
     throw error;

@@ -8,6 +8,8 @@
 //   declare               <figure>=<integer>  the voter's own storagePrice, writePrice, commission,
 //                                             capacity or storedPerShard (bytes)
 //   stake                 <peer ID>=<weight>  the shard weight a member's stake calls for
+//   fees                  <epoch>=<flakes>    the storage fees of an ended epoch (new in this
+//                                             version: the previous one refuses the kind)
 //
 // The text form is frozen: votes are signed over it and counted by it, so nodes of this version
 // and the last must format the same bytes and accept the same texts (a Byzantine member's text
@@ -21,7 +23,7 @@ import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
 import { checkPeerId } from './signing.js';
 
 /** The kinds in wire order: the Vote message carries a kind as its index + 1. */
-export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake'] as const;
+export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake', 'fees'] as const;
 export type VoteKind = (typeof VOTE_KINDS)[number];
 
 export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission', 'capacity', 'storedPerShard'] as const;
@@ -31,6 +33,8 @@ export type DeclaredFigure = (typeof DECLARED_FIGURES)[number];
 export const MAX_COMMISSION_BPS = 10_000;
 /** Largest shard weight a stake vote may set (a weight is a safe integer; a whole FLOE is one). */
 export const MAX_STAKE_WEIGHT = 2 ** 40;
+/** Largest fees figure a vote carries (it is kept as an assignment parameter, a double: exact up to 2^53). */
+export const MAX_FEES_FLAKES = BigInt(Number.MAX_SAFE_INTEGER);
 /** Longest subject text (UTF-16 code units, as JavaScript counts them). */
 export const MAX_VOTE_SUBJECT_LENGTH = 128;
 
@@ -41,7 +45,8 @@ export type VoteSubject =
   | { readonly kind: 'param'; readonly name: string; readonly value: number }
   | { readonly kind: 'penalty'; readonly peerId: string; readonly ppm: number }
   | { readonly kind: 'declare'; readonly figure: DeclaredFigure; readonly value: number }
-  | { readonly kind: 'stake'; readonly peerId: string; readonly weight: number };
+  | { readonly kind: 'stake'; readonly peerId: string; readonly weight: number }
+  | { readonly kind: 'fees'; readonly epoch: number; readonly flakes: bigint };
 
 export type VoteSubjectOf<K extends VoteKind> = Extract<VoteSubject, { readonly kind: K }>;
 
@@ -107,6 +112,8 @@ export function parseVoteSubject(kind: VoteKind, text: string, options: VoteSubj
       return parseDeclare(text);
     case 'stake':
       return parseStake(text);
+    case 'fees':
+      return parseFees(text);
   }
 }
 
@@ -139,6 +146,8 @@ function textOf(subject: VoteSubject): string {
       return `${subject.figure}=${subject.value}`;
     case 'stake':
       return `${subject.peerId}=${subject.weight}`;
+    case 'fees':
+      return `${subject.epoch}=${subject.flakes}`;
   }
 }
 
@@ -204,6 +213,15 @@ function parseStake(text: string): VoteSubjectOf<'stake'> {
   const weight = Number(weightText);
   if (weight < 1 || weight > MAX_STAKE_WEIGHT) throw new VoteSubjectError('stake', 'out-of-range', `a stake weight must be an integer in 1..${MAX_STAKE_WEIGHT}, got ${weight}`);
   return { kind: 'stake', peerId: peerIdIn('stake', text, peer), weight };
+}
+
+function parseFees(text: string): VoteSubjectOf<'fees'> {
+  const match = /^(\d{1,10})=(\d{1,16})$/.exec(text);
+  if (match === null) throw new VoteSubjectError('fees', 'malformed', `fees subject ${quote(text)} is not epoch=flakes`);
+  const epoch = Number(match[1]);
+  const flakes = BigInt(match[2]!);
+  if (epoch > 0xffff_ffff || flakes > MAX_FEES_FLAKES) throw new VoteSubjectError('fees', 'out-of-range', `fees subject ${quote(text)}: the epoch is a u32 and the fees at most ${MAX_FEES_FLAKES} flakes`);
+  return { kind: 'fees', epoch, flakes };
 }
 
 /** The text before and after the first `=`, or undefined without one. */

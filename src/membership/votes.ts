@@ -7,7 +7,7 @@ import type { CommitteeMember } from '../config/genesis.js';
 import { governanceValue } from '../config/governance.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
-import { declaredChanges } from './economy-votes.js';
+import { declaredChanges, feesChanges, isFeesParam } from './economy-votes.js';
 import { isJoinRequest, type Vote } from './messages.js';
 import { tryParseVoteSubject, type VoteKind } from './vote-subjects.js';
 
@@ -85,6 +85,7 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
   const params: Record<string, number> = {};
   const penalties: Record<string, number> = {};
   const weights: Record<string, number> = {};
+  const fees: { epoch: number; flakes: bigint }[] = [];
   const admitWeight = governanceValue(committee.params, 'admitWeight') ?? DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
     if (!entry.certified) continue;
@@ -101,7 +102,7 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
         break;
       case 'param':
         // Entries come sorted by subject: the first certified value of a name wins.
-        if (!Object.hasOwn(params, subject.name)) params[subject.name] = subject.value;
+        if (!Object.hasOwn(params, subject.name) && !isFeesParam(subject.name)) params[subject.name] = subject.value;
         break;
       case 'penalty':
         // Same rule: the first certified value per member; a non-member's penalty means nothing.
@@ -109,6 +110,9 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
         break;
       case 'stake':
         if (isMember(committee, subject.peerId) && !Object.hasOwn(weights, subject.peerId)) weights[subject.peerId] = subject.weight;
+        break;
+      case 'fees':
+        fees.push(subject); // at most one figure per epoch: chosen below
         break;
       case 'declare':
         break; // a member's own figure: counted below, one voter at a time
@@ -119,5 +123,5 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
     votes.filter((vote) => vote.kind === 'declare' && vote.epoch === options.epoch),
     committee,
   );
-  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared }, penalties, ...(Object.keys(weights).length > 0 ? { weights } : {}) };
+  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared, ...feesChanges(fees, committee, options.epoch) }, penalties, ...(Object.keys(weights).length > 0 ? { weights } : {}) };
 }

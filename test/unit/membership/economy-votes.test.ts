@@ -1,12 +1,13 @@
 // Economy votes in the assignment: declared prices and commissions (a member's own figure), the
 // prices in force by Walrus's 2/3 rule over shards (Byzantine declarations stay within the honest
-// range), and stake weights certified at n - f shards.
+// range), stake weights certified at n - f shards, and epoch fees certified at n - f shards
+// (whatever up to f Byzantine shards vote, the certified figure is one honest members counted).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAssignment, genesisAssignment, shardsOf } from '../../../src/membership/assignment.js';
-import { agreedFigure, declaredFigure } from '../../../src/membership/economy-votes.js';
+import { agreedFigure, certifiedFeesEpochs, certifiedFeesIn, declaredFigure, FEE_SLOTS, feesParamNames } from '../../../src/membership/economy-votes.js';
 import { checkVote, type Vote } from '../../../src/membership/messages.js';
-import { declaredParamName, parseVoteSubject, VoteSubjectError } from '../../../src/membership/vote-subjects.js';
+import { declaredParamName, formatVoteSubject, parseVoteSubject, VoteSubjectError } from '../../../src/membership/vote-subjects.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
 import { testGenesis, testNodes } from './helpers.js';
 
@@ -92,5 +93,67 @@ describe('economy votes in certifiedChanges', () => {
     const next = computeAssignment(start, enough, { epoch: 1, nShards: 12, cap: 12 });
     expect(next.members.find((member) => member.peerId === d)!.weight).toBe(3);
     expect(shardsOf(next, d).length).toBeGreaterThan(shardsOf(next, a).length);
+  });
+});
+
+describe('fees votes', () => {
+  it('accept epoch=flakes of an ended epoch within bounds; a param vote cannot set the fees', async () => {
+    const [node] = await testNodes(1);
+    expect(parseVoteSubject('fees', '3=1500')).toEqual({ kind: 'fees', epoch: 3, flakes: 1500n });
+    const largest = formatVoteSubject({ kind: 'fees', epoch: 7, flakes: 9_007_199_254_740_991n });
+    expect(parseVoteSubject('fees', largest)).toEqual({ kind: 'fees', epoch: 7, flakes: 9_007_199_254_740_991n });
+    for (const bad of ['3=9007199254740992', '3=-1', '3=1.5', '=5', '3=', 'x=5', '4294967296=1']) expect(() => parseVoteSubject('fees', bad), bad).toThrow(VoteSubjectError);
+    const voter = node!.peerId;
+    expect(() => checkVote({ epoch: 4, kind: 'fees', subject: '3=100', voter })).not.toThrow();
+    expect(() => checkVote({ epoch: 3, kind: 'fees', subject: '3=100', voter })).toThrow(/has not ended/);
+    expect(() => checkVote({ epoch: 4, kind: 'fees', subject: 'lots', voter })).toThrow(/fees subject/);
+    expect(() => checkVote({ epoch: 4, kind: 'param', subject: 'fees.3.flakes=100', voter })).toThrow(/fees votes only/);
+  });
+
+  it('certify the figure of n - f shards; up to f Byzantine shards voting another figure change nothing', async () => {
+    // 7 members, 21 shards: f = 6 shards (2 members), n - f = 15 shards (5 members).
+    const nodes = await testNodes(7);
+    const peers = nodes.map((node) => node.peerId);
+    const start = genesisAssignment(testGenesis(nodes, 21));
+    const honest = peers.slice(0, 5);
+    const byzantine = peers.slice(5);
+    const window = { epoch: 1, nShards: 21 };
+    const tally = (votes: Vote[]): Record<string, number> => certifiedChanges(votes, { ...start, epoch: 1 }, window).params;
+    // Every honest member counted 5000 for epoch 0; the Byzantine pair votes 9 million and 1.
+    const votes = [...honest.map((voter) => vote(voter, 'fees', '0=5000', 1)), ...byzantine.flatMap((voter) => [vote(voter, 'fees', '0=9000000', 1), vote(voter, 'fees', '0=1', 1)])];
+    const changes = tally(votes);
+    expect(certifiedFeesIn({ params: changes }, 0)).toBe(5000n);
+    // One honest member missed a payment (it counts 4000): the honest figure lacks a quorum, and the
+    // Byzantine pair joining either side cannot certify a figure no honest quorum backs... unless
+    // they side with honest members, whose figure it then is.
+    const split = [...honest.slice(0, 4).map((voter) => vote(voter, 'fees', '0=5000', 1)), vote(honest[4]!, 'fees', '0=4000', 1), ...byzantine.map((voter) => vote(voter, 'fees', '0=4000', 1))];
+    expect(certifiedFeesIn({ params: tally(split) }, 0)).toBeUndefined();
+    const sided = [...honest.slice(0, 4).map((voter) => vote(voter, 'fees', '0=5000', 1)), ...byzantine.map((voter) => vote(voter, 'fees', '0=5000', 1))];
+    expect(certifiedFeesIn({ params: tally(sided) }, 0)).toBe(5000n);
+    // Byzantine members alone, or with fewer than n - 2f honest shards, never certify their figure.
+    expect(certifiedFeesIn({ params: tally([...byzantine, ...honest.slice(0, 2)].map((voter) => vote(voter, 'fees', '0=9000000', 1))) }, 0)).toBeUndefined();
+  });
+
+  it('keep one figure per epoch: a certified figure is never replaced, and epochs out of their window count for nothing', async () => {
+    const nodes = await testNodes(4);
+    const peers = nodes.map((node) => node.peerId);
+    const genesis = genesisAssignment(testGenesis(nodes, 12));
+    const all = (subject: string, epoch: number): Vote[] => peers.map((voter) => vote(voter, 'fees', subject, epoch));
+    const one = certifiedChanges(all('0=700', 1), { ...genesis, epoch: 1 }, { epoch: 1, nShards: 12 });
+    const next = computeAssignment({ ...genesis, epoch: 1 }, one, { epoch: 2, nShards: 12 });
+    expect(certifiedFeesIn(next, 0)).toBe(700n);
+    expect(certifiedFeesEpochs(next)).toEqual([0]);
+    // The same epoch certified again with another figure in a later window: the first one stays.
+    const again = certifiedChanges(all('0=900', 2), next, { epoch: 2, nShards: 12 });
+    expect(again.params[feesParamNames(0).flakes]).toBeUndefined();
+    // An epoch that has not ended, or whose slot may have been reused, is not taken.
+    expect(certifiedChanges(all('2=5', 2), next, { epoch: 2, nShards: 12 }).params).toEqual({});
+    expect(certifiedChanges(all(`1=5`, 1 + FEE_SLOTS + 1), { ...next, epoch: 1 + FEE_SLOTS + 1 }, { epoch: 1 + FEE_SLOTS + 1, nShards: 12 }).params).toEqual({});
+    // Two figures certified for one epoch at once (an honest member voted twice across a restart): the lowest.
+    const both = certifiedChanges([...all('1=300', 2), ...all('1=200', 2)], next, { epoch: 2, nShards: 12 });
+    expect(certifiedFeesIn(both, 1)).toBe(200n);
+    // Epoch r + FEE_SLOTS reuses r's slot only after r's window is over.
+    expect(feesParamNames(FEE_SLOTS).flakes).toBe(feesParamNames(0).flakes);
+    expect(certifiedFeesIn(next, FEE_SLOTS)).toBeUndefined();
   });
 });
