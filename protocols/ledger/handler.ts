@@ -115,7 +115,7 @@ async function answer(service: LedgerService, request: LedgerRequest, limits: Le
   if (request.rewards !== undefined) {
     const result = await call('rewards', (s) => service.rewards(request.rewards!.epoch, s));
     const payouts = result.payouts.slice(0, limits.maxRewardEntries).map((entry) => ({ address: entry.address, amount: entry.amount.toString() }));
-    return { rewards: { epoch: result.epoch, paid: result.paid, fees: result.fees.toString(), payouts, currentEpoch: result.currentEpoch } };
+    return { rewards: { epoch: result.epoch, paid: result.paid, fees: result.fees.toString(), payouts, currentEpoch: result.currentEpoch, certified: result.certified } };
   }
   if (request.stakeSummary === true) {
     const result = await call('stakeSummary', (s) => service.stakeSummary(s));

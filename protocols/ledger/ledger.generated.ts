@@ -1572,6 +1572,7 @@ export interface RewardsInfo {
   fees: string
   payouts: RewardEntry[]
   currentEpoch: number
+  certified: boolean
 }
 
 export namespace RewardsInfo {
@@ -1611,6 +1612,11 @@ export namespace RewardsInfo {
           w.uint32(obj.currentEpoch)
         }
 
+        if ((obj.certified != null && obj.certified !== false)) {
+          w.uint32(48)
+          w.bool(obj.certified)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1620,7 +1626,8 @@ export namespace RewardsInfo {
           paid: false,
           fees: '',
           payouts: [],
-          currentEpoch: 0
+          currentEpoch: 0,
+          certified: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1653,6 +1660,10 @@ export namespace RewardsInfo {
             }
             case 5: {
               obj.currentEpoch = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.certified = reader.bool()
               break
             }
             default: {
@@ -1720,6 +1731,13 @@ export namespace RewardsInfo {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.certified`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1764,6 +1782,11 @@ export namespace RewardsInfo {
     value: number
   }
 
+  export interface RewardsInfoCertifiedFieldEvent {
+    field: '$.certified'
+    value: boolean
+  }
+
   export function encode (obj: Partial<RewardsInfo>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RewardsInfo.codec())
   }
@@ -1772,7 +1795,7 @@ export namespace RewardsInfo {
     return decodeMessage(buf, RewardsInfo.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsInfo>): Generator<RewardsInfoEpochFieldEvent | RewardsInfoPaidFieldEvent | RewardsInfoFeesFieldEvent | RewardsInfoPayoutsAddressFieldEvent | RewardsInfoPayoutsAmountFieldEvent | RewardsInfoCurrentEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RewardsInfo>): Generator<RewardsInfoEpochFieldEvent | RewardsInfoPaidFieldEvent | RewardsInfoFeesFieldEvent | RewardsInfoPayoutsAddressFieldEvent | RewardsInfoPayoutsAmountFieldEvent | RewardsInfoCurrentEpochFieldEvent | RewardsInfoCertifiedFieldEvent> {
     return streamMessage(buf, RewardsInfo.codec(), opts)
   }
 }
@@ -2721,6 +2744,11 @@ export namespace LedgerResponse {
     value: number
   }
 
+  export interface LedgerResponseRewardsCertifiedFieldEvent {
+    field: '$.rewards.certified'
+    value: boolean
+  }
+
   export interface LedgerResponseStakeSummaryEpochFieldEvent {
     field: '$.stakeSummary.epoch'
     value: number
@@ -2751,7 +2779,7 @@ export namespace LedgerResponse {
     return decodeMessage(buf, LedgerResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent | LedgerResponseRewardsEpochFieldEvent | LedgerResponseRewardsPaidFieldEvent | LedgerResponseRewardsFeesFieldEvent | LedgerResponseRewardsPayoutsAddressFieldEvent | LedgerResponseRewardsPayoutsAmountFieldEvent | LedgerResponseRewardsCurrentEpochFieldEvent | LedgerResponseStakeSummaryEpochFieldEvent | LedgerResponseStakeSummaryTotalFieldEvent | LedgerResponseStakeSummaryStakesNodeFieldEvent | LedgerResponseStakeSummaryStakesAmountFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LedgerResponse>): Generator<LedgerResponseVoteFieldEvent | LedgerResponseRefusalReasonFieldEvent | LedgerResponseRefusalNextSequenceFieldEvent | LedgerResponseRefusalDetailFieldEvent | LedgerResponseRefusalCertificateFieldEvent | LedgerResponseRefusalLockedOrderFieldEvent | LedgerResponseRefusalAvailableFieldEvent | LedgerResponseRefusalNeededFieldEvent | LedgerResponseAppliedStatusFieldEvent | LedgerResponseAppliedNextSequenceFieldEvent | LedgerResponseAccountAddressFieldEvent | LedgerResponseAccountBalanceFieldEvent | LedgerResponseAccountSpendableFieldEvent | LedgerResponseAccountNextSequenceFieldEvent | LedgerResponseAccountEpochFieldEvent | LedgerResponseAccountStakesNodeFieldEvent | LedgerResponseAccountStakesAmountFieldEvent | LedgerResponseCertificatesCertificatesFieldEvent | LedgerResponseCloseReportFieldEvent | LedgerResponseErrorCodeFieldEvent | LedgerResponseErrorMessageFieldEvent | LedgerResponseRewardsEpochFieldEvent | LedgerResponseRewardsPaidFieldEvent | LedgerResponseRewardsFeesFieldEvent | LedgerResponseRewardsPayoutsAddressFieldEvent | LedgerResponseRewardsPayoutsAmountFieldEvent | LedgerResponseRewardsCurrentEpochFieldEvent | LedgerResponseRewardsCertifiedFieldEvent | LedgerResponseStakeSummaryEpochFieldEvent | LedgerResponseStakeSummaryTotalFieldEvent | LedgerResponseStakeSummaryStakesNodeFieldEvent | LedgerResponseStakeSummaryStakesAmountFieldEvent> {
     return streamMessage(buf, LedgerResponse.codec(), opts)
   }
 }

@@ -110,6 +110,7 @@ export class LedgerClient {
       return {
         epoch: info.epoch,
         paid: info.paid,
+        certified: info.certified,
         fees: flakes(info.fees, false),
         payouts: info.payouts.map((entry) => ({ address: entry.address, amount: flakes(entry.amount, false) })),
         currentEpoch: info.currentEpoch,

@@ -24,8 +24,10 @@ export interface AccountAnswer {
 
 export interface RewardsAnswer {
   readonly epoch: number;
-  /** Whether the member paid them out; if not, `payouts` is what the fees so far would give. */
+  /** Whether the member paid them out; if not, `payouts` is what `fees` would give. */
   readonly paid: boolean;
+  /** Whether `fees` is the figure the committee certified (paid epochs always); if not, the member's own count so far. */
+  readonly certified: boolean;
   readonly fees: bigint;
   /** Per address (node commissions and delegators' shares), sorted by address. */
   readonly payouts: readonly { readonly address: string; readonly amount: bigint }[];

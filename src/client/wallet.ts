@@ -146,8 +146,9 @@ export class WalletSession {
 
   /**
    * The rewards of `epoch` (undefined: the latest paid) as the committee reports them: the answer
-   * given by the most shards among members that paid it out (figures are identical on every
-   * member that holds every payment of the epoch), else the preview most shards give.
+   * given by the most shards among members that paid it out (every member pays the fees the
+   * committee certified, so the figures are identical), else the certified figure's preview, else
+   * the members' own counts so far.
    */
   async rewards(epoch: number | undefined, signal?: AbortSignal): Promise<RewardsView> {
     const answers = await this.allMembers((client) => client.rewards(epoch, { signal }));
@@ -155,13 +156,13 @@ export class WalletSession {
     if (ok.length === 0) throw new OrderNotCertifiedError('no committee member answered', { retryable: true });
     const groups = new Map<string, { value: RewardsAnswer; members: string[] }>();
     for (const entry of ok) {
-      const key = JSON.stringify([entry.value.epoch, entry.value.paid, entry.value.fees.toString(), entry.value.payouts.map((payout) => [payout.address, payout.amount.toString()])]);
+      const key = JSON.stringify([entry.value.epoch, entry.value.paid, entry.value.certified, entry.value.fees.toString(), entry.value.payouts.map((payout) => [payout.address, payout.amount.toString()])]);
       const group = groups.get(key) ?? { value: entry.value, members: [] };
       group.members.push(entry.member);
       groups.set(key, group);
     }
     const weight = (group: { members: string[] }): number => group.members.reduce((sum, member) => sum + this.committee.shardsOf(member), 0);
-    const best = [...groups.values()].sort((a, b) => Number(b.value.paid) - Number(a.value.paid) || weight(b) - weight(a))[0]!;
+    const best = [...groups.values()].sort((a, b) => Number(b.value.paid) - Number(a.value.paid) || Number(b.value.certified) - Number(a.value.certified) || weight(b) - weight(a))[0]!;
     return { ...best.value, agreeingShards: weight(best), answered: ok.length, members: this.members.length, nShards: this.committee.nShards };
   }
 

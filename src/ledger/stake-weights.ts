@@ -1,16 +1,19 @@
 // Shard weight from stake (docs/economy.md section 5): a member whose pool has stake weighs one
 // unit per whole FLOE staked on it (its own stake and its delegators'), at least 1. The challenge
 // penalty still multiplies the weight when shards are apportioned (membership's effectiveWeight).
-// Members vote the weights this gives for the next assignment; a weight certified by n - f shards
+// Members vote the weights that the stake counted in their epoch gives for the next assignment; a weight certified by n - f shards
 // replaces the one in force. Pure: the stake comes from the member's ledger as an argument.
 import { FLAKES_PER_FLOE } from './units.js';
 
 /**
  * Fraction of an epoch before which a stake (unstake) order counts from the next epoch, later
- * from the one after (Walrus's timing, earlier than the membership vote cut-off so that members
- * see the certified stake before they vote the weights it gives).
+ * from the one after: Walrus's midpoint (membership's MIDPOINT, where the next assignment is
+ * signed). The weight a stake gives is voted in the epoch in which it counts, for the assignment
+ * after it: stake counted in epoch e was settled at the midpoint of e - 1, long before the vote
+ * window of e, so members whose clocks or certificate arrivals differ a little still vote the same
+ * weights (docs/economy.md section 5).
  */
-export const STAKE_CUTOFF = 0.25;
+export const STAKE_CUTOFF = 0.5;
 /** Flakes of stake per unit of shard weight: one whole FLOE. */
 export const STAKE_PER_WEIGHT = FLAKES_PER_FLOE;
 /** The largest weight a stake gives (membership's MAX_STAKE_WEIGHT; a weight is a safe integer). */
@@ -37,7 +40,7 @@ export interface StakeWeightVote {
 
 /**
  * The stake votes a member casts in epoch e for the assignment of e + 1: for every member whose
- * pool has ever had stake (`stakeOf` returns its stake counted at e + 1, undefined for a node
+ * pool has ever had stake (`stakeOf` returns its stake counted at e, undefined for a node
  * without a pool: it keeps the weight of the genesis file or its admission), the weight its
  * stake gives, when that differs from the weight in force. Sorted by peer ID.
  */

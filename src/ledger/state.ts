@@ -202,6 +202,11 @@ export class Ledger {
     return this.rewardHistory.get(epoch);
   }
 
+  /** Whether the rewards of `epoch` were paid out here (kept for every epoch, unlike the history). */
+  wasRewarded(epoch: number): boolean {
+    return this.rewardedEpochs.has(epoch);
+  }
+
   /** Rewarded epochs still in the history, ascending. */
   rewardedEpochList(): number[] {
     return [...this.rewardHistory.keys()].sort((a, b) => a - b);

@@ -1,21 +1,55 @@
 // A member's economy votes (docs/economy.md section 5), once per epoch inside the voting window:
 // its operator's declared figures (storage price, write price, commission) whenever the figure in
-// the assignment differs from the configured one, its capacity and stored bytes per shard (the
-// inputs of capacity-aware assignments, src/membership/capacity.ts), and the stake weights its
-// ledger shows for the next epoch (stake votes; certified at n - f shards they set the members' weights). Stake votes
-// wait until STAKE_VOTE_FROM of the epoch so that stake certified before the ledger's stake
-// cut-off has reached this member. One start/stop lifecycle; narrow dependencies.
+// the assignment differs from the configured one; its capacity and stored bytes per shard (the
+// inputs of capacity-aware assignments, src/membership/capacity.ts); the stake weights its ledger
+// shows for the stake counted in this epoch (stake votes; certified at n - f shards they set the
+// members' weights in the next assignment); and the fees of ended epochs not certified yet (fees
+// votes; certified at n - f shards they are what every member pays out). Stake and fees votes
+// wait until the ledger has taken over the epoch (it then holds every certificate the previous
+// committee applied) and FIGURES_VOTE_FROM of the epoch. One start/stop lifecycle; narrow
+// dependencies.
 import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { EconomyConfig } from '../config/node-config.js';
-import { STAKE_CUTOFF, stakeWeightVotes } from '../ledger/index.js';
-import { type Assignment, type DeclaredFigure, declaredFigure, isMember, shardsOf, storageDeclarations, VOTE_CUTOFF, type VoteSubject, type VoteSubjectOf } from '../membership/index.js';
+import { stakeWeightVotes } from '../ledger/index.js';
+import {
+  type Assignment,
+  certifiedFeesIn,
+  type DeclaredFigure,
+  declaredFigure,
+  feesVotable,
+  isMember,
+  MAX_FEES_FLAKES,
+  shardsOf,
+  storageDeclarations,
+  VOTE_CUTOFF,
+  type VoteSubject,
+  type VoteSubjectOf,
+} from '../membership/index.js';
 
 const TICK_MS = 500;
-/** Stake votes are cast from here on (after the stake cut-off, before the vote cut-off). */
-export const STAKE_VOTE_FROM = STAKE_CUTOFF + (VOTE_CUTOFF - STAKE_CUTOFF) / 3;
+/**
+ * Stake and fees votes are cast from here on. The stake counted in epoch e was settled at the
+ * midpoint of e - 1 and the fees of e - 1 by its end; this leaves the ledger's takeover and the
+ * certificates a client handed out late a tenth of an epoch more, and still most of the window
+ * before the vote cut-off.
+ */
+export const FIGURES_VOTE_FROM = 0.1;
 /** No vote this late: it would be queued into the next epoch with this epoch's figures. */
 const LAST_VOTE_PHASE = VOTE_CUTOFF - 0.02;
+
+/** What the voter reads from the member's ledger. */
+export interface EconomyVoterLedger {
+  /** The epoch the ledger has taken over (it votes orders with it). */
+  readonly votingEpoch: number;
+  /** A node's stake counted at an epoch. */
+  stakeAt(node: string, epoch: number): bigint;
+  /** Nodes whose pool ever had stake. */
+  poolNodes(): string[];
+  /** Epochs whose fees are not paid out yet, ascending. */
+  epochsWithFees(): number[];
+  feesOf(epoch: number): bigint;
+}
 
 export interface EconomyVoterOptions {
   readonly self: string;
@@ -26,8 +60,7 @@ export interface EconomyVoterOptions {
     current(): Assignment;
     vote(subject: VoteSubject): Promise<unknown>;
   };
-  /** The ledger's pools: a node's stake counted at an epoch; poolNodes lists nodes that ever had stake. */
-  readonly stake: { stakeAt(node: string, epoch: number): bigint; poolNodes(): string[] };
+  readonly ledger: EconomyVoterLedger;
   /** This node's capacity (undefined: no limit, not declared), the bytes of blob data it stores, and whether it is pulling gained shards. */
   readonly storage?: () => NodeStorage;
   readonly log: LogFn;
@@ -66,12 +99,27 @@ export function storageSubjects(self: string, storage: NodeStorage, inForce: Ass
   );
 }
 
+/**
+ * The fees votes a member casts in the window of `epoch`: for every ended epoch whose fees its
+ * ledger holds and may still be voted (FEE_SLOTS), unless the assignment in force already carries
+ * a certified figure for it. A figure too large for a parameter is not voted (it stays in the fund).
+ */
+export function feesVoteSubjects(epoch: number, inForce: Assignment, ledger: Pick<EconomyVoterLedger, 'epochsWithFees' | 'feesOf'>): VoteSubjectOf<'fees'>[] {
+  const subjects: VoteSubjectOf<'fees'>[] = [];
+  for (const ended of ledger.epochsWithFees()) {
+    if (!feesVotable(ended, epoch) || certifiedFeesIn(inForce, ended) !== undefined) continue;
+    const flakes = ledger.feesOf(ended);
+    if (flakes > 0n && flakes <= MAX_FEES_FLAKES) subjects.push({ kind: 'fees', epoch: ended, flakes });
+  }
+  return subjects;
+}
+
 export class EconomyVoter {
   private timer: NodeJS.Timeout | undefined;
   private declaredIn = -1;
   /** Storage figures are declared from the epoch after the start on: by then the node is connected, so its vote reaches every member (a vote only some members count splits their proposals). */
   private startedIn = Number.POSITIVE_INFINITY;
-  private stakedIn = -1;
+  private figuresIn = -1;
   private busy = false;
 
   constructor(private readonly options: EconomyVoterOptions) {}
@@ -102,11 +150,13 @@ export class EconomyVoter {
         const subjects = [...declareSubjects(self, this.options.economy, inForce), ...(storage === undefined ? [] : storageSubjects(self, storage, inForce))];
         for (const subject of subjects) await this.cast(subject, epoch);
       }
-      if (this.stakedIn !== epoch && phase >= STAKE_VOTE_FROM) {
-        this.stakedIn = epoch;
-        const pools = new Set(this.options.stake.poolNodes());
-        const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? this.options.stake.stakeAt(peer, epoch + 1) : undefined));
+      if (this.figuresIn !== epoch && phase >= FIGURES_VOTE_FROM && this.options.ledger.votingEpoch >= epoch) {
+        this.figuresIn = epoch;
+        const { ledger } = this.options;
+        const pools = new Set(ledger.poolNodes());
+        const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? ledger.stakeAt(peer, epoch) : undefined));
         for (const vote of votes) await this.cast({ kind: 'stake', peerId: vote.peerId, weight: vote.weight }, epoch);
+        for (const subject of feesVoteSubjects(epoch, inForce, ledger)) await this.cast(subject, epoch);
       }
     } finally {
       this.busy = false;
@@ -116,9 +166,14 @@ export class EconomyVoter {
   private async cast(subject: VoteSubject, epoch: number): Promise<void> {
     try {
       await this.options.epochs.vote(subject);
-      this.options.log('info', `${subject.kind} vote cast`, { ...subject, epoch });
+      this.options.log('info', `${subject.kind} vote cast`, { ...logFields(subject), epoch });
     } catch (error) {
-      this.options.log('warn', `${subject.kind} vote failed`, { ...subject, epoch, error: messageOf(error) });
+      this.options.log('warn', `${subject.kind} vote failed`, { ...logFields(subject), epoch, error: messageOf(error) });
     }
   }
+}
+
+/** A subject's fields for the log (JSON): a fees figure is a bigint, written as decimal text. */
+function logFields(subject: VoteSubject): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(subject).map(([name, value]) => [name, typeof value === 'bigint' ? value.toString() : value]));
 }

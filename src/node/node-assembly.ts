@@ -198,7 +198,7 @@ export function createEconomyVoter(context: AssemblyContext, epochs: EpochManage
     self: context.identity.peerId.toString(),
     economy: context.config.economy,
     epochs,
-    stake: ledger.state,
+    ledger: ledger.state,
     storage: () => ({ capacityBytes: context.capacityBytes, storedBytes: context.store.stats().bytes, migrating: context.hooks.migrating?.() ?? false }),
     log: childLog(context.log, { component: 'economy' }),
   });

@@ -55,7 +55,7 @@ export function registerStakeCommands(program: Command, output: CliOutput): void
     .command('rewards')
     .summary("an epoch's storage fees and who they were paid to")
     .description(
-      "The fees of an epoch go to its members by shards x reliability (a member penalised for failed challenges earns less, one voted out nothing), each node's share to its delegators after its commission. Paid two epochs after the epoch ends.",
+      "The fees of an epoch go to its members by shards x reliability (a member penalised for failed challenges earns less, one voted out nothing), each node's share to its delegators after its commission. The members vote the fees of an ended epoch; the figure members holding n - f shards certified is what every member pays, two epochs after the epoch.",
     )
     .option('-e, --epoch <e>', 'the epoch (default: the latest paid out)', wholeNumber(0, 0xffff_ffff))
     .option(NETWORK_OPTION_FLAGS, NETWORK_OPTION_HELP)
@@ -67,6 +67,7 @@ export function registerStakeCommands(program: Command, output: CliOutput): void
         output.json({
           epoch: view.epoch,
           paid: view.paid,
+          certified: view.certified,
           fees: view.fees.toString(),
           payouts: view.payouts.map((entry) => ({ address: entry.address, amount: entry.amount.toString() })),
           currentEpoch: view.currentEpoch,
@@ -75,7 +76,8 @@ export function registerStakeCommands(program: Command, output: CliOutput): void
         });
         return;
       }
-      output.line(`epoch ${view.epoch}: fees ${formatAmount(view.fees)}, ${view.paid ? 'paid' : 'not paid yet (figures so far)'}; as reported by members holding ${view.agreeingShards}/${view.nShards} shards`);
+      const state = view.paid ? 'certified by the committee, paid' : view.certified ? 'certified by the committee, not paid yet' : "not certified yet (members' own count so far)";
+      output.line(`epoch ${view.epoch}: fees ${formatAmount(view.fees)}, ${state}; as reported by members holding ${view.agreeingShards}/${view.nShards} shards`);
       for (const entry of view.payouts) output.line(`  ${entry.address}  ${formatAmount(entry.amount)}`);
     });
 }

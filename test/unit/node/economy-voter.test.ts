@@ -1,10 +1,11 @@
 // The economy voter: declares only the configured figures (and its capacity and stored bytes per
-// shard) that differ from the assignment, once
-// per epoch, and votes stake weights only from the stake vote phase on, for pools that exist.
+// shard) that differ from the assignment, once per epoch; votes the stake weights of the stake
+// counted in its epoch and the fees of ended epochs not certified yet, only from the figures phase
+// on and once its ledger took the epoch over.
 import { describe, expect, it } from 'vitest';
 import { FLAKES_PER_FLOE } from '../../../src/ledger/index.js';
 import { type Assignment, declaredParamName, formatVoteSubject } from '../../../src/membership/index.js';
-import { declareSubjects, EconomyVoter, STAKE_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
+import { declareSubjects, EconomyVoter, feesVoteSubjects, FIGURES_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
 import { testNodes } from '../membership/helpers.js';
 
@@ -40,11 +41,36 @@ describe('storageSubjects', () => {
   });
 });
 
+describe('feesVoteSubjects', () => {
+  it('votes the fees of ended epochs within their window that the assignment does not carry yet', () => {
+    const fees = new Map([
+      [0, 100n],
+      [2, 300n],
+      [3, 400n],
+      [4, 500n],
+    ]);
+    const ledger = { epochsWithFees: () => [...fees.keys()], feesOf: (epoch: number) => fees.get(epoch) ?? 0n };
+    const texts = (epoch: number, inForce: Assignment): string[] => feesVoteSubjects(epoch, inForce, ledger).map((subject) => formatVoteSubject(subject));
+    // Epoch 4's window: 0 is still in its window (0 + FEE_SLOTS = 4), 4 has not ended, 3 is certified already.
+    const inForce: Assignment = { ...assignment, params: { 'fees.3.epoch': 3, 'fees.3.flakes': 400 } };
+    expect(texts(4, inForce)).toEqual(['0=100', '2=300']);
+    expect(texts(5, inForce)).toEqual(['2=300', '4=500']);
+  });
+});
+
 describe('EconomyVoter', () => {
-  it('casts declarations and stake weights once per epoch, stake only from the stake vote phase, storage figures from the epoch after its start', async () => {
+  it('casts declarations once per epoch, stake weights and fees only from the figures phase once the ledger took the epoch over, storage figures from the epoch after its start', async () => {
     const votes: string[] = [];
-    let phase = STAKE_VOTE_FROM - 0.1;
+    let phase = FIGURES_VOTE_FROM - 0.05;
     let epoch = 4;
+    const ledger = {
+      votingEpoch: 3,
+      // Stake counted in epoch 4 (settled at the midpoint of epoch 3) gives the weights voted in 4.
+      stakeAt: (node: string, at: number) => (node === other && at === 4 ? 7n * FLAKES_PER_FLOE : 0n),
+      poolNodes: () => [other],
+      epochsWithFees: () => [3],
+      feesOf: (at: number) => (at === 3 ? 1500n : 0n),
+    };
     const voter = new EconomyVoter({
       self,
       economy: { storagePrice: 250 },
@@ -57,7 +83,7 @@ describe('EconomyVoter', () => {
           return Promise.resolve();
         },
       },
-      stake: { stakeAt: (node, epoch) => (node === other && epoch === 5 ? 7n * FLAKES_PER_FLOE : 0n), poolNodes: () => [other] },
+      ledger,
       storage: () => ({ capacityBytes: 10_000, storedBytes: 0 }),
       log: () => {},
     });
@@ -65,15 +91,19 @@ describe('EconomyVoter', () => {
     try {
       await waitFor('the declaration', () => votes.includes('declare storagePrice=250'), 10_000, 50);
       expect(votes).toEqual(['declare storagePrice=250']);
-      phase = STAKE_VOTE_FROM + 0.01;
-      await waitFor('the stake vote', () => votes.includes(`stake ${other}=7`), 10_000, 50);
+      phase = FIGURES_VOTE_FROM + 0.01;
       await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`]);
-      // The storage figures from the epoch after the start on (the node is connected by then).
-      phase = 0.1;
+      expect(votes).toEqual(['declare storagePrice=250']); // the ledger has not taken epoch 4 over
+      ledger.votingEpoch = 4;
+      await waitFor('the stake and fees votes', () => votes.includes('fees 3=1500'), 10_000, 50);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`, 'fees 3=1500']);
+      // The storage figures from the epoch after the start on (the node is connected by then);
+      // no stake or fees votes in epoch 5 before the ledger takes it over.
       epoch = 5;
       await waitFor('the capacity declaration', () => votes.includes('declare capacity=10000'), 10_000, 50);
-      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`, 'declare storagePrice=250', 'declare capacity=10000']);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`, 'fees 3=1500', 'declare storagePrice=250', 'declare capacity=10000']);
     } finally {
       voter.stop();
     }

@@ -1,4 +1,6 @@
-// Paying out rewards from a member's ledger: epochs are paid once REWARD_DELAY epochs later, the
+// Paying out rewards from a member's ledger: epochs are paid at the fees the committee certified,
+// REWARD_DELAY epochs later (never before the figure is certified), identical on members whose own
+// counts differ and whatever up to f Byzantine shards vote; the
 // payouts add up to the fees of the epoch, the money only moves from the storage fund to
 // balances (conservation), a payment that arrives after its epoch was paid stays in the fund, a
 // penalised member earns less and a voted-out one nothing, and replaying the journal gives the
@@ -7,7 +9,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { describe, expect, it } from 'vitest';
 import { addressOf, type Certificate, FLAKES_PER_FLOE, Ledger, type Operation } from '../../../src/ledger/index.js';
-import type { Assignment } from '../../../src/membership/index.js';
+import { type Assignment, certifiedChanges, computeAssignment, feesParamNames, type Vote } from '../../../src/membership/index.js';
 import { payDueRewards, REWARD_DELAY, rewardsAnswer, stakeSummaryOf } from '../../../src/node/reward-payout.js';
 import { NETWORK, order } from '../ledger/simulation.js';
 
@@ -16,9 +18,15 @@ async function certified(key: PrivateKey, sequence: number, operation: Operation
   return { order: await order(key, sequence, operation), epoch, votes: [] };
 }
 
-function assignmentOf(epoch: number, owners: string[], penalties: Record<string, number> = {}): Assignment {
+function assignmentOf(epoch: number, owners: string[], penalties: Record<string, number> = {}, fees: Record<number, bigint> = {}): Assignment {
   const members = [...new Set(owners)].sort().map((peerId) => ({ peerId, weight: 1, ...(penalties[peerId] === undefined ? {} : { penaltyPpm: penalties[peerId] }) }));
-  return { epoch, members, ownerOfShard: owners, params: {} };
+  const params: Record<string, number> = {};
+  for (const [feesEpoch, flakes] of Object.entries(fees)) {
+    const names = feesParamNames(Number(feesEpoch));
+    params[names.epoch] = Number(feesEpoch);
+    params[names.flakes] = Number(flakes);
+  }
+  return { epoch, members, ownerOfShard: owners, params };
 }
 
 describe('payDueRewards', () => {
@@ -41,10 +49,12 @@ describe('payDueRewards', () => {
     const chain = new Map<number, Assignment>([
       [0, assignmentOf(0, [a, a, b, b, c, c])],
       [1, assignmentOf(1, [a, a, b, b, c, c])],
-      [2, assignmentOf(2, [a, a, a, b, b, b], { [b]: 500_000 })],
-      [3, assignmentOf(3, [a, a, a, b, b, b], { [b]: 500_000 })],
+      // The committee certified the fees of epoch 0 in the window of 1, of 1 in 2 and of 2 in 3.
+      [2, assignmentOf(2, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n })],
+      [3, assignmentOf(3, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n })],
+      [4, assignmentOf(4, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n, 2: 3300n })],
     ]);
-    const at = (epoch: number): Assignment => chain.get(Math.min(epoch, 3))!;
+    const at = (epoch: number): Assignment => chain.get(Math.min(epoch, 4))!;
 
     expect(payDueRewards(ledger, REWARD_DELAY - 1, at)).toEqual([]);
     const first = payDueRewards(ledger, REWARD_DELAY + 1, at);
@@ -72,7 +82,7 @@ describe('payDueRewards', () => {
     expect(ledger.heldTotal()).toBe(supply);
 
     const answer = rewardsAnswer(ledger, 1, { epoch: () => 10, assignmentAt: at });
-    expect(answer).toMatchObject({ epoch: 1, paid: true, fees: 3000n, currentEpoch: 10 });
+    expect(answer).toMatchObject({ epoch: 1, paid: true, certified: true, fees: 3000n, currentEpoch: 10 });
     expect(rewardsAnswer(ledger, undefined, { epoch: () => 10, assignmentAt: at }).epoch).toBe(2);
     expect(stakeSummaryOf(ledger, 0)).toEqual({ epoch: 0, total: 4n * FLAKES_PER_FLOE, stakes: [{ node: b, amount: 4n * FLAKES_PER_FLOE }] });
 
@@ -86,5 +96,94 @@ describe('payDueRewards', () => {
     for (const address of ledger.addresses()) expect(replayed.balanceOf(address)).toBe(ledger.balanceOf(address));
     expect(replayed.storageFund()).toBe(ledger.storageFund());
     expect(replayed.rewardsPaid(1)).toEqual(ledger.rewardsPaid(1));
+  });
+});
+
+describe('certified fees', () => {
+  it('pay nothing before the committee certified the figure, then the certified figure on every member', async () => {
+    const [payerKey, ...nodeKeys] = await Promise.all(Array.from({ length: 3 }, () => generateKeyPair('Ed25519')));
+    const payer = addressOf(payerKey!);
+    const [a, b] = nodeKeys.map(addressOf).sort() as [string, string];
+    const supply = 1000n * FLAKES_PER_FLOE;
+    const full = new Ledger(NETWORK, new Map([[payer, supply]]));
+    const missing = new Ledger(NETWORK, new Map([[payer, supply]]));
+    const blobId = new Uint8Array(32).fill(3);
+    const first = await certified(payerKey!, 0, { kind: 'pay', blobId, encodedSize: 1024n, startEpoch: 0, endEpoch: 1, amount: 4000n });
+    const second = await certified(payerKey!, 1, { kind: 'pay', blobId, encodedSize: 1024n, startEpoch: 0, endEpoch: 2, amount: 2000n });
+    full.apply(first);
+    full.apply(second);
+    missing.apply(first); // `missing` has not received the second payment yet: it counts 4000 for epoch 0
+    expect(full.feesOf(0)).toBe(5000n);
+    expect(missing.feesOf(0)).toBe(4000n);
+    const owners = [a, a, b, b];
+    const uncertified = (epoch: number): Assignment => assignmentOf(epoch, owners);
+    expect(payDueRewards(full, 5, uncertified)).toEqual([]);
+    expect(rewardsAnswer(full, 0, { epoch: () => 5, assignmentAt: uncertified })).toMatchObject({ paid: false, certified: false, fees: 5000n });
+
+    const chain = (epoch: number): Assignment => assignmentOf(epoch, owners, {}, epoch >= 2 ? { 0: 5000n } : {});
+    expect(rewardsAnswer(missing, 0, { epoch: () => 2, assignmentAt: chain })).toMatchObject({ paid: false, certified: true, fees: 5000n });
+    // `missing`'s fund holds only 4000: it cannot cover the certified 5000 yet and waits.
+    expect(payDueRewards(missing, 2, chain)).toEqual([]);
+    missing.apply(second);
+    const paidFull = payDueRewards(full, 2, chain);
+    const paidMissing = payDueRewards(missing, 2, chain);
+    expect(paidFull.map((entry) => entry.figures.total)).toEqual([5000n]);
+    expect(paidMissing.map((entry) => entry.figures.total)).toEqual([5000n]);
+    for (const address of [a, b, payer]) expect(missing.balanceOf(address)).toBe(full.balanceOf(address));
+    expect(missing.storageFund()).toBe(full.storageFund());
+    expect(full.heldTotal()).toBe(supply);
+  });
+
+  it('with up to f Byzantine shards voting other figures, every honest member pays the same, at most what was paid in', async () => {
+    // 7 members with 3 shards each (n = 21, f = 6 shards: 2 Byzantine members).
+    const keys = await Promise.all(Array.from({ length: 8 }, () => generateKeyPair('Ed25519')));
+    const payerKey = keys[0]!;
+    const payer = addressOf(payerKey);
+    const members = keys.slice(1).map(addressOf).sort();
+    const honest = members.slice(0, 5);
+    const byzantine = members.slice(5);
+    const supply = 1000n * FLAKES_PER_FLOE;
+    const ledgers = honest.map(() => new Ledger(NETWORK, new Map([[payer, supply]])));
+    const blobId = new Uint8Array(32).fill(9);
+    const payments = [
+      await certified(payerKey, 0, { kind: 'pay', blobId, encodedSize: 1024n, startEpoch: 0, endEpoch: 1, amount: 21_000n }),
+      await certified(payerKey, 1, { kind: 'pay', blobId, encodedSize: 1024n, startEpoch: 0, endEpoch: 1, amount: 7_000n }),
+    ];
+    // Four honest members hold both payments; the fifth missed the second one when it votes in epoch 1.
+    ledgers.forEach((ledger, index) => payments.slice(0, index === 4 ? 1 : 2).forEach((payment) => ledger.apply(payment)));
+    const owners = members.flatMap((member) => [member, member, member]);
+    const genesis: Assignment = { epoch: 0, members: members.map((peerId) => ({ peerId, weight: 1 })), ownerOfShard: owners, params: {} };
+    const vote = (epoch: number, voter: string, subject: string): Vote => ({ epoch, kind: 'fees', subject, voter, signature: new Uint8Array(64) });
+    const windowOf = (epoch: number): Vote[] => [
+      ...honest.map((voter, index) => vote(epoch, voter, `0=${ledgers[index]!.feesOf(0)}`)),
+      // The Byzantine pair votes a huge figure, a tiny one, and the figure of the member that missed a payment.
+      ...byzantine.flatMap((voter) => [vote(epoch, voter, '0=900000000'), vote(epoch, voter, '0=1'), vote(epoch, voter, '0=21000')]),
+    ];
+    const chainOf = new Map<number, Assignment>([
+      [0, genesis],
+      [1, { ...genesis, epoch: 1 }],
+    ]);
+    const next = (epoch: number): void => {
+      const committee = chainOf.get(epoch)!;
+      chainOf.set(epoch + 1, computeAssignment(committee, certifiedChanges(windowOf(epoch), committee, { epoch, nShards: 21 }), { epoch: epoch + 1, nShards: 21 }));
+    };
+    const chain = (epoch: number): Assignment => chainOf.get(epoch)!;
+    // Window of epoch 1: the honest figure 28000 has 12 shards, the laggard's 21000 with the
+    // Byzantine pair 9: nothing is certified (a quorum is 15), so nobody pays anything yet.
+    next(1);
+    for (const ledger of ledgers) expect(payDueRewards(ledger, 2, chain)).toEqual([]);
+    // The laggard catches up; in the window of epoch 2 every honest member votes 28000: certified,
+    // whatever the Byzantine pair votes, and paid by every honest member alike.
+    ledgers[4]!.apply(payments[1]!);
+    next(2);
+    const paid = ledgers.map((ledger) => payDueRewards(ledger, 3, chain));
+    for (const entry of paid) expect(entry.map((figures) => figures.figures.total)).toEqual([28_000n]);
+    for (const ledger of ledgers.slice(1)) {
+      for (const address of [payer, ...members]) expect(ledger.balanceOf(address)).toBe(ledgers[0]!.balanceOf(address));
+      expect(ledger.storageFund()).toBe(0n);
+      expect(ledger.heldTotal()).toBe(supply);
+    }
+    // Byzantine members earned their shards' share like everyone (rewards follow shards and reliability, not votes).
+    expect(ledgers[0]!.balanceOf(byzantine[0]!)).toBe(4000n);
   });
 });
