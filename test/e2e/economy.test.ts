@@ -33,6 +33,7 @@ interface ClusterFile {
 interface RewardsJson {
   epoch: number;
   paid: boolean;
+  certified: boolean;
   fees: string;
   payouts: { address: string; amount: string }[];
   currentEpoch: number;
@@ -172,6 +173,8 @@ describe('the economy on a devnet', () => {
       );
       const total = found.payouts.reduce((sum, entry) => sum + BigInt(entry.amount), 0n);
       expect(total).toBe(BigInt(found.fees));
+      // Paid out at the fees the committee certified.
+      expect(found.certified).toBe(true);
       // The CLI reports the same figures (the answer of the members holding most shards).
       const cli = JSON.parse(await ok('rewards', '--epoch', String(found.epoch), '-n', clusterDir, '--json')) as RewardsJson;
       expect(cli.payouts).toEqual(found.payouts);
@@ -187,7 +190,7 @@ describe('the economy on a devnet', () => {
     }
   }, 900_000);
 
-  it('the node with more stake holds more shards in the epoch its stake counts from (or a later one)', async () => {
+  it('the node with more stake holds more shards in the assignment after the epoch its stake counts from (or a later one)', async () => {
     const staked = cluster.nodes[STAKED]!;
     const weightIn = (assignment: Assignment): number | undefined => assignment.members.find((member) => member.peerId === staked.peerId)?.weight;
     const chainFrom = async (epoch: number): Promise<Assignment[]> => {
@@ -198,7 +201,7 @@ describe('the economy on a devnet', () => {
     expect((await chainFrom(0)).every((assignment) => weightIn(assignment) !== 100)).toBe(true);
     const result = JSON.parse(await ok('stake', staked.peerId, '100', '-n', clusterDir, '--json')) as { activationEpoch: number; amount: string };
     expect(result.amount).toBe('100000000000');
-    // Walrus's timing: the next epoch, or the one after when signed past the stake cut-off.
+    // Walrus's timing: the next epoch, or the one after when signed past the midpoint.
     expect([before + 1, before + 2, before + 3]).toContain(result.activationEpoch);
     const balance = JSON.parse(await ok('wallet', 'balance', '-n', clusterDir, '--json')) as { stakes: { node: string; amount: string }[] };
     expect(balance.stakes).toContainEqual({ node: staked.peerId, amount: '100000000000' });
@@ -208,8 +211,8 @@ describe('the economy on a devnet', () => {
       30 * EPOCH_MS,
       1000,
     );
-    // Never before the epoch the stake counts from.
-    expect(weighted.epoch).toBeGreaterThanOrEqual(result.activationEpoch);
+    // Members vote the weight in the epoch the stake counts from, for the assignment after it.
+    expect(weighted.epoch).toBeGreaterThanOrEqual(result.activationEpoch + 1);
     const mine = shardsOf(weighted, staked.peerId).length;
     for (const member of weighted.members) if (member.peerId !== staked.peerId) expect(shardsOf(weighted, member.peerId).length).toBeLessThan(mine);
     await waitFor('the stake counted in the ledger view and the metrics', async () => {
