@@ -153,7 +153,7 @@ describe('LedgerNode payments, stake and rewards', () => {
     expect(nodes[2]!.state.stakeAt(addressOf(members[1]!), 1)).toBe(100n);
     // Epoch 5 is not paid out yet: the fees so far (59 and 60 spread over two epochs, remainders
     // to the first), and no figures for an epoch whose committee is not known yet.
-    expect(await clients[0]!.rewards(5)).toEqual({ epoch: 5, paid: false, fees: 60n, payouts: [], currentEpoch: 0 });
+    expect(await clients[0]!.rewards(5)).toEqual({ epoch: 5, paid: false, certified: false, fees: 60n, payouts: [], currentEpoch: 0 });
     expect(await clients[0]!.rewards(6)).toMatchObject({ fees: 59n });
     expect(nodes[0]!.state.heldTotal()).toBe(1000n);
     await Promise.all(clients.map(async (client) => await client.close()));
