@@ -181,6 +181,8 @@ describe('the economy on a devnet', () => {
       expect(cli.fees).toBe(found.fees);
       const text = await ok('rewards', '--epoch', String(found.epoch), '-n', clusterDir);
       expect(text).toContain(`epoch ${found.epoch}: fees`);
+      expect(text).toContain('certified by the committee, paid');
+      expect(cli.certified).toBe(true);
       // Every member that paid it out shows the same figures over HTTP.
       const views = await Promise.all(cluster.nodes.filter((node) => node.index !== BAD).map((node) => getJson<RewardsJson>(`${node.httpUrl}/v1/ledger/rewards?epoch=${found.epoch}`)));
       for (const view of views.filter((entry) => entry.paid)) expect(view.payouts).toEqual(found.payouts);

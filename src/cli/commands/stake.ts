@@ -1,8 +1,9 @@
 // `floe stake NODE AMOUNT`, `floe unstake NODE AMOUNT` and `floe rewards [--epoch E]`
 // (docs/economy.md section 5): stake moves FLOE from the wallet into a node's pool (certified by
-// the committee like a transfer); it counts for the node's shard weight from the next epoch when
-// signed before the stake cut-off (a quarter of the epoch), else from the one after. Unstaked FLOE
-// returns to the balance at once but stays unspendable, and counts as stake, until that epoch.
+// the committee like a transfer); it counts in the node's pool from the next epoch when signed
+// before the midpoint of the epoch (Walrus's timing), else from the one after, and the members vote
+// the shard weight it gives in that epoch for the assignment after it. Unstaked FLOE returns to the
+// balance at once but stays unspendable, and counts as stake, until that epoch.
 import type { Command } from 'commander';
 import { addressOf, checkAddress, formatAmount, parseAmount } from '../../ledger/index.js';
 import { wholeNumber } from '../arguments.js';
@@ -24,7 +25,7 @@ function registerStakeKind(program: Command, output: CliOutput, kind: 'stake' | 
     .summary(kind === 'stake' ? "stake FLOE on a node: it weighs in the node's shards and earns its rewards" : 'withdraw stake from a node')
     .description(
       kind === 'stake'
-        ? "Moves AMOUNT from the wallet into NODE's pool. One whole FLOE of a pool is one unit of the node's shard weight; stake signed before a quarter of the epoch counts from the next epoch, later stake from the one after."
+        ? "Moves AMOUNT from the wallet into NODE's pool. One whole FLOE of a pool is one unit of the node's shard weight; stake signed before the midpoint of the epoch counts from the next epoch (its rewards, and the weight voted then for the assignment after it), later stake from the one after."
         : "Takes AMOUNT out of NODE's pool. The FLOE is back in the balance at once, but spendable (and no longer counted as stake) only from the epoch the stake timing names.",
     )
     .argument('<node>', "the node's peer ID")
