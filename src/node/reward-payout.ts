@@ -5,7 +5,7 @@
 // (members, shards, declared commissions), the assignment of r + 1 (the penalties that r's
 // challenges earned), and the pools' delegators at r. Pure apart from the ledger it is handed.
 import { epochRewards, type Ledger, type RewardFigures } from '../ledger/index.js';
-import { type Assignment, certifiedFeesIn, declaredFigure, FEE_SLOTS } from '../membership/index.js';
+import { type Assignment, certifiedFeesEpochs, certifiedFeesIn, declaredFigure, FEE_SLOTS } from '../membership/index.js';
 import type { RewardsAnswer, StakeSummaryAnswer } from '../../protocols/ledger/service.js';
 
 /**
@@ -53,9 +53,7 @@ export function rewardFiguresOf(ledger: Pick<Ledger, 'delegatorsAt'>, epoch: num
  */
 export function payDueRewards(ledger: RewardLedger, votingEpoch: number, assignmentAt: (epoch: number) => Assignment): { epoch: number; figures: RewardFigures }[] {
   const candidates = new Set(ledger.epochsWithFees());
-  for (let at = Math.max(0, votingEpoch - CERTIFIED_LOOKBACK); at <= votingEpoch; at++) {
-    for (const [name, value] of Object.entries(assignmentAt(at).params)) if (/^fees\.\d+\.epoch$/.test(name) && Number.isSafeInteger(value) && value >= 0) candidates.add(value);
-  }
+  for (let at = Math.max(0, votingEpoch - CERTIFIED_LOOKBACK); at <= votingEpoch; at++) for (const epoch of certifiedFeesEpochs(assignmentAt(at))) candidates.add(epoch);
   const paid: { epoch: number; figures: RewardFigures }[] = [];
   for (const epoch of [...candidates].sort((a, b) => a - b)) {
     if (epoch + REWARD_DELAY > votingEpoch || ledger.wasRewarded(epoch)) continue;

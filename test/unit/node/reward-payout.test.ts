@@ -132,6 +132,15 @@ describe('certified fees', () => {
     for (const address of [a, b, payer]) expect(missing.balanceOf(address)).toBe(full.balanceOf(address));
     expect(missing.storageFund()).toBe(full.storageFund());
     expect(full.heldTotal()).toBe(supply);
+
+    // A member that holds no payment of an epoch at all still pays its certified figure (found in
+    // the chain), here from the fund the second payment's later epoch left.
+    const blind = new Ledger(NETWORK, new Map([[payer, supply]]));
+    blind.apply(await certified(payerKey!, 0, { kind: 'pay', blobId, encodedSize: 1024n, startEpoch: 1, endEpoch: 2, amount: 6000n }));
+    expect(blind.feesOf(0)).toBe(0n);
+    expect(payDueRewards(blind, 2, chain).map((entry) => [entry.epoch, entry.figures.total])).toEqual([[0, 5000n]]);
+    expect(blind.balanceOf(a)).toBe(full.balanceOf(a));
+    expect(blind.heldTotal()).toBe(supply);
   });
 
   it('with up to f Byzantine shards voting other figures, every honest member pays the same, at most what was paid in', async () => {
