@@ -377,7 +377,7 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
         ? Array.from({ length: nodes }, () => placement.port)
         : options.basePort !== undefined
           ? await reservedPorts(options.basePort, nodes)
-          : await freePorts(nodes);
+          : [...(await freePorts(1)), ...anyPorts(nodes - 1)];
     const layout = await createClusterLayout({
       dir,
       nodes,
@@ -417,7 +417,7 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
     throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} puts node 0 on port ${port0}, so the base port must be ${port0} (or left out), not ${options.basePort}`);
   }
   const ports =
-    options.basePort !== undefined ? await reservedPorts(port0, nodes) : [...(await reservedPorts(port0, 1)), ...(await freePorts(nodes - 1, [port0]))];
+    options.basePort !== undefined ? await reservedPorts(port0, nodes) : [...(await reservedPorts(port0, 1)), ...anyPorts(nodes - 1)];
   return { layout, ports };
 }
 
@@ -440,16 +440,21 @@ async function reservedPorts(base: number, count: number): Promise<number[]> {
   return ports;
 }
 
+/**
+ * Port 0 for `count` nodes: each binds whatever port the OS picks when it listens, and
+ * cluster.json records the addresses the node reports. Only node 0's port must be known before
+ * it starts (the genesis bootstraps from it); a port picked here for the others and released
+ * until their turn could be taken meanwhile by an earlier node's ephemeral port.
+ */
+function anyPorts(count: number): number[] {
+  return Array.from({ length: count }, () => 0);
+}
+
 /** `count` distinct free ports, all held open at once so the OS cannot hand one out twice. */
-async function freePorts(count: number, exclude: readonly number[] = []): Promise<number[]> {
+async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
-    while (servers.length < count) {
-      const server = await listen(0);
-      const port = portOf(server);
-      if (exclude.includes(port)) await close(server);
-      else servers.push(server);
-    }
+    while (servers.length < count) servers.push(await listen(0));
     return servers.map(portOf);
   } finally {
     await Promise.all(servers.map(close));
