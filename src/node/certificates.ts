@@ -144,7 +144,10 @@ export class CertificateKeeper {
               error: messageOf(outcome.firstError),
             });
           };
-          return createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes), { signal, onDone })(stream);
+          // A client pushes what it would have gossiped (it runs without gossipsub): the members
+          // gossip it on, so that members the client could not reach learn it too.
+          const fromClient = !this.options.ownerOfShard().includes(peerId);
+          return createCertificatePushHandler(this.options.nShards, (bytes) => this.acceptPushed(bytes, fromClient), { signal, onDone })(stream);
         };
       },
     };
@@ -312,7 +315,7 @@ export class CertificateKeeper {
   }
 
   /** A pushed certificate: like a gossiped one, and an invalid one is counted the same way. */
-  private async acceptPushed(bytes: Uint8Array): Promise<void> {
+  private async acceptPushed(bytes: Uint8Array, gossipOn: boolean): Promise<void> {
     if (this.alreadyEnded(bytes)) return;
     try {
       await this.accept(bytes);
@@ -320,6 +323,8 @@ export class CertificateKeeper {
       this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
       throw error;
     }
+    // Verified above; gossip drops the copies of members that publish it too (content message IDs).
+    if (gossipOn) await this.options.libp2p.services.pubsub.publish(this.topicName, bytes).catch(() => undefined);
   }
 
   /**
