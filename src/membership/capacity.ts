@@ -7,7 +7,7 @@
 // the same certified chain, so every honest member computes the same assignment. The safety
 // argument is in docs/design.md section 4.
 import { compareStrings } from '../core/bytes.js';
-import { declaredParamName, type VoteSubjectOf } from './vote-subjects.js';
+import { declaredParamName, figureParamValue, type VoteSubjectOf } from './vote-subjects.js';
 
 /** The network's stored bytes per shard in force (agreed over the members' declarations). */
 export const BYTES_PER_SHARD_PARAM = 'capacity.bytesPerShard';
@@ -45,20 +45,14 @@ export function bytesPerShardOf(storedBytes: number, ownedShards: number): numbe
   return ownedShards > 0 && storedBytes > 0 ? Math.ceil(storedBytes / ownedShards) : 0;
 }
 
-/** A declared non-negative safe integer in `params`, else undefined. */
-function declaredValue(params: Readonly<Record<string, number>>, name: string): number | undefined {
-  const value = Object.hasOwn(params, name) ? params[name] : undefined;
-  return value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-
 /**
  * The shard caps the certified parameters call for: each member's declared capacity at the
  * agreed bytes per shard. This is the only source of caps for computeAssignment.
  */
 export function certifiedShardCaps(params: Readonly<Record<string, number>>, peerIds: readonly string[]): Record<string, number> {
-  const bytesPerShard = declaredValue(params, BYTES_PER_SHARD_PARAM) ?? 0;
+  const bytesPerShard = figureParamValue(params, BYTES_PER_SHARD_PARAM) ?? 0;
   return shardCapsForCapacity(
-    peerIds.map((peerId) => ({ peerId, capacity: declaredValue(params, declaredParamName('capacity', peerId)) ?? 0 })),
+    peerIds.map((peerId) => ({ peerId, capacity: figureParamValue(params, declaredParamName('capacity', peerId)) ?? 0 })),
     bytesPerShard,
   );
 }
@@ -106,8 +100,8 @@ export function storageDeclarations(
 
 /** What the certified parameters say about a member's capacity: its declared capacity, the agreed bytes per shard, and the shards that capacity holds. */
 export function capacityInForce(params: Readonly<Record<string, number>>, peerId: string): { readonly declaredCapacityBytes?: number; readonly bytesPerShard?: number; readonly maxShards?: number } {
-  const declaredCapacityBytes = declaredValue(params, declaredParamName('capacity', peerId));
-  const bytesPerShard = declaredValue(params, BYTES_PER_SHARD_PARAM);
+  const declaredCapacityBytes = figureParamValue(params, declaredParamName('capacity', peerId));
+  const bytesPerShard = figureParamValue(params, BYTES_PER_SHARD_PARAM);
   const maxShards = certifiedShardCaps(params, [peerId])[peerId];
   return {
     ...(declaredCapacityBytes === undefined ? {} : { declaredCapacityBytes }),

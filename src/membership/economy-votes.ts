@@ -14,7 +14,7 @@
 import { compareStrings } from '../core/bytes.js';
 import { type Assignment, isMember } from './assignment.js';
 import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM } from './capacity.js';
-import { type DeclaredFigure, declaredParamName, tryParseVoteSubject } from './vote-subjects.js';
+import { type DeclaredFigure, declaredParamName, figureParamValue, tryParseVoteSubject } from './vote-subjects.js';
 
 /** Parameters holding the prices in force (src/ledger economics.ts reads the same names). */
 export const STORAGE_PRICE_PARAM = 'price.storage';
@@ -29,8 +29,7 @@ export function declaredParamPeer(name: string): string | undefined {
 
 /** A member's declared figure in force in `assignment` (undefined: never declared). */
 export function declaredFigure(assignment: Pick<Assignment, 'params'>, figure: DeclaredFigure, peerId: string): number | undefined {
-  const value = assignment.params[declaredParamName(figure, peerId)];
-  return value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  return figureParamValue(assignment.params, declaredParamName(figure, peerId));
 }
 
 /**

@@ -132,6 +132,12 @@ export function declaredParamName(figure: DeclaredFigure, peerId: string): strin
   return `declared.${figure}.${peerId}`;
 }
 
+/** A parameter that holds a declared or agreed figure: its value when a non-negative safe integer, else undefined. */
+export function figureParamValue(params: Readonly<Record<string, number>>, name: string): number | undefined {
+  const value = Object.hasOwn(params, name) ? params[name] : undefined;
+  return value !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
 function textOf(subject: VoteSubject): string {
   switch (subject.kind) {
     case 'admit':

@@ -7,13 +7,12 @@
 // still certify and both blobs read back; `floe info` and `floe node status` show the declared
 // capacity. Outcomes only, with generous waits. `npm run build` first when running this file alone.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assignment, BYTES_PER_SHARD_PARAM, decodeAssignmentCertificate, declaredParamName, shardsOf } from '../../src/membership/index.js';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
 const EPOCH_MS = 10_000;
@@ -71,15 +70,7 @@ beforeAll(async () => {
 }, 480_000);
 
 afterAll(async () => {
-  if (clusterDir !== '' && existsSync(join(clusterDir, 'cluster.json'))) await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '20000');
-  for (const pid of pids) {
-    try {
-      if (process.platform === 'linux' && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(clusterDir)) continue;
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 20000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 120_000);
 

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 
 interface ClusterFile {
   nodes: { index: number; dir: string; pid: number; httpUrl: string }[];
@@ -44,14 +44,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 3000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 90_000);
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../support/wait.js';
-import { type CliRun, FLOE_BIN, runFloeCli } from '../support/cli.js';
+import { type CliRun, FLOE_BIN, runFloeCli, stopCliCluster } from '../support/cli.js';
 
 const EPOCH_MS = 10_000;
 /** Waits on outcomes are generous: the machine may be busy. */
@@ -112,14 +112,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 3000 });
   if (root !== '' && process.env['FLOE_KEEP_TEST_DIR'] === undefined) await rm(root, { recursive: true, force: true });
 }, 90_000);
 

@@ -6,13 +6,12 @@
 // shards in a following assignment. Outcomes only, with generous waits (a loaded 2-core machine).
 // `npm run build` first when running this file alone.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Assignment, decodeAssignmentCertificate, shardsOf } from '../../src/membership/index.js';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
 // Long enough that challenges (answered within 15 % of an epoch) pass on a loaded machine.
@@ -80,15 +79,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  if (clusterDir !== '' && existsSync(join(clusterDir, 'cluster.json'))) await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '20000');
-  for (const pid of pids) {
-    try {
-      if (process.platform === 'linux' && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(clusterDir)) continue;
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 20000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 120_000);
 

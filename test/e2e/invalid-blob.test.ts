@@ -23,7 +23,7 @@ import { pairForShard, shardIndex } from '../../src/encoding/indices.js';
 import { blobIdOfMetadata } from '../../src/encoding/metadata.js';
 import { recoverySymbolsFor, recoverySymbolsNeeded } from '../../src/encoding/recovery.js';
 import { encodeBlob, sliverHash } from '../../src/encoding/redstuff.js';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
 const SHARDS = 40;
@@ -59,14 +59,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 3000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 90_000);
 

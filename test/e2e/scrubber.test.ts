@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaled } from '../support/load.js';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 import { waitFor } from '../support/wait.js';
 
 const EPOCH_MS = scaled(5_000);
@@ -48,14 +48,7 @@ beforeAll(async () => {
 }, scaled(120_000));
 
 afterAll(async () => {
-  if (clusterDir !== '') await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '3000').catch(() => undefined);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 3000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 90_000);
 

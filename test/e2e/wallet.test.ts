@@ -2,12 +2,12 @@
 // devnet wallet funded by the genesis file, transfers certified by the committee across epoch
 // changes (every epoch the ledger is handed to the next committee), exact balances after, and
 // one clear line for what cannot work. `npm run build` first when running this file alone.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, runFloeCli } from '../support/cli.js';
+import { type CliRun, runFloeCli, stopCliCluster } from '../support/cli.js';
 
 const FLAKES = 1_000_000_000n;
 const DEVNET_FUNDS = 1_000_000n * FLAKES;
@@ -36,15 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (clusterDir !== '' && existsSync(join(clusterDir, 'cluster.json'))) await runFloe('cluster', 'down', '--dir', clusterDir, '--timeout', '20000');
-  for (const pid of pids) {
-    try {
-      if (process.platform === 'linux' && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(clusterDir)) continue;
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  await stopCliCluster(clusterDir, pids, { downTimeoutMs: 20000 });
   if (root !== '') await rm(root, { recursive: true, force: true });
 }, 120_000);
 

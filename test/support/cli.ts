@@ -2,7 +2,8 @@
 // first), without the FLOE_* settings of the test's own environment, which would point it at
 // another network, wallet, owner key or capacity.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FLOE_BIN = join(fileURLToPath(new URL('../../', import.meta.url)), 'bin', 'floe.js');
@@ -23,4 +24,27 @@ export function runFloeCli(args: readonly string[], options: { cwd: string; time
       reject(error);
     });
   });
+}
+
+/**
+ * After a test of a `floe cluster up` cluster, whatever failed: `cluster down` when DIR still has
+ * a cluster.json, then SIGKILL to every pid the test saw that still runs a node of DIR (a pid may
+ * have been reused since, so on Linux only one whose command line names DIR).
+ */
+export async function stopCliCluster(clusterDir: string, pids: Iterable<number>, options: { downTimeoutMs: number }): Promise<void> {
+  if (clusterDir === '') return;
+  if (existsSync(join(clusterDir, 'cluster.json'))) {
+    await runFloeCli(['cluster', 'down', '--dir', clusterDir, '--timeout', String(options.downTimeoutMs)], {
+      cwd: dirname(clusterDir),
+      timeoutMs: options.downTimeoutMs + 60_000,
+    }).catch(() => undefined);
+  }
+  for (const pid of pids) {
+    try {
+      if (process.platform === 'linux' && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(clusterDir)) continue;
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 }
