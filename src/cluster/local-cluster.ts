@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { writeFileAtomic, isErrnoException } from '../config/files.js';
 import type { HealthInfo } from '../node/http-server.js';
 import { RUNTIME_FILE_NAME, type NodeRuntimeInfo } from '../node/runtime-info.js';
 import { ClusterError } from './errors.js';
+import { closeServer, listenOnLoopback, stablePort } from './ports.js';
 import {
   DEFAULT_EPOCH_DURATION_MS,
   DEFAULT_NETWORK_NAME,
@@ -377,7 +378,7 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
         ? Array.from({ length: nodes }, () => placement.port)
         : options.basePort !== undefined
           ? await reservedPorts(options.basePort, nodes)
-          : [...(await freePorts(1)), ...anyPorts(nodes - 1)];
+          : [await stablePort(), ...anyPorts(nodes - 1)];
     const layout = await createClusterLayout({
       dir,
       nodes,
@@ -428,14 +429,14 @@ async function reservedPorts(base: number, count: number): Promise<number[]> {
   try {
     for (const [index, port] of ports.entries()) {
       try {
-        servers.push(await listen(port));
+        servers.push(await listenOnLoopback(port));
       } catch (error) {
         const reason = isErrnoException(error, 'EADDRINUSE') ? 'is in use' : `cannot be used (${(error as Error).message})`;
         throw new ClusterError('CLUSTER_START_FAILED', `port ${port} for node ${index} on ${LOOPBACK} ${reason}`, error);
       }
     }
   } finally {
-    await Promise.all(servers.map(close));
+    await Promise.all(servers.map(closeServer));
   }
   return ports;
 }
@@ -450,33 +451,6 @@ function anyPorts(count: number): number[] {
   return Array.from({ length: count }, () => 0);
 }
 
-/** `count` distinct free ports, all held open at once so the OS cannot hand one out twice. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    while (servers.length < count) servers.push(await listen(0));
-    return servers.map(portOf);
-  } finally {
-    await Promise.all(servers.map(close));
-  }
-}
-
-function listen(port: number): Promise<Server> {
-  return new Promise((resolveListen, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ port, host: LOOPBACK, exclusive: true }, () => resolveListen(server));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolveClose) => server.close(() => resolveClose()));
-}
-
-function portOf(server: Server): number {
-  const address = server.address();
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 /** Polls node.json and /v1/health until every node is ready with connectedPeers >= N-1. */
 async function waitUntilConnected(nodes: StartingNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {

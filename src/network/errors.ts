@@ -14,3 +14,13 @@ export class InvalidPeerAddressError extends FloeError {
     super(message, { code: 'INVALID_PEER_ADDRESS', cause });
   }
 }
+
+/** A listen address this host cannot bind: the port is in use, or the address is not one of its own. */
+export class ListenAddressError extends FloeError {
+  readonly addresses: readonly string[];
+
+  constructor(addresses: readonly string[], cause?: unknown) {
+    super(`cannot listen on ${addresses.join(', ')}: the port is in use or the address is not this host's`, { code: 'LISTEN_ADDRESS', cause });
+    this.addresses = addresses;
+  }
+}

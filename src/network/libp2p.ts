@@ -18,6 +18,7 @@ import { createLibp2p, type Libp2pInit } from 'libp2p';
 import type { Registry } from 'prom-client';
 import type { NetworkTiming } from '../config/network-timing.js';
 import { bootstrapService, type BootstrapService } from './bootstrap.js';
+import { ListenAddressError } from './errors.js';
 import { livenessService, type LivenessService } from './liveness.js';
 import { noiseCrypto } from './noise-crypto.js';
 import { dhtProtocol, GOSSIP_TOPICS, parseTopic, topic } from './protocol-ids.js';
@@ -162,7 +163,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
   const serverServices = server ? await natServices() : undefined;
   const metrics = options.metrics === true ? await metricsFor(options.metricsRegistry) : undefined;
 
-  return createLibp2p<FloeServices>({
+  return withListenErrors(options.listen, createLibp2p<FloeServices>({
     privateKey: options.privateKey,
     start: options.start ?? true,
     ...(options.datastore === undefined
@@ -235,7 +236,17 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
             dcutr: serverServices.dcutr(),
           }),
     },
-  });
+  }));
+}
+
+/** libp2p reports a listen address it could not bind as UnsupportedListenAddressesError, which says neither which nor why. */
+async function withListenErrors<T>(listen: readonly string[], creating: Promise<T>): Promise<T> {
+  try {
+    return await creating;
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'UnsupportedListenAddressesError') throw new ListenAddressError(listen, error);
+    throw error;
+  }
 }
 
 /**

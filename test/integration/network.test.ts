@@ -7,7 +7,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { InvalidPeerAddressError, InvalidProtocolIdError } from '../../src/network/errors.js';
+import { closeServer, listenOnLoopback, portOf } from '../../src/cluster/ports.js';
+import { InvalidPeerAddressError, InvalidProtocolIdError, ListenAddressError } from '../../src/network/errors.js';
 import { groupAddressesByPeer, keepConnected, type KeepConnectedHost } from '../../src/network/bootstrap.js';
 import { createFloeNode, defaultAllowList, isLoopbackOnly, type FloeLibp2p } from '../../src/network/libp2p.js';
 import { dhtProtocol, parseTopic, protocolId, topic } from '../../src/network/protocol-ids.js';
@@ -273,6 +274,18 @@ describe('a 5-node swarm on loopback', () => {
     await waitFor('the early node to connect to the late one', () => early.getConnections(lateId).length > 0, scaled(10_000), 50);
     expect(counters.successes).toBe(1);
     expect(counters.attempts).toBe(counters.failures + counters.successes);
+  });
+
+  it('names the listen address it cannot bind, with a typed error', async () => {
+    const holder = await listenOnLoopback(await freePort());
+    try {
+      const address = `/ip4/127.0.0.1/tcp/${portOf(holder)}`;
+      const starting = createFloeNode({ privateKey: await generateKeyPair('Ed25519'), network: NETWORK, listen: [address], bootstrap: [], role: 'server' });
+      await expect(starting).rejects.toBeInstanceOf(ListenAddressError);
+      await expect(starting).rejects.toThrow(address);
+    } finally {
+      await closeServer(holder);
+    }
   });
 
   it('redials at once after a disconnect and stops when its signal aborts', async () => {

@@ -1,20 +1,10 @@
 // Helpers the multi-node tests share: a free loopback port, and polling until a condition holds
 // (conditions are polled, never slept on).
-import { createServer } from 'node:net';
+import { stablePort } from '../../src/cluster/ports.js';
 import { scaled } from './load.js';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (for a node that must listen at a known address). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+/** A TCP port on 127.0.0.1 that is free now and that the OS does not hand out by itself (a node that must listen at a known address). */
+export const freePort = stablePort;
 
 /**
  * Polls `probe` every `everyMs` until it returns a value other than undefined or false (a boolean
