@@ -29,9 +29,28 @@ export interface TickDuties {
   readonly askToJoin: boolean;
 }
 
-/** A fresh node record is signed once per epoch (`lastRecordEpoch` is -1 before the first). */
-export function recordDue(lastRecordEpoch: number, epoch: number): boolean {
-  return lastRecordEpoch !== epoch;
+/** A record is re-signed for changed addresses at most this often (addresses can flap, e.g. relay reservations). */
+export const ADDRESS_RECORD_INTERVAL_MS = 10_000;
+
+export interface RecordView {
+  /** The epoch of this node's last record (-1 before the first). */
+  readonly lastRecordEpoch: number;
+  readonly epoch: number;
+  /** When the last record was signed (ms). */
+  readonly lastRecordAt: number;
+  readonly now: number;
+  /** Whether the node's listen or announced addresses differ from those in its last record. */
+  readonly addressesChanged: boolean;
+}
+
+/**
+ * A fresh node record is signed once per epoch, and sooner when the node's addresses changed (a
+ * node behind NAT gains its relay address after its first record; peers that knew only the first
+ * would keep dialling a private address until the next epoch).
+ */
+export function recordDue(view: RecordView): boolean {
+  if (view.lastRecordEpoch !== view.epoch) return true;
+  return view.addressesChanged && view.now - view.lastRecordAt >= ADDRESS_RECORD_INTERVAL_MS;
 }
 
 export function tickDuties(view: TickView): TickDuties {

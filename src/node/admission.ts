@@ -125,15 +125,28 @@ export class Admission {
     return isMember(this.options.keeper.chain.assignmentAt(epoch), this.self);
   }
 
-  private async ownRecord(): Promise<NodeRecord> {
-    // Records only ever grow their seq, also across restarts: the clock is the counter.
-    const seq = Math.max(this.recordSeq + 1, this.options.now());
-    this.recordSeq = seq;
-    const addresses = this.options.libp2p
+  /** Whether this node's addresses differ from those of its last signed record. */
+  addressesChanged(): boolean {
+    const recorded = this.record?.addresses;
+    if (recorded === undefined) return true;
+    const current = this.currentAddresses();
+    // As sets: libp2p does not promise an order.
+    return current.length !== recorded.length || current.some((address) => !recorded.includes(address));
+  }
+
+  private currentAddresses(): string[] {
+    return this.options.libp2p
       .getMultiaddrs()
       .map((address) => address.decapsulateCode(421).toString())
       .filter((address, index, all) => all.indexOf(address) === index)
       .slice(0, 16);
+  }
+
+  private async ownRecord(): Promise<NodeRecord> {
+    // Records only ever grow their seq, also across restarts: the clock is the counter.
+    const seq = Math.max(this.recordSeq + 1, this.options.now());
+    this.recordSeq = seq;
+    const addresses = this.currentAddresses();
     this.record = await signNodeRecord(this.options.privateKey, this.options.genesis.network, {
       peerId: this.self,
       addresses,

@@ -123,6 +123,7 @@ export class EpochManager {
   private stopped = false;
   private ticking = false;
   private lastRecordEpoch = -1;
+  private lastRecordAt = 0;
   private lastJoinAt = 0;
 
   private constructor(
@@ -326,8 +327,9 @@ export class EpochManager {
     this.syncDone.prune(epoch);
     this.admission.prune();
     this.keeper.syncOnStart(now);
-    if (recordDue(this.lastRecordEpoch, epoch)) {
+    if (recordDue({ lastRecordEpoch: this.lastRecordEpoch, epoch, lastRecordAt: this.lastRecordAt, now, addressesChanged: this.admission.addressesChanged() })) {
       this.lastRecordEpoch = epoch;
+      this.lastRecordAt = now;
       await this.admission.publishRecord();
     }
     const current = this.assignmentAt(epoch);

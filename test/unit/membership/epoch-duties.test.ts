@@ -2,7 +2,7 @@
 // node's epoch components do, checked without libp2p, disk or timers.
 import { describe, expect, it } from 'vitest';
 import { genesisAssignment } from '../../../src/membership/assignment.js';
-import { candidateDecision, isNearEpoch, JOIN_REPEAT_MS, recordDue, tickDuties, type TickView, votedAdmit } from '../../../src/membership/epoch-duties.js';
+import { ADDRESS_RECORD_INTERVAL_MS, candidateDecision, isNearEpoch, JOIN_REPEAT_MS, recordDue, tickDuties, type TickView, votedAdmit } from '../../../src/membership/epoch-duties.js';
 import { signSyncDone, signVote } from '../../../src/membership/messages.js';
 import { SyncDoneBook } from '../../../src/membership/sync-done-book.js';
 import { VOTE_CUTOFF } from '../../../src/membership/agreement.js';
@@ -29,9 +29,17 @@ describe('tickDuties', () => {
   });
 
   it('a record is due once per epoch', () => {
-    expect(recordDue(-1, 0)).toBe(true);
-    expect(recordDue(4, 4)).toBe(false);
-    expect(recordDue(4, 5)).toBe(true);
+    const view = { lastRecordEpoch: 4, epoch: 4, lastRecordAt: 50_000, now: 51_000, addressesChanged: false };
+    expect(recordDue({ ...view, lastRecordEpoch: -1, epoch: 0 })).toBe(true);
+    expect(recordDue(view)).toBe(false);
+    expect(recordDue({ ...view, epoch: 5 })).toBe(true);
+  });
+
+  it('re-signs the record within an epoch when the addresses changed, at most every interval', () => {
+    const view = { lastRecordEpoch: 4, epoch: 4, lastRecordAt: 50_000, now: 50_000 + ADDRESS_RECORD_INTERVAL_MS, addressesChanged: true };
+    expect(recordDue(view)).toBe(true);
+    expect(recordDue({ ...view, now: view.now - 1 })).toBe(false);
+    expect(recordDue({ ...view, addressesChanged: false })).toBe(false);
   });
 
   it('messages of the epoch before, now and next are not stale', () => {
