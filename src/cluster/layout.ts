@@ -1,6 +1,7 @@
 // The files of a cluster directory, before any process runs:
 //
-//   DIR/genesis.json     the network: every node of DIR in the committee (weight 1), node 0 as bootstrap
+//   DIR/genesis.json     the network: every node of DIR in the committee (weight 1), node 0 (and in
+//                        a large cluster the next few: bootstrapNodeCount) as bootstrap
 //   DIR/node-<i>/        node i: identity.key and a config.json that points at ../genesis.json
 //   DIR/wallet.key       a devnet wallet, funded in genesis.json with DEVNET_FUNDS_FLAKES
 //
@@ -29,6 +30,9 @@ export const DEFAULT_NODE_COUNT = 4;
 /** A local cluster is processes on one machine; beyond this it is a mistake, not a test. */
 export const MAX_NODE_COUNT = 1000;
 export const DEFAULT_EPOCH_DURATION_MS = 3_600_000;
+/** Newcomers per bootstrap node, and the most bootstrap nodes a cluster's genesis names. */
+const NODES_PER_BOOTSTRAP_NODE = 10;
+const MAX_BOOTSTRAP_NODES = 5;
 /** Shard count of Walrus mainnet, the cap of the default shard count. */
 const DEFAULT_SHARDS_CAP = 1000;
 /** How a node directory's config.json finds the genesis: relative, so DIR can move. */
@@ -64,6 +68,8 @@ export interface ClusterLayoutOptions {
   readonly bootstrapHost?: string;
   /** Node 0's libp2p TCP port. */
   readonly bootstrapPort: number;
+  /** Where nodes 1, 2, … listen, for a genesis that bootstraps from them too (default: node 0 only). */
+  readonly moreBootstrap?: readonly { readonly host: string; readonly port: number }[];
   /**
    * Node 0's libp2p port as published on the host of its container (`docker run -p`): the
    * genesis then also lists node 0 at 127.0.0.1 on that port, so a client on that host can join.
@@ -84,6 +90,15 @@ export function nodeDirName(index: number): string {
 /** 10 shards per node, capped at 1000, but at least 4 (the codec's minimum) and at least one per node. */
 export function defaultShardCount(nodes: number): number {
   return Math.max(MIN_SHARDS, nodes, Math.min(DEFAULT_SHARDS_CAP, 10 * nodes));
+}
+
+/**
+ * How many nodes (the first ones) a local cluster's genesis names as bootstrap peers: one per 10
+ * nodes, at most 5. Every newcomer's first handshake and its first DHT lookups go through them;
+ * one bootstrap node for 50 newcomers starting at once was the bottleneck of a whole swarm.
+ */
+export function bootstrapNodeCount(nodes: number): number {
+  return Math.max(1, Math.min(MAX_BOOTSTRAP_NODES, Math.ceil(nodes / NODES_PER_BOOTSTRAP_NODE)));
 }
 
 /** Checks node and shard counts, epoch duration and network name; throws ClusterError `CLUSTER_OPTIONS`. */
@@ -118,14 +133,12 @@ export function bootstrapAddress(host: string, port: number, peerId: string): st
   return `${prefix}/tcp/${port}/p2p/${peerId}`;
 }
 
-/** The TCP port of the genesis's first bootstrap address (node 0's), if it has one. */
-export function bootstrapPortOf(genesis: Genesis): number | undefined {
-  const first = genesis.bootstrap[0];
-  if (first === undefined) return undefined;
-  const tcp = multiaddr(first)
-    .getComponents()
-    .find((component) => component.name === 'tcp');
-  return tcp?.value === undefined ? undefined : Number(tcp.value);
+/** Host (IP or DNS name), TCP port and peer of a bootstrap address; undefined parts it lacks. */
+export function bootstrapEndpointOf(address: string): { host?: string; port?: number; peerId?: string } {
+  const components = multiaddr(address).getComponents();
+  const value = (...names: string[]): string | undefined => components.find((component) => names.includes(component.name))?.value;
+  const port = value('tcp');
+  return { host: value('ip4', 'ip6', 'dns4', 'dns6', 'dns'), port: port === undefined ? undefined : Number(port), peerId: value('p2p') };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -162,6 +175,13 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
   if (published !== undefined && (!Number.isInteger(published) || published < 1 || published > 65_535)) {
     throw new ClusterError('CLUSTER_OPTIONS', `the published port must be an integer in 1..65535, got ${published}`);
   }
+  const more = options.moreBootstrap ?? [];
+  if (more.length >= nodes) throw new ClusterError('CLUSTER_OPTIONS', `${nodes} node(s) cannot have ${more.length + 1} bootstrap nodes`);
+  for (const endpoint of more) {
+    if (!Number.isInteger(endpoint.port) || endpoint.port < 1 || endpoint.port > 65_535) {
+      throw new ClusterError('CLUSTER_OPTIONS', `a bootstrap port must be an integer in 1..65535, got ${endpoint.port}`);
+    }
+  }
   const genesisPath = join(dir, GENESIS_FILE_NAME);
   if (await exists(genesisPath)) {
     throw new ClusterError('CLUSTER_INVALID', `${genesisPath} already exists; use another directory or remove it`);
@@ -186,6 +206,7 @@ export async function createClusterLayout(options: ClusterLayoutOptions): Promis
     bootstrap: [
       bootstrapAddress(options.bootstrapHost ?? '127.0.0.1', port, node0.peerId),
       ...(published === undefined ? [] : [bootstrapAddress('127.0.0.1', published, node0.peerId)]),
+      ...more.map((endpoint, k) => bootstrapAddress(endpoint.host, endpoint.port, layoutNodes[k + 1]!.peerId)),
     ],
     balances: { [wallet.peerId.toString()]: DEVNET_FUNDS_FLAKES.toString() },
     ...(options.prices === undefined && options.parameters === undefined

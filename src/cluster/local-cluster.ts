@@ -26,7 +26,8 @@ import {
   DEFAULT_EPOCH_DURATION_MS,
   DEFAULT_NETWORK_NAME,
   DEFAULT_NODE_COUNT,
-  bootstrapPortOf,
+  bootstrapEndpointOf,
+  bootstrapNodeCount,
   createClusterLayout,
   defaultShardCount,
   hasGenesis,
@@ -39,6 +40,8 @@ export const NODE_LOG_FILE_NAME = 'node.log';
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 250;
+/** Between polls of a large cluster: 50 nodes polled every 250 ms cost a busy machine a core. */
+const LARGE_POLL_INTERVAL_MS = 1_000;
 const HEALTH_REQUEST_TIMEOUT_MS = 2_000;
 /** After SIGKILL, how long to wait for the kernel to take the process away. */
 const KILL_WAIT_MS = 5_000;
@@ -82,7 +85,7 @@ export interface StartClusterOptions {
   readonly parameters?: Readonly<Record<string, number>>;
   /** Node i listens on basePort + i; default: free ports the OS picks (node 0's is then fixed in the genesis). */
   readonly basePort?: number;
-  /** How long to wait for every node to be ready and connected to all others (default 60 s). */
+  /** How long to wait for every node to be ready and connected (requiredPeers; default 60 s). */
   readonly timeoutMs?: number;
   /** The `floe` launcher to run (default: this package's bin/floe.js). */
   readonly floeBin?: string;
@@ -114,8 +117,9 @@ export interface NodePlacement {
 }
 
 /**
- * Creates (or reuses) DIR's layout, starts one detached `floe node run` per node, waits until
- * every node is ready and connected to all the others, and writes DIR/cluster.json. On any
+ * Creates (or reuses) DIR's layout, starts one detached `floe node run` per node (in waves when
+ * there are many: startWaves), waits until every node is ready and connected to the others
+ * (requiredPeers), and writes DIR/cluster.json. On any
  * failure the nodes it started are stopped again and cluster.json is removed.
  */
 export async function startLocalCluster(options: StartClusterOptions): Promise<ClusterFile> {
@@ -137,45 +141,54 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
   delete env['FLOE_ANNOUNCE'];
 
   const started: StartingNode[] = [];
-  try {
-    for (const node of layout.nodes) {
-      const port = ports[node.index]!;
-      const logPath = join(node.dir, NODE_LOG_FILE_NAME);
-      const log = openSync(logPath, 'a');
-      const placement = options.placement;
-      const host = placement?.host(node.index) ?? LOOPBACK;
-      const wrap = placement?.wrap(node.index) ?? [];
-      try {
-        const argv = [
-          process.execPath,
-          floeBin, 'node', 'run',
-          '--dir', node.dir,
-          '--network', layout.genesisPath,
-          '--listen', `/ip4/${host}/tcp/${port}`,
-          // WebSockets too, for the page every node serves (its browser client dials members).
-          '--listen', `/ip4/${host}/tcp/${placement?.webSocketPort ?? 0}/ws`,
-          ...(placement?.extraListen?.(node.index) ?? []).flatMap((address) => ['--listen', address]),
-          ...(placement?.announce?.(node.index) ?? []).flatMap((address) => ['--announce', address]),
-          '--http-host', host,
-          '--http-port', String(placement?.httpPort ?? 0),
-        ];
-        const [program, ...args] = [...wrap, ...argv];
-        const child = spawn(program!, args, { cwd: dir, env, detached: true, stdio: ['ignore', log, log] });
-        const entry: StartingNode = {
-          ...node, port, logPath, pid: child.pid ?? 0, exit: undefined, runtime: undefined, health: undefined,
-          httpUrl: placement?.httpUrl?.(node.index),
-        };
-        child.on('error', (error) => (entry.exit ??= `could not be started: ${error.message}`));
-        child.on('exit', (code, signal) => (entry.exit ??= signal !== null ? `killed by ${signal}` : `exit status ${code}`));
-        child.unref();
-        started.push(entry);
-      } finally {
-        closeSync(log);
-      }
+  const spawnNode = (node: ClusterLayout['nodes'][number]): StartingNode => {
+    const port = ports[node.index]!;
+    const logPath = join(node.dir, NODE_LOG_FILE_NAME);
+    const log = openSync(logPath, 'a');
+    const placement = options.placement;
+    const host = placement?.host(node.index) ?? LOOPBACK;
+    const wrap = placement?.wrap(node.index) ?? [];
+    try {
+      const argv = [
+        process.execPath,
+        floeBin, 'node', 'run',
+        '--dir', node.dir,
+        '--network', layout.genesisPath,
+        '--listen', `/ip4/${host}/tcp/${port}`,
+        // WebSockets too, for the page every node serves (its browser client dials members).
+        '--listen', `/ip4/${host}/tcp/${placement?.webSocketPort ?? 0}/ws`,
+        ...(placement?.extraListen?.(node.index) ?? []).flatMap((address) => ['--listen', address]),
+        ...(placement?.announce?.(node.index) ?? []).flatMap((address) => ['--announce', address]),
+        '--http-host', host,
+        '--http-port', String(placement?.httpPort ?? 0),
+      ];
+      const [program, ...args] = [...wrap, ...argv];
+      const child = spawn(program!, args, { cwd: dir, env, detached: true, stdio: ['ignore', log, log] });
+      const entry: StartingNode = {
+        ...node, port, logPath, pid: child.pid ?? 0, exit: undefined, runtime: undefined, health: undefined,
+        httpUrl: placement?.httpUrl?.(node.index),
+      };
+      child.on('error', (error) => (entry.exit ??= `could not be started: ${error.message}`));
+      child.on('exit', (code, signal) => (entry.exit ??= signal !== null ? `killed by ${signal}` : `exit status ${code}`));
+      child.unref();
+      return entry;
+    } finally {
+      closeSync(log);
     }
-    // Written before waiting, so `floe cluster down` can clean up after an interrupted `up`.
-    await writeClusterFile(dir, clusterFileOf(layout, started));
-    await waitUntilConnected(started, timeoutMs, options.signal);
+  };
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (const wave of startWaves(layout.nodes.length, layout.genesis.bootstrap.length)) {
+      const spawned = wave.map((index) => spawnNode(layout.nodes[index]!));
+      started.push(...spawned);
+      // Written before waiting, so `floe cluster down` can clean up after an interrupted `up`.
+      await writeClusterFile(dir, clusterFileOf(layout, started));
+      // Each wave starts once the one before answers: dozens of nodes loading and handshaking at once
+      // on a few cores made every handshake miss its timeout.
+      if (spawned.length < layout.nodes.length) await waitForNodes(spawned, isStarted, deadline, timeoutMs, options.signal);
+    }
+    const peersNeeded = requiredPeers(started.length);
+    await waitForNodes(started, (node) => isStarted(node) && node.health!.connectedPeers >= peersNeeded, deadline, timeoutMs, options.signal, peersNeeded);
     const file = clusterFileOf(layout, started);
     await writeClusterFile(dir, file);
     return file;
@@ -368,25 +381,28 @@ async function refuseRunningNodes(layout: ClusterLayout): Promise<void> {
   }
 }
 
-/** A new layout on fresh ports, or DIR's existing one with node 0 on the port its genesis names. */
+/** A new layout on fresh ports, or DIR's existing one with its bootstrap nodes on the ports its genesis names. */
 async function prepareLayout(dir: string, options: StartClusterOptions): Promise<{ layout: ClusterLayout; ports: number[] }> {
   const placement = options.placement;
+  const hostOf = (index: number): string => placement?.host(index) ?? LOOPBACK;
   if (!(await hasGenesis(dir))) {
     const nodes = options.nodes ?? DEFAULT_NODE_COUNT;
+    const bootstrapNodes = Math.min(bootstrapNodeCount(nodes), nodes);
     const ports =
       placement !== undefined
         ? Array.from({ length: nodes }, () => placement.port)
         : options.basePort !== undefined
           ? await reservedPorts(options.basePort, nodes)
-          : [await stablePort(), ...anyPorts(nodes - 1)];
+          : [...(await distinctStablePorts(bootstrapNodes)), ...anyPorts(nodes - bootstrapNodes)];
     const layout = await createClusterLayout({
       dir,
       nodes,
       shards: options.shards ?? defaultShardCount(nodes),
       epochDurationMs: options.epochDurationMs ?? DEFAULT_EPOCH_DURATION_MS,
       network: options.network ?? DEFAULT_NETWORK_NAME,
-      bootstrapHost: placement?.host(0) ?? LOOPBACK,
+      bootstrapHost: hostOf(0),
       bootstrapPort: ports[0]!,
+      moreBootstrap: Array.from({ length: bootstrapNodes - 1 }, (_, k) => ({ host: hostOf(k + 1), port: ports[k + 1]! })),
       ...(options.prices === undefined ? {} : { prices: options.prices }),
       ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
     });
@@ -406,28 +422,53 @@ async function prepareLayout(dir: string, options: StartClusterOptions): Promise
   mismatch('shard count', options.shards, genesis.nShards);
   mismatch('epoch duration (ms)', options.epochDurationMs, genesis.epochDurationMs);
   mismatch('network name', options.network, genesis.network);
-  const bootstrap = genesis.bootstrap[0] ?? '';
-  const port0 = bootstrapPortOf(genesis);
-  const host0 = placement?.host(0) ?? LOOPBACK;
-  if (port0 === undefined || !bootstrap.startsWith(`/ip4/${host0}/tcp/`)) {
-    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${bootstrap || 'nothing'}, not from ${host0}: it was not made for this cluster`);
+  // Node i of the bootstrap list must listen where the genesis says.
+  const genesisPorts = new Map<number, number>();
+  for (const [position, address] of genesis.bootstrap.entries()) {
+    const endpoint = bootstrapEndpointOf(address);
+    const index = layout.nodes.findIndex((node) => node.peerId === endpoint.peerId);
+    if (index < 0 || (position === 0 && index !== 0) || endpoint.port === undefined || endpoint.host !== hostOf(index)) {
+      throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${address}, not from a node of this cluster at ${hostOf(Math.max(index, 0))}: it was not made for this cluster`);
+    }
+    genesisPorts.set(index, endpoint.port);
+  }
+  const port0 = genesisPorts.get(0);
+  if (port0 === undefined) {
+    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} bootstraps from ${genesis.bootstrap[0] ?? 'nothing'}, not from ${hostOf(0)}: it was not made for this cluster`);
   }
   const nodes = layout.nodes.length;
   if (placement !== undefined) return { layout, ports: Array.from({ length: nodes }, () => placement.port) };
-  if (options.basePort !== undefined && options.basePort !== port0) {
-    throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} puts node 0 on port ${port0}, so the base port must be ${port0} (or left out), not ${options.basePort}`);
+  if (options.basePort !== undefined) {
+    const offPort = [...genesisPorts].find(([index, port]) => port !== options.basePort! + index);
+    if (offPort !== undefined) {
+      throw new ClusterError('CLUSTER_INVALID', `${layout.genesisPath} puts node ${offPort[0]} on port ${offPort[1]}, so the base port must be ${offPort[1] - offPort[0]} (or left out), not ${options.basePort}`);
+    }
+    return { layout, ports: await reservedPorts(options.basePort, nodes) };
   }
-  const ports =
-    options.basePort !== undefined ? await reservedPorts(port0, nodes) : [...(await reservedPorts(port0, 1)), ...anyPorts(nodes - 1)];
+  const ports = Array.from({ length: nodes }, (_, index) => genesisPorts.get(index) ?? 0);
+  await checkFreePorts([...genesisPorts].map(([index, port]) => ({ index, port })));
   return { layout, ports };
+}
+
+/** `count` different ports from stablePort. */
+async function distinctStablePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await stablePort());
+  return [...ports];
 }
 
 /** Ports base..base+count-1, each checked to be free on loopback. */
 async function reservedPorts(base: number, count: number): Promise<number[]> {
   const ports = Array.from({ length: count }, (_, index) => base + index);
+  await checkFreePorts(ports.map((port, index) => ({ index, port })));
+  return ports;
+}
+
+/** Throws CLUSTER_START_FAILED naming the node whose port is not free on loopback. */
+async function checkFreePorts(ports: readonly { index: number; port: number }[]): Promise<void> {
   const servers: Server[] = [];
   try {
-    for (const [index, port] of ports.entries()) {
+    for (const { index, port } of ports) {
       try {
         servers.push(await listenOnLoopback(port));
       } catch (error) {
@@ -438,13 +479,12 @@ async function reservedPorts(base: number, count: number): Promise<number[]> {
   } finally {
     await Promise.all(servers.map(closeServer));
   }
-  return ports;
 }
 
 /**
  * Port 0 for `count` nodes: each binds whatever port the OS picks when it listens, and
- * cluster.json records the addresses the node reports. Only node 0's port must be known before
- * it starts (the genesis bootstraps from it); a port picked here for the others and released
+ * cluster.json records the addresses the node reports. Only the bootstrap nodes' ports must be
+ * known before they start (the genesis names them); a port picked here for the others and released
  * until their turn could be taken meanwhile by an earlier node's ephemeral port.
  */
 function anyPorts(count: number): number[] {
@@ -452,14 +492,53 @@ function anyPorts(count: number): number[] {
 }
 
 
-/** Polls node.json and /v1/health until every node is ready with connectedPeers >= N-1. */
-async function waitUntilConnected(nodes: StartingNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const peersNeeded = nodes.length - 1;
-  const isReady = (node: StartingNode): boolean => node.health?.status === 'ready' && node.health.connectedPeers >= peersNeeded;
+/** Nodes started at once, after the bootstrap nodes (which start first, on their own). */
+export const START_WAVE_SIZE = 10;
+/** Up to this many nodes a cluster counts as up once it is a full mesh; beyond, see requiredPeers. */
+export const FULL_MESH_NODES = 16;
+
+/**
+ * The order in which `up` starts nodes: all at once up to START_WAVE_SIZE nodes; beyond, the
+ * bootstrap nodes (the first `bootstrapNodes`) first, then START_WAVE_SIZE at a time.
+ */
+export function startWaves(nodes: number, bootstrapNodes: number): number[][] {
+  const all = Array.from({ length: nodes }, (_, index) => index);
+  if (nodes <= START_WAVE_SIZE) return [all];
+  const first = Math.max(1, Math.min(bootstrapNodes, nodes));
+  const waves = [all.slice(0, first)];
+  for (let start = first; start < nodes; start += START_WAVE_SIZE) waves.push(all.slice(start, start + START_WAVE_SIZE));
+  return waves;
+}
+
+/**
+ * Peers each node must be connected to before `up` reports the cluster up: all others up to
+ * FULL_MESH_NODES nodes; beyond, two thirds of the others. Members need no full mesh to serve: a
+ * client dials every member itself for stores and reads, certificates spread by gossip (a mesh of
+ * a few peers), and a member dials the peers it fetches from or challenges when it needs them
+ * (addresses from the DHT and the members' records). The committee watch goes on completing the
+ * mesh in the background; `floe cluster status` shows each node's peer count.
+ */
+export function requiredPeers(nodes: number): number {
+  if (nodes <= FULL_MESH_NODES) return Math.max(0, nodes - 1);
+  return Math.ceil((2 * (nodes - 1)) / 3);
+}
+
+function isStarted(node: StartingNode): boolean {
+  return node.health?.status === 'ready';
+}
+
+/** Polls node.json and /v1/health until `isDone` holds for every node (or a node exits, or the deadline passes). */
+async function waitForNodes(
+  nodes: StartingNode[],
+  isDone: (node: StartingNode) => boolean,
+  deadline: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  peersNeeded?: number,
+): Promise<void> {
   for (;;) {
     signal?.throwIfAborted();
-    await Promise.all(nodes.filter((node) => !isReady(node)).map((node) => probe(node)));
+    await Promise.all(nodes.filter((node) => !isDone(node)).map((node) => probe(node)));
     const exited = nodes.find((node) => node.exit !== undefined);
     if (exited !== undefined) {
       const last = await lastLogLine(exited.logPath);
@@ -468,7 +547,7 @@ async function waitUntilConnected(nodes: StartingNode[], timeoutMs: number, sign
         `node ${exited.index} ${exited.exit!.startsWith('could not') ? exited.exit : `exited during startup (${exited.exit})`}${last === undefined ? '' : `: ${last}`}; see ${exited.logPath}`,
       );
     }
-    const waiting = nodes.find((node) => !isReady(node));
+    const waiting = nodes.find((node) => !isDone(node));
     if (waiting === undefined) return;
     if (Date.now() >= deadline) {
       const seconds = Number((timeoutMs / 1000).toFixed(1));
@@ -479,10 +558,11 @@ async function waitUntilConnected(nodes: StartingNode[], timeoutMs: number, sign
             ? `did not answer on ${waiting.runtime.httpUrl}/v1/health within ${seconds} s`
             : waiting.health.status !== 'ready'
               ? `was still ${waiting.health.status} after ${seconds} s`
-              : `was connected to ${waiting.health.connectedPeers} of ${peersNeeded} peers after ${seconds} s`;
-      throw new ClusterError('CLUSTER_START_FAILED', `node ${waiting.index} (${waiting.peerId}) ${problem}; see ${waiting.logPath}`);
+              : `was connected to ${waiting.health.connectedPeers} of ${peersNeeded ?? 0} peers needed after ${seconds} s`;
+      const behind = nodes.filter((node) => !isDone(node)).length;
+      throw new ClusterError('CLUSTER_START_FAILED', `node ${waiting.index} (${waiting.peerId}) ${problem}${behind > 1 ? ` (and ${behind - 1} more node(s) not there yet)` : ''}; see ${waiting.logPath}`);
     }
-    await sleep(POLL_INTERVAL_MS, undefined, signal === undefined ? {} : { signal });
+    await sleep(nodes.length > START_WAVE_SIZE ? LARGE_POLL_INTERVAL_MS : POLL_INTERVAL_MS, undefined, signal === undefined ? {} : { signal });
   }
 }
 

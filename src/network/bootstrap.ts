@@ -7,6 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { AbortOptions, PeerId, Startable } from '@libp2p/interface';
 import { pause } from '../core/async.js';
+import { backoffDelayMs } from '../core/backoff.js';
 import { InvalidPeerAddressError } from './errors.js';
 
 /** How often a connected peer is checked, and the base of the backoff. */
@@ -161,8 +162,7 @@ export function keepConnected(node: KeepConnectedHost, addresses: readonly strin
         const holdOff = lastDialAt + intervalMs - Date.now();
         if (holdOff > 0) await pause(holdOff, signal);
       } else {
-        const base = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(consecutiveFailures - 1, 30));
-        await pause(base / 2 + (random() * base) / 2, signal);
+        await pause(backoffDelayMs(consecutiveFailures, intervalMs, maxBackoffMs, random), signal);
       }
     }
   }

@@ -84,7 +84,7 @@ export interface FloeNodeOptions {
   metricsRegistry?: Registry;
   /**
    * Multiaddr ranges exempt from the connection manager's inbound limits (5 connections per
-   * second per host, 10 pending). Default: loopback (127.0.0.0/8, ::1) when every listen
+   * second per host, 10 pending; 64 pending on servers). Default: loopback (127.0.0.0/8, ::1) when every listen
    * address is a loopback one, i.e. a local cluster where all peers share one IP; otherwise none.
    */
   allow?: string[];
@@ -111,6 +111,13 @@ export interface FloeNodeOptions {
 /** How long a persisted peer's addresses and the peer itself are kept without being seen again. */
 const PERSISTED_ADDRESS_AGE_MS = 24 * 3600_000;
 const PERSISTED_PEER_AGE_MS = 7 * 24 * 3600_000;
+
+/**
+ * Inbound connections a server lets wait for their handshake at once (libp2p's default is 10, and
+ * further ones are refused). A member is dialled by the whole committee when a network starts: with
+ * 10, a bootstrap node of a 50-member swarm refused most first contacts, which then backed off.
+ */
+const SERVER_MAX_PENDING_INBOUND = 64;
 
 /** Ping streams per connection and direction (see the ping service below). */
 const PING_STREAMS = 4;
@@ -175,6 +182,7 @@ export async function createFloeNode(options: FloeNodeOptions): Promise<FloeLibp
     streamMuxers: [yamux()],
     connectionManager: {
       allow: options.allow ?? defaultAllowList(options.listen),
+      ...(server ? { maxIncomingPendingConnections: SERVER_MAX_PENDING_INBOUND } : {}),
       ...(options.timing === undefined ? {} : { dialTimeout: options.timing.dialTimeoutMs }),
     },
     // libp2p's monitor pings every 10 s and by default aborts the connection on the first failed

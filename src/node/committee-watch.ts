@@ -1,17 +1,28 @@
 // Keeps this node connected to the committee: dials the members it is not connected to, every few
 // seconds (and counts connected peers for the metrics). Addresses come from the peer store (kept
 // across restarts, filled from the members' gossiped records) or else from a DHT lookup.
+//
+// A member that could not be reached is retried with exponential back-off. A DHT lookup of a member
+// the network does not know yet (still starting, or cut off) asks every peer on the way and finds
+// nothing; when 50 members each repeated one for every missing member every few seconds, the
+// lookups alone saturated a 2-core machine, the bootstrap node stopped answering, and the members
+// still starting could never join (a swarm that never came up).
 import { peerIdFromString } from '@libp2p/peer-id';
 import { timeoutSignal } from '../core/abort.js';
 import { forEachLimited } from '../core/async.js';
+import { BackoffSchedule } from '../core/backoff.js';
 import type { FloeLibp2p } from '../network/libp2p.js';
 
 /** How often the node looks up committee members it is not connected to (through the DHT). */
 const COMMITTEE_CHECK_INTERVAL_MS = 3_000;
 /** One lookup, and one dial, at most (default; across a WAN: config/network-timing.ts dialTimeoutMs). */
 const LOOKUP_TIMEOUT_MS = 5_000;
-/** Members looked up and dialled at a time. */
+/** Members with known addresses dialled at a time. */
 const DIAL_CONCURRENCY = 8;
+/** DHT lookups at a time: each one queries many peers, the dial of a known address only one. */
+const LOOKUP_CONCURRENCY = 2;
+/** The longest wait before an unreachable member is tried again. */
+const MAX_RETRY_MS = 60_000;
 
 export interface CommitteeWatchOptions {
   readonly libp2p: FloeLibp2p;
@@ -26,6 +37,8 @@ export class CommitteeWatch {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
+  /** Members that could not be reached, and when to try each again. */
+  private readonly retries = new BackoffSchedule<string>({ baseMs: COMMITTEE_CHECK_INTERVAL_MS, maxMs: MAX_RETRY_MS });
 
   constructor(private readonly options: CommitteeWatchOptions) {}
 
@@ -48,27 +61,45 @@ export class CommitteeWatch {
     try {
       this.options.onPeers?.(libp2p.getPeers().length);
       const timeoutMs = this.options.dialTimeoutMs ?? LOOKUP_TIMEOUT_MS;
-      const missing = this.options.members().map((member) => peerIdFromString(member)).filter((peer) => libp2p.getConnections(peer).length === 0);
-      // A few at a time: across a WAN one unreachable member costs a whole dial timeout, so one at a
-      // time would take rounds of minutes; all at once (50 lookups on a busy node) made every lookup
-      // miss its timeout. Known addresses need no lookup.
+      const members = this.options.members();
+      this.retries.retain(new Set(members));
+      const now = Date.now();
+      const missing: string[] = [];
+      for (const member of members) {
+        // Connected (perhaps by the member's own dial): a later disconnect is retried at once.
+        if (libp2p.getConnections(peerIdFromString(member)).length > 0) this.retries.succeeded(member);
+        else if (this.retries.isDue(member, now)) missing.push(member);
+      }
+      // Known addresses first, a few at a time: across a WAN one unreachable member costs a whole
+      // dial timeout, so one at a time would take rounds of minutes; all at once (50 on a busy node)
+      // made every dial miss its timeout.
+      const toLookUp: string[] = [];
       await forEachLimited(
         missing,
         DIAL_CONCURRENCY,
-        async (peer) => {
+        async (member) => {
+          const peer = peerIdFromString(member);
+          const known = await libp2p.peerStore.get(peer).then((entry) => entry.addresses.length > 0, () => false);
+          const dialled = known && (await libp2p.dial(peer, { signal: timeoutSignal(timeoutMs) }).then(() => true, () => false));
+          if (dialled) this.retries.succeeded(member);
+          else toLookUp.push(member);
+        },
+        { until: () => this.stopped },
+      );
+      // Known addresses can be stale: a member behind NAT signs its record before its relay
+      // reservation, so the record holds only its private addresses. The network (the DHT,
+      // without the local peer store) knows its relay address from identify.
+      await forEachLimited(
+        toLookUp,
+        LOOKUP_CONCURRENCY,
+        async (member) => {
           try {
-            const known = await libp2p.peerStore.get(peer).then((entry) => entry.addresses.length > 0, () => false);
-            if (known) {
-              const dialled = await libp2p.dial(peer, { signal: timeoutSignal(timeoutMs) }).then(() => true, () => false);
-              if (dialled) return;
-            }
-            // Known addresses can be stale: a member behind NAT signs its record before its relay
-            // reservation, so the record holds only its private addresses. The network (the DHT,
-            // without the local peer store) knows its relay address from identify.
-            const info = await libp2p.peerRouting.findPeer(peer, { signal: timeoutSignal(timeoutMs), useCache: false });
+            const info = await libp2p.peerRouting.findPeer(peerIdFromString(member), { signal: timeoutSignal(timeoutMs), useCache: false });
             await libp2p.dial(info.multiaddrs, { signal: timeoutSignal(timeoutMs) });
+            this.retries.succeeded(member);
           } catch {
-            // Not found or not reachable yet: the next round tries again.
+            // Not found or not reachable yet: tried again after its back-off.
+            this.retries.failed(member, Date.now());
           }
         },
         { until: () => this.stopped },

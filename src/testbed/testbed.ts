@@ -22,6 +22,7 @@ import {
   type NodePlacement,
   CLUSTER_FILE_NAME,
 } from '../cluster/local-cluster.js';
+import { bootstrapNodeCount } from '../cluster/layout.js';
 import { DELAY_LINE_SOURCE } from './delay-line.js';
 import { TestbedError } from './errors.js';
 import type { LinkConditions } from './parameters.js';
@@ -116,8 +117,12 @@ export async function testbedUp(options: TestbedUpOptions): Promise<{ testbed: T
   const dir = resolve(options.dir);
   const natCount = options.nat ?? 0;
   if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new TestbedError('TESTBED_OPTIONS', `the node count must be a positive integer, got ${options.nodes}`);
-  if (!Number.isInteger(natCount) || natCount < 0 || natCount >= options.nodes) {
-    throw new TestbedError('TESTBED_OPTIONS', `--nat must be in 0..${options.nodes - 1} (node 0, the bootstrap, stays public), got ${natCount}`);
+  const publicNodes = bootstrapNodeCount(options.nodes);
+  if (!Number.isInteger(natCount) || natCount < 0 || natCount > options.nodes - publicNodes) {
+    throw new TestbedError(
+      'TESTBED_OPTIONS',
+      `--nat must be in 0..${options.nodes - publicNodes} (the bootstrap node${publicNodes === 1 ? ', node 0,' : `s, nodes 0-${publicNodes - 1},`} stay public), got ${natCount}`,
+    );
   }
   await checkPrerequisites();
   const existing = await liveNamespaces(testbedId(dir));
