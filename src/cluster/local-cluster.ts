@@ -178,14 +178,17 @@ export async function startLocalCluster(options: StartClusterOptions): Promise<C
   };
   try {
     const deadline = Date.now() + timeoutMs;
-    for (const wave of startWaves(layout.nodes.length, layout.genesis.bootstrap.length)) {
+    for (const [position, wave] of startWaves(layout.nodes.length, layout.genesis.bootstrap.length).entries()) {
       const spawned = wave.map((index) => spawnNode(layout.nodes[index]!));
       started.push(...spawned);
       // Written before waiting, so `floe cluster down` can clean up after an interrupted `up`.
       await writeClusterFile(dir, clusterFileOf(layout, started));
-      // Each wave starts once the one before answers: dozens of nodes loading and handshaking at once
-      // on a few cores made every handshake miss its timeout.
-      if (spawned.length < layout.nodes.length) await waitForNodes(spawned, isStarted, deadline, timeoutMs, options.signal);
+      // Each wave starts once the one before is up and has joined (the bootstrap nodes: up): dozens
+      // of nodes loading and handshaking at once on a few cores made every handshake miss its timeout.
+      if (spawned.length < layout.nodes.length) {
+        const joined = (node: StartingNode): boolean => isStarted(node) && (position === 0 || node.health!.connectedPeers > 0);
+        await waitForNodes(spawned, joined, deadline, timeoutMs, options.signal, 1);
+      }
     }
     const peersNeeded = requiredPeers(started.length);
     await waitForNodes(started, (node) => isStarted(node) && node.health!.connectedPeers >= peersNeeded, deadline, timeoutMs, options.signal, peersNeeded);
