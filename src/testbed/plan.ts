@@ -135,12 +135,21 @@ function rateLimit(namespace: string, device: string, conditions: LinkConditions
   return ['ip', 'netns', 'exec', namespace, 'tc', 'qdisc', 'replace', 'dev', device, 'root', 'tbf', 'rate', formatRate(conditions.rateBitsPerSecond), 'burst', String(burstBytes), 'latency', '100ms'];
 }
 
+/**
+ * The MAC of the hub-side interface (eth0) of the namespace at hub address `address`: locally
+ * administered (02:…), then the address's four bytes, so every namespace can know every other's.
+ */
+export function hubMacAddress(address: string): string {
+  return ['02', 'f1', ...address.split('.').map((byte) => Number(byte).toString(16).padStart(2, '0'))].join(':');
+}
+
 /** A veth from the hub bridge into `namespace`, named `eth0` there, with its address and rate limits. */
 function hubLink(plan: TestbedPlan, namespace: string, port: string, address: string): Command[] {
   const hub = plan.hubNamespace;
   return [
     ['ip', '-n', hub, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace],
     ['ip', '-n', hub, 'link', 'set', port, 'master', 'br0', 'up'],
+    ['ip', '-n', namespace, 'link', 'set', 'eth0', 'address', hubMacAddress(address)],
     ['ip', '-n', namespace, 'addr', 'add', `${address}/${HUB_SUBNET_PREFIX}`, 'dev', 'eth0'],
     ['ip', '-n', namespace, 'link', 'set', 'eth0', 'up'],
     rateLimit(hub, port, plan.conditions),
@@ -204,6 +213,33 @@ export function setupCommands(plan: TestbedPlan): Command[] {
     );
   }
   return commands;
+}
+
+/**
+ * Every namespace on the hub gets a permanent neighbour (ARP) entry for every other one, as an
+ * `ip -batch` script. The kernel keeps one neighbour table for all namespaces and stops resolving
+ * new neighbours past net.ipv4.neigh.default.gc_thresh3 learnt entries (1024 by default, settable
+ * only on the host): a full mesh of 50 namespaces needs about 2500, so beyond 30 nodes connections
+ * hung in SYN-SENT ("neighbor table overflow" in the kernel log) and the swarm never came up.
+ * Permanent entries do not count against that limit, and the host is not touched.
+ */
+export function neighbourScripts(plan: TestbedPlan): { namespace: string; script: string }[] {
+  const endpoints = [
+    { namespace: plan.clientNamespace, address: plan.clientAddress ?? CLIENT_ADDRESS },
+    ...plan.nodes.map((node) => ({ namespace: node.natNamespace ?? node.namespace, address: node.publicAddress })),
+  ];
+  return endpoints.map((self) => ({
+    namespace: self.namespace,
+    script: endpoints
+      .filter((other) => other.namespace !== self.namespace)
+      .map((other) => `neigh replace ${other.address} lladdr ${hubMacAddress(other.address)} dev eth0 nud permanent\n`)
+      .join(''),
+  }));
+}
+
+/** The command that runs a neighbourScripts script saved at `path` in `namespace`. */
+export function neighbourCommand(namespace: string, path: string): Command {
+  return ['ip', '-n', namespace, '-batch', path];
 }
 
 /** The process that delays every packet crossing the hub by half the RTT (see delay-line.ts). */

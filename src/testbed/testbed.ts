@@ -9,7 +9,7 @@
 // remove all of them; processes are only ever signalled by pid, and only those inside them.
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -36,6 +36,8 @@ import {
   execPrefix,
   healCommands,
   namespacesOf,
+  neighbourCommand,
+  neighbourScripts,
   partitionCommands,
   planTestbed,
   setupCommands,
@@ -48,6 +50,8 @@ const run = promisify(execFile);
 
 export const TESTBED_FILE_NAME = 'testbed.json';
 export const DELAY_LINE_LOG_FILE_NAME = 'delay-line.log';
+/** Scratch file of `ip -batch` while `up` sets the neighbour entries. */
+const NEIGHBOUR_SCRIPT_FILE_NAME = 'neighbours.batch';
 export const DEFAULT_TESTBED_START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 10_000;
 const PYTHON = 'python3';
@@ -148,6 +152,7 @@ export async function testbedUp(options: TestbedUpOptions): Promise<{ testbed: T
       options.signal?.throwIfAborted();
       await runCommand(command);
     }
+    await setNeighbours(plan, dir);
     if (plan.conditions.rttMs > 0) {
       file = { ...file, delayLinePid: await startDelayLine(plan, dir) };
       await writeTestbedFile(file);
@@ -308,6 +313,19 @@ async function runCommand(command: Command): Promise<void> {
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim() ?? (error as Error).message;
     throw new TestbedError('TESTBED_FAILED', `\`${command.join(' ')}\` failed: ${stderr.split('\n')[0]}`, error);
+  }
+}
+
+/** Loads each namespace's permanent neighbour entries (neighbourScripts) from a script in DIR. */
+async function setNeighbours(plan: TestbedPlan, dir: string): Promise<void> {
+  const path = join(dir, NEIGHBOUR_SCRIPT_FILE_NAME);
+  try {
+    for (const { namespace, script } of neighbourScripts(plan)) {
+      await writeFile(path, script);
+      await runCommand(neighbourCommand(namespace, path));
+    }
+  } finally {
+    await rm(path, { force: true });
   }
 }
 

@@ -12,6 +12,9 @@ import {
   partitionCommands,
   planTestbed,
   setupCommands,
+  hubMacAddress,
+  neighbourCommand,
+  neighbourScripts,
 } from '../../../src/testbed/plan.js';
 
 const conditions = { rttMs: 80, lossPercent: 1, rateBitsPerSecond: 1e9 };
@@ -64,7 +67,8 @@ describe('testbed plan', () => {
   it('only ever runs ip, tc and iptables inside its own namespaces', () => {
     const plan = planTestbed('/tmp/x', 4, conditions, [3]);
     const own = new Set(namespacesOf(plan));
-    for (const command of [...setupCommands(plan), ...partitionCommands(plan, [1, 2]), ...healCommands(plan)]) {
+    const neighbours = neighbourScripts(plan).map(({ namespace }) => neighbourCommand(namespace, '/tmp/x/neighbours.batch'));
+    for (const command of [...setupCommands(plan), ...neighbours, ...partitionCommands(plan, [1, 2]), ...healCommands(plan)]) {
       if (command[0] === 'ip' && command[1] === 'netns') {
         expect(['add', 'exec']).toContain(command[2]);
         expect(own.has(command[3]!)).toBe(true);
@@ -88,6 +92,20 @@ describe('testbed plan', () => {
     expect(delayLineCommand(plan, 'python3', 'SRC').slice(-2)).toEqual(['0', '40']);
     const lossless = setupCommands(planTestbed('/tmp/x', 2, { rttMs: 0, lossPercent: 0, rateBitsPerSecond: 1e8 })).map((command) => command.join(' '));
     expect(lossless.some((line) => line.includes('NFQUEUE') || line.includes('statistic'))).toBe(false);
+  });
+
+  it('gives every namespace on the hub a fixed MAC and a permanent neighbour entry for every other one', () => {
+    const plan = planTestbed('/tmp/x', 50, conditions, [49]);
+    expect(hubMacAddress('198.18.1.10')).toBe('02:f1:c6:12:01:0a');
+    const text = setupCommands(plan).map((command) => command.join(' '));
+    expect(text).toContain(`ip -n ${plan.nodes[3]!.namespace} link set eth0 address ${hubMacAddress(plan.nodes[3]!.address)}`);
+    expect(text).toContain(`ip -n ${plan.nodes[49]!.natNamespace!} link set eth0 address ${hubMacAddress(plan.nodes[49]!.publicAddress)}`);
+    const scripts = neighbourScripts(plan);
+    // The client, 49 public nodes and one NAT router: each knows the 50 others.
+    expect(scripts.map((entry) => entry.namespace)).toEqual([plan.clientNamespace, ...plan.nodes.slice(0, 49).map((node) => node.namespace), plan.nodes[49]!.natNamespace]);
+    for (const { script } of scripts) expect(script.trim().split('\n')).toHaveLength(50);
+    expect(scripts[1]!.script).toContain(`neigh replace ${plan.nodes[49]!.publicAddress} lladdr ${hubMacAddress(plan.nodes[49]!.publicAddress)} dev eth0 nud permanent\n`);
+    expect(scripts[1]!.script).not.toContain(`neigh replace ${plan.nodes[0]!.address} `);
   });
 
   it('partitions by dropping traffic between the two sides in the hub', () => {
