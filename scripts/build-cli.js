@@ -1,12 +1,16 @@
-// Bundles the `floe` CLI for its client commands (store, read, blob-id, ...) into dist/cli: a
-// main.js that loads one chunk per command (esbuild code splitting keeps each command's dynamic
-// import), plus codec-worker.js beside them for the worker pool. Node's ESM loader spends most of a
-// short command's start-up resolving, reading and compiling ~1000 small files of dist/ and
-// node_modules; a few large files cost a fraction of that (bench/cli.ts measures it).
+// Bundles the `floe` CLI for its client commands (store, read, blob-id, ...) into dist/cli:
+// floe-cli.cjs (one CommonJS file, entry src/cli/program.ts), codec-worker.js beside it for the
+// worker pool, and manifest.json (the bundle's file name and content hash). Node's ESM loader
+// spends most of a short command's start-up resolving, reading and compiling ~1000 small files of
+// dist/ and node_modules; one file costs a fraction of that, and as CommonJS it can be compiled
+// with V8's code cache (src/cli/cli-bundle.ts, which bin/floe.js runs it with), which takes most
+// of the rest away. Each command's modules still run only when it is the one run (the dynamic
+// import per command stays a lazy initialiser in the bundle).
 // `floe node` and `floe cluster` stay outside the bundle (bin/floe.js runs them from dist/src):
 // a long-running node gains nothing from it and finds its assets (web/, openapi/) beside its modules.
 // Runs after tsc (it bundles dist/src, the compiled JavaScript).
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,6 +18,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'dist', 'src');
 const out = join(root, 'dist', 'cli');
+const BUNDLE = 'floe-cli.cjs';
 /** Command modules left out of the bundle, imported from dist/src if the bundled CLI is ever asked for them. */
 const UNBUNDLED_COMMANDS = /^\.\/commands\/(node|cluster)\.js$/;
 
@@ -24,13 +29,8 @@ const unbundledCommands = {
   },
 };
 
-await rm(out, { recursive: true, force: true });
-await build({
-  entryPoints: { main: join(source, 'cli', 'main.js'), 'codec-worker': join(source, 'workers', 'codec-worker.js') },
-  outdir: out,
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   // Whitespace and syntax only: identifiers (class names, error names) stay as written.
@@ -38,8 +38,32 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+const cli = await build({
+  ...common,
+  entryPoints: [join(source, 'cli', 'program.js')],
+  outfile: join(out, BUNDLE),
+  format: 'cjs',
+  write: false,
+  // Modules find files beside them (the worker, package.json) from import.meta.url: in the bundle,
+  // the bundle's own URL, as it was for the chunks of the ES module bundle.
+  define: { 'import.meta.url': 'floeBundleUrl' },
+  banner: { js: "var floeBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [unbundledCommands],
+});
+const [bundle] = cli.outputFiles;
+await writeFile(bundle.path, bundle.contents);
+const id = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 16);
+await writeFile(join(out, 'manifest.json'), `${JSON.stringify({ bundle: BUNDLE, id })}\n`);
+await build({
+  ...common,
+  entryPoints: [join(source, 'workers', 'codec-worker.js')],
+  outfile: join(out, 'codec-worker.js'),
+  format: 'esm',
   // Some dependencies are CommonJS and require() Node built-ins.
   banner: { js: "import { createRequire as floeCreateRequire } from 'node:module'; const require = floeCreateRequire(import.meta.url);" },
-  plugins: [unbundledCommands],
 });
 console.log(`built the CLI bundle -> ${out}`);

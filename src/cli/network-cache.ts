@@ -5,14 +5,12 @@
 // identity, and a member not reachable there is looked up in the DHT as before. The chain was
 // verified by the command that saved it: the client verifies only the certificates after it.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Genesis, genesisDigest } from '../config/genesis.js';
 import { base64UrlDecode, base64UrlEncode, toHex } from '../core/bytes.js';
 import { decodeAssignmentCertificate } from '../membership/index.js';
+import { cacheDirectory } from './cache-directory.js';
 
-/** Directory of the cache; `FLOE_CACHE_DIR=off` turns the cache off. */
-export const CACHE_DIR_ENV = 'FLOE_CACHE_DIR';
 const CACHE_VERSION = 1;
 /** At most this many peers and addresses per peer are kept (the file stays small). */
 const MAX_PEERS = 4096;
@@ -27,14 +25,6 @@ export interface NetworkCache {
 }
 /** At most this many certificates are kept (about 3 years of hourly epochs). */
 const MAX_CERTIFICATES = 32_768;
-
-function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
-  const given = env[CACHE_DIR_ENV];
-  if (given === 'off') return undefined;
-  if (given !== undefined && given !== '') return given;
-  const xdg = env['XDG_CACHE_HOME'];
-  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'floe');
-}
 
 /** The cache file of one network: named by its name and genesis digest, so networks never mix. */
 export function networkCacheFile(genesis: Genesis, env: NodeJS.ProcessEnv = process.env): string | undefined {
