@@ -57,7 +57,15 @@ const cli = await build({
 const [bundle] = cli.outputFiles;
 await writeFile(bundle.path, bundle.contents);
 const id = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 16);
-await writeFile(join(out, 'manifest.json'), `${JSON.stringify({ bundle: BUNDLE, id })}\n`);
+// esbuild escapes non-ASCII characters except in regular expressions (write them as \uXXXX): an
+// ASCII bundle is read as Latin-1 into a one-byte string, a bundle with one µ becomes a two-byte
+// string of twice the size (its read and compile took twice as long).
+const nonAscii = bundle.contents.findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) {
+  const line = bundle.text.slice(0, bundle.text.indexOf('\n', nonAscii)).split('\n').length;
+  console.warn(`warning: the CLI bundle is not ASCII (line ${line} of ${BUNDLE}): it loads more slowly`);
+}
+await writeFile(join(out, 'manifest.json'), `${JSON.stringify({ bundle: BUNDLE, id, ascii: nonAscii === -1 })}\n`);
 await build({
   ...common,
   entryPoints: [join(source, 'workers', 'codec-worker.js')],

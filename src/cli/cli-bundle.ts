@@ -27,6 +27,8 @@ interface BundleManifest {
   readonly bundle: string;
   /** A hash of the bundle's content. */
   readonly id: string;
+  /** Whether the bundle is ASCII only (then it is read as Latin-1: no UTF-8 decoding). */
+  readonly ascii?: boolean;
 }
 
 /** What the bundle exports (its entry is program.ts). */
@@ -93,7 +95,7 @@ export async function runCliBundle(directory: string, command: string | undefine
   const cachePath = cacheDir === undefined ? undefined : codeCacheFile(cacheDir, manifest.id, command);
   const cachedData = cachePath === undefined ? undefined : readCodeCache(cachePath);
   // CommonJS's own wrapper, so the bundle runs as `require` would run it.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundlePath, manifest.ascii === true ? 'latin1' : 'utf8')}\n})`;
   const script = new Script(source, {
     filename: bundlePath,
     ...(cachedData === undefined ? {} : { cachedData }),

@@ -23,7 +23,7 @@ interface CliRun {
 let workDir = '';
 
 function runFloe(cacheDir: string, ...args: string[]): Promise<CliRun> {
-  const env = { ...process.env, FLOE_CACHE_DIR: cacheDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, FLOE_CACHE_DIR: cacheDir };
   delete env['FLOE_DEBUG'];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [floeBin, ...args], { cwd: workDir, env, encoding: 'utf8' }, (error, stdout, stderr) => {

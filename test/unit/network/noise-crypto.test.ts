@@ -29,6 +29,30 @@ describe('noise crypto', () => {
     );
   });
 
+  it('agrees on the same shared keys as the default, with its own keys, the default\'s and keys from a seed', () => {
+    const ours = noiseCrypto.generateX25519KeyPair();
+    const theirs = defaultCrypto.generateX25519KeyPair();
+    const seeded = noiseCrypto.generateX25519KeyPairFromSeed(new Uint8Array(randomBytes(32)));
+    expect(ours.publicKey).toHaveLength(32);
+    expect(ours.privateKey).toHaveLength(32);
+    for (const [a, b] of [[ours, theirs], [ours, seeded], [seeded, theirs]] as const) {
+      const shared = bytes(noiseCrypto.generateX25519SharedKey(a.privateKey, b.publicKey));
+      expect(shared).toHaveLength(32);
+      expect(bytes(noiseCrypto.generateX25519SharedKey(b.privateKey, a.publicKey))).toEqual(shared);
+      expect(bytes(defaultCrypto.generateX25519SharedKey(a.privateKey, b.publicKey))).toEqual(shared);
+      // A copy of the key bytes (not the array generateX25519KeyPair returned) still works.
+      expect(bytes(noiseCrypto.generateX25519SharedKey(Uint8Array.from(a.privateKey), new Uint8ArrayList(b.publicKey) as never))).toEqual(shared);
+    }
+  });
+
+  it('derives the same HKDF outputs as the default', () => {
+    for (let i = 0; i < 5; i++) {
+      const ck = new Uint8Array(randomBytes(32));
+      const ikm = new Uint8Array(randomBytes(i === 0 ? 0 : 32));
+      expect(noiseCrypto.getHKDF(ck, ikm).map(bytes)).toEqual(defaultCrypto.getHKDF(ck, ikm).map(bytes));
+    }
+  });
+
   it('fails to decrypt a tampered message', () => {
     const sealed = noiseCrypto.chaCha20Poly1305Encrypt(new Uint8Array(randomBytes(4000)), nonce, ad, key).subarray();
     sealed[10] = sealed[10]! ^ 1;
