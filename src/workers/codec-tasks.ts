@@ -1,8 +1,10 @@
 // The unit of work a codec worker runs: one phase of one job over one index range. Both the pool
 // (to build tasks) and the worker (to run them) import this module, so they cannot drift apart.
+import { HashKernel } from '../crypto/blake2b.js';
 import type { SliverData } from '../encoding/bcs.js';
 import { encodeColumns, encodeSystematicRows, hashRepairRows, type EncodingBuffers, type EncodingShape } from '../encoding/encoding-job.js';
 import { encodingParameters } from '../encoding/parameters.js';
+import { reedSolomonKernel } from '../encoding/reed-solomon.js';
 import { decodePrimaryColumns, decodeSecondaryRows, sliverHash } from '../encoding/redstuff.js';
 
 export type CodecTask =
@@ -23,6 +25,16 @@ export type CodecTask =
       /** 32 bytes the Merkle root of the sliver's expansion is written to. */
       readonly output: Uint8Array;
     };
+
+/**
+ * Compiles and instantiates this thread's WebAssembly kernels (Reed-Solomon, BLAKE2b) now instead
+ * of at the first task: for a thread that will compute and is waiting meanwhile (`floe blob-id`
+ * while its file is read).
+ */
+export function loadCodecKernels(): void {
+  reedSolomonKernel();
+  HashKernel.shared();
+}
 
 export function runCodecTask(task: CodecTask): void {
   switch (task.kind) {

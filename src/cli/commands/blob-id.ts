@@ -13,6 +13,7 @@ import {
 } from '../../encoding/parameters.js';
 import { allocateBlobBuffer } from '../../encoding/redstuff.js';
 import { CodecPool } from '../../workers/codec-pool.js';
+import { loadCodecKernels } from '../../workers/codec-tasks.js';
 import { CliFileError, describeSystemError } from '../errors.js';
 import type { CliOutput } from '../output.js';
 
@@ -86,18 +87,26 @@ export async function readBlobFile(path: string, params: EncodingParameters): Pr
   let file: FileHandle | undefined;
   try {
     file = await open(path, 'r');
-    let filled = 0;
-    while (filled < blob.length) {
-      const { bytesRead } = await file.read(blob, filled, blob.length - filled, filled);
-      if (bytesRead === 0) throw new CliFileError(path, 'it shrank while being read');
-      filled += bytesRead;
-    }
+    const reading = readFully(file, blob, path);
+    // This thread computes (a small blob, or its share of a large one): its kernels compile while
+    // the file is read, on the thread pool, instead of after.
+    loadCodecKernels();
+    await reading;
     return blob;
   } catch (error) {
     if (error instanceof CliFileError) throw error;
     throw new CliFileError(path, describeSystemError(error), error);
   } finally {
     await file?.close();
+  }
+}
+
+async function readFully(file: FileHandle, into: Uint8Array, path: string): Promise<void> {
+  let filled = 0;
+  while (filled < into.length) {
+    const { bytesRead } = await file.read(into, filled, into.length - filled, filled);
+    if (bytesRead === 0) throw new CliFileError(path, 'it shrank while being read');
+    filled += bytesRead;
   }
 }
 
