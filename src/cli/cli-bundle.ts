@@ -6,12 +6,13 @@
 // after a command succeeds without a usable cache, the code compiled by then is saved, per
 // command, and the next run of that command starts from it instead of compiling.
 //
-// The cache lives in the CLI's cache directory (cache-directory.ts), named by the bundle's content
-// hash (from the build's manifest), V8's version and the command. V8 refuses a cache made by
-// another V8 or with other flags (then the command compiles as if there were none, and saves a new
-// one), but it checks only the source's length, not its content, and does not checksum the data in
-// release builds: a stale or damaged file could crash the process. Hence the content hash in the
-// name and a CRC-32 of the data in the file, checked before V8 sees it.
+// The cache lives in the CLI's cache directory (cache-directory.ts), named by the bundles' content
+// hash (from the build's manifest), V8's version and the command. A command line that names no
+// command (`floe --help`, `--version`) runs a second, small bundle without the commands.
+// V8 refuses a cache made by another V8 or with other flags (then the command compiles as if there
+// were none, and saves a new one), but it checks only the source's length, not its content, and
+// does not checksum the data in release builds: a stale or damaged file could crash the process.
+// Hence the content hash in the name and a CRC-32 of the data in the file, checked before V8 sees it.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,12 +24,14 @@ import { cacheDirectory } from './cache-directory.js';
 export const BUNDLE_MANIFEST = 'manifest.json';
 
 interface BundleManifest {
-  /** The bundle's file name, in the manifest's directory. */
-  readonly bundle: string;
-  /** A hash of the bundle's content. */
+  /** A hash of the bundles' content. */
   readonly id: string;
-  /** Whether the bundle is ASCII only (then it is read as Latin-1: no UTF-8 decoding). */
+  /** Whether the bundles are ASCII only (then they are read as Latin-1: no UTF-8 decoding). */
   readonly ascii?: boolean;
+  /** File name of the bundle with the client commands, in the manifest's directory. */
+  readonly commands: string;
+  /** File name of the bundle of the program without its commands (a command line naming none: `floe --help`). */
+  readonly program: string;
 }
 
 /** What the bundle exports (its entry is program.ts). */
@@ -43,7 +46,7 @@ const HEADER_BYTES = MAGIC.length + 4;
 const COMMAND_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const FILE_PREFIX = 'cli-';
 
-/** The cache file of `command` (undefined: no command, e.g. `floe --help`) for the bundle `bundleId`. */
+/** The cache file of `command` (undefined: no command, e.g. `floe --help`) for the build `bundleId` of the bundles. */
 export function codeCacheFile(directory: string, bundleId: string, command: string | undefined): string {
   const name = command === undefined ? 'program' : COMMAND_NAME.test(command) ? command : 'other';
   return join(directory, 'code', `${FILE_PREFIX}${bundleId}-v8-${process.versions.v8}-${process.arch}-${name}.bin`);
@@ -90,7 +93,7 @@ export function writeCodeCache(path: string, bundleId: string, data: Buffer): vo
  */
 export async function runCliBundle(directory: string, command: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const manifest = JSON.parse(readFileSync(join(directory, BUNDLE_MANIFEST), 'utf8')) as BundleManifest;
-  const bundlePath = join(directory, manifest.bundle);
+  const bundlePath = join(directory, command === undefined ? manifest.program : manifest.commands);
   const cacheDir = cacheDirectory(env);
   const cachePath = cacheDir === undefined ? undefined : codeCacheFile(cacheDir, manifest.id, command);
   const cachedData = cachePath === undefined ? undefined : readCodeCache(cachePath);
