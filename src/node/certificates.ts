@@ -41,13 +41,16 @@ import type { HealQueue } from './heal-queue.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
+import { CertificateEpochError, certificateCommittee, type CertificateEpochView } from './certificate-committee.js';
 
 export interface CertificateKeeperOptions {
   readonly libp2p: FloeLibp2p;
   readonly network: string;
   readonly nShards: number;
-  /** Owners of every shard in the assignment in force (certificates are checked against it). */
+  /** Owners of every shard in the assignment in force (who is a member now: pushes, forwarding). */
   readonly ownerOfShard: () => readonly string[];
+  /** The clock and the chain: each certificate is checked against the committee of its own epoch (certificate-committee.ts). */
+  readonly epochs: CertificateEpochView;
   readonly blobs: BlobService;
   readonly store: BlobStore;
   /** Blobs whose slivers this node lacks go here; it retries until they are healed (heal-queue.ts). */
@@ -65,8 +68,6 @@ export interface CertificateKeeperOptions {
     /** Wire forms (base64url) of the deletion and invalid-blob certificates that ended blobs here, newest first. */
     endedCertificates?(limit: number): string[];
   };
-  /** How many epochs past its own epoch a certificate's end epoch may lie (governance parameter). */
-  readonly maxEpochsAhead?: () => number;
   readonly log: LogFn;
 }
 
@@ -186,11 +187,21 @@ export class CertificateKeeper {
     }
     const verification = (async () => {
       const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
-      const maxAhead = this.options.maxEpochsAhead?.();
-      if (maxAhead !== undefined && certificate.endEpoch > certificate.epoch + maxAhead) {
+      // The committee of the certificate's epoch, not of now: signers who left since still count.
+      const committee = certificateCommittee(certificate.epoch, this.options.epochs);
+      const maxAhead = committee.maxEpochsAhead;
+      if (certificate.endEpoch > certificate.epoch + maxAhead) {
         throw new InvalidCertificateError('invalid-field', `end epoch ${certificate.endEpoch} is more than ${maxAhead} epochs after epoch ${certificate.epoch} (blob.maxEpochsAhead)`);
       }
-      await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard() });
+      try {
+        await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: committee.ownerOfShard });
+      } catch (error) {
+        // Past the chain's tip the tip's committee is a guess (carried over); signers it does not know mean the chain lags.
+        if (committee.beyondTip && error instanceof InvalidCertificateError && (error.reason === 'not-a-member' || error.reason === 'insufficient-weight')) {
+          throw new CertificateEpochError('unknown-epoch', `certificate of epoch ${certificate.epoch} does not verify against the latest assignment this node holds (${error.message}); its chain may lag`, { cause: error });
+        }
+        throw error;
+      }
       return certificate;
     })();
     verification.catch(() => this.verified.delete(key));
@@ -346,11 +357,26 @@ export class CertificateKeeper {
     return certificate.kind === 'invalid' && ended === 'invalid';
   }
 
+  /** Whether a kept certificate is of an epoch a member would still accept (not too old: certificate-committee.ts). */
+  private stillMatters(bytes: Uint8Array): boolean {
+    try {
+      certificateCommittee(decodeBlobCertificate(bytes, { maxSigners: this.options.nShards }).epoch, this.options.epochs);
+      return true;
+    } catch (error) {
+      return !(error instanceof CertificateEpochError && error.reason === 'too-old');
+    }
+  }
+
   private async validate(data: Uint8Array): Promise<TopicValidatorResult> {
     let certificate: BlobCertificate;
     try {
       certificate = await this.verify(data);
-    } catch {
+    } catch (error) {
+      // Of an epoch this node cannot check (yet, or any more): not the forwarder's fault, no score cost.
+      if (error instanceof CertificateEpochError) {
+        this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'certificate-epoch' });
+        return TopicValidatorResult.Ignore;
+      }
       this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
       return TopicValidatorResult.Reject;
     }
@@ -393,7 +419,8 @@ export class CertificateKeeper {
     const sent = new Set(certificates.map((bytes) => base64UrlEncode(bytes)));
     for (const wire of this.options.lifecycle?.endedCertificates?.(MAX_PUSHED) ?? []) {
       if (certificates.length >= MAX_PUSHED) break;
-      if (!sent.has(wire)) certificates.push(base64UrlDecode(wire));
+      const bytes = base64UrlDecode(wire);
+      if (!sent.has(wire) && this.stillMatters(bytes)) certificates.push(bytes);
     }
     if (certificates.length === 0 || this.stopController.signal.aborted) return;
     try {

@@ -506,6 +506,7 @@ export function healingParts(
     privateKey: context.identity.privateKey,
     epoch: () => epochs.epoch(),
     ownerOfShard: () => epochs.current().ownerOfShard,
+    ownerOfShardAt: (epoch) => epochs.assignmentAt(epoch).ownerOfShard,
     metadataOf: (blobId) => blobs.getMetadata(blobId),
     submit: async (bytes) => {
       if (context.hooks.submitCertificate !== undefined) await context.hooks.submitCertificate(bytes);
@@ -555,13 +556,13 @@ export function healingParts(
     network: genesis.network,
     nShards: genesis.nShards,
     ownerOfShard: () => epochs.current().ownerOfShard,
+    epochs,
     blobs,
     store,
     healQueue,
     healer,
     metrics,
     lifecycle,
-    maxEpochsAhead: () => maxEpochsAheadOf(epochs.current().params),
     log: childLog(log, { component: 'certificates' }),
   });
   const migrator = new ShardMigrator({
