@@ -252,9 +252,9 @@ export class BlobService {
    * Resolves the end epoch left, `undefined` when nothing changed, or `'ended'` when no live
    * registration is left (the caller ends the blob).
    */
-  async recordDeletion(blobId: BlobId, owner: string, options: Options = {}): Promise<number | 'ended' | undefined> {
+  async recordDeletion(blobId: BlobId, owner: string, options: Options & { wire?: string } = {}): Promise<number | 'ended' | undefined> {
     await this.writes.flush(blobId).catch(() => undefined);
-    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch());
+    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch(), options.wire);
     if (next === undefined) return undefined;
     await this.options.store.putBlobRecord(blobId, next.record, options);
     return next.live ? next.record.endEpoch : 'ended';

@@ -41,6 +41,8 @@ import type { HealQueue } from './heal-queue.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
+import { deletionsStillDue } from '../storage/blob-registrations.js';
+import { registrationsOf } from './registration-records.js';
 import { CertificateEpochError, certificateCommittee, type CertificateEpochView } from './certificate-committee.js';
 
 export interface CertificateKeeperOptions {
@@ -78,6 +80,8 @@ const RECENT_WINDOW_MS = 10 * 60_000;
  * recent ones first, then the deletion and invalid-blob certificates kept in tombstones.
  */
 const MAX_PUSHED = 4 * CERTIFICATE_PUSH_LIMITS.maxCertificates;
+/** Deletions of one registration of a blob that others keep, pushed to members that connect, kept at most. */
+const MAX_KEPT_DELETIONS = 1024;
 /** Deletions whose store certificate has not arrived yet, kept at most. */
 const MAX_PENDING_DELETIONS = 1024;
 /** After a peer connects: time for its protocols to be known (identify) before the push. */
@@ -104,6 +108,13 @@ export class CertificateKeeper {
    * deletes. Applied when a store certificate of that owner from no later epoch is recorded.
    */
   private readonly pendingDeletions = new Map<string, { epoch: number; bytes: Uint8Array }>();
+  /**
+   * Deletions that ended one registration of a blob other registrations keep (no tombstone), by
+   * blob and owner, until the deleted registration would have ended: pushed to members that
+   * connect, so one that was down drops the registration too and ends the blob when the others do.
+   * Read back from the blob records at start (the record keeps the certificate).
+   */
+  private readonly keptDeletions = new Map<string, { wire: string; until: number }>();
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
     const peer = event.detail;
     // Members only (clients run no push handler); the owner list may change with the epoch.
@@ -283,6 +294,8 @@ export class CertificateKeeper {
     this.recent.set(key, { bytes, learnedAt: Date.now() });
     this.recorded.delete(`${id}:${owner}`);
     if ((await this.applyDeletion(certificate.blobId, id, owner, bytes)) !== undefined) return;
+    // Deleted here before (a push of a kept deletion): nothing is pending.
+    if ((await this.options.store.getBlobRecord(certificate.blobId))?.registrations?.deletable?.[owner]?.deletedEpoch !== undefined) return;
     // Nothing of that owner to delete here (yet, or any more): kept, in case its store certificate comes later.
     const pendingKey = `${id}:${owner}`;
     const known = this.pendingDeletions.get(pendingKey);
@@ -294,11 +307,17 @@ export class CertificateKeeper {
 
   /** Records the deletion of `owner`'s store; what is left (an end epoch, or 'ended'), undefined when nothing changed. */
   private async applyDeletion(blobId: BlobId, id: string, owner: string, bytes: Uint8Array): Promise<number | 'ended' | undefined> {
-    const left = await this.options.blobs.recordDeletion(blobId, owner);
+    const wire = base64UrlEncode(bytes);
+    const before = await this.options.store.getBlobRecord(blobId);
+    const left = await this.options.blobs.recordDeletion(blobId, owner, { wire });
     if (left === undefined) return undefined;
     this.options.metrics.certificatesAccepted.inc();
-    if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', base64UrlEncode(bytes));
-    else this.options.lifecycle?.replaceEnd(blobId, left);
+    if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', wire);
+    else {
+      this.options.lifecycle?.replaceEnd(blobId, left);
+      const until = before?.registrations?.deletable?.[owner]?.endEpoch;
+      if (until !== undefined) this.keepDeletion(id, owner, wire, until);
+    }
     this.options.log('info', 'deletable store deleted by its owner', { blobId: id, owner, ended: left === 'ended' });
     return left;
   }
@@ -387,11 +406,31 @@ export class CertificateKeeper {
     return TopicValidatorResult.Ignore;
   }
 
+  private keepDeletion(id: string, owner: string, wire: string, until: number): void {
+    const key = `${id}:${owner}`;
+    this.keptDeletions.delete(key);
+    if (this.keptDeletions.size >= MAX_KEPT_DELETIONS) this.keptDeletions.delete(this.keptDeletions.keys().next().value as string);
+    this.keptDeletions.set(key, { wire, until });
+  }
+
+  /** Deletions kept for pushes whose registration would still be live without them; the others are dropped. */
+  private deletionsToPush(): string[] {
+    const epoch = this.options.epochs.epoch();
+    const wires: string[] = [];
+    for (const [key, entry] of this.keptDeletions) {
+      if (entry.until <= epoch) this.keptDeletions.delete(key);
+      else wires.push(entry.wire);
+    }
+    return wires.reverse();
+  }
+
   private async resumeHealing(): Promise<void> {
     try {
       for await (const blobId of this.options.store.listBlobIds({ signal: this.stopController.signal })) {
         const record = await this.options.store.getBlobRecord(blobId);
         if (record?.certified !== true || record.certificate === undefined) continue;
+        const id = blobIdToString(blobId);
+        for (const due of deletionsStillDue(registrationsOf(record), this.options.epochs.epoch())) this.keepDeletion(id, due.owner, due.deletion, due.endEpoch);
         // What it refused for lack of room (no metadata here) stays refused.
         if (!this.options.blobs.hasRoomFor(blobId, record.unencodedLength) && !(await this.options.store.hasMetadata(blobId))) continue;
         if ((await this.options.healer.missingSlivers(blobId)).length > 0) this.options.healQueue.add(blobId, 'restart');
@@ -421,6 +460,10 @@ export class CertificateKeeper {
       if (certificates.length >= MAX_PUSHED) break;
       const bytes = base64UrlDecode(wire);
       if (!sent.has(wire) && this.stillMatters(bytes)) certificates.push(bytes);
+    }
+    for (const wire of this.deletionsToPush()) {
+      if (certificates.length >= MAX_PUSHED) break;
+      if (!sent.has(wire)) certificates.push(base64UrlDecode(wire));
     }
     if (certificates.length === 0 || this.stopController.signal.aborted) return;
     try {
