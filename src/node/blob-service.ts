@@ -163,6 +163,23 @@ export class BlobService {
     );
   }
 
+  /**
+   * Reserves the share of a blob this node starts to hold by self-healing (its metadata is not here
+   * yet), like a store's first part; throws ProtocolError NO_CAPACITY when it does not fit.
+   */
+  reserveShare(blobId: BlobId, metadata: VerifiedMetadata): void {
+    if (this.options.capacityBytes === undefined) return;
+    const share = blobShare(this.params, metadata.unencodedLength, this.ownedPairs(blobId).length, encodeBlobMetadata(metadata).length);
+    const outcome = this.reservations.reserve(blobIdToString(blobId), share, this.options.store.stats().bytes, Date.now());
+    if (outcome.fits) return;
+    this.options.metrics.rejected.inc({ protocol: 'heal', reason: 'capacity' });
+    throw new ProtocolError('NO_CAPACITY', `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`);
+  }
+
+  releaseShare(blobId: BlobId): void {
+    this.reservations.release(blobIdToString(blobId));
+  }
+
   /** Whether the node's share of a blob of `unencodedLength` bytes fits in its capacity, next to the stores in progress (self-healing asks too). */
   hasRoomFor(blobId: BlobId, unencodedLength: number): boolean {
     const id = blobIdToString(blobId);

@@ -2,7 +2,8 @@
 // disk store with room for one blob's share and a half: of two stores that begin at once exactly
 // one is accepted (both were, when each checked only the bytes already on disk); the accepted one
 // is never refused half way, however many times its parts begin again; the other leaves nothing
-// behind; and once the first is complete the store holds no more than its capacity.
+// behind (nor can self-healing bring it in); and once the first is complete the store holds no
+// more than its capacity.
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBlobMetadata } from '../../../src/encoding/bcs.js';
 import { pairIndex } from '../../../src/encoding/indices.js';
+import { verifyMetadata } from '../../../src/encoding/metadata.js';
 import { encodingParameters } from '../../../src/encoding/parameters.js';
 import { encodeBlob, type EncodedBlob } from '../../../src/encoding/redstuff.js';
 import { BlobService } from '../../../src/node/blob-service.js';
@@ -73,6 +75,8 @@ describe('capacity reserved per blob', () => {
     await expect(blobs.beginStore(other.blobId, other.metadata)).rejects.toMatchObject({ code: 'NO_CAPACITY' });
     expect(await store.hasMetadata(other.blobId)).toBe(false);
     expect(await store.getBlobRecord(other.blobId)).toBeUndefined();
+    // Self-healing a blob new to this node reserves its share the same way: refused too.
+    expect(() => blobs.reserveShare(other.blobId, verifyMetadata(other.blobId, other.metadata, N))).toThrow(expect.objectContaining({ code: 'NO_CAPACITY' }));
     // Its share as reserved covered what it took on disk.
     expect(store.stats().bytes).toBeLessThanOrEqual(shareOf(accepted));
   }, 120_000);
