@@ -83,6 +83,8 @@ class SyncExchange {
         await this.slivers(request.slivers);
       } else if (request.syncDone !== undefined) {
         await this.send({ syncDone: await this.syncDoneList(request.syncDone.epoch) }, 'sending SyncDoneList');
+      } else if (request.votes !== undefined) {
+        await this.send({ votes: await this.voteList(request.votes.epoch) }, 'sending VoteList');
       } else {
         throw new ProtocolError('INVALID_REQUEST', 'empty request');
       }
@@ -128,6 +130,19 @@ class SyncExchange {
       bytes += attestation.length + ENTRY_OVERHEAD_BYTES;
     }
     return { attestations };
+  }
+
+  private async voteList(epoch: number): Promise<{ votes: Uint8Array<ArrayBuffer>[] }> {
+    const found = await this.call('votes', (signal) => this.service.votes?.(epoch, signal) ?? Promise.resolve([]));
+    const votes: Uint8Array<ArrayBuffer>[] = [];
+    let bytes = PAGE_OVERHEAD_BYTES;
+    for (const vote of found.slice(0, this.limits.maxVotes)) {
+      if (vote.length > this.limits.maxVoteBytes) continue;
+      if (bytes + vote.length + ENTRY_OVERHEAD_BYTES > this.limits.maxMessageBytes) break;
+      votes.push(plainBytes(vote));
+      bytes += vote.length + ENTRY_OVERHEAD_BYTES;
+    }
+    return { votes };
   }
 
   private async blobPage(request: ListShardBlobs): Promise<{ blobIds: Uint8Array<ArrayBuffer>[]; nextCursor?: Uint8Array<ArrayBuffer> }> {

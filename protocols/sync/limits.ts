@@ -21,6 +21,10 @@ export const SYNC_LIMITS = {
   maxSyncDoneAttestations: 32_768,
   /** Largest encoded sync-done attestation (epoch, peer ID, Ed25519 signature). */
   maxSyncDoneBytes: 256,
+  /** Most votes in one VoteList (a few per member and epoch). */
+  maxVotes: 4096,
+  /** Largest encoded vote message (subject, voter, Ed25519 signature). */
+  maxVoteBytes: 1024,
   /** Most blob IDs in one BlobPage. */
   maxPageBlobs: 1024,
   /**

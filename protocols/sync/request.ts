@@ -135,6 +135,20 @@ export class SyncClient {
     });
   }
 
+  /** The encoded membership votes of `epoch` the node holds (unverified: the caller checks them). */
+  getVotes(epoch: number, options: SyncCallOptions = {}): Promise<Uint8Array[]> {
+    return this.calls.run(options.signal, async (signal) => {
+      const response = await this.request({ votes: { epoch } }, 'VoteList', signal);
+      if (response.votes === undefined) throw new ProtocolError('INVALID_DATA', 'expected a VoteList');
+      const { votes } = response.votes;
+      if (votes.length > this.limits.maxVotes) throw new ProtocolError('TOO_LARGE', `${votes.length} votes`);
+      for (const vote of votes) {
+        if (vote.length === 0 || vote.length > this.limits.maxVoteBytes) throw new ProtocolError('INVALID_DATA', `vote of ${vote.length} bytes`);
+      }
+      return votes;
+    });
+  }
+
   /** A page of the blobs the node holds slivers of for `shard`, in blob-ID byte order. */
   listShardBlobs(shard: number, options: SyncCallOptions & { cursor?: Uint8Array; limit?: number } = {}): Promise<BlobPageResult> {
     return this.calls.run(options.signal, async (signal) => {

@@ -36,6 +36,8 @@ export interface SyncService {
   listShardBlobs(shard: number, after: BlobId | undefined, limit: number, maxScan: number, signal: AbortSignal): Promise<ShardBlobPage>;
   /** Encoded signed sync-done attestations for `epoch` (membership SyncDone messages); empty when none. */
   syncDone?(epoch: number, signal: AbortSignal): Promise<Uint8Array[]>;
+  /** Encoded membership vote messages of `epoch` the node holds; empty when none. */
+  votes?(epoch: number, signal: AbortSignal): Promise<Uint8Array[]>;
   /** The blob's metadata and the pair `shard` holds; undefined when any of the three is missing. */
   getShardBlob(shard: number, blobId: BlobId, signal: AbortSignal): Promise<ShardBlob | undefined>;
 }

@@ -471,11 +471,101 @@ export namespace GetSyncDone {
   }
 }
 
+export interface GetVotes {
+  epoch: number
+}
+
+export namespace GetVotes {
+  let _codec: Codec<GetVotes>
+
+  export const codec = (): Codec<GetVotes> => {
+    if (_codec == null) {
+      _codec = message<GetVotes>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GetVotesEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<GetVotes>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, GetVotes.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetVotes>): GetVotes {
+    return decodeMessage(buf, GetVotes.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<GetVotes>): Generator<GetVotesEpochFieldEvent> {
+    return streamMessage(buf, GetVotes.codec(), opts)
+  }
+}
+
 export interface SyncRequest {
   chain?: GetChain
   list?: ListShardBlobs
   slivers?: GetShardSlivers
   syncDone?: GetSyncDone
+  votes?: GetVotes
 }
 
 export namespace SyncRequest {
@@ -490,25 +580,36 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.votes != null) {
+          obj.syncDone = undefined
+          obj.slivers = undefined
+          obj.list = undefined
+          obj.chain = undefined
+        }
+
         if (obj.syncDone != null) {
+          obj.votes = undefined
           obj.slivers = undefined
           obj.list = undefined
           obj.chain = undefined
         }
 
         if (obj.slivers != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.list = undefined
           obj.chain = undefined
         }
 
         if (obj.list != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.slivers = undefined
           obj.chain = undefined
         }
 
         if (obj.chain != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.slivers = undefined
           obj.list = undefined
@@ -532,6 +633,11 @@ export namespace SyncRequest {
         if (obj.syncDone != null) {
           w.uint32(34)
           GetSyncDone.codec().encode(obj.syncDone, w)
+        }
+
+        if (obj.votes != null) {
+          w.uint32(42)
+          GetVotes.codec().encode(obj.votes, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -570,6 +676,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 5: {
+              obj.votes = GetVotes.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.votes
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -577,25 +689,36 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.votes != null) {
+          delete obj.syncDone
+          delete obj.slivers
+          delete obj.list
+          delete obj.chain
+        }
+
         if (obj.syncDone != null) {
+          delete obj.votes
           delete obj.slivers
           delete obj.list
           delete obj.chain
         }
 
         if (obj.slivers != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.list
           delete obj.chain
         }
 
         if (obj.list != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.slivers
           delete obj.chain
         }
 
         if (obj.chain != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.slivers
           delete obj.list
@@ -633,6 +756,13 @@ export namespace SyncRequest {
             case 4: {
               yield * GetSyncDone.codec().stream(reader, reader.uint32(), `${prefix}.syncDone`, {
                 limits: opts.limits?.syncDone
+              })
+
+              break
+            }
+            case 5: {
+              yield * GetVotes.codec().stream(reader, reader.uint32(), `${prefix}.votes`, {
+                limits: opts.limits?.votes
               })
 
               break
@@ -690,6 +820,11 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestVotesEpochFieldEvent {
+    field: '$.votes.epoch'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -698,7 +833,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestChainFromEpochFieldEvent | SyncRequestChainLimitFieldEvent | SyncRequestListShardFieldEvent | SyncRequestListCursorFieldEvent | SyncRequestListLimitFieldEvent | SyncRequestSliversShardFieldEvent | SyncRequestSliversBlobIdsFieldEvent | SyncRequestSyncDoneEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestChainFromEpochFieldEvent | SyncRequestChainLimitFieldEvent | SyncRequestListShardFieldEvent | SyncRequestListCursorFieldEvent | SyncRequestListLimitFieldEvent | SyncRequestSliversShardFieldEvent | SyncRequestSliversBlobIdsFieldEvent | SyncRequestSyncDoneEpochFieldEvent | SyncRequestVotesEpochFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -1294,6 +1429,114 @@ export namespace SyncDoneList {
   }
 }
 
+export interface VoteList {
+  votes: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace VoteList {
+  let _codec: Codec<VoteList>
+
+  export const codec = (): Codec<VoteList> => {
+    if (_codec == null) {
+      _codec = message<VoteList>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.votes != null && obj.votes.length > 0) {
+          for (const value of obj.votes) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          votes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.votes != null && obj.votes.length === opts.limits.votes) {
+                throw new MaxLengthError('Decode error - repeated field "votes" had too many elements')
+              }
+
+              obj.votes.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          votes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.votes != null && obj.votes === opts.limits.votes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "votes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.votes[]`,
+                index: obj.votes,
+                value: reader.bytes()
+              }
+
+              obj.votes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VoteListVotesFieldEvent {
+    field: '$.votes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<VoteList>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, VoteList.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoteList>): VoteList {
+    return decodeMessage(buf, VoteList.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<VoteList>): Generator<VoteListVotesFieldEvent> {
+    return streamMessage(buf, VoteList.codec(), opts)
+  }
+}
+
 export interface Chunk {
   data?: Uint8Array<ArrayBuffer>
 }
@@ -1565,6 +1808,7 @@ export interface SyncResponse {
   end?: BatchEnd
   error?: Error
   syncDone?: SyncDoneList
+  votes?: VoteList
 }
 
 export namespace SyncResponse {
@@ -1579,7 +1823,18 @@ export namespace SyncResponse {
 
         obj = { ...obj }
 
+        if (obj.votes != null) {
+          obj.syncDone = undefined
+          obj.error = undefined
+          obj.end = undefined
+          obj.chunk = undefined
+          obj.blob = undefined
+          obj.page = undefined
+          obj.chain = undefined
+        }
+
         if (obj.syncDone != null) {
+          obj.votes = undefined
           obj.error = undefined
           obj.end = undefined
           obj.chunk = undefined
@@ -1589,6 +1844,7 @@ export namespace SyncResponse {
         }
 
         if (obj.error != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.end = undefined
           obj.chunk = undefined
@@ -1598,6 +1854,7 @@ export namespace SyncResponse {
         }
 
         if (obj.end != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.error = undefined
           obj.chunk = undefined
@@ -1607,6 +1864,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chunk != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
@@ -1616,6 +1874,7 @@ export namespace SyncResponse {
         }
 
         if (obj.blob != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
@@ -1625,6 +1884,7 @@ export namespace SyncResponse {
         }
 
         if (obj.page != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
@@ -1634,6 +1894,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chain != null) {
+          obj.votes = undefined
           obj.syncDone = undefined
           obj.error = undefined
           obj.end = undefined
@@ -1675,6 +1936,11 @@ export namespace SyncResponse {
         if (obj.syncDone != null) {
           w.uint32(58)
           SyncDoneList.codec().encode(obj.syncDone, w)
+        }
+
+        if (obj.votes != null) {
+          w.uint32(66)
+          VoteList.codec().encode(obj.votes, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1731,6 +1997,12 @@ export namespace SyncResponse {
               })
               break
             }
+            case 8: {
+              obj.votes = VoteList.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.votes
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1738,7 +2010,18 @@ export namespace SyncResponse {
           }
         }
 
+        if (obj.votes != null) {
+          delete obj.syncDone
+          delete obj.error
+          delete obj.end
+          delete obj.chunk
+          delete obj.blob
+          delete obj.page
+          delete obj.chain
+        }
+
         if (obj.syncDone != null) {
+          delete obj.votes
           delete obj.error
           delete obj.end
           delete obj.chunk
@@ -1748,6 +2031,7 @@ export namespace SyncResponse {
         }
 
         if (obj.error != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.end
           delete obj.chunk
@@ -1757,6 +2041,7 @@ export namespace SyncResponse {
         }
 
         if (obj.end != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.error
           delete obj.chunk
@@ -1766,6 +2051,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chunk != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.error
           delete obj.end
@@ -1775,6 +2061,7 @@ export namespace SyncResponse {
         }
 
         if (obj.blob != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.error
           delete obj.end
@@ -1784,6 +2071,7 @@ export namespace SyncResponse {
         }
 
         if (obj.page != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.error
           delete obj.end
@@ -1793,6 +2081,7 @@ export namespace SyncResponse {
         }
 
         if (obj.chain != null) {
+          delete obj.votes
           delete obj.syncDone
           delete obj.error
           delete obj.end
@@ -1854,6 +2143,13 @@ export namespace SyncResponse {
             case 7: {
               yield * SyncDoneList.codec().stream(reader, reader.uint32(), `${prefix}.syncDone`, {
                 limits: opts.limits?.syncDone
+              })
+
+              break
+            }
+            case 8: {
+              yield * VoteList.codec().stream(reader, reader.uint32(), `${prefix}.votes`, {
+                limits: opts.limits?.votes
               })
 
               break
@@ -1944,6 +2240,12 @@ export namespace SyncResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncResponseVotesVotesFieldEvent {
+    field: '$.votes.votes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -1952,7 +2254,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseBlobCertificatesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent | SyncResponseSyncDoneAttestationsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseChainCertificatesFieldEvent | SyncResponseChainMoreFieldEvent | SyncResponsePageBlobIdsFieldEvent | SyncResponsePageNextCursorFieldEvent | SyncResponseBlobBlobIdFieldEvent | SyncResponseBlobFoundFieldEvent | SyncResponseBlobMetadataBytesFieldEvent | SyncResponseBlobPrimaryBytesFieldEvent | SyncResponseBlobSecondaryBytesFieldEvent | SyncResponseBlobCertificatesFieldEvent | SyncResponseChunkDataFieldEvent | SyncResponseErrorCodeFieldEvent | SyncResponseErrorMessageFieldEvent | SyncResponseSyncDoneAttestationsFieldEvent | SyncResponseVotesVotesFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

@@ -11,6 +11,13 @@
 // different digests of one epoch would need 2(n - f) shards of signatures, so their signers
 // overlap in at least n - 2f > f shards: more than the Byzantine members hold, so some honest
 // member would have signed both digests, which it never does.
+//
+// Liveness needs the members to propose from the same votes. Each proposes once, from the votes
+// it holds at its midpoint; a vote that gossip brought to some before and to others after it
+// (one declare or leave vote is enough: it needs no quorum) splits them and the epoch has no
+// certificate. So at VOTE_PULL_PHASE each member asks the others for the epoch's votes
+// (`pull-votes`; the node uses sync GetVotes and verifies them like gossiped ones). That changes
+// only which digest a member proposes, never how many it signs: safety above is unaffected.
 import { toHex } from '../core/bytes.js';
 import { quorum } from '../config/shard-assignment.js';
 import { type Assignment, assignmentDigest, computeAssignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
@@ -19,6 +26,12 @@ import { certifiedChanges } from './votes.js';
 
 /** Votes are cast before this fraction of an epoch; later ones count in the next epoch. */
 export const VOTE_CUTOFF = 0.4;
+/**
+ * From this fraction of the epoch until the midpoint each member pulls the epoch's votes from the
+ * other members (`pull-votes`), so that a vote cast before the cut-off that reached only some
+ * members by gossip reaches all of them before they compute.
+ */
+export const VOTE_PULL_PHASE = 0.44;
 /** Members compute and sign the next assignment at this fraction of the epoch. */
 export const MIDPOINT = 0.5;
 /** An own signature not yet in a certificate is published again this often. */
@@ -64,6 +77,8 @@ export type AgreementOutput =
   | { readonly type: 'refused'; readonly epoch: number }
   /** The next assignment cannot be computed from the votes (logged; the assignment carries over). */
   | { readonly type: 'proposal-failed'; readonly epoch: number; readonly error: unknown }
+  /** Ask the other members for the votes of `epoch` they hold; feed the verified ones back as `vote` before the midpoint. */
+  | { readonly type: 'pull-votes'; readonly epoch: number }
   /** Gossip this member's signature (again). */
   | { readonly type: 'publish-signature'; readonly signature: AssignmentSignature }
   /** Signers holding n - f shards signed this member's proposal: build, append and gossip the certificate. */
@@ -96,6 +111,8 @@ export class Agreement {
   private readonly refused = new Set<number>();
   /** Epochs certified on the chain, or for which this member already said `certify`. */
   private readonly done = new Set<number>();
+  /** Epochs whose votes this member has asked the others for. */
+  private readonly pulled = new Set<number>();
 
   constructor(options: AgreementOptions) {
     this.self = options.self;
@@ -143,6 +160,10 @@ export class Agreement {
   private tick(now: number, epoch: number, phase: number, inForce: Assignment): AgreementOutput[] {
     this.prune(epoch);
     this.signers.set(epoch + 1, inForce);
+    if (phase >= VOTE_PULL_PHASE && phase < MIDPOINT && isMember(inForce, this.self) && !this.pulled.has(epoch)) {
+      this.pulled.add(epoch);
+      return [{ type: 'pull-votes', epoch }];
+    }
     if (phase < MIDPOINT || !isMember(inForce, this.self)) return [];
     const out: AgreementOutput[] = [];
     if (!this.proposals.has(epoch + 1) && !this.refused.has(epoch + 1)) out.push(...this.propose(epoch, inForce));
@@ -235,7 +256,7 @@ export class Agreement {
     for (const map of [this.votes, this.signatures, this.proposals, this.signers] as Map<number, unknown>[]) {
       for (const key of map.keys()) if (key < epoch - KEPT_EPOCHS) map.delete(key);
     }
-    for (const set of [this.refused, this.done]) {
+    for (const set of [this.refused, this.done, this.pulled]) {
       for (const key of set) if (key < epoch - KEPT_EPOCHS) set.delete(key);
     }
   }

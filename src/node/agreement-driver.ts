@@ -1,7 +1,9 @@
 // The adapter of the pure agreement state machine (src/membership/agreement.ts): it signs what the
 // machine asks to sign (after persisting the signed marker), gossips votes and signatures, builds
-// and appends certificates, and keeps operator votes cast after the voting window for the next.
-import type { PrivateKey } from '@libp2p/interface';
+// and appends certificates, keeps operator votes cast after the voting window for the next, and
+// pulls the epoch's votes from the other members before the midpoint (agreement.ts VOTE_PULL_PHASE).
+import type { PeerId, PrivateKey } from '@libp2p/interface';
+import { withDeadline } from '../core/abort.js';
 import { toHex } from '../core/bytes.js';
 import { FloeError, messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
@@ -13,6 +15,10 @@ import {
   type AssignmentSignature,
   buildCertificate,
   checkVote,
+  decodeMembershipMessage,
+  encodeMembershipMessage,
+  isJoinRequest,
+  MIDPOINT,
   encodeAssignmentCertificate,
   formatVoteSubject,
   isMember,
@@ -22,6 +28,7 @@ import {
   type Vote,
   VOTE_CUTOFF,
   type VoteSubject,
+  verifyVote,
 } from '../membership/index.js';
 import type { ChainKeeper } from './chain-keeper.js';
 import { writeSignedMarker } from './chain-file.js';
@@ -40,7 +47,14 @@ export interface AgreementDriverOptions {
   readonly now: () => number;
   /** The marker persisted before a restart, if any. */
   readonly signedMarker?: SignedMarker;
+  /** Connected peers (the members among them are asked for votes). */
+  readonly peers?: () => PeerId[];
+  /** A peer's encoded votes of an epoch (sync protocol GetVotes); absent: votes come by gossip only. */
+  readonly fetchVotes?: (peer: PeerId, epoch: number, signal: AbortSignal) => Promise<Uint8Array[]>;
 }
+
+/** A vote pull never takes longer than this, nor past the midpoint. */
+const PULL_DEADLINE_MS = 10_000;
 
 export class AgreementDriver {
   /** Votes, proposals, signatures and certification (pure; this class gossips, signs and persists for it). */
@@ -86,10 +100,58 @@ export class AgreementDriver {
     return vote;
   }
 
+  /** The votes of `epoch` this member holds, encoded as on gossip (served to members that pull them). */
+  encodedVotes(epoch: number): Uint8Array[] {
+    return this.agreement.votesOf(epoch).map((vote) => encodeMembershipMessage({ type: 'vote', vote }));
+  }
+
+  /**
+   * Asks every connected member for the votes of `epoch` it holds, until the midpoint: each is
+   * checked as a gossiped one (a vote of that epoch by a member of it, validly signed) and counted
+   * if new. A vote cast before the cut-off that gossip brought to one member reaches the others so.
+   */
+  async pullVotes(epoch: number, inForce: Assignment): Promise<void> {
+    const { fetchVotes, peers, keeper, genesis, self } = this.options;
+    if (fetchVotes === undefined || peers === undefined) return;
+    const untilMidpoint = keeper.clock().startOf(epoch) + MIDPOINT * keeper.clock().durationOf(epoch) - this.options.now();
+    const signal = withDeadline(undefined, Math.max(500, Math.min(PULL_DEADLINE_MS, untilMidpoint)));
+    const members = new Set(inForce.ownerOfShard);
+    let added = 0;
+    await Promise.all(
+      peers()
+        .filter((peer) => members.has(peer.toString()) && peer.toString() !== self)
+        .map(async (peer) => {
+          let encoded: Uint8Array[];
+          try {
+            encoded = await fetchVotes(peer, epoch, signal);
+          } catch {
+            return; // unreachable or slow: the others may have the votes
+          }
+          for (const bytes of encoded) {
+            try {
+              const message = decodeMembershipMessage(bytes);
+              if (message.type !== 'vote') continue;
+              const { vote } = message;
+              if (vote.epoch !== epoch || isJoinRequest(vote) || !isMember(keeper.chain.assignmentAt(vote.epoch), vote.voter) || this.agreement.hasVote(vote)) continue;
+              await verifyVote(vote, genesis.network);
+              this.agreement.step({ type: 'vote', vote });
+              added++;
+            } catch {
+              // A malformed or forged vote from that peer: skipped.
+            }
+          }
+        }),
+    );
+    if (added > 0) this.options.log('info', 'pulled votes that gossip had not brought', { epoch, votes: added });
+  }
+
   /** A clock tick of the agreement: `inForce` is the assignment in force in `epoch`. */
   async tick(now: number, epoch: number, phase: number, inForce: Assignment): Promise<void> {
     if (this.options.keeper.chain.digestOf(epoch + 1) !== undefined) this.agreement.step({ type: 'certified', epoch: epoch + 1 });
-    await this.act(this.agreement.step({ type: 'tick', now, epoch, phase, inForce }));
+    const outputs = this.agreement.step({ type: 'tick', now, epoch, phase, inForce });
+    // In the background: the ticks go on while the answers come (the proposal waits for the midpoint, not for them).
+    for (const output of outputs) if (output.type === 'pull-votes') void this.pullVotes(output.epoch, inForce).catch(() => undefined);
+    await this.act(outputs);
   }
 
   /** A verified assignment signature from gossip. */
@@ -127,6 +189,8 @@ export class AgreementDriver {
         case 'refused':
           log('warn', 'already signed another assignment for this epoch before a restart; not signing again', { epoch: output.epoch });
           break;
+        case 'pull-votes':
+          break; // started by tick()
         case 'proposal-failed':
           log('error', 'cannot compute the next assignment', { epoch: output.epoch, error: messageOf(output.error) });
           break;

@@ -3,7 +3,7 @@
 // blob ID, persist durably, sign storage confirmations, serve reads and recovery symbols.
 import type { PrivateKey } from '@libp2p/interface';
 import { throwIfAborted } from '../core/async.js';
-import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
+import { type BlobMetadata, encodeBlobMetadata, type SliverData, type SliverType } from '../encoding/bcs.js';
 import { type BlobId, blobIdToString } from '../encoding/blob-id.js';
 import { InvalidMetadataError } from '../encoding/errors.js';
 import { pairForShard, shardIndex } from '../encoding/indices.js';
@@ -24,6 +24,7 @@ import { BlobSigner } from './blob-signer.js';
 import { PairWriter } from './pair-writer.js';
 import { BlobVerifier } from './blob-verifier.js';
 import { BlobWriteTracker } from './blob-write-tracker.js';
+import { blobShare, CapacityReservations } from './capacity-reservations.js';
 import type { NodeMetrics } from './metrics.js';
 
 export type { BlobStatusInfo } from './blob-records.js';
@@ -79,14 +80,18 @@ export class BlobService {
   private readonly writes = new BlobWriteTracker();
   private readonly signer: BlobSigner;
   private readonly pairs: PairWriter;
+  /** Each new blob's whole share, reserved when its first part arrives (capacity-reservations.ts). */
+  private readonly reservations: CapacityReservations;
 
   constructor(private readonly options: BlobServiceOptions) {
     this.params = encodingParameters(options.nShards);
+    this.reservations = new CapacityReservations(options.capacityBytes);
     this.verifier = new BlobVerifier({ params: this.params, store: options.store, codec: options.codec, metrics: options.metrics });
     const ownedPairs = (blobId: BlobId): number[] => this.ownedPairs(blobId);
     this.signer = new BlobSigner({ ...options, writes: this.writes, ownedPairs });
     const refreshGauges = (): void => this.refreshGauges();
-    this.pairs = new PairWriter({ ...options, params: this.params, verifier: this.verifier, writes: this.writes, ownedPairs, refreshGauges });
+    const noteWritten = (blobId: BlobId, pairs: number): void => this.reservations.written(blobIdToString(blobId), { pairs }, Date.now());
+    this.pairs = new PairWriter({ ...options, params: this.params, verifier: this.verifier, writes: this.writes, ownedPairs, refreshGauges, noteWritten });
   }
 
   /** Sliver pair indices of a blob that this node's shards hold (rotation by blob ID). */
@@ -120,33 +125,67 @@ export class BlobService {
       throw error;
     }
     throwIfAborted(options.signal, requestAborted);
-    await this.checkCapacity(blobId, metadata.unencodedLength, owned.length, options);
-    await this.options.lifecycle?.()?.beforeStore(blobId, options.signal);
+    await this.checkCapacity(blobId, metadata, owned.length, options);
+    try {
+      await this.options.lifecycle?.()?.beforeStore(blobId, options.signal);
+    } catch (error) {
+      this.reservations.release(blobIdToString(blobId));
+      throw error;
+    }
     // Verified metadata is usable at once; its files join the blob's batch (durable by confirm()).
     this.verifier.remember(blobId, metadata);
-    this.writes.track(blobId, this.persistMetadata(blobId, metadata, false));
+    this.writes.track(blobId, this.persistMetadata(blobId, metadata, false).then(() => this.reservations.written(blobIdToString(blobId), { fixed: true }, Date.now())));
     return { ownedPairIndices: owned };
   }
 
   /**
-   * Refuses (NO_CAPACITY) a new blob whose share here (its metadata and `ownedPairs` sliver pairs)
-   * would take the store past the node's capacity; the writer goes on with the other nodes.
+   * Reserves a new blob's whole share here (its metadata, record and `ownedPairs` sliver pairs)
+   * when its first part arrives, or refuses it (NO_CAPACITY) if that would take the store, with
+   * the stores in progress, past the node's capacity; the writer goes on with the other nodes.
+   * Later parts of a blob that holds a reservation are not checked again.
    */
-  private async checkCapacity(blobId: BlobId, unencodedLength: number, ownedPairs: number, options: Options): Promise<void> {
-    const room = this.roomFor(unencodedLength, ownedPairs);
-    if (room.fits) return;
-    if (await this.options.store.hasMetadata(blobId, options)) return; // already here: a retry of the same store
+  private async checkCapacity(blobId: BlobId, metadata: VerifiedMetadata, ownedPairs: number, options: Options): Promise<void> {
+    if (this.options.capacityBytes === undefined) return;
+    const id = blobIdToString(blobId);
+    const share = blobShare(this.params, metadata.unencodedLength, ownedPairs, encodeBlobMetadata(metadata).length);
+    if (this.reservations.has(id)) {
+      this.reservations.reserve(id, share, this.options.store.stats().bytes, Date.now());
+      return;
+    }
+    if (await this.options.store.hasMetadata(blobId, options)) return; // already here: a retry of a store accepted before
+    // Synchronous from the check to the reservation: concurrent stores cannot both take the last room.
+    const outcome = this.reservations.reserve(id, share, this.options.store.stats().bytes, Date.now());
+    if (outcome.fits) return;
     this.options.metrics.rejected.inc({ protocol: 'store', reason: 'capacity' });
-    throw new ProtocolError('NO_CAPACITY', `this node is full: ${room.used} of ${room.capacity} bytes used, the blob needs ${room.share} more`);
+    throw new ProtocolError(
+      'NO_CAPACITY',
+      `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`,
+    );
   }
 
-  /** Whether the node's share of a blob of `unencodedLength` bytes fits in its capacity (self-healing asks too). */
+  /**
+   * Reserves the share of a blob this node starts to hold by self-healing (its metadata is not here
+   * yet), like a store's first part; throws ProtocolError NO_CAPACITY when it does not fit.
+   */
+  reserveShare(blobId: BlobId, metadata: VerifiedMetadata): void {
+    if (this.options.capacityBytes === undefined) return;
+    const share = blobShare(this.params, metadata.unencodedLength, this.ownedPairs(blobId).length, encodeBlobMetadata(metadata).length);
+    const outcome = this.reservations.reserve(blobIdToString(blobId), share, this.options.store.stats().bytes, Date.now());
+    if (outcome.fits) return;
+    this.options.metrics.rejected.inc({ protocol: 'heal', reason: 'capacity' });
+    throw new ProtocolError('NO_CAPACITY', `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`);
+  }
+
+  releaseShare(blobId: BlobId): void {
+    this.reservations.release(blobIdToString(blobId));
+  }
+
+  /** Whether the node's share of a blob of `unencodedLength` bytes fits in its capacity, next to the stores in progress (self-healing asks too). */
   hasRoomFor(blobId: BlobId, unencodedLength: number): boolean {
-    return this.roomFor(unencodedLength, this.ownedPairs(blobId).length).fits;
-  }
-
-  private roomFor(unencodedLength: number, ownedPairs: number): ReturnType<typeof roomFor> {
-    return roomFor(this.params, unencodedLength, ownedPairs, this.options.store.stats().bytes, this.options.capacityBytes);
+    const id = blobIdToString(blobId);
+    if (this.reservations.has(id)) return true;
+    const used = this.options.store.stats().bytes + this.reservations.outstanding(Date.now());
+    return roomFor(this.params, unencodedLength, this.ownedPairs(blobId).length, used, this.options.capacityBytes).fits;
   }
 
   /** Used and total bytes of the node's capacity. */
@@ -195,6 +234,7 @@ export class BlobService {
     const verified = await this.verifier.verify(metadata, kind, sliver, this.verifier.expectedIndex(pair, kind), options);
     await this.options.store.putSliver(blobId, pair, kind, verified, options);
     this.verifier.noteOnDisk(blobId, pair, kind);
+    this.reservations.written(blobIdToString(blobId), { pairs: 0.5 }, Date.now());
     this.refreshGauges();
   }
 
@@ -252,9 +292,9 @@ export class BlobService {
    * Resolves the end epoch left, `undefined` when nothing changed, or `'ended'` when no live
    * registration is left (the caller ends the blob).
    */
-  async recordDeletion(blobId: BlobId, owner: string, options: Options = {}): Promise<number | 'ended' | undefined> {
+  async recordDeletion(blobId: BlobId, owner: string, options: Options & { wire?: string } = {}): Promise<number | 'ended' | undefined> {
     await this.writes.flush(blobId).catch(() => undefined);
-    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch());
+    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch(), options.wire);
     if (next === undefined) return undefined;
     await this.options.store.putBlobRecord(blobId, next.record, options);
     return next.live ? next.record.endEpoch : 'ended';
@@ -271,8 +311,11 @@ export class BlobService {
   }
 
   /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner); with `terms`, Floe's. */
-  confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence; terms?: StoreTerms } = {}): Promise<SignedConfirmation> {
-    return this.signer.confirm(blobId, options);
+  async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence; terms?: StoreTerms } = {}): Promise<SignedConfirmation> {
+    const confirmation = await this.signer.confirm(blobId, options);
+    // Every owned pair is on disk now, counted in the store's bytes: the reservation has done its work.
+    this.reservations.release(blobIdToString(blobId));
+    return confirmation;
   }
 
   /** Signs an extension of a certified, unexpired blob to `endEpoch` (BlobSigner). */
@@ -297,6 +340,7 @@ export class BlobService {
 
   /** Drops everything kept in memory about the blob (it was garbage-collected). */
   forget(blobId: BlobId): void {
+    this.reservations.release(blobIdToString(blobId));
     this.verifier.forget(blobId);
     this.writes.forget(blobId);
   }

@@ -41,13 +41,18 @@ import type { HealQueue } from './heal-queue.js';
 import type { ProtocolDescriptor } from './protocols.js';
 import type { SelfHealer } from './self-healing.js';
 import type { LogFn } from '../core/logger.js';
+import { deletionsStillDue } from '../storage/blob-registrations.js';
+import { registrationsOf } from './registration-records.js';
+import { CertificateEpochError, certificateCommittee, type CertificateEpochView } from './certificate-committee.js';
 
 export interface CertificateKeeperOptions {
   readonly libp2p: FloeLibp2p;
   readonly network: string;
   readonly nShards: number;
-  /** Owners of every shard in the assignment in force (certificates are checked against it). */
+  /** Owners of every shard in the assignment in force (who is a member now: pushes, forwarding). */
   readonly ownerOfShard: () => readonly string[];
+  /** The clock and the chain: each certificate is checked against the committee of its own epoch (certificate-committee.ts). */
+  readonly epochs: CertificateEpochView;
   readonly blobs: BlobService;
   readonly store: BlobStore;
   /** Blobs whose slivers this node lacks go here; it retries until they are healed (heal-queue.ts). */
@@ -65,8 +70,6 @@ export interface CertificateKeeperOptions {
     /** Wire forms (base64url) of the deletion and invalid-blob certificates that ended blobs here, newest first. */
     endedCertificates?(limit: number): string[];
   };
-  /** How many epochs past its own epoch a certificate's end epoch may lie (governance parameter). */
-  readonly maxEpochsAhead?: () => number;
   readonly log: LogFn;
 }
 
@@ -77,6 +80,8 @@ const RECENT_WINDOW_MS = 10 * 60_000;
  * recent ones first, then the deletion and invalid-blob certificates kept in tombstones.
  */
 const MAX_PUSHED = 4 * CERTIFICATE_PUSH_LIMITS.maxCertificates;
+/** Deletions of one registration of a blob that others keep, pushed to members that connect, kept at most. */
+const MAX_KEPT_DELETIONS = 1024;
 /** Deletions whose store certificate has not arrived yet, kept at most. */
 const MAX_PENDING_DELETIONS = 1024;
 /** After a peer connects: time for its protocols to be known (identify) before the push. */
@@ -103,6 +108,13 @@ export class CertificateKeeper {
    * deletes. Applied when a store certificate of that owner from no later epoch is recorded.
    */
   private readonly pendingDeletions = new Map<string, { epoch: number; bytes: Uint8Array }>();
+  /**
+   * Deletions that ended one registration of a blob other registrations keep (no tombstone), by
+   * blob and owner, until the deleted registration would have ended: pushed to members that
+   * connect, so one that was down drops the registration too and ends the blob when the others do.
+   * Read back from the blob records at start (the record keeps the certificate).
+   */
+  private readonly keptDeletions = new Map<string, { wire: string; until: number }>();
   private readonly onPeerConnect = (event: CustomEvent<PeerId>): void => {
     const peer = event.detail;
     // Members only (clients run no push handler); the owner list may change with the epoch.
@@ -186,11 +198,21 @@ export class CertificateKeeper {
     }
     const verification = (async () => {
       const certificate = decodeBlobCertificate(bytes, { maxSigners: this.options.nShards });
-      const maxAhead = this.options.maxEpochsAhead?.();
-      if (maxAhead !== undefined && certificate.endEpoch > certificate.epoch + maxAhead) {
+      // The committee of the certificate's epoch, not of now: signers who left since still count.
+      const committee = certificateCommittee(certificate.epoch, this.options.epochs);
+      const maxAhead = committee.maxEpochsAhead;
+      if (certificate.endEpoch > certificate.epoch + maxAhead) {
         throw new InvalidCertificateError('invalid-field', `end epoch ${certificate.endEpoch} is more than ${maxAhead} epochs after epoch ${certificate.epoch} (blob.maxEpochsAhead)`);
       }
-      await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: this.options.ownerOfShard() });
+      try {
+        await verifyBlobCertificate(certificate, { nShards: this.options.nShards, ownerOfShard: committee.ownerOfShard });
+      } catch (error) {
+        // Past the chain's tip the tip's committee is a guess (carried over); signers it does not know mean the chain lags.
+        if (committee.beyondTip && error instanceof InvalidCertificateError && (error.reason === 'not-a-member' || error.reason === 'insufficient-weight')) {
+          throw new CertificateEpochError('unknown-epoch', `certificate of epoch ${certificate.epoch} does not verify against the latest assignment this node holds (${error.message}); its chain may lag`, { cause: error });
+        }
+        throw error;
+      }
       return certificate;
     })();
     verification.catch(() => this.verified.delete(key));
@@ -272,6 +294,8 @@ export class CertificateKeeper {
     this.recent.set(key, { bytes, learnedAt: Date.now() });
     this.recorded.delete(`${id}:${owner}`);
     if ((await this.applyDeletion(certificate.blobId, id, owner, bytes)) !== undefined) return;
+    // Deleted here before (a push of a kept deletion): nothing is pending.
+    if ((await this.options.store.getBlobRecord(certificate.blobId))?.registrations?.deletable?.[owner]?.deletedEpoch !== undefined) return;
     // Nothing of that owner to delete here (yet, or any more): kept, in case its store certificate comes later.
     const pendingKey = `${id}:${owner}`;
     const known = this.pendingDeletions.get(pendingKey);
@@ -283,11 +307,17 @@ export class CertificateKeeper {
 
   /** Records the deletion of `owner`'s store; what is left (an end epoch, or 'ended'), undefined when nothing changed. */
   private async applyDeletion(blobId: BlobId, id: string, owner: string, bytes: Uint8Array): Promise<number | 'ended' | undefined> {
-    const left = await this.options.blobs.recordDeletion(blobId, owner);
+    const wire = base64UrlEncode(bytes);
+    const before = await this.options.store.getBlobRecord(blobId);
+    const left = await this.options.blobs.recordDeletion(blobId, owner, { wire });
     if (left === undefined) return undefined;
     this.options.metrics.certificatesAccepted.inc();
-    if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', base64UrlEncode(bytes));
-    else this.options.lifecycle?.replaceEnd(blobId, left);
+    if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', wire);
+    else {
+      this.options.lifecycle?.replaceEnd(blobId, left);
+      const until = before?.registrations?.deletable?.[owner]?.endEpoch;
+      if (until !== undefined) this.keepDeletion(id, owner, wire, until);
+    }
     this.options.log('info', 'deletable store deleted by its owner', { blobId: id, owner, ended: left === 'ended' });
     return left;
   }
@@ -346,11 +376,26 @@ export class CertificateKeeper {
     return certificate.kind === 'invalid' && ended === 'invalid';
   }
 
+  /** Whether a kept certificate is of an epoch a member would still accept (not too old: certificate-committee.ts). */
+  private stillMatters(bytes: Uint8Array): boolean {
+    try {
+      certificateCommittee(decodeBlobCertificate(bytes, { maxSigners: this.options.nShards }).epoch, this.options.epochs);
+      return true;
+    } catch (error) {
+      return !(error instanceof CertificateEpochError && error.reason === 'too-old');
+    }
+  }
+
   private async validate(data: Uint8Array): Promise<TopicValidatorResult> {
     let certificate: BlobCertificate;
     try {
       certificate = await this.verify(data);
-    } catch {
+    } catch (error) {
+      // Of an epoch this node cannot check (yet, or any more): not the forwarder's fault, no score cost.
+      if (error instanceof CertificateEpochError) {
+        this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'certificate-epoch' });
+        return TopicValidatorResult.Ignore;
+      }
       this.options.metrics.rejected.inc({ protocol: 'gossip', reason: 'invalid-certificate' });
       return TopicValidatorResult.Reject;
     }
@@ -361,11 +406,31 @@ export class CertificateKeeper {
     return TopicValidatorResult.Ignore;
   }
 
+  private keepDeletion(id: string, owner: string, wire: string, until: number): void {
+    const key = `${id}:${owner}`;
+    this.keptDeletions.delete(key);
+    if (this.keptDeletions.size >= MAX_KEPT_DELETIONS) this.keptDeletions.delete(this.keptDeletions.keys().next().value as string);
+    this.keptDeletions.set(key, { wire, until });
+  }
+
+  /** Deletions kept for pushes whose registration would still be live without them; the others are dropped. */
+  private deletionsToPush(): string[] {
+    const epoch = this.options.epochs.epoch();
+    const wires: string[] = [];
+    for (const [key, entry] of this.keptDeletions) {
+      if (entry.until <= epoch) this.keptDeletions.delete(key);
+      else wires.push(entry.wire);
+    }
+    return wires.reverse();
+  }
+
   private async resumeHealing(): Promise<void> {
     try {
       for await (const blobId of this.options.store.listBlobIds({ signal: this.stopController.signal })) {
         const record = await this.options.store.getBlobRecord(blobId);
         if (record?.certified !== true || record.certificate === undefined) continue;
+        const id = blobIdToString(blobId);
+        for (const due of deletionsStillDue(registrationsOf(record), this.options.epochs.epoch())) this.keepDeletion(id, due.owner, due.deletion, due.endEpoch);
         // What it refused for lack of room (no metadata here) stays refused.
         if (!this.options.blobs.hasRoomFor(blobId, record.unencodedLength) && !(await this.options.store.hasMetadata(blobId))) continue;
         if ((await this.options.healer.missingSlivers(blobId)).length > 0) this.options.healQueue.add(blobId, 'restart');
@@ -392,6 +457,11 @@ export class CertificateKeeper {
     const certificates = recent.slice(-MAX_PUSHED);
     const sent = new Set(certificates.map((bytes) => base64UrlEncode(bytes)));
     for (const wire of this.options.lifecycle?.endedCertificates?.(MAX_PUSHED) ?? []) {
+      if (certificates.length >= MAX_PUSHED) break;
+      const bytes = base64UrlDecode(wire);
+      if (!sent.has(wire) && this.stillMatters(bytes)) certificates.push(bytes);
+    }
+    for (const wire of this.deletionsToPush()) {
       if (certificates.length >= MAX_PUSHED) break;
       if (!sent.has(wire)) certificates.push(base64UrlDecode(wire));
     }

@@ -1,4 +1,5 @@
-// Fetching a peer's certificate chain over the sync protocol (GetChain pages), for catch-up.
+// Fetching a peer's certificate chain over the sync protocol (GetChain pages), for catch-up, and
+// the votes of an epoch it holds (GetVotes), pulled before the midpoint.
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import { decodeAssignmentCertificate } from '../membership/index.js';
@@ -33,4 +34,15 @@ export async function fetchChain(
     await client.close();
   }
   return certificates.slice(0, limit);
+}
+
+/** The encoded membership votes of `epoch` a peer holds, over the sync protocol (GetVotes; unverified). */
+export async function fetchVotes(libp2p: FloeLibp2p, network: string, nShards: number, peer: PeerId, epoch: number, signal: AbortSignal): Promise<Uint8Array[]> {
+  const stream = await libp2p.dialProtocol(peer, syncProtocol(network), { signal });
+  const client = new SyncClient(stream, { nShards });
+  try {
+    return await client.getVotes(epoch, { signal });
+  } finally {
+    await client.close();
+  }
 }

@@ -19,7 +19,7 @@
 //   for one digest        certificate of e+1: appended to the chain, persisted, gossiped.
 // Ownership follows the assignment in force in the current epoch. Without a certificate the
 // assignment carries over.
-import type { PrivateKey } from '@libp2p/interface';
+import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { Genesis } from '../config/genesis.js';
@@ -75,6 +75,8 @@ export interface EpochManagerOptions {
   /** Called with each new signed record of this node (at start, then every epoch), e.g. to store it in the DHT. */
   readonly onRecord?: (record: NodeRecord) => void;
   readonly fetchChain?: ChainFetcher;
+  /** A peer's encoded votes of an epoch (sync protocol); members pull them before the midpoint. */
+  readonly fetchVotes?: (peer: PeerId, epoch: number, signal: AbortSignal) => Promise<Uint8Array[]>;
   /** Called with every verified record of another member from gossip (e.g. to learn its addresses). */
   readonly onMemberRecord?: (record: NodeRecord) => void;
   /** Network timeouts (config/network-timing.ts), read when used: they follow measured round trips. */
@@ -162,7 +164,19 @@ export class EpochManager {
       ...(options.onMemberRecord === undefined ? {} : { onMemberRecord: options.onMemberRecord }),
     });
     const { publish } = gossip;
-    const driver = new AgreementDriver({ self, genesis, privateKey: options.privateKey, dataDir, keeper, publish, log, now, ...(signedMarker === undefined ? {} : { signedMarker }) });
+    const driver = new AgreementDriver({
+      self,
+      genesis,
+      privateKey: options.privateKey,
+      dataDir,
+      keeper,
+      publish,
+      log,
+      now,
+      peers: () => libp2p.getPeers(),
+      ...(options.fetchVotes === undefined ? {} : { fetchVotes: options.fetchVotes }),
+      ...(signedMarker === undefined ? {} : { signedMarker }),
+    });
     const admission = new Admission({
       libp2p,
       genesis,
@@ -224,6 +238,11 @@ export class EpochManager {
   /** Shards this node owns in the current epoch. */
   ownedShards(): number[] {
     return shardsOf(this.current(), this.peerId);
+  }
+
+  /** The votes of `epoch` this node holds, encoded: what GetVotes serves. */
+  encodedVotes(epoch: number): Uint8Array[] {
+    return this.driver.encodedVotes(epoch);
   }
 
   /** Encoded certificates of epochs >= fromEpoch, oldest first: what GetChain serves. */

@@ -39,6 +39,8 @@ export interface InvalidBlobWatchOptions {
   readonly epoch: () => number;
   /** Owners of every shard in the assignment in force. */
   readonly ownerOfShard: () => readonly string[];
+  /** Owners of every shard in `epoch` (an attestation counts with the shards its signer held in its own epoch). */
+  readonly ownerOfShardAt?: (epoch: number) => readonly string[];
   /** The blob's verified metadata, if this node has it. */
   readonly metadataOf: (blobId: BlobId) => Promise<BlobMetadata | undefined>;
   /** Records (and gossips) a certificate: CertificateKeeper.accept, then the `blobs` topic. */
@@ -138,7 +140,7 @@ export class InvalidBlobWatch {
 
   /** Keeps a verified attestation; with f + 1 shards of one epoch, forms the certificate. */
   private async note(blobId: BlobId, attestation: Attestation & { epoch: number }): Promise<void> {
-    const ownerOfShard = this.options.ownerOfShard();
+    const ownerOfShard = this.options.ownerOfShardAt?.(attestation.epoch) ?? this.options.ownerOfShard();
     const key = publicKeyFromProtobuf(attestation.publicKey);
     const member = peerIdFromPublicKey(key).toString();
     if (!ownerOfShard.includes(member)) return;

@@ -57,7 +57,7 @@ import { pricesOf, STAKE_CUTOFF } from '../ledger/index.js';
 import { Gauge } from 'prom-client';
 import { CertificateKeeper } from './certificates.js';
 import { ChallengeRunner } from './challenge-runner.js';
-import { fetchChain } from './chain-fetch.js';
+import { fetchChain, fetchVotes } from './chain-fetch.js';
 import { EpochManager, EpochManagerError } from './epoch-manager.js';
 import { InvalidOperatorRequestError } from './errors.js';
 import { HttpApi, type HealthInfo } from './http-server.js';
@@ -161,6 +161,7 @@ export function openEpochs(context: AssemblyContext): Promise<EpochManager> {
         }
       },
       fetchChain: (peer, fromEpoch, limit, signal) => fetchChain(libp2p, genesis.network, genesis.nShards, peer, fromEpoch, limit, signal),
+      fetchVotes: (peer, epoch, signal) => fetchVotes(libp2p, genesis.network, genesis.nShards, peer, epoch, signal),
       timing: () => networkTiming(effectiveRttMs(config.rttMs ?? DEFAULT_RTT_MS, connectionRoundTrips(libp2p))),
     },
     options.signal,
@@ -437,6 +438,7 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
             nShards: context.genesis.nShards,
             chain: (fromEpoch, limit) => Promise.resolve(epochs.chainFrom(fromEpoch, limit)),
             syncDone: (epoch) => epochs.syncDoneAttestations(epoch).map(encodeSyncDone),
+            votes: (epoch) => epochs.encodedVotes(epoch),
           }),
           options,
         ),
@@ -506,6 +508,7 @@ export function healingParts(
     privateKey: context.identity.privateKey,
     epoch: () => epochs.epoch(),
     ownerOfShard: () => epochs.current().ownerOfShard,
+    ownerOfShardAt: (epoch) => epochs.assignmentAt(epoch).ownerOfShard,
     metadataOf: (blobId) => blobs.getMetadata(blobId),
     submit: async (bytes) => {
       if (context.hooks.submitCertificate !== undefined) await context.hooks.submitCertificate(bytes);
@@ -555,13 +558,13 @@ export function healingParts(
     network: genesis.network,
     nShards: genesis.nShards,
     ownerOfShard: () => epochs.current().ownerOfShard,
+    epochs,
     blobs,
     store,
     healQueue,
     healer,
     metrics,
     lifecycle,
-    maxEpochsAhead: () => maxEpochsAheadOf(epochs.current().params),
     log: childLog(log, { component: 'certificates' }),
   });
   const migrator = new ShardMigrator({

@@ -23,6 +23,8 @@ export interface PairWriterDeps {
   readonly writes: BlobWriteTracker;
   readonly ownedPairs: (blobId: BlobId) => number[];
   readonly refreshGauges: () => void;
+  /** `pairs` pairs of the blob are on disk (its capacity reservation counts them as stored). */
+  readonly noteWritten?: (blobId: BlobId, pairs: number) => void;
 }
 
 export class PairWriter {
@@ -99,6 +101,7 @@ export class PairWriter {
       this.deps.verifier.noteOnDisk(blobId, pair, 'secondary');
     }
     this.deps.metrics.sliversStored.inc(2 * pairs.length);
+    this.deps.noteWritten?.(blobId, pairs.length);
     this.deps.refreshGauges();
   }
 }

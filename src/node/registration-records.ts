@@ -74,10 +74,10 @@ export function afterExtension(blobId: BlobId, record: BlobRecord | undefined, e
  * The record after a deletion certificate of `owner` in `epoch`, and whether any registration is
  * left (if not, the blob ends now); undefined when there was nothing of that owner to delete.
  */
-export function afterDeletion(record: BlobRecord | undefined, owner: string, epoch: number): { record: BlobRecord; live: boolean } | undefined {
+export function afterDeletion(record: BlobRecord | undefined, owner: string, epoch: number, deletion?: string): { record: BlobRecord; live: boolean } | undefined {
   if (record === undefined) return undefined;
   const before = registrationsOf(record);
-  const after = registerDeletion(before, owner, epoch);
+  const after = registerDeletion(before, owner, epoch, deletion);
   if (after === before) return undefined;
   const end = registeredEndEpoch(after);
   const { endEpoch: _old, ...rest } = record;

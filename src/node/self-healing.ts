@@ -8,7 +8,7 @@ import { withDeadline } from '../core/abort.js';
 import { blobIdToString, type BlobId } from '../encoding/blob-id.js';
 import type { BlobMetadata, SliverData, SliverType } from '../encoding/bcs.js';
 import { pairIndex, secondarySliverOfPair } from '../encoding/indices.js';
-import { verifyMetadata } from '../encoding/metadata.js';
+import { type VerifiedMetadata, verifyMetadata } from '../encoding/metadata.js';
 import { InconsistentEncodingError } from '../encoding/errors.js';
 import type { InconsistencyProof } from '../encoding/inconsistency.js';
 import { encodingParameters } from '../encoding/parameters.js';
@@ -65,20 +65,34 @@ export class SelfHealer {
     const { blobs, nShards } = this.options;
     const missing = await this.missingSlivers(blobId);
     if (missing.length === 0) return 0;
-    const metadata = (await blobs.getMetadata(blobId, { signal })) ?? (await this.fetchMetadata(blobId, signal));
+    const local = await blobs.getMetadata(blobId, { signal });
+    let metadata: BlobMetadata;
+    if (local !== undefined) metadata = local;
+    else {
+      // A blob new to this node: its whole share is reserved first (or refused: NO_CAPACITY), as for a store.
+      const fetched = await this.fetchMetadata(blobId, signal, { adopt: false });
+      blobs.reserveShare(blobId, fetched);
+      await blobs.adoptMetadata(blobId, fetched, { signal });
+      metadata = fetched;
+    }
     let recovered = 0;
-    for (const { pair, kind } of missing) {
-      const index = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, nShards), nShards) as number);
-      const sliver = await this.recover(blobId, metadata, kind, index, signal);
-      await blobs.storeRecoveredSliver(blobId, pair, kind, sliver, { signal });
-      recovered++;
+    try {
+      for (const { pair, kind } of missing) {
+        const index = kind === 'primary' ? pair : (secondarySliverOfPair(pairIndex(pair, nShards), nShards) as number);
+        const sliver = await this.recover(blobId, metadata, kind, index, signal);
+        await blobs.storeRecoveredSliver(blobId, pair, kind, sliver, { signal });
+        recovered++;
+      }
+    } finally {
+      // Healed (on disk, counted by the store) or given up: the reservation has done its work either way.
+      if (local === undefined) blobs.releaseShare(blobId);
     }
     this.options.log('info', 'self-healing recovered slivers', { blobId: blobIdToString(blobId), slivers: recovered });
     return recovered;
   }
 
   /** Metadata from the first peer whose answer matches the blob ID; stored for later. */
-  private async fetchMetadata(blobId: BlobId, signal?: AbortSignal): Promise<BlobMetadata> {
+  private async fetchMetadata(blobId: BlobId, signal?: AbortSignal, options: { adopt?: boolean } = {}): Promise<VerifiedMetadata> {
     for (const peer of shuffled(this.options.peers())) {
       try {
         const stream = await this.options.libp2p.dialProtocol(peerIdFromString(peer), protocolId(this.options.network, 'read'), {
@@ -88,7 +102,7 @@ export class SelfHealer {
         try {
           const metadata = await reader.getMetadata(blobId, { signal: timeoutSignal(signal) });
           const verified = verifyMetadata(blobId, metadata, this.options.nShards);
-          await this.options.blobs.adoptMetadata(blobId, verified, { signal });
+          if (options.adopt !== false) await this.options.blobs.adoptMetadata(blobId, verified, { signal });
           return verified;
         } finally {
           await reader.close().catch(() => undefined);

@@ -17,6 +17,7 @@ import { decodeInconsistencyProof, type InconsistencyProof } from '../encoding/i
 import { encodingParameters, MAX_SHARDS } from '../encoding/parameters.js';
 import { recoverySymbolsFor, type RecoverySymbol, writeRecoverySymbol } from '../encoding/recovery.js';
 import { InvalidCertificateError } from '../../protocols/certificate/certificate.js';
+import { CertificateEpochError } from './certificate-committee.js';
 import { maxCertificateBytes } from '../../protocols/certificate/limits.js';
 import type { BlobPersistence } from '../../protocols/store/confirmation.js';
 import type { SignedConfirmation } from './blob-service.js';
@@ -312,7 +313,7 @@ async function putCertificate(source: StorageApiSource, request: IncomingMessage
   try {
     accepted = await source.submitCertificate(body, signal);
   } catch (error) {
-    if (error instanceof InvalidCertificateError) {
+    if (error instanceof InvalidCertificateError || error instanceof CertificateEpochError) {
       throw new ApiError('INVALID_ARGUMENT', 'INVALID_CERTIFICATE', error.message, STORAGE_DOMAIN, { reason: error.reason });
     }
     throw error;

@@ -20,6 +20,8 @@ export interface SyncServiceOptions {
   readonly chain?: (fromEpoch: number, limit: number, signal: AbortSignal) => Promise<Uint8Array[]>;
   /** Encoded signed sync-done attestations of `epoch` (the epoch manager's); without it, none. */
   readonly syncDone?: (epoch: number) => Uint8Array[];
+  /** Encoded membership vote messages of `epoch` this node holds (the epoch manager's); without it, none. */
+  readonly votes?: (epoch: number) => Uint8Array[];
 }
 
 export function createSyncService(options: SyncServiceOptions): SyncService {
@@ -31,6 +33,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   return {
     chain: (fromEpoch, limit, signal) => options.chain?.(fromEpoch, limit, signal) ?? Promise.resolve([]),
     syncDone: (epoch) => Promise.resolve(options.syncDone?.(epoch) ?? []),
+    votes: (epoch) => Promise.resolve(options.votes?.(epoch) ?? []),
 
     async listShardBlobs(shard, after, limit, maxScan, signal): Promise<ShardBlobPage> {
       const index = shardIndex(checkedShard(shard), nShards);

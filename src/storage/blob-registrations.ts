@@ -13,6 +13,11 @@ export interface DeletableRegistration {
   readonly certifiedEpoch: number;
   /** Set once its owner deleted it: the epoch of the deletion certificate. */
   readonly deletedEpoch?: number;
+  /**
+   * The deletion certificate's wire form (unpadded base64url), kept while other registrations keep
+   * the blob: members push it to members that were down, which still hold this registration.
+   */
+  readonly deletion?: string;
 }
 
 export interface BlobRegistrations {
@@ -50,11 +55,18 @@ export function registerExtension(registrations: BlobRegistrations, endEpoch: nu
   return { ...(permanentEndEpoch === undefined ? {} : { permanentEndEpoch }), ...(hasDeletable ? { deletable } : {}) };
 }
 
-/** A deletion certificate for `owner`'s registration, in `epoch`. Unchanged if there is none to delete. */
-export function registerDeletion(registrations: BlobRegistrations, owner: string, epoch: number): BlobRegistrations {
+/** A deletion certificate (wire form `deletion`) for `owner`'s registration, in `epoch`. Unchanged if there is none to delete. */
+export function registerDeletion(registrations: BlobRegistrations, owner: string, epoch: number, deletion?: string): BlobRegistrations {
   const known = registrations.deletable?.[owner];
   if (known === undefined || known.deletedEpoch !== undefined) return registrations;
-  return { ...registrations, deletable: { ...registrations.deletable, [owner]: { ...known, deletedEpoch: epoch } } };
+  return { ...registrations, deletable: { ...registrations.deletable, [owner]: { ...known, deletedEpoch: epoch, ...(deletion === undefined ? {} : { deletion }) } } };
+}
+
+/** Deletions of registrations that would still be live without them (end after `epoch`), with their certificates. */
+export function deletionsStillDue(registrations: BlobRegistrations, epoch: number): { owner: string; endEpoch: number; deletion: string }[] {
+  return Object.entries(registrations.deletable ?? {})
+    .filter(([, entry]) => entry.deletedEpoch !== undefined && entry.deletion !== undefined && entry.endEpoch > epoch)
+    .map(([owner, entry]) => ({ owner, endEpoch: entry.endEpoch, deletion: entry.deletion! }));
 }
 
 /** Why `owner` may not delete the blob in `epoch`, or undefined when it may. */
@@ -93,9 +105,10 @@ export function checkRegistrations(value: unknown): BlobRegistrations | string {
   const checked: Record<string, DeletableRegistration> = {};
   for (const [owner, entry] of Object.entries(deletable as Record<string, unknown>)) {
     if (!/^[A-Za-z0-9_-]{43}$/.test(owner)) return `deletable registration key ${owner.slice(0, 60)} is not an object ID`;
-    const { endEpoch, certifiedEpoch, deletedEpoch } = (entry ?? {}) as Record<string, unknown>;
+    const { endEpoch, certifiedEpoch, deletedEpoch, deletion } = (entry ?? {}) as Record<string, unknown>;
     if (!isEpoch(endEpoch) || !isEpoch(certifiedEpoch) || (deletedEpoch !== undefined && !isEpoch(deletedEpoch))) return `deletable registration ${owner} has bad epochs`;
-    checked[owner] = { endEpoch, certifiedEpoch, ...(deletedEpoch === undefined ? {} : { deletedEpoch }) };
+    if (deletion !== undefined && (typeof deletion !== 'string' || !/^[A-Za-z0-9_-]{1,262144}$/.test(deletion))) return `deletable registration ${owner} has a malformed deletion certificate`;
+    checked[owner] = { endEpoch, certifiedEpoch, ...(deletedEpoch === undefined ? {} : { deletedEpoch }), ...(deletion === undefined ? {} : { deletion }) };
   }
   return { ...(permanentEndEpoch === undefined ? {} : { permanentEndEpoch }), deletable: checked };
 }

@@ -5,7 +5,8 @@
 // store certifies through the others), the committee's agreed bytes per shard rises and a
 // following certified assignment gives node 3 no more shards than its capacity holds. Stores
 // still certify and both blobs read back; `floe info` and `floe node status` show the declared
-// capacity. Outcomes only, with generous waits. `npm run build` first when running this file alone.
+// capacity, and node 3 keeps no part of the 1 MB blob it refused.
+// Outcomes only, with generous waits. `npm run build` first when running this file alone.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,12 @@ async function up(): Promise<ClusterFile> {
   return file;
 }
 
+/** Bytes a node's store holds (its health answer). */
+async function storedBytes(httpUrl: string): Promise<number> {
+  const health = (await (await fetch(`${httpUrl}/v1/health`, { signal: AbortSignal.timeout(30_000) })).json()) as { success: { data: { bytes: number } } };
+  return health.success.data.bytes;
+}
+
 /** The certified assignments node 0 holds, from `epoch` on. */
 async function chainFrom(epoch: number): Promise<Assignment[]> {
   const response = await fetch(`${cluster.nodes[0]!.httpUrl}/v1/membership/chain?from=${epoch}`, { signal: AbortSignal.timeout(30_000) });
@@ -88,6 +95,9 @@ describe('capacity-aware assignments on a devnet', () => {
     await writeFile(bigPath, big);
     const stored = JSON.parse(await ok('store', bigPath, '-n', clusterDir, '--epochs', '50', '--json')) as { blobId: string };
     const storedAtEpoch = (await chainFrom(0)).at(-1)!.epoch;
+    // Its share did not fit: refused up front, so it kept no part of the blob (no partial blob it then refused).
+    expect(await storedBytes(small.httpUrl)).toBeLessThanOrEqual(CAPACITY);
+    expect((await fetch(`${small.httpUrl}/v1/blobs/${stored.blobId}/metadata`, { signal: AbortSignal.timeout(30_000) })).status).toBe(404);
 
     // A later certified assignment agrees on a bytes per shard and caps node 3 by it.
     const capped = await waitFor(

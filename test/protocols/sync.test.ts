@@ -157,6 +157,22 @@ describe('sync protocol', () => {
     await expectProtocolError(new SyncClient(await fakeNode([{ chain: { certificates: [], more: false } }])).getSyncDone(4), 'INVALID_DATA');
   });
 
+  it('serves the votes of an epoch as opaque bytes, within the size limits; answers over them are refused', async () => {
+    const votes = [new Uint8Array(randomBytes(200)), new Uint8Array(randomBytes(210))];
+    const service = fakeService([], { votes: async (epoch) => (epoch === 7 ? [...votes, new Uint8Array(SYNC_LIMITS.maxVoteBytes + 1)] : []) });
+    const { client, handled } = await serve(service);
+    const sync = new SyncClient(client);
+    // The oversized one is left out by the node.
+    expect(await sync.getVotes(7)).toEqual(votes);
+    expect(await sync.getVotes(8)).toEqual([]);
+    await sync.close();
+    await settlesWithin(handled, 1_000);
+
+    await expectProtocolError(new SyncClient(await fakeNode([{ votes: { votes: [new Uint8Array(SYNC_LIMITS.maxVoteBytes + 1)] } }])).getVotes(7), 'INVALID_DATA');
+    await expectProtocolError(new SyncClient(await fakeNode([{ votes: { votes: [new Uint8Array(0)] } }])).getVotes(7), 'INVALID_DATA');
+    await expectProtocolError(new SyncClient(await fakeNode([{ syncDone: { attestations: [] } }])).getVotes(7), 'INVALID_DATA');
+  });
+
   it('lists the blobs of a shard page by page with a resumable cursor', async () => {
     const blobs = Array.from({ length: 23 }, (_, i) => fakeBlob(i % 4 === 0 ? [1] : [2, 5]));
     const onShard2 = sorted(blobs).filter((blob) => blob.pairs.has(2));

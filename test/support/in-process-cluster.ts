@@ -1,5 +1,5 @@
 // A committee of StorageNodes in this test process: fresh identities, a genesis with equal
-// weights and a one-hour epoch (no change during a test), node 0 as the bootstrap peer; started
+// weights and a one-hour epoch (no change during a test) unless told otherwise, node 0 as the bootstrap peer; started
 // together and waited for until every node is connected to every other.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,10 @@ export interface InProcessClusterOptions {
   readonly nodes: number;
   /** Prefix of the temporary directory holding the nodes' data. */
   readonly prefix: string;
+  /** Epoch length (default one hour: no epoch change during a test). */
+  readonly epochDurationMs?: number;
+  /** Genesis governance parameters. */
+  readonly parameters?: Genesis['parameters'];
 }
 
 export interface InProcessCluster {
@@ -43,10 +47,11 @@ export async function startInProcessCluster(options: InProcessClusterOptions): P
   const genesis: Genesis = {
     network: options.network,
     nShards: options.nShards,
-    epochDurationMs: 3_600_000,
+    epochDurationMs: options.epochDurationMs ?? 3_600_000,
     genesisTime: new Date(Date.now() - 1_000).toISOString(),
     committee: peerIds.map((peerId) => ({ peerId, weight: 1 })),
     bootstrap: [`${configs[0]!.listen[0]}/p2p/${peerIds[0]}`],
+    ...(options.parameters === undefined ? {} : { parameters: options.parameters }),
   };
   await writeGenesis(genesisPath, genesis);
   const nodes = await Promise.all(configs.map((config) => StorageNode.start(config)));

@@ -8,18 +8,21 @@
 // members nor an adversary holding all those signatures can build two certificates; and no honest
 // member signs two digests of one epoch across its restarts.
 // Liveness (runs where members holding n - f shards are honest and connected): a certificate of
-// the next epoch exists before the epoch ends. "Connected" is what gossip gives the real node:
-// votes sent in the voting window reach every connected member before the midpoint (a vote
-// reaching one reaches all; gossipsub relays), while assignment signatures and certificates may be
-// lost, delayed and reordered (members repeat their signature); connected members restart only
-// after they signed (a restart before signing loses the votes they heard, which the node does not
-// persist).
+// the next epoch exists before the epoch ends. "Connected" is what gossip and the vote pull give
+// the real node: an honest vote sent in the voting window reaches some connected members before
+// the midpoint and may reach others only after it (slow gossip), but every member pulls the
+// epoch's votes from the connected members it reaches between the cut-off and the midpoint
+// (VOTE_PULL_PHASE; sync GetVotes), so a vote one of them holds by then reaches all; a Byzantine
+// vote reaches every connected member or none (gossipsub relays). Assignment signatures and
+// certificates may be lost, delayed and reordered (members repeat their signature); connected
+// members restart only after they signed (a restart before signing loses the votes they heard,
+// which the node does not persist).
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/bytes.js';
 import { quorum } from '../../../src/config/shard-assignment.js';
-import { Agreement, type AgreementOutput, MIDPOINT, type SignedMarker, VOTE_CUTOFF } from '../../../src/membership/agreement.js';
+import { Agreement, type AgreementOutput, MIDPOINT, type SignedMarker, VOTE_CUTOFF, VOTE_PULL_PHASE } from '../../../src/membership/agreement.js';
 import { type Assignment, genesisAssignment, isMember, weightOf } from '../../../src/membership/assignment.js';
 import type { AssignmentSignature, Vote } from '../../../src/membership/messages.js';
 
@@ -151,6 +154,8 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
   const maxDelayMs = 50 + random() * 3_000;
   const duplicateRate = random() * 0.2;
   const restartRate = random() * 0.3;
+  /** Liveness runs: the share of honest votes' deliveries that gossip brings only after the midpoint. */
+  const lateRate = liveness ? random() * 0.5 : 0;
 
   const nodes: SimNode[] = members.map((peerId) => ({
     peerId,
@@ -178,7 +183,8 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
     if (!reliable && random() < lossRate) return;
     const copies = !reliable && random() < duplicateRate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      const delay = reliable ? random() * (MIDPOINT - VOTE_CUTOFF) * EPOCH_MS * 0.9 : random() * maxDelayMs;
+      const late = reliable && message.type === 'vote' && !sender.byzantine && random() < lateRate;
+      const delay = late ? (MIDPOINT + random() * (1 - MIDPOINT)) * EPOCH_MS - now : reliable ? random() * (MIDPOINT - VOTE_CUTOFF) * EPOCH_MS * 0.9 : random() * maxDelayMs;
       queue.push({ at: now + delay, kind: 'deliver', node: to, message });
     }
   };
@@ -214,6 +220,16 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
           broadcast(index, { type: 'certificate', epoch: output.epoch, digest }, now);
           break;
         }
+        case 'pull-votes':
+          // GetVotes to every honest member it reaches: the votes each holds now. Connected members
+          // (liveness runs) answer before the midpoint; elsewhere an answer may be lost or come late.
+          for (const [other, peer] of nodes.entries()) {
+            if (other === index || peer.byzantine || !linkUp(node, peer)) continue;
+            if (!liveness && random() < lossRate) continue;
+            const delay = liveness ? random() * 200 : random() * maxDelayMs;
+            for (const vote of peer.agreement.votesOf(output.epoch)) queue.push({ at: now + delay, kind: 'deliver', node: index, message: { type: 'vote', vote } });
+          }
+          break;
         case 'refused':
         case 'proposal-failed':
           break;
@@ -243,7 +259,7 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
   }
   for (let index = 0; index < nodes.length; index++) {
     // Ticks before the midpoint change nothing in the agreement; the run starts them a little before.
-    for (let at = (MIDPOINT - 0.05) * EPOCH_MS + random() * TICK_MS; at < EPOCH_MS; at += TICK_MS) queue.push({ at, kind: 'tick', node: index });
+    for (let at = (VOTE_PULL_PHASE - 0.02) * EPOCH_MS + random() * TICK_MS; at < EPOCH_MS; at += TICK_MS) queue.push({ at, kind: 'tick', node: index });
     const node = nodes[index]!;
     if (node.byzantine) {
       for (let i = 0; i < 4; i++) queue.push({ at: (MIDPOINT + random() * (1 - MIDPOINT)) * EPOCH_MS, kind: 'byzantine', node: index });

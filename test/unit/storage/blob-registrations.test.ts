@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkRegistrations,
   deletionRefusal,
+  deletionsStillDue,
   MAX_DELETABLE_REGISTRATIONS,
   registerDeletion,
   registeredEndEpoch,
@@ -69,5 +70,16 @@ describe('blob registrations', () => {
     let many = {};
     for (let index = 0; index < MAX_DELETABLE_REGISTRATIONS + 5; index++) many = registerStorage(many, index.toString().padStart(43, 'x'), 1, 10);
     expect(Object.keys((many as { deletable: object }).deletable)).toHaveLength(MAX_DELETABLE_REGISTRATIONS);
+  });
+
+  it('keeps the deletion certificate of a registration the blob outlives, while that registration would still be live', () => {
+    const both = registerStorage(registerStorage({}, ALICE, 1, 20), BOB, 1, 5);
+    const deleted = registerDeletion(both, ALICE, 2, 'cert-of-alice');
+    expect(registeredEndEpoch(deleted)).toBe(5);
+    expect(deletionsStillDue(deleted, 3)).toEqual([{ owner: ALICE, endEpoch: 20, deletion: 'cert-of-alice' }]);
+    // Once it would have ended anyway, nobody needs to learn of it.
+    expect(deletionsStillDue(deleted, 20)).toEqual([]);
+    expect(checkRegistrations(JSON.parse(JSON.stringify(deleted)))).toEqual(deleted);
+    expect(typeof checkRegistrations({ deletable: { [ALICE]: { endEpoch: 4, certifiedEpoch: 1, deletedEpoch: 2, deletion: 'not base64url!' } } })).toBe('string');
   });
 });
