@@ -93,7 +93,7 @@ interface PoolWorker {
 }
 
 /** Chunks per thread of a phase whose chunks are claimed (see ClaimedChunks): small enough to balance, large enough for SIMD batches. */
-const CLAIMED_CHUNKS_PER_THREAD = 8;
+const CLAIMED_CHUNKS_PER_THREAD = 16;
 /** A caller waiting for workers' chunks looks at the shared state at least this often. */
 const CLAIM_WAIT_SLICE_MS = 20;
 
