@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../support/wait.js';
 import { type CliRun, FLOE_BIN, runFloeCli, stopCliCluster } from '../support/cli.js';
+import { walrusStatus } from '../support/walrus-status.js';
 
 const EPOCH_MS = 10_000;
 /** Waits on outcomes are generous: the machine may be busy. */
@@ -52,13 +53,6 @@ async function readsBack(blobId: string, bytes: Uint8Array): Promise<void> {
   const run = await runFloe('read', blobId, '--network', clusterDir, '-o', out);
   expect(run.exitCode, run.stderr).toBe(0);
   expect((await readFile(out)).equals(bytes)).toBe(true);
-}
-
-/** The Walrus-shaped status a node answers for the blob. */
-async function walrusStatus(httpUrl: string, blobId: string): Promise<unknown> {
-  const response = await fetch(`${httpUrl}/v1/blobs/${blobId}/status`);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { success: { data: unknown } }).success.data;
 }
 
 /** Shards the node owns now. */

@@ -12,6 +12,7 @@ import { FloeClient } from '../../../src/client/index.js';
 import { StorageNode } from '../../../src/node/storage-node.js';
 import { type InProcessCluster, startInProcessCluster } from '../../support/in-process-cluster.js';
 import { waitFor } from '../../support/wait.js';
+import { walrusStatus } from '../../support/walrus-status.js';
 
 const N_SHARDS = 10;
 const EPOCH_MS = 6_000;
@@ -39,11 +40,6 @@ afterAll(async () => {
   await cluster?.stop(cluster.nodes.map((node, index) => (stopped.has(index) ? undefined : node)));
 }, 60_000);
 
-async function walrusStatus(node: StorageNode, blobId: string): Promise<unknown> {
-  const response = await fetch(`${node.http.url}/v1/blobs/${blobId}/status`);
-  return ((await response.json()) as { success: { data: unknown } }).success.data;
-}
-
 describe('certificates signed before a committee change', () => {
   it('are accepted by a member that comes back after it, checked against the committee of their epoch', async () => {
     const bootstrapOf = (skip: number): string[] => cluster.configs.map((config, index) => `${config.listen[0]}/p2p/${cluster.peerIds[index]}`).filter((_, index) => index !== skip);
@@ -65,7 +61,7 @@ describe('certificates signed before a committee change', () => {
     const leaver = [4, 3, 2, 1].find((index) => storeSigners.includes(cluster.peerIds[index]!))!;
     expect(leaver).toBeDefined();
     const late = [1, 2, 3, 4].find((index) => index !== leaver)!;
-    await waitFor(`node ${late} to hold the blob`, async () => ((await walrusStatus(cluster.nodes[late]!, blobId)) !== 'nonexistent' ? true : undefined), OUTCOME_MS);
+    await waitFor(`node ${late} to hold the blob`, async () => ((await walrusStatus(cluster.nodes[late]!.http.url, blobId)) !== 'nonexistent' ? true : undefined), OUTCOME_MS);
     await cluster.nodes[late]!.stop();
     stopped.add(late);
 
@@ -98,7 +94,7 @@ describe('certificates signed before a committee change', () => {
     // Both certificates were signed with L in the committee; they verify against it.
     await expect(restarted.certificates.verify(store)).resolves.toMatchObject({ epoch: expect.any(Number) });
     await restarted.certificates.accept(deletion);
-    await waitFor('the returning member to drop the deleted blob', async () => ((await walrusStatus(restarted!, blobId)) === 'nonexistent' ? true : undefined), OUTCOME_MS);
+    await waitFor('the returning member to drop the deleted blob', async () => ((await walrusStatus(restarted!.http.url, blobId)) === 'nonexistent' ? true : undefined), OUTCOME_MS);
     const metadata = await fetch(`${restarted.http.url}/v1/blobs/${blobId}/metadata`);
     expect(metadata.status).toBe(404);
     expect(((await metadata.json()) as { error: { message: string } }).error.message).toContain('deleted by its owner');

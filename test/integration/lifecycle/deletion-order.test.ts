@@ -13,6 +13,7 @@ import { Committee } from '../../../src/client/committee.js';
 import { StorageNode } from '../../../src/node/storage-node.js';
 import { type InProcessCluster, startInProcessCluster } from '../../support/in-process-cluster.js';
 import { waitFor } from '../../support/wait.js';
+import { walrusStatus } from '../../support/walrus-status.js';
 
 const N_SHARDS = 10;
 
@@ -28,11 +29,6 @@ afterAll(async () => {
   await restarted?.stop();
   await cluster?.stop(cluster.nodes.map((node, index) => (stopped.has(index) ? undefined : node)));
 }, 60_000);
-
-async function walrusStatus(node: StorageNode, blobId: string): Promise<unknown> {
-  const response = await fetch(`${node.http.url}/v1/blobs/${blobId}/status`);
-  return ((await response.json()) as { success: { data: unknown } }).success.data;
-}
 
 describe('a deletion that comes before its store', () => {
   it('is applied when the store certificate arrives', async () => {
@@ -65,10 +61,10 @@ describe('a deletion that comes before its store', () => {
     }
     restarted = await StorageNode.start(cluster.configs[late]!);
     await restarted.certificates.accept(deletion);
-    expect(await walrusStatus(restarted, blobId)).toBe('nonexistent');
+    expect(await walrusStatus(restarted.http.url, blobId)).toBe('nonexistent');
     await restarted.certificates.accept(store);
     // Without the kept deletion the store would be live here: status `deletable`.
-    expect(await walrusStatus(restarted, blobId)).toBe('nonexistent');
+    expect(await walrusStatus(restarted.http.url, blobId)).toBe('nonexistent');
     const metadata = await fetch(`${restarted.http.url}/v1/blobs/${blobId}/metadata`);
     expect(metadata.status).toBe(404);
     expect(((await metadata.json()) as { error: { message: string } }).error.message).toContain('deleted by its owner');
