@@ -9,10 +9,12 @@ import { loadIdentity } from '../../src/config/identity.js';
 import { declaredParamName, formatVoteSubject, signVote } from '../../src/membership/index.js';
 import type { AgreementDriver } from '../../src/node/agreement-driver.js';
 import { type InProcessCluster, startInProcessCluster } from '../support/in-process-cluster.js';
+import { scaled } from '../support/load.js';
 import { waitFor } from '../support/wait.js';
 
 const N_SHARDS = 8;
-const EPOCH_MS = 6_000;
+// Longer on a busy machine: the pull has the 6 % of an epoch before the midpoint.
+const EPOCH_MS = scaled(8_000);
 const OUTCOME_MS = 240_000;
 
 let cluster: InProcessCluster;
