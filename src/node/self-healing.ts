@@ -70,7 +70,7 @@ export class SelfHealer {
     if (local !== undefined) metadata = local;
     else {
       // A blob new to this node: its whole share is reserved first (or refused: NO_CAPACITY), as for a store.
-      const fetched = await this.fetchMetadata(blobId, signal, { adopt: false });
+      const fetched = await this.fetchMetadata(blobId, signal);
       blobs.reserveShare(blobId, fetched);
       await blobs.adoptMetadata(blobId, fetched, { signal });
       metadata = fetched;
@@ -91,8 +91,8 @@ export class SelfHealer {
     return recovered;
   }
 
-  /** Metadata from the first peer whose answer matches the blob ID; stored for later. */
-  private async fetchMetadata(blobId: BlobId, signal?: AbortSignal, options: { adopt?: boolean } = {}): Promise<VerifiedMetadata> {
+  /** Metadata from the first peer whose answer matches the blob ID (the caller stores it). */
+  private async fetchMetadata(blobId: BlobId, signal?: AbortSignal): Promise<VerifiedMetadata> {
     for (const peer of shuffled(this.options.peers())) {
       try {
         const stream = await this.options.libp2p.dialProtocol(peerIdFromString(peer), protocolId(this.options.network, 'read'), {
@@ -101,9 +101,7 @@ export class SelfHealer {
         const reader = new ReadClient(stream, { maxShards: this.options.nShards });
         try {
           const metadata = await reader.getMetadata(blobId, { signal: timeoutSignal(signal) });
-          const verified = verifyMetadata(blobId, metadata, this.options.nShards);
-          if (options.adopt !== false) await this.options.blobs.adoptMetadata(blobId, verified, { signal });
-          return verified;
+          return verifyMetadata(blobId, metadata, this.options.nShards);
         } finally {
           await reader.close().catch(() => undefined);
         }
@@ -172,7 +170,12 @@ export class SelfHealer {
   ): Promise<{ metadata: BlobMetadata; primary: SliverData; secondary: SliverData }> {
     const { nShards } = this.options;
     const { signal } = options;
-    const metadata = options.metadata ?? (await this.options.blobs.getMetadata(blobId, { signal })) ?? (await this.fetchMetadata(blobId, signal));
+    let metadata = options.metadata ?? (await this.options.blobs.getMetadata(blobId, { signal }));
+    if (metadata === undefined) {
+      const fetched = await this.fetchMetadata(blobId, signal);
+      await this.options.blobs.adoptMetadata(blobId, fetched, { signal });
+      metadata = fetched;
+    }
     const secondaryIndex = secondarySliverOfPair(pairIndex(pair, nShards), nShards) as number;
     const secondary = await this.recover(blobId, metadata, 'secondary', secondaryIndex, signal);
     const primary = await this.recover(blobId, metadata, 'primary', pair, signal);
