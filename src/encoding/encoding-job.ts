@@ -3,8 +3,10 @@
 //
 // The expanded n x n symbol matrix is never held whole. Phase 1 expands the kP systematic rows
 // (secondary code), phase 2 expands every column (primary code), phase 3 finishes the Merkle roots
-// of the rows that only exist after phase 2. Every symbol's leaf hash is computed once per tree it
-// belongs to, except rows >= kP whose leaf hashes phase 2 keeps for phase 3.
+// of the rows that only exist after phase 2. A symbol is a leaf of its row's tree and of its
+// column's tree, with the same leaf hash in both: each symbol is hashed once, by the phase that
+// first holds it, and the leaf hashes are kept row-major for the other tree (hashing is most of an
+// encoding's time, and the systematic rows are a third of the matrix at n = 100).
 import { DIGEST_LENGTH, HashKernel } from '../crypto/blake2b.js';
 import { encodeGrid, type SymbolGrid } from './reed-solomon.js';
 
@@ -24,8 +26,8 @@ export interface EncodingBuffers {
   readonly primaryRepair: Uint8Array | null;
   /** n x kP symbols: secondary sliver j at j*kP*s. */
   readonly secondary: Uint8Array;
-  /** (n-kP) x n leaf hashes of the rows >= kP, row-major. */
-  readonly repairRowLeafHashes: Uint8Array;
+  /** n x n leaf hashes of the expanded matrix, row-major: rows < kP from phase 1, the rest from phase 2. */
+  readonly rowLeafHashes: Uint8Array;
   /** n Merkle roots of the expanded rows (primary sliver hashes), by primary sliver index. */
   readonly primaryHashes: Uint8Array;
   /** n Merkle roots of the expanded columns (secondary sliver hashes), by secondary sliver index. */
@@ -49,7 +51,7 @@ export function allocateEncodingBuffers(
     systematic: systematic ?? make(kP * kS * s),
     primaryRepair: withSlivers ? make((n - kP) * kS * s) : null,
     secondary: make(n * kP * s),
-    repairRowLeafHashes: make((n - kP) * n * DIGEST_LENGTH),
+    rowLeafHashes: make(n * n * DIGEST_LENGTH),
     primaryHashes: make(n * DIGEST_LENGTH),
     secondaryHashes: make(n * DIGEST_LENGTH),
   };
@@ -72,22 +74,33 @@ export function batchWidth(totalCount: number, symbolSize: number, remaining: nu
   return Math.max(1, Math.min(remaining, Math.floor(BATCH_TARGET_BYTES / perCodeword)));
 }
 
+interface SymbolRun {
+  readonly bytes: Uint8Array;
+  readonly offset: number;
+  readonly count: number;
+}
+
 /**
- * Hashes symbols given as contiguous runs (in order) as the leaves of one Merkle tree of n leaves,
- * writes the root to `rootOut`, and optionally copies the leaf hashes of the run `keepRun` out.
+ * The Merkle root of one tree of n leaves: `known` leaf hashes first, written into the kernel's
+ * memory by `writeKnown`, then the leaf hashes of the symbols of `runs` (contiguous, in order).
+ * The root goes to rootOut at rootOffset; `readLeaves` then sees all leaf hashes in place, as
+ * 32-bit words from `leafWord` (the kernel's memory is 64-byte aligned).
  */
-function merkleRootOfRuns(
-  runs: readonly { bytes: Uint8Array; offset: number; count: number }[],
+function merkleRootOf(
+  known: number,
+  writeKnown: ((words: Uint32Array, leafWord: number) => void) | undefined,
+  runs: readonly SymbolRun[],
   symbolSize: number,
   rootOut: Uint8Array,
   rootOffset: number,
-  keep?: { run: number; into: Uint8Array; offset: number },
+  readLeaves: (words: Uint32Array, leafWord: number) => void,
 ): void {
   const kernel = HashKernel.shared();
-  let count = 0;
-  for (const run of runs) count += run.count;
+  let hashed = 0;
+  for (const run of runs) hashed += run.count;
+  const count = known + hashed;
   const [dataPtr, leavesPtr, scratchPtr, rootPtr] = kernel.layout([
-    count * symbolSize,
+    hashed * symbolSize,
     count * DIGEST_LENGTH,
     Math.ceil(count / 2) * DIGEST_LENGTH,
     DIGEST_LENGTH,
@@ -99,16 +112,21 @@ function merkleRootOfRuns(
     memory.set(run.bytes.subarray(run.offset, run.offset + length), at);
     at += length;
   }
-  kernel.hashLeavesAt(dataPtr, count, symbolSize, symbolSize, leavesPtr);
+  if (known > 0) writeKnown?.(new Uint32Array(memory.buffer), leavesPtr / 4);
+  kernel.hashLeavesAt(dataPtr, hashed, symbolSize, symbolSize, leavesPtr + known * DIGEST_LENGTH);
   kernel.merkleRootAt(leavesPtr, count, DIGEST_LENGTH, scratchPtr, rootPtr);
   memory = kernel.view();
   rootOut.set(memory.subarray(rootPtr, rootPtr + DIGEST_LENGTH), rootOffset);
-  if (keep !== undefined) {
-    let first = 0;
-    for (let i = 0; i < keep.run; i++) first += runs[i]!.count;
-    const start = leavesPtr + first * DIGEST_LENGTH;
-    keep.into.set(memory.subarray(start, start + runs[keep.run]!.count * DIGEST_LENGTH), keep.offset);
-  }
+  readLeaves(new Uint32Array(memory.buffer), leavesPtr / 4);
+}
+
+/** Words of one leaf hash. */
+const LEAF_WORDS = DIGEST_LENGTH / 4;
+
+/** rowLeafHashes as 32-bit words (its byte offset is a multiple of 4: it starts its own buffer). */
+function leafWordsOf(buffers: EncodingBuffers): Uint32Array {
+  const { rowLeafHashes } = buffers;
+  return new Uint32Array(rowLeafHashes.buffer, rowLeafHashes.byteOffset, rowLeafHashes.byteLength / 4);
 }
 
 /**
@@ -119,6 +137,7 @@ function merkleRootOfRuns(
 export function encodeSystematicRows(shape: EncodingShape, buffers: EncodingBuffers, rowStart: number, rowEnd: number): void {
   const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
   const repairCount = n - kS;
+  const rowLeaves = leafWordsOf(buffers);
   for (let r0 = rowStart; r0 < rowEnd; ) {
     const width = batchWidth(n, s, rowEnd - r0);
     const rowRepair = scratchBytes(width * repairCount * s);
@@ -141,7 +160,9 @@ export function encodeSystematicRows(shape: EncodingShape, buffers: EncodingBuff
     );
     for (let c = 0; c < width; c++) {
       const r = r0 + c;
-      merkleRootOfRuns(
+      merkleRootOf(
+        0,
+        undefined,
         [
           { bytes: buffers.systematic, offset: r * kS * s, count: kS },
           { bytes: rowRepair, offset: c * repairCount * s, count: repairCount },
@@ -149,6 +170,8 @@ export function encodeSystematicRows(shape: EncodingShape, buffers: EncodingBuff
         s,
         buffers.primaryHashes,
         r * DIGEST_LENGTH,
+        // Kept for the columns' trees (phase 2).
+        (words, leafWord) => rowLeaves.set(words.subarray(leafWord, leafWord + n * LEAF_WORDS), r * n * LEAF_WORDS),
       );
     }
     r0 += width;
@@ -157,20 +180,14 @@ export function encodeSystematicRows(shape: EncodingShape, buffers: EncodingBuff
 
 /**
  * Phase 2, columns [columnStart, columnEnd) of 0..n: expands each secondary sliver with the
- * primary code, computes the secondary hashes, writes the repair rows of the primary slivers, and
- * keeps the leaf hashes of rows >= kP for phase 3.
+ * primary code, computes the secondary hashes (the leaf hashes of rows < kP come from phase 1),
+ * writes the repair rows of the primary slivers, and keeps the leaf hashes of rows >= kP for phase 3.
  */
 export function encodeColumns(shape: EncodingShape, buffers: EncodingBuffers, columnStart: number, columnEnd: number): void {
   const { nShards: n, primarySourceSymbols: kP, secondarySourceSymbols: kS, symbolSize: s } = shape;
   const repairCount = n - kP;
-  const columnLeaves = new Uint8Array(repairCount * DIGEST_LENGTH);
-  const leafWords = new Uint32Array(columnLeaves.buffer);
-  const targetWords = new Uint32Array(
-    buffers.repairRowLeafHashes.buffer,
-    buffers.repairRowLeafHashes.byteOffset,
-    buffers.repairRowLeafHashes.byteLength / 4,
-  );
-  const rowWords = (n * DIGEST_LENGTH) / 4;
+  const rowLeaves = leafWordsOf(buffers);
+  const rowWords = n * LEAF_WORDS;
   for (let c0 = columnStart; c0 < columnEnd; ) {
     // Batches never straddle kS: only columns < kS belong to primary slivers.
     const limit = c0 < kS ? Math.min(columnEnd, kS) : columnEnd;
@@ -185,22 +202,30 @@ export function encodeColumns(shape: EncodingShape, buffers: EncodingBuffers, co
     encodeGrid(kP, n, s, width, columns, outputs);
     for (let c = 0; c < width; c++) {
       const column = c0 + c;
-      merkleRootOfRuns(
-        [
-          { bytes: buffers.secondary, offset: column * kP * s, count: kP },
-          { bytes: columnRepair, offset: c * repairCount * s, count: repairCount },
-        ],
+      const columnWord = column * LEAF_WORDS;
+      merkleRootOf(
+        kP,
+        // Gather column `column` of rows < kP, 8 words per leaf hash.
+        (words, leafWord) => {
+          for (let r = 0; r < kP; r++) {
+            const from = r * rowWords + columnWord;
+            const to = leafWord + r * LEAF_WORDS;
+            for (let w = 0; w < LEAF_WORDS; w++) words[to + w] = rowLeaves[from + w]!;
+          }
+        },
+        [{ bytes: columnRepair, offset: c * repairCount * s, count: repairCount }],
         s,
         buffers.secondaryHashes,
         column * DIGEST_LENGTH,
-        { run: 1, into: columnLeaves, offset: 0 },
+        // Scatter the rows >= kP to row-major order.
+        (words, leafWord) => {
+          for (let r = kP; r < n; r++) {
+            const to = r * rowWords + columnWord;
+            const from = leafWord + r * LEAF_WORDS;
+            for (let w = 0; w < LEAF_WORDS; w++) rowLeaves[to + w] = words[from + w]!;
+          }
+        },
       );
-      // Scatter to row-major order, 8 words per leaf hash.
-      for (let p = 0; p < repairCount; p++) {
-        const to = p * rowWords + (column * DIGEST_LENGTH) / 4;
-        const from = p * 8;
-        for (let w = 0; w < 8; w++) targetWords[to + w] = leafWords[from + w]!;
-      }
     }
     c0 += width;
   }
@@ -208,7 +233,7 @@ export function encodeColumns(shape: EncodingShape, buffers: EncodingBuffers, co
 
 /** Phase 3, rows [rowStart, rowEnd) of kP..n: primary hashes from the leaf hashes of phase 2. */
 export function hashRepairRows(shape: EncodingShape, buffers: EncodingBuffers, rowStart: number, rowEnd: number): void {
-  const { nShards: n, primarySourceSymbols: kP } = shape;
+  const { nShards: n } = shape;
   const kernel = HashKernel.shared();
   const rowBytes = n * DIGEST_LENGTH;
   const [leavesPtr, scratchPtr, rootPtr] = kernel.layout([rowBytes, Math.ceil(n / 2) * DIGEST_LENGTH, DIGEST_LENGTH]) as [
@@ -218,8 +243,8 @@ export function hashRepairRows(shape: EncodingShape, buffers: EncodingBuffers, r
   ];
   const memory = kernel.view();
   for (let row = rowStart; row < rowEnd; row++) {
-    const from = (row - kP) * rowBytes;
-    memory.set(buffers.repairRowLeafHashes.subarray(from, from + rowBytes), leavesPtr);
+    const from = row * rowBytes;
+    memory.set(buffers.rowLeafHashes.subarray(from, from + rowBytes), leavesPtr);
     kernel.merkleRootAt(leavesPtr, n, DIGEST_LENGTH, scratchPtr, rootPtr);
     buffers.primaryHashes.set(memory.subarray(rootPtr, rootPtr + DIGEST_LENGTH), row * DIGEST_LENGTH);
   }
