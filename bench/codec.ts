@@ -391,7 +391,7 @@ function reportMemory(args: Args, bytes: number, result: MemoryResult, inPlace: 
     [inPlace ? 'the blob in its padded buffer' : 'zero-padded copy of the blob', kP * kS * s],
     ['repair primary slivers', (result.n - kP) * kS * s],
     ['secondary slivers', result.n * kP * s],
-    ['leaf hashes of repair rows', (result.n - kP) * result.n * 32],
+    ['leaf hashes of the expanded matrix', result.n * result.n * 32],
   ] as const;
   const total = parts.reduce((sum, [, size]) => sum + size, 0);
   const detail = parts.map(([what, size]) => `${what} ${(size / 2 ** 20).toFixed(0)}`).join(' + ');
