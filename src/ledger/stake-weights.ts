@@ -1,17 +1,16 @@
 // Shard weight from stake (docs/economy.md section 5): a member whose pool has stake weighs one
 // unit per whole FLOE staked on it (its own stake and its delegators'), at least 1. The challenge
 // penalty still multiplies the weight when shards are apportioned (membership's effectiveWeight).
-// Members vote the weights that the stake counted in their epoch gives for the next assignment; a weight certified by n - f shards
-// replaces the one in force. Pure: the stake comes from the member's ledger as an argument.
+// In epoch e, after the midpoint, members vote the weights that the stake counted from e + 1 gives
+// for the assignment of e + 1; a weight certified by n - f shards replaces the one in force. Pure:
+// the stake comes from the member's ledger as an argument.
 import { FLAKES_PER_FLOE } from './units.js';
 
 /**
  * Fraction of an epoch before which a stake (unstake) order counts from the next epoch, later
- * from the one after: Walrus's midpoint (membership's MIDPOINT, where the next assignment is
- * signed). The weight a stake gives is voted in the epoch in which it counts, for the assignment
- * after it: stake counted in epoch e was settled at the midpoint of e - 1, long before the vote
- * window of e, so members whose clocks or certificate arrivals differ a little still vote the same
- * weights (docs/economy.md section 5).
+ * from the one after: Walrus's midpoint (membership's MIDPOINT). Its weight is voted just after
+ * it (membership's STAKE_VOTE_FROM), for the assignment of the epoch it counts from, which the
+ * members sign at SIGNING_PHASE (docs/economy.md section 5).
  */
 export const STAKE_CUTOFF = 0.5;
 /** Flakes of stake per unit of shard weight: one whole FLOE. */
@@ -40,7 +39,7 @@ export interface StakeWeightVote {
 
 /**
  * The stake votes a member casts in epoch e for the assignment of e + 1: for every member whose
- * pool has ever had stake (`stakeOf` returns its stake counted at e, undefined for a node
+ * pool has ever had stake (`stakeOf` returns its stake counted at e + 1, undefined for a node
  * without a pool: it keeps the weight of the genesis file or its admission), the weight its
  * stake gives, when that differs from the weight in force. Sorted by peer ID.
  */

@@ -13,7 +13,7 @@
 // member would have signed both digests, which it never does.
 //
 // Liveness needs the members to propose from the same votes. Each proposes once, from the votes
-// it holds at its midpoint; a vote that gossip brought to some before and to others after it
+// it holds at SIGNING_PHASE; a vote that gossip brought to some before and to others after it
 // (one declare or leave vote is enough: it needs no quorum) splits them and the epoch has no
 // certificate. So at VOTE_PULL_PHASE each member asks the others for the epoch's votes
 // (`pull-votes`; the node uses sync GetVotes and verifies them like gossiped ones). That changes
@@ -27,13 +27,26 @@ import { certifiedChanges } from './votes.js';
 /** Votes are cast before this fraction of an epoch; later ones count in the next epoch. */
 export const VOTE_CUTOFF = 0.4;
 /**
- * From this fraction of the epoch until the midpoint each member pulls the epoch's votes from the
- * other members (`pull-votes`), so that a vote cast before the cut-off that reached only some
+ * Walrus's midpoint: stake (unstake) orders voted before it in epoch e count from e + 1, later
+ * ones from e + 2 (the ledger's STAKE_CUTOFF). Walrus selects the next committee here.
+ */
+export const MIDPOINT = 0.5;
+/**
+ * The window of the stake votes, the one kind cast after VOTE_CUTOFF: from just after the
+ * midpoint, when every stake that counts from the next epoch is certified, until the pull. Each
+ * member votes the weights its ledger gives for the next epoch, so the next assignment follows the
+ * stake made before the midpoint, as Walrus's committee does (docs/economy.md section 5).
+ */
+export const STAKE_VOTE_FROM = 0.51;
+export const STAKE_VOTE_CUTOFF = 0.56;
+/**
+ * From this fraction of the epoch until SIGNING_PHASE each member pulls the epoch's votes from the
+ * other members (`pull-votes`), so that a vote cast before its cut-off that reached only some
  * members by gossip reaches all of them before they compute.
  */
-export const VOTE_PULL_PHASE = 0.44;
+export const VOTE_PULL_PHASE = 0.57;
 /** Members compute and sign the next assignment at this fraction of the epoch. */
-export const MIDPOINT = 0.5;
+export const SIGNING_PHASE = 0.62;
 /** An own signature not yet in a certificate is published again this often. */
 export const SIGNATURE_REPEAT_MS = 2_000;
 
@@ -77,7 +90,7 @@ export type AgreementOutput =
   | { readonly type: 'refused'; readonly epoch: number }
   /** The next assignment cannot be computed from the votes (logged; the assignment carries over). */
   | { readonly type: 'proposal-failed'; readonly epoch: number; readonly error: unknown }
-  /** Ask the other members for the votes of `epoch` they hold; feed the verified ones back as `vote` before the midpoint. */
+  /** Ask the other members for the votes of `epoch` they hold; feed the verified ones back as `vote` before SIGNING_PHASE. */
   | { readonly type: 'pull-votes'; readonly epoch: number }
   /** Gossip this member's signature (again). */
   | { readonly type: 'publish-signature'; readonly signature: AssignmentSignature }
@@ -160,11 +173,11 @@ export class Agreement {
   private tick(now: number, epoch: number, phase: number, inForce: Assignment): AgreementOutput[] {
     this.prune(epoch);
     this.signers.set(epoch + 1, inForce);
-    if (phase >= VOTE_PULL_PHASE && phase < MIDPOINT && isMember(inForce, this.self) && !this.pulled.has(epoch)) {
+    if (phase >= VOTE_PULL_PHASE && phase < SIGNING_PHASE && isMember(inForce, this.self) && !this.pulled.has(epoch)) {
       this.pulled.add(epoch);
       return [{ type: 'pull-votes', epoch }];
     }
-    if (phase < MIDPOINT || !isMember(inForce, this.self)) return [];
+    if (phase < SIGNING_PHASE || !isMember(inForce, this.self)) return [];
     const out: AgreementOutput[] = [];
     if (!this.proposals.has(epoch + 1) && !this.refused.has(epoch + 1)) out.push(...this.propose(epoch, inForce));
     const proposal = this.proposals.get(epoch + 1);

@@ -1,5 +1,5 @@
-// The economy's votes (docs/economy.md section 5), counted with the other membership votes at the
-// midpoint so that their results ride on the assignment certificate:
+// The economy's votes (docs/economy.md section 5), counted with the other membership votes when the
+// members sign the next assignment, so that their results ride on its certificate:
 //  - `declare name=value`: a member's own figure (its storage price, write price, commission,
 //    capacity in bytes, or stored bytes per shard it owns: capacity.ts).
 //    Like a leave, it needs only the member's own signature; it is kept in the assignment's

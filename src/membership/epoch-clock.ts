@@ -1,7 +1,7 @@
 // The epoch clock (DESIGN.md section 4): epochs start at the genesis time and last the genesis
 // epoch duration until a certified assignment carries another `epochDurationMs` parameter (set by
-// a param vote in epoch e, certified with assignment e+1 at e's midpoint, so every node knows the
-// new length before e+1 starts). From that assignment's epoch on, epochs last the new duration;
+// a param vote in epoch e, certified with assignment e+1 in the middle of e, so every node knows
+// the new length before e+1 starts). From that assignment's epoch on, epochs last the new duration;
 // the start of that epoch does not move. Every node derives the same clock from the same verified
 // chain, so the clock needs no agreement of its own. Pure: no timers, no I/O.
 import { type Genesis, genesisTimeMs } from '../config/genesis.js';

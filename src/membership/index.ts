@@ -66,7 +66,7 @@ export {
   verifyVote,
 } from './messages.js';
 export { type AdmissionPolicy, admissionPolicyOf, DEFAULT_ADMIT_WEIGHT, type TallyEntry, certifiedChanges, tallyVotes } from './votes.js';
-export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOutput, MIDPOINT, SIGNATURE_REPEAT_MS, type SignedMarker, VOTE_CUTOFF, VOTE_PULL_PHASE } from './agreement.js';
+export { Agreement, type AgreementInput, type AgreementOptions, type AgreementOutput, MIDPOINT, SIGNATURE_REPEAT_MS, type SignedMarker, SIGNING_PHASE, STAKE_VOTE_CUTOFF, STAKE_VOTE_FROM, VOTE_CUTOFF, VOTE_PULL_PHASE } from './agreement.js';
 export { DEFAULT_MAX_EPOCHS_AHEAD, MAX_EPOCHS_AHEAD_PARAM, maxEpochsAheadOf } from './blob-params.js';
 export { type CandidateDecision, type CandidateView, candidateDecision, gossipsRecord, isNearEpoch, JOIN_REPEAT_MS, recordDue, ADDRESS_RECORD_INTERVAL_MS, type RecordView, type TickDuties, type TickView, tickDuties, votedAdmit } from './epoch-duties.js';
 export { SyncDoneBook } from './sync-done-book.js';

@@ -1,7 +1,7 @@
 // The adapter of the pure agreement state machine (src/membership/agreement.ts): it signs what the
 // machine asks to sign (after persisting the signed marker), gossips votes and signatures, builds
 // and appends certificates, keeps operator votes cast after the voting window for the next, and
-// pulls the epoch's votes from the other members before the midpoint (agreement.ts VOTE_PULL_PHASE).
+// pulls the epoch's votes from the other members before they sign (agreement.ts VOTE_PULL_PHASE).
 import type { PeerId, PrivateKey } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import { toHex } from '../core/bytes.js';
@@ -18,13 +18,14 @@ import {
   decodeMembershipMessage,
   encodeMembershipMessage,
   isJoinRequest,
-  MIDPOINT,
   encodeAssignmentCertificate,
   formatVoteSubject,
   isMember,
   type SignedMarker,
   signAssignmentDigest,
+  SIGNING_PHASE,
   signVote,
+  STAKE_VOTE_CUTOFF,
   type Vote,
   VOTE_CUTOFF,
   type VoteSubject,
@@ -53,7 +54,7 @@ export interface AgreementDriverOptions {
   readonly fetchVotes?: (peer: PeerId, epoch: number, signal: AbortSignal) => Promise<Uint8Array[]>;
 }
 
-/** A vote pull never takes longer than this, nor past the midpoint. */
+/** A vote pull never takes longer than this, nor past SIGNING_PHASE. */
 const PULL_DEADLINE_MS = 10_000;
 
 export class AgreementDriver {
@@ -69,7 +70,8 @@ export class AgreementDriver {
 
   /**
    * Casts this node's vote (operator command). In the voting window of the current epoch it goes
-   * out at once; later it waits for the next epoch's window. Only members vote.
+   * out at once; later it waits for the next epoch's window. Only members vote. Stake votes have a
+   * window that reaches past the midpoint (STAKE_VOTE_CUTOFF): the stake certified before it counts.
    */
   async vote(subject: VoteSubject, options: { signal?: AbortSignal } = {}): Promise<{ queued: boolean; vote?: Vote }> {
     options.signal?.throwIfAborted();
@@ -79,7 +81,7 @@ export class AgreementDriver {
     if (!isMember(keeper.chain.assignmentAt(epoch), self)) throw new EpochManagerError('only committee members vote; this node holds no shard now');
     // Refuse a malformed vote now, not when its queued turn comes.
     checkVote({ epoch, kind: subject.kind, subject: formatVoteSubject(subject), voter: self });
-    if (keeper.clock().phase(this.options.now()) >= VOTE_CUTOFF) {
+    if (keeper.clock().phase(this.options.now()) >= (subject.kind === 'stake' ? STAKE_VOTE_CUTOFF : VOTE_CUTOFF)) {
       this.queuedVotes.push(subject);
       return { queued: true };
     }
@@ -106,15 +108,15 @@ export class AgreementDriver {
   }
 
   /**
-   * Asks every connected member for the votes of `epoch` it holds, until the midpoint: each is
+   * Asks every connected member for the votes of `epoch` it holds, until SIGNING_PHASE: each is
    * checked as a gossiped one (a vote of that epoch by a member of it, validly signed) and counted
    * if new. A vote cast before the cut-off that gossip brought to one member reaches the others so.
    */
   async pullVotes(epoch: number, inForce: Assignment): Promise<void> {
     const { fetchVotes, peers, keeper, genesis, self } = this.options;
     if (fetchVotes === undefined || peers === undefined) return;
-    const untilMidpoint = keeper.clock().startOf(epoch) + MIDPOINT * keeper.clock().durationOf(epoch) - this.options.now();
-    const signal = withDeadline(undefined, Math.max(500, Math.min(PULL_DEADLINE_MS, untilMidpoint)));
+    const untilSigning = keeper.clock().startOf(epoch) + SIGNING_PHASE * keeper.clock().durationOf(epoch) - this.options.now();
+    const signal = withDeadline(undefined, Math.max(500, Math.min(PULL_DEADLINE_MS, untilSigning)));
     const members = new Set(inForce.ownerOfShard);
     let added = 0;
     await Promise.all(
@@ -149,7 +151,7 @@ export class AgreementDriver {
   async tick(now: number, epoch: number, phase: number, inForce: Assignment): Promise<void> {
     if (this.options.keeper.chain.digestOf(epoch + 1) !== undefined) this.agreement.step({ type: 'certified', epoch: epoch + 1 });
     const outputs = this.agreement.step({ type: 'tick', now, epoch, phase, inForce });
-    // In the background: the ticks go on while the answers come (the proposal waits for the midpoint, not for them).
+    // In the background: the ticks go on while the answers come (the proposal waits for SIGNING_PHASE, not for them).
     for (const output of outputs) if (output.type === 'pull-votes') void this.pullVotes(output.epoch, inForce).catch(() => undefined);
     await this.act(outputs);
   }

@@ -1,5 +1,5 @@
 // Fetching a peer's certificate chain over the sync protocol (GetChain pages), for catch-up, and
-// the votes of an epoch it holds (GetVotes), pulled before the midpoint.
+// the votes of an epoch it holds (GetVotes), pulled before the members sign the next assignment.
 import type { PeerId } from '@libp2p/interface';
 import { withDeadline } from '../core/abort.js';
 import { decodeAssignmentCertificate } from '../membership/index.js';

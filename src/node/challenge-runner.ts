@@ -5,7 +5,7 @@
 // eviction threshold. It also serves the challenge protocol and the recovery embargo.
 //
 // Timeline of epoch e (phase = fraction of the epoch elapsed, by the genesis clock):
-//   startPhase (0.05)  the epoch's assignment is known (certified at the midpoint of e-1, or
+//   startPhase (0.05)  the epoch's assignment is known (certified in the middle of e-1, or
 //                      carried over): seed, schedule, samples; challenges run, results gossiped.
 //   foldPhase  (0.3)   the results of e received so far are folded into the scores once, and
 //                      members below the threshold go to onBelowThreshold, before the

@@ -1,13 +1,13 @@
 // A member's economy votes (docs/economy.md section 5), once per epoch inside the voting window:
 // its operator's declared figures (storage price, write price, commission) whenever the figure in
 // the assignment differs from the configured one; its capacity and stored bytes per shard (the
-// inputs of capacity-aware assignments, src/membership/capacity.ts); the stake weights its ledger
-// shows for the stake counted in this epoch (stake votes; certified at n - f shards they set the
-// members' weights in the next assignment); and the fees of ended epochs not certified yet (fees
-// votes; certified at n - f shards they are what every member pays out). Stake and fees votes
-// wait until the ledger has taken over the epoch (it then holds every certificate the previous
-// committee applied) and FIGURES_VOTE_FROM of the epoch. One start/stop lifecycle; narrow
-// dependencies.
+// inputs of capacity-aware assignments, src/membership/capacity.ts); and the fees of ended epochs
+// not certified yet (fees votes; certified at n - f shards they are what every member pays out).
+// After the midpoint, in the stake votes' own window, the weights its ledger gives for the stake
+// counted from the next epoch (stake votes; certified at n - f shards they set the members'
+// weights in the next assignment). Stake and fees votes wait until the ledger has taken over the
+// epoch (it then holds every certificate the previous committee applied). One start/stop
+// lifecycle; narrow dependencies.
 import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { EconomyConfig } from '../config/node-config.js';
@@ -21,28 +21,32 @@ import {
   isMember,
   MAX_FEES_FLAKES,
   shardsOf,
+  STAKE_VOTE_CUTOFF,
+  STAKE_VOTE_FROM,
   storageDeclarations,
   VOTE_CUTOFF,
   type VoteSubject,
   type VoteSubjectOf,
 } from '../membership/index.js';
 
-const TICK_MS = 500;
+/** Ticks a hundred times an epoch, at least every 500 ms: the stake votes' window is 5 % of an epoch. */
+const MAX_TICK_MS = 500;
+const MIN_TICK_MS = 20;
 /**
- * Stake and fees votes are cast from here on. The stake counted in epoch e was settled at the
- * midpoint of e - 1 and the fees of e - 1 by its end; this leaves the ledger's takeover and the
- * certificates a client handed out late a tenth of an epoch more, and still most of the window
- * before the vote cut-off.
+ * Fees votes are cast from here on. The fees of e - 1 are settled by its end; this leaves the
+ * ledger's takeover and the certificates a client handed out late a tenth of an epoch more, and
+ * still most of the window before the vote cut-off.
  */
 export const FIGURES_VOTE_FROM = 0.1;
 /** No vote this late: it would be queued into the next epoch with this epoch's figures. */
 const LAST_VOTE_PHASE = VOTE_CUTOFF - 0.02;
+const LAST_STAKE_VOTE_PHASE = STAKE_VOTE_CUTOFF - 0.01;
 
 /** What the voter reads from the member's ledger. */
 export interface EconomyVoterLedger {
   /** The epoch the ledger has taken over (it votes orders with it). */
   readonly votingEpoch: number;
-  /** A node's stake counted at an epoch. */
+  /** A node's stake counted at an epoch (stake voted before the midpoint of the epoch before). */
   stakeAt(node: string, epoch: number): bigint;
   /** Nodes whose pool ever had stake. */
   poolNodes(): string[];
@@ -58,6 +62,8 @@ export interface EconomyVoterOptions {
     epoch(): number;
     phase(): number;
     current(): Assignment;
+    /** The current epoch's length (paces the ticks); absent: ticks every 500 ms. */
+    durationMs?(): number;
     vote(subject: VoteSubject): Promise<unknown>;
   };
   readonly ledger: EconomyVoterLedger;
@@ -119,14 +125,18 @@ export class EconomyVoter {
   private declaredIn = -1;
   /** Storage figures are declared from the epoch after the start on: by then the node is connected, so its vote reaches every member (a vote only some members count splits their proposals). */
   private startedIn = Number.POSITIVE_INFINITY;
-  private figuresIn = -1;
+  private feesIn = -1;
+  /** The epoch of `stakeVoted`: the members whose stake weight this node voted in it. */
+  private stakeVotesIn = -1;
+  private readonly stakeVoted = new Set<string>();
   private busy = false;
 
   constructor(private readonly options: EconomyVoterOptions) {}
 
   start(): void {
     this.startedIn = this.options.epochs.epoch();
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    const duration = this.options.epochs.durationMs?.() ?? 100 * MAX_TICK_MS;
+    this.timer = setInterval(() => void this.tick(), Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, Math.floor(duration / 100))));
     this.timer.unref();
   }
 
@@ -137,26 +147,41 @@ export class EconomyVoter {
 
   private async tick(): Promise<void> {
     if (this.busy) return;
-    const { epochs, self } = this.options;
+    const { epochs, self, ledger } = this.options;
     const epoch = epochs.epoch();
     const phase = epochs.phase();
     const inForce = epochs.current();
-    if (phase >= LAST_VOTE_PHASE || !isMember(inForce, self)) return;
+    if (!isMember(inForce, self)) return;
+    const voting = phase < LAST_VOTE_PHASE;
+    const staking = phase >= STAKE_VOTE_FROM && phase < LAST_STAKE_VOTE_PHASE && ledger.votingEpoch >= epoch;
+    if (!voting && !staking) return;
     this.busy = true;
     try {
-      if (this.declaredIn !== epoch) {
+      if (voting && this.declaredIn !== epoch) {
         this.declaredIn = epoch;
         const storage = epoch > this.startedIn ? this.options.storage?.() : undefined;
         const subjects = [...declareSubjects(self, this.options.economy, inForce), ...(storage === undefined ? [] : storageSubjects(self, storage, inForce))];
         for (const subject of subjects) await this.cast(subject, epoch);
       }
-      if (this.figuresIn !== epoch && phase >= FIGURES_VOTE_FROM && this.options.ledger.votingEpoch >= epoch) {
-        this.figuresIn = epoch;
-        const { ledger } = this.options;
-        const pools = new Set(ledger.poolNodes());
-        const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? ledger.stakeAt(peer, epoch) : undefined));
-        for (const vote of votes) await this.cast({ kind: 'stake', peerId: vote.peerId, weight: vote.weight }, epoch);
+      if (voting && this.feesIn !== epoch && phase >= FIGURES_VOTE_FROM && ledger.votingEpoch >= epoch) {
+        this.feesIn = epoch;
         for (const subject of feesVoteSubjects(epoch, inForce, ledger)) await this.cast(subject, epoch);
+      }
+      if (staking) {
+        if (this.stakeVotesIn !== epoch) {
+          this.stakeVotesIn = epoch;
+          this.stakeVoted.clear();
+        }
+        // The stake counted from e + 1, all of it certified before this epoch's midpoint. A member
+        // votes each weight once per epoch: a stake that reaches it later in the window still gets
+        // a vote if its pool has none yet.
+        const pools = new Set(ledger.poolNodes());
+        const votes = stakeWeightVotes(inForce.members, (peer) => (pools.has(peer) ? ledger.stakeAt(peer, epoch + 1) : undefined));
+        for (const vote of votes) {
+          if (this.stakeVoted.has(vote.peerId)) continue;
+          this.stakeVoted.add(vote.peerId);
+          await this.cast({ kind: 'stake', peerId: vote.peerId, weight: vote.weight }, epoch);
+        }
       }
     } finally {
       this.busy = false;

@@ -11,7 +11,12 @@
 //                         for reachable candidates, or on the operator's command). Votes cast
 //                         later wait for the next epoch, so that every member has seen the same
 //                         votes when it computes the next assignment.
-//   MIDPOINT              every member of committee(e) computes assignment(e+1) from assignment(e)
+//   MIDPOINT              stake orders signed from here on count from e+2, not e+1 (Walrus's rule).
+//   [STAKE_VOTE_FROM,     members vote the shard weights their ledgers give for e+1: the stake
+//    STAKE_VOTE_CUTOFF)   certified before the midpoint (economy voter).
+//   VOTE_PULL_PHASE       members pull the votes of e from each other (a vote gossip brought to
+//                         only some of them reaches all).
+//   SIGNING_PHASE         every member of committee(e) computes assignment(e+1) from assignment(e)
 //                         and the certified votes of e, signs its digest (once per epoch, never a
 //                         second digest) and gossips the signature, again every few seconds
 //                         until the certificate exists.
@@ -28,6 +33,7 @@ import {
   type EpochClock,
   isMember,
   MIDPOINT,
+  SIGNING_PHASE,
   type NodeRecord,
   shardsOf,
   signSyncDone,
@@ -48,7 +54,7 @@ import { type ChainFetcher, ChainKeeper } from './chain-keeper.js';
 import { MembershipGossip } from './membership-gossip.js';
 import type { NodeMetrics } from './metrics.js';
 
-export { MIDPOINT, VOTE_CUTOFF };
+export { MIDPOINT, SIGNING_PHASE, VOTE_CUTOFF };
 export { EpochManagerError } from './agreement-driver.js';
 export { CHAIN_FILE_NAME, joinChainFile, SIGNED_MARKER_FILE_NAME, splitChainFile } from './chain-file.js';
 export type { ChainFetcher } from './chain-keeper.js';
@@ -75,7 +81,7 @@ export interface EpochManagerOptions {
   /** Called with each new signed record of this node (at start, then every epoch), e.g. to store it in the DHT. */
   readonly onRecord?: (record: NodeRecord) => void;
   readonly fetchChain?: ChainFetcher;
-  /** A peer's encoded votes of an epoch (sync protocol); members pull them before the midpoint. */
+  /** A peer's encoded votes of an epoch (sync protocol); members pull them before they sign the next assignment. */
   readonly fetchVotes?: (peer: PeerId, epoch: number, signal: AbortSignal) => Promise<Uint8Array[]>;
   /** Called with every verified record of another member from gossip (e.g. to learn its addresses). */
   readonly onMemberRecord?: (record: NodeRecord) => void;

@@ -198,7 +198,13 @@ export function createEconomyVoter(context: AssemblyContext, epochs: EpochManage
   return new EconomyVoter({
     self: context.identity.peerId.toString(),
     economy: context.config.economy,
-    epochs,
+    epochs: {
+      epoch: () => epochs.epoch(),
+      phase: () => epochs.phase(),
+      current: () => epochs.current(),
+      durationMs: () => epochs.clock().durationOf(epochs.epoch()),
+      vote: (subject) => epochs.vote(subject),
+    },
     ledger: ledger.state,
     storage: () => ({ capacityBytes: context.capacityBytes, storedBytes: context.store.stats().bytes, migrating: context.hooks.migrating?.() ?? false }),
     log: childLog(context.log, { component: 'economy' }),

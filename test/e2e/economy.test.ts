@@ -183,7 +183,7 @@ describe('the economy on a devnet', () => {
     }
   }, 900_000);
 
-  it('the node with more stake holds more shards in the assignment after the epoch its stake counts from (or a later one)', async () => {
+  it('the node with more stake holds more shards from the epoch its stake counts from (or a later one)', async () => {
     const staked = cluster.nodes[STAKED]!;
     const weightIn = (assignment: Assignment): number | undefined => assignment.members.find((member) => member.peerId === staked.peerId)?.weight;
     const chainFrom = async (epoch: number): Promise<Assignment[]> => {
@@ -204,8 +204,10 @@ describe('the economy on a devnet', () => {
       30 * EPOCH_MS,
       1000,
     );
-    // Members vote the weight in the epoch the stake counts from, for the assignment after it.
-    expect(weighted.epoch).toBeGreaterThanOrEqual(result.activationEpoch + 1);
+    // Members vote the weight just after the midpoint before the epoch the stake counts from, for
+    // that epoch's assignment (a later one only if the vote missed its quorum on a busy machine).
+    expect(weighted.epoch).toBeGreaterThanOrEqual(result.activationEpoch);
+    console.log(`stake counts from epoch ${result.activationEpoch}; first assignment with its weight: epoch ${weighted.epoch}`);
     const mine = shardsOf(weighted, staked.peerId).length;
     for (const member of weighted.members) if (member.peerId !== staked.peerId) expect(shardsOf(weighted, member.peerId).length).toBeLessThan(mine);
     await waitFor('the stake counted in the ledger view and the metrics', async () => {

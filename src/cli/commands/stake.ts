@@ -2,7 +2,8 @@
 // (docs/economy.md section 5): stake moves FLOE from the wallet into a node's pool (certified by
 // the committee like a transfer); it counts in the node's pool from the next epoch when signed
 // before the midpoint of the epoch (Walrus's timing), else from the one after, and the members vote
-// the shard weight it gives in that epoch for the assignment after it. Unstaked FLOE returns to the
+// the shard weight it gives just after that midpoint, for the assignment of the epoch it counts
+// from. Unstaked FLOE returns to the
 // balance at once but stays unspendable, and counts as stake, until that epoch.
 import type { Command } from 'commander';
 import { addressOf, checkAddress, formatAmount, parseAmount } from '../../ledger/index.js';

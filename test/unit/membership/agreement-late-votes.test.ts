@@ -1,14 +1,14 @@
 // Declare votes that some members count and others do not. Each member proposes, once, the
-// assignment computed from the votes it holds at its midpoint, and a declare vote needs only its
-// voter's signature, so one vote that gossip brought to some members before their midpoint and to
+// assignment computed from the votes it holds at SIGNING_PHASE, and a declare vote needs only its
+// voter's signature, so one vote that gossip brought to some members before their signing phase and to
 // the others after it gives two digests, neither signed by n - f shards. The cure: between the
-// vote cut-off and the midpoint (VOTE_PULL_PHASE) every member pulls the epoch's votes from the
+// vote cut-off and the signing phase (VOTE_PULL_PHASE) every member pulls the epoch's votes from the
 // others (sync GetVotes), so a vote any member holds by then reaches all of them before they
 // compute. The pure state machine, four honest members with equal shards; the pull is modelled
 // as the node does it: each asks the others for the votes they hold.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/bytes.js';
-import { Agreement, MIDPOINT, VOTE_CUTOFF, VOTE_PULL_PHASE } from '../../../src/membership/agreement.js';
+import { Agreement, SIGNING_PHASE, VOTE_CUTOFF, VOTE_PULL_PHASE } from '../../../src/membership/agreement.js';
 import { genesisAssignment } from '../../../src/membership/assignment.js';
 import { formatVoteSubject } from '../../../src/membership/vote-subjects.js';
 import type { Vote } from '../../../src/membership/messages.js';
@@ -19,7 +19,7 @@ const EPOCH_MS = 10_000;
 
 /**
  * The digests the members propose for epoch 1 when the vote reaches `early` of them by gossip
- * before their midpoint and the rest after it; with `pull`, they act on `pull-votes`.
+ * before their signing phase and the rest after it; with `pull`, they act on `pull-votes`.
  */
 async function proposedDigests(early: number, pull: boolean): Promise<Set<string>> {
   const nodes = await testNodes(4);
@@ -35,7 +35,7 @@ async function proposedDigests(early: number, pull: boolean): Promise<Set<string
   members.forEach((member, index) => {
     if (index < early) member.step({ type: 'vote', vote });
   });
-  // Between the cut-off and the midpoint: each member asks the others (what GetVotes serves).
+  // Between the cut-off and the signing phase: each member asks the others (what GetVotes serves).
   const pulls = members.map((member) => member.step({ type: 'tick', now: VOTE_PULL_PHASE * EPOCH_MS, epoch: 0, phase: VOTE_PULL_PHASE, inForce: genesis }));
   for (const [index, outputs] of pulls.entries()) {
     expect(outputs).toEqual([{ type: 'pull-votes', epoch: 0 }]);
@@ -46,7 +46,7 @@ async function proposedDigests(early: number, pull: boolean): Promise<Set<string
   }
   const digests = new Set<string>();
   members.forEach((member, index) => {
-    for (const output of member.step({ type: 'tick', now: MIDPOINT * EPOCH_MS, epoch: 0, phase: MIDPOINT, inForce: genesis })) {
+    for (const output of member.step({ type: 'tick', now: SIGNING_PHASE * EPOCH_MS, epoch: 0, phase: SIGNING_PHASE, inForce: genesis })) {
       if (output.type === 'sign') digests.add(toHex(output.digest));
     }
     if (index >= early) member.step({ type: 'vote', vote }); // gossip, too late: the proposal is made
@@ -54,10 +54,10 @@ async function proposedDigests(early: number, pull: boolean): Promise<Set<string
   return digests;
 }
 
-describe('a declare vote that gossip brings to some members only after their midpoint', () => {
-  it('splits their proposals unless they pull the epoch’s votes from each other before the midpoint', async () => {
+describe('a declare vote that gossip brings to some members only after their signing phase', () => {
+  it('splits their proposals unless they pull the epoch’s votes from each other before the signing phase', async () => {
     expect(VOTE_CUTOFF).toBeLessThan(VOTE_PULL_PHASE);
-    expect(VOTE_PULL_PHASE).toBeLessThan(MIDPOINT);
+    expect(VOTE_PULL_PHASE).toBeLessThan(SIGNING_PHASE);
     // Delivered to all, or to none, in time: one digest either way.
     expect((await proposedDigests(4, false)).size).toBe(1);
     expect((await proposedDigests(0, false)).size).toBe(1);

@@ -10,8 +10,8 @@
 // Liveness (runs where members holding n - f shards are honest and connected): a certificate of
 // the next epoch exists before the epoch ends. "Connected" is what gossip and the vote pull give
 // the real node: an honest vote sent in the voting window reaches some connected members before
-// the midpoint and may reach others only after it (slow gossip), but every member pulls the
-// epoch's votes from the connected members it reaches between the cut-off and the midpoint
+// the signing phase and may reach others only after it (slow gossip), but every member pulls the
+// epoch's votes from the connected members it reaches between the cut-off and the signing phase
 // (VOTE_PULL_PHASE; sync GetVotes), so a vote one of them holds by then reaches all; a Byzantine
 // vote reaches every connected member or none (gossipsub relays). Assignment signatures and
 // certificates may be lost, delayed and reordered (members repeat their signature); connected
@@ -22,7 +22,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/core/bytes.js';
 import { quorum } from '../../../src/config/shard-assignment.js';
-import { Agreement, type AgreementOutput, MIDPOINT, type SignedMarker, VOTE_CUTOFF, VOTE_PULL_PHASE } from '../../../src/membership/agreement.js';
+import { Agreement, type AgreementOutput, SIGNING_PHASE, type SignedMarker, VOTE_CUTOFF, VOTE_PULL_PHASE } from '../../../src/membership/agreement.js';
 import { type Assignment, genesisAssignment, isMember, weightOf } from '../../../src/membership/assignment.js';
 import type { AssignmentSignature, Vote } from '../../../src/membership/messages.js';
 
@@ -154,7 +154,7 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
   const maxDelayMs = 50 + random() * 3_000;
   const duplicateRate = random() * 0.2;
   const restartRate = random() * 0.3;
-  /** Liveness runs: the share of honest votes' deliveries that gossip brings only after the midpoint. */
+  /** Liveness runs: the share of honest votes' deliveries that gossip brings only after the signing phase. */
   const lateRate = liveness ? random() * 0.5 : 0;
 
   const nodes: SimNode[] = members.map((peerId) => ({
@@ -184,7 +184,7 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
     const copies = !reliable && random() < duplicateRate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       const late = reliable && message.type === 'vote' && !sender.byzantine && random() < lateRate;
-      const delay = late ? (MIDPOINT + random() * (1 - MIDPOINT)) * EPOCH_MS - now : reliable ? random() * (MIDPOINT - VOTE_CUTOFF) * EPOCH_MS * 0.9 : random() * maxDelayMs;
+      const delay = late ? (SIGNING_PHASE + random() * (1 - SIGNING_PHASE)) * EPOCH_MS - now : reliable ? random() * (SIGNING_PHASE - VOTE_CUTOFF) * EPOCH_MS * 0.9 : random() * maxDelayMs;
       queue.push({ at: now + delay, kind: 'deliver', node: to, message });
     }
   };
@@ -222,7 +222,7 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
         }
         case 'pull-votes':
           // GetVotes to every honest member it reaches: the votes each holds now. Connected members
-          // (liveness runs) answer before the midpoint; elsewhere an answer may be lost or come late.
+          // (liveness runs) answer before the signing phase; elsewhere an answer may be lost or come late.
           for (const [other, peer] of nodes.entries()) {
             if (other === index || peer.byzantine || !linkUp(node, peer)) continue;
             if (!liveness && random() < lossRate) continue;
@@ -258,14 +258,14 @@ function runSimulation(seed: number, peerIds: readonly string[]): RunResult {
     }
   }
   for (let index = 0; index < nodes.length; index++) {
-    // Ticks before the midpoint change nothing in the agreement; the run starts them a little before.
+    // Ticks before the signing phase change nothing in the agreement; the run starts them a little before.
     for (let at = (VOTE_PULL_PHASE - 0.02) * EPOCH_MS + random() * TICK_MS; at < EPOCH_MS; at += TICK_MS) queue.push({ at, kind: 'tick', node: index });
     const node = nodes[index]!;
     if (node.byzantine) {
-      for (let i = 0; i < 4; i++) queue.push({ at: (MIDPOINT + random() * (1 - MIDPOINT)) * EPOCH_MS, kind: 'byzantine', node: index });
+      for (let i = 0; i < 4; i++) queue.push({ at: (SIGNING_PHASE + random() * (1 - SIGNING_PHASE)) * EPOCH_MS, kind: 'byzantine', node: index });
     } else if (random() < restartRate) {
       // Connected members of liveness runs restart only after signing (see the file comment).
-      const from = liveness && node.connected ? MIDPOINT + 0.05 : 0;
+      const from = liveness && node.connected ? SIGNING_PHASE + 0.05 : 0;
       queue.push({ at: (from + random() * (1 - from)) * EPOCH_MS, kind: 'restart', node: index });
     }
   }

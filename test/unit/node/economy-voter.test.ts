@@ -1,10 +1,11 @@
 // The economy voter: declares only the configured figures (and its capacity and stored bytes per
-// shard) that differ from the assignment, once per epoch; votes the stake weights of the stake
-// counted in its epoch and the fees of ended epochs not certified yet, only from the figures phase
-// on and once its ledger took the epoch over.
+// shard) that differ from the assignment, once per epoch; votes the fees of ended epochs not
+// certified yet from the figures phase on, and after the midpoint the stake weights of the stake
+// counted from the next epoch (one vote per member and epoch, also for a stake that reaches it
+// late in the window), both once its ledger took the epoch over.
 import { describe, expect, it } from 'vitest';
 import { FLAKES_PER_FLOE } from '../../../src/ledger/index.js';
-import { type Assignment, declaredParamName, formatVoteSubject } from '../../../src/membership/index.js';
+import { type Assignment, declaredParamName, formatVoteSubject, MIDPOINT, STAKE_VOTE_CUTOFF, STAKE_VOTE_FROM } from '../../../src/membership/index.js';
 import { declareSubjects, EconomyVoter, feesVoteSubjects, FIGURES_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
 import { testNodes } from '../membership/helpers.js';
@@ -59,15 +60,16 @@ describe('feesVoteSubjects', () => {
 });
 
 describe('EconomyVoter', () => {
-  it('casts declarations once per epoch, stake weights and fees only from the figures phase once the ledger took the epoch over, storage figures from the epoch after its start', async () => {
+  it('casts declarations once per epoch, fees from the figures phase and stake weights after the midpoint, both once the ledger took the epoch over, storage figures from the epoch after its start', async () => {
     const votes: string[] = [];
     let phase = FIGURES_VOTE_FROM - 0.05;
     let epoch = 4;
+    const stakes = new Map<string, bigint>([[`${other}@5`, 7n * FLAKES_PER_FLOE]]);
     const ledger = {
       votingEpoch: 3,
-      // Stake counted in epoch 4 (settled at the midpoint of epoch 3) gives the weights voted in 4.
-      stakeAt: (node: string, at: number) => (node === other && at === 4 ? 7n * FLAKES_PER_FLOE : 0n),
-      poolNodes: () => [other],
+      // The stake counted from epoch 5 (voted before the midpoint of epoch 4) gives the weights voted in 4, after its midpoint.
+      stakeAt: (node: string, at: number) => stakes.get(`${node}@${at}`) ?? 0n,
+      poolNodes: () => [...new Set([...stakes.keys()].map((key) => key.split('@')[0]!))],
       epochsWithFees: () => [3],
       feesOf: (at: number) => (at === 3 ? 1500n : 0n),
     };
@@ -78,6 +80,7 @@ describe('EconomyVoter', () => {
         epoch: () => epoch,
         phase: () => phase,
         current: () => assignment,
+        durationMs: () => 5_000,
         vote: (subject) => {
           votes.push(`${subject.kind} ${formatVoteSubject(subject)}`);
           return Promise.resolve();
@@ -87,23 +90,39 @@ describe('EconomyVoter', () => {
       storage: () => ({ capacityBytes: 10_000, storedBytes: 0 }),
       log: () => {},
     });
+    const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
     voter.start();
     try {
-      await waitFor('the declaration', () => votes.includes('declare storagePrice=250'), 10_000, 50);
+      await waitFor('the declaration', () => votes.includes('declare storagePrice=250'), 10_000, 20);
       expect(votes).toEqual(['declare storagePrice=250']);
       phase = FIGURES_VOTE_FROM + 0.01;
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await settle();
       expect(votes).toEqual(['declare storagePrice=250']); // the ledger has not taken epoch 4 over
       ledger.votingEpoch = 4;
-      await waitFor('the stake and fees votes', () => votes.includes('fees 3=1500'), 10_000, 50);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`, 'fees 3=1500']);
+      await waitFor('the fees vote', () => votes.includes('fees 3=1500'), 10_000, 20);
+      await settle();
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500']); // no stake vote before the midpoint
+      phase = MIDPOINT;
+      await settle();
+      expect(votes).toHaveLength(2);
+      phase = STAKE_VOTE_FROM;
+      await waitFor('the stake vote', () => votes.includes(`stake ${other}=7`), 10_000, 20);
+      // A stake on this node's own pool that reaches it later in the window: voted too; the other member's weight not again.
+      stakes.set(`${self}@5`, 3n * FLAKES_PER_FLOE);
+      stakes.set(`${other}@5`, 9n * FLAKES_PER_FLOE);
+      await waitFor('the late stake vote', () => votes.includes(`stake ${self}=3`), 10_000, 20);
+      phase = STAKE_VOTE_CUTOFF;
+      stakes.set(`${self}@5`, 4n * FLAKES_PER_FLOE);
+      await settle();
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', `stake ${other}=7`, `stake ${self}=3`]);
       // The storage figures from the epoch after the start on (the node is connected by then);
-      // no stake or fees votes in epoch 5 before the ledger takes it over.
+      // no fees or stake votes in epoch 5 before the ledger takes it over.
       epoch = 5;
-      await waitFor('the capacity declaration', () => votes.includes('declare capacity=10000'), 10_000, 50);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(votes).toEqual(['declare storagePrice=250', `stake ${other}=7`, 'fees 3=1500', 'declare storagePrice=250', 'declare capacity=10000']);
+      phase = FIGURES_VOTE_FROM;
+      await waitFor('the capacity declaration', () => votes.includes('declare capacity=10000'), 10_000, 20);
+      phase = STAKE_VOTE_FROM;
+      await settle();
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', `stake ${other}=7`, `stake ${self}=3`, 'declare storagePrice=250', 'declare capacity=10000']);
     } finally {
       voter.stop();
     }
