@@ -10,3 +10,4 @@ export * from './state.js';
 export * from './units.js';
 export * from './epoch-rewards.js';
 export * from './stake-weights.js';
+export * from './pools-digest.js';

@@ -14,7 +14,7 @@
 import { compareStrings } from '../core/bytes.js';
 import { type Assignment, isMember } from './assignment.js';
 import { agreedBytesPerShard, BYTES_PER_SHARD_PARAM } from './capacity.js';
-import { type DeclaredFigure, declaredParamName, figureParamValue, tryParseVoteSubject } from './vote-subjects.js';
+import { type DeclaredFigure, declaredParamName, figureParamValue, POOLS_DIGEST_HEX_LENGTH, tryParseVoteSubject } from './vote-subjects.js';
 
 /** Parameters holding the prices in force (src/ledger economics.ts reads the same names). */
 export const STORAGE_PRICE_PARAM = 'price.storage';
@@ -146,7 +146,55 @@ export function feesChanges(certified: Iterable<{ readonly epoch: number; readon
   return params;
 }
 
-/** Whether a parameter name belongs to the certified fees (only fees votes set them, never a param vote). */
+// -- pools at an ended epoch -------------------------------------------------------------------
+// `pools epoch=digest`: a digest of every pool's delegators and their stake at an ended epoch, as a
+// member's ledger holds them (src/ledger/pools-digest.ts). The rewards of that epoch are split
+// among each pool's delegators from the member's own ledger; certified at n - f shards, the digest
+// tells every member whether its ledger holds the same stake as the committee's, and a member pays
+// the epoch out only when it does, so the split is the same on every node (docs/economy.md
+// section 5). Same slots and windows as the fees: `fees.<slot>.poolsEpoch` and the digest's two
+// 48-bit halves `fees.<slot>.pools0`, `fees.<slot>.pools1` (under `fees.`: param votes never set
+// them).
+
+const DIGEST_HALF_HEX = POOLS_DIGEST_HEX_LENGTH / 2;
+
+export function poolsParamNames(epoch: number): { readonly epoch: string; readonly high: string; readonly low: string } {
+  const slot = epoch % FEE_SLOTS;
+  return { epoch: `fees.${slot}.poolsEpoch`, high: `fees.${slot}.pools0`, low: `fees.${slot}.pools1` };
+}
+
+/** The pools digest of `epoch` certified in `assignment` (undefined: not there, or its slot holds another epoch). */
+export function certifiedPoolsIn(assignment: Pick<Assignment, 'params'>, epoch: number): string | undefined {
+  const names = poolsParamNames(epoch);
+  const high = assignment.params[names.high];
+  const low = assignment.params[names.low];
+  const isHalf = (value: number | undefined): value is number => value !== undefined && Number.isSafeInteger(value) && value >= 0 && value < 2 ** (4 * DIGEST_HALF_HEX);
+  if (assignment.params[names.epoch] !== epoch || !isHalf(high) || !isHalf(low)) return undefined;
+  return high.toString(16).padStart(DIGEST_HALF_HEX, '0') + low.toString(16).padStart(DIGEST_HALF_HEX, '0');
+}
+
+/**
+ * Parameter changes from the certified pools subjects of the window of `votingEpoch`, by the fees'
+ * rules: a digest already certified is never replaced; of several certified at once the lowest counts.
+ */
+export function poolsChanges(certified: Iterable<{ readonly epoch: number; readonly digest: string }>, committee: Pick<Assignment, 'params'>, votingEpoch: number): Record<string, number> {
+  const lowest = new Map<number, string>();
+  for (const pools of certified) {
+    if (!feesVotable(pools.epoch, votingEpoch) || certifiedPoolsIn(committee, pools.epoch) !== undefined) continue;
+    const known = lowest.get(pools.epoch);
+    if (known === undefined || pools.digest < known) lowest.set(pools.epoch, pools.digest);
+  }
+  const params: Record<string, number> = {};
+  for (const [epoch, digest] of lowest) {
+    const names = poolsParamNames(epoch);
+    params[names.epoch] = epoch;
+    params[names.high] = Number.parseInt(digest.slice(0, DIGEST_HALF_HEX), 16);
+    params[names.low] = Number.parseInt(digest.slice(DIGEST_HALF_HEX), 16);
+  }
+  return params;
+}
+
+/** Whether a parameter name belongs to the certified fees or pools (only their votes set them, never a param vote). */
 export function isFeesParam(name: string): boolean {
   return name.startsWith('fees.');
 }

@@ -74,12 +74,15 @@ export {
   agreedFigure,
   certifiedFeesEpochs,
   certifiedFeesIn,
+  certifiedPoolsIn,
   declaredChanges,
   declaredFigure,
   FEE_SLOTS,
   feesChanges,
   feesParamNames,
   feesVotable,
+  poolsChanges,
+  poolsParamNames,
 } from './economy-votes.js';
 export {
   DECLARED_FIGURES,
@@ -91,6 +94,7 @@ export {
   MAX_STAKE_WEIGHT,
   MAX_VOTE_SUBJECT_LENGTH,
   parseVoteSubject,
+  POOLS_DIGEST_HEX_LENGTH,
   tryParseVoteSubject,
   VOTE_KINDS,
   type VoteKind,

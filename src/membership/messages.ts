@@ -101,6 +101,7 @@ export function checkVote(vote: UnsignedVote): void {
     // node's clock, a certified admission.auto=7 would mean nothing); unknown names pass here.
     const subject = parseVoteSubject(vote.kind, vote.subject, { for: 'verify' });
     if (subject.kind === 'fees' && subject.epoch >= vote.epoch) fail(`fees of epoch ${subject.epoch} cannot be voted in epoch ${vote.epoch}: it has not ended`);
+    if (subject.kind === 'pools' && subject.epoch >= vote.epoch) fail(`pools of epoch ${subject.epoch} cannot be voted in epoch ${vote.epoch}: it has not ended`);
     if (subject.kind === 'param' && isFeesParam(subject.name)) fail(`${subject.name} is set by fees votes only`);
   } catch (error) {
     if (error instanceof VoteSubjectError) fail(error.message, error);

@@ -8,7 +8,9 @@
 //   declare               <figure>=<integer>  the voter's own storagePrice, writePrice, commission,
 //                                             capacity or storedPerShard (bytes)
 //   stake                 <peer ID>=<weight>  the shard weight a member's stake calls for
-//   fees                  <epoch>=<flakes>    the storage fees of an ended epoch (new in this
+//   fees                  <epoch>=<flakes>    the storage fees of an ended epoch
+//   pools                 <epoch>=<digest>    every pool's delegators and their stake at an ended
+//                                             epoch, as 24 hex digits of a digest (new in this
 //                                             version: the previous one refuses the kind)
 //
 // The text form is frozen: votes are signed over it and counted by it, so nodes of this version
@@ -23,7 +25,7 @@ import { isValidPenalty, MAX_PENALTY_PPM } from './assignment.js';
 import { checkPeerId } from './signing.js';
 
 /** The kinds in wire order: the Vote message carries a kind as its index + 1. */
-export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake', 'fees'] as const;
+export const VOTE_KINDS = ['admit', 'evict', 'leave', 'param', 'penalty', 'declare', 'stake', 'fees', 'pools'] as const;
 export type VoteKind = (typeof VOTE_KINDS)[number];
 
 export const DECLARED_FIGURES = ['storagePrice', 'writePrice', 'commission', 'capacity', 'storedPerShard'] as const;
@@ -35,6 +37,8 @@ export const MAX_COMMISSION_BPS = 10_000;
 export const MAX_STAKE_WEIGHT = 2 ** 40;
 /** Largest fees figure a vote carries (it is kept as an assignment parameter, a double: exact up to 2^53). */
 export const MAX_FEES_FLAKES = BigInt(Number.MAX_SAFE_INTEGER);
+/** Hex digits of a pools digest: 96 bits, kept as two 48-bit assignment parameters. */
+export const POOLS_DIGEST_HEX_LENGTH = 24;
 /** Longest subject text (UTF-16 code units, as JavaScript counts them). */
 export const MAX_VOTE_SUBJECT_LENGTH = 128;
 
@@ -46,7 +50,8 @@ export type VoteSubject =
   | { readonly kind: 'penalty'; readonly peerId: string; readonly ppm: number }
   | { readonly kind: 'declare'; readonly figure: DeclaredFigure; readonly value: number }
   | { readonly kind: 'stake'; readonly peerId: string; readonly weight: number }
-  | { readonly kind: 'fees'; readonly epoch: number; readonly flakes: bigint };
+  | { readonly kind: 'fees'; readonly epoch: number; readonly flakes: bigint }
+  | { readonly kind: 'pools'; readonly epoch: number; readonly digest: string };
 
 export type VoteSubjectOf<K extends VoteKind> = Extract<VoteSubject, { readonly kind: K }>;
 
@@ -114,6 +119,8 @@ export function parseVoteSubject(kind: VoteKind, text: string, options: VoteSubj
       return parseStake(text);
     case 'fees':
       return parseFees(text);
+    case 'pools':
+      return parsePools(text);
   }
 }
 
@@ -154,6 +161,8 @@ function textOf(subject: VoteSubject): string {
       return `${subject.peerId}=${subject.weight}`;
     case 'fees':
       return `${subject.epoch}=${subject.flakes}`;
+    case 'pools':
+      return `${subject.epoch}=${subject.digest}`;
   }
 }
 
@@ -228,6 +237,14 @@ function parseFees(text: string): VoteSubjectOf<'fees'> {
   const flakes = BigInt(match[2]!);
   if (epoch > 0xffff_ffff || flakes > MAX_FEES_FLAKES) throw new VoteSubjectError('fees', 'out-of-range', `fees subject ${quote(text)}: the epoch is a u32 and the fees at most ${MAX_FEES_FLAKES} flakes`);
   return { kind: 'fees', epoch, flakes };
+}
+
+function parsePools(text: string): VoteSubjectOf<'pools'> {
+  const match = /^(\d{1,10})=([0-9a-f]{24})$/.exec(text);
+  if (match === null) throw new VoteSubjectError('pools', 'malformed', `pools subject ${quote(text)} is not epoch=digest (${POOLS_DIGEST_HEX_LENGTH} lowercase hex digits)`);
+  const epoch = Number(match[1]);
+  if (epoch > 0xffff_ffff) throw new VoteSubjectError('pools', 'out-of-range', `pools subject ${quote(text)}: the epoch is a u32`);
+  return { kind: 'pools', epoch, digest: match[2]! };
 }
 
 /** The text before and after the first `=`, or undefined without one. */

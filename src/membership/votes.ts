@@ -7,7 +7,7 @@ import type { CommitteeMember } from '../config/genesis.js';
 import { governanceValue } from '../config/governance.js';
 import { encodingParameters } from '../encoding/parameters.js';
 import { type Assignment, isMember, type MembershipChanges, weightOf } from './assignment.js';
-import { declaredChanges, feesChanges, isFeesParam } from './economy-votes.js';
+import { declaredChanges, feesChanges, isFeesParam, poolsChanges } from './economy-votes.js';
 import { isJoinRequest, type Vote } from './messages.js';
 import { tryParseVoteSubject, type VoteKind } from './vote-subjects.js';
 
@@ -86,6 +86,7 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
   const penalties: Record<string, number> = {};
   const weights: Record<string, number> = {};
   const fees: { epoch: number; flakes: bigint }[] = [];
+  const pools: { epoch: number; digest: string }[] = [];
   const admitWeight = governanceValue(committee.params, 'admitWeight') ?? DEFAULT_ADMIT_WEIGHT;
   for (const entry of tallyVotes(votes, committee, options)) {
     if (!entry.certified) continue;
@@ -114,6 +115,9 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
       case 'fees':
         fees.push(subject); // at most one figure per epoch: chosen below
         break;
+      case 'pools':
+        pools.push(subject); // likewise
+        break;
       case 'declare':
         break; // a member's own figure: counted below, one voter at a time
     }
@@ -123,5 +127,5 @@ export function certifiedChanges(voteList: Iterable<Vote>, committee: Assignment
     votes.filter((vote) => vote.kind === 'declare' && vote.epoch === options.epoch),
     committee,
   );
-  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared, ...feesChanges(fees, committee, options.epoch) }, penalties, ...(Object.keys(weights).length > 0 ? { weights } : {}) };
+  return { admitted, removed: removed.sort(compareStrings), params: { ...params, ...declared, ...feesChanges(fees, committee, options.epoch), ...poolsChanges(pools, committee, options.epoch) }, penalties, ...(Object.keys(weights).length > 0 ? { weights } : {}) };
 }

@@ -2,7 +2,9 @@
 // its operator's declared figures (storage price, write price, commission) whenever the figure in
 // the assignment differs from the configured one; its capacity and stored bytes per shard (the
 // inputs of capacity-aware assignments, src/membership/capacity.ts); and the fees of ended epochs
-// not certified yet (fees votes; certified at n - f shards they are what every member pays out).
+// not certified yet (fees votes; certified at n - f shards they are what every member pays out)
+// with a digest of the pools at those epochs (pools votes: a member pays an epoch out only when
+// its own pools match the certified digest, so every member splits pool rewards alike).
 // After the midpoint, in the stake votes' own window, the weights its ledger gives for the stake
 // counted from the next epoch (stake votes; certified at n - f shards they set the members'
 // weights in the next assignment). Stake and fees votes wait until the ledger has taken over the
@@ -11,10 +13,11 @@
 import { messageOf } from '../core/errors.js';
 import type { LogFn } from '../core/logger.js';
 import type { EconomyConfig } from '../config/node-config.js';
-import { stakeWeightVotes } from '../ledger/index.js';
+import { poolsDigest, stakeWeightVotes } from '../ledger/index.js';
 import {
   type Assignment,
   certifiedFeesIn,
+  certifiedPoolsIn,
   type DeclaredFigure,
   declaredFigure,
   feesVotable,
@@ -50,6 +53,8 @@ export interface EconomyVoterLedger {
   stakeAt(node: string, epoch: number): bigint;
   /** Nodes whose pool ever had stake. */
   poolNodes(): string[];
+  /** A pool's delegators with their stake counted at an epoch. */
+  delegatorsAt(node: string, epoch: number): Map<string, bigint>;
   /** Epochs whose fees are not paid out yet, ascending. */
   epochsWithFees(): number[];
   feesOf(epoch: number): bigint;
@@ -120,6 +125,15 @@ export function feesVoteSubjects(epoch: number, inForce: Assignment, ledger: Pic
   return subjects;
 }
 
+/**
+ * The pools votes a member casts in the window of `epoch`: a digest of its pools at every ended
+ * epoch it votes fees for (the split of those fees among delegators is checked against it), unless
+ * the assignment in force already carries a certified digest for it.
+ */
+export function poolsVoteSubjects(fees: readonly VoteSubjectOf<'fees'>[], inForce: Assignment, ledger: Pick<EconomyVoterLedger, 'poolNodes' | 'delegatorsAt'>): VoteSubjectOf<'pools'>[] {
+  return fees.filter((subject) => certifiedPoolsIn(inForce, subject.epoch) === undefined).map((subject) => ({ kind: 'pools', epoch: subject.epoch, digest: poolsDigest(ledger, subject.epoch) }));
+}
+
 export class EconomyVoter {
   private timer: NodeJS.Timeout | undefined;
   private declaredIn = -1;
@@ -165,7 +179,8 @@ export class EconomyVoter {
       }
       if (voting && this.feesIn !== epoch && phase >= FIGURES_VOTE_FROM && ledger.votingEpoch >= epoch) {
         this.feesIn = epoch;
-        for (const subject of feesVoteSubjects(epoch, inForce, ledger)) await this.cast(subject, epoch);
+        const fees = feesVoteSubjects(epoch, inForce, ledger);
+        for (const subject of [...fees, ...poolsVoteSubjects(fees, inForce, ledger)]) await this.cast(subject, epoch);
       }
       if (staking) {
         if (this.stakeVotesIn !== epoch) {

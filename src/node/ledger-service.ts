@@ -117,7 +117,7 @@ export class LedgerNode implements LedgerService {
   }
 
   /** Read-only view for the HTTP API, metrics and `floe info`. */
-  get state(): Pick<Ledger, 'balanceOf' | 'spendableAt' | 'nextSequenceOf' | 'stakeAt' | 'committedStake' | 'storageFund' | 'feesOf' | 'epochsWithFees' | 'votingEpoch' | 'poolNodes' | 'supply' | 'heldTotal'> {
+  get state(): Pick<Ledger, 'balanceOf' | 'spendableAt' | 'nextSequenceOf' | 'stakeAt' | 'committedStake' | 'storageFund' | 'feesOf' | 'epochsWithFees' | 'votingEpoch' | 'poolNodes' | 'delegatorsAt' | 'supply' | 'heldTotal'> {
     return this.ledger;
   }
 

@@ -3,9 +3,10 @@
 // carried in an assignment) and the member has taken over epoch r + REWARD_DELAY or later, split by
 // epochRewards (src/ledger) over certified facts only: the certified fees, the assignment of r
 // (members, shards, declared commissions), the assignment of r + 1 (the penalties that r's
-// challenges earned), and the pools' delegators at r. Pure apart from the ledger it is handed.
-import { epochRewards, type Ledger, type RewardFigures } from '../ledger/index.js';
-import { type Assignment, certifiedFeesEpochs, certifiedFeesIn, declaredFigure, FEE_SLOTS } from '../membership/index.js';
+// challenges earned), and the pools' delegators at r, which the member's ledger must hold exactly
+// as the committee certified them (a `pools` digest). Pure apart from the ledger it is handed.
+import { epochRewards, type Ledger, poolsDigest, type RewardFigures } from '../ledger/index.js';
+import { type Assignment, certifiedFeesEpochs, certifiedFeesIn, certifiedPoolsIn, declaredFigure, FEE_SLOTS } from '../membership/index.js';
 import type { RewardsAnswer, StakeSummaryAnswer } from '../../protocols/ledger/service.js';
 
 /**
@@ -17,7 +18,7 @@ export const REWARD_DELAY = 2;
 /** How far back a member looks for certified fees of epochs it holds no fees for (it missed every payment of them). */
 const CERTIFIED_LOOKBACK = 64;
 
-type RewardLedger = Pick<Ledger, 'epochsWithFees' | 'feesOf' | 'delegatorsAt' | 'payRewards' | 'wasRewarded' | 'storageFund'>;
+type RewardLedger = Pick<Ledger, 'epochsWithFees' | 'feesOf' | 'delegatorsAt' | 'poolNodes' | 'payRewards' | 'wasRewarded' | 'storageFund'>;
 
 /**
  * The fees of `epoch` certified by the committee, as the chain up to `upTo` shows them: fees votes
@@ -29,6 +30,15 @@ export function certifiedFeesOf(epoch: number, upTo: number, assignmentAt: (epoc
   for (let at = epoch + REWARD_DELAY; at <= Math.min(upTo, epoch + FEE_SLOTS + 1); at++) {
     const fees = certifiedFeesIn(assignmentAt(at), epoch);
     if (fees !== undefined) return fees;
+  }
+  return undefined;
+}
+
+/** The pools digest of `epoch` certified by the committee, as the chain up to `upTo` shows it (same windows as the fees). */
+export function certifiedPoolsOf(epoch: number, upTo: number, assignmentAt: (epoch: number) => Assignment): string | undefined {
+  for (let at = epoch + REWARD_DELAY; at <= Math.min(upTo, epoch + FEE_SLOTS + 1); at++) {
+    const digest = certifiedPoolsIn(assignmentAt(at), epoch);
+    if (digest !== undefined) return digest;
   }
   return undefined;
 }
@@ -46,10 +56,11 @@ export function rewardFiguresOf(ledger: Pick<Ledger, 'delegatorsAt'>, epoch: num
 }
 
 /**
- * Pays every epoch whose fees are certified and due at `votingEpoch`; returns the epochs paid with
- * their figures. Every member pays the certified figure, whatever its own count, so the payouts are
- * identical on every node. A member whose fund cannot cover it (it missed payments that the
- * committee counted) waits until catching up brings them.
+ * Pays every epoch whose fees and pools are certified and due at `votingEpoch`; returns the epochs
+ * paid with their figures. Every member pays the certified figure, whatever its own count, and
+ * splits it over pools that match the certified digest, so the payouts are identical on every
+ * node. A member whose fund cannot cover the figure (it missed payments that the committee
+ * counted) or whose pools differ (it missed a stake certificate) waits until catching up brings them.
  */
 export function payDueRewards(ledger: RewardLedger, votingEpoch: number, assignmentAt: (epoch: number) => Assignment): { epoch: number; figures: RewardFigures }[] {
   const candidates = new Set(ledger.epochsWithFees());
@@ -59,6 +70,8 @@ export function payDueRewards(ledger: RewardLedger, votingEpoch: number, assignm
     if (epoch + REWARD_DELAY > votingEpoch || ledger.wasRewarded(epoch)) continue;
     const fees = certifiedFeesOf(epoch, votingEpoch, assignmentAt);
     if (fees === undefined || fees > ledger.storageFund()) continue;
+    const pools = certifiedPoolsOf(epoch, votingEpoch, assignmentAt);
+    if (pools === undefined || pools !== poolsDigest(ledger, epoch)) continue;
     const figures = rewardFiguresOf(ledger, epoch, fees, assignmentAt);
     if (ledger.payRewards(epoch, figures.payouts)) paid.push({ epoch, figures });
   }

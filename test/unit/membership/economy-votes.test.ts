@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeAssignment, genesisAssignment, shardsOf } from '../../../src/membership/assignment.js';
-import { agreedFigure, certifiedFeesEpochs, certifiedFeesIn, declaredFigure, FEE_SLOTS, feesParamNames } from '../../../src/membership/economy-votes.js';
+import { agreedFigure, certifiedFeesEpochs, certifiedFeesIn, certifiedPoolsIn, declaredFigure, FEE_SLOTS, feesParamNames, poolsParamNames } from '../../../src/membership/economy-votes.js';
 import { checkVote, type Vote } from '../../../src/membership/messages.js';
 import { declaredParamName, formatVoteSubject, parseVoteSubject, VoteSubjectError } from '../../../src/membership/vote-subjects.js';
 import { certifiedChanges } from '../../../src/membership/votes.js';
@@ -155,5 +155,55 @@ describe('fees votes', () => {
     // Epoch r + FEE_SLOTS reuses r's slot only after r's window is over.
     expect(feesParamNames(FEE_SLOTS).flakes).toBe(feesParamNames(0).flakes);
     expect(certifiedFeesIn(next, FEE_SLOTS)).toBeUndefined();
+  });
+});
+
+describe('pools votes', () => {
+  const digest = (fill: string): string => fill.repeat(24).slice(0, 24);
+
+  it('accept epoch=digest (24 lowercase hex digits) of an ended epoch; a param vote cannot set the digest', async () => {
+    const [node] = await testNodes(1);
+    const voter = node!.peerId;
+    expect(parseVoteSubject('pools', `3=${digest('a1')}`)).toEqual({ kind: 'pools', epoch: 3, digest: digest('a1') });
+    for (const bad of [`3=${digest('A1')}`, `3=${digest('a1')}0`, `3=${digest('a1').slice(1)}`, `=${digest('a1')}`, '3=', `x=${digest('0')}`, `4294967296=${digest('0')}`, `3=${digest('g')}`]) {
+      expect(() => parseVoteSubject('pools', bad), bad).toThrow(VoteSubjectError);
+    }
+    expect(() => checkVote({ epoch: 4, kind: 'pools', subject: `3=${digest('0')}`, voter })).not.toThrow();
+    expect(() => checkVote({ epoch: 3, kind: 'pools', subject: `3=${digest('0')}`, voter })).toThrow(/has not ended/);
+    expect(() => checkVote({ epoch: 4, kind: 'param', subject: 'fees.3.pools0=100', voter })).toThrow(/fees votes only/);
+  });
+
+  it('certify the digest of n - f shards into two 48-bit parameters; up to f Byzantine shards cannot certify another', async () => {
+    // 7 members, 21 shards: f = 6 shards (2 members), n - f = 15 shards (5 members).
+    const nodes = await testNodes(7);
+    const peers = nodes.map((node) => node.peerId);
+    const start = genesisAssignment(testGenesis(nodes, 21));
+    const honest = peers.slice(0, 5);
+    const byzantine = peers.slice(5);
+    const tally = (votes: Vote[]): Record<string, number> => certifiedChanges(votes, { ...start, epoch: 1 }, { epoch: 1, nShards: 21 }).params;
+    const honestDigest = 'ffffffffffff000000000001';
+    const votes = [...honest.map((voter) => vote(voter, 'pools', `0=${honestDigest}`, 1)), ...byzantine.flatMap((voter) => [vote(voter, 'pools', `0=${digest('0')}`, 1)])];
+    const params = tally(votes);
+    expect(params[poolsParamNames(0).high]).toBe(2 ** 48 - 1);
+    expect(params[poolsParamNames(0).low]).toBe(1);
+    expect(certifiedPoolsIn({ params }, 0)).toBe(honestDigest);
+    // One honest member lacks a stake certificate: no digest has a quorum, whatever the Byzantine pair votes.
+    const split = [...honest.slice(0, 4).map((voter) => vote(voter, 'pools', `0=${honestDigest}`, 1)), vote(honest[4]!, 'pools', `0=${digest('1')}`, 1), ...byzantine.map((voter) => vote(voter, 'pools', `0=${digest('1')}`, 1))];
+    expect(certifiedPoolsIn({ params: tally(split) }, 0)).toBeUndefined();
+    expect(certifiedPoolsIn({ params: tally([...byzantine, ...honest.slice(0, 2)].map((voter) => vote(voter, 'pools', `0=${digest('2')}`, 1))) }, 0)).toBeUndefined();
+  });
+
+  it('keep one digest per epoch: never replaced once certified; another epoch in the slot does not count', async () => {
+    const nodes = await testNodes(4);
+    const peers = nodes.map((node) => node.peerId);
+    const genesis = genesisAssignment(testGenesis(nodes, 12));
+    const all = (subject: string, epoch: number): Vote[] => peers.map((voter) => vote(voter, 'pools', subject, epoch));
+    const next = computeAssignment({ ...genesis, epoch: 1 }, certifiedChanges(all(`0=${digest('7')}`, 1), { ...genesis, epoch: 1 }, { epoch: 1, nShards: 12 }), { epoch: 2, nShards: 12 });
+    expect(certifiedPoolsIn(next, 0)).toBe(digest('7'));
+    expect(certifiedChanges(all(`0=${digest('8')}`, 2), next, { epoch: 2, nShards: 12 }).params).toEqual({});
+    expect(certifiedPoolsIn(next, FEE_SLOTS)).toBeUndefined();
+    // Two digests certified at once: the lowest.
+    const both = certifiedChanges([...all(`1=${digest('9')}`, 2), ...all(`1=${digest('3')}`, 2)], next, { epoch: 2, nShards: 12 });
+    expect(certifiedPoolsIn(both, 1)).toBe(digest('3'));
   });
 });

@@ -43,8 +43,9 @@ const PINNED: readonly [VoteSubject, string][] = [
   [{ kind: 'declare', figure: 'capacity', value: 5_000_000_000 }, 'capacity=5000000000'],
   [{ kind: 'declare', figure: 'storedPerShard', value: 1500 }, 'storedPerShard=1500'],
   [{ kind: 'stake', peerId: B, weight: 7 }, `${B}=7`],
-  // New in this version (the previous one refuses the kind): pinned from here on.
   [{ kind: 'fees', epoch: 12, flakes: 9_007_199_254_740_991n }, '12=9007199254740991'],
+  // New in this version (the previous one refuses the kind): pinned from here on.
+  [{ kind: 'pools', epoch: 12, digest: '00ff00ff00ff00ff00ff00ff' }, '12=00ff00ff00ff00ff00ff00ff'],
 ];
 
 /** The penalty vote above as the previous version gossiped it (epoch 7, voter A, a zero signature). */
@@ -80,7 +81,7 @@ describe('vote subject texts (frozen: this version and the last agree)', () => {
     expect(Buffer.from(bytes).toString('hex')).toBe(PINNED_PENALTY_MESSAGE);
   });
 
-  it('accepts exactly the subjects the previous version accepted, over 9317 votes', () => {
+  it('accepts exactly the subjects the previous version accepted, over 10648 votes', () => {
     // Every kind crossed with names, peer IDs and number texts around each bound; the digest of
     // the accept/refuse outcomes and the count accepted were taken with the previous version.
     const rsa = 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N';
@@ -97,9 +98,9 @@ describe('vote subject texts (frozen: this version and the last agree)', () => {
     const digest = createHash('sha256');
     let accepted = 0;
     let count = 0;
-    // The fees kind is new in this version (the previous one refuses it as an unknown kind):
-    // its subjects are checked below and by economy-votes.test.ts.
-    for (const kind of VOTE_KINDS.filter((known) => known !== 'fees')) {
+    // The pools kind is new in this version (the previous one refuses it as an unknown kind):
+    // its subjects are checked below.
+    for (const kind of VOTE_KINDS.filter((known) => known !== 'pools')) {
       for (const subject of subjects) {
         let outcome = 'ok';
         try {
@@ -112,7 +113,7 @@ describe('vote subject texts (frozen: this version and the last agree)', () => {
         digest.update(`${kind}\t${subject}\t${outcome}\n`);
       }
     }
-    expect({ count, accepted, digest: digest.digest('hex') }).toEqual({ count: 9317, accepted: 584, digest: 'd0ce65208c9687d117928382e87ed5e59f80d7190a4064ccf84994f8b674a3f2' });
+    expect({ count, accepted, digest: digest.digest('hex') }).toEqual({ count: 10648, accepted: 584, digest: '3259a4f215e4bc26242eeab91b79d257051fbcbb339278a8296f38dbe0767bb8' });
   });
 
   it("turns an operator's duration into the milliseconds the vote carries", () => {

@@ -4,7 +4,7 @@
 // counted from the next epoch (one vote per member and epoch, also for a stake that reaches it
 // late in the window), both once its ledger took the epoch over.
 import { describe, expect, it } from 'vitest';
-import { FLAKES_PER_FLOE } from '../../../src/ledger/index.js';
+import { FLAKES_PER_FLOE, poolsDigest } from '../../../src/ledger/index.js';
 import { type Assignment, declaredParamName, formatVoteSubject, MIDPOINT, STAKE_VOTE_CUTOFF, STAKE_VOTE_FROM } from '../../../src/membership/index.js';
 import { declareSubjects, EconomyVoter, feesVoteSubjects, FIGURES_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
@@ -69,7 +69,9 @@ describe('EconomyVoter', () => {
       votingEpoch: 3,
       // The stake counted from epoch 5 (voted before the midpoint of epoch 4) gives the weights voted in 4, after its midpoint.
       stakeAt: (node: string, at: number) => stakes.get(`${node}@${at}`) ?? 0n,
-      poolNodes: () => [...new Set([...stakes.keys()].map((key) => key.split('@')[0]!))],
+      poolNodes: () => [...new Set([...stakes.keys()].map((key) => key.split('@')[0]!))].sort(),
+      // Each pool's stake is its node's own.
+      delegatorsAt: (node: string, at: number) => new Map(stakes.has(`${node}@${at}`) ? [[node, stakes.get(`${node}@${at}`)!]] : []),
       epochsWithFees: () => [3],
       feesOf: (at: number) => (at === 3 ? 1500n : 0n),
     };
@@ -101,10 +103,12 @@ describe('EconomyVoter', () => {
       ledger.votingEpoch = 4;
       await waitFor('the fees vote', () => votes.includes('fees 3=1500'), 10_000, 20);
       await settle();
-      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500']); // no stake vote before the midpoint
+      // With the digest of its pools at 3, which its split of the fees of 3 will be checked against; no stake vote before the midpoint.
+      const pools = `pools 3=${poolsDigest(ledger, 3)}`;
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', pools]);
       phase = MIDPOINT;
       await settle();
-      expect(votes).toHaveLength(2);
+      expect(votes).toHaveLength(3);
       phase = STAKE_VOTE_FROM;
       await waitFor('the stake vote', () => votes.includes(`stake ${other}=7`), 10_000, 20);
       // A stake on this node's own pool that reaches it later in the window: voted too; the other member's weight not again.
@@ -114,7 +118,7 @@ describe('EconomyVoter', () => {
       phase = STAKE_VOTE_CUTOFF;
       stakes.set(`${self}@5`, 4n * FLAKES_PER_FLOE);
       await settle();
-      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', `stake ${other}=7`, `stake ${self}=3`]);
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', pools, `stake ${other}=7`, `stake ${self}=3`]);
       // The storage figures from the epoch after the start on (the node is connected by then);
       // no fees or stake votes in epoch 5 before the ledger takes it over.
       epoch = 5;
@@ -122,7 +126,7 @@ describe('EconomyVoter', () => {
       await waitFor('the capacity declaration', () => votes.includes('declare capacity=10000'), 10_000, 20);
       phase = STAKE_VOTE_FROM;
       await settle();
-      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', `stake ${other}=7`, `stake ${self}=3`, 'declare storagePrice=250', 'declare capacity=10000']);
+      expect(votes).toEqual(['declare storagePrice=250', 'fees 3=1500', pools, `stake ${other}=7`, `stake ${self}=3`, 'declare storagePrice=250', 'declare capacity=10000']);
     } finally {
       voter.stop();
     }

@@ -1,6 +1,7 @@
 // Paying out rewards from a member's ledger: epochs are paid at the fees the committee certified,
 // REWARD_DELAY epochs later (never before the figure is certified), identical on members whose own
-// counts differ and whatever up to f Byzantine shards vote; the
+// counts differ and whatever up to f Byzantine shards vote; a member whose pools differ from the
+// certified digest (it missed a stake certificate) waits and then pays the same split; the
 // payouts add up to the fees of the epoch, the money only moves from the storage fund to
 // balances (conservation), a payment that arrives after its epoch was paid stays in the fund, a
 // penalised member earns less and a voted-out one nothing, and replaying the journal gives the
@@ -8,8 +9,8 @@
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { describe, expect, it } from 'vitest';
-import { addressOf, type Certificate, FLAKES_PER_FLOE, Ledger, type Operation } from '../../../src/ledger/index.js';
-import { type Assignment, certifiedChanges, computeAssignment, feesParamNames, type Vote } from '../../../src/membership/index.js';
+import { addressOf, type Certificate, FLAKES_PER_FLOE, Ledger, type Operation, poolsDigest } from '../../../src/ledger/index.js';
+import { type Assignment, certifiedChanges, computeAssignment, feesParamNames, poolsChanges, type Vote } from '../../../src/membership/index.js';
 import { payDueRewards, REWARD_DELAY, rewardsAnswer, stakeSummaryOf } from '../../../src/node/reward-payout.js';
 import { NETWORK, order } from '../ledger/simulation.js';
 
@@ -18,9 +19,11 @@ async function certified(key: PrivateKey, sequence: number, operation: Operation
   return { order: await order(key, sequence, operation), epoch, votes: [] };
 }
 
-function assignmentOf(epoch: number, owners: string[], penalties: Record<string, number> = {}, fees: Record<number, bigint> = {}): Assignment {
+/** An assignment whose parameters carry certified fees and, for the same epochs, the digest of `pools`'s pools then. */
+function assignmentOf(epoch: number, owners: string[], penalties: Record<string, number> = {}, fees: Record<number, bigint> = {}, pools?: Ledger): Assignment {
   const members = [...new Set(owners)].sort().map((peerId) => ({ peerId, weight: 1, ...(penalties[peerId] === undefined ? {} : { penaltyPpm: penalties[peerId] }) }));
-  const params: Record<string, number> = {};
+  const digests = Object.keys(fees).map((feesEpoch) => ({ epoch: Number(feesEpoch), digest: pools === undefined ? '0'.repeat(24) : poolsDigest(pools, Number(feesEpoch)) }));
+  const params: Record<string, number> = poolsChanges(digests, { params: {} }, epoch);
   for (const [feesEpoch, flakes] of Object.entries(fees)) {
     const names = feesParamNames(Number(feesEpoch));
     params[names.epoch] = Number(feesEpoch);
@@ -50,9 +53,9 @@ describe('payDueRewards', () => {
       [0, assignmentOf(0, [a, a, b, b, c, c])],
       [1, assignmentOf(1, [a, a, b, b, c, c])],
       // The committee certified the fees of epoch 0 in the window of 1, of 1 in 2 and of 2 in 3.
-      [2, assignmentOf(2, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n })],
-      [3, assignmentOf(3, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n })],
-      [4, assignmentOf(4, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n, 2: 3300n })],
+      [2, assignmentOf(2, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n }, ledger)],
+      [3, assignmentOf(3, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n }, ledger)],
+      [4, assignmentOf(4, [a, a, a, b, b, b], { [b]: 500_000 }, { 0: 3000n, 1: 3000n, 2: 3300n }, ledger)],
     ]);
     const at = (epoch: number): Assignment => chain.get(Math.min(epoch, 4))!;
 
@@ -120,7 +123,7 @@ describe('certified fees', () => {
     expect(payDueRewards(full, 5, uncertified)).toEqual([]);
     expect(rewardsAnswer(full, 0, { epoch: () => 5, assignmentAt: uncertified })).toMatchObject({ paid: false, certified: false, fees: 5000n });
 
-    const chain = (epoch: number): Assignment => assignmentOf(epoch, owners, {}, epoch >= 2 ? { 0: 5000n } : {});
+    const chain = (epoch: number): Assignment => assignmentOf(epoch, owners, {}, epoch >= 2 ? { 0: 5000n } : {}, full);
     expect(rewardsAnswer(missing, 0, { epoch: () => 2, assignmentAt: chain })).toMatchObject({ paid: false, certified: true, fees: 5000n });
     // `missing`'s fund holds only 4000: it cannot cover the certified 5000 yet and waits.
     expect(payDueRewards(missing, 2, chain)).toEqual([]);
@@ -162,11 +165,11 @@ describe('certified fees', () => {
     ledgers.forEach((ledger, index) => payments.slice(0, index === 4 ? 1 : 2).forEach((payment) => ledger.apply(payment)));
     const owners = members.flatMap((member) => [member, member, member]);
     const genesis: Assignment = { epoch: 0, members: members.map((peerId) => ({ peerId, weight: 1 })), ownerOfShard: owners, params: {} };
-    const vote = (epoch: number, voter: string, subject: string): Vote => ({ epoch, kind: 'fees', subject, voter, signature: new Uint8Array(64) });
+    const vote = (epoch: number, voter: string, subject: string, kind: 'fees' | 'pools' = 'fees'): Vote => ({ epoch, kind, subject, voter, signature: new Uint8Array(64) });
     const windowOf = (epoch: number): Vote[] => [
-      ...honest.map((voter, index) => vote(epoch, voter, `0=${ledgers[index]!.feesOf(0)}`)),
-      // The Byzantine pair votes a huge figure, a tiny one, and the figure of the member that missed a payment.
-      ...byzantine.flatMap((voter) => [vote(epoch, voter, '0=900000000'), vote(epoch, voter, '0=1'), vote(epoch, voter, '0=21000')]),
+      ...honest.flatMap((voter, index) => [vote(epoch, voter, `0=${ledgers[index]!.feesOf(0)}`), vote(epoch, voter, `0=${poolsDigest(ledgers[index]!, 0)}`, 'pools')]),
+      // The Byzantine pair votes a huge figure, a tiny one, and the figure of the member that missed a payment, and pools nobody holds.
+      ...byzantine.flatMap((voter) => [vote(epoch, voter, '0=900000000'), vote(epoch, voter, '0=1'), vote(epoch, voter, '0=21000'), vote(epoch, voter, `0=${'e'.repeat(24)}`, 'pools')]),
     ];
     const chainOf = new Map<number, Assignment>([
       [0, genesis],
@@ -195,4 +198,54 @@ describe('certified fees', () => {
     // Byzantine members earned their shards' share like everyone (rewards follow shards and reliability, not votes).
     expect(ledgers[0]!.balanceOf(byzantine[0]!)).toBe(4000n);
   });
+
+  it('a member that missed a stake certificate does not split the epoch until it holds the pools the committee certified, then pays what the others paid', async () => {
+    // 7 members with 3 shards each (n = 21, f = 6 shards: 2 Byzantine members).
+    const keys = await Promise.all(Array.from({ length: 9 }, () => generateKeyPair('Ed25519')));
+    const [payerKey, delegatorKey] = [keys[0]!, keys[1]!];
+    const payer = addressOf(payerKey);
+    const delegator = addressOf(delegatorKey);
+    const members = keys.slice(2).map(addressOf).sort();
+    const honest = members.slice(0, 5);
+    const byzantine = members.slice(5);
+    const supply = 1000n * FLAKES_PER_FLOE;
+    const balances = new Map([
+      [payer, supply - 10n * FLAKES_PER_FLOE],
+      [delegator, 10n * FLAKES_PER_FLOE],
+    ]);
+    const ledgers = honest.map(() => new Ledger(NETWORK, balances));
+    const payment = await certified(payerKey, 0, { kind: 'pay', blobId: new Uint8Array(32).fill(5), encodedSize: 1024n, startEpoch: 0, endEpoch: 1, amount: 21_000n });
+    // The delegator stakes on the first member from epoch 0; its client handed the certificate to four honest members only.
+    const stake = await certified(delegatorKey, 0, { kind: 'stake', node: members[0]!, amount: 3n * FLAKES_PER_FLOE, activationEpoch: 0 });
+    ledgers.forEach((ledger, index) => {
+      ledger.apply(payment);
+      if (index !== 4) ledger.apply(stake);
+    });
+    const laggard = ledgers[4]!;
+    expect(poolsDigest(laggard, 0)).not.toBe(poolsDigest(ledgers[0]!, 0));
+    const owners = members.flatMap((member) => [member, member, member]);
+    const genesis: Assignment = { epoch: 0, members: members.map((peerId) => ({ peerId, weight: 1 })), ownerOfShard: owners, params: {} };
+    const vote = (epoch: number, voter: string, kind: 'fees' | 'pools', subject: string): Vote => ({ epoch, kind, subject, voter, signature: new Uint8Array(64) });
+    // Window of epoch 1: every honest member votes its count and its pools; the Byzantine pair sides with the majority, so the digest with the stake is certified.
+    const window = [...honest.map((voter, index) => [voter, ledgers[index]!] as const), ...byzantine.map((voter) => [voter, ledgers[0]!] as const)].flatMap(([voter, ledger]) => [
+      vote(1, voter, 'fees', `0=${ledger.feesOf(0)}`),
+      vote(1, voter, 'pools', `0=${poolsDigest(ledger, 0)}`),
+    ]);
+    const one = { ...genesis, epoch: 1 };
+    const two = computeAssignment(one, certifiedChanges(window, one, { epoch: 1, nShards: 21 }), { epoch: 2, nShards: 21 });
+    const chain = (epoch: number): Assignment => (epoch === 0 ? genesis : epoch === 1 ? one : { ...two, epoch });
+    const paid = ledgers.slice(0, 4).map((ledger) => payDueRewards(ledger, 2, chain));
+    for (const entry of paid) expect(entry.map((figures) => figures.figures.total)).toEqual([21_000n]);
+    // The first member's 3000 goes to its delegator, whose stake the laggard does not hold: it waits, paying nothing.
+    expect(ledgers[0]!.balanceOf(delegator)).toBe(10n * FLAKES_PER_FLOE - 3n * FLAKES_PER_FLOE + 3000n);
+    expect(payDueRewards(laggard, 2, chain)).toEqual([]);
+    expect(payDueRewards(laggard, 3, chain)).toEqual([]);
+    expect(laggard.storageFund()).toBe(21_000n);
+    // Catching up brings the certificate: it pays the epoch, identically.
+    laggard.apply(stake);
+    expect(payDueRewards(laggard, 3, chain).map((entry) => entry.figures.total)).toEqual([21_000n]);
+    for (const address of [payer, delegator, ...members]) expect(laggard.balanceOf(address)).toBe(ledgers[0]!.balanceOf(address));
+    expect(laggard.heldTotal()).toBe(supply);
+  });
 });
+
