@@ -41,7 +41,7 @@ const MAX_PAGES = 64;
 
 /** The verified assignment in force now and the one in force before it (reads use both during a handover). */
 export interface VerifiedAssignments {
-  /** In force now by the chain's clock: the tip may be the next epoch's, certified at this one's midpoint. */
+  /** In force now by the chain's clock: the tip may be the next epoch's, certified in the middle of this one. */
   readonly current: Assignment;
   /** Epoch of the newest certificate (how far the chain goes). */
   readonly tipEpoch: number;

@@ -26,7 +26,7 @@ function registerStakeKind(program: Command, output: CliOutput, kind: 'stake' | 
     .summary(kind === 'stake' ? "stake FLOE on a node: it weighs in the node's shards and earns its rewards" : 'withdraw stake from a node')
     .description(
       kind === 'stake'
-        ? "Moves AMOUNT from the wallet into NODE's pool. One whole FLOE of a pool is one unit of the node's shard weight; stake signed before the midpoint of the epoch counts from the next epoch (its rewards, and the weight voted then for the assignment after it), later stake from the one after."
+        ? "Moves AMOUNT from the wallet into NODE's pool. One whole FLOE of a pool is one unit of the node's shard weight; stake signed before the midpoint of the epoch counts from the next epoch (its rewards, and its shards: the members vote its weight just after the midpoint, for the next epoch's assignment), later stake from the one after."
         : "Takes AMOUNT out of NODE's pool. The FLOE is back in the balance at once, but spendable (and no longer counted as stake) only from the epoch the stake timing names.",
     )
     .argument('<node>', "the node's peer ID")
