@@ -131,19 +131,29 @@ export function feesVotable(epoch: number, votingEpoch: number): boolean {
  * member that voted twice across a restart), the lowest counts.
  */
 export function feesChanges(certified: Iterable<{ readonly epoch: number; readonly flakes: bigint }>, committee: Pick<Assignment, 'params'>, votingEpoch: number): Record<string, number> {
-  const lowest = new Map<number, bigint>();
-  for (const fees of certified) {
-    if (!feesVotable(fees.epoch, votingEpoch) || certifiedFeesIn(committee, fees.epoch) !== undefined) continue;
-    const known = lowest.get(fees.epoch);
-    if (known === undefined || fees.flakes < known) lowest.set(fees.epoch, fees.flakes);
-  }
   const params: Record<string, number> = {};
-  for (const [epoch, flakes] of lowest) {
+  const figures = [...certified].map((fees) => ({ epoch: fees.epoch, value: fees.flakes }));
+  for (const [epoch, flakes] of lowestNewPerEpoch(figures, votingEpoch, (at) => certifiedFeesIn(committee, at) !== undefined)) {
     const names = feesParamNames(epoch);
     params[names.epoch] = epoch;
     params[names.flakes] = Number(flakes);
   }
   return params;
+}
+
+/**
+ * The value to certify for each epoch among the certified subjects of the window of `votingEpoch`
+ * (fees and pools alike): none for an epoch out of its window or already certified (`known`), else
+ * the lowest, so that one certified value per epoch comes out the same on every member.
+ */
+function lowestNewPerEpoch<T extends bigint | string>(certified: readonly { readonly epoch: number; readonly value: T }[], votingEpoch: number, known: (epoch: number) => boolean): Map<number, T> {
+  const lowest = new Map<number, T>();
+  for (const { epoch, value } of certified) {
+    if (!feesVotable(epoch, votingEpoch) || known(epoch)) continue;
+    const held = lowest.get(epoch);
+    if (held === undefined || value < held) lowest.set(epoch, value);
+  }
+  return lowest;
 }
 
 // -- pools at an ended epoch -------------------------------------------------------------------
@@ -178,14 +188,9 @@ export function certifiedPoolsIn(assignment: Pick<Assignment, 'params'>, epoch: 
  * rules: a digest already certified is never replaced; of several certified at once the lowest counts.
  */
 export function poolsChanges(certified: Iterable<{ readonly epoch: number; readonly digest: string }>, committee: Pick<Assignment, 'params'>, votingEpoch: number): Record<string, number> {
-  const lowest = new Map<number, string>();
-  for (const pools of certified) {
-    if (!feesVotable(pools.epoch, votingEpoch) || certifiedPoolsIn(committee, pools.epoch) !== undefined) continue;
-    const known = lowest.get(pools.epoch);
-    if (known === undefined || pools.digest < known) lowest.set(pools.epoch, pools.digest);
-  }
   const params: Record<string, number> = {};
-  for (const [epoch, digest] of lowest) {
+  const digests = [...certified].map((pools) => ({ epoch: pools.epoch, value: pools.digest }));
+  for (const [epoch, digest] of lowestNewPerEpoch(digests, votingEpoch, (at) => certifiedPoolsIn(committee, at) !== undefined)) {
     const names = poolsParamNames(epoch);
     params[names.epoch] = epoch;
     params[names.high] = Number.parseInt(digest.slice(0, DIGEST_HALF_HEX), 16);
