@@ -127,11 +127,16 @@ export function feesVoteSubjects(epoch: number, inForce: Assignment, ledger: Pic
 
 /**
  * The pools votes a member casts in the window of `epoch`: a digest of its pools at every ended
- * epoch it votes fees for (the split of those fees among delegators is checked against it), unless
- * the assignment in force already carries a certified digest for it.
+ * epoch whose fees its ledger holds and may still be voted (the split of those fees among
+ * delegators is checked against it), unless the assignment in force already carries a certified
+ * digest for it. Independent of the fees votes: a digest that missed its quorum is voted again in
+ * the next window even when the figure was certified.
  */
-export function poolsVoteSubjects(fees: readonly VoteSubjectOf<'fees'>[], inForce: Assignment, ledger: Pick<EconomyVoterLedger, 'poolNodes' | 'delegatorsAt'>): VoteSubjectOf<'pools'>[] {
-  return fees.filter((subject) => certifiedPoolsIn(inForce, subject.epoch) === undefined).map((subject) => ({ kind: 'pools', epoch: subject.epoch, digest: poolsDigest(ledger, subject.epoch) }));
+export function poolsVoteSubjects(epoch: number, inForce: Assignment, ledger: Pick<EconomyVoterLedger, 'epochsWithFees' | 'feesOf' | 'poolNodes' | 'delegatorsAt'>): VoteSubjectOf<'pools'>[] {
+  return ledger
+    .epochsWithFees()
+    .filter((ended) => feesVotable(ended, epoch) && certifiedPoolsIn(inForce, ended) === undefined && ledger.feesOf(ended) > 0n)
+    .map((ended) => ({ kind: 'pools', epoch: ended, digest: poolsDigest(ledger, ended) }));
 }
 
 export class EconomyVoter {
@@ -179,8 +184,7 @@ export class EconomyVoter {
       }
       if (voting && this.feesIn !== epoch && phase >= FIGURES_VOTE_FROM && ledger.votingEpoch >= epoch) {
         this.feesIn = epoch;
-        const fees = feesVoteSubjects(epoch, inForce, ledger);
-        for (const subject of [...fees, ...poolsVoteSubjects(fees, inForce, ledger)]) await this.cast(subject, epoch);
+        for (const subject of [...feesVoteSubjects(epoch, inForce, ledger), ...poolsVoteSubjects(epoch, inForce, ledger)]) await this.cast(subject, epoch);
       }
       if (staking) {
         if (this.stakeVotesIn !== epoch) {

@@ -5,8 +5,8 @@
 // late in the window), both once its ledger took the epoch over.
 import { describe, expect, it } from 'vitest';
 import { FLAKES_PER_FLOE, poolsDigest } from '../../../src/ledger/index.js';
-import { type Assignment, declaredParamName, formatVoteSubject, MIDPOINT, STAKE_VOTE_CUTOFF, STAKE_VOTE_FROM } from '../../../src/membership/index.js';
-import { declareSubjects, EconomyVoter, feesVoteSubjects, FIGURES_VOTE_FROM, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
+import { type Assignment, declaredParamName, formatVoteSubject, MIDPOINT, poolsChanges, STAKE_VOTE_CUTOFF, STAKE_VOTE_FROM } from '../../../src/membership/index.js';
+import { declareSubjects, EconomyVoter, feesVoteSubjects, FIGURES_VOTE_FROM, poolsVoteSubjects, storageSubjects as subjectsOfStorage } from '../../../src/node/economy-voter.js';
 import { waitFor } from '../../support/wait.js';
 import { testNodes } from '../membership/helpers.js';
 
@@ -56,6 +56,22 @@ describe('feesVoteSubjects', () => {
     const inForce: Assignment = { ...assignment, params: { 'fees.3.epoch': 3, 'fees.3.flakes': 400 } };
     expect(texts(4, inForce)).toEqual(['0=100', '2=300']);
     expect(texts(5, inForce)).toEqual(['2=300', '4=500']);
+  });
+});
+
+describe('poolsVoteSubjects', () => {
+  it('votes the pools of every ended epoch with fees in its window whose digest the assignment lacks, also when its fees are certified', () => {
+    const fees = new Map([
+      [1, 100n],
+      [2, 0n],
+      [3, 400n],
+      [4, 500n],
+    ]);
+    const ledger = { epochsWithFees: () => [...fees.keys()], feesOf: (epoch: number) => fees.get(epoch) ?? 0n, poolNodes: () => [other], delegatorsAt: (_node: string, epoch: number) => new Map([[self, BigInt(epoch) * FLAKES_PER_FLOE]]) };
+    // Window of 4: the fees of 3 are certified but its digest is not; 1's digest is; 2 had no fees; 4 has not ended.
+    const inForce: Assignment = { ...assignment, params: { 'fees.3.epoch': 3, 'fees.3.flakes': 400, ...poolsChanges([{ epoch: 1, digest: poolsDigest(ledger, 1) }], { params: {} }, 2) } };
+    expect(poolsVoteSubjects(4, inForce, ledger)).toEqual([{ kind: 'pools', epoch: 3, digest: poolsDigest(ledger, 3) }]);
+    expect(poolsDigest(ledger, 3)).not.toBe(poolsDigest(ledger, 1));
   });
 });
 
