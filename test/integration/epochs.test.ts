@@ -56,7 +56,7 @@ interface Membership {
   member: boolean;
   shards: number[];
   certified: { epoch: number; digest: string }[];
-  migration?: { epoch: number; shardsTotal: number; shardsDone: number; blobsMigrated: number; blobsRecovered: number };
+  migration?: { epoch: number; shardsTotal: number; shardsDone: number; blobsMigrated: number; blobsRecovered: number; blobsFailed: number };
 }
 
 let root = '';
@@ -182,9 +182,13 @@ describe('epochs on a 7-node cluster with 15-second epochs', () => {
       },
       EPOCH_MS + SLACK_MS,
     );
-    expect(done.migration!.blobsMigrated + done.migration!.blobsRecovered).toBeGreaterThanOrEqual(done.migration!.shardsTotal);
+    // The migration pulled (or rebuilt) the blob and lost nothing. A pair already stored when the
+    // migration reaches it (a heal, an earlier pass) is skipped, not counted, so every shard's
+    // pair is checked below rather than counted here.
+    expect(done.migration!.blobsMigrated + done.migration!.blobsRecovered).toBeGreaterThan(0);
+    expect(done.migration!.blobsFailed).toBe(0);
     const id = parseBlobId(blobId);
-    for (const shard of admitted.shards.slice(0, 3)) {
+    for (const shard of admitted.shards) {
       const pair = pairForShard(shardIndex(shard, SHARDS), id, SHARDS);
       const response = await fetch(`${joinerUrl}/v1/blobs/${blobId}/slivers/${pair}/primary`, { signal: AbortSignal.timeout(scaled(5_000)) });
       expect(response.status, `pair ${pair} of shard ${shard}`).toBe(200);
