@@ -38,20 +38,25 @@ export interface PaymentCheck {
 }
 
 /**
- * Whether one of `payments` pays for storing `encodedSize` bytes from `epoch` on: it must cover
- * the size, include `epoch`, and its amount must reach the cost of its epochs at `prices`.
+ * Whether one of `payments` pays for storing `encodedSize` bytes for `epochs` epochs from `epoch`
+ * on: it must cover the size, include `epoch`, be for at least `epochs` epochs, and its amount
+ * must reach the cost of its epochs at `prices`. A payment made in the epoch before (a store that
+ * crossed an epoch change between paying and signing) may end one epoch before the store does:
+ * it paid for as many epochs, one earlier.
  */
 export function checkPayment(
   payments: readonly { readonly encodedSize: bigint; readonly startEpoch: number; readonly endEpoch: number; readonly amount: bigint }[],
   encodedSize: bigint,
   epoch: number,
   prices: Prices,
+  epochs = 1,
 ): PaymentCheck {
-  const oneEpoch = storageCost(encodedSize, 1, prices);
-  if (oneEpoch.total === 0n) return { paid: true, cost: oneEpoch, covered: 0n, shortfall: 0n };
-  let best: PaymentCheck = { paid: false, cost: oneEpoch, covered: 0n, shortfall: oneEpoch.total };
+  const asked = storageCost(encodedSize, epochs, prices);
+  if (asked.total === 0n) return { paid: true, cost: asked, covered: 0n, shortfall: 0n };
+  let best: PaymentCheck = { paid: false, cost: asked, covered: 0n, shortfall: asked.total };
   for (const payment of payments) {
     if (payment.encodedSize < encodedSize || payment.startEpoch > epoch || payment.endEpoch <= epoch) continue;
+    if (payment.endEpoch - payment.startEpoch < epochs || payment.endEpoch < epoch + epochs - 1) continue;
     const cost = storageCost(encodedSize, payment.endEpoch - payment.startEpoch, prices);
     if (payment.amount >= cost.total) return { paid: true, cost, covered: payment.amount, shortfall: 0n };
     if (payment.amount > best.covered) best = { paid: false, cost, covered: payment.amount, shortfall: cost.total - payment.amount };

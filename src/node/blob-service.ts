@@ -64,10 +64,11 @@ export interface BlobServiceOptions {
   /** Expiry, deletion and invalid blobs; absent: every stored blob is served. */
   readonly lifecycle?: () => LifecycleGate | undefined;
   /**
-   * Refuses a store that is not paid for (throws a ProtocolError naming the price and the
-   * shortfall); absent: every store is free.
+   * Refuses a store that is not paid for `epochs` epochs from now (default 1: the metadata, before
+   * the end epoch is known; the confirmation checks its terms' epochs) and throws a ProtocolError
+   * naming the price and the shortfall; absent: every store is free.
    */
-  readonly checkPayment?: (blobId: BlobId, metadata: BlobMetadata) => void;
+  readonly checkPayment?: (blobId: BlobId, metadata: BlobMetadata, epochs?: number) => void;
   /** Refuses an extension of a blob of this length over [fromEpoch, toEpoch) that is not paid for; absent: free. */
   readonly checkExtensionPayment?: (blobId: BlobId, unencodedLength: number, fromEpoch: number, toEpoch: number) => void;
 }
@@ -312,6 +313,18 @@ export class BlobService {
 
   /** Signs a confirmation once every owned pair of the blob is durably stored (BlobSigner); with `terms`, Floe's. */
   async confirm(blobId: BlobId, options: Options & { persistence?: BlobPersistence; terms?: StoreTerms } = {}): Promise<SignedConfirmation> {
+    // The end epoch signed is the epoch + terms.epochs: the payment must cover that many epochs.
+    if (options.terms !== undefined && this.options.checkPayment !== undefined) {
+      const metadata = await this.getMetadata(blobId, options);
+      if (metadata !== undefined) {
+        try {
+          this.options.checkPayment(blobId, metadata, options.terms.epochs);
+        } catch (error) {
+          this.options.metrics.rejected.inc({ protocol: 'store', reason: 'unpaid' });
+          throw error;
+        }
+      }
+    }
     const confirmation = await this.signer.confirm(blobId, options);
     // Every owned pair is on disk now, counted in the store's bytes: the reservation has done its work.
     this.reservations.release(blobIdToString(blobId));

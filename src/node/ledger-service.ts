@@ -224,10 +224,10 @@ export class LedgerNode implements LedgerService {
     return Promise.resolve(rewardsAnswer(this.ledger, epoch, this.options.epochs));
   }
 
-  /** Throws PaymentRequiredError unless an applied `pay` certificate covers storing the blob at the prices in force. */
-  checkStorePayment(blobId: Uint8Array, encodedSize: bigint, blobName: string): void {
+  /** Throws PaymentRequiredError unless an applied `pay` certificate covers storing the blob for `epochs` epochs at the prices in force. */
+  checkStorePayment(blobId: Uint8Array, encodedSize: bigint, blobName: string, epochs = 1): void {
     const epoch = this.options.epochs.epoch();
-    requireStorePayment(this.ledger, pricesOf(this.options.epochs.assignmentAt(epoch).params), { id: blobId, name: blobName, encodedSize }, epoch);
+    requireStorePayment(this.ledger, pricesOf(this.options.epochs.assignmentAt(epoch).params), { id: blobId, name: blobName, encodedSize }, epoch, epochs);
   }
 
   /** Throws PaymentRequiredError unless an applied `pay` certificate covers keeping the blob over [fromEpoch, toEpoch). */

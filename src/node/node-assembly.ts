@@ -239,8 +239,8 @@ export function createBlobService(context: AssemblyContext, epochs: EpochManager
     ...(ledger === undefined
       ? {}
       : {
-          checkPayment: (blobId, metadata) =>
-            ledger.checkStorePayment(blobId, BigInt(encodedBlobLength(encoding, metadata.unencodedLength)), blobIdToString(blobId)),
+          checkPayment: (blobId, metadata, epochs) =>
+            ledger.checkStorePayment(blobId, BigInt(encodedBlobLength(encoding, metadata.unencodedLength)), blobIdToString(blobId), epochs),
           checkExtensionPayment: (blobId, length, from, to) =>
             ledger.checkExtensionPayment(blobId, BigInt(encodedBlobLength(encoding, length)), blobIdToString(blobId), from, to),
         }),

@@ -26,9 +26,9 @@ function refusal(what: string, check: PaymentCheck, prices: Prices, writePart: b
   );
 }
 
-/** Throws PaymentRequiredError unless a payment covers storing the blob from `epoch` on. */
-export function requireStorePayment(ledger: Pick<Ledger, 'paymentsFor'>, prices: Prices, blob: { id: Uint8Array; name: string; encodedSize: bigint }, epoch: number): void {
-  const check = checkPayment(ledger.paymentsFor(blob.id), blob.encodedSize, epoch, prices);
+/** Throws PaymentRequiredError unless a payment covers storing the blob for `epochs` epochs from `epoch` on. */
+export function requireStorePayment(ledger: Pick<Ledger, 'paymentsFor'>, prices: Prices, blob: { id: Uint8Array; name: string; encodedSize: bigint }, epoch: number, epochs = 1): void {
+  const check = checkPayment(ledger.paymentsFor(blob.id), blob.encodedSize, epoch, prices, epochs);
   if (!check.paid) throw refusal(`blob ${blob.name}`, check, prices, true);
 }
 

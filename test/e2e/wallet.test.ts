@@ -128,6 +128,13 @@ describe('floe wallet on a devnet', () => {
     expect(report.cost.total).toBe(quoted.cost.total);
     expect(before - (await balanceOf())).toBe(BigInt(report.cost.total));
 
+    // The same blob again for 20 epochs without paying: its payment covers 2 epochs, so no node
+    // signs an end epoch 20 epochs ahead; the refusal names the cost of 20 epochs.
+    const longer = await runFloe('store', file, '-n', clusterDir, '--epochs', '20', '--no-pay');
+    expect(longer.exitCode).toBe(1);
+    expect(longer.stderr.trim().split('\n')).toHaveLength(1);
+    expect(longer.stderr).toMatch(/store refused by every node: payment required: .* for 20 epoch\(s\) .* shortfall 0\.\d+ FLOE/);
+
     // Another blob, not paid for: every node refuses it, naming the price and the shortfall.
     await writeFile(file, new Uint8Array(50_000).fill(7));
     const unpaid = await runFloe('store', file, '-n', clusterDir, '--no-pay');
