@@ -30,7 +30,7 @@ import { CLUSTER_WALLET_FILE_NAME } from '../src/cluster/layout.js';
 import { loadGenesis } from '../src/config/genesis.js';
 import { loadKeyFile } from '../src/config/identity.js';
 import { encodedBlobLength, encodingParameters } from '../src/encoding/parameters.js';
-import { addressOf, FLAKES_PER_FLOE, pricesOf, signOrder, signVote, storageCost, verifyVote } from '../src/ledger/index.js';
+import { addressOf, encodeCertificate, FLAKES_PER_FLOE, pricesOf, signOrder, signVote, storageCost, verifyVote } from '../src/ledger/index.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -161,8 +161,9 @@ async function main(): Promise<void> {
         epochs: 1,
         beforeUpload: async (info) => {
           const payStarted = performance.now();
-          await session.submit(devnet, { kind: 'pay', blobId: info.blobId, encodedSize: BigInt(info.encodedLength), startEpoch: session.epoch, endEpoch: session.epoch + 1, amount: cost.total });
+          const paid = await session.submit(devnet, { kind: 'pay', blobId: info.blobId, encodedSize: BigInt(info.encodedLength), startEpoch: session.epoch, endEpoch: session.epoch + 1, amount: cost.total });
           payMs = performance.now() - payStarted;
+          return encodeCertificate(paid.certificate);
         },
       });
       const storeMs = performance.now() - storeStarted;

@@ -28,6 +28,11 @@ export function createLifecycleHandler(service: LifecycleService, options: Handl
         let signed;
         if (extend !== undefined) {
           const blobId = blobIdOf(extend.blobId);
+          const { payment } = extend;
+          if (payment !== undefined && service.acceptPayment !== undefined) {
+            if (payment.length > limits.maxPaymentBytes) throw new ProtocolError('TOO_LARGE', `payment certificate of ${payment.length} bytes exceeds the limit of ${limits.maxPaymentBytes}`);
+            await runStage('acceptPayment', limits.serviceTimeoutMs, signal, (s) => service.acceptPayment!(blobId, payment, s));
+          }
           signed = await runStage('signExtension', limits.serviceTimeoutMs, signal, (s) => service.signExtension(blobId, extend.endEpoch, s));
         } else if (deletion !== undefined) {
           const blobId = blobIdOf(deletion.blobId);

@@ -6,6 +6,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface ExtendRequest {
   blobId?: Uint8Array<ArrayBuffer>
   endEpoch: number
+  payment?: Uint8Array<ArrayBuffer>
 }
 
 export namespace ExtendRequest {
@@ -28,6 +29,11 @@ export namespace ExtendRequest {
           w.uint32(obj.endEpoch)
         }
 
+        if (obj.payment != null) {
+          w.uint32(26)
+          w.bytes(obj.payment)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -48,6 +54,10 @@ export namespace ExtendRequest {
             }
             case 2: {
               obj.endEpoch = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.payment = reader.bytes()
               break
             }
             default: {
@@ -79,6 +89,13 @@ export namespace ExtendRequest {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.payment`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -101,6 +118,11 @@ export namespace ExtendRequest {
     value: number
   }
 
+  export interface ExtendRequestPaymentFieldEvent {
+    field: '$.payment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ExtendRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ExtendRequest.codec())
   }
@@ -109,7 +131,7 @@ export namespace ExtendRequest {
     return decodeMessage(buf, ExtendRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ExtendRequest>): Generator<ExtendRequestBlobIdFieldEvent | ExtendRequestEndEpochFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ExtendRequest>): Generator<ExtendRequestBlobIdFieldEvent | ExtendRequestEndEpochFieldEvent | ExtendRequestPaymentFieldEvent> {
     return streamMessage(buf, ExtendRequest.codec(), opts)
   }
 }
@@ -387,6 +409,11 @@ export namespace LifecycleRequest {
     value: number
   }
 
+  export interface LifecycleRequestExtendPaymentFieldEvent {
+    field: '$.extend.payment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface LifecycleRequestDeleteBlobIdFieldEvent {
     field: '$.delete.blobId'
     value: Uint8Array<ArrayBuffer>
@@ -415,7 +442,7 @@ export namespace LifecycleRequest {
     return decodeMessage(buf, LifecycleRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LifecycleRequest>): Generator<LifecycleRequestExtendBlobIdFieldEvent | LifecycleRequestExtendEndEpochFieldEvent | LifecycleRequestDeleteBlobIdFieldEvent | LifecycleRequestDeleteEpochFieldEvent | LifecycleRequestDeleteOwnerKeyFieldEvent | LifecycleRequestDeleteOwnerSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LifecycleRequest>): Generator<LifecycleRequestExtendBlobIdFieldEvent | LifecycleRequestExtendEndEpochFieldEvent | LifecycleRequestExtendPaymentFieldEvent | LifecycleRequestDeleteBlobIdFieldEvent | LifecycleRequestDeleteEpochFieldEvent | LifecycleRequestDeleteOwnerKeyFieldEvent | LifecycleRequestDeleteOwnerSignatureFieldEvent> {
     return streamMessage(buf, LifecycleRequest.codec(), opts)
   }
 }

@@ -1,7 +1,11 @@
-// Limits of the lifecycle protocol: one small request and one small answer per stream.
+// Limits of the lifecycle protocol: one request and one small answer per stream.
+import { LEDGER_LIMITS } from '../../src/ledger/messages.js';
+
 export const LIFECYCLE_LIMITS = {
-  /** Largest request or answer frame (a blob ID, two epochs, a key and a signature fit easily). */
-  maxMessageBytes: 1024,
+  /** Largest request or answer frame: a blob ID, two epochs, a key and a signature, and an extension's pay certificate. */
+  maxMessageBytes: LEDGER_LIMITS.maxCertificateBytes + 1024,
+  /** Largest pay certificate an ExtendRequest carries (the ledger's own certificate limit). */
+  maxPaymentBytes: LEDGER_LIMITS.maxCertificateBytes,
   maxInboundStreams: 16,
   maxOutboundStreams: 64,
   /** Node: stream open → request. */

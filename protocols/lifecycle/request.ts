@@ -11,8 +11,10 @@ import type { LifecycleSignature, OwnerDeletion } from './service.js';
 
 type RequestOptions = { readonly signal?: AbortSignal; readonly limits?: Partial<LifecycleLimits> };
 
-export function requestExtensionSignature(stream: Stream, blobId: BlobId, endEpoch: number, options: RequestOptions = {}): Promise<LifecycleSignature> {
-  return requestSignature(stream, { extend: { blobId: plainBytes(blobId), endEpoch } }, options);
+/** Asks a member to sign the extension to `endEpoch`; `payment` is the extension's pay certificate (ledger encoding), carried along. */
+export function requestExtensionSignature(stream: Stream, blobId: BlobId, endEpoch: number, options: RequestOptions & { readonly payment?: Uint8Array } = {}): Promise<LifecycleSignature> {
+  const payment = options.payment === undefined ? {} : { payment: plainBytes(options.payment) };
+  return requestSignature(stream, { extend: { blobId: plainBytes(blobId), endEpoch, ...payment } }, options);
 }
 
 /** Asks a member to sign the deletion of the owner's store of the blob (see OwnerDeletion). */

@@ -24,6 +24,12 @@ export interface LifecycleService {
   /** Signs blobExtensionMessage(epoch, blobId, endEpoch) if the node agrees to keep the blob that long. */
   signExtension(blobId: BlobId, endEpoch: number, signal: AbortSignal): Promise<LifecycleSignature>;
   /**
+   * Verifies a carried `pay` certificate for the blob against the committee and applies it,
+   * before signExtension. Throws INVALID_REQUEST for one that does not decode or verify, or pays
+   * for another blob. Optional: without it a carried certificate is ignored.
+   */
+  acceptPayment?(blobId: BlobId, certificate: Uint8Array, signal: AbortSignal): Promise<void>;
+  /**
    * Signs blobDeletionMessage(epoch, blobId, objectId) once the owner's request checks out. Throws
    * NOT_OWNER (the key owns no live deletable store of the blob, or its signature is bad),
    * NOT_DELETABLE (stored only permanently), NOT_FOUND (not certified here).

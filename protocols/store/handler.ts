@@ -110,6 +110,10 @@ class StoreExchange {
     if (start === undefined) throw new ProtocolError('INVALID_REQUEST', 'expected StoreStart');
     const { blobId, metadata, terms } = this.parseStart(start);
     const nShards = metadata.hashes.length;
+    const { payment } = terms;
+    if (payment !== undefined && this.service.acceptPayment !== undefined) {
+      await this.call('acceptPayment', (signal) => this.service.acceptPayment!(blobId, payment, signal));
+    }
     const acceptance = await this.call('beginStore', (signal) => this.service.beginStore(blobId, metadata, signal));
     const owned = checkOwnedPairs(acceptance.ownedPairIndices, nShards);
     if (start.pairs.length > 0) return this.storeInline(blobId, terms, nShards, owned, start.pairs);
@@ -193,7 +197,14 @@ class StoreExchange {
     if (start.owner !== undefined && start.owner.length !== OBJECT_ID_LENGTH) {
       throw new ProtocolError('INVALID_REQUEST', `the owner's object ID must be ${OBJECT_ID_LENGTH} bytes`);
     }
-    const terms: StoreTerms = { epochs: start.epochs, ...(start.owner === undefined ? {} : { owner: start.owner }) };
+    if (start.payment !== undefined && start.payment.length > this.limits.maxPaymentBytes) {
+      throw new ProtocolError('TOO_LARGE', `payment certificate of ${start.payment.length} bytes exceeds the limit of ${this.limits.maxPaymentBytes}`);
+    }
+    const terms: StoreTerms = {
+      epochs: start.epochs,
+      ...(start.owner === undefined ? {} : { owner: start.owner }),
+      ...(start.payment === undefined ? {} : { payment: start.payment }),
+    };
     const { pairCount } = start;
     if (pairCount > this.limits.maxPairCount) {
       throw new ProtocolError('TOO_LARGE', `pair count ${pairCount} exceeds the limit of ${this.limits.maxPairCount}`);

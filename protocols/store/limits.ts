@@ -1,6 +1,7 @@
 // Limits of the store protocol. The node passes maxInboundStreams/maxOutboundStreams to
 // libp2p's handle(); handler and client take overrides (tests use short timeouts).
 import { MAX_SHARDS } from '../../src/encoding/parameters.js';
+import { LEDGER_LIMITS } from '../../src/ledger/messages.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,6 +26,8 @@ export const STORE_LIMITS = {
   maxSliverBytes: 64 * MiB,
   /** Largest n (pair_count) accepted. */
   maxPairCount: MAX_SHARDS,
+  /** Largest pay certificate carried in StoreStart (the ledger's own certificate limit). */
+  maxPaymentBytes: LEDGER_LIMITS.maxCertificateBytes,
   /**
    * Most pairs the client may send ahead of the node's PairStored acknowledgements (the node
    * announces its window in StoreAccepted). The node's window is 1 + as many pairs as fit in

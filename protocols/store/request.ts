@@ -324,8 +324,12 @@ function expectAnswer<K extends Answer>(message: StoreResponse, kind: K): NonNul
   return answer as NonNullable<StoreResponse[K]>;
 }
 
-function wireTerms(terms: StoreTerms): { epochs: number; owner?: Uint8Array<ArrayBuffer> } {
-  return { epochs: terms.epochs, ...(terms.owner === undefined ? {} : { owner: plainBytes(terms.owner) }) };
+function wireTerms(terms: StoreTerms): { epochs: number; owner?: Uint8Array<ArrayBuffer>; payment?: Uint8Array<ArrayBuffer> } {
+  return {
+    epochs: terms.epochs,
+    ...(terms.owner === undefined ? {} : { owner: plainBytes(terms.owner) }),
+    ...(terms.payment === undefined ? {} : { payment: plainBytes(terms.payment) }),
+  };
 }
 
 /** The message must name this blob, the node's epoch, the end epoch the terms ask for and their persistence. */

@@ -17,6 +17,12 @@ export interface StoreTerms {
   readonly epochs: number;
   /** A deletable store: its owner's 32-byte object ID (protocols/certificate/deletion.ts); absent: permanent. */
   readonly owner?: Uint8Array;
+  /**
+   * The store's `pay` certificate in the ledger's encoding, carried so that a node that has not
+   * received it yet applies it before checking the payment (acceptPayment); absent: the node
+   * checks the payments it already holds.
+   */
+  readonly payment?: Uint8Array;
 }
 
 /** A signed storage confirmation (the message layout is in confirmation.ts). */
@@ -42,6 +48,12 @@ export interface StoreService {
    * node owns. Throws INVALID_DATA for metadata that does not match, FORBIDDEN for a refused blob.
    */
   beginStore(blobId: BlobId, metadata: BlobMetadata, signal: AbortSignal): Promise<StoreAcceptance>;
+  /**
+   * Verifies a carried `pay` certificate against the committee and applies it, before beginStore.
+   * Throws INVALID_REQUEST for one that does not decode or verify, or pays for another blob. Optional: without it a
+   * carried certificate is ignored.
+   */
+  acceptPayment?(blobId: BlobId, certificate: Uint8Array, signal: AbortSignal): Promise<void>;
   /**
    * Verifies both slivers of one pair against the metadata and persists them. It may resolve once
    * they are verified, with the durable write still running: confirm() must wait for it (so the

@@ -12,6 +12,7 @@ export interface StoreStart {
   pairs: InlinePair[]
   epochs: number
   owner?: Uint8Array<ArrayBuffer>
+  payment?: Uint8Array<ArrayBuffer>
 }
 
 export namespace StoreStart {
@@ -54,6 +55,11 @@ export namespace StoreStart {
         if (obj.owner != null) {
           w.uint32(50)
           w.bytes(obj.owner)
+        }
+
+        if (obj.payment != null) {
+          w.uint32(58)
+          w.bytes(obj.payment)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -100,6 +106,10 @@ export namespace StoreStart {
             }
             case 6: {
               obj.owner = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.payment = reader.bytes()
               break
             }
             default: {
@@ -174,6 +184,13 @@ export namespace StoreStart {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.payment`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -229,6 +246,11 @@ export namespace StoreStart {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface StoreStartPaymentFieldEvent {
+    field: '$.payment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<StoreStart>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, StoreStart.codec())
   }
@@ -237,7 +259,7 @@ export namespace StoreStart {
     return decodeMessage(buf, StoreStart.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent | StoreStartPairsPairIndexFieldEvent | StoreStartPairsPrimaryFieldEvent | StoreStartPairsSecondaryFieldEvent | StoreStartEpochsFieldEvent | StoreStartOwnerFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreStart>): Generator<StoreStartBlobIdFieldEvent | StoreStartMetadataFieldEvent | StoreStartPairCountFieldEvent | StoreStartPairsPairIndexFieldEvent | StoreStartPairsPrimaryFieldEvent | StoreStartPairsSecondaryFieldEvent | StoreStartEpochsFieldEvent | StoreStartOwnerFieldEvent | StoreStartPaymentFieldEvent> {
     return streamMessage(buf, StoreStart.codec(), opts)
   }
 }
@@ -882,6 +904,11 @@ export namespace StoreRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface StoreRequestStartPaymentFieldEvent {
+    field: '$.start.payment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface StoreRequestPairPairIndexFieldEvent {
     field: '$.pair.pairIndex'
     value: number
@@ -910,7 +937,7 @@ export namespace StoreRequest {
     return decodeMessage(buf, StoreRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestStartPairsPairIndexFieldEvent | StoreRequestStartPairsPrimaryFieldEvent | StoreRequestStartPairsSecondaryFieldEvent | StoreRequestStartEpochsFieldEvent | StoreRequestStartOwnerFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StoreRequest>): Generator<StoreRequestStartBlobIdFieldEvent | StoreRequestStartMetadataFieldEvent | StoreRequestStartPairCountFieldEvent | StoreRequestStartPairsPairIndexFieldEvent | StoreRequestStartPairsPrimaryFieldEvent | StoreRequestStartPairsSecondaryFieldEvent | StoreRequestStartEpochsFieldEvent | StoreRequestStartOwnerFieldEvent | StoreRequestStartPaymentFieldEvent | StoreRequestPairPairIndexFieldEvent | StoreRequestPairPrimaryBytesFieldEvent | StoreRequestPairSecondaryBytesFieldEvent | StoreRequestChunkDataFieldEvent> {
     return streamMessage(buf, StoreRequest.codec(), opts)
   }
 }

@@ -306,8 +306,8 @@ export class FloeClient {
     const id = toBlobId(blobId);
     const context = await this.currentContext(signal);
     const plan = await this.extensionPlan(context, id, options, signal);
-    await options.beforeSigning?.(plan, signal);
-    const { certificate, signedShards } = await extendBlob(context, id, plan.endEpoch, plan.unencodedLength, { signal });
+    const payment = await options.beforeSigning?.(plan, signal);
+    const { certificate, signedShards } = await extendBlob(context, id, plan.endEpoch, plan.unencodedLength, { signal, ...(payment instanceof Uint8Array ? { payment } : {}) });
     await this.publish(encodeBlobCertificate(certificate), progressEmitter(options.onProgress));
     return { blobId: plan.blobId, epoch: certificate.epoch, endEpoch: plan.endEpoch, previousEndEpoch: plan.previousEndEpoch, signedShards, certificate };
   }

@@ -29,7 +29,7 @@ export async function extendBlob(
   blobId: BlobId,
   endEpoch: number,
   unencodedLength: number,
-  options: { readonly signal?: AbortSignal } = {},
+  options: { readonly signal?: AbortSignal; readonly payment?: Uint8Array } = {},
 ): Promise<ExtendOutcome> {
   const { committee } = context;
   const { quorum, validity, nShards } = committee.params;
@@ -39,7 +39,7 @@ export async function extendBlob(
   const { signatures, failures } = await collectLifecycleSignatures(
     context,
     'extension',
-    (stream, signal) => requestExtensionSignature(stream, blobId, endEpoch, { signal }),
+    (stream, signal) => requestExtensionSignature(stream, blobId, endEpoch, { signal, ...(options.payment === undefined ? {} : { payment: options.payment }) }),
     (signed) => blobExtensionMessage(signed.epoch, blobId, endEpoch),
     options.signal,
   );

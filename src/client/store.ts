@@ -71,9 +71,13 @@ export async function storeBlob(context: ClientContext, data: Uint8Array, option
   const encodeMs = elapsedMs(started);
   const encodedLength = encodedBlobLength(params, data.length);
   emit({ type: 'encoded', blobId: blobIdToString(encoded.blobId), unencodedLength: data.length, encodedLength, ms: encodeMs });
-  if (options.beforeUpload !== undefined) await options.beforeUpload({ blobId: encoded.blobId, encodedLength, epochs }, options.signal);
+  const payment = options.beforeUpload === undefined ? undefined : await options.beforeUpload({ blobId: encoded.blobId, encodedLength, epochs }, options.signal);
 
-  const terms: StoreTerms = { epochs, ...(options.owner === undefined ? {} : { owner: deletableObjectId(options.owner, encoded.blobId) }) };
+  const terms: StoreTerms = {
+    epochs,
+    ...(options.owner === undefined ? {} : { owner: deletableObjectId(options.owner, encoded.blobId) }),
+    ...(payment instanceof Uint8Array ? { payment } : {}),
+  };
   const uploadStarted = performance.now();
   const upload = await new Upload(context, encoded, terms, emit, options.signal).run();
   const uploadMs = elapsedMs(uploadStarted);

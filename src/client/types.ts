@@ -70,9 +70,11 @@ export interface StoreOptions extends CallOptions {
   readonly deletable?: boolean;
   /**
    * Runs after encoding and before any upload, with the blob ID and its encoded size (e.g. to
-   * pay for the store first, src/client/wallet.ts); a rejection fails the store.
+   * pay for the store first, src/client/wallet.ts); a rejection fails the store. What it
+   * resolves to, if anything, is the payment's certificate in the ledger's encoding
+   * (`encodeCertificate`): every node is sent it with the store and applies it first.
    */
-  readonly beforeUpload?: (blob: { readonly blobId: Uint8Array; readonly encodedLength: number; readonly epochs: number }, signal?: AbortSignal) => Promise<void>;
+  readonly beforeUpload?: (blob: { readonly blobId: Uint8Array; readonly encodedLength: number; readonly epochs: number }, signal?: AbortSignal) => Promise<Uint8Array | void>;
 }
 
 export interface ExtendOptions extends CallOptions {
@@ -80,8 +82,12 @@ export interface ExtendOptions extends CallOptions {
   readonly epochs?: number;
   /** The new end epoch (instead of `epochs`). */
   readonly endEpoch?: number;
-  /** Runs before members are asked to sign (pays for the extension when storage has a price). */
-  readonly beforeSigning?: (plan: ExtensionPlan, signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs before members are asked to sign (pays for the extension when storage has a price).
+   * What it resolves to, if anything, is the payment's certificate in the ledger's encoding
+   * (`encodeCertificate`): every member is sent it with the request and applies it first.
+   */
+  readonly beforeSigning?: (plan: ExtensionPlan, signal: AbortSignal) => Promise<Uint8Array | void>;
 }
 
 /** What an extension would keep: the epochs [fromEpoch, endEpoch) of the blob's encoded size. */

@@ -14,6 +14,7 @@ import {
   type CloseContents,
   type CloseReport,
   committeeOfOwners,
+  decodeCertificate,
   decodeJournalEntry,
   encodeJournalEntry,
   Ledger,
@@ -222,6 +223,31 @@ export class LedgerNode implements LedgerService {
 
   rewards(epoch: number | undefined): Promise<RewardsAnswer> {
     return Promise.resolve(rewardsAnswer(this.ledger, epoch, this.options.epochs));
+  }
+
+  /**
+   * A `pay` certificate carried by a store (or an extension request): verified against the
+   * committee of its epoch and applied like one submitted over the ledger protocol, so a member
+   * that missed the client's hand-out still sees the payment. Anything but a payment for
+   * `blobId` is refused (INVALID_REQUEST): a store cannot carry other ledger traffic.
+   */
+  async acceptPayment(encoded: Uint8Array, blobId: Uint8Array, signal: AbortSignal): Promise<void> {
+    let certificate: Certificate;
+    try {
+      certificate = decodeCertificate(encoded);
+    } catch (error) {
+      throw new ProtocolError('INVALID_REQUEST', `payment certificate: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const { operation } = certificate.order.order;
+    if (operation.kind !== 'pay' || toHex(operation.blobId) !== toHex(blobId)) {
+      throw new ProtocolError('INVALID_REQUEST', 'the carried certificate is not a payment for this blob');
+    }
+    try {
+      await this.submitCertificate(certificate, signal);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code !== 'INVALID_REQUEST') throw error;
+      throw new ProtocolError('INVALID_REQUEST', `payment certificate: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Throws PaymentRequiredError unless an applied `pay` certificate covers storing the blob for `epochs` epochs at the prices in force. */

@@ -379,6 +379,7 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
         createStoreHandler(
           {
             beginStore: (blobId, metadata, signal) => blobs.beginStore(blobId, metadata, { signal }),
+            ...(ledger === undefined ? {} : { acceptPayment: (blobId: BlobId, certificate: Uint8Array, signal: AbortSignal) => ledger.acceptPayment(certificate, blobId, signal) }),
             storeSliverPair: (blobId, pair, primary, secondary, signal) => blobs.storeSliverPair(blobId, pair, primary, secondary, { signal }),
             storeSliverPairs: (blobId, pairs, signal) => blobs.storeSliverPairs(blobId, pairs, { signal }),
             confirm: (blobId, terms, signal) => blobs.confirm(blobId, { signal, terms }),
@@ -422,6 +423,7 @@ export function nodeProtocols(context: AssemblyContext, services: ProtocolServic
         createLifecycleHandler(
           {
             signExtension: (blobId, endEpoch, signal) => blobs.signExtension(blobId, endEpoch, { signal }),
+            ...(ledger === undefined ? {} : { acceptPayment: (blobId: BlobId, certificate: Uint8Array, signal: AbortSignal) => ledger.acceptPayment(certificate, blobId, signal) }),
             signDeletion: (blobId, request, signal) =>
               signDeletion(
                 { store: context.store, epoch: () => epochs.current().epoch, clockEpoch: () => epochAt(context.genesis), privateKey: context.identity.privateKey, metrics: context.metrics },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressOf, buildCertificate, type Operation, signOrder, type Vote } from '../../src/ledger/index.js';
+import { addressOf, buildCertificate, encodeCertificate, type Operation, signOrder, type Vote } from '../../src/ledger/index.js';
 import type { Assignment } from '../../src/membership/index.js';
 import { LEDGER_LOG_FILE, LedgerNode } from '../../src/node/ledger-service.js';
 import { PaymentRequiredError } from '../../src/node/payment-check.js';
@@ -158,6 +158,45 @@ describe('LedgerNode payments, stake and rewards', () => {
     expect(nodes[0]!.state.heldTotal()).toBe(1000n);
     await Promise.all(clients.map(async (client) => await client.close()));
     await Promise.all(nodes.map(async (node) => await node.stop()));
+  });
+});
+
+describe('LedgerNode: a payment carried by a store', () => {
+  it('applies a pay certificate for that blob that the node never received, durably; refuses garbage, another blob and too few votes', async () => {
+    const priced: Assignment = { ...assignment, params: { 'price.storage': 10, 'price.write': 5 } };
+    for (let i = 0; i < 4; i++) await mkdir(join(root, `q${i}`), { recursive: true });
+    const nodes = await Promise.all([0, 1, 2, 3].map(async (i) => await openNode(i, () => priced, `q${i}`)));
+    const voters = await Promise.all(nodes.slice(0, 3).map(clientOf));
+    const blobId = new Uint8Array(32).fill(4);
+    const encodedSize = 1024n * 1024n; // one unit: 2 epochs cost 2 × 10 + 5
+    const signed = await signOrder(alice, { network: NETWORK, sender: addressOf(alice), sequence: 0, operation: { kind: 'pay', blobId, encodedSize, startEpoch: 0, endEpoch: 2, amount: 25n } });
+    const votes: Vote[] = [];
+    for (const client of voters) {
+      const answer = await client.submitOrder(signed);
+      if (!('vote' in answer)) throw new Error(`no vote: ${answer.refusal.reason}`);
+      votes.push(answer.vote);
+    }
+    // Certified by three of the four members and handed to nobody: node 3 refuses the store.
+    const certificate = encodeCertificate(buildCertificate(signed, 0, votes));
+    const late = nodes[3]!;
+    expect(() => late.checkStorePayment(blobId, encodedSize, 'blob-q', 2)).toThrow(PaymentRequiredError);
+    const signal = new AbortController().signal;
+    await expect(late.acceptPayment(new Uint8Array([1, 2, 3]), blobId, signal)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('payment certificate') });
+    await expect(late.acceptPayment(certificate, new Uint8Array(32).fill(5), signal)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: 'the carried certificate is not a payment for this blob' });
+    await expect(late.acceptPayment(encodeCertificate(buildCertificate(signed, 0, votes.slice(0, 2))), blobId, signal)).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('shards needed') });
+    expect(() => late.checkStorePayment(blobId, encodedSize, 'blob-q', 2)).toThrow(PaymentRequiredError);
+    // The store carries it: applied, and the store of 2 epochs is paid (3 epochs is not).
+    await late.acceptPayment(certificate, blobId, signal);
+    await late.acceptPayment(certificate, blobId, signal); // again: a duplicate, no error
+    expect(() => late.checkStorePayment(blobId, encodedSize, 'blob-q', 2)).not.toThrow();
+    expect(() => late.checkStorePayment(blobId, encodedSize, 'blob-q', 3)).toThrow(/for 3 epoch\(s\)/);
+    expect(late.state.balanceOf(addressOf(alice))).toBe(975n);
+    // Durable: a restart keeps it.
+    await Promise.all(voters.map(async (client) => await client.close()));
+    await Promise.all(nodes.map(async (node) => await node.stop()));
+    const again = await openNode(3, () => priced, 'q3');
+    expect(() => again.checkStorePayment(blobId, encodedSize, 'blob-q', 2)).not.toThrow();
+    await again.stop();
   });
 });
 

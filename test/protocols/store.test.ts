@@ -281,6 +281,41 @@ describe('store protocol', () => {
     expect(stored.size).toBeLessThan(n);
   });
 
+  it('hands a carried payment certificate to the service before beginStore, and refuses the store when it is refused', async () => {
+    const blobId = fakeBlobId();
+    const payment = new Uint8Array(randomBytes(300));
+    const calls: string[] = [];
+    const { service } = fakeService([0], {
+      acceptPayment: async (id, certificate) => {
+        calls.push(`payment ${bytesEqual(id, blobId)} ${bytesEqual(certificate, payment)}`);
+      },
+      beginStore: async () => {
+        calls.push('begin');
+        return { ownedPairIndices: [0] };
+      },
+    });
+    const served = await serve(service);
+    await storeOnNode(served.client, { blobId, terms: { ...TERMS, payment }, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) });
+    await settlesWithin(served.handled, 1_000);
+    expect(calls).toEqual(['payment true true', 'begin']);
+    // Without one, the service is not asked.
+    calls.length = 0;
+    const plain = await serve(service);
+    await storeOnNode(plain.client, { blobId, terms: TERMS, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) });
+    expect(calls).toEqual(['begin']);
+    // A refused certificate refuses the store with its error; an oversized one is TOO_LARGE.
+    const refusing = fakeService([0], {
+      acceptPayment: async () => {
+        throw new ProtocolError('INVALID_REQUEST', 'payment certificate: too few shards');
+      },
+    });
+    const refused = await serve(refusing.service);
+    const error = await expectProtocolError(storeOnNode(refused.client, { blobId, terms: { ...TERMS, payment }, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) }), 'INVALID_REQUEST');
+    expect(error.message).toBe('payment certificate: too few shards');
+    const small = await serve(service, { ...FAST, maxPaymentBytes: 100 });
+    await expectProtocolError(storeOnNode(small.client, { blobId, terms: { ...TERMS, payment }, metadata: fakeMetadata(N), slivers: (index) => fakePair(index, N) }), 'TOO_LARGE');
+  });
+
   it('passes a typed ProtocolError of the service through with its code and message', async () => {
     const { service } = fakeService([], {
       beginStore: async () => {

@@ -15,7 +15,7 @@ import {
 } from '../network.js';
 import type { CliOutput } from '../output.js';
 import { WalletSession } from '../../client/index.js';
-import { formatAmount, pricesOf, storageCost } from '../../ledger/index.js';
+import { encodeCertificate, formatAmount, pricesOf, storageCost } from '../../ledger/index.js';
 import { loadWallet } from './wallet.js';
 
 const U32_MAX = 0xffff_ffff;
@@ -77,11 +77,13 @@ export function registerExtendCommand(program: Command, output: CliOutput): void
           // Storage has a price: the wallet pays the added epochs (a `pay` certificate naming the blob) before members sign.
           beforeSigning: async (plan, paySignal) => {
             const total = await costOf(client, plan, paySignal);
-            if (total === 0n || flags.pay === false) return;
+            if (total === 0n || flags.pay === false) return undefined;
             const key = await loadWallet(flags);
             const session = await WalletSession.open((s) => client.ledgerView({ signal: s ?? paySignal }), paySignal);
             try {
-              await session.submit(key, { kind: 'pay', blobId, encodedSize: BigInt(plan.encodedLength), startEpoch: plan.fromEpoch, endEpoch: plan.endEpoch, amount: total }, paySignal);
+              const paid = await session.submit(key, { kind: 'pay', blobId, encodedSize: BigInt(plan.encodedLength), startEpoch: plan.fromEpoch, endEpoch: plan.endEpoch, amount: total }, paySignal);
+              // Carried with the request: a member that missed the hand-out applies it first.
+              return encodeCertificate(paid.certificate);
             } finally {
               await session.close();
             }

@@ -5,7 +5,7 @@ import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type ClientProgress, DEFAULT_STORE_EPOCHS, NotEnoughConfirmationsError, type StoreResult, WalletSession } from '../../client/index.js';
 import { encodedBlobLength } from '../../encoding/parameters.js';
-import { formatAmount, pricesOf, type StorageCost, storageCost } from '../../ledger/index.js';
+import { encodeCertificate, formatAmount, pricesOf, type StorageCost, storageCost } from '../../ledger/index.js';
 import { loadWallet } from './wallet.js';
 import { BlobTooLargeError } from '../../encoding/errors.js';
 import { encodingParameters, maxBlobSize } from '../../encoding/parameters.js';
@@ -169,15 +169,17 @@ async function storeFile(path: string, flags: StoreFlags): Promise<StoreReport> 
       const beforeUpload =
         key === undefined
           ? undefined
-          : async (blob: { blobId: Uint8Array; encodedLength: number; epochs: number }, paySignal?: AbortSignal): Promise<void> => {
+          : async (blob: { blobId: Uint8Array; encodedLength: number; epochs: number }, paySignal?: AbortSignal): Promise<Uint8Array> => {
               const session = await WalletSession.open((s) => client.ledgerView({ signal: s ?? paySignal }), paySignal);
               try {
                 const epoch = session.epoch;
-                await session.submit(
+                const paid = await session.submit(
                   key,
                   { kind: 'pay', blobId: blob.blobId, encodedSize: BigInt(blob.encodedLength), startEpoch: epoch, endEpoch: epoch + blob.epochs, amount: quoted.total },
                   paySignal,
                 );
+                // Carried with the store: a node that missed the hand-out applies it first.
+                return encodeCertificate(paid.certificate);
               } finally {
                 await session.close();
               }
