@@ -16,7 +16,7 @@ import type { CodecPool } from '../workers/codec-pool.js';
 import { ProtocolError } from '../../protocols/common/errors.js';
 import type { BlobPersistence } from '../../protocols/store/confirmation.js';
 import type { StoreTerms } from '../../protocols/store/service.js';
-import { afterDeletion } from './registration-records.js';
+import { afterDeletion, registrationsOf } from './registration-records.js';
 import type { LifecycleSignature } from '../../protocols/lifecycle/service.js';
 import type { StoreSliverPair } from '../../protocols/store/service.js';
 import { type BlobStatusInfo, recordWithCertificate, recordWithExtension, roomFor, statusOfRecord, statusOfTombstone } from './blob-records.js';
@@ -28,6 +28,15 @@ import { blobShare, CapacityReservations } from './capacity-reservations.js';
 import type { NodeMetrics } from './metrics.js';
 
 export type { BlobStatusInfo } from './blob-records.js';
+
+/** What a deletion certificate did to a blob's record (BlobService.recordDeletion). */
+export type DeletionOutcome =
+  /** The owner's registration is deleted: the blob's end epoch left, or 'ended' (none live is left); the deleted registration would have ended at `registrationEnd`. */
+  | { readonly kind: 'deleted'; readonly left: number | 'ended'; readonly registrationEnd: number }
+  /** Deleted here before. */
+  | { readonly kind: 'already-deleted' }
+  /** No registration of that owner here (yet, or any more). */
+  | { readonly kind: 'none' };
 
 const requestAborted = (): Error => new ProtocolError('UNAVAILABLE', 'the request was aborted');
 
@@ -148,20 +157,13 @@ export class BlobService {
   private async checkCapacity(blobId: BlobId, metadata: VerifiedMetadata, ownedPairs: number, options: Options): Promise<void> {
     if (this.options.capacityBytes === undefined) return;
     const id = blobIdToString(blobId);
-    const share = blobShare(this.params, metadata.unencodedLength, ownedPairs, encodeBlobMetadata(metadata).length);
     if (this.reservations.has(id)) {
-      this.reservations.reserve(id, share, this.options.store.stats().bytes, Date.now());
+      this.reservations.touch(id, Date.now());
       return;
     }
     if (await this.options.store.hasMetadata(blobId, options)) return; // already here: a retry of a store accepted before
     // Synchronous from the check to the reservation: concurrent stores cannot both take the last room.
-    const outcome = this.reservations.reserve(id, share, this.options.store.stats().bytes, Date.now());
-    if (outcome.fits) return;
-    this.options.metrics.rejected.inc({ protocol: 'store', reason: 'capacity' });
-    throw new ProtocolError(
-      'NO_CAPACITY',
-      `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`,
-    );
+    this.reserve(blobId, metadata, ownedPairs, 'store');
   }
 
   /**
@@ -170,11 +172,19 @@ export class BlobService {
    */
   reserveShare(blobId: BlobId, metadata: VerifiedMetadata): void {
     if (this.options.capacityBytes === undefined) return;
-    const share = blobShare(this.params, metadata.unencodedLength, this.ownedPairs(blobId).length, encodeBlobMetadata(metadata).length);
+    this.reserve(blobId, metadata, this.ownedPairs(blobId).length, 'heal');
+  }
+
+  /** Reserves the blob's share (metadata, record, `ownedPairs` pairs) or throws NO_CAPACITY, counted as a rejection of `protocol`. */
+  private reserve(blobId: BlobId, metadata: VerifiedMetadata, ownedPairs: number, protocol: 'store' | 'heal'): void {
+    const share = blobShare(this.params, metadata.unencodedLength, ownedPairs, encodeBlobMetadata(metadata).length);
     const outcome = this.reservations.reserve(blobIdToString(blobId), share, this.options.store.stats().bytes, Date.now());
     if (outcome.fits) return;
-    this.options.metrics.rejected.inc({ protocol: 'heal', reason: 'capacity' });
-    throw new ProtocolError('NO_CAPACITY', `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`);
+    this.options.metrics.rejected.inc({ protocol, reason: 'capacity' });
+    throw new ProtocolError(
+      'NO_CAPACITY',
+      `this node is full: ${outcome.used} of ${outcome.capacity} bytes used, ${outcome.reserved} reserved by stores in progress, the blob needs ${outcome.share} more`,
+    );
   }
 
   releaseShare(blobId: BlobId): void {
@@ -289,16 +299,19 @@ export class BlobService {
   }
 
   /**
-   * Records a verified deletion certificate of `owner`'s registration (registration-records.ts).
-   * Resolves the end epoch left, `undefined` when nothing changed, or `'ended'` when no live
-   * registration is left (the caller ends the blob).
+   * Records a verified deletion certificate (wire form `wire`) of `owner`'s registration
+   * (registration-records.ts), from one read of the blob's record: what it deleted, or that the
+   * registration was deleted before, or that there is none of that owner here.
    */
-  async recordDeletion(blobId: BlobId, owner: string, options: Options & { wire?: string } = {}): Promise<number | 'ended' | undefined> {
+  async recordDeletion(blobId: BlobId, owner: string, options: Options & { wire?: string } = {}): Promise<DeletionOutcome> {
     await this.writes.flush(blobId).catch(() => undefined);
-    const next = afterDeletion(await this.options.store.getBlobRecord(blobId, options), owner, this.options.epoch(), options.wire);
-    if (next === undefined) return undefined;
+    const record = await this.options.store.getBlobRecord(blobId, options);
+    const registration = record === undefined ? undefined : registrationsOf(record).deletable?.[owner];
+    if (registration?.deletedEpoch !== undefined) return { kind: 'already-deleted' };
+    const next = afterDeletion(record, owner, this.options.epoch(), options.wire);
+    if (next === undefined || registration === undefined) return { kind: 'none' };
     await this.options.store.putBlobRecord(blobId, next.record, options);
-    return next.live ? next.record.endEpoch : 'ended';
+    return { kind: 'deleted', left: next.live ? next.record.endEpoch! : 'ended', registrationEnd: registration.endEpoch };
   }
 
   /** One pair of the store protocol: verified, acknowledged, written in the background (PairWriter). */

@@ -70,9 +70,8 @@ export class CapacityReservations {
   reserve(blobId: string, share: BlobShare, usedBytes: number, now: number): ReservationOutcome {
     const capacity = this.capacityBytes ?? Number.POSITIVE_INFINITY;
     const bytes = shareBytes(share);
-    const known = this.reservations.get(blobId);
-    if (known !== undefined) {
-      known.lastActivity = now;
+    if (this.reservations.has(blobId)) {
+      this.touch(blobId, now);
       return { fits: true, used: usedBytes, reserved: this.outstanding(now, blobId), capacity, share: bytes };
     }
     const reserved = this.outstanding(now);
@@ -83,6 +82,12 @@ export class CapacityReservations {
 
   has(blobId: string): boolean {
     return this.reservations.has(blobId);
+  }
+
+  /** A part of the blob arrived: its reservation (if any) is kept alive. */
+  touch(blobId: string, now: number): void {
+    const reservation = this.reservations.get(blobId);
+    if (reservation !== undefined) reservation.lastActivity = now;
   }
 
   /** Part of the blob's share is on disk now (its metadata and record, or `pairs` sliver pairs). */

@@ -35,7 +35,7 @@ import {
 } from '../../protocols/certificate/certificate.js';
 import { CERTIFICATE_PUSH_LIMITS, type CertificatePushOutcome, createCertificatePushHandler, pushCertificates } from '../../protocols/certificate/push.js';
 import { messageOf } from '../core/errors.js';
-import type { BlobService } from './blob-service.js';
+import type { BlobService, DeletionOutcome } from './blob-service.js';
 import type { NodeMetrics } from './metrics.js';
 import type { HealQueue } from './heal-queue.js';
 import type { ProtocolDescriptor } from './protocols.js';
@@ -254,7 +254,10 @@ export class CertificateKeeper {
     if (record?.endEpoch !== undefined) this.options.lifecycle?.noteEnd(certificate.blobId, record.endEpoch);
     if (this.recorded.size > VERIFIED_CACHE_SIZE) this.recorded.clear();
     this.recorded.set(recordedKey, Math.max(certificate.endEpoch, this.recorded.get(recordedKey) ?? 0));
-    if (owner !== undefined && (await this.applyPendingDeletion(certificate, id, owner)) === 'ended') return certificate;
+    if (owner !== undefined) {
+      const outcome = await this.applyPendingDeletion(certificate, id, owner);
+      if (outcome?.kind === 'deleted' && outcome.left === 'ended') return certificate;
+    }
     if (isNew) {
       this.options.metrics.certificatesAccepted.inc();
       this.recent.set(id, { bytes, learnedAt: Date.now() });
@@ -293,9 +296,8 @@ export class CertificateKeeper {
     if (this.recent.has(key)) return;
     this.recent.set(key, { bytes, learnedAt: Date.now() });
     this.recorded.delete(`${id}:${owner}`);
-    if ((await this.applyDeletion(certificate.blobId, id, owner, bytes)) !== undefined) return;
-    // Deleted here before (a push of a kept deletion): nothing is pending.
-    if ((await this.options.store.getBlobRecord(certificate.blobId))?.registrations?.deletable?.[owner]?.deletedEpoch !== undefined) return;
+    // Applied, or deleted here before (a push of a kept deletion): nothing is pending.
+    if ((await this.applyDeletion(certificate.blobId, id, owner, bytes)).kind !== 'none') return;
     // Nothing of that owner to delete here (yet, or any more): kept, in case its store certificate comes later.
     const pendingKey = `${id}:${owner}`;
     const known = this.pendingDeletions.get(pendingKey);
@@ -305,25 +307,24 @@ export class CertificateKeeper {
     this.pendingDeletions.set(pendingKey, { epoch: certificate.epoch, bytes });
   }
 
-  /** Records the deletion of `owner`'s store; what is left (an end epoch, or 'ended'), undefined when nothing changed. */
-  private async applyDeletion(blobId: BlobId, id: string, owner: string, bytes: Uint8Array): Promise<number | 'ended' | undefined> {
+  /** Records the deletion of `owner`'s store and acts on what it did (BlobService.recordDeletion). */
+  private async applyDeletion(blobId: BlobId, id: string, owner: string, bytes: Uint8Array): Promise<DeletionOutcome> {
     const wire = base64UrlEncode(bytes);
-    const before = await this.options.store.getBlobRecord(blobId);
-    const left = await this.options.blobs.recordDeletion(blobId, owner, { wire });
-    if (left === undefined) return undefined;
+    const outcome = await this.options.blobs.recordDeletion(blobId, owner, { wire });
+    if (outcome.kind !== 'deleted') return outcome;
+    const { left } = outcome;
     this.options.metrics.certificatesAccepted.inc();
     if (left === 'ended') await this.options.lifecycle?.end(blobId, 'deleted', wire);
     else {
       this.options.lifecycle?.replaceEnd(blobId, left);
-      const until = before?.registrations?.deletable?.[owner]?.endEpoch;
-      if (until !== undefined) this.keepDeletion(id, owner, wire, until);
+      this.keepDeletion(id, owner, wire, outcome.registrationEnd);
     }
     this.options.log('info', 'deletable store deleted by its owner', { blobId: id, owner, ended: left === 'ended' });
-    return left;
+    return outcome;
   }
 
   /** A store certificate of `owner` has just been recorded: a deletion of it that came first now applies. */
-  private async applyPendingDeletion(certificate: BlobCertificate, id: string, owner: string): Promise<number | 'ended' | undefined> {
+  private async applyPendingDeletion(certificate: BlobCertificate, id: string, owner: string): Promise<DeletionOutcome | undefined> {
     const pendingKey = `${id}:${owner}`;
     const pending = this.pendingDeletions.get(pendingKey);
     // A store certified after the deletion is a new one, which that deletion does not touch.

@@ -27,18 +27,19 @@ type RewardLedger = Pick<Ledger, 'epochsWithFees' | 'feesOf' | 'delegatorsAt' | 
  * replaced within it). Undefined: not certified (yet).
  */
 export function certifiedFeesOf(epoch: number, upTo: number, assignmentAt: (epoch: number) => Assignment): bigint | undefined {
-  for (let at = epoch + REWARD_DELAY; at <= Math.min(upTo, epoch + FEE_SLOTS + 1); at++) {
-    const fees = certifiedFeesIn(assignmentAt(at), epoch);
-    if (fees !== undefined) return fees;
-  }
-  return undefined;
+  return certifiedInWindows(epoch, upTo, assignmentAt, certifiedFeesIn);
 }
 
 /** The pools digest of `epoch` certified by the committee, as the chain up to `upTo` shows it (same windows as the fees). */
 export function certifiedPoolsOf(epoch: number, upTo: number, assignmentAt: (epoch: number) => Assignment): string | undefined {
+  return certifiedInWindows(epoch, upTo, assignmentAt, certifiedPoolsIn);
+}
+
+/** The first figure of `epoch` that `read` finds in the assignments its fee windows certify into. */
+function certifiedInWindows<T>(epoch: number, upTo: number, assignmentAt: (epoch: number) => Assignment, read: (assignment: Assignment, epoch: number) => T | undefined): T | undefined {
   for (let at = epoch + REWARD_DELAY; at <= Math.min(upTo, epoch + FEE_SLOTS + 1); at++) {
-    const digest = certifiedPoolsIn(assignmentAt(at), epoch);
-    if (digest !== undefined) return digest;
+    const figure = read(assignmentAt(at), epoch);
+    if (figure !== undefined) return figure;
   }
   return undefined;
 }
